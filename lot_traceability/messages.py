@@ -1,0 +1,67 @@
+"""User-facing wording for the problems the pure core reports (the core itself holds no text)."""
+
+import frappe
+from frappe import _
+
+from lot_traceability.traceability.problems import Problem
+from lot_traceability.traceability.statuses import Movement
+
+
+def movement_label(movement: str | Movement) -> str:
+	labels = {
+		Movement.RECEIPT: _("be received into"),
+		Movement.ISSUE: _("be issued to production"),
+		Movement.TRANSFER: _("be transferred"),
+		Movement.ALLOCATION: _("be allocated or picked"),
+		Movement.SHIPMENT: _("be shipped"),
+		Movement.CUSTOMER_RETURN: _("be returned into by a customer"),
+		Movement.SUPPLIER_RETURN: _("be returned to the supplier"),
+		Movement.WRITE_OFF: _("be written off or disposed"),
+	}
+	return labels[Movement(movement)]
+
+
+def problem_message(problem: Problem, doc=None) -> str:
+	p = problem.params
+	label = doc.meta.get_label(problem.field) if doc is not None and problem.field else problem.field
+	messages = {
+		"status_name_missing": lambda: _("A Lot Status needs a name."),
+		"unknown_colour": lambda: _("Colour {0} is not an indicator colour.").format(frappe.bold(p.get("colour"))),
+		"terminal_allows_movement": lambda: _(
+			"Lot Status {0} is terminal, so a lot in it may not {1}. Clear {2} or untick Terminal."
+		).format(frappe.bold(doc.name if doc else ""), movement_label(p["movement"]), frappe.bold(label)),
+		"scope_value_missing": lambda: _("A Lot Rule that applies to {0} needs {1}.").format(
+			_(p["scope"]), frappe.bold(label)
+		),
+		"negative_shelf_life": lambda: _("Shelf Life cannot be negative (got {0}).").format(p["value"]),
+		"unknown_unit": lambda: _("{0} is not a valid unit for {1}.").format(
+			frappe.bold(p["unit"]), frappe.bold(label)
+		),
+		"unknown_policy": lambda: _("Allocation Policy must be FEFO or FIFO, not {0}.").format(
+			frappe.bold(p["policy"])
+		),
+		"negative_minimum_remaining": lambda: _(
+			"Minimum Remaining Shelf Life cannot be negative (got {0})."
+		).format(p["value"]),
+		"minimum_over_100_percent": lambda: _(
+			"Minimum Remaining Shelf Life cannot exceed 100 % of the shelf life (got {0})."
+		).format(p["value"]),
+		"minimum_exceeds_shelf_life": lambda: _(
+			"Minimum Remaining Shelf Life of {0} days is longer than the whole shelf life (at most {1} days): no lot could ever be shipped."
+		).format(p["value"], p["longest"]),
+	}
+	return messages[problem.code]()
+
+
+def throw_problems(problems: list[Problem], doc=None, title=None):
+	"""Refuse the save with every problem listed at once."""
+	if not problems:
+		return
+	messages = [problem_message(problem, doc) for problem in problems]
+	frappe.throw(
+		messages[0] if len(messages) == 1 else messages,
+		title=title or _("Invalid {0}").format(_(doc.doctype) if doc else _("Lot Data")),
+		as_list=len(messages) > 1,
+	)
+
+

@@ -1,0 +1,174 @@
+"""The fields lot_traceability adds to ERPNext doctypes, as one dict for create_custom_fields."""
+
+MODULE = "Lot Traceability"
+
+SUPPLIER_LOT_FIELDS = [
+	{
+		"fieldname": "supplier_lot_no",
+		"label": "Supplier Lot No",
+		"fieldtype": "Data",
+		"insert_after": "batch_no",
+		"description": "The lot number printed by the supplier.",
+		"no_copy": 1,
+	},
+	{
+		"fieldname": "supplier_manufacturing_date",
+		"label": "Supplier Manufacturing Date",
+		"fieldtype": "Date",
+		"insert_after": "supplier_lot_no",
+		"no_copy": 1,
+	},
+	{
+		"fieldname": "supplier_expiry_date",
+		"label": "Supplier Expiry Date",
+		"fieldtype": "Date",
+		"insert_after": "supplier_manufacturing_date",
+		"no_copy": 1,
+	},
+]
+
+REMAINING_SHELF_LIFE_UNITS = "Days\n% of Shelf Life"
+
+CUSTOM_FIELDS = {
+	"Batch": [
+		{
+			"fieldname": "lot_status",
+			"label": "Lot Status",
+			"fieldtype": "Link",
+			"options": "Lot Status",
+			"insert_after": "item_name",
+			"read_only": 1,
+			"no_copy": 1,
+			"bold": 1,
+			"in_list_view": 1,
+			"in_standard_filter": 1,
+			"search_index": 1,
+		},
+		{
+			"fieldname": "lot_details_section",
+			"label": "Lot Details",
+			"fieldtype": "Section Break",
+			"insert_after": "reference_name",
+			"collapsible": 0,
+		},
+		{
+			"fieldname": "supplier_lot_no",
+			"label": "Supplier Lot No",
+			"fieldtype": "Data",
+			"insert_after": "lot_details_section",
+			"in_standard_filter": 1,
+			"search_index": 1,
+			"no_copy": 1,
+		},
+		{
+			"fieldname": "received_date",
+			"label": "Received Date",
+			"fieldtype": "Date",
+			"insert_after": "supplier_lot_no",
+			"no_copy": 1,
+		},
+		{
+			"fieldname": "release_date",
+			"label": "Release Date",
+			"fieldtype": "Date",
+			"insert_after": "received_date",
+			"read_only": 1,
+			"no_copy": 1,
+		},
+		{
+			"fieldname": "lot_details_column",
+			"fieldtype": "Column Break",
+			"insert_after": "release_date",
+		},
+		{
+			"fieldname": "best_before_date",
+			"label": "Best Before Date",
+			"fieldtype": "Date",
+			"insert_after": "lot_details_column",
+			"no_copy": 1,
+		},
+		{
+			"fieldname": "retest_date",
+			"label": "Retest Date",
+			"fieldtype": "Date",
+			"insert_after": "best_before_date",
+			"no_copy": 1,
+		},
+		{
+			"fieldname": "lot_origin_column",
+			"fieldtype": "Column Break",
+			"insert_after": "retest_date",
+		},
+		{
+			"fieldname": "certificate",
+			"label": "Certificate of Analysis",
+			"fieldtype": "Attach",
+			"insert_after": "lot_origin_column",
+			"no_copy": 1,
+		},
+		{
+			"fieldname": "country_of_origin",
+			"label": "Country of Origin",
+			"fieldtype": "Link",
+			"options": "Country",
+			"insert_after": "certificate",
+			"no_copy": 1,
+		},
+	],
+	"Purchase Receipt Item": SUPPLIER_LOT_FIELDS,
+	"Purchase Invoice Item": SUPPLIER_LOT_FIELDS,
+	"Subcontracting Receipt Item": SUPPLIER_LOT_FIELDS,
+	"Stock Entry Detail": SUPPLIER_LOT_FIELDS,
+	"Customer": [
+		{
+			"fieldname": "lot_requirements_section",
+			"label": "Lot Requirements",
+			"fieldtype": "Section Break",
+			"insert_after": "disabled",
+			"collapsible": 1,
+		},
+		{
+			"fieldname": "min_remaining_shelf_life",
+			"label": "Minimum Remaining Shelf Life at Delivery",
+			"fieldtype": "Float",
+			"insert_after": "lot_requirements_section",
+			"non_negative": 1,
+			"description": "Lots shipped to this customer must have at least this much shelf life left on the delivery date.",
+		},
+		{
+			"fieldname": "min_remaining_shelf_life_unit",
+			"label": "Minimum Remaining Shelf Life Unit",
+			"fieldtype": "Select",
+			"options": REMAINING_SHELF_LIFE_UNITS,
+			"default": "Days",
+			"insert_after": "min_remaining_shelf_life",
+		},
+		{
+			"fieldname": "lot_requirements_column",
+			"fieldtype": "Column Break",
+			"insert_after": "min_remaining_shelf_life_unit",
+		},
+		{
+			"fieldname": "no_older_lot_than_last",
+			"label": "Never Ship a Lot Older than the Last One Shipped",
+			"fieldtype": "Check",
+			"insert_after": "lot_requirements_column",
+		},
+	],
+	"Warehouse": [
+		{
+			"fieldname": "is_quarantine_warehouse",
+			"label": "Is Quarantine Warehouse",
+			"fieldtype": "Check",
+			"insert_after": "is_rejected_warehouse",
+			"description": "Held lots (quarantined, rejected, recalled …) may still be moved into this warehouse.",
+		},
+	],
+}
+
+
+def get_custom_fields() -> dict[str, list[dict]]:
+	"""CUSTOM_FIELDS with the module set on every field, so that they belong to this app."""
+	return {
+		doctype: [{**field, "module": MODULE} for field in fields] for doctype, fields in CUSTOM_FIELDS.items()
+	}

@@ -1,0 +1,42 @@
+"""Checks run around `bench uninstall-app`: what the app leaves on a site once it is removed.
+
+Run as `bench --site SITE execute lot_traceability.tests.uninstall_check.assert_clean`.
+"""
+
+import frappe
+
+from lot_traceability.setup.custom_fields import CUSTOM_FIELDS, MODULE
+
+DOCTYPES = ("Lot Status", "Lot Rule", "Lot Traceability Settings")
+
+
+def leftovers() -> list[str]:
+	found = []
+	for doctype, fields in CUSTOM_FIELDS.items():
+		for field in fields:
+			name = field["fieldname"]
+			if frappe.db.exists("Custom Field", {"dt": doctype, "fieldname": name}):
+				found.append(f"Custom Field {doctype}.{name}")
+			if frappe.db.has_column(doctype, name):
+				found.append(f"column {doctype}.{name}")
+	found += [f"Custom Field {name}" for name in frappe.get_all("Custom Field", {"module": MODULE}, pluck="name")]
+	for doctype in DOCTYPES:
+		if frappe.db.exists("DocType", doctype):
+			found.append(f"DocType {doctype}")
+		if frappe.db.sql("show tables like %s", f"tab{doctype}"):
+			found.append(f"table tab{doctype}")
+		if frappe.db.sql("select 1 from `tabSingles` where doctype = %s limit 1", doctype):
+			found.append(f"settings values of {doctype}")
+	if frappe.db.exists("Module Def", MODULE):
+		found.append(f"Module Def {MODULE}")
+	if "lot_traceability" in frappe.get_installed_apps():
+		found.append("app still listed as installed")
+	return found
+
+
+def assert_clean():
+	found = leftovers()
+	if found:
+		raise AssertionError("uninstall left behind: " + ", ".join(found))
+	print("uninstall check: site is clean")
+

@@ -1,0 +1,132 @@
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lot_traceability.traceability.shelf_life import (
+	MinimumRemaining,
+	RemainingUnit,
+	ShelfLife,
+	ShelfLifeUnit,
+	expiry_date,
+	is_expired,
+	meets_minimum_remaining,
+	remaining_days,
+)
+
+
+@pytest.mark.parametrize(
+	("start", "value", "unit", "expected"),
+	[
+		(date(2025, 1, 31), 1, "Months", date(2025, 2, 28)),
+		(date(2024, 1, 31), 1, "Months", date(2024, 2, 29)),
+		(date(2025, 3, 31), 1, "Months", date(2025, 4, 30)),
+		(date(2025, 8, 31), 6, "Months", date(2026, 2, 28)),
+		(date(2024, 2, 29), 1, "Years", date(2025, 2, 28)),
+		(date(2024, 2, 29), 4, "Years", date(2028, 2, 29)),
+		(date(2023, 2, 28), 1, "Years", date(2024, 2, 28)),
+		(date(2024, 2, 28), 1, "Days", date(2024, 2, 29)),
+		(date(2025, 2, 28), 1, "Days", date(2025, 3, 1)),
+		(date(2025, 12, 31), 1, "Days", date(2026, 1, 1)),
+		(date(2025, 1, 15), 365, "Days", date(2026, 1, 15)),
+		(date(2024, 1, 15), 365, "Days", date(2025, 1, 14)),
+		(date(2025, 1, 15), 0, "Days", date(2025, 1, 15)),
+		(date(2025, 11, 30), 3, "Months", date(2026, 2, 28)),
+	],
+)
+def test_expiry_date_uses_calendar_units(start, value, unit, expected):
+	assert expiry_date(start, ShelfLife(value, unit)) == expected
+
+
+def test_month_shelf_life_is_not_a_day_count():
+	# 12 months from 2024-03-01 spans 365 days, from 2023-03-01 spans 366 (leap day inside)
+	assert expiry_date(date(2024, 3, 1), ShelfLife(12, "Months")) == date(2025, 3, 1)
+	assert expiry_date(date(2023, 3, 1), ShelfLife(12, "Months")) == date(2024, 3, 1)
+
+
+def test_negative_shelf_life_is_refused():
+	with pytest.raises(ValueError, match="negative"):
+		ShelfLife(-1, "Days")
+
+
+def test_unknown_unit_is_refused():
+	with pytest.raises(ValueError):
+		ShelfLife(3, "Weeks")
+
+
+def test_minimum_remaining_validates_its_value():
+	with pytest.raises(ValueError):
+		MinimumRemaining(-5)
+	with pytest.raises(ValueError):
+		MinimumRemaining(101, RemainingUnit.PERCENT)
+
+
+def test_lot_is_usable_on_its_expiry_date():
+	assert not is_expired(date(2025, 6, 30), date(2025, 6, 30))
+	assert is_expired(date(2025, 6, 30), date(2025, 7, 1))
+	assert not is_expired(None, date(2099, 1, 1))
+
+
+def test_remaining_days():
+	assert remaining_days(date(2025, 3, 1), date(2025, 2, 1)) == 28
+	assert remaining_days(date(2024, 3, 1), date(2024, 2, 1)) == 29
+	assert remaining_days(date(2025, 3, 1), date(2025, 3, 2)) == -1
+
+
+def test_minimum_remaining_in_days():
+	minimum = MinimumRemaining(90)
+	expiry = date(2025, 12, 31)
+	assert meets_minimum_remaining(expiry, expiry - timedelta(days=90), minimum)
+	assert not meets_minimum_remaining(expiry, expiry - timedelta(days=89), minimum)
+	assert meets_minimum_remaining(None, date(2025, 1, 1), minimum)
+	assert meets_minimum_remaining(expiry, expiry, None)
+
+
+def test_minimum_remaining_as_percentage_of_total_shelf_life():
+	made, expiry = date(2025, 1, 1), date(2025, 1, 1) + timedelta(days=100)
+	minimum = MinimumRemaining(60, "% of Shelf Life")
+	assert meets_minimum_remaining(expiry, made + timedelta(days=40), minimum, made)
+	assert not meets_minimum_remaining(expiry, made + timedelta(days=41), minimum, made)
+
+
+def test_percentage_without_manufacturing_date_is_not_met():
+	assert not meets_minimum_remaining(date(2030, 1, 1), date(2025, 1, 1), MinimumRemaining(10, "% of Shelf Life"))
+
+
+def test_expired_lot_never_meets_a_zero_minimum():
+	assert not meets_minimum_remaining(date(2025, 1, 1), date(2025, 1, 2), MinimumRemaining(0.0001))
+
+
+dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))
+units = st.sampled_from(list(ShelfLifeUnit))
+
+
+@given(start=dates, value=st.integers(min_value=0, max_value=120), unit=units)
+def test_expiry_never_before_start_and_within_longest_span(start, value, unit):
+	shelf_life = ShelfLife(value, unit)
+	end = expiry_date(start, shelf_life)
+	assert start <= end
+	assert (end - start).days <= shelf_life.longest_days()
+
+
+@given(start=dates, a=st.integers(0, 60), b=st.integers(0, 60), unit=units)
+def test_expiry_is_monotone_in_shelf_life(start, a, b, unit):
+	low, high = sorted((a, b))
+	assert expiry_date(start, ShelfLife(low, unit)) <= expiry_date(start, ShelfLife(high, unit))
+
+
+@given(start=dates, months=st.integers(1, 120))
+def test_month_expiry_keeps_the_day_or_clamps_to_month_end(start, months):
+	end = expiry_date(start, ShelfLife(months, "Months"))
+	assert (end.year * 12 + end.month) - (start.year * 12 + start.month) == months
+	if end.day != start.day:
+		assert end.day < start.day
+		assert (end + timedelta(days=1)).day == 1
+
+
+@given(expiry=dates, on=dates, days=st.integers(0, 400))
+def test_days_minimum_matches_remaining_days(expiry, on, days):
+	assert meets_minimum_remaining(expiry, on, MinimumRemaining(days)) == (
+		remaining_days(expiry, on) >= days and not is_expired(expiry, on)
+	)

@@ -1,0 +1,84 @@
+import pytest
+
+from lot_traceability.traceability.statuses import (
+	DEFAULT_STATUSES,
+	MOVEMENT_FLAGS,
+	UNGOVERNED_STATUS,
+	LotStatus,
+	Movement,
+	validate_status,
+)
+
+BY_NAME = {status.name: status for status in DEFAULT_STATUSES}
+
+
+def test_the_default_statuses_are_the_documented_ones():
+	assert list(BY_NAME) == [
+		"Pending Inspection",
+		"Approved",
+		"Restricted",
+		"Quarantined",
+		"Rejected",
+		"Expired",
+		"Recalled",
+		"Disposed",
+	]
+
+
+@pytest.mark.parametrize("status", DEFAULT_STATUSES, ids=lambda s: s.name)
+def test_every_default_status_is_valid(status):
+	assert validate_status(status) == []
+
+
+def test_approved_allows_everything_and_is_the_ungoverned_status():
+	assert BY_NAME[UNGOVERNED_STATUS].allowed == frozenset(Movement)
+
+
+@pytest.mark.parametrize("name", ["Quarantined", "Rejected", "Expired", "Recalled", "Pending Inspection"])
+@pytest.mark.parametrize("movement", [Movement.SHIPMENT, Movement.ALLOCATION, Movement.ISSUE])
+def test_held_lots_cannot_be_used_or_sold(name, movement):
+	assert not BY_NAME[name].allows(movement)
+
+
+@pytest.mark.parametrize("name", ["Quarantined", "Rejected", "Expired", "Recalled"])
+def test_held_lots_can_still_leave_the_books_or_go_back(name):
+	status = BY_NAME[name]
+	assert status.allows(Movement.WRITE_OFF)
+	assert status.allows(Movement.SUPPLIER_RETURN)
+	assert status.allows(Movement.CUSTOMER_RETURN)
+
+
+def test_restricted_is_internal_use_only():
+	restricted = BY_NAME["Restricted"]
+	assert restricted.allows(Movement.ISSUE)
+	assert not restricted.allows(Movement.SHIPMENT)
+	assert restricted.requires_reason
+
+
+def test_disposed_is_terminal_and_allows_nothing():
+	disposed = BY_NAME["Disposed"]
+	assert disposed.is_terminal
+	assert disposed.allowed == frozenset()
+
+
+def test_terminal_status_that_may_be_received_into_is_refused():
+	bad = LotStatus("Scrapped", frozenset({Movement.RECEIPT, Movement.WRITE_OFF}), "gray", is_terminal=True)
+	problems = validate_status(bad)
+	assert [(p.code, p.field) for p in problems] == [("terminal_allows_movement", "allow_receipt")]
+
+
+def test_terminal_status_may_still_leave_the_books():
+	ok = LotStatus("Scrapped", frozenset({Movement.WRITE_OFF, Movement.SUPPLIER_RETURN}), "gray", is_terminal=True)
+	assert validate_status(ok) == []
+
+
+def test_unknown_colour_and_missing_name():
+	problems = validate_status(LotStatus(" ", frozenset(), "mauve"))
+	assert [p.code for p in problems] == ["status_name_missing", "unknown_colour"]
+
+
+@pytest.mark.parametrize("status", DEFAULT_STATUSES, ids=lambda s: s.name)
+def test_record_round_trip(status):
+	record = status.as_record()
+	assert set(MOVEMENT_FLAGS.values()) <= set(record)
+	assert LotStatus.from_record(record) == status
