@@ -1,11 +1,22 @@
 """The app's whitelisted methods (the only ones)."""
 
-import frappe
+import json
 
+import frappe
+from frappe import _
+
+from lot_traceability import queries
 from lot_traceability.lot_traceability.doctype.lot_rule.lot_rule import get_lot_rule
+from lot_traceability.lot_traceability.doctype.lot_status.lot_status import get_lot_status
+from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_change import (
+	change_lot_status as record_status_change,
+)
 from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
 	get_settings,
+	get_transitions,
 )
+from lot_traceability.traceability.lifecycle import allowed_targets
+from lot_traceability.traceability.statuses import LotStatus
 
 
 @frappe.whitelist()
@@ -13,7 +24,7 @@ def get_effective_lot_rule(item_code: str, company: str | None = None) -> dict:
 	"""The rule that governs an item's lots in a company, with Settings defaults filled in."""
 	frappe.has_permission("Item", "read", item_code, throw=True)
 	if not frappe.db.exists("Item", item_code):
-		frappe.throw(frappe._("Item {0} does not exist.").format(frappe.bold(item_code)), frappe.DoesNotExistError)
+		frappe.throw(_("Item {0} does not exist.").format(frappe.bold(item_code)), frappe.DoesNotExistError)
 	rule = get_lot_rule(item_code, company)
 	settings = get_settings()
 	return {
@@ -29,3 +40,46 @@ def get_effective_lot_rule(item_code: str, company: str | None = None) -> dict:
 		"min_remaining_shelf_life": rule.min_remaining_value if rule else None,
 		"min_remaining_shelf_life_unit": rule.min_remaining_unit if rule else None,
 	}
+
+
+@frappe.whitelist()
+def get_lot_overview(batch: str) -> dict:
+	"""A lot's status, its status history and the statuses the current user may move it to."""
+	frappe.has_permission("Batch", "read", batch, throw=True)
+	lot = queries.get_lots([batch]).get(batch)
+	if not lot:
+		frappe.throw(_("Lot {0} does not exist.").format(frappe.bold(batch)), frappe.DoesNotExistError)
+	current = get_lot_status(lot.lot_status or get_settings().default_receipt_status)
+	statuses = [LotStatus.from_record(record) for record in queries.get_lot_statuses()]
+	can_change = frappe.has_permission("Lot Status Change", "submit")
+	targets = (
+		allowed_targets(current, statuses, set(frappe.get_roles()), get_transitions()) if can_change else []
+	)
+	by_name = {status.name: status for status in statuses}
+	return {
+		"status": current.name,
+		"colour": current.colour,
+		"balance": queries.get_lot_balances([batch]).get(batch, 0),
+		"history": queries.get_lot_history(batch),
+		"targets": [
+			{"status": name, "colour": by_name[name].colour, "requires_reason": by_name[name].requires_reason}
+			for name in targets
+		],
+	}
+
+
+@frappe.whitelist(methods=["POST"])
+def change_lot_status(
+	batches: str | list,
+	to_status: str,
+	reason: str | None = None,
+	reference_doctype: str | None = None,
+	reference_name: str | None = None,
+) -> str:
+	"""Move one or many lots to a status as one recorded Lot Status Change; returns its name."""
+	if isinstance(batches, str):
+		batches = json.loads(batches) if batches.strip().startswith("[") else [batches]
+	if not batches:
+		frappe.throw(_("Select at least one lot."))
+	frappe.has_permission("Lot Status Change", "submit", throw=True)
+	return record_status_change(batches, to_status, reason, reference_doctype, reference_name).name

@@ -1,7 +1,9 @@
 app_name = "lot_traceability"
 app_title = "Lot Traceability"
 app_publisher = "lot_traceability contributors"
-app_description = "Lot traceability for ERPNext: governed lot lifecycle, FEFO allocation, genealogy and recalls"
+app_description = (
+	"Lot traceability for ERPNext: governed lot lifecycle, FEFO allocation, genealogy and recalls"
+)
 app_email = "lot-traceability@example.com"
 app_license = "mit"
 required_apps = ["frappe/erpnext"]
@@ -13,8 +15,67 @@ after_migrate = "lot_traceability.install.after_migrate"
 before_uninstall = "lot_traceability.install.before_uninstall"
 before_tests = "lot_traceability.tests.before_tests"
 
+doctype_js = {
+	"Batch": "public/js/batch.js",
+}
+doctype_list_js = {
+	"Batch": "public/js/batch_list.js",
+}
+
 doc_events = {
 	"Batch": {
 		"before_insert": "lot_traceability.overrides.batch.before_insert",
+		"validate": "lot_traceability.overrides.batch.validate",
 	},
+	"Delivery Note": {
+		"validate": "lot_traceability.overrides.delivery_note.validate",
+	},
+	"Pick List": {
+		"validate": "lot_traceability.overrides.pick_list.validate",
+		"on_submit": "lot_traceability.overrides.pick_list.on_submit",
+	},
+	"POS Invoice": {
+		"validate": "lot_traceability.overrides.pos_invoice.validate",
+	},
+	"Purchase Invoice": {
+		"validate": "lot_traceability.overrides.purchase_invoice.validate",
+		"before_submit": "lot_traceability.overrides.purchase_invoice.before_submit",
+		"on_submit": "lot_traceability.overrides.purchase_invoice.on_submit",
+	},
+	"Purchase Receipt": {
+		"validate": "lot_traceability.overrides.purchase_receipt.validate",
+		"before_submit": "lot_traceability.overrides.purchase_receipt.before_submit",
+		"on_submit": "lot_traceability.overrides.purchase_receipt.on_submit",
+	},
+	"Quality Inspection": {
+		"on_submit": "lot_traceability.overrides.quality_inspection.on_submit",
+		"before_cancel": "lot_traceability.overrides.quality_inspection.before_cancel",
+		"on_cancel": "lot_traceability.overrides.quality_inspection.on_cancel",
+	},
+	"Sales Invoice": {
+		"validate": "lot_traceability.overrides.sales_invoice.validate",
+	},
+	"Serial and Batch Bundle": {
+		"on_submit": "lot_traceability.overrides.serial_and_batch_bundle.on_submit",
+	},
+	"Stock Entry": {
+		"validate": "lot_traceability.overrides.stock_entry.validate",
+		"before_submit": "lot_traceability.overrides.stock_entry.before_submit",
+		"on_submit": "lot_traceability.overrides.stock_entry.on_submit",
+	},
+	"Stock Reconciliation": {
+		"validate": "lot_traceability.overrides.stock_reconciliation.validate",
+	},
+	"Subcontracting Receipt": {
+		"validate": "lot_traceability.overrides.subcontracting_receipt.validate",
+		"before_submit": "lot_traceability.overrides.subcontracting_receipt.before_submit",
+		"on_submit": "lot_traceability.overrides.subcontracting_receipt.on_submit",
+	},
+}
+
+scheduler_events = {
+	"daily": [
+		"lot_traceability.tasks.expire_lots",
+		"lot_traceability.tasks.notify_near_expiry",
+	],
 }

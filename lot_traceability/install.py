@@ -1,8 +1,16 @@
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
-from lot_traceability.setup.custom_fields import get_custom_fields
+from lot_traceability.setup.custom_fields import MODULE, get_custom_fields
+from lot_traceability.traceability.lifecycle import DEFAULT_TRANSITIONS
 from lot_traceability.traceability.statuses import DEFAULT_STATUSES
+
+DEFAULT_SETTING_STATUSES = {
+	"default_receipt_status": "Approved",
+	"release_status": "Approved",
+	"rejection_status": "Rejected",
+	"expired_status": "Expired",
+}
 
 
 def after_install():
@@ -17,6 +25,7 @@ def sync():
 	"""Bring the site's lot master data up to this version; safe to run any number of times."""
 	create_custom_fields(get_custom_fields(), update=True)
 	create_default_statuses()
+	set_default_settings()
 
 
 def create_default_statuses():
@@ -26,8 +35,45 @@ def create_default_statuses():
 			frappe.get_doc({"doctype": "Lot Status", **status.as_record()}).insert(ignore_permissions=True)
 
 
+def set_default_settings():
+	"""Fill the settings an admin has not set: the shipped statuses' roles, and the transitions."""
+	settings = frappe.get_single("Lot Traceability Settings")
+	for field, status in DEFAULT_SETTING_STATUSES.items():
+		if not settings.get(field):
+			settings.set(field, status)
+	if not settings.transitions:
+		add_default_transitions(settings)
+	settings.flags.ignore_permissions = True
+	settings.save()
+
+
+def add_default_transitions(settings):
+	for transition in DEFAULT_TRANSITIONS:
+		settings.append(
+			"transitions",
+			{
+				"from_status": transition.from_status,
+				"to_status": transition.to_status,
+				"role": transition.role,
+			},
+		)
+
+
+# Records Frappe keeps about documents of a doctype, and the field naming the doctype.
+RECORDS_ABOUT_DOCTYPES = {
+	"Singles": "doctype",
+	"Version": "ref_doctype",
+	"Comment": "reference_doctype",
+	"Property Setter": "doc_type",
+	"Custom DocPerm": "parent",
+	"DocShare": "share_doctype",
+	"Notification Log": "document_type",
+}
+
+
 def before_uninstall():
 	delete_custom_fields()
+	delete_records_about_app_doctypes()
 
 
 def delete_custom_fields():
@@ -40,3 +86,12 @@ def delete_custom_fields():
 			if frappe.db.has_column(doctype, field["fieldname"]):
 				frappe.db.sql_ddl(f"alter table `tab{doctype}` drop column `{field['fieldname']}`")
 		frappe.clear_cache(doctype=doctype)
+
+
+def delete_records_about_app_doctypes():
+	"""Frappe drops the app's tables but keeps settings values, versions, comments … about them."""
+	doctypes = frappe.get_all("DocType", filters={"module": MODULE}, pluck="name")
+	if not doctypes:
+		return
+	for record_doctype, field in RECORDS_ABOUT_DOCTYPES.items():
+		frappe.db.delete(record_doctype, {field: ("in", doctypes)})

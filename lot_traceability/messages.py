@@ -26,7 +26,9 @@ def problem_message(problem: Problem, doc=None) -> str:
 	label = doc.meta.get_label(problem.field) if doc is not None and problem.field else problem.field
 	messages = {
 		"status_name_missing": lambda: _("A Lot Status needs a name."),
-		"unknown_colour": lambda: _("Colour {0} is not an indicator colour.").format(frappe.bold(p.get("colour"))),
+		"unknown_colour": lambda: _("Colour {0} is not an indicator colour.").format(
+			frappe.bold(p.get("colour"))
+		),
 		"terminal_allows_movement": lambda: _(
 			"Lot Status {0} is terminal, so a lot in it may not {1}. Clear {2} or untick Terminal."
 		).format(frappe.bold(doc.name if doc else ""), movement_label(p["movement"]), frappe.bold(label)),
@@ -49,6 +51,18 @@ def problem_message(problem: Problem, doc=None) -> str:
 		"minimum_exceeds_shelf_life": lambda: _(
 			"Minimum Remaining Shelf Life of {0} days is longer than the whole shelf life (at most {1} days): no lot could ever be shipped."
 		).format(p["value"], p["longest"]),
+		"same_status": lambda: _("it is already {0}").format(frappe.bold(_(p["status"]))),
+		"from_terminal": lambda: _("it is {0}, a terminal status, and can no longer change").format(
+			frappe.bold(_(p["status"]))
+		),
+		"reason_required": lambda: _("a reason is required to make a lot {0}").format(
+			frappe.bold(_(p["status"]))
+		),
+		"transition_not_allowed": lambda: _("moving a lot from {0} to {1} is allowed only to {2}").format(
+			frappe.bold(_(p["from"])),
+			frappe.bold(_(p["to"])),
+			", ".join(_(role) for role in p["roles"]) or _("no role (see Lot Traceability Settings)"),
+		),
 	}
 	return messages[problem.code]()
 
@@ -63,5 +77,3 @@ def throw_problems(problems: list[Problem], doc=None, title=None):
 		title=title or _("Invalid {0}").format(_(doc.doctype) if doc else _("Lot Data")),
 		as_list=len(messages) > 1,
 	)
-
-

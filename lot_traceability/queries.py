@@ -8,7 +8,7 @@ RULE_FIELDS = (
 	"applies_to",
 	"item",
 	"item_group",
-	"company",
+	"rule_company",
 	"enabled",
 	"receipt_status",
 	"supplier_lot_mandatory",
@@ -50,9 +50,9 @@ def get_candidate_rules(item_code: str, item_groups: list[str], company: str | N
 		scopes.append((rule.applies_to == "Item Group") & rule.item_group.isin(item_groups))
 	if company:
 		scopes.append(rule.applies_to == "Company")
-	company_match = rule.company.isnull() | (rule.company == "")
+	company_match = rule.rule_company.isnull() | (rule.rule_company == "")
 	if company:
-		company_match = company_match | (rule.company == company)
+		company_match = company_match | (rule.rule_company == company)
 	return (
 		frappe.qb.from_(rule)
 		.select(*(rule[field] for field in RULE_FIELDS))
@@ -71,10 +71,268 @@ def get_rules_for_scope(applies_to: str, scope_field: str, scope_value: str | No
 
 
 def get_voucher_company(doctype: str | None, name: str | None) -> str | None:
-	if not doctype or not name or not frappe.db.has_column(doctype, "company"):
-		return None
-	return frappe.db.get_value(doctype, name, "company")
+	return get_voucher_values(doctype, name).get("company")
+
+
+def get_voucher_values(doctype: str | None, name: str | None) -> dict:
+	"""Company and posting date of a voucher, where it has them."""
+	if not doctype or not name or not frappe.db.exists("DocType", doctype):
+		return {}
+	meta = frappe.get_meta(doctype)
+	fields = [field for field in ("company", "posting_date") if meta.has_field(field)]
+	return (fields and frappe.db.get_value(doctype, name, fields, as_dict=True)) or {}
 
 
 def get_lot_statuses() -> list[dict]:
 	return frappe.get_all("Lot Status", fields=["*"], order_by="creation asc")
+
+
+LOT_FIELDS = (
+	"name",
+	"item",
+	"lot_status",
+	"expiry_date",
+	"manufacturing_date",
+	"supplier",
+	"supplier_lot_no",
+)
+
+
+def get_lots(batch_nos, for_update: bool = False) -> dict[str, dict]:
+	"""Lots by name; with `for_update`, their rows are locked in name order until the transaction ends."""
+	if not batch_nos:
+		return {}
+	batch = frappe.qb.DocType("Batch")
+	query = (
+		frappe.qb.from_(batch)
+		.select(*(batch[field] for field in LOT_FIELDS))
+		.where(batch.name.isin(sorted(set(batch_nos))))
+		.orderby(batch.name)
+	)
+	if for_update:
+		query = query.for_update()
+	return {row.name: row for row in query.run(as_dict=True)}
+
+
+def set_lot_status(batch_nos, status: str, release_date=None) -> None:
+	batch = frappe.qb.DocType("Batch")
+	query = (
+		frappe.qb.update(batch)
+		.set(batch.lot_status, status)
+		.set(batch.modified, frappe.utils.now_datetime())
+		.set(batch.modified_by, frappe.session.user)
+		.where(batch.name.isin(sorted(set(batch_nos))))
+	)
+	if release_date:
+		query = query.set(batch.release_date, release_date)
+	query.run()
+
+
+def get_bundle_batches(bundle_names) -> dict[str, list[str]]:
+	"""The batches in each bundle (draft or submitted)."""
+	if not bundle_names:
+		return {}
+	entry = frappe.qb.DocType("Serial and Batch Entry")
+	rows = (
+		frappe.qb.from_(entry)
+		.select(entry.parent, entry.batch_no)
+		.where(entry.parent.isin(list(set(bundle_names))) & entry.batch_no.isnotnull())
+		.run(as_dict=True)
+	)
+	batches: dict[str, list[str]] = {}
+	for row in rows:
+		batches.setdefault(row.parent, []).append(row.batch_no)
+	return batches
+
+
+VOUCHER_CONTEXT_FIELDS = {
+	"Stock Entry": ["purpose", "is_return", "posting_date", "is_lot_write_off"],
+	"Stock Reconciliation": ["purpose", "posting_date"],
+	"Pick List": ["purpose"],
+}
+
+
+def get_voucher_context(voucher_type: str, voucher_no: str) -> dict:
+	"""What the enforcement needs to know of a voucher: purpose, return, write-off, posting date."""
+	fields = VOUCHER_CONTEXT_FIELDS.get(voucher_type)
+	if fields is None:
+		meta = frappe.get_meta(voucher_type)
+		fields = [field for field in ("is_return", "posting_date") if meta.has_field(field)]
+	if not fields:
+		return {}
+	return frappe.db.get_value(voucher_type, voucher_no, fields, as_dict=True) or {}
+
+
+def get_target_warehouse(voucher_type: str, voucher_detail_no: str | None) -> str | None:
+	if voucher_type != "Stock Entry" or not voucher_detail_no:
+		return None
+	return frappe.db.get_value("Stock Entry Detail", voucher_detail_no, "t_warehouse")
+
+
+def is_quarantine_warehouse(warehouse: str | None) -> bool:
+	return bool(warehouse) and bool(
+		frappe.get_cached_value("Warehouse", warehouse, "is_quarantine_warehouse")
+	)
+
+
+def get_inward_lots_of_voucher(voucher_type: str, voucher_no: str) -> list[dict]:
+	"""(row, batch) pairs a voucher received, read from its submitted bundles."""
+	bundle = frappe.qb.DocType("Serial and Batch Bundle")
+	entry = frappe.qb.DocType("Serial and Batch Entry")
+	return (
+		frappe.qb.from_(entry)
+		.join(bundle)
+		.on(bundle.name == entry.parent)
+		.select(bundle.voucher_detail_no, entry.batch_no)
+		.where(
+			(bundle.voucher_type == voucher_type)
+			& (bundle.voucher_no == voucher_no)
+			& (bundle.type_of_transaction == "Inward")
+			& (bundle.is_cancelled == 0)
+			& (bundle.docstatus == 1)
+			& entry.batch_no.isnotnull()
+		)
+		.distinct()
+		.run(as_dict=True)
+	)
+
+
+def find_supplier_lot_elsewhere(
+	item_code: str, supplier_lot_no: str, supplier: str | None, batch_no: str
+) -> list[dict]:
+	"""Other lots of the item carrying the same supplier lot no from a different supplier."""
+	batch = frappe.qb.DocType("Batch")
+	query = (
+		frappe.qb.from_(batch)
+		.select(batch.name, batch.supplier)
+		.where(
+			(batch.item == item_code)
+			& (batch.supplier_lot_no == supplier_lot_no)
+			& (batch.name != batch_no)
+			& batch.supplier.isnotnull()
+			& (batch.supplier != "")
+		)
+	)
+	if supplier:
+		query = query.where(batch.supplier != supplier)
+	return query.run(as_dict=True)
+
+
+def _status_changes():
+	"""Submitted Lot Status Changes joined to their lots."""
+	change = frappe.qb.DocType("Lot Status Change")
+	row = frappe.qb.DocType("Lot Status Change Lot")
+	query = frappe.qb.from_(row).join(change).on(change.name == row.parent).where(change.docstatus == 1)
+	return query, change, row
+
+
+def get_lot_history(batch_no: str, limit: int = 50) -> list[dict]:
+	query, change, row = _status_changes()
+	return (
+		query.select(
+			change.name,
+			change.change_datetime,
+			row.from_status,
+			change.to_status,
+			change.reason,
+			change.source,
+			change.reference_doctype,
+			change.reference_name,
+			change.owner,
+			change.modified_by,
+		)
+		.where(row.batch == batch_no)
+		.orderby(change.change_datetime, order=frappe.qb.desc)
+		.orderby(change.creation, order=frappe.qb.desc)
+		.limit(limit)
+		.run(as_dict=True)
+	)
+
+
+def get_changes_made_by(reference_doctype: str, reference_name: str) -> list[dict]:
+	"""Submitted status changes a document caused, newest first, one row per lot."""
+	query, change, row = _status_changes()
+	return (
+		query.select(change.name, row.batch, row.from_status, change.to_status)
+		.where((change.reference_doctype == reference_doctype) & (change.reference_name == reference_name))
+		.orderby(change.creation, order=frappe.qb.desc)
+		.run(as_dict=True)
+	)
+
+
+def get_lots_past_expiry(on_date, exclude_statuses) -> list[dict]:
+	batch = frappe.qb.DocType("Batch")
+	query = (
+		frappe.qb.from_(batch)
+		.select(batch.name, batch.lot_status, batch.expiry_date)
+		.where(batch.expiry_date.isnotnull() & (batch.expiry_date < on_date) & (batch.disabled == 0))
+	)
+	if exclude_statuses:
+		query = query.where(batch.lot_status.notin(list(exclude_statuses)))
+	return query.run(as_dict=True)
+
+
+def get_lots_expiring(from_date, to_date, exclude_statuses) -> list[dict]:
+	batch = frappe.qb.DocType("Batch")
+	query = (
+		frappe.qb.from_(batch)
+		.select(batch.name, batch.item, batch.item_name, batch.lot_status, batch.expiry_date)
+		.where((batch.expiry_date >= from_date) & (batch.expiry_date <= to_date) & (batch.disabled == 0))
+		.orderby(batch.expiry_date)
+	)
+	if exclude_statuses:
+		query = query.where(batch.lot_status.notin(list(exclude_statuses)))
+	return query.run(as_dict=True)
+
+
+def get_lot_balances(batch_nos) -> dict[str, float]:
+	"""Stock on hand of each lot from the ledger (bundles, and legacy SLE.batch_no rows)."""
+	if not batch_nos:
+		return {}
+	batch_nos = list(set(batch_nos))
+	sle = frappe.qb.DocType("Stock Ledger Entry")
+	entry = frappe.qb.DocType("Serial and Batch Entry")
+	bundled = (
+		frappe.qb.from_(sle)
+		.join(entry)
+		.on(entry.parent == sle.serial_and_batch_bundle)
+		.select(entry.batch_no, frappe.qb.functions.Sum(entry.qty).as_("qty"))
+		.where((sle.is_cancelled == 0) & entry.batch_no.isin(batch_nos))
+		.groupby(entry.batch_no)
+		.run(as_dict=True)
+	)
+	legacy = (
+		frappe.qb.from_(sle)
+		.select(sle.batch_no, frappe.qb.functions.Sum(sle.actual_qty).as_("qty"))
+		.where(
+			(sle.is_cancelled == 0)
+			& sle.batch_no.isin(batch_nos)
+			& (sle.serial_and_batch_bundle.isnull() | (sle.serial_and_batch_bundle == ""))
+		)
+		.groupby(sle.batch_no)
+		.run(as_dict=True)
+	)
+	balances = dict.fromkeys(batch_nos, 0.0)
+	for row in bundled + legacy:
+		balances[row.batch_no] += float(row.qty or 0)
+	return balances
+
+
+def get_users_with_roles(roles) -> list[str]:
+	has_role = frappe.qb.DocType("Has Role")
+	user = frappe.qb.DocType("User")
+	return (
+		frappe.qb.from_(has_role)
+		.join(user)
+		.on(user.name == has_role.parent)
+		.select(user.name)
+		.distinct()
+		.where(
+			(has_role.parenttype == "User")
+			& has_role.role.isin(list(roles))
+			& (user.enabled == 1)
+			& (user.user_type == "System User")
+			& user.name.notin(["Administrator", "Guest"])
+		)
+		.run(pluck=True)
+	)

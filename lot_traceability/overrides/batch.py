@@ -1,4 +1,6 @@
+import frappe
 from erpnext import get_default_company
+from frappe import _
 from frappe.utils import getdate
 
 from lot_traceability import queries
@@ -9,11 +11,27 @@ from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_tra
 from lot_traceability.traceability.shelf_life import expiry_date
 
 
+class LotStatusEditError(frappe.ValidationError):
+	pass
+
+
 def before_insert(doc, method=None):
-	"""A new lot takes its status and, where the supplier gave none, its expiry from its Lot Rule."""
-	company = queries.get_voucher_company(doc.reference_doctype, doc.reference_name) or get_default_company()
-	rule = get_lot_rule(doc.item, company)
-	if not doc.lot_status:
+	"""A new lot takes its status and, where none was given, its expiry from its Lot Rule."""
+	voucher = queries.get_voucher_values(doc.reference_doctype, doc.reference_name)
+	rule = get_lot_rule(doc.item, voucher.get("company") or get_default_company())
+	if not doc.flags.lot_status_set_by_system:
 		doc.lot_status = (rule and rule.receipt_status) or get_settings().default_receipt_status
 	if rule and rule.shelf_life and not doc.expiry_date:
-		doc.expiry_date = expiry_date(getdate(doc.manufacturing_date or None), rule.shelf_life)
+		made = doc.manufacturing_date or voucher.get("posting_date")
+		doc.expiry_date = expiry_date(getdate(made or None), rule.shelf_life)
+
+
+def validate(doc, method=None):
+	"""A lot's status changes only through a Lot Status Change."""
+	if not doc.is_new() and doc.has_value_changed("lot_status"):
+		frappe.throw(
+			_(
+				"The status of lot {0} cannot be edited directly (it is {1}). Use a Lot Status Change, which checks who may make the change and keeps it on record."
+			).format(frappe.bold(doc.name), frappe.bold(doc.get_doc_before_save().lot_status)),
+			LotStatusEditError,
+		)

@@ -155,6 +155,17 @@ CUSTOM_FIELDS = {
 			"insert_after": "lot_requirements_column",
 		},
 	],
+	"Stock Entry": [
+		{
+			"fieldname": "is_lot_write_off",
+			"label": "Write Off Lots",
+			"fieldtype": "Check",
+			"insert_after": "stock_entry_type",
+			"depends_on": "eval:doc.purpose=='Material Issue'",
+			"no_copy": 1,
+			"description": "This issue disposes of or scraps stock. Held lots (quarantined, rejected, expired …) may only leave stock this way.",
+		},
+	],
 	"Warehouse": [
 		{
 			"fieldname": "is_quarantine_warehouse",
@@ -170,5 +181,6 @@ CUSTOM_FIELDS = {
 def get_custom_fields() -> dict[str, list[dict]]:
 	"""CUSTOM_FIELDS with the module set on every field, so that they belong to this app."""
 	return {
-		doctype: [{**field, "module": MODULE} for field in fields] for doctype, fields in CUSTOM_FIELDS.items()
+		doctype: [{**field, "module": MODULE} for field in fields]
+		for doctype, fields in CUSTOM_FIELDS.items()
 	}

@@ -20,7 +20,8 @@ class TestInstall(FrappeTestCase):
 				fieldname = field["fieldname"]
 				self.assertTrue(meta.has_field(fieldname), f"{doctype}.{fieldname} missing")
 				self.assertEqual(
-					frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": fieldname}, "module"), MODULE
+					frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": fieldname}, "module"),
+					MODULE,
 				)
 				if field["fieldtype"] not in LAYOUT_TYPES:
 					self.assertTrue(frappe.db.has_column(doctype, fieldname), f"column {doctype}.{fieldname}")
@@ -33,7 +34,10 @@ class TestInstall(FrappeTestCase):
 		self.assertEqual(fieldnames.index("lot_status"), fieldnames.index("item_name") + 1)
 		receipt_row = [df.fieldname for df in frappe.get_meta("Purchase Receipt Item").fields]
 		batch_at = receipt_row.index("batch_no")
-		self.assertEqual(receipt_row[batch_at + 1 : batch_at + 4], ["supplier_lot_no", "supplier_manufacturing_date", "supplier_expiry_date"])
+		self.assertEqual(
+			receipt_row[batch_at + 1 : batch_at + 4],
+			["supplier_lot_no", "supplier_manufacturing_date", "supplier_expiry_date"],
+		)
 
 	def test_lot_status_and_supplier_lot_are_indexed(self):
 		for column in ("lot_status", "supplier_lot_no"):

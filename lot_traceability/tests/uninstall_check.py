@@ -3,11 +3,16 @@
 Run as `bench --site SITE execute lot_traceability.tests.uninstall_check.assert_clean`.
 """
 
+import json
+from pathlib import Path
+
 import frappe
 
+from lot_traceability.install import RECORDS_ABOUT_DOCTYPES
 from lot_traceability.setup.custom_fields import CUSTOM_FIELDS, MODULE
 
-DOCTYPES = ("Lot Status", "Lot Rule", "Lot Traceability Settings")
+DOCTYPE_FOLDER = Path(__file__).resolve().parents[1] / "lot_traceability" / "doctype"
+DOCTYPES = tuple(json.loads(path.read_text())["name"] for path in sorted(DOCTYPE_FOLDER.glob("*/*.json")))
 
 
 def leftovers() -> list[str]:
@@ -19,7 +24,9 @@ def leftovers() -> list[str]:
 				found.append(f"Custom Field {doctype}.{name}")
 			if frappe.db.has_column(doctype, name):
 				found.append(f"column {doctype}.{name}")
-	found += [f"Custom Field {name}" for name in frappe.get_all("Custom Field", {"module": MODULE}, pluck="name")]
+	found += [
+		f"Custom Field {name}" for name in frappe.get_all("Custom Field", {"module": MODULE}, pluck="name")
+	]
 	for doctype in DOCTYPES:
 		if frappe.db.exists("DocType", doctype):
 			found.append(f"DocType {doctype}")
@@ -27,6 +34,10 @@ def leftovers() -> list[str]:
 			found.append(f"table tab{doctype}")
 		if frappe.db.sql("select 1 from `tabSingles` where doctype = %s limit 1", doctype):
 			found.append(f"settings values of {doctype}")
+	for record_doctype, field in RECORDS_ABOUT_DOCTYPES.items():
+		count = frappe.db.count(record_doctype, {field: ("in", DOCTYPES)})
+		if count:
+			found.append(f"{count} {record_doctype} record(s) about the app's doctypes")
 	if frappe.db.exists("Module Def", MODULE):
 		found.append(f"Module Def {MODULE}")
 	if "lot_traceability" in frappe.get_installed_apps():
@@ -39,4 +50,3 @@ def assert_clean():
 	if found:
 		raise AssertionError("uninstall left behind: " + ", ".join(found))
 	print("uninstall check: site is clean")
-

@@ -6,6 +6,8 @@ from erpnext.stock.doctype.item.test_item import make_item
 from erpnext.stock.doctype.purchase_receipt.test_purchase_receipt import make_purchase_receipt
 from frappe.utils import today
 
+from lot_traceability.queries import get_inward_lots_of_voucher
+
 TEST_SUPPLIER = "_Lot Test Supplier"
 TEST_LOCATION = "Test Location"  # make_purchase_receipt fills it in on every row
 
@@ -31,7 +33,8 @@ def make_supplier(name: str = TEST_SUPPLIER) -> str:
 			{
 				"doctype": "Supplier",
 				"supplier_name": name,
-				"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0}) or "All Supplier Groups",
+				"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0})
+				or "All Supplier Groups",
 			}
 		).insert(ignore_permissions=True)
 	return name
@@ -72,7 +75,9 @@ def receive(item_code: str, qty: float = 5, **overrides):
 	company = overrides.pop("company", None) or get_company()
 	warehouse = overrides.pop("warehouse", None) or get_warehouse(company)
 	if not frappe.db.exists("Location", TEST_LOCATION):
-		frappe.get_doc({"doctype": "Location", "location_name": TEST_LOCATION}).insert(ignore_permissions=True)
+		frappe.get_doc({"doctype": "Location", "location_name": TEST_LOCATION}).insert(
+			ignore_permissions=True
+		)
 	args = {
 		"item_code": item_code,
 		"qty": qty,
@@ -90,15 +95,5 @@ def receive(item_code: str, qty: float = 5, **overrides):
 	return make_purchase_receipt(**args)
 
 
-def get_received_batches(voucher_no: str) -> list[str]:
-	bundle = frappe.qb.DocType("Serial and Batch Bundle")
-	entry = frappe.qb.DocType("Serial and Batch Entry")
-	return (
-		frappe.qb.from_(entry)
-		.join(bundle)
-		.on(bundle.name == entry.parent)
-		.select(entry.batch_no)
-		.where((bundle.voucher_no == voucher_no) & (bundle.is_cancelled == 0))
-		.distinct()
-		.run(pluck=True)
-	)
+def get_received_batches(voucher_no: str, voucher_type: str = "Purchase Receipt") -> list[str]:
+	return sorted({row.batch_no for row in get_inward_lots_of_voucher(voucher_type, voucher_no)})

@@ -39,7 +39,7 @@ class AllocationPolicy(str, Enum):
 	FIFO = "FIFO"
 
 
-SCOPE_FIELD = {Scope.ITEM: "item", Scope.ITEM_GROUP: "item_group", Scope.COMPANY: "company"}
+SCOPE_FIELD = {Scope.ITEM: "item", Scope.ITEM_GROUP: "item_group", Scope.COMPANY: "rule_company"}
 SCOPE_RANK = {Scope.ITEM: 0, Scope.ITEM_GROUP: 1, Scope.COMPANY: 2}
 
 
@@ -79,7 +79,7 @@ class LotRule:
 	@classmethod
 	def from_record(cls, record: Mapping[str, Any]) -> "LotRule":
 		scope = Scope(record.get("applies_to"))
-		company = record.get("company") or None
+		company = record.get("rule_company") or None
 		return cls(
 			name=record.get("name"),
 			scope=scope,
@@ -136,7 +136,7 @@ def resolve_rule(
 def validate_rule(rule: LotRule) -> list[Problem]:
 	problems = []
 	if rule.scope is Scope.COMPANY and not rule.company:
-		problems.append(Problem("scope_value_missing", "company", {"scope": rule.scope.value}))
+		problems.append(Problem("scope_value_missing", "rule_company", {"scope": rule.scope.value}))
 	elif not rule.scope_value:
 		problems.append(Problem("scope_value_missing", SCOPE_FIELD[rule.scope], {"scope": rule.scope.value}))
 
@@ -145,9 +145,7 @@ def validate_rule(rule: LotRule) -> list[Problem]:
 	if rule.shelf_life_unit and rule.shelf_life_unit not in {u.value for u in ShelfLifeUnit}:
 		problems.append(Problem("unknown_unit", "shelf_life_unit", {"unit": rule.shelf_life_unit}))
 	if rule.allocation_policy and rule.allocation_policy not in {p.value for p in AllocationPolicy}:
-		problems.append(
-			Problem("unknown_policy", "allocation_policy", {"policy": rule.allocation_policy})
-		)
+		problems.append(Problem("unknown_policy", "allocation_policy", {"policy": rule.allocation_policy}))
 
 	minimum = rule.min_remaining_value
 	unit = rule.min_remaining_unit or RemainingUnit.DAYS.value

@@ -86,7 +86,7 @@ def test_rule_from_record_reads_the_doctype_fields():
 		"name": "LR-00001",
 		"applies_to": "Item Group",
 		"item_group": "Dairy",
-		"company": "",
+		"rule_company": "",
 		"enabled": 1,
 		"receipt_status": "Pending Inspection",
 		"supplier_lot_mandatory": 1,

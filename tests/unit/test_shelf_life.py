@@ -91,7 +91,9 @@ def test_minimum_remaining_as_percentage_of_total_shelf_life():
 
 
 def test_percentage_without_manufacturing_date_is_not_met():
-	assert not meets_minimum_remaining(date(2030, 1, 1), date(2025, 1, 1), MinimumRemaining(10, "% of Shelf Life"))
+	assert not meets_minimum_remaining(
+		date(2030, 1, 1), date(2025, 1, 1), MinimumRemaining(10, "% of Shelf Life")
+	)
 
 
 def test_expired_lot_never_meets_a_zero_minimum():

@@ -68,7 +68,9 @@ def test_terminal_status_that_may_be_received_into_is_refused():
 
 
 def test_terminal_status_may_still_leave_the_books():
-	ok = LotStatus("Scrapped", frozenset({Movement.WRITE_OFF, Movement.SUPPLIER_RETURN}), "gray", is_terminal=True)
+	ok = LotStatus(
+		"Scrapped", frozenset({Movement.WRITE_OFF, Movement.SUPPLIER_RETURN}), "gray", is_terminal=True
+	)
 	assert validate_status(ok) == []
 
 

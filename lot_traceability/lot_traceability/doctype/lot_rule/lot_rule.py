@@ -22,7 +22,6 @@ class LotRule(Document):
 
 		allocation_policy: DF.Literal["", "FEFO", "FIFO"]
 		applies_to: DF.Literal["Item", "Item Group", "Company"]
-		company: DF.Link | None
 		description: DF.SmallText | None
 		enabled: DF.Check
 		item: DF.Link | None
@@ -31,6 +30,7 @@ class LotRule(Document):
 		min_remaining_shelf_life_unit: DF.Literal["Days", "% of Shelf Life"]
 		quality_inspection_decides_release: DF.Check
 		receipt_status: DF.Link | None
+		rule_company: DF.Link | None
 		shelf_life: DF.Int
 		shelf_life_unit: DF.Literal["Days", "Months", "Years"]
 		supplier_lot_mandatory: DF.Check
@@ -68,8 +68,8 @@ class LotRule(Document):
 					frappe.get_desk_link("Lot Rule", conflicts[0].name),
 					_(self.applies_to),
 					frappe.bold(self.get(scope_field)),
-					_(" in company {0}").format(frappe.bold(self.company))
-					if self.company and rule.scope is not Scope.COMPANY
+					_(" in company {0}").format(frappe.bold(self.rule_company))
+					if self.rule_company and rule.scope is not Scope.COMPANY
 					else "",
 				),
 				title=_("Duplicate Lot Rule"),
@@ -78,8 +78,8 @@ class LotRule(Document):
 	def set_title(self):
 		scope_value = self.get(SCOPE_FIELD[Scope(self.applies_to)])
 		title = f"{_(self.applies_to)}: {scope_value}"
-		if self.company and self.applies_to != "Company":
-			title += f" ({self.company})"
+		if self.rule_company and self.applies_to != "Company":
+			title += f" ({self.rule_company})"
 		self.title = title
 
 	def as_rule(self) -> core.LotRule:
@@ -89,5 +89,8 @@ class LotRule(Document):
 def get_lot_rule(item_code: str, company: str | None = None) -> core.LotRule | None:
 	"""The Lot Rule that governs `item_code` in `company`, or None (the item's lots are ungoverned)."""
 	item_groups = queries.get_item_group_lineage(queries.get_item_group(item_code))
-	candidates = [core.LotRule.from_record(record) for record in queries.get_candidate_rules(item_code, item_groups, company)]
+	candidates = [
+		core.LotRule.from_record(record)
+		for record in queries.get_candidate_rules(item_code, item_groups, company)
+	]
 	return core.resolve_rule(candidates, item_code, item_groups, company)

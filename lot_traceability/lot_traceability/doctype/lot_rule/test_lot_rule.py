@@ -40,7 +40,9 @@ class TestLotRule(FrappeTestCase):
 
 	def test_percentage_over_100_is_refused(self):
 		with self.assertRaises(frappe.ValidationError):
-			make_lot_rule(item=self.item, min_remaining_shelf_life=150, min_remaining_shelf_life_unit="% of Shelf Life")
+			make_lot_rule(
+				item=self.item, min_remaining_shelf_life=150, min_remaining_shelf_life_unit="% of Shelf Life"
+			)
 
 	def test_two_rules_of_equal_scope_for_one_item_are_refused(self):
 		item = make_lot_item()
@@ -55,23 +57,25 @@ class TestLotRule(FrappeTestCase):
 		item = make_lot_item()
 		make_lot_rule(item=item)
 		make_lot_rule(item=item, enabled=0)
-		make_lot_rule(item=item, company=self.company)
+		make_lot_rule(item=item, rule_company=self.company)
 		self.assertEqual(frappe.db.count("Lot Rule", {"item": item}), 3)
 		with self.assertRaises(frappe.ValidationError):
-			make_lot_rule(item=item, company=self.company)
+			make_lot_rule(item=item, rule_company=self.company)
 
 	def test_company_rule_needs_its_company(self):
 		with self.assertRaises(frappe.ValidationError):
 			make_lot_rule(applies_to="Company")
 
 	def test_scope_fields_of_other_scopes_are_cleared_and_title_set(self):
-		rule = make_lot_rule(applies_to="Item Group", item_group="_LT Dairy", item=self.item, company=self.company)
+		rule = make_lot_rule(
+			applies_to="Item Group", item_group="_LT Dairy", item=self.item, rule_company=self.company
+		)
 		self.assertIsNone(rule.item)
 		self.assertEqual(rule.title, f"Item Group: _LT Dairy ({self.company})")
 
 	def test_most_specific_rule_wins_on_real_items(self):
 		item = make_lot_item(item_group="_LT Dairy")
-		company_rule = make_lot_rule(applies_to="Company", company=self.company)
+		company_rule = make_lot_rule(applies_to="Company", rule_company=self.company)
 		parent_group_rule = make_lot_rule(applies_to="Item Group", item_group="_LT Ingredients")
 		self.assertEqual(get_lot_rule(item, self.company).name, parent_group_rule.name)
 
@@ -81,7 +85,7 @@ class TestLotRule(FrappeTestCase):
 		item_rule = make_lot_rule(item=item)
 		self.assertEqual(get_lot_rule(item, self.company).name, item_rule.name)
 
-		item_rule_here = make_lot_rule(item=item, company=self.company)
+		item_rule_here = make_lot_rule(item=item, rule_company=self.company)
 		self.assertEqual(get_lot_rule(item, self.company).name, item_rule_here.name)
 
 		for rule in (item_rule_here, item_rule, group_rule, parent_group_rule):
@@ -97,7 +101,9 @@ class TestLotRule(FrappeTestCase):
 			get_effective_lot_rule(item, self.company)["receipt_status"],
 			frappe.db.get_single_value("Lot Traceability Settings", "default_receipt_status"),
 		)
-		rule = make_lot_rule(item=item, receipt_status="Pending Inspection", shelf_life=18, shelf_life_unit="Months")
+		rule = make_lot_rule(
+			item=item, receipt_status="Pending Inspection", shelf_life=18, shelf_life_unit="Months"
+		)
 		effective = get_effective_lot_rule(item, self.company)
 		self.assertEqual(effective["lot_rule"], rule.name)
 		self.assertEqual(effective["receipt_status"], "Pending Inspection")
@@ -111,10 +117,12 @@ class TestLotRule(FrappeTestCase):
 		(batch_no,) = get_received_batches(receipt.name)
 		batch = frappe.get_doc("Batch", batch_no)
 		self.assertEqual(batch.lot_status, "Pending Inspection")
-		self.assertEqual(getdate(batch.expiry_date), getdate(batch.manufacturing_date) + relativedelta(months=6))
+		self.assertEqual(
+			getdate(batch.expiry_date), getdate(batch.manufacturing_date) + relativedelta(months=6)
+		)
 
 	def test_lot_of_an_item_without_rule_is_approved_and_keeps_erpnext_expiry(self):
-		item = make_lot_item(shelf_life_in_days=10)
+		item = make_lot_item(has_expiry_date=1, shelf_life_in_days=10)
 		receipt = receive(item, qty=2)
 		(batch_no,) = get_received_batches(receipt.name)
 		batch = frappe.get_doc("Batch", batch_no)

@@ -26,7 +26,9 @@ class LotStatus(Document):
 		allow_supplier_return: DF.Check
 		allow_transfer: DF.Check
 		allow_write_off: DF.Check
-		colour: DF.Literal["green", "blue", "orange", "yellow", "red", "gray", "purple", "pink", "cyan", "darkgrey"]
+		colour: DF.Literal[
+			"green", "blue", "orange", "yellow", "red", "gray", "purple", "pink", "cyan", "darkgrey"
+		]
 		description: DF.SmallText | None
 		is_terminal: DF.Check
 		requires_reason: DF.Check

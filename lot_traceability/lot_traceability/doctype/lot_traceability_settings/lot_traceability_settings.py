@@ -2,7 +2,10 @@
 # For license information, please see license.txt
 
 import frappe
+from frappe import _
 from frappe.model.document import Document
+
+from lot_traceability.traceability.lifecycle import Transition
 
 
 class LotTraceabilitySettings(Document):
@@ -14,6 +17,10 @@ class LotTraceabilitySettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		from lot_traceability.lot_traceability.doctype.lot_status_transition.lot_status_transition import (
+			LotStatusTransition,
+		)
+
 		allow_held_lots_into_quarantine: DF.Check
 		default_allocation_policy: DF.Literal["FEFO", "FIFO"]
 		default_receipt_status: DF.Link
@@ -22,10 +29,43 @@ class LotTraceabilitySettings(Document):
 		near_expiry_days: DF.Int
 		rejection_status: DF.Link
 		release_status: DF.Link
+		transitions: DF.Table[LotStatusTransition]
 	# end: auto-generated types
 
-	pass
+	def validate(self):
+		self.validate_transitions()
+
+	def validate_transitions(self):
+		seen = set()
+		for row in self.transitions:
+			key = (row.from_status or "", row.to_status, row.role)
+			if key in seen:
+				frappe.throw(
+					_("Row {0}: the transition to {1} for role {2} is listed twice.").format(
+						row.idx, frappe.bold(row.to_status), frappe.bold(row.role)
+					)
+				)
+			seen.add(key)
+
+	def on_update(self):
+		if self.has_value_changed("enable_enforcement") and not self.is_new():
+			self.record_enforcement_change()
+
+	def record_enforcement_change(self):
+		"""Switching enforcement off or on is itself part of the audit trail (besides the Version)."""
+		message = (
+			_("Lot status enforcement switched on by {0}.")
+			if self.enable_enforcement
+			else _("Lot status enforcement switched off by {0}: held and expired lots are not stopped.")
+		)
+		self.add_comment("Info", message.format(frappe.session.user))
 
 
 def get_settings() -> "LotTraceabilitySettings":
 	return frappe.get_cached_doc("Lot Traceability Settings")
+
+
+def get_transitions() -> list[Transition]:
+	return [
+		Transition(row.to_status, row.role, row.from_status or None) for row in get_settings().transitions
+	]

@@ -1,0 +1,163 @@
+"""Stopping movements a lot's status or expiry does not allow, on every stock path.
+
+Two layers, both feeding the pure core (`traceability.movements`):
+
+- `check_bundle` runs when ERPNext submits a Serial and Batch Bundle. Every batch movement goes
+  through one, including the batches ERPNext picks by itself at submit, so nothing gets past it.
+  Refusing there rolls back the whole submit of the voucher.
+- `check_voucher_rows` runs at the voucher's validate with the batches already chosen on its rows,
+  so users see the refusal when they save, before anything is posted.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import format_date, getdate, nowdate
+
+from lot_traceability import queries
+from lot_traceability.lot_traceability.doctype.lot_status.lot_status import get_lot_status
+from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
+	get_settings,
+)
+from lot_traceability.messages import movement_label
+from lot_traceability.traceability.movements import Lot, Refusal, check_movement, classify
+
+MAX_LISTED = 20
+
+
+class LotNotAllowedError(frappe.ValidationError):
+	pass
+
+
+def enforcement_enabled() -> bool:
+	return bool(get_settings().enable_enforcement)
+
+
+def check_bundle(bundle) -> None:
+	"""Refuse a submitted bundle that moves a lot its status or expiry does not allow."""
+	if not enforcement_enabled() or not bundle.has_batch_no:
+		return
+	context = queries.get_voucher_context(bundle.voucher_type, bundle.voucher_no)
+	movement = classify(
+		bundle.voucher_type,
+		bundle.type_of_transaction,
+		context.get("purpose"),
+		bool(context.get("is_return")),
+		bool(context.get("is_lot_write_off")),
+	)
+	if movement is None:
+		return
+	into_quarantine = queries.is_quarantine_warehouse(
+		queries.get_target_warehouse(bundle.voucher_type, bundle.voucher_detail_no)
+	)
+	posting_date = getdate(context.get("posting_date") or bundle.posting_date or nowdate())
+	batches = [entry.batch_no for entry in bundle.entries if entry.batch_no]
+	refusals = check_lots(batches, movement, posting_date, into_quarantine)
+	row = _row_number(bundle.voucher_type, bundle.voucher_detail_no)
+	throw_refusals(
+		[(row, refusal) for refusal in refusals], bundle.voucher_type, bundle.voucher_no, posting_date
+	)
+
+
+def check_lots(batches, movement, posting_date, into_quarantine=False) -> list[Refusal]:
+	if not batches or movement is None:
+		return []
+	settings = get_settings()
+	refusals = []
+	for record in queries.get_lots(batches).values():
+		lot = Lot(
+			record.name,
+			record.item,
+			get_lot_status(record.lot_status or settings.default_receipt_status),
+			getdate(record.expiry_date) if record.expiry_date else None,
+		)
+		refusal = check_movement(
+			lot, movement, posting_date, into_quarantine, bool(settings.allow_held_lots_into_quarantine)
+		)
+		if refusal:
+			refusals.append(refusal)
+	return refusals
+
+
+def check_voucher_rows(doc, rows) -> None:
+	"""Refuse, at validate, rows whose chosen lots may not make the row's movement.
+
+	`rows` yields (row, direction, target_warehouse) for the rows that move stock.
+	"""
+	if not enforcement_enabled():
+		return
+	rows = list(rows)
+	bundles = queries.get_bundle_batches(
+		[row.serial_and_batch_bundle for row, *_ in rows if row.get("serial_and_batch_bundle")]
+	)
+	posting_date = getdate(doc.get("posting_date") or nowdate())
+	purpose = doc.get("purpose")
+	found = []
+	for row, direction, target in rows:
+		batches = bundles.get(row.get("serial_and_batch_bundle")) or (
+			[row.batch_no] if row.get("batch_no") else []
+		)
+		if not batches:
+			continue
+		movement = classify(
+			doc.doctype, direction, purpose, bool(doc.get("is_return")), bool(doc.get("is_lot_write_off"))
+		)
+		into_quarantine = queries.is_quarantine_warehouse(target)
+		found += [
+			(row.idx, refusal) for refusal in check_lots(batches, movement, posting_date, into_quarantine)
+		]
+	throw_refusals(found, doc.doctype, doc.name, posting_date)
+
+
+def refusal_message(refusal: Refusal, voucher_type: str, voucher_no: str, posting_date, row=None) -> str:
+	lot = refusal.lot
+	where = _("{0} {1}").format(
+		_(voucher_type), voucher_no if voucher_no and not str(voucher_no).startswith("new-") else _("(new)")
+	)
+	if row:
+		where = _("{0}, row {1}").format(where, row)
+	if refusal.reason == "expired":
+		return _("Lot {0} of item {1} ({2}) expired on {3} and may not {4} on {5} — {6}.").format(
+			frappe.bold(lot.batch_no),
+			frappe.bold(lot.item_code),
+			_(lot.status.name),
+			format_date(lot.expiry_date),
+			movement_label(refusal.movement),
+			format_date(posting_date),
+			where,
+		)
+	return _("Lot {0} of item {1} is {2} and may not {3} — {4}.").format(
+		frappe.bold(lot.batch_no),
+		frappe.bold(lot.item_code),
+		frappe.bold(_(lot.status.name)),
+		movement_label(refusal.movement),
+		where,
+	)
+
+
+def throw_refusals(found, voucher_type, voucher_no, posting_date) -> None:
+	if not found:
+		return
+	messages = [
+		refusal_message(refusal, voucher_type, voucher_no, posting_date, row) for row, refusal in found
+	]
+	if len(messages) > MAX_LISTED:
+		messages = [*messages[:MAX_LISTED], _("… and {0} more").format(len(messages) - MAX_LISTED)]
+	frappe.throw(
+		messages if len(messages) > 1 else messages[0],
+		LotNotAllowedError,
+		title=_("Lot Not Allowed"),
+		as_list=len(messages) > 1,
+	)
+
+
+def _row_number(voucher_type: str, voucher_detail_no: str | None):
+	if not voucher_detail_no:
+		return None
+	child_doctype = _child_doctype(voucher_type)
+	return child_doctype and frappe.db.get_value(child_doctype, voucher_detail_no, "idx")
+
+
+def _child_doctype(voucher_type: str) -> str | None:
+	table_field = {"Pick List": "locations", "Stock Entry": "items"}.get(voucher_type, "items")
+	field = frappe.get_meta(voucher_type).get_field(table_field)
+	return field.options if field else None

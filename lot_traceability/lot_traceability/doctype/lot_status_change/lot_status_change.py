@@ -1,0 +1,158 @@
+# Copyright (c) 2026, lot_traceability contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import getdate, now_datetime
+
+from lot_traceability import queries
+from lot_traceability.lot_traceability.doctype.lot_status.lot_status import get_lot_status
+from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
+	get_settings,
+	get_transitions,
+)
+from lot_traceability.messages import problem_message
+from lot_traceability.traceability.lifecycle import check_transition
+
+MAX_LISTED = 20
+
+
+class LotStatusChangeError(frappe.ValidationError):
+	pass
+
+
+class LotStatusChange(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from lot_traceability.lot_traceability.doctype.lot_status_change_lot.lot_status_change_lot import (
+			LotStatusChangeLot,
+		)
+
+		change_datetime: DF.Datetime | None
+		lots: DF.Table[LotStatusChangeLot]
+		reason: DF.SmallText | None
+		reference_doctype: DF.Link | None
+		reference_name: DF.DynamicLink | None
+		source: DF.Literal["Manual", "Quality Inspection", "Expiry Check", "Recall", "System"]
+		to_status: DF.Link
+	# end: auto-generated types
+
+	def validate(self):
+		self.validate_system_source()
+		self.validate_lots_listed_once()
+		self.set_from_statuses(for_update=False)
+		self.validate_transitions()
+
+	def before_submit(self):
+		self.set_from_statuses(for_update=True)
+		self.validate_transitions()
+		self.change_datetime = now_datetime()
+
+	def on_submit(self):
+		self.update_lots()
+
+	def before_cancel(self):
+		frappe.throw(
+			_(
+				"{0} is an audit record and cannot be cancelled. Record a new Lot Status Change instead."
+			).format(frappe.bold(self.name)),
+			LotStatusChangeError,
+		)
+
+	def validate_system_source(self):
+		if self.source != "Manual" and not self.flags.by_system:
+			self.source = "Manual"
+
+	def validate_lots_listed_once(self):
+		seen = set()
+		for row in self.lots:
+			if row.batch in seen:
+				frappe.throw(
+					_("Row {0}: lot {1} is listed twice.").format(row.idx, frappe.bold(row.batch)),
+					LotStatusChangeError,
+				)
+			seen.add(row.batch)
+
+	def set_from_statuses(self, for_update: bool):
+		lots = queries.get_lots([row.batch for row in self.lots], for_update=for_update)
+		for row in self.lots:
+			lot = lots.get(row.batch)
+			if not lot:
+				frappe.throw(_("Row {0}: lot {1} does not exist.").format(row.idx, frappe.bold(row.batch)))
+			row.from_status = lot.lot_status
+			row.item = lot.item
+
+	def validate_transitions(self):
+		target = get_lot_status(self.to_status)
+		roles = set(frappe.get_roles())
+		transitions = get_transitions()
+		refusals, codes = [], set()
+		for row in self.lots:
+			current = get_lot_status(row.from_status or get_settings().default_receipt_status)
+			problems = check_transition(
+				current, target, roles, transitions, self.reason, check_roles=not self.flags.by_system
+			)
+			codes.update(problem.code for problem in problems)
+			refusals += [
+				_("Lot {0} ({1}, now {2}): {3}").format(
+					frappe.bold(row.batch), row.item, _(current.name), problem_message(problem)
+				)
+				for problem in problems
+			]
+		if not refusals:
+			return
+		if len(refusals) > MAX_LISTED:
+			refusals = [*refusals[:MAX_LISTED], _("… and {0} more").format(len(refusals) - MAX_LISTED)]
+		frappe.throw(
+			refusals if len(refusals) > 1 else refusals[0],
+			frappe.PermissionError if codes == {"transition_not_allowed"} else LotStatusChangeError,
+			title=_("Lot Status Change to {0} refused").format(_(self.to_status)),
+			as_list=len(refusals) > 1,
+		)
+
+	def update_lots(self):
+		release_date = (
+			getdate(self.change_datetime) if self.to_status == get_settings().release_status else None
+		)
+		queries.set_lot_status([row.batch for row in self.lots], self.to_status, release_date)
+
+
+def change_lot_status(
+	batches,
+	to_status: str,
+	reason: str | None = None,
+	reference_doctype: str | None = None,
+	reference_name: str | None = None,
+	source: str = "Manual",
+	by_system: bool = False,
+) -> LotStatusChange:
+	"""Record and apply one status change for any number of lots, as one submitted document.
+
+	`by_system` is for changes the app makes on its own account (quality inspection, expiry check,
+	recall): the transition roles are not checked, every other rule is.
+	"""
+	doc = frappe.new_doc("Lot Status Change")
+	doc.update(
+		{
+			"to_status": to_status,
+			"reason": reason,
+			"reference_doctype": reference_doctype,
+			"reference_name": reference_name,
+			"source": source,
+		}
+	)
+	for batch in dict.fromkeys(batches):
+		doc.append("lots", {"batch": batch})
+	doc.flags.by_system = by_system
+	if by_system:
+		doc.flags.ignore_permissions = True
+	doc.insert()
+	doc.submit()
+	return doc

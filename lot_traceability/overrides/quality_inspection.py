@@ -1,0 +1,56 @@
+"""Quality Inspection decides a lot's release where its Lot Rule says so."""
+
+from frappe import _
+
+from lot_traceability import queries
+from lot_traceability.lot_traceability.doctype.lot_rule.lot_rule import get_lot_rule
+from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_change import change_lot_status
+from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
+	get_settings,
+)
+
+DECISIONS = {"Accepted": "release_status", "Rejected": "rejection_status"}
+
+
+def on_submit(doc, method=None):
+	if not doc.batch_no or doc.status not in DECISIONS:
+		return
+	lot = queries.get_lots([doc.batch_no]).get(doc.batch_no)
+	company = queries.get_voucher_company(doc.reference_type, doc.reference_name)
+	rule = get_lot_rule(doc.item_code, company)
+	if not lot or not rule or not rule.quality_inspection_decides_release:
+		return
+	if lot.lot_status != (rule.receipt_status or get_settings().default_receipt_status):
+		return  # the lot is no longer waiting for inspection (held, released …): the inspection does not move it
+	change_lot_status(
+		[doc.batch_no],
+		get_settings().get(DECISIONS[doc.status]),
+		reason=_("Quality Inspection {0}: {1}").format(doc.name, _(doc.status)),
+		reference_doctype=doc.doctype,
+		reference_name=doc.name,
+		source="Quality Inspection",
+		by_system=True,
+	)
+
+
+def before_cancel(doc, method=None):
+	doc.ignore_linked_doctypes = (*(doc.get("ignore_linked_doctypes") or ()), "Lot Status Change")
+
+
+def on_cancel(doc, method=None):
+	"""Undo the release or rejection the inspection made, if the lot is still where it put it."""
+	changes = queries.get_changes_made_by(doc.doctype, doc.name)
+	if not changes:
+		return
+	change = changes[0]
+	current = queries.get_lots([change.batch]).get(change.batch)
+	if current and current.lot_status == change.to_status and change.from_status:
+		change_lot_status(
+			[change.batch],
+			change.from_status,
+			reason=_("Quality Inspection {0} cancelled").format(doc.name),
+			reference_doctype=doc.doctype,
+			reference_name=doc.name,
+			source="Quality Inspection",
+			by_system=True,
+		)

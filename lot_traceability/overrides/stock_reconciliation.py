@@ -1,0 +1,6 @@
+from lot_traceability.enforcement import check_voucher_rows
+from lot_traceability.overrides.stock_rows import stock_reconciliation_rows
+
+
+def validate(doc, method=None):
+	check_voucher_rows(doc, stock_reconciliation_rows(doc))

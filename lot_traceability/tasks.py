@@ -1,0 +1,81 @@
+"""Scheduled jobs."""
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, format_date, get_url_to_form, getdate, nowdate
+
+from lot_traceability import queries
+from lot_traceability.lot_traceability.doctype.lot_status.lot_status import get_lot_status
+from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_change import change_lot_status
+from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
+	get_settings,
+)
+from lot_traceability.traceability.lifecycle import should_expire
+
+NOTIFIED_ROLES = ("Quality Manager", "Stock Manager")
+MAX_LISTED = 50
+
+
+def terminal_statuses() -> list[str]:
+	return frappe.get_all("Lot Status", filters={"is_terminal": 1}, pluck="name")
+
+
+def expire_lots(on_date=None) -> str | None:
+	"""Move every usable lot past its expiry date to the expired status, as one recorded change."""
+	today = getdate(on_date or nowdate())
+	expired_status = get_settings().expired_status
+	candidates = queries.get_lots_past_expiry(today, [expired_status, *terminal_statuses()])
+	lots = [
+		lot.name
+		for lot in candidates
+		if should_expire(
+			get_lot_status(lot.lot_status or get_settings().default_receipt_status),
+			getdate(lot.expiry_date),
+			today,
+			expired_status,
+		)
+	]
+	if not lots:
+		return None
+	change = change_lot_status(
+		lots,
+		expired_status,
+		reason=_("Past the expiry date (daily expiry check of {0})").format(format_date(today)),
+		source="Expiry Check",
+		by_system=True,
+	)
+	return change.name
+
+
+def notify_near_expiry(on_date=None) -> list[dict]:
+	"""Tell quality and stock managers which lots with stock expire within the window."""
+	today = getdate(on_date or nowdate())
+	settings = get_settings()
+	window_end = add_days(today, settings.near_expiry_days or 0)
+	lots = queries.get_lots_expiring(today, window_end, [settings.expired_status, *terminal_statuses()])
+	balances = queries.get_lot_balances([lot.name for lot in lots])
+	with_stock = [lot for lot in lots if balances.get(lot.name, 0) > 0]
+	users = queries.get_users_with_roles(NOTIFIED_ROLES)
+	if not with_stock or not users:
+		return with_stock
+	from frappe.desk.doctype.notification_log.notification_log import enqueue_create_notification
+
+	rows = "".join(
+		f"<li><a href='{get_url_to_form('Batch', lot.name)}'>{lot.name}</a> — {lot.item}: "
+		f"{balances[lot.name]:g} {_('on hand')}, {_('expires')} {format_date(lot.expiry_date)} ({_(lot.lot_status or '')})</li>"
+		for lot in with_stock[:MAX_LISTED]
+	)
+	more = len(with_stock) - MAX_LISTED
+	enqueue_create_notification(
+		users,
+		{
+			"type": "Alert",
+			"document_type": "Lot Traceability Settings",
+			"document_name": "Lot Traceability Settings",
+			"subject": _("{0} lots with stock expire within {1} days").format(
+				len(with_stock), settings.near_expiry_days
+			),
+			"email_content": f"<ul>{rows}</ul>" + (_("… and {0} more").format(more) if more > 0 else ""),
+		},
+	)
+	return with_stock

@@ -1,0 +1,106 @@
+"""Which movement a stock transaction is, and whether a lot's status and expiry allow it.
+
+ERPNext records each batch movement as a Serial and Batch Bundle (or, on a draft, as the row's
+batch): a voucher type, a direction (Inward / Outward), and for Stock Entries a purpose. That is
+enough to tell which of the lot movements it is.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from lot_traceability.traceability.shelf_life import is_expired
+from lot_traceability.traceability.statuses import LotStatus, Movement
+
+INWARD, OUTWARD = "Inward", "Outward"
+
+RECEIVING_VOUCHERS = frozenset({"Purchase Receipt", "Purchase Invoice", "Subcontracting Receipt"})
+SELLING_VOUCHERS = frozenset({"Delivery Note", "Sales Invoice", "POS Invoice"})
+TRANSFER_PURPOSES = frozenset({"Material Transfer"})
+PRODUCTION_ISSUE_PURPOSES = frozenset(
+	{"Material Transfer for Manufacture", "Send to Subcontractor", "Material Consumption for Manufacture"}
+)
+PRODUCTION_PURPOSES = frozenset({"Manufacture", "Repack", "Disassemble"})
+
+# Movements refused for a lot past its expiry date (on the posting date).
+EXPIRY_GATED = frozenset({Movement.ISSUE, Movement.ALLOCATION, Movement.SHIPMENT})
+
+
+def classify(
+	voucher_type: str,
+	direction: str,
+	purpose: str | None = None,
+	is_return: bool = False,
+	is_write_off: bool = False,
+) -> Movement | None:
+	"""The movement of one side of a stock transaction, or None when that side is not gated
+	(the inward leg of a transfer is the same movement as its outward leg)."""
+	inward = direction == INWARD
+	if voucher_type in RECEIVING_VOUCHERS:
+		if inward:
+			return Movement.RECEIPT
+		return Movement.SUPPLIER_RETURN if is_return else Movement.ISSUE
+	if voucher_type in SELLING_VOUCHERS:
+		return Movement.CUSTOMER_RETURN if inward else Movement.SHIPMENT
+	if voucher_type == "Pick List":
+		return Movement.ALLOCATION
+	if voucher_type == "Stock Reconciliation":
+		return Movement.RECEIPT if purpose == "Opening Stock" and inward else Movement.WRITE_OFF
+	if voucher_type == "Stock Entry":
+		if purpose == "Material Receipt":
+			return Movement.RECEIPT if inward else Movement.WRITE_OFF
+		if purpose == "Material Issue":
+			if inward:
+				return Movement.RECEIPT
+			return Movement.WRITE_OFF if is_write_off else Movement.ISSUE
+		if purpose in TRANSFER_PURPOSES:
+			return None if inward else Movement.TRANSFER
+		if purpose in PRODUCTION_ISSUE_PURPOSES:
+			return None if inward else Movement.ISSUE
+		if purpose in PRODUCTION_PURPOSES:
+			return Movement.RECEIPT if inward else Movement.ISSUE
+	# Any other voucher that moves lots: held lots stay where they are.
+	return Movement.RECEIPT if inward else Movement.ISSUE
+
+
+@dataclass(frozen=True)
+class Lot:
+	batch_no: str
+	item_code: str
+	status: LotStatus
+	expiry_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Refusal:
+	"""Why a lot may not make a movement: its status (`reason="status"`) or its expiry."""
+
+	lot: Lot
+	movement: Movement
+	reason: str
+
+
+def check_movement(
+	lot: Lot,
+	movement: Movement | None,
+	posting_date: date,
+	into_quarantine: bool = False,
+	quarantine_allowed: bool = True,
+) -> Refusal | None:
+	"""None when the lot may make the movement on the posting date, else why not.
+
+	A transfer into a quarantine warehouse is allowed for any non-terminal lot while the setting
+	allows it, so held stock can always be segregated.
+	"""
+	if movement is None:
+		return None
+	quarantine_move = (
+		movement is Movement.TRANSFER
+		and into_quarantine
+		and quarantine_allowed
+		and not lot.status.is_terminal
+	)
+	if not quarantine_move and not lot.status.allows(movement):
+		return Refusal(lot, movement, "status")
+	if movement in EXPIRY_GATED and is_expired(lot.expiry_date, posting_date):
+		return Refusal(lot, movement, "expired")
+	return None

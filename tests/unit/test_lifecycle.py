@@ -1,0 +1,131 @@
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lot_traceability.traceability.lifecycle import (
+	DEFAULT_TRANSITIONS,
+	Transition,
+	allowed_targets,
+	check_transition,
+	is_hold,
+	should_expire,
+)
+from lot_traceability.traceability.statuses import DEFAULT_STATUSES, LotStatus
+
+S = {status.name: status for status in DEFAULT_STATUSES}
+QUALITY = {"Quality Manager"}
+STOCK = {"Stock Manager"}
+
+
+def codes(problems):
+	return [p.code for p in problems]
+
+
+def test_quality_manager_releases():
+	assert check_transition(S["Pending Inspection"], S["Approved"], QUALITY, DEFAULT_TRANSITIONS) == []
+
+
+def test_stock_manager_may_quarantine_but_not_release():
+	assert check_transition(S["Approved"], S["Quarantined"], STOCK, DEFAULT_TRANSITIONS, reason="damp") == []
+	problems = check_transition(S["Quarantined"], S["Approved"], STOCK, DEFAULT_TRANSITIONS)
+	assert codes(problems) == ["transition_not_allowed"]
+	assert problems[0].params == {"from": "Quarantined", "to": "Approved", "roles": ["Quality Manager"]}
+
+
+def test_reason_required_where_the_target_status_says_so():
+	assert codes(check_transition(S["Approved"], S["Quarantined"], QUALITY, DEFAULT_TRANSITIONS)) == [
+		"reason_required"
+	]
+	assert codes(check_transition(S["Approved"], S["Quarantined"], QUALITY, DEFAULT_TRANSITIONS, "  ")) == [
+		"reason_required"
+	]
+
+
+def test_no_change_out_of_a_terminal_status():
+	assert "from_terminal" in codes(
+		check_transition(S["Disposed"], S["Approved"], QUALITY, DEFAULT_TRANSITIONS)
+	)
+
+
+def test_same_status_is_no_change():
+	assert codes(check_transition(S["Approved"], S["Approved"], QUALITY, DEFAULT_TRANSITIONS)) == [
+		"same_status"
+	]
+
+
+def test_from_specific_transition():
+	only_from_pending = [Transition("Approved", "Stock User", from_status="Pending Inspection")]
+	assert check_transition(S["Pending Inspection"], S["Approved"], {"Stock User"}, only_from_pending) == []
+	assert codes(check_transition(S["Quarantined"], S["Approved"], {"Stock User"}, only_from_pending)) == [
+		"transition_not_allowed"
+	]
+
+
+def test_system_changes_skip_roles_but_not_the_other_rules():
+	assert check_transition(S["Approved"], S["Expired"], set(), [], check_roles=False) == []
+	assert codes(check_transition(S["Disposed"], S["Expired"], set(), [], check_roles=False)) == [
+		"from_terminal"
+	]
+
+
+def test_allowed_targets_for_a_stock_manager():
+	assert allowed_targets(S["Approved"], DEFAULT_STATUSES, STOCK, DEFAULT_TRANSITIONS) == [
+		"Pending Inspection",
+		"Quarantined",
+		"Disposed",
+	]
+	assert allowed_targets(S["Disposed"], DEFAULT_STATUSES, QUALITY | STOCK, DEFAULT_TRANSITIONS) == []
+
+
+@given(
+	st.sampled_from(DEFAULT_STATUSES),
+	st.sampled_from(DEFAULT_STATUSES),
+	st.sets(st.sampled_from(["Quality Manager", "Stock Manager", "Stock User"])),
+)
+def test_allowed_targets_agree_with_check_transition(current, target, roles):
+	allowed = target.name in allowed_targets(current, DEFAULT_STATUSES, roles, DEFAULT_TRANSITIONS)
+	assert allowed == (check_transition(current, target, roles, DEFAULT_TRANSITIONS, reason="r") == [])
+
+
+@pytest.mark.parametrize(
+	("name", "hold"),
+	[
+		("Quarantined", True),
+		("Rejected", True),
+		("Recalled", True),
+		("Pending Inspection", False),
+		("Approved", False),
+		("Restricted", False),
+		("Expired", False),
+	],
+)
+def test_holds(name, hold):
+	assert is_hold(S[name]) is hold
+
+
+@pytest.mark.parametrize(
+	("name", "expires"),
+	[
+		("Approved", True),
+		("Restricted", True),
+		("Pending Inspection", True),
+		("Quarantined", False),
+		("Recalled", False),
+		("Expired", False),
+		("Disposed", False),
+	],
+)
+def test_daily_expiry_moves_usable_lots_only(name, expires):
+	assert should_expire(S[name], date(2025, 5, 31), date(2025, 6, 1), "Expired") is expires
+
+
+def test_lot_is_not_expired_on_its_expiry_date_or_without_one():
+	assert not should_expire(S["Approved"], date(2025, 6, 1), date(2025, 6, 1), "Expired")
+	assert not should_expire(S["Approved"], None, date(2025, 6, 1), "Expired")
+
+
+def test_custom_hold_status_is_a_hold():
+	lab_hold = LotStatus("Lab Hold", frozenset(), "blue", requires_reason=True)
+	assert is_hold(lab_hold)

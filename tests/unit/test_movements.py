@@ -1,0 +1,118 @@
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lot_traceability.traceability.movements import (
+	EXPIRY_GATED,
+	Lot,
+	check_movement,
+	classify,
+)
+from lot_traceability.traceability.statuses import DEFAULT_STATUSES, Movement
+
+S = {status.name: status for status in DEFAULT_STATUSES}
+M = Movement
+
+
+@pytest.mark.parametrize(
+	("voucher_type", "direction", "purpose", "is_return", "write_off", "expected"),
+	[
+		("Purchase Receipt", "Inward", None, False, False, M.RECEIPT),
+		("Purchase Receipt", "Outward", None, True, False, M.SUPPLIER_RETURN),
+		("Purchase Invoice", "Inward", None, False, False, M.RECEIPT),
+		("Subcontracting Receipt", "Inward", None, False, False, M.RECEIPT),
+		("Subcontracting Receipt", "Outward", None, False, False, M.ISSUE),
+		("Delivery Note", "Outward", None, False, False, M.SHIPMENT),
+		("Delivery Note", "Inward", None, True, False, M.CUSTOMER_RETURN),
+		("Sales Invoice", "Outward", None, False, False, M.SHIPMENT),
+		("POS Invoice", "Outward", None, False, False, M.SHIPMENT),
+		("Sales Invoice", "Inward", None, True, False, M.CUSTOMER_RETURN),
+		("Pick List", "Outward", None, False, False, M.ALLOCATION),
+		("Stock Reconciliation", "Inward", "Stock Reconciliation", False, False, M.WRITE_OFF),
+		("Stock Reconciliation", "Outward", "Stock Reconciliation", False, False, M.WRITE_OFF),
+		("Stock Reconciliation", "Inward", "Opening Stock", False, False, M.RECEIPT),
+		("Stock Entry", "Inward", "Material Receipt", False, False, M.RECEIPT),
+		("Stock Entry", "Outward", "Material Issue", False, False, M.ISSUE),
+		("Stock Entry", "Outward", "Material Issue", False, True, M.WRITE_OFF),
+		("Stock Entry", "Outward", "Material Transfer", False, False, M.TRANSFER),
+		("Stock Entry", "Inward", "Material Transfer", False, False, None),
+		("Stock Entry", "Outward", "Material Transfer for Manufacture", False, False, M.ISSUE),
+		("Stock Entry", "Inward", "Material Transfer for Manufacture", False, False, None),
+		("Stock Entry", "Outward", "Send to Subcontractor", False, False, M.ISSUE),
+		("Stock Entry", "Outward", "Material Consumption for Manufacture", False, False, M.ISSUE),
+		("Stock Entry", "Outward", "Manufacture", False, False, M.ISSUE),
+		("Stock Entry", "Inward", "Manufacture", False, False, M.RECEIPT),
+		("Stock Entry", "Outward", "Repack", False, False, M.ISSUE),
+		("Stock Entry", "Inward", "Repack", False, False, M.RECEIPT),
+		("Stock Entry", "Outward", "Disassemble", False, False, M.ISSUE),
+		("Asset Capitalization", "Outward", None, False, False, M.ISSUE),
+	],
+)
+def test_classify(voucher_type, direction, purpose, is_return, write_off, expected):
+	assert classify(voucher_type, direction, purpose, is_return, write_off) == expected
+
+
+def lot(status, expiry=None):
+	return Lot("LOT-1", "ITEM", S[status], expiry)
+
+
+TODAY = date(2025, 6, 1)
+
+
+@pytest.mark.parametrize("status", DEFAULT_STATUSES, ids=lambda s: s.name)
+@pytest.mark.parametrize("movement", list(Movement), ids=lambda m: m.value)
+def test_status_flags_decide(status, movement):
+	refusal = check_movement(Lot("L", "I", status), movement, TODAY)
+	assert (refusal is None) == status.allows(movement)
+	if refusal:
+		assert refusal.reason == "status" and refusal.movement is movement
+
+
+def test_expired_lot_refused_for_use_but_not_for_leaving_the_books():
+	expired = lot("Approved", date(2025, 5, 31))
+	for movement in EXPIRY_GATED:
+		assert check_movement(expired, movement, TODAY).reason == "expired"
+	for movement in (M.TRANSFER, M.WRITE_OFF, M.SUPPLIER_RETURN, M.CUSTOMER_RETURN):
+		assert check_movement(expired, movement, TODAY) is None
+
+
+def test_back_dated_posting_before_expiry_is_allowed():
+	assert check_movement(lot("Approved", date(2025, 5, 31)), M.SHIPMENT, date(2025, 5, 31)) is None
+
+
+def test_status_refusal_comes_before_expiry():
+	assert check_movement(lot("Quarantined", date(2020, 1, 1)), M.SHIPMENT, TODAY).reason == "status"
+
+
+def test_held_lot_may_move_into_quarantine_while_allowed():
+	held = lot("Quarantined")
+	assert check_movement(held, M.TRANSFER, TODAY, into_quarantine=True) is None
+	assert (
+		check_movement(held, M.TRANSFER, TODAY, into_quarantine=True, quarantine_allowed=False).reason
+		== "status"
+	)
+	assert check_movement(held, M.TRANSFER, TODAY).reason == "status"
+	assert check_movement(held, M.ISSUE, TODAY, into_quarantine=True).reason == "status"
+
+
+def test_terminal_lot_never_moves_into_quarantine():
+	assert check_movement(lot("Disposed"), M.TRANSFER, TODAY, into_quarantine=True).reason == "status"
+
+
+def test_ungated_side_is_never_refused():
+	assert check_movement(lot("Disposed"), None, TODAY) is None
+
+
+@given(
+	st.sampled_from(DEFAULT_STATUSES),
+	st.sampled_from(list(Movement)),
+	st.one_of(st.none(), st.dates(date(2020, 1, 1), date(2030, 1, 1))),
+	st.dates(date(2020, 1, 1), date(2030, 1, 1)),
+)
+def test_approved_unexpired_is_the_only_way_through_for_gated_use(status, movement, expiry, posting):
+	refusal = check_movement(Lot("L", "I", status, expiry), movement, posting)
+	if refusal is None and movement in EXPIRY_GATED:
+		assert status.allows(movement)
+		assert expiry is None or posting <= expiry
