@@ -5,7 +5,7 @@ Two layers, both feeding the pure core (`traceability.movements`):
 - `check_bundle` runs when ERPNext submits a Serial and Batch Bundle. Every batch movement goes
   through one, including the batches ERPNext picks by itself at submit, so nothing gets past it.
   Refusing there rolls back the whole submit of the voucher.
-- `check_voucher_rows` runs at the voucher's validate with the batches already chosen on its rows,
+- `check_voucher_rows` runs before the voucher's validate (before ERPNext's own batch checks) with the batches already chosen on its rows,
   so users see the refusal when they save, before anything is posted.
 """
 

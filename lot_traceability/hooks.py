@@ -28,46 +28,45 @@ doc_events = {
 		"validate": "lot_traceability.overrides.batch.validate",
 	},
 	"Delivery Note": {
-		"validate": "lot_traceability.overrides.delivery_note.validate",
+		"before_validate": "lot_traceability.overrides.delivery_note.before_validate",
 	},
 	"Pick List": {
-		"validate": "lot_traceability.overrides.pick_list.validate",
+		"before_validate": "lot_traceability.overrides.pick_list.before_validate",
 		"on_submit": "lot_traceability.overrides.pick_list.on_submit",
 	},
 	"POS Invoice": {
-		"validate": "lot_traceability.overrides.pos_invoice.validate",
+		"before_validate": "lot_traceability.overrides.pos_invoice.before_validate",
 	},
 	"Purchase Invoice": {
-		"validate": "lot_traceability.overrides.purchase_invoice.validate",
+		"before_validate": "lot_traceability.overrides.purchase_invoice.before_validate",
 		"before_submit": "lot_traceability.overrides.purchase_invoice.before_submit",
 		"on_submit": "lot_traceability.overrides.purchase_invoice.on_submit",
 	},
 	"Purchase Receipt": {
-		"validate": "lot_traceability.overrides.purchase_receipt.validate",
+		"before_validate": "lot_traceability.overrides.purchase_receipt.before_validate",
 		"before_submit": "lot_traceability.overrides.purchase_receipt.before_submit",
 		"on_submit": "lot_traceability.overrides.purchase_receipt.on_submit",
 	},
 	"Quality Inspection": {
 		"on_submit": "lot_traceability.overrides.quality_inspection.on_submit",
-		"before_cancel": "lot_traceability.overrides.quality_inspection.before_cancel",
 		"on_cancel": "lot_traceability.overrides.quality_inspection.on_cancel",
 	},
 	"Sales Invoice": {
-		"validate": "lot_traceability.overrides.sales_invoice.validate",
+		"before_validate": "lot_traceability.overrides.sales_invoice.before_validate",
 	},
 	"Serial and Batch Bundle": {
 		"on_submit": "lot_traceability.overrides.serial_and_batch_bundle.on_submit",
 	},
 	"Stock Entry": {
-		"validate": "lot_traceability.overrides.stock_entry.validate",
+		"before_validate": "lot_traceability.overrides.stock_entry.before_validate",
 		"before_submit": "lot_traceability.overrides.stock_entry.before_submit",
 		"on_submit": "lot_traceability.overrides.stock_entry.on_submit",
 	},
 	"Stock Reconciliation": {
-		"validate": "lot_traceability.overrides.stock_reconciliation.validate",
+		"before_validate": "lot_traceability.overrides.stock_reconciliation.before_validate",
 	},
 	"Subcontracting Receipt": {
-		"validate": "lot_traceability.overrides.subcontracting_receipt.validate",
+		"before_validate": "lot_traceability.overrides.subcontracting_receipt.before_validate",
 		"before_submit": "lot_traceability.overrides.subcontracting_receipt.before_submit",
 		"on_submit": "lot_traceability.overrides.subcontracting_receipt.on_submit",
 	},

@@ -26,6 +26,7 @@ def sync():
 	create_custom_fields(get_custom_fields(), update=True)
 	create_default_statuses()
 	set_default_settings()
+	grant_lot_read_permissions()
 
 
 def create_default_statuses():
@@ -71,8 +72,56 @@ RECORDS_ABOUT_DOCTYPES = {
 }
 
 
+# ERPNext lets only Item Managers read Batches; the people who govern lots must see them.
+LOT_READERS = ("Quality Manager", "Stock Manager", "Stock User")
+LOT_READ_PERMISSION = {"read": 1, "report": 1, "export": 1, "print": 1}
+
+
+def grant_lot_read_permissions():
+	from frappe.permissions import setup_custom_perms
+
+	setup_custom_perms("Batch")
+	for role in LOT_READERS:
+		if not frappe.db.exists(
+			"Custom DocPerm", {"parent": "Batch", "role": role, "permlevel": 0, "if_owner": 0}
+		):
+			frappe.get_doc(
+				{
+					"doctype": "Custom DocPerm",
+					"parent": "Batch",
+					"parenttype": "DocType",
+					"parentfield": "permissions",
+					"role": role,
+					"permlevel": 0,
+					**LOT_READ_PERMISSION,
+				}
+			).insert(ignore_permissions=True)
+	frappe.clear_cache(doctype="Batch")
+
+
+def revoke_lot_read_permissions():
+	"""Remove the read rules this app added (a rule an admin has since widened stays)."""
+	for name in frappe.get_all(
+		"Custom DocPerm",
+		filters={
+			"parent": "Batch",
+			"role": ("in", LOT_READERS),
+			"permlevel": 0,
+			"if_owner": 0,
+			**LOT_READ_PERMISSION,
+			"write": 0,
+			"create": 0,
+			"delete": 0,
+		},
+		pluck="name",
+	):
+		frappe.delete_doc("Custom DocPerm", name, ignore_permissions=True, force=True)
+	frappe.clear_cache(doctype="Batch")
+
+
 def before_uninstall():
 	delete_custom_fields()
+	revoke_lot_read_permissions()
 	delete_records_about_app_doctypes()
 
 

@@ -2,6 +2,7 @@
 
 import frappe
 from frappe.query_builder import Criterion
+from frappe.query_builder.functions import Sum
 
 RULE_FIELDS = (
 	"name",
@@ -296,14 +297,14 @@ def get_lot_balances(batch_nos) -> dict[str, float]:
 		frappe.qb.from_(sle)
 		.join(entry)
 		.on(entry.parent == sle.serial_and_batch_bundle)
-		.select(entry.batch_no, frappe.qb.functions.Sum(entry.qty).as_("qty"))
+		.select(entry.batch_no, Sum(entry.qty).as_("qty"))
 		.where((sle.is_cancelled == 0) & entry.batch_no.isin(batch_nos))
 		.groupby(entry.batch_no)
 		.run(as_dict=True)
 	)
 	legacy = (
 		frappe.qb.from_(sle)
-		.select(sle.batch_no, frappe.qb.functions.Sum(sle.actual_qty).as_("qty"))
+		.select(sle.batch_no, Sum(sle.actual_qty).as_("qty"))
 		.where(
 			(sle.is_cancelled == 0)
 			& sle.batch_no.isin(batch_nos)

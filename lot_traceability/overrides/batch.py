@@ -11,7 +11,7 @@ from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_tra
 from lot_traceability.traceability.shelf_life import expiry_date
 
 
-class LotStatusEditError(frappe.ValidationError):
+class LotStatusEditError(frappe.PermissionError):
 	pass
 
 

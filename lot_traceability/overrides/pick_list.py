@@ -2,7 +2,7 @@ from lot_traceability.enforcement import check_voucher_rows
 from lot_traceability.overrides.stock_rows import pick_list_rows
 
 
-def validate(doc, method=None):
+def before_validate(doc, method=None):
 	check_voucher_rows(doc, pick_list_rows(doc))
 
 

@@ -2,6 +2,6 @@ from lot_traceability.enforcement import check_voucher_rows
 from lot_traceability.overrides.stock_rows import selling_rows
 
 
-def validate(doc, method=None):
+def before_validate(doc, method=None):
 	if doc.update_stock:
 		check_voucher_rows(doc, selling_rows(doc))

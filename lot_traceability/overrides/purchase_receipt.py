@@ -3,7 +3,7 @@ from lot_traceability.overrides.stock_rows import receiving_rows
 from lot_traceability.receiving import record_supplier_lots, validate_supplier_lots
 
 
-def validate(doc, method=None):
+def before_validate(doc, method=None):
 	check_voucher_rows(doc, receiving_rows(doc))
 
 

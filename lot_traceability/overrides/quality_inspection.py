@@ -33,12 +33,14 @@ def on_submit(doc, method=None):
 	)
 
 
-def before_cancel(doc, method=None):
-	doc.ignore_linked_doctypes = (*(doc.get("ignore_linked_doctypes") or ()), "Lot Status Change")
-
-
 def on_cancel(doc, method=None):
-	"""Undo the release or rejection the inspection made, if the lot is still where it put it."""
+	"""Undo the release or rejection the inspection made, if the lot is still where it put it.
+
+	Runs after ERPNext's own on_cancel (which sets the links to ignore) and before the back-link
+	check: the status changes that cite the inspection stay, as the audit trail.
+	"""
+	ignored = doc.get("ignore_linked_doctypes") or ()
+	doc.ignore_linked_doctypes = (*([ignored] if isinstance(ignored, str) else ignored), "Lot Status Change")
 	changes = queries.get_changes_made_by(doc.doctype, doc.name)
 	if not changes:
 		return

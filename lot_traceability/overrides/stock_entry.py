@@ -1,3 +1,5 @@
+import frappe
+
 from lot_traceability.enforcement import check_voucher_rows
 from lot_traceability.overrides.stock_rows import stock_entry_rows
 from lot_traceability.receiving import record_supplier_lots, validate_supplier_lots
@@ -5,7 +7,9 @@ from lot_traceability.receiving import record_supplier_lots, validate_supplier_l
 RECEIVING_PURPOSES = {"Material Receipt"}
 
 
-def validate(doc, method=None):
+def before_validate(doc, method=None):
+	if not doc.purpose and doc.stock_entry_type:
+		doc.purpose = frappe.get_cached_value("Stock Entry Type", doc.stock_entry_type, "purpose")
 	if doc.purpose != "Material Issue":
 		doc.is_lot_write_off = 0
 	check_voucher_rows(doc, stock_entry_rows(doc))

@@ -73,3 +73,9 @@ class TestInstall(FrappeTestCase):
 			self.assertEqual(frappe.db.get_value("Lot Status", "Restricted", "colour"), "cyan")
 		finally:
 			frappe.db.set_value("Lot Status", "Restricted", "colour", original)
+
+	def test_lot_governing_roles_may_read_lots(self):
+		for role in ("Quality Manager", "Stock Manager", "Stock User"):
+			self.assertTrue(
+				frappe.db.exists("Custom DocPerm", {"parent": "Batch", "role": role, "read": 1}), role
+			)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import frappe
 
-from lot_traceability.install import RECORDS_ABOUT_DOCTYPES
+from lot_traceability.install import LOT_READ_PERMISSION, LOT_READERS, RECORDS_ABOUT_DOCTYPES
 from lot_traceability.setup.custom_fields import CUSTOM_FIELDS, MODULE
 
 DOCTYPE_FOLDER = Path(__file__).resolve().parents[1] / "lot_traceability" / "doctype"
@@ -38,6 +38,19 @@ def leftovers() -> list[str]:
 		count = frappe.db.count(record_doctype, {field: ("in", DOCTYPES)})
 		if count:
 			found.append(f"{count} {record_doctype} record(s) about the app's doctypes")
+	added_rules = frappe.db.count(
+		"Custom DocPerm",
+		{
+			"parent": "Batch",
+			"role": ("in", LOT_READERS),
+			"write": 0,
+			"create": 0,
+			"delete": 0,
+			**LOT_READ_PERMISSION,
+		},
+	)
+	if added_rules:
+		found.append(f"{added_rules} Batch read rule(s) added by the app")
 	if frappe.db.exists("Module Def", MODULE):
 		found.append(f"Module Def {MODULE}")
 	if "lot_traceability" in frappe.get_installed_apps():

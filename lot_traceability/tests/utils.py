@@ -97,3 +97,267 @@ def receive(item_code: str, qty: float = 5, **overrides):
 
 def get_received_batches(voucher_no: str, voucher_type: str = "Purchase Receipt") -> list[str]:
 	return sorted({row.batch_no for row in get_inward_lots_of_voucher(voucher_type, voucher_no)})
+
+
+TEST_CUSTOMER = "_Lot Test Customer"
+
+
+def company_defaults(company: str | None = None) -> frappe._dict:
+	company = company or get_company()
+	values = frappe.get_cached_value(
+		"Company",
+		company,
+		[
+			"abbr",
+			"default_currency",
+			"cost_center",
+			"default_expense_account",
+			"default_income_account",
+			"default_receivable_account",
+			"stock_adjustment_account",
+		],
+		as_dict=True,
+	)
+	values.company = company
+	values.warehouse = get_warehouse(company)
+	return values
+
+
+def make_customer(name: str = TEST_CUSTOMER) -> str:
+	if not frappe.db.exists("Customer", name):
+		frappe.get_doc(
+			{
+				"doctype": "Customer",
+				"customer_name": name,
+				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0})
+				or "All Customer Groups",
+				"territory": frappe.db.get_value("Territory", {"is_group": 0}) or "All Territories",
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def make_warehouse(name: str, company: str | None = None, **properties) -> str:
+	company = company or get_company()
+	abbr = frappe.get_cached_value("Company", company, "abbr")
+	full_name = f"{name} - {abbr}"
+	if not frappe.db.exists("Warehouse", full_name):
+		frappe.get_doc(
+			{"doctype": "Warehouse", "warehouse_name": name, "company": company, **properties}
+		).insert(ignore_permissions=True)
+	return full_name
+
+
+def make_lot(qty: float = 10, status: str | None = None, expiry_date=None, **item_properties) -> frappe._dict:
+	"""A fresh item with one lot of `qty` in stock (received on a Purchase Receipt), in `status`.
+
+	The status is written directly: this builds a test situation, it is not a status change.
+	"""
+	item = make_lot_item(**item_properties)
+	receipt = receive(item, qty=qty)
+	(batch,) = get_received_batches(receipt.name)
+	values = {}
+	if status:
+		values["lot_status"] = status
+	if expiry_date:
+		values["expiry_date"] = expiry_date
+	if values:
+		frappe.db.set_value("Batch", batch, values)
+	return frappe._dict(item=item, batch=batch, receipt=receipt, warehouse=receipt.items[0].warehouse)
+
+
+def set_lot_status(batch: str, status: str) -> None:
+	frappe.db.set_value("Batch", batch, "lot_status", status)
+
+
+def delivery_note(item: str, qty: float, batch: str | None = None, **overrides):
+	"""An unsaved Delivery Note; with `batch` the lot is chosen on the row, else ERPNext picks it."""
+	from erpnext.stock.doctype.delivery_note.test_delivery_note import create_delivery_note
+
+	d = company_defaults(overrides.pop("company", None))
+	args = {
+		"item_code": item,
+		"qty": qty,
+		"company": d.company,
+		"customer": make_customer(),
+		"currency": d.default_currency,
+		"warehouse": d.warehouse,
+		"cost_center": d.cost_center,
+		"expense_account": d.default_expense_account,
+		"do_not_save": True,
+	}
+	if batch:
+		args.update({"batch_no": batch, "use_serial_batch_fields": 1})
+	args.update(overrides)
+	return create_delivery_note(**args)
+
+
+def sales_invoice(item: str, qty: float, batch: str | None = None, **overrides):
+	from erpnext.accounts.doctype.sales_invoice.test_sales_invoice import create_sales_invoice
+
+	d = company_defaults(overrides.pop("company", None))
+	args = {
+		"item_code": item,
+		"qty": qty,
+		"update_stock": 1,
+		"company": d.company,
+		"customer": make_customer(),
+		"currency": d.default_currency,
+		"debit_to": d.default_receivable_account,
+		"warehouse": d.warehouse,
+		"cost_center": d.cost_center,
+		"income_account": d.default_income_account,
+		"expense_account": d.default_expense_account,
+		"do_not_save": True,
+	}
+	if batch:
+		args.update({"batch_no": batch, "use_serial_batch_fields": 1})
+	args.update(overrides)
+	return create_sales_invoice(**args)
+
+
+def stock_entry(item: str, qty: float, purpose: str, source=None, target=None, batch=None, **overrides):
+	"""An unsaved Stock Entry moving `qty` of one lot."""
+	from erpnext.stock.doctype.stock_entry.stock_entry_utils import make_stock_entry
+
+	d = company_defaults(overrides.pop("company", None))
+	args = {
+		"item_code": item,
+		"qty": qty,
+		"purpose": purpose,
+		"company": d.company,
+		"source": source,
+		"target": target,
+		"basic_rate": 10,
+		"cost_center": d.cost_center,
+		"do_not_save": True,
+	}
+	if batch:
+		args.update({"batch_no": batch, "use_serial_batch_fields": 1})
+	is_lot_write_off = overrides.pop("is_lot_write_off", 0)
+	args.update(overrides)
+	doc = make_stock_entry(**args)
+	doc.is_lot_write_off = is_lot_write_off
+	return doc
+
+
+def stock_reconciliation(item: str, qty: float, batch: str, **overrides):
+	from erpnext.stock.doctype.stock_reconciliation.test_stock_reconciliation import (
+		create_stock_reconciliation,
+	)
+
+	d = company_defaults(overrides.pop("company", None))
+	args = {
+		"item_code": item,
+		"qty": qty,
+		"rate": 10,
+		"batch_no": batch,
+		"use_serial_batch_fields": 1,
+		"company": d.company,
+		"warehouse": d.warehouse,
+		"expense_account": d.stock_adjustment_account,
+		"cost_center": d.cost_center,
+		"do_not_save": True,
+	}
+	args.update(overrides)
+	return create_stock_reconciliation(**args)
+
+
+def pick_list(item: str, qty: float, batch: str, warehouse: str | None = None, **overrides):
+	d = company_defaults(overrides.pop("company", None))
+	return frappe.get_doc(
+		{
+			"doctype": "Pick List",
+			"company": d.company,
+			"purpose": "Material Transfer",
+			"locations": [
+				{
+					"item_code": item,
+					"qty": qty,
+					"stock_qty": qty,
+					"picked_qty": qty,
+					"conversion_factor": 1,
+					"uom": "Nos",
+					"stock_uom": "Nos",
+					"warehouse": warehouse or d.warehouse,
+					"batch_no": batch,
+					"use_serial_batch_fields": 1,
+				}
+			],
+			**overrides,
+		}
+	)
+
+
+def attempt(build):
+	"""Build and submit a document the way one request would: all or nothing.
+
+	Returns (document or None, exception or None). On failure everything the attempt wrote is
+	rolled back, as Frappe rolls back a failed request.
+	"""
+	frappe.db.savepoint("lot_attempt")
+	try:
+		doc = build()
+		if doc.is_new():
+			doc.insert()
+		doc.submit()
+		return doc, None
+	except Exception as error:
+		frappe.db.rollback(save_point="lot_attempt")
+		frappe.local.message_log = []
+		return None, error
+
+
+def ledger_counts(item: str) -> dict:
+	"""How much the ledgers hold that a refused submit must not have added to."""
+	return {
+		"stock_ledger": frappe.db.count("Stock Ledger Entry", {"item_code": item}),
+		"general_ledger": frappe.db.count("GL Entry"),
+		"bundles": frappe.db.count("Serial and Batch Bundle", {"item_code": item, "docstatus": 1}),
+	}
+
+
+def make_user(email: str, roles: list[str]) -> str:
+	"""A desk user with exactly these roles (and an API key/secret for REST calls, see `api_token`)."""
+	if not frappe.db.exists("User", email):
+		user = frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+		)
+		user.flags.no_welcome_mail = True
+		user.insert(ignore_permissions=True)
+	user = frappe.get_doc("User", email)
+	user.set("roles", [])
+	user.add_roles(*roles)
+	return email
+
+
+def api_token(email: str) -> str:
+	"""`key:secret` for the Authorization header of a REST call as this user."""
+	user = frappe.get_doc("User", email)
+	secret = frappe.generate_hash(length=15)
+	user.api_key = user.api_key or frappe.generate_hash(length=15)
+	user.api_secret = secret
+	user.save(ignore_permissions=True)
+	return f"{user.api_key}:{secret}"
+
+
+def quality_inspection(item: str, batch: str, receipt: str, status: str = "Accepted"):
+	from erpnext.stock.doctype.quality_inspection.test_quality_inspection import create_quality_inspection
+
+	qi = create_quality_inspection(
+		item_code=item,
+		reference_type="Purchase Receipt",
+		reference_name=receipt,
+		inspection_type="Incoming",
+		status=status,
+		do_not_save=True,
+	)
+	qi.batch_no = batch
+	qi.manual_inspection = 1
+	qi.status = status
+	for reading in qi.readings:
+		reading.manual_inspection = 1
+		reading.status = status
+	qi.insert()
+	qi.submit()
+	return qi

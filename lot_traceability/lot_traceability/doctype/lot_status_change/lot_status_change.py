@@ -153,6 +153,7 @@ def change_lot_status(
 	doc.flags.by_system = by_system
 	if by_system:
 		doc.flags.ignore_permissions = True
+		doc.flags.ignore_links = True  # it may cite a document being cancelled (a reverted inspection)
 	doc.insert()
 	doc.submit()
 	return doc

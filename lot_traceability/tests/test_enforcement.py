@@ -1,0 +1,217 @@
+"""Every stock path × every shipped status: allowed or refused exactly as the status says."""
+
+import frappe
+from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
+from erpnext.stock.doctype.purchase_receipt.purchase_receipt import make_purchase_return
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, nowdate
+
+from lot_traceability.enforcement import LotNotAllowedError
+from lot_traceability.tests.utils import (
+	attempt,
+	delivery_note,
+	ledger_counts,
+	make_lot,
+	make_warehouse,
+	pick_list,
+	receive,
+	sales_invoice,
+	set_lot_status,
+	stock_entry,
+	stock_reconciliation,
+)
+from lot_traceability.traceability.statuses import DEFAULT_STATUSES, Movement
+
+M = Movement
+QUARANTINE = "_Lot Quarantine"
+SECOND = "_Lot Second Store"
+
+
+def deliver_then(lot, status):
+	dn = delivery_note(lot.item, 2, lot.batch)
+	dn.insert()
+	dn.submit()
+	set_lot_status(lot.batch, status)
+	return make_sales_return(dn.name)
+
+
+def purchase_return(lot, status):
+	set_lot_status(lot.batch, status)
+	doc = make_purchase_return(lot.receipt.name)
+	doc.items[0].qty = -2
+	doc.items[0].received_qty = -2
+	return doc
+
+
+# path: (movement the path makes, builder(lot, status) -> unsaved document)
+PATHS = {
+	"Delivery Note, lot chosen": (M.SHIPMENT, lambda lot, s: delivery_note(lot.item, 2, lot.batch)),
+	"Delivery Note, lot picked by ERPNext": (M.SHIPMENT, lambda lot, s: delivery_note(lot.item, 2)),
+	"Sales Invoice with stock": (M.SHIPMENT, lambda lot, s: sales_invoice(lot.item, 2, lot.batch)),
+	"Delivery Note return": (M.CUSTOMER_RETURN, deliver_then),
+	"Material Issue": (
+		M.ISSUE,
+		lambda lot, s: stock_entry(lot.item, 2, "Material Issue", source=lot.warehouse, batch=lot.batch),
+	),
+	"Material Issue writing lots off": (
+		M.WRITE_OFF,
+		lambda lot, s: stock_entry(
+			lot.item, 2, "Material Issue", source=lot.warehouse, batch=lot.batch, is_lot_write_off=1
+		),
+	),
+	"Material Transfer": (
+		M.TRANSFER,
+		lambda lot, s: stock_entry(
+			lot.item,
+			2,
+			"Material Transfer",
+			source=lot.warehouse,
+			target=make_warehouse(SECOND),
+			batch=lot.batch,
+		),
+	),
+	"Material Transfer for Manufacture": (
+		M.ISSUE,
+		lambda lot, s: stock_entry(
+			lot.item,
+			2,
+			"Material Transfer for Manufacture",
+			source=lot.warehouse,
+			target=make_warehouse(SECOND),
+			batch=lot.batch,
+		),
+	),
+	"Purchase Receipt into the lot": (
+		M.RECEIPT,
+		lambda lot, s: receive(
+			lot.item, qty=3, batch_no=lot.batch, use_serial_batch_fields=1, do_not_save=True
+		),
+	),
+	"Purchase return": (M.SUPPLIER_RETURN, purchase_return),
+	"Stock Reconciliation": (M.WRITE_OFF, lambda lot, s: stock_reconciliation(lot.item, 7, lot.batch)),
+	"Pick List": (M.ALLOCATION, lambda lot, s: pick_list(lot.item, 2, lot.batch, lot.warehouse)),
+}
+
+
+class TestEnforcementMatrix(FrappeTestCase):
+	def test_every_path_for_every_status(self):
+		results = []
+		for path, (movement, build) in PATHS.items():
+			for status in DEFAULT_STATUSES:
+				with self.subTest(path=path, status=status.name):
+					results.append(self.check_case(path, movement, build, status))
+		self.assertEqual(len(results), len(PATHS) * len(DEFAULT_STATUSES))
+
+	def check_case(self, path, movement, build, status):
+		lot = make_lot(qty=10)
+		if path not in ("Delivery Note return", "Purchase return"):
+			set_lot_status(lot.batch, status.name)
+		before = ledger_counts(lot.item)
+		doc, error = attempt(lambda: build(lot, status.name))
+		if status.allows(movement):
+			self.assertIsNone(error, f"{path} refused for a lot in {status.name}: {error}")
+			self.assertEqual(doc.docstatus, 1)
+			return "allowed"
+		self.assertIsInstance(error, LotNotAllowedError, f"{path} for a lot in {status.name}: {error!r}")
+		message = str(error)
+		for expected in (lot.batch, lot.item, status.name):
+			self.assertIn(expected, message)
+		self.assertEqual(ledger_counts(lot.item), before, f"{path} posted something for {status.name}")
+		return "refused"
+
+
+class TestEnforcementDetails(FrappeTestCase):
+	def test_refusal_names_the_document_and_row(self):
+		lot = make_lot(status="Quarantined")
+		dn = delivery_note(lot.item, 1, lot.batch)
+		with self.assertRaises(LotNotAllowedError) as refusal:
+			dn.insert()
+		self.assertIn("Delivery Note", str(refusal.exception))
+		self.assertIn("row 1", str(refusal.exception))
+		self.assertIn("be shipped", str(refusal.exception))
+
+	def test_held_lot_may_move_into_a_quarantine_warehouse(self):
+		quarantine = make_warehouse(QUARANTINE, is_quarantine_warehouse=1)
+		for status in ("Quarantined", "Rejected", "Recalled", "Expired"):
+			lot = make_lot(status=status)
+			doc, error = attempt(
+				lambda lot=lot: stock_entry(
+					lot.item, 2, "Material Transfer", source=lot.warehouse, target=quarantine, batch=lot.batch
+				)
+			)
+			self.assertIsNone(error, f"{status}: {error}")
+		lot = make_lot(status="Disposed")
+		doc, error = attempt(
+			lambda: stock_entry(
+				lot.item, 2, "Material Transfer", source=lot.warehouse, target=quarantine, batch=lot.batch
+			)
+		)
+		self.assertIsInstance(error, LotNotAllowedError)
+
+	def test_quarantine_exception_can_be_switched_off(self):
+		quarantine = make_warehouse(QUARANTINE, is_quarantine_warehouse=1)
+		frappe.db.set_single_value("Lot Traceability Settings", "allow_held_lots_into_quarantine", 0)
+		try:
+			lot = make_lot(status="Quarantined")
+			doc, error = attempt(
+				lambda: stock_entry(
+					lot.item, 2, "Material Transfer", source=lot.warehouse, target=quarantine, batch=lot.batch
+				)
+			)
+			self.assertIsInstance(error, LotNotAllowedError)
+		finally:
+			frappe.db.set_single_value("Lot Traceability Settings", "allow_held_lots_into_quarantine", 1)
+
+	def test_expired_lot_is_refused_at_the_posting_date(self):
+		lot = make_lot(expiry_date=add_days(nowdate(), -5))
+		before = ledger_counts(lot.item)
+		doc, error = attempt(lambda: delivery_note(lot.item, 1, lot.batch))
+		self.assertIsInstance(error, LotNotAllowedError)
+		self.assertIn("expired", str(error))
+		self.assertEqual(ledger_counts(lot.item), before)
+
+	def test_back_dated_shipment_after_expiry_is_refused(self):
+		lot = make_lot(expiry_date=add_days(nowdate(), -10))
+		doc, error = attempt(
+			lambda: delivery_note(
+				lot.item, 1, lot.batch, posting_date=add_days(nowdate(), -3), set_posting_time=1
+			)
+		)
+		self.assertIsInstance(error, LotNotAllowedError)
+		self.assertIn("expired", str(error))
+
+	def test_expired_lot_may_still_be_written_off(self):
+		lot = make_lot(expiry_date=add_days(nowdate(), -5))
+		doc, error = attempt(
+			lambda: stock_entry(
+				lot.item, 2, "Material Issue", source=lot.warehouse, batch=lot.batch, is_lot_write_off=1
+			)
+		)
+		self.assertIsNone(error)
+
+	def test_switching_enforcement_off_lets_held_lots_move_and_is_recorded(self):
+		settings = frappe.get_single("Lot Traceability Settings")
+		settings.enable_enforcement = 0
+		settings.save(ignore_version=False)
+		try:
+			lot = make_lot(status="Quarantined")
+			doc, error = attempt(lambda: delivery_note(lot.item, 1, lot.batch))
+			self.assertIsNone(error)
+			version = frappe.get_last_doc("Version", filters={"ref_doctype": "Lot Traceability Settings"})
+			self.assertIn("enable_enforcement", version.data)
+			self.assertTrue(
+				frappe.db.exists(
+					"Comment",
+					{
+						"reference_doctype": "Lot Traceability Settings",
+						"content": ("like", "%switched off%"),
+					},
+				)
+			)
+		finally:
+			settings.reload()
+			settings.enable_enforcement = 1
+			settings.save(ignore_version=False)
+		lot = make_lot(status="Quarantined")
+		doc, error = attempt(lambda: delivery_note(lot.item, 1, lot.batch))
+		self.assertIsInstance(error, LotNotAllowedError)
