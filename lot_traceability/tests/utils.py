@@ -1,3 +1,5 @@
+import traceback
+
 """Builders for the integration tier, reusing ERPNext's own test builders where they exist."""
 
 import erpnext
@@ -303,6 +305,7 @@ def attempt(build):
 		doc.submit()
 		return doc, None
 	except Exception as error:
+		error.trace = traceback.format_exc()
 		frappe.db.rollback(save_point="lot_attempt")
 		frappe.local.message_log = []
 		return None, error
@@ -361,3 +364,105 @@ def quality_inspection(item: str, batch: str, receipt: str, status: str = "Accep
 	qi.insert()
 	qi.submit()
 	return qi
+
+
+TEST_POS_PROFILE = "_Lot POS"
+
+
+def make_pos_profile(company: str | None = None) -> str:
+	"""A POS profile with an open POS Opening Entry for the current user."""
+	d = company_defaults(company)
+	if not frappe.db.exists("POS Profile", TEST_POS_PROFILE):
+		frappe.get_doc(
+			{
+				"doctype": "POS Profile",
+				"__newname": TEST_POS_PROFILE,
+				"company": d.company,
+				"warehouse": d.warehouse,
+				"currency": d.default_currency,
+				"write_off_account": frappe.get_cached_value("Company", d.company, "write_off_account"),
+				"write_off_cost_center": d.cost_center,
+				"cost_center": d.cost_center,
+				"selling_price_list": "Standard Selling",
+				"update_stock": 1,
+				"payments": [{"mode_of_payment": "Cash", "default": 1}],
+			}
+		).insert(ignore_permissions=True)
+	if not frappe.db.exists(
+		"POS Opening Entry",
+		{"pos_profile": TEST_POS_PROFILE, "docstatus": 1, "status": "Open", "user": frappe.session.user},
+	):
+		frappe.get_doc(
+			{
+				"doctype": "POS Opening Entry",
+				"pos_profile": TEST_POS_PROFILE,
+				"company": d.company,
+				"user": frappe.session.user,
+				"period_start_date": frappe.utils.now_datetime(),
+				"posting_date": today(),
+				"balance_details": [{"mode_of_payment": "Cash", "opening_amount": 0}],
+			}
+		).submit()
+	return TEST_POS_PROFILE
+
+
+def pos_invoice(item: str, qty: float, batch: str, warehouse: str | None = None, rate: float = 50):
+	d = company_defaults()
+	return frappe.get_doc(
+		{
+			"doctype": "POS Invoice",
+			"pos_profile": make_pos_profile(),
+			"company": d.company,
+			"customer": make_customer(),
+			"is_pos": 1,
+			"update_stock": 1,
+			"currency": d.default_currency,
+			"items": [
+				{
+					"item_code": item,
+					"qty": qty,
+					"rate": rate,
+					"uom": "Nos",
+					"conversion_factor": 1,
+					"warehouse": warehouse or d.warehouse,
+					"batch_no": batch,
+					"use_serial_batch_fields": 1,
+				}
+			],
+			"payments": [{"mode_of_payment": "Cash", "amount": qty * rate, "default": 1}],
+			"paid_amount": qty * rate,
+			"base_paid_amount": qty * rate,
+		}
+	)
+
+
+def production_entry(purpose: str, consumed_item: str, batch: str, warehouse: str, qty: float = 2):
+	"""A Repack or Manufacture Stock Entry consuming one lot into a new finished item."""
+	d = company_defaults()
+	row = {"conversion_factor": 1, "uom": "Nos", "stock_uom": "Nos", "cost_center": d.cost_center}
+	return frappe.get_doc(
+		{
+			"doctype": "Stock Entry",
+			"purpose": purpose,
+			"stock_entry_type": purpose,
+			"company": d.company,
+			"items": [
+				{
+					**row,
+					"item_code": consumed_item,
+					"qty": qty,
+					"s_warehouse": warehouse,
+					"batch_no": batch,
+					"use_serial_batch_fields": 1,
+					"basic_rate": 10,
+				},
+				{
+					**row,
+					"item_code": make_lot_item(),
+					"qty": 1,
+					"t_warehouse": warehouse,
+					"is_finished_item": 1,
+				},
+			],
+		}
+	)
