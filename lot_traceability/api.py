@@ -83,3 +83,16 @@ def change_lot_status(
 		frappe.throw(_("Select at least one lot."))
 	frappe.has_permission("Lot Status Change", "submit", throw=True)
 	return record_status_change(batches, to_status, reason, reference_doctype, reference_name).name
+
+
+@frappe.whitelist()
+def get_batch_no(doctype, txt, searchfield, start, page_len, filters):
+	"""ERPNext's batch picker query, without the lots that cannot leave stock.
+
+	Installed in place of `erpnext.controllers.queries.get_batch_no` (see
+	`overrides/erpnext_queries.py`), so every batch picker of every stock form uses it.
+	"""
+	from lot_traceability.overrides.erpnext_queries import erpnext_get_batch_no, filter_pickable
+
+	rows = erpnext_get_batch_no(doctype, txt, searchfield, start, page_len, filters)
+	return filter_pickable(rows, frappe.parse_json(filters) if isinstance(filters, str) else (filters or {}))

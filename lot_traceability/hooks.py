@@ -14,6 +14,8 @@ after_install = "lot_traceability.install.after_install"
 after_migrate = "lot_traceability.install.after_migrate"
 before_uninstall = "lot_traceability.install.before_uninstall"
 before_tests = "lot_traceability.tests.before_tests"
+before_request = ["lot_traceability.overrides.erpnext_queries.apply"]
+before_job = ["lot_traceability.overrides.erpnext_queries.apply"]
 
 doctype_js = {
 	"Batch": "public/js/batch.js",

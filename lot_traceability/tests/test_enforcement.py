@@ -10,6 +10,7 @@ from lot_traceability.enforcement import LotNotAllowedError
 from lot_traceability.tests.utils import (
 	attempt,
 	delivery_note,
+	get_received_batches,
 	ledger_counts,
 	make_lot,
 	make_pos_profile,
@@ -230,3 +231,31 @@ class TestEnforcementDetails(FrappeTestCase):
 		lot = make_lot(status="Quarantined")
 		doc, error = attempt(lambda: delivery_note(lot.item, 1, lot.batch))
 		self.assertIsInstance(error, LotNotAllowedError)
+
+
+class TestBatchPickers(FrappeTestCase):
+	def pick(self, item, warehouse, **filters):
+		from lot_traceability.overrides.erpnext_queries import apply
+
+		apply()
+		query = frappe.get_attr("erpnext.controllers.queries.get_batch_no")
+		self.assertTrue(frappe.is_whitelisted(query) is None)
+		rows = query("Batch", "", "name", 0, 50, {"item_code": item, "warehouse": warehouse, **filters})
+		return {row[0] for row in rows}
+
+	def test_pickers_offer_only_lots_that_may_leave_stock(self):
+		approved = make_lot(qty=5)
+		item, warehouse = approved.item, approved.warehouse
+		held = receive(item, qty=5)
+		(held_batch,) = [b for b in get_received_batches(held.name)]
+		set_lot_status(held_batch, "Quarantined")
+		expired = receive(item, qty=5)
+		(expired_batch,) = get_received_batches(expired.name)
+		frappe.db.set_value("Batch", expired_batch, "expiry_date", add_days(nowdate(), -1))
+
+		offered = self.pick(item, warehouse, posting_date=nowdate())
+		self.assertIn(approved.batch, offered)
+		self.assertNotIn(held_batch, offered)
+		self.assertNotIn(expired_batch, offered)
+		self.assertIn(expired_batch, self.pick(item, warehouse, include_expired_batches=1))
+		self.assertIn(held_batch, self.pick(item, warehouse, is_inward=1))
