@@ -20,6 +20,7 @@ from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_tra
 )
 from lot_traceability.messages import movement_label
 from lot_traceability.traceability.movements import Lot, Refusal, check_movement, classify
+from lot_traceability.traceability.statuses import Movement
 
 MAX_LISTED = 20
 
@@ -36,7 +37,7 @@ def check_bundle(bundle) -> None:
 	"""Refuse a submitted bundle that moves a lot its status or expiry does not allow."""
 	if not enforcement_enabled() or not bundle.has_batch_no:
 		return
-	context = queries.get_voucher_context(bundle.voucher_type, bundle.voucher_no)
+	context = queries.get_voucher_context(bundle.voucher_type, bundle.voucher_no, bundle.type_of_transaction)
 	movement = classify(
 		bundle.voucher_type,
 		bundle.type_of_transaction,
@@ -46,16 +47,17 @@ def check_bundle(bundle) -> None:
 	)
 	if movement is None:
 		return
-	into_quarantine = queries.is_quarantine_warehouse(
+	into_quarantine = movement is Movement.TRANSFER and queries.is_quarantine_warehouse(
 		queries.get_target_warehouse(bundle.voucher_type, bundle.voucher_detail_no)
 	)
-	posting_date = getdate(context.get("posting_date") or bundle.posting_date or nowdate())
+	posting_date = getdate(bundle.posting_date or context.get("posting_date") or nowdate())
 	batches = [entry.batch_no for entry in bundle.entries if entry.batch_no]
 	refusals = check_lots(batches, movement, posting_date, into_quarantine)
-	row = _row_number(bundle.voucher_type, bundle.voucher_detail_no)
-	throw_refusals(
-		[(row, refusal) for refusal in refusals], bundle.voucher_type, bundle.voucher_no, posting_date
-	)
+	if refusals:
+		row = _row_number(bundle.voucher_type, bundle.voucher_detail_no)
+		throw_refusals(
+			[(row, refusal) for refusal in refusals], bundle.voucher_type, bundle.voucher_no, posting_date
+		)
 
 
 def check_lots(batches, movement, posting_date, into_quarantine=False) -> list[Refusal]:

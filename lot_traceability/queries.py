@@ -4,6 +4,8 @@ import frappe
 from frappe.query_builder import Criterion
 from frappe.query_builder.functions import Sum
 
+from lot_traceability.traceability.movements import INWARD, RECEIVING_VOUCHERS, SELLING_VOUCHERS
+
 RULE_FIELDS = (
 	"name",
 	"applies_to",
@@ -153,8 +155,13 @@ VOUCHER_CONTEXT_FIELDS = {
 }
 
 
-def get_voucher_context(voucher_type: str, voucher_no: str) -> dict:
-	"""What the enforcement needs to know of a voucher: purpose, return, write-off, posting date."""
+def get_voucher_context(voucher_type: str, voucher_no: str, direction: str | None = None) -> dict:
+	"""What the enforcement needs to know of a voucher: purpose, return, write-off, posting date.
+
+	Selling vouchers and inward receipts are told apart by their direction alone: no read.
+	"""
+	if voucher_type in SELLING_VOUCHERS or (voucher_type in RECEIVING_VOUCHERS and direction == INWARD):
+		return {}
 	fields = VOUCHER_CONTEXT_FIELDS.get(voucher_type)
 	if fields is None:
 		meta = frappe.get_meta(voucher_type)

@@ -1,0 +1,128 @@
+"""What the app's hooks add to the submit time of large stock documents.
+
+Measures insert + submit of a 50-row Delivery Note (ERPNext picks the lots) and of a Manufacture
+Stock Entry consuming 50 lots, alternately with the app's doc_events and without them (the same
+site, the same data, the same process), and prints the median and 90th percentile of each.
+Everything it creates is rolled back.
+
+	bench --site <site> execute lot_traceability.benchmarks.hook_overhead.run --kwargs "{'runs': 10}"
+
+Recorded figures: docs/benchmarks.md.
+"""
+
+import math
+import statistics
+import time
+
+import frappe
+
+from lot_traceability.tests.utils import (
+	company_defaults,
+	delivery_note,
+	make_lot_item,
+	receive,
+)
+
+
+def run(runs: int = 10, rows: int = 50) -> dict:
+	frappe.flags.in_test = True  # ERPNext's test builders expect it
+	items = stock_items(rows)
+	results = {"Delivery Note": {"with": [], "without": []}, "Manufacture": {"with": [], "without": []}}
+	for i in range(runs):
+		modes = ("with", "without") if i % 2 == 0 else ("without", "with")
+		for mode in modes:
+			results["Delivery Note"][mode].append(timed(lambda: delivery_of(items), mode))
+			results["Manufacture"][mode].append(timed(lambda: manufacture_of(items), mode))
+	frappe.db.rollback()
+	report = summarise(results, runs, rows)
+	print(report["text"])
+	return report["figures"]
+
+
+def stock_items(rows: int) -> list[str]:
+	items = [make_lot_item() for _ in range(rows)]
+	receipt = receive(items[0], qty=1000, do_not_save=True)
+	template = receipt.items[0].as_dict()
+	for item in items[1:]:
+		row = {k: v for k, v in template.items() if k not in ("name", "idx", "item_code", "item_name")}
+		receipt.append("items", {**row, "item_code": item, "item_name": item, "description": item})
+	receipt.insert()
+	receipt.submit()
+	return items
+
+
+def delivery_of(items):
+	dn = delivery_note(items[0], 2)
+	template = dn.items[0].as_dict()
+	for item in items[1:]:
+		row = {k: v for k, v in template.items() if k not in ("name", "idx", "item_code", "item_name")}
+		dn.append("items", {**row, "item_code": item, "item_name": item})
+	return dn
+
+
+def manufacture_of(items):
+	d = company_defaults()
+	common = {"conversion_factor": 1, "uom": "Nos", "stock_uom": "Nos", "cost_center": d.cost_center}
+	rows = [{**common, "item_code": item, "qty": 2, "s_warehouse": d.warehouse} for item in items]
+	rows.append(
+		{**common, "item_code": make_lot_item(), "qty": 1, "t_warehouse": d.warehouse, "is_finished_item": 1}
+	)
+	return frappe.get_doc(
+		{
+			"doctype": "Stock Entry",
+			"purpose": "Manufacture",
+			"stock_entry_type": "Manufacture",
+			"company": d.company,
+			"items": rows,
+		}
+	)
+
+
+def timed(build, mode) -> float:
+	frappe.db.savepoint("hook_overhead")
+	set_app_hooks(mode == "with")
+	try:
+		doc = build()
+		start = time.perf_counter()
+		doc.insert()
+		doc.submit()
+		return time.perf_counter() - start
+	finally:
+		frappe.db.rollback(save_point="hook_overhead")
+		set_app_hooks(True)
+
+
+def set_app_hooks(enabled: bool) -> None:
+	"""Use all doc_events, or all but this app's."""
+	if hasattr(frappe.local, "doc_events_hooks"):
+		del frappe.local.doc_events_hooks
+	hooks = frappe.get_doc_hooks()
+	if enabled:
+		return
+	frappe.local.doc_events_hooks = {
+		doctype: {
+			event: [handler for handler in handlers if not handler.startswith("lot_traceability.")]
+			for event, handlers in events.items()
+		}
+		for doctype, events in hooks.items()
+	}
+
+
+def summarise(results, runs, rows) -> dict:
+	figures, lines = {}, [f"{runs} runs, {rows} rows each (seconds: median / p90)"]
+	for doc, modes in results.items():
+		stats = {
+			mode: (statistics.median(times), sorted(times)[min(len(times), math.ceil(len(times) * 0.9)) - 1])
+			for mode, times in modes.items()
+		}
+		overhead = (stats["with"][0] - stats["without"][0]) / stats["without"][0] * 100
+		figures[doc] = {
+			"with": stats["with"],
+			"without": stats["without"],
+			"overhead_percent": round(overhead, 1),
+		}
+		lines.append(
+			f"{doc:14} with app hooks {stats['with'][0]:.3f} / {stats['with'][1]:.3f}   "
+			f"without {stats['without'][0]:.3f} / {stats['without'][1]:.3f}   overhead {overhead:+.1f} %"
+		)
+	return {"figures": figures, "text": "\n".join(lines)}
