@@ -20,9 +20,12 @@ from lot_traceability.tests.utils import (
 	production_entry,
 	receive,
 	sales_invoice,
+	send_to_subcontractor,
 	set_lot_status,
 	stock_entry,
 	stock_reconciliation,
+	subcontracting_order,
+	subcontracting_receipt,
 )
 from lot_traceability.traceability.statuses import DEFAULT_STATUSES, Movement
 
@@ -37,6 +40,15 @@ def deliver_then(lot, status):
 	dn.submit()
 	set_lot_status(lot.batch, status)
 	return make_sales_return(dn.name)
+
+
+def subcontract_then(lot, status):
+	sco = subcontracting_order(lot)
+	sent = send_to_subcontractor(lot, sco)
+	sent.insert()
+	sent.submit()
+	set_lot_status(lot.batch, status)
+	return subcontracting_receipt(sco.name)
 
 
 def purchase_return(lot, status):
@@ -94,6 +106,8 @@ PATHS = {
 		M.ISSUE,
 		lambda lot, s: production_entry("Manufacture", lot.item, lot.batch, lot.warehouse),
 	),
+	"Send to Subcontractor": (M.ISSUE, lambda lot, s: send_to_subcontractor(lot)),
+	"Subcontracting Receipt consuming the lot": (M.ISSUE, subcontract_then),
 	"Purchase Receipt into the lot": (
 		M.RECEIPT,
 		lambda lot, s: receive(
@@ -103,6 +117,14 @@ PATHS = {
 	"Purchase return": (M.SUPPLIER_RETURN, purchase_return),
 	"Stock Reconciliation": (M.WRITE_OFF, lambda lot, s: stock_reconciliation(lot.item, 7, lot.batch)),
 	"Pick List": (M.ALLOCATION, lambda lot, s: pick_list(lot.item, 2, lot.batch, lot.warehouse)),
+}
+
+
+# Paths that first move the lot while it is Approved, then put it in the status under test.
+STATUS_SET_WHILE_BUILDING = {
+	"Delivery Note return",
+	"Purchase return",
+	"Subcontracting Receipt consuming the lot",
 }
 
 
@@ -118,7 +140,7 @@ class TestEnforcementMatrix(FrappeTestCase):
 
 	def check_case(self, path, movement, build, status):
 		lot = make_lot(qty=10)
-		if path not in ("Delivery Note return", "Purchase return"):
+		if path not in STATUS_SET_WHILE_BUILDING:
 			set_lot_status(lot.batch, status.name)
 		before = ledger_counts(lot.item)
 		doc, error = attempt(lambda: build(lot, status.name))

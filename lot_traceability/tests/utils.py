@@ -466,3 +466,70 @@ def production_entry(purpose: str, consumed_item: str, batch: str, warehouse: st
 			],
 		}
 	)
+
+
+SUBCONTRACTOR_WAREHOUSE = "_Lot Subcontractor"
+
+
+def subcontracting_order(lot, qty: float = 2):
+	"""A submitted Subcontracting Order whose finished item is made from `lot`'s item."""
+	from erpnext.buying.doctype.purchase_order.purchase_order import get_mapped_subcontracting_order
+	from erpnext.manufacturing.doctype.production_plan.test_production_plan import make_bom
+
+	d = company_defaults()
+	finished = make_lot_item(is_sub_contracted_item=1)
+	service = make_item("_LT Subcontracting Service", {"is_stock_item": 0}).name
+	make_bom(item=finished, raw_materials=[lot.item], company=d.company, currency=d.default_currency, rate=10)
+	schedule = frappe.utils.add_days(today(), 5)
+	order = frappe.get_doc(
+		{
+			"doctype": "Purchase Order",
+			"supplier": make_supplier(),
+			"company": d.company,
+			"currency": d.default_currency,
+			"is_subcontracted": 1,
+			"supplier_warehouse": make_warehouse(SUBCONTRACTOR_WAREHOUSE, d.company),
+			"set_warehouse": d.warehouse,
+			"schedule_date": schedule,
+			"items": [
+				{
+					"item_code": service,
+					"qty": qty,
+					"rate": 100,
+					"fg_item": finished,
+					"fg_item_qty": qty,
+					"warehouse": d.warehouse,
+					"schedule_date": schedule,
+					"uom": "Nos",
+					"conversion_factor": 1,
+				}
+			],
+		}
+	)
+	order.insert()
+	order.submit()
+	sco = get_mapped_subcontracting_order(order.name)
+	sco.insert()
+	sco.submit()
+	return sco
+
+
+def send_to_subcontractor(lot, sco=None):
+	"""An unsaved Send to Subcontractor entry of `lot` for a (new) Subcontracting Order."""
+	from erpnext.controllers.subcontracting_controller import make_rm_stock_entry
+
+	sco = sco or subcontracting_order(lot)
+	entry = frappe.get_doc(make_rm_stock_entry(sco.name))
+	for row in entry.items:
+		row.batch_no = lot.batch
+		row.use_serial_batch_fields = 1
+	return entry
+
+
+def subcontracting_receipt(sco_name: str):
+	"""An unsaved Subcontracting Receipt: it consumes the supplied lots at the subcontractor."""
+	from erpnext.subcontracting.doctype.subcontracting_order.subcontracting_order import (
+		make_subcontracting_receipt,
+	)
+
+	return make_subcontracting_receipt(sco_name)
