@@ -120,6 +120,9 @@ def revoke_lot_read_permissions():
 
 
 def before_uninstall():
+	from lot_traceability.demo import MARKER
+
+	frappe.db.set_default(MARKER, None)
 	delete_custom_fields()
 	revoke_lot_read_permissions()
 	delete_records_about_app_doctypes()

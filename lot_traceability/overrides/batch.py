@@ -1,7 +1,7 @@
 import frappe
 from erpnext import get_default_company
 from frappe import _
-from frappe.utils import getdate
+from frappe.utils import getdate, nowdate
 
 from lot_traceability import queries
 from lot_traceability.lot_traceability.doctype.lot_rule.lot_rule import get_lot_rule
@@ -21,9 +21,16 @@ def before_insert(doc, method=None):
 	rule = get_lot_rule(doc.item, voucher.get("company") or get_default_company())
 	if not doc.flags.lot_status_set_by_system:
 		doc.lot_status = (rule and rule.receipt_status) or get_settings().default_receipt_status
+	set_manufacturing_date(doc, voucher.get("posting_date"))
 	if rule and rule.shelf_life and not doc.expiry_date:
-		made = doc.manufacturing_date or voucher.get("posting_date")
-		doc.expiry_date = expiry_date(getdate(made or None), rule.shelf_life)
+		doc.expiry_date = expiry_date(getdate(doc.manufacturing_date or None), rule.shelf_life)
+
+
+def set_manufacturing_date(doc, posting_date) -> None:
+	"""A lot made by a voucher (production output, receipt) was made on the voucher's posting date,
+	not on the day the batch record happened to be created (ERPNext's default: today)."""
+	if posting_date and (not doc.manufacturing_date or getdate(doc.manufacturing_date) == getdate(nowdate())):
+		doc.manufacturing_date = posting_date
 
 
 def validate(doc, method=None):

@@ -1,0 +1,113 @@
+"""Demo data: the two stories of the domain articles, made of real, submitted ERPNext documents.
+
+bench --site <site> lot-traceability demo            # load (again: does nothing)
+bench --site <site> lot-traceability demo --remove   # remove everything it made
+"""
+
+import frappe
+
+from lot_traceability.demo import distributor, manufacturer
+
+MARKER = "lot_traceability_demo"
+COMPANIES = (manufacturer.COMPANY, distributor.COMPANY, distributor.RETAIL_COMPANY)
+ITEM_GROUPS = ("Demo Ingredients", "Demo Finished Goods", "Demo Specialty Foods")
+PARTIES = {
+	"Supplier": (
+		"Demo Mill Co.",
+		"Demo Dairy Cooperative",
+		"Demo Cane Sugar Ltd",
+		"Demo Olive Estate",
+		"Demo Cheese Cellars",
+	),
+	"Customer": ("Demo Bakery North", "Demo Bakery South", "Demo Gourmet Market", "Demo Hotel Group"),
+}
+SETTINGS = {("Stock Settings", "allow_to_make_quality_inspection_after_purchase_or_delivery"): 1}
+
+
+class DemoStateError(frappe.ValidationError):
+	pass
+
+
+def is_loaded() -> bool:
+	return frappe.db.get_default(MARKER) == "loaded"
+
+
+def load() -> dict | None:
+	"""Load both stories once; returns what was made, or None if the demo is already there."""
+	if is_loaded():
+		return None
+	if any(frappe.db.exists("Company", name) for name in COMPANIES):
+		frappe.throw(
+			frappe._("A partial demo is on this site: remove it first (lot-traceability demo --remove)."),
+			DemoStateError,
+		)
+	for (doctype, field), value in SETTINGS.items():
+		frappe.db.set_single_value(doctype, field, value)
+	made = {"manufacturer": manufacturer.load(), "distributor": distributor.load()}
+	frappe.db.set_default(MARKER, "loaded")
+	return made
+
+
+def remove() -> None:
+	"""Remove every document the demo made: transactions (through ERPNext's Transaction Deletion
+	Record), lots and their status records, masters, warehouses and the demo companies."""
+	companies = [name for name in COMPANIES if frappe.db.exists("Company", name)]
+	for company in companies:
+		delete_company_transactions(company)
+	demo_items = frappe.get_all("Item", filters={"item_group": ("in", ITEM_GROUPS)}, pluck="name")
+	demo_lots = frappe.get_all("Batch", filters={"item": ("in", demo_items or [""])}, pluck="name")
+	delete_status_changes(demo_lots)
+	for lot in demo_lots:
+		frappe.delete_doc("Batch", lot, force=True, ignore_permissions=True)
+	for rule in frappe.get_all(
+		"Lot Rule",
+		or_filters={
+			"item": ("in", demo_items or [""]),
+			"item_group": ("in", ITEM_GROUPS),
+			"rule_company": ("in", COMPANIES),
+		},
+		pluck="name",
+	):
+		frappe.delete_doc("Lot Rule", rule, force=True, ignore_permissions=True)
+	for item in demo_items:
+		frappe.delete_doc("Item", item, force=True, ignore_permissions=True)
+	for doctype, names in PARTIES.items():
+		for name in names:
+			if frappe.db.exists(doctype, name):
+				frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+	for group in ITEM_GROUPS:
+		if frappe.db.exists("Item Group", group):
+			frappe.delete_doc("Item Group", group, force=True, ignore_permissions=True)
+	for company in companies:
+		frappe.delete_doc("Company", company, force=True, ignore_permissions=True)
+	frappe.db.set_default(MARKER, None)
+
+
+def delete_company_transactions(company: str) -> None:
+	record = frappe.get_doc(
+		{"doctype": "Transaction Deletion Record", "company": company, "process_in_single_transaction": 1}
+	)
+	record.insert(ignore_permissions=True)
+	record.submit()
+	record.start_deletion_tasks()
+	status = frappe.db.get_value(
+		"Transaction Deletion Record", record.name, ["status", "error_log"], as_dict=True
+	)
+	if status.status != "Completed":
+		frappe.throw(
+			frappe._("Deleting the transactions of {0} failed: {1}").format(
+				company, status.error_log or status.status
+			)
+		)
+
+
+def delete_status_changes(lots) -> None:
+	"""Lot Status Changes are permanent records of real lots; the demo's go with the demo's lots."""
+	if not lots:
+		return
+	parents = frappe.get_all(
+		"Lot Status Change Lot", filters={"batch": ("in", lots)}, pluck="parent", distinct=True
+	)
+	if parents:
+		frappe.db.delete("Lot Status Change Lot", {"parent": ("in", parents)})
+		frappe.db.delete("Lot Status Change", {"name": ("in", parents)})

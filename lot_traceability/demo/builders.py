@@ -1,0 +1,204 @@
+"""Small, explicit builders for the demo: real ERPNext documents, submitted through their controllers."""
+
+import frappe
+from erpnext.accounts.utils import get_fiscal_year
+from frappe.utils import add_days, getdate, nowdate
+
+DEMO_PREFIX = "DEMO-"
+
+
+def company(name: str, abbr: str, country: str = "United States", currency: str = "USD") -> str:
+	if not frappe.db.exists("Company", name):
+		frappe.get_doc(
+			{
+				"doctype": "Company",
+				"company_name": name,
+				"abbr": abbr,
+				"default_currency": currency,
+				"country": country,
+				"create_chart_of_accounts_based_on": "Standard Template",
+				"chart_of_accounts": "Standard",
+			}
+		).insert(ignore_permissions=True)
+	ensure_fiscal_year(name)
+	return name
+
+
+def ensure_fiscal_year(company_name: str) -> None:
+	"""Make the fiscal years around today apply to the company (a year limited to other companies does not)."""
+	for day in (add_days(nowdate(), -400), nowdate(), add_days(nowdate(), 40)):
+		if get_fiscal_year(day, company=company_name, boolean=True):
+			continue
+		year = getdate(day).year
+		name = frappe.db.get_value(
+			"Fiscal Year", {"year_start_date": ("<=", day), "year_end_date": (">=", day)}, "name"
+		)
+		if name:
+			fiscal_year = frappe.get_doc("Fiscal Year", name)
+			fiscal_year.append("companies", {"company": company_name})
+			fiscal_year.save(ignore_permissions=True)
+		else:
+			frappe.get_doc(
+				{
+					"doctype": "Fiscal Year",
+					"year": str(year),
+					"year_start_date": f"{year}-01-01",
+					"year_end_date": f"{year}-12-31",
+				}
+			).insert(ignore_permissions=True)
+
+
+def warehouse(name: str, company_name: str, **properties) -> str:
+	abbr = frappe.get_cached_value("Company", company_name, "abbr")
+	full = f"{name} - {abbr}"
+	if not frappe.db.exists("Warehouse", full):
+		frappe.get_doc(
+			{"doctype": "Warehouse", "warehouse_name": name, "company": company_name, **properties}
+		).insert(ignore_permissions=True)
+	return full
+
+
+def item_group(name: str) -> str:
+	if not frappe.db.exists("Item Group", name):
+		frappe.get_doc(
+			{"doctype": "Item Group", "item_group_name": name, "parent_item_group": "All Item Groups"}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def item(code: str, name: str, group: str, defaults: dict[str, str], **properties) -> str:
+	if not frappe.db.exists("Item", code):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": code,
+				"item_name": name,
+				"description": name,
+				"item_group": group,
+				"stock_uom": properties.pop("stock_uom", "Kg"),
+				"is_stock_item": 1,
+				"has_batch_no": 1,
+				"create_new_batch": 1,
+				"batch_number_series": f"{code}-.####",
+				"has_expiry_date": 1,
+				"shelf_life_in_days": properties.pop("shelf_life_in_days", 365),
+				"item_defaults": [
+					{"company": company_name, "default_warehouse": default_warehouse}
+					for company_name, default_warehouse in defaults.items()
+				],
+				**properties,
+			}
+		).insert(ignore_permissions=True)
+	return code
+
+
+def party(doctype: str, name: str, **properties) -> str:
+	if not frappe.db.exists(doctype, name):
+		group_field = "supplier_group" if doctype == "Supplier" else "customer_group"
+		values = {"doctype": doctype, f"{doctype.lower()}_name": name, **properties}
+		values.setdefault(
+			group_field, frappe.db.get_value(group_field.replace("_", " ").title(), {"is_group": 0})
+		)
+		if doctype == "Customer":
+			values.setdefault("territory", frappe.db.get_value("Territory", {"is_group": 0}))
+		frappe.get_doc(values).insert(ignore_permissions=True)
+	return name
+
+
+def lot_rule(**fields) -> str:
+	key = {"applies_to": fields["applies_to"], "enabled": 1}
+	for field in ("item", "item_group", "rule_company"):
+		if fields.get(field):
+			key[field] = fields[field]
+	existing = frappe.db.get_value("Lot Rule", key)
+	if existing:
+		return existing
+	return frappe.get_doc({"doctype": "Lot Rule", **fields}).insert(ignore_permissions=True).name
+
+
+def submit(doc):
+	doc.insert(ignore_permissions=True)
+	doc.submit()
+	return doc
+
+
+def purchase_receipt(company_name, supplier, posting_date, rows):
+	"""rows: dicts with item_code, qty, rate, warehouse, supplier_lot_no, supplier dates."""
+	return submit(
+		frappe.get_doc(
+			{
+				"doctype": "Purchase Receipt",
+				"company": company_name,
+				"supplier": supplier,
+				"posting_date": posting_date,
+				"set_posting_time": 1,
+				"currency": frappe.get_cached_value("Company", company_name, "default_currency"),
+				"items": [{"conversion_factor": 1, "received_qty": row["qty"], **row} for row in rows],
+			}
+		)
+	)
+
+
+def received_lots(voucher_type: str, voucher_no: str) -> list[str]:
+	from lot_traceability.queries import get_inward_lots_of_voucher
+
+	return [row.batch_no for row in get_inward_lots_of_voucher(voucher_type, voucher_no)]
+
+
+def stock_entry(company_name, purpose, posting_date, rows, **fields):
+	return submit(
+		frappe.get_doc(
+			{
+				"doctype": "Stock Entry",
+				"company": company_name,
+				"purpose": purpose,
+				"stock_entry_type": purpose,
+				"posting_date": posting_date,
+				"set_posting_time": 1,
+				"items": [{"conversion_factor": 1, **row} for row in rows],
+				**fields,
+			}
+		)
+	)
+
+
+def lot_row(item_code, qty, batch, **fields):
+	return {"item_code": item_code, "qty": qty, "batch_no": batch, "use_serial_batch_fields": 1, **fields}
+
+
+def delivery_note(company_name, customer, posting_date, rows, **fields):
+	return submit(
+		frappe.get_doc(
+			{
+				"doctype": "Delivery Note",
+				"company": company_name,
+				"customer": customer,
+				"posting_date": posting_date,
+				"set_posting_time": 1,
+				"currency": frappe.get_cached_value("Company", company_name, "default_currency"),
+				"selling_price_list": "Standard Selling",
+				"items": [{"conversion_factor": 1, **row} for row in rows],
+				**fields,
+			}
+		)
+	)
+
+
+def quality_inspection(item_code, batch, receipt, status, posting_date):
+	return submit(
+		frappe.get_doc(
+			{
+				"doctype": "Quality Inspection",
+				"inspection_type": "Incoming",
+				"reference_type": "Purchase Receipt",
+				"reference_name": receipt,
+				"item_code": item_code,
+				"batch_no": batch,
+				"sample_size": 1,
+				"inspected_by": "Administrator",
+				"report_date": posting_date,
+				"manual_inspection": 1,
+				"status": status,
+			}
+		)
+	)

@@ -1,0 +1,160 @@
+"""A specialty food distributor with four warehouses and two companies: receipts, transfers between
+warehouses, repacking, customer shelf-life requirements, deliveries, a return and a quarantine."""
+
+import frappe
+from frappe.utils import add_days, nowdate
+
+from lot_traceability.demo import builders as b
+from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_change import change_lot_status
+
+COMPANY = "Demo Specialty Foods"
+ABBR = "DSF"
+RETAIL_COMPANY = "Demo Specialty Foods Retail"
+RETAIL_ABBR = "DSR"
+
+
+def load() -> dict:
+	company = b.company(COMPANY, ABBR)
+	retail = b.company(RETAIL_COMPANY, RETAIL_ABBR)
+	central = b.warehouse("Central DC", company)
+	east = b.warehouse("East DC", company)
+	west = b.warehouse("West DC", company)
+	north = b.warehouse("North DC", retail)
+	group = b.item_group("Demo Specialty Foods")
+	defaults = {company: central, retail: north}
+	oil = b.item(
+		"DEMO-OLIVE-OIL",
+		"Extra Virgin Olive Oil 5 L",
+		group,
+		defaults,
+		stock_uom="Nos",
+		shelf_life_in_days=540,
+	)
+	wheel = b.item("DEMO-PARMESAN", "Parmigiano Reggiano 24 months, wheel", group, defaults)
+	portion = b.item(
+		"DEMO-PARMESAN-200G", "Parmigiano Reggiano 200 g portion", group, defaults, stock_uom="Nos"
+	)
+	for company_name in (company, retail):
+		b.lot_rule(
+			applies_to="Company",
+			rule_company=company_name,
+			receipt_status="Approved",
+			shelf_life=18,
+			shelf_life_unit="Months",
+			allocation_policy="FEFO",
+		)
+	b.lot_rule(
+		applies_to="Item",
+		item=wheel,
+		receipt_status="Pending Inspection",
+		supplier_lot_mandatory=1,
+		quality_inspection_decides_release=1,
+		shelf_life=12,
+		shelf_life_unit="Months",
+	)
+	estate = b.party("Supplier", "Demo Olive Estate")
+	cellars = b.party("Supplier", "Demo Cheese Cellars")
+	market = b.party("Customer", "Demo Gourmet Market", min_remaining_shelf_life=60)
+	hotels = b.party(
+		"Customer",
+		"Demo Hotel Group",
+		min_remaining_shelf_life=50,
+		min_remaining_shelf_life_unit="% of Shelf Life",
+	)
+
+	day = lambda n: add_days(nowdate(), n - 50)  # noqa: E731  the story starts 50 days ago
+	oil_receipt = b.purchase_receipt(
+		company,
+		estate,
+		day(0),
+		[
+			goods(oil, 60, central, "OE-771", day(-30), add_days(day(-30), 540)),
+			goods(oil, 40, central, "OE-772", day(-90), add_days(day(-90), 400)),
+		],
+	)
+	cheese_receipt = b.purchase_receipt(
+		company, cellars, day(0), [goods(wheel, 120, central, "CC-1408", day(-200))]
+	)
+	retail_receipt = b.purchase_receipt(retail, estate, day(1), [goods(oil, 30, north, "OE-780", day(-20))])
+	oil_fresh, oil_older = sorted(
+		b.received_lots("Purchase Receipt", oil_receipt.name),
+		key=lambda lot: frappe.db.get_value("Batch", lot, "supplier_lot_no"),
+	)
+	(cheese_lot,) = b.received_lots("Purchase Receipt", cheese_receipt.name)
+	(retail_oil,) = b.received_lots("Purchase Receipt", retail_receipt.name)
+	b.quality_inspection(wheel, cheese_lot, cheese_receipt.name, "Accepted", day(2))
+
+	b.stock_entry(
+		company,
+		"Material Transfer",
+		day(3),
+		[b.lot_row(oil, 40, oil_fresh, s_warehouse=central, t_warehouse=east)],
+	)
+	b.stock_entry(
+		company,
+		"Material Transfer",
+		day(3),
+		[b.lot_row(oil, 30, oil_older, s_warehouse=central, t_warehouse=west)],
+	)
+	repack = b.stock_entry(
+		company,
+		"Repack",
+		day(10),
+		[
+			b.lot_row(wheel, 20, cheese_lot, s_warehouse=central),
+			{"item_code": portion, "qty": 100, "t_warehouse": central, "is_finished_item": 1},
+		],
+		remarks="Wheel cut and packed into 200 g portions",
+	)
+	(portion_lot,) = b.received_lots("Stock Entry", repack.name)
+	b.stock_entry(
+		company,
+		"Material Transfer",
+		day(11),
+		[b.lot_row(portion, 60, portion_lot, s_warehouse=central, t_warehouse=east)],
+	)
+
+	market_delivery = b.delivery_note(
+		company,
+		market,
+		day(15),
+		[
+			b.lot_row(oil, 10, oil_fresh, warehouse=east, rate=38),
+			b.lot_row(portion, 30, portion_lot, warehouse=east, rate=6.5),
+		],
+	)
+	b.delivery_note(company, hotels, day(16), [b.lot_row(oil, 12, oil_older, warehouse=west, rate=36)])
+	b.delivery_note(retail, market, day(18), [b.lot_row(oil, 5, retail_oil, warehouse=north, rate=39)])
+
+	from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
+
+	customer_return = make_sales_return(market_delivery.name)
+	customer_return.posting_date = day(20)
+	customer_return.set_posting_time = 1
+	customer_return.items = [row for row in customer_return.items if row.item_code == oil]
+	customer_return.items[0].qty = -2
+	b.submit(customer_return)
+
+	change_lot_status(
+		[oil_older],
+		"Quarantined",
+		reason="Temperature excursion reported for the West DC shipment of this lot",
+		source="Manual",
+	)
+	return {
+		"companies": [company, retail],
+		"lots": [oil_fresh, oil_older, cheese_lot, portion_lot, retail_oil],
+		"return": customer_return.name,
+	}
+
+
+def goods(item_code, qty, warehouse, supplier_lot_no, made, expires=None):
+	return {
+		"item_code": item_code,
+		"qty": qty,
+		"rate": 20,
+		"warehouse": warehouse,
+		"supplier_lot_no": supplier_lot_no,
+		"supplier_manufacturing_date": made,
+		"supplier_expiry_date": expires,
+	}

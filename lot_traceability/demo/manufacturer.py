@@ -1,0 +1,139 @@
+"""A food ingredients manufacturer: supplier lots received on hold, released by quality, issued to
+production into finished lots, shipped to bakeries; one raw lot rejected and quarantined."""
+
+from frappe.utils import add_days, nowdate
+
+from lot_traceability.demo import builders as b
+from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_change import change_lot_status
+
+COMPANY = "Demo Food Ingredients"
+ABBR = "DFI"
+
+
+def load() -> dict:
+	company = b.company(COMPANY, ABBR)
+	stores, finished = f"Stores - {ABBR}", f"Finished Goods - {ABBR}"
+	quarantine = b.warehouse("Quarantine", company, is_quarantine_warehouse=1)
+	raw_group = b.item_group("Demo Ingredients")
+	finished_group = b.item_group("Demo Finished Goods")
+	flour = b.item("DEMO-FLOUR", "Wheat Flour Type 550", raw_group, {company: stores})
+	milk = b.item("DEMO-MILK-POWDER", "Skimmed Milk Powder", raw_group, {company: stores})
+	sugar = b.item("DEMO-SUGAR", "Fine Cane Sugar", raw_group, {company: stores})
+	cake = b.item(
+		"DEMO-CAKE-MIX", "Vanilla Cake Mix", finished_group, {company: finished}, shelf_life_in_days=270
+	)
+	b.lot_rule(
+		applies_to="Item Group",
+		item_group=raw_group,
+		receipt_status="Pending Inspection",
+		supplier_lot_mandatory=1,
+		quality_inspection_decides_release=1,
+		shelf_life=12,
+		shelf_life_unit="Months",
+		allocation_policy="FEFO",
+	)
+	b.lot_rule(
+		applies_to="Item Group",
+		item_group=finished_group,
+		receipt_status="Pending Inspection",
+		shelf_life=9,
+		shelf_life_unit="Months",
+		allocation_policy="FEFO",
+		min_remaining_shelf_life=30,
+		min_remaining_shelf_life_unit="% of Shelf Life",
+	)
+	mill = b.party("Supplier", "Demo Mill Co.")
+	dairy = b.party("Supplier", "Demo Dairy Cooperative")
+	cane = b.party("Supplier", "Demo Cane Sugar Ltd")
+	north = b.party("Customer", "Demo Bakery North", min_remaining_shelf_life=90)
+	south = b.party(
+		"Customer",
+		"Demo Bakery South",
+		min_remaining_shelf_life=50,
+		min_remaining_shelf_life_unit="% of Shelf Life",
+	)
+
+	day = lambda n: add_days(nowdate(), n - 60)  # noqa: E731  the story starts 60 days ago
+	flour_receipt = b.purchase_receipt(
+		company,
+		mill,
+		day(0),
+		[
+			raw(flour, 500, stores, "MILL-24-117", day(-10)),
+			raw(flour, 300, stores, "MILL-24-118", day(-8)),
+		],
+	)
+	milk_receipt = b.purchase_receipt(
+		company, dairy, day(1), [raw(milk, 200, stores, "DC-5531", day(-20), add_days(day(-20), 300))]
+	)
+	sugar_receipt = b.purchase_receipt(company, cane, day(1), [raw(sugar, 400, stores, "SUG-0902", day(-30))])
+	flour_ok, flour_bad = lots_by_supplier_lot(flour_receipt)
+	(milk_lot,) = b.received_lots("Purchase Receipt", milk_receipt.name)
+	(sugar_lot,) = b.received_lots("Purchase Receipt", sugar_receipt.name)
+
+	for item_code, lot, receipt in (
+		(flour, flour_ok, flour_receipt),
+		(milk, milk_lot, milk_receipt),
+		(sugar, sugar_lot, sugar_receipt),
+	):
+		b.quality_inspection(item_code, lot, receipt.name, "Accepted", day(2))
+	b.quality_inspection(flour, flour_bad, flour_receipt.name, "Rejected", day(2))
+	b.stock_entry(
+		company,
+		"Material Transfer",
+		day(3),
+		[b.lot_row(flour, 300, flour_bad, s_warehouse=stores, t_warehouse=quarantine)],
+	)
+
+	cake_lots = []
+	for n, run_day in enumerate((5, 20)):
+		production = b.stock_entry(
+			company,
+			"Manufacture",
+			day(run_day),
+			[
+				b.lot_row(flour, 100, flour_ok, s_warehouse=stores),
+				b.lot_row(milk, 40, milk_lot, s_warehouse=stores),
+				b.lot_row(sugar, 60, sugar_lot, s_warehouse=stores),
+				{"item_code": cake, "qty": 200, "t_warehouse": finished, "is_finished_item": 1},
+			],
+			remarks=f"Cake mix production run {n + 1}",
+		)
+		(cake_lot,) = b.received_lots("Stock Entry", production.name)
+		change_lot_status([cake_lot], "Approved", reason="Lab release: microbiology and moisture within spec")
+		cake_lots.append(cake_lot)
+
+	b.delivery_note(company, north, day(25), [b.lot_row(cake, 120, cake_lots[0], warehouse=finished, rate=4)])
+	b.delivery_note(
+		company,
+		south,
+		day(30),
+		[
+			b.lot_row(cake, 80, cake_lots[0], warehouse=finished, rate=4),
+			b.lot_row(cake, 50, cake_lots[1], warehouse=finished, rate=4),
+		],
+	)
+	return {
+		"company": company,
+		"raw_lots": [flour_ok, flour_bad, milk_lot, sugar_lot],
+		"finished_lots": cake_lots,
+	}
+
+
+def raw(item_code, qty, warehouse, supplier_lot_no, made, expires=None):
+	return {
+		"item_code": item_code,
+		"qty": qty,
+		"rate": 1.2,
+		"warehouse": warehouse,
+		"supplier_lot_no": supplier_lot_no,
+		"supplier_manufacturing_date": made,
+		"supplier_expiry_date": expires,
+	}
+
+
+def lots_by_supplier_lot(receipt):
+	import frappe
+
+	lots = b.received_lots("Purchase Receipt", receipt.name)
+	return sorted(lots, key=lambda lot: frappe.db.get_value("Batch", lot, "supplier_lot_no"))

@@ -1,0 +1,130 @@
+"""The demo loads the two stories as real documents, is idempotent and removable, and its lot
+balances agree with the ledger."""
+
+import frappe
+from erpnext.stock.doctype.batch.batch import get_batch_qty
+from frappe.tests.utils import FrappeTestCase
+
+from lot_traceability import demo
+from lot_traceability.enforcement import LotNotAllowedError
+from lot_traceability.queries import get_lot_balances
+from lot_traceability.tests.utils import attempt
+
+# (item, supplier lot no or position) -> (status, {warehouse: qty}) as the stories leave them
+EXPECTED = {
+	("DEMO-FLOUR", "MILL-24-117"): ("Approved", {"Stores - DFI": 300}),
+	("DEMO-FLOUR", "MILL-24-118"): ("Rejected", {"Quarantine - DFI": 300}),
+	("DEMO-MILK-POWDER", "DC-5531"): ("Approved", {"Stores - DFI": 120}),
+	("DEMO-SUGAR", "SUG-0902"): ("Approved", {"Stores - DFI": 280}),
+	("DEMO-OLIVE-OIL", "OE-771"): ("Approved", {"Central DC - DSF": 20, "East DC - DSF": 32}),
+	("DEMO-OLIVE-OIL", "OE-772"): ("Quarantined", {"Central DC - DSF": 10, "West DC - DSF": 18}),
+	("DEMO-OLIVE-OIL", "OE-780"): ("Approved", {"North DC - DSR": 25}),
+	("DEMO-PARMESAN", "CC-1408"): ("Approved", {"Central DC - DSF": 100}),
+}
+FINISHED = {
+	"DEMO-CAKE-MIX": [("Approved", {}), ("Approved", {"Finished Goods - DFI": 150})],
+	"DEMO-PARMESAN-200G": [("Approved", {"Central DC - DSF": 40, "East DC - DSF": 30})],
+}
+
+
+def demo_lots():
+	return frappe.get_all(
+		"Batch",
+		filters={"item": ("in", [key[0] for key in EXPECTED] + list(FINISHED))},
+		fields=["name", "item", "supplier_lot_no", "lot_status", "manufacturing_date"],
+		order_by="manufacturing_date asc, name asc",
+	)
+
+
+def ledger_by_warehouse(lot):
+	return {row.warehouse: row.qty for row in get_batch_qty(batch_no=lot.name, item_code=lot.item) if row.qty}
+
+
+class TestDemo(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		if any(frappe.db.exists("Company", name) for name in demo.COMPANIES):
+			demo.remove()
+		demo.load()
+		frappe.db.commit()
+
+	def test_the_stories_leave_each_lot_where_and_as_expected(self):
+		lots = demo_lots()
+		finished = {item: [lot for lot in lots if lot.item == item] for item in FINISHED}
+		for lot in lots:
+			if lot.item in FINISHED:
+				continue
+			status, stock = EXPECTED[(lot.item, lot.supplier_lot_no)]
+			self.assertEqual(lot.lot_status, status, lot.name)
+			self.assertEqual(ledger_by_warehouse(lot), stock, lot.name)
+		for item, expected in FINISHED.items():
+			self.assertEqual(len(finished[item]), len(expected))
+			for lot, (status, stock) in zip(finished[item], expected, strict=True):
+				self.assertEqual((lot.lot_status, ledger_by_warehouse(lot)), (status, stock), lot.name)
+
+	def test_lot_balances_agree_with_the_ledger(self):
+		lots = demo_lots()
+		balances = get_lot_balances([lot.name for lot in lots])
+		for lot in lots:
+			self.assertAlmostEqual(balances[lot.name], sum(ledger_by_warehouse(lot).values()), msg=lot.name)
+			item_ledger = frappe.db.sql(
+				"select sum(actual_qty) from `tabStock Ledger Entry` where is_cancelled = 0 and item_code = %s",
+				lot.item,
+			)[0][0]
+			item_total = sum(balances[other.name] for other in lots if other.item == lot.item)
+			self.assertAlmostEqual(float(item_ledger or 0), item_total, msg=lot.item)
+
+	def test_receipts_recorded_the_supplier_lots(self):
+		for (item, supplier_lot), _ in EXPECTED.items():
+			lot = frappe.db.get_value(
+				"Batch",
+				{"item": item, "supplier_lot_no": supplier_lot},
+				["supplier", "received_date"],
+				as_dict=True,
+			)
+			self.assertTrue(lot and lot.supplier and lot.received_date, (item, supplier_lot))
+
+	def test_loading_again_changes_nothing(self):
+		counts = {
+			doctype: frappe.db.count(doctype)
+			for doctype in ("Batch", "Stock Ledger Entry", "Lot Status Change")
+		}
+		self.assertIsNone(demo.load())
+		self.assertEqual({doctype: frappe.db.count(doctype) for doctype in counts}, counts)
+
+	def test_the_quarantined_lot_cannot_be_shipped(self):
+		lot = frappe.db.get_value("Batch", {"supplier_lot_no": "OE-772"})
+		_doc, error = attempt(
+			lambda: frappe.get_doc(
+				{
+					"doctype": "Delivery Note",
+					"company": "Demo Specialty Foods",
+					"customer": "Demo Hotel Group",
+					"selling_price_list": "Standard Selling",
+					"items": [
+						{
+							"item_code": "DEMO-OLIVE-OIL",
+							"qty": 1,
+							"rate": 30,
+							"warehouse": "West DC - DSF",
+							"batch_no": lot,
+							"use_serial_batch_fields": 1,
+							"conversion_factor": 1,
+						}
+					],
+				}
+			)
+		)
+		self.assertIsInstance(error, LotNotAllowedError)
+
+	def test_zz_remove_leaves_nothing_and_load_works_again(self):
+		demo.remove()
+		frappe.db.commit()
+		self.assertFalse(any(frappe.db.exists("Company", name) for name in demo.COMPANIES))
+		self.assertEqual(demo_lots(), [])
+		self.assertFalse(frappe.db.exists("Item Group", "Demo Ingredients"))
+		self.assertFalse(demo.is_loaded())
+		self.assertTrue(demo.load())
+		frappe.db.commit()
+		self.assertTrue(demo.is_loaded())
