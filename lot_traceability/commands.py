@@ -38,4 +38,30 @@ def demo(context, remove=False):
 		frappe.destroy()
 
 
+@lot_traceability.command("generate")
+@click.option(
+	"--lots", type=int, default=1000, show_default=True, help="Lots to make (half of them received)."
+)
+@click.option("--depth", type=int, default=5, show_default=True, help="Production levels above the raw lots.")
+@click.option("--deliveries", type=int, default=500, show_default=True)
+@click.option("--customers", type=int, default=100, show_default=True)
+@click.option(
+	"--seed", type=int, default=1, show_default=True, help="Another seed makes another, separate history."
+)
+@pass_context
+def generate(context, lots, depth, deliveries, customers, seed):
+	"""Make a large lot history through ERPNext's own documents (for benchmarks)."""
+	import frappe
+
+	from lot_traceability.demo.scale import generate as run
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		frappe.set_user("Administrator")
+		run(lots, depth, deliveries, customers=customers, seed=seed, out=click.echo)
+	finally:
+		frappe.destroy()
+
+
 commands = [lot_traceability]

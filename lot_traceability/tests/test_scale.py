@@ -1,0 +1,55 @@
+"""The scale generator makes exactly the plan's history through ERPNext's documents."""
+
+import random
+from collections import defaultdict
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from lot_traceability.demo.scale import generate
+from lot_traceability.queries import get_lot_balances
+from lot_traceability.traceability.scale import make_plan
+
+
+class TestScaleGenerator(FrappeTestCase):
+	def test_generated_history_matches_the_plan_row_for_row(self):
+		seed = random.randint(10_000, 99_999)  # a fresh, separate history each run
+		args = {"lots": 40, "depth": 5, "deliveries": 12, "customers": 4, "seed": seed}
+		figures = generate(**args, out=lambda *_: None)
+		plan = make_plan(
+			args["lots"], args["depth"], args["deliveries"], customers=4, seed=seed, prefix=f"S{seed}"
+		)
+
+		lots = dict(
+			frappe.get_all(
+				"Batch",
+				filters={"batch_id": ("like", f"S{seed}-%")},
+				fields=["batch_id", "name"],
+				as_list=True,
+			)
+		)
+		self.assertEqual(len(lots), figures["lots"])
+		self.assertEqual(set(lots), set(plan.lots))
+		entries = frappe.db.sql(
+			"""select count(*) from `tabSerial and Batch Entry` e
+			join `tabSerial and Batch Bundle` b on b.name = e.parent
+			where b.docstatus = 1 and b.is_cancelled = 0 and e.batch_no in %(lots)s""",
+			{"lots": list(lots.values())},
+		)[0][0]
+		self.assertEqual(entries, plan.entry_rows)
+
+		expected = {key: lot.qty for key, lot in plan.lots.items()}
+		moved = defaultdict(float)
+		for production in plan.productions:
+			for key, qty in production.inputs:
+				moved[key] -= qty
+		for delivery in plan.deliveries:
+			for row in delivery.rows:
+				for key, qty in row.lots:
+					moved[key] -= qty
+			if delivery.returned:
+				moved[delivery.rows[0].lots[0][0]] += delivery.returned
+		balances = get_lot_balances(list(lots.values()))
+		for key, name in lots.items():
+			self.assertAlmostEqual(balances[name], expected[key] + moved[key], msg=key)
+		self.assertEqual(max(lot.level for lot in plan.lots.values()), 5)

@@ -1,0 +1,83 @@
+from collections import defaultdict
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lot_traceability.traceability.scale import RAW_QTY, level_sizes, make_plan
+
+
+def consumed(plan):
+	used = defaultdict(float)
+	for production in plan.productions:
+		for key, qty in production.inputs:
+			used[key] += qty
+	for delivery in plan.deliveries:
+		for row in delivery.rows:
+			for key, qty in row.lots:
+				used[key] += qty
+	return used
+
+
+@given(
+	lots=st.integers(12, 400),
+	depth=st.integers(1, 6),
+	deliveries=st.integers(0, 60),
+	seed=st.integers(0, 10_000),
+)
+@settings(max_examples=60, deadline=None)
+def test_plan_makes_the_lots_asked_and_never_overdraws(lots, depth, deliveries, seed):
+	plan = make_plan(lots, depth, deliveries, customers=7, seed=seed)
+	assert len(plan.lots) == lots
+	assert max(lot.level for lot in plan.lots.values()) == depth
+	for key, qty in consumed(plan).items():
+		assert qty <= plan.lots[key].qty + 1e-9, key
+	for production in plan.productions:
+		levels = {plan.lots[key].level for key, _ in production.inputs}
+		out_levels = {plan.lots[key].level for key, _ in production.outputs}
+		assert len(levels) == 1 and len(out_levels) == 1 and out_levels == {levels.pop() + 1}
+		assert sum(q for _, q in production.inputs) == pytest.approx(sum(q for _, q in production.outputs))
+	assert all(lot.qty == int(lot.qty) and lot.qty >= 1 for lot in plan.lots.values())
+	for delivery in plan.deliveries:
+		assert 0 <= delivery.customer < 7
+		for row in delivery.rows:
+			assert {plan.lots[key].item for key, _ in row.lots} == {row.item}
+
+
+def test_plan_has_merges_splits_and_returns():
+	plan = make_plan(2000, 5, 500, seed=3)
+	kinds = {production.kind for production in plan.productions}
+	assert kinds == {"merge", "split", "transform"}
+	assert any(delivery.returned for delivery in plan.deliveries)
+	assert all(plan.lots[key].qty == RAW_QTY for key in plan.raw)
+
+
+def test_plan_is_deterministic_for_a_seed():
+	a, b = make_plan(300, 5, 50, seed=9), make_plan(300, 5, 50, seed=9)
+	assert a.productions == b.productions and a.deliveries == b.deliveries
+	assert make_plan(300, 5, 50, seed=10).productions != a.productions
+
+
+def test_level_sizes():
+	assert level_sizes(100, 5) == [50, 10, 10, 10, 10, 10]
+	assert sum(level_sizes(1001, 3)) == 1001
+	with pytest.raises(ValueError):
+		level_sizes(3, 5)
+
+
+def test_entry_rows_count_every_lot_movement():
+	plan = make_plan(200, 3, 40, seed=5)
+	movements = (
+		sum(1 for _ in plan.raw)
+		+ sum(len(c[1]) for c in consumed_rows(plan))
+		+ sum(1 for d in plan.deliveries if d.returned)
+	)
+	assert plan.entry_rows == movements
+
+
+def consumed_rows(plan):
+	for production in plan.productions:
+		yield "production", production.inputs + production.outputs
+	for delivery in plan.deliveries:
+		for row in delivery.rows:
+			yield "delivery", row.lots
