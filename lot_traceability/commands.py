@@ -48,8 +48,13 @@ def demo(context, remove=False):
 @click.option(
 	"--seed", type=int, default=1, show_default=True, help="Another seed makes another, separate history."
 )
+@click.option("--max-lots-per-row", type=int, default=5, show_default=True)
+@click.option(
+	"--return-every", type=int, default=50, show_default=True, help="Every n-th delivery gets a return."
+)
+@click.option("--slow", is_flag=True, help="Make every document through ERPNext's controllers.")
 @pass_context
-def generate(context, lots, depth, deliveries, customers, seed):
+def generate(context, lots, depth, deliveries, customers, seed, max_lots_per_row, return_every, slow):
 	"""Make a large lot history through ERPNext's own documents (for benchmarks)."""
 	import frappe
 
@@ -59,7 +64,17 @@ def generate(context, lots, depth, deliveries, customers, seed):
 	frappe.connect()
 	try:
 		frappe.set_user("Administrator")
-		run(lots, depth, deliveries, customers=customers, seed=seed, out=click.echo)
+		run(
+			lots,
+			depth,
+			deliveries,
+			customers=customers,
+			seed=seed,
+			fast=not slow,
+			max_lots_per_row=max_lots_per_row,
+			return_every=return_every,
+			out=click.echo,
+		)
 	finally:
 		frappe.destroy()
 

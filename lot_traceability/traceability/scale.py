@@ -15,7 +15,7 @@ import random
 from dataclasses import dataclass, field
 
 RAW_QTY = 1000.0
-TAKE_PER_INPUT = 100.0  # a production takes at most this much, and at most half, of an input lot
+TAKE_PER_INPUT = 200.0  # a production takes at most this much, and at most half, of an input lot
 
 
 @dataclass(frozen=True)
@@ -147,20 +147,22 @@ def make_plan(
 			plan.productions.append(Production(kind, tuple(inputs), tuple(outputs)))
 			made += n_outputs
 
-	sellable = [key for key, lot in plan.lots.items() if lot.level >= 1]
+	by_item: dict[str, list[str]] = {}
+	for key, lot in plan.lots.items():
+		if lot.level >= 1:
+			by_item.setdefault(lot.item, []).append(key)
+	sellable_items = sorted(by_item)
 	for number in range(deliveries):
 		rows = []
 		for _ in range(rng.choice((1, 2, 3))):
-			first = sellable[rng.randrange(len(sellable))]
-			item = plan.lots[first].item
-			candidates = [first] + [
-				k for k in rng.sample(sellable, min(20, len(sellable))) if plan.lots[k].item == item
-			]
+			item = rng.choice(sellable_items)
+			pool = by_item[item]
+			wanted = rng.randint(1, max_lots_per_row)
 			picked = []
-			for key in dict.fromkeys(candidates):
-				if len(picked) >= rng.randint(1, max_lots_per_row):
+			for key in rng.sample(pool, min(len(pool), wanted * 3)):
+				if len(picked) >= wanted:
 					break
-				qty = min(remaining[key], float(rng.randint(1, 5)))
+				qty = min(remaining[key], float(rng.randint(1, 2)))
 				if qty >= 1:
 					remaining[key] -= qty
 					picked.append((key, qty))
