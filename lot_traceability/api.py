@@ -96,3 +96,17 @@ def get_batch_no(doctype, txt, searchfield, start, page_len, filters):
 
 	rows = erpnext_get_batch_no(doctype, txt, searchfield, start, page_len, filters)
 	return filter_pickable(rows, frappe.parse_json(filters) if isinstance(filters, str) else (filters or {}))
+
+
+@frappe.whitelist()
+def get_lot_trace(
+	batch: str | None = None, supplier_lot_no: str | None = None, direction: str = "Both", max_depth: int = 25
+) -> dict:
+	"""A lot's genealogy, backward (what it was made from, down to receipts and suppliers) and forward
+	(what was made from it, up to deliveries and customers), with quantities."""
+	from lot_traceability.tracing import trace_lot
+
+	frappe.has_permission("Batch", "read", throw=True)
+	return trace_lot(
+		batch=batch, supplier_lot_no=supplier_lot_no, direction=direction, max_depth=int(max_depth)
+	)

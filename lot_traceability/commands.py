@@ -79,4 +79,31 @@ def generate(context, lots, depth, deliveries, customers, seed, max_lots_per_row
 		frappe.destroy()
 
 
+@lot_traceability.command("genealogy")
+@click.option("--rebuild", is_flag=True, help="Replace every genealogy record by what the ledger says.")
+@click.option("--check", "check_only", is_flag=True, help="Report records that differ from the ledger.")
+@pass_context
+def genealogy(context, rebuild=False, check_only=False):
+	"""Rebuild or check the lot genealogy from the ledger."""
+	import frappe
+
+	from lot_traceability import lineage
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		if rebuild:
+			count = lineage.rebuild(out=click.echo)
+			frappe.db.commit()
+			click.echo(f"Rebuilt {count} genealogy records.")
+		problems = lineage.check()
+		for problem in problems[:50]:
+			click.echo(problem)
+		click.echo(f"{len(problems)} differences between the stored genealogy and the ledger.")
+		if problems and check_only:
+			raise SystemExit(1)
+	finally:
+		frappe.destroy()
+
+
 commands = [lot_traceability]

@@ -63,6 +63,7 @@ doc_events = {
 		"before_validate": "lot_traceability.overrides.stock_entry.before_validate",
 		"before_submit": "lot_traceability.overrides.stock_entry.before_submit",
 		"on_submit": "lot_traceability.overrides.stock_entry.on_submit",
+		"on_cancel": "lot_traceability.overrides.stock_entry.on_cancel",
 	},
 	"Stock Reconciliation": {
 		"before_validate": "lot_traceability.overrides.stock_reconciliation.before_validate",
@@ -71,6 +72,7 @@ doc_events = {
 		"before_validate": "lot_traceability.overrides.subcontracting_receipt.before_validate",
 		"before_submit": "lot_traceability.overrides.subcontracting_receipt.before_submit",
 		"on_submit": "lot_traceability.overrides.subcontracting_receipt.on_submit",
+		"on_cancel": "lot_traceability.overrides.subcontracting_receipt.on_cancel",
 	},
 }
 

@@ -344,3 +344,207 @@ def get_users_with_roles(roles) -> list[str]:
 		)
 		.run(pluck=True)
 	)
+
+
+def get_voucher_lot_moves(voucher_type: str, voucher_nos) -> list[dict]:
+	"""Every lot a submitted voucher moved: bundle entries, and legacy `SLE.batch_no` rows without bundle.
+
+	Rows: voucher_no, item_code, batch_no, qty (signed: negative out), is_rejected.
+	"""
+	if not voucher_nos:
+		return []
+	voucher_nos = list(set(voucher_nos))
+	bundle = frappe.qb.DocType("Serial and Batch Bundle")
+	entry = frappe.qb.DocType("Serial and Batch Entry")
+	bundled = (
+		frappe.qb.from_(entry)
+		.join(bundle)
+		.on(bundle.name == entry.parent)
+		.select(bundle.voucher_no, bundle.item_code, entry.batch_no, entry.qty, bundle.is_rejected)
+		.where(
+			(bundle.voucher_type == voucher_type)
+			& bundle.voucher_no.isin(voucher_nos)
+			& (bundle.docstatus == 1)
+			& (bundle.is_cancelled == 0)
+			& entry.batch_no.isnotnull()
+		)
+		.run(as_dict=True)
+	)
+	sle = frappe.qb.DocType("Stock Ledger Entry")
+	legacy = (
+		frappe.qb.from_(sle)
+		.select(sle.voucher_no, sle.item_code, sle.batch_no, sle.actual_qty.as_("qty"))
+		.where(
+			(sle.voucher_type == voucher_type)
+			& sle.voucher_no.isin(voucher_nos)
+			& (sle.is_cancelled == 0)
+			& sle.batch_no.isnotnull()
+			& (sle.batch_no != "")
+			& (sle.serial_and_batch_bundle.isnull() | (sle.serial_and_batch_bundle == ""))
+		)
+		.run(as_dict=True)
+	)
+	return bundled + legacy
+
+
+def get_genealogy_vouchers(voucher_type: str, purposes=None, work_order: str | None = None) -> list[dict]:
+	doctype = frappe.qb.DocType(voucher_type)
+	fields = [doctype.name, doctype.company, doctype.posting_date]
+	query = frappe.qb.from_(doctype).where(doctype.docstatus == 1)
+	if voucher_type == "Stock Entry":
+		fields += [doctype.purpose, doctype.work_order]
+		query = query.where(doctype.purpose.isin(list(purposes)))
+		if work_order:
+			query = query.where(doctype.work_order == work_order)
+	return query.select(*fields).orderby(doctype.posting_date).orderby(doctype.creation).run(as_dict=True)
+
+
+def get_lot_items(batch_nos) -> dict[str, str]:
+	if not batch_nos:
+		return {}
+	batch = frappe.qb.DocType("Batch")
+	return dict(
+		frappe.qb.from_(batch)
+		.select(batch.name, batch.item)
+		.where(batch.name.isin(list(set(batch_nos))))
+		.run()
+	)
+
+
+def get_stored_edges(voucher_nos=None) -> list[dict]:
+	genealogy = frappe.qb.DocType("Lot Genealogy")
+	query = frappe.qb.from_(genealogy).select(
+		genealogy.parent_lot, genealogy.child_lot, genealogy.qty, genealogy.voucher_type, genealogy.voucher_no
+	)
+	if voucher_nos is not None:
+		query = query.where(genealogy.voucher_no.isin(list(voucher_nos) or [""]))
+	return query.run(as_dict=True)
+
+
+def delete_edges(voucher_type: str, voucher_nos) -> None:
+	if voucher_nos:
+		frappe.db.delete(
+			"Lot Genealogy", {"voucher_type": voucher_type, "voucher_no": ("in", list(voucher_nos))}
+		)
+
+
+def get_edges_from(lots, direction: str) -> list[dict]:
+	"""Edges leaving `lots`: to their outputs (forward) or from their inputs (backward). One read."""
+	if not lots:
+		return []
+	genealogy = frappe.qb.DocType("Lot Genealogy")
+	near = genealogy.parent_lot if direction == "forward" else genealogy.child_lot
+	return (
+		frappe.qb.from_(genealogy)
+		.select(genealogy.parent_lot, genealogy.child_lot, genealogy.qty, genealogy.voucher_no)
+		.where(near.isin(list(lots)))
+		.run(as_dict=True)
+	)
+
+
+MAKING_PURPOSES = ("Material Receipt", "Manufacture", "Repack", "Disassemble")
+RECEIVING_DOCTYPES = (
+	"Purchase Receipt",
+	"Purchase Invoice",
+	"Subcontracting Receipt",
+	"Stock Reconciliation",
+)
+SELLING_DOCTYPES = ("Delivery Note", "Sales Invoice", "POS Invoice")
+
+
+def _lot_entries(lots):
+	bundle = frappe.qb.DocType("Serial and Batch Bundle")
+	entry = frappe.qb.DocType("Serial and Batch Entry")
+	query = (
+		frappe.qb.from_(entry)
+		.join(bundle)
+		.on(bundle.name == entry.parent)
+		.where(entry.batch_no.isin(list(lots)) & (bundle.docstatus == 1) & (bundle.is_cancelled == 0))
+	)
+	return query, bundle, entry
+
+
+def get_lot_made_qty(lots) -> dict[str, float]:
+	"""How much of each lot was received or made (receipts, production output); not transfers or returns."""
+	if not lots:
+		return {}
+	query, bundle, entry = _lot_entries(lots)
+	stock_entry = frappe.qb.DocType("Stock Entry")
+	rows = (
+		query.left_join(stock_entry)
+		.on((bundle.voucher_type == "Stock Entry") & (stock_entry.name == bundle.voucher_no))
+		.select(entry.batch_no, Sum(entry.qty).as_("qty"))
+		.where(
+			(entry.qty > 0)
+			& (
+				bundle.voucher_type.isin(RECEIVING_DOCTYPES)
+				| ((bundle.voucher_type == "Stock Entry") & stock_entry.purpose.isin(MAKING_PURPOSES))
+			)
+		)
+		.groupby(entry.batch_no)
+		.run(as_dict=True)
+	)
+	return {row.batch_no: float(row.qty) for row in rows}
+
+
+def get_lot_documents(lots, voucher_types, party_field: str) -> list[dict]:
+	"""Deliveries (or receipts) of the lots, with their customer (or supplier), netted per voucher."""
+	if not lots:
+		return []
+	query, bundle, entry = _lot_entries(lots)
+	rows = (
+		query.select(
+			entry.batch_no,
+			bundle.voucher_type,
+			bundle.voucher_no,
+			bundle.posting_date,
+			Sum(entry.qty).as_("qty"),
+		)
+		.where(bundle.voucher_type.isin(list(voucher_types)))
+		.groupby(entry.batch_no, bundle.voucher_type, bundle.voucher_no, bundle.posting_date)
+		.run(as_dict=True)
+	)
+	parties = {}
+	for voucher_type in {row.voucher_type for row in rows}:
+		names = [row.voucher_no for row in rows if row.voucher_type == voucher_type]
+		meta = frappe.get_meta(voucher_type)
+		if meta.has_field(party_field):
+			parties.update(
+				dict(
+					frappe.get_all(
+						voucher_type,
+						filters={"name": ("in", names)},
+						fields=["name", party_field],
+						as_list=True,
+					)
+				)
+			)
+	for row in rows:
+		row["party"] = parties.get(row.voucher_no)
+	return rows
+
+
+def get_lots_of_supplier_lot(supplier_lot_no: str) -> list[str]:
+	return frappe.get_all(
+		"Batch", filters={"supplier_lot_no": supplier_lot_no}, pluck="name", order_by="name"
+	)
+
+
+def get_lot_details(lots) -> dict[str, dict]:
+	if not lots:
+		return {}
+	batch = frappe.qb.DocType("Batch")
+	rows = (
+		frappe.qb.from_(batch)
+		.select(
+			batch.name,
+			batch.item,
+			batch.item_name,
+			batch.lot_status,
+			batch.expiry_date,
+			batch.supplier_lot_no,
+		)
+		.where(batch.name.isin(list(set(lots))))
+		.run(as_dict=True)
+	)
+	return {row.name: row for row in rows}

@@ -85,6 +85,10 @@ def generate(
 		progress.step("deliveries", flush=writer)
 	if writer:
 		writer.finish()
+		frappe.db.commit()
+		from lot_traceability import lineage
+
+		out(f"genealogy rebuilt from the ledger: {lineage.rebuild()} records")
 	frappe.db.commit()
 	seconds = time.monotonic() - started
 	figures = {
@@ -155,25 +159,24 @@ def bundle(
 
 
 def receive_raw_lots(plan: ScalePlan, batches, warehouse, progress):
+	"""One Material Receipt per 500 lots of an item, each committed (a receipt writes a lot per lot)."""
 	by_item: dict[str, list[str]] = {}
 	for key in plan.raw:
 		by_item.setdefault(plan.lots[key].item, []).append(key)
 	for item, keys in by_item.items():
-		rows = []
 		for start in range(0, len(keys), RECEIPT_CHUNK):
 			chunk = {batches[key]: plan.lots[key].qty for key in keys[start : start + RECEIPT_CHUNK]}
-			rows.append(
-				{
-					"item_code": item,
-					"qty": sum(chunk.values()),
-					"t_warehouse": warehouse,
-					"basic_rate": 2,
-					"serial_and_batch_bundle": bundle(
-						item, warehouse, "Stock Entry", chunk, inward=True, rate=2
-					),
-				}
-			)
-		b.stock_entry(COMPANY, "Material Receipt", nowdate(), rows, set_posting_time=0)
+			if frappe.db.exists("Serial and Batch Entry", {"batch_no": next(iter(chunk))}):
+				continue  # received by an earlier, interrupted run
+			row = {
+				"item_code": item,
+				"qty": sum(chunk.values()),
+				"t_warehouse": warehouse,
+				"basic_rate": 2,
+				"serial_and_batch_bundle": bundle(item, warehouse, "Stock Entry", chunk, inward=True, rate=2),
+			}
+			b.stock_entry(COMPANY, "Material Receipt", nowdate(), [row], set_posting_time=0)
+			frappe.db.commit()
 		progress.step("receipts")
 
 

@@ -1,6 +1,12 @@
 import frappe
 
 from lot_traceability.enforcement import check_voucher_rows
+from lot_traceability.lineage import (
+	CONSUMPTION_PURPOSE,
+	PRODUCTION_PURPOSES,
+	record_voucher,
+	refresh_work_order,
+)
 from lot_traceability.overrides.stock_rows import stock_entry_rows
 from lot_traceability.receiving import record_supplier_lots, validate_supplier_lots
 
@@ -23,3 +29,15 @@ def before_submit(doc, method=None):
 def on_submit(doc, method=None):
 	if doc.purpose in RECEIVING_PURPOSES:
 		record_supplier_lots(doc)
+	record_genealogy(doc)
+
+
+def on_cancel(doc, method=None):
+	record_genealogy(doc)
+
+
+def record_genealogy(doc):
+	if doc.purpose in PRODUCTION_PURPOSES:
+		record_voucher(doc.doctype, doc.name)
+	elif doc.purpose == CONSUMPTION_PURPOSE and doc.work_order:
+		refresh_work_order(doc.work_order)

@@ -1,5 +1,18 @@
-"""A Subcontracting Receipt brings lots in exactly as a Purchase Receipt does."""
+"""A Subcontracting Receipt brings lots in as a Purchase Receipt does, and links the supplied lots it
+consumed to the lots it received."""
 
-from lot_traceability.overrides.purchase_receipt import before_submit, before_validate, on_submit
+from lot_traceability.lineage import record_voucher
+from lot_traceability.overrides.purchase_receipt import before_submit, before_validate
+from lot_traceability.overrides.purchase_receipt import on_submit as record_receipt
 
-__all__ = ["before_submit", "before_validate", "on_submit"]
+
+def on_submit(doc, method=None):
+	record_receipt(doc)
+	record_voucher(doc.doctype, doc.name)
+
+
+def on_cancel(doc, method=None):
+	record_voucher(doc.doctype, doc.name)
+
+
+__all__ = ["before_submit", "before_validate", "on_cancel", "on_submit"]

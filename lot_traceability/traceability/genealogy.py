@@ -153,3 +153,37 @@ def _topological(start: str, out_edges: dict[str, list[Edge]], far_end) -> list[
 			order.append(lot)
 	order.reverse()
 	return order
+
+
+@dataclass(frozen=True)
+class TreeNode:
+	lot: str
+	parent: str | None  # the node it hangs under in the tree (None for a root)
+	depth: int
+	link_qty: float  # quantity on the edge that reached it
+	voucher: str | None
+
+
+def tree(trace: Trace) -> list[TreeNode]:
+	"""The trace as a tree for display, depth first: each lot once, under the lot that first
+	reached it (its shortest path); further links to an already shown lot are not repeated."""
+	children: dict[str, list[Edge]] = defaultdict(list)
+	for edge in trace.edges:
+		near, far = (edge.parent, edge.child) if trace.direction == FORWARD else (edge.child, edge.parent)
+		if trace.depth.get(far) == trace.depth.get(near, -2) + 1:
+			children[near].append(edge)
+	nodes, placed = [], set()
+	stack = [TreeNode(root, None, 0, 0.0, None) for root in reversed(trace.roots)]
+	while stack:
+		node = stack.pop()
+		if node.lot in placed:
+			continue
+		placed.add(node.lot)
+		nodes.append(node)
+		below = []
+		for edge in children.get(node.lot, ()):
+			far = edge.child if trace.direction == FORWARD else edge.parent
+			if far not in placed:
+				below.append(TreeNode(far, node.lot, node.depth + 1, edge.qty, edge.voucher))
+		stack.extend(reversed(sorted(below, key=lambda n: n.lot)))
+	return nodes

@@ -152,3 +152,20 @@ def test_forward_and_backward_agree_on_random_dags(data):
 	forward = spread_forward(source, totals[source], edges, totals)
 	backward = gather_backward(target, totals[target], edges, totals)
 	assert forward.get(target, 0.0) == pytest.approx(backward.get(source, 0.0), rel=1e-9, abs=1e-9)
+
+
+def test_tree_shows_each_lot_once_under_its_first_parent():
+	forward, backward, _ = edge_map(DIAMOND)
+	from lot_traceability.traceability.genealogy import tree
+
+	nodes = tree(closure(["A"], forward))
+	assert [(n.lot, n.parent, n.depth) for n in nodes] == [
+		("A", None, 0),
+		("B", "A", 1),
+		("D", "B", 2),
+		("E", "D", 3),
+		("C", "A", 1),
+	]
+	back = tree(closure(["E"], backward, BACKWARD))
+	assert [(n.lot, n.depth) for n in back] == [("E", 0), ("D", 1), ("B", 2), ("A", 3), ("C", 2)]
+	assert back[1].link_qty == 40

@@ -3,6 +3,9 @@
 frappe.ui.form.on("Batch", {
 	refresh(frm) {
 		if (frm.is_new()) return;
+		frm.add_custom_button(__("Trace"), () =>
+			frappe.set_route("query-report", "Lot Trace", { batch: frm.doc.name, direction: "Both" })
+		);
 		frappe
 			.call("lot_traceability.api.get_lot_overview", { batch: frm.doc.name })
 			.then(({ message: lot }) => {
