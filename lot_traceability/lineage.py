@@ -120,6 +120,19 @@ def record_voucher(voucher_type: str, voucher_no: str) -> list[dict]:
 	return records
 
 
+def record_vouchers(voucher_type: str, names: list[str], chunk: int = 500) -> int:
+	"""Replace the records of many submitted production vouchers (written without their hooks)."""
+	count = 0
+	for start in range(0, len(names), chunk):
+		part = names[start : start + chunk]
+		queries.delete_edges(voucher_type, part)
+		vouchers = queries.get_genealogy_vouchers(voucher_type, PRODUCTION_PURPOSES, names=part)
+		records = edges_for(voucher_type, vouchers)
+		write(records)
+		count += len(records)
+	return count
+
+
 def refresh_work_order(work_order: str) -> None:
 	"""A consumption entry changed: the work order's Manufacture entries' records follow."""
 	for entry in queries.get_genealogy_vouchers("Stock Entry", ["Manufacture"], work_order=work_order):

@@ -387,10 +387,14 @@ def get_voucher_lot_moves(voucher_type: str, voucher_nos) -> list[dict]:
 	return bundled + legacy
 
 
-def get_genealogy_vouchers(voucher_type: str, purposes=None, work_order: str | None = None) -> list[dict]:
+def get_genealogy_vouchers(
+	voucher_type: str, purposes=None, work_order: str | None = None, names=None
+) -> list[dict]:
 	doctype = frappe.qb.DocType(voucher_type)
 	fields = [doctype.name, doctype.company, doctype.posting_date]
 	query = frappe.qb.from_(doctype).where(doctype.docstatus == 1)
+	if names is not None:
+		query = query.where(doctype.name.isin(list(names) or [""]))
 	if voucher_type == "Stock Entry":
 		fields += [doctype.purpose, doctype.work_order]
 		query = query.where(doctype.purpose.isin(list(purposes)))

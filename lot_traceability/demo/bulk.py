@@ -73,6 +73,7 @@ class BulkWriter:
 		self.balance: dict[str, list[float]] = {}  # item -> [qty, value] in the warehouse
 		self.touched_items: set[str] = set()
 		self.lot_qty: dict[str, float] = defaultdict(float)
+		self.stock_entries: list[str] = []  # written here, so without their genealogy hook
 
 	# -- templates -------------------------------------------------------------------------
 	def has_template(self, kind: str) -> bool:
@@ -97,6 +98,7 @@ class BulkWriter:
 		stamp = now_datetime()
 		out_value = sum(qty for role, *_, qty in rows if role == "out") * RATE
 		in_value = sum(qty for role, *_, qty in rows if role == "in") * RATE
+		self.stock_entries.append(name)
 		header = self.clone(template.header, name=name, stamp=stamp)
 		header.update(
 			total_outgoing_value=out_value,

@@ -83,3 +83,19 @@ class TestFastPath(FrappeTestCase):
 		):
 			self.assertTrue(tables.get(table), table)
 		self.assertEqual(differences(f"C{seed}", f"F{seed}", limit=20), [])
+
+		# and the genealogy of the fast-path entries is what the ledger says, as for the controllers'
+		from lot_traceability import lineage
+		from lot_traceability.demo.compare import vouchers
+
+		entries = {
+			prefix: [name for doctype, name in vouchers(prefix) if doctype == "Stock Entry"]
+			for prefix in (f"C{seed}", f"F{seed}")
+		}
+		self.assertEqual(lineage.check({"Stock Entry": entries[f"F{seed}"]}), [])
+		counts = {
+			prefix: frappe.db.count("Lot Genealogy", {"voucher_no": ("in", names)})
+			for prefix, names in entries.items()
+		}
+		self.assertEqual(counts[f"C{seed}"], counts[f"F{seed}"])
+		self.assertGreater(counts[f"F{seed}"], 0)
