@@ -40,6 +40,8 @@ def produce(purpose, consumed, made):
 			"qty": qty,
 			"t_warehouse": d.warehouse,
 			"is_finished_item": int(purpose == "Manufacture"),
+			"basic_rate": 10,
+			"set_basic_rate_manually": 1,
 		}
 		for item, qty in made
 	]
@@ -218,3 +220,43 @@ class TestLotTrace(FrappeTestCase):
 		lot = make_lot()
 		frappe.db.set_value("Batch", lot.batch, "supplier_lot_no", "SUP-TRACE-1")
 		self.assertEqual(get_lot_trace(supplier_lot_no="SUP-TRACE-1")["roots"], [lot.batch])
+
+
+class TestLineageUnderRandomHistory(FrappeTestCase):
+	def test_stored_records_equal_a_rebuild_after_random_submits_cancels_and_amends(self):
+		import random
+
+		for seed in (1, 2, 3):
+			rng = random.Random(seed)
+			raws = [make_lot(qty=200) for _ in range(3)]
+			live, touched = [], []
+			for _ in range(12):
+				action = rng.choice(("submit", "submit", "cancel", "amend")) if live else "submit"
+				if action == "submit":
+					inputs = rng.sample(raws, rng.randint(1, 2))
+					outputs = [(make_lot_item(), rng.randint(1, 5)) for _ in range(rng.randint(1, 2))]
+					purpose = "Manufacture" if len(outputs) == 1 else "Repack"
+					entry, _made = produce(purpose, [(lot, rng.randint(1, 3)) for lot in inputs], outputs)
+					live.append(entry.name)
+					touched.append(entry.name)
+				else:
+					name = live.pop(rng.randrange(len(live)))
+					entry = frappe.get_doc("Stock Entry", name)
+					entry.cancel()
+					if action == "amend":
+						amended = frappe.copy_doc(entry)
+						amended.amended_from = name
+						amended.docstatus = 0
+						for row in amended.items:
+							row.serial_and_batch_bundle = None
+						amended.insert()
+						amended.submit()
+						live.append(amended.name)
+						touched.append(amended.name)
+			self.assertEqual(lineage.check({"Stock Entry": touched}), [], f"seed {seed}")
+			self.assertEqual(
+				frappe.db.count(
+					"Lot Genealogy", {"voucher_no": ("in", [n for n in touched if n not in live])}
+				),
+				0,
+			)
