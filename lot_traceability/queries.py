@@ -552,3 +552,44 @@ def get_lot_details(lots) -> dict[str, dict]:
 		.run(as_dict=True)
 	)
 	return {row.name: row for row in rows}
+
+
+def get_lot_movements(lots) -> list[dict]:
+	"""Every submitted movement of the lots, in one read: lot, voucher, date, signed quantity and
+	(Stock Entries) purpose. Pick List bundles reserve, they do not move: left out."""
+	if not lots:
+		return []
+	query, bundle, entry = _lot_entries(lots)
+	stock_entry = frappe.qb.DocType("Stock Entry")
+	return (
+		query.left_join(stock_entry)
+		.on((bundle.voucher_type == "Stock Entry") & (stock_entry.name == bundle.voucher_no))
+		.select(
+			entry.batch_no,
+			bundle.voucher_type,
+			bundle.voucher_no,
+			bundle.posting_date,
+			entry.qty,
+			stock_entry.purpose,
+		)
+		.where(bundle.voucher_type != "Pick List")
+		.run(as_dict=True)
+	)
+
+
+def get_parties(voucher_rows, party_field: str) -> dict[str, str]:
+	parties = {}
+	for voucher_type in {row.voucher_type for row in voucher_rows}:
+		names = list({row.voucher_no for row in voucher_rows if row.voucher_type == voucher_type})
+		if frappe.get_meta(voucher_type).has_field(party_field):
+			parties.update(
+				dict(
+					frappe.get_all(
+						voucher_type,
+						filters={"name": ("in", names)},
+						fields=["name", party_field],
+						as_list=True,
+					)
+				)
+			)
+	return parties

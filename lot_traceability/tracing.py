@@ -55,20 +55,16 @@ def trace_lot(
 		frappe.throw(_("Direction must be Backward, Forward or Both, not {0}.").format(direction))
 	roots = roots_of(batch, supplier_lot_no)
 	result = {"roots": roots, "directions": {}}
-	for way in DIRECTIONS[direction]:
-		trace = walk(roots, way, max_depth)
-		lots = trace.lots
-		made = queries.get_lot_made_qty(lots)
+	walks = {way: walk(roots, way, max_depth) for way in DIRECTIONS[direction]}
+	all_lots = {lot for trace in walks.values() for lot in trace.lots}
+	movements = queries.get_lot_movements(all_lots)
+	made, balances = summarise(movements)
+	for way, trace in walks.items():
 		content = {}
 		for root in roots:
 			spread = spread_forward if way == FORWARD else gather_backward
 			for lot, qty in spread(root, made.get(root, 0.0), trace.edges, made).items():
 				content[lot] = content.get(lot, 0.0) + qty
-		ends = (
-			queries.get_lot_documents(lots, queries.SELLING_DOCTYPES, "customer")
-			if way == FORWARD
-			else queries.get_lot_documents(lots, queries.RECEIVING_DOCTYPES, "supplier")
-		)
 		result["directions"][way] = {
 			"nodes": [
 				{
@@ -81,12 +77,11 @@ def trace_lot(
 				}
 				for node in tree(trace)
 			],
-			"documents": ends,
+			"documents": end_documents(movements, set(trace.lots), way),
 			"truncated": trace.truncated,
-			"lots": len(lots),
+			"lots": len(trace.lots),
 		}
-	details = queries.get_lot_details({n["lot"] for d in result["directions"].values() for n in d["nodes"]})
-	balances = queries.get_lot_balances(list(details))
+	details = queries.get_lot_details(all_lots)
 	for way_result in result["directions"].values():
 		for node in way_result["nodes"]:
 			info = details.get(node["lot"], {})
@@ -97,3 +92,42 @@ def trace_lot(
 				on_hand=balances.get(node["lot"], 0.0),
 			)
 	return result
+
+
+def summarise(movements) -> tuple[dict[str, float], dict[str, float]]:
+	"""Made quantity (received or produced, not transfers or returns) and balance of each lot."""
+	made: dict[str, float] = {}
+	balances: dict[str, float] = {}
+	for move in movements:
+		balances[move.batch_no] = balances.get(move.batch_no, 0.0) + move.qty
+		making = move.voucher_type in queries.RECEIVING_DOCTYPES or (
+			move.voucher_type == "Stock Entry" and move.purpose in queries.MAKING_PURPOSES
+		)
+		if making and move.qty > 0:
+			made[move.batch_no] = made.get(move.batch_no, 0.0) + move.qty
+	return made, balances
+
+
+def end_documents(movements, lots: set[str], way: str) -> list[frappe._dict]:
+	"""Deliveries (forward) or receipts (backward) of the lots, netted per lot and document."""
+	doctypes = queries.SELLING_DOCTYPES if way == FORWARD else queries.RECEIVING_DOCTYPES
+	netted: dict[tuple, frappe._dict] = {}
+	for move in movements:
+		if move.batch_no in lots and move.voucher_type in doctypes:
+			key = (move.batch_no, move.voucher_type, move.voucher_no)
+			row = netted.setdefault(
+				key,
+				frappe._dict(
+					batch_no=move.batch_no,
+					voucher_type=move.voucher_type,
+					voucher_no=move.voucher_no,
+					posting_date=move.posting_date,
+					qty=0.0,
+				),
+			)
+			row.qty += move.qty
+	rows = list(netted.values())
+	parties = queries.get_parties(rows, "customer" if way == FORWARD else "supplier")
+	for row in rows:
+		row.party = parties.get(row.voucher_no)
+	return rows
