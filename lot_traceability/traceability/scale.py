@@ -3,7 +3,8 @@ splits, deliveries to many customers and returns. Quantities are whole units (ER
 Pure and deterministic for a seed; the app turns
 it into real ERPNext documents (`lot_traceability.demo.scale`).
 
-Level 0 lots are received. A lot of level L ≥ 1 is made from lots of level L - 1 by one of:
+Level 0 lots are received. A lot of level L ≥ 1 is made from lots of level L - 1 (or, once those are
+used up in a small plan, of the highest lower level with stock) by one of:
 - merge: 2 or 3 input lots into one output lot (blending, manufacture);
 - transform: one input lot into one output lot of another item;
 - split: one input lot into 2 or 3 output lots (repack).
@@ -136,8 +137,14 @@ def make_plan(
 					continue
 				remaining[key] -= take
 				inputs.append((key, take))
-			if not inputs:
-				raise ValueError(f"level {level - 1} ran out of stock to make level {level}")
+			if not inputs:  # the level below is used up (small plans): take from any lower level
+				fallback = [k for k in plan.lots if plan.lots[k].level < level and remaining[k] >= 1]
+				if not fallback:
+					raise ValueError(f"no stock left below level {level}")
+				key = max(fallback, key=lambda k: (plan.lots[k].level, remaining[k]))
+				take = min(TAKE_PER_INPUT, remaining[key] // 2) if remaining[key] >= 2 else remaining[key]
+				remaining[key] -= take
+				inputs.append((key, take))
 			total = sum(qty for _, qty in inputs)
 			n_outputs = int(min(n_outputs, total))
 			item = rng.choice(plan.items[level])
