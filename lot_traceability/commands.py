@@ -52,9 +52,20 @@ def demo(context, remove=False):
 @click.option(
 	"--return-every", type=int, default=50, show_default=True, help="Every n-th delivery gets a return."
 )
+@click.option("--raw-share", type=float, default=0.5, show_default=True, help="Share of the lots received.")
+@click.option("--raw-qty", type=float, default=1000, show_default=True, help="Quantity of each received lot.")
+@click.option(
+	"--take-per-input", type=float, default=200, show_default=True, help="Most a production takes of one lot."
+)
+@click.option("--fan-in", type=int, default=3, show_default=True, help="Most input lots of a merge.")
+@click.option(
+	"--mixing", is_flag=True, help="Draw production inputs at random (wide traces, as blending plants have)."
+)
 @click.option("--slow", is_flag=True, help="Make every document through ERPNext's controllers.")
 @pass_context
-def generate(context, lots, depth, deliveries, customers, seed, max_lots_per_row, return_every, slow):
+def generate(
+	context, lots, depth, deliveries, customers, seed, max_lots_per_row, return_every, slow, **shape
+):
 	"""Make a large lot history through ERPNext's own documents (for benchmarks)."""
 	import frappe
 
@@ -74,6 +85,7 @@ def generate(context, lots, depth, deliveries, customers, seed, max_lots_per_row
 			max_lots_per_row=max_lots_per_row,
 			return_every=return_every,
 			out=click.echo,
+			**shape,
 		)
 	finally:
 		frappe.destroy()

@@ -56,6 +56,7 @@ def generate(
 	max_lots_per_row: int = 5,
 	return_every: int = 50,
 	out=print,
+	**shape,
 ) -> dict:
 	"""Make the planned history. With `fast`, only the first document of each kind (and every
 	receipt and return) goes through ERPNext's controllers; the rest are written by the fast path."""
@@ -69,6 +70,7 @@ def generate(
 		prefix=prefix or f"S{seed}",
 		max_lots_per_row=max_lots_per_row,
 		return_every=return_every,
+		**shape,
 	)
 	warehouse = setup_masters(plan, customers)
 	documents = len(plan.lots) + len(plan.productions) + len(plan.deliveries) + len(plan.items[0])

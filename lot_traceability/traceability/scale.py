@@ -73,11 +73,14 @@ class ScalePlan:
 		)
 
 
-def level_sizes(lots: int, depth: int) -> list[int]:
-	"""Half the lots are raw; the rest are spread over the production levels."""
+def level_sizes(lots: int, depth: int, raw_share: float = 0.5) -> list[int]:
+	"""`raw_share` of the lots (half by default) are raw; the rest are spread over the production
+	levels."""
 	if depth < 1 or lots < depth + 1:
 		raise ValueError(f"need at least depth + 1 lots and depth >= 1 (lots={lots}, depth={depth})")
-	raw = max(1, lots // 2)
+	if not 0 < raw_share < 1:
+		raise ValueError(f"raw_share must lie between 0 and 1, not {raw_share}")
+	raw = min(lots - depth, max(1, int(lots * raw_share)))
 	produced = lots - raw
 	sizes = [raw] + [produced // depth] * depth
 	sizes[-1] += produced - sum(sizes[1:])
@@ -94,9 +97,17 @@ def make_plan(
 	return_every: int = 50,
 	seed: int = 1,
 	prefix: str = "SCL",
+	raw_share: float = 0.5,
+	take_per_input: float = TAKE_PER_INPUT,
+	fan_in: int = 3,
+	mixing: bool = False,
+	raw_qty: float = RAW_QTY,
 ) -> ScalePlan:
+	"""`mixing` draws each production's inputs at random from the level below (instead of in turn),
+	so a lot feeds several productions and traces fan out wide, as blending plants do; with a small
+	`raw_share`, a small `take_per_input` and a larger `fan_in` a raw lot reaches thousands of lots."""
 	rng = random.Random(seed)
-	sizes = level_sizes(lots, depth)
+	sizes = level_sizes(lots, depth, raw_share)
 	plan = ScalePlan(
 		items=[[f"{prefix}-L{level}-{i:03d}" for i in range(items_per_level)] for level in range(depth + 1)]
 	)
@@ -109,7 +120,7 @@ def make_plan(
 		return key
 
 	for n in range(sizes[0]):
-		plan.raw.append(add_lot(0, plan.items[0][n % items_per_level], RAW_QTY))
+		plan.raw.append(add_lot(0, plan.items[0][n % items_per_level], raw_qty))
 
 	for level in range(1, depth + 1):
 		sources = [key for key in plan.lots_at(level - 1)]
@@ -123,16 +134,19 @@ def make_plan(
 				else rng.choice(("merge", "transform"))
 			)
 			fan = rng.choice((2, 3))
-			n_inputs = fan if kind == "merge" else 1
+			n_inputs = rng.randint(2, max(2, fan_in)) if kind == "merge" else 1
 			n_outputs = min(fan, left) if kind == "split" else 1
 			inputs = []
 			for _ in range(n_inputs):
 				for _attempt in range(len(sources)):
-					key = sources[cursor % len(sources)]
-					cursor += 1
+					if mixing:
+						key = sources[rng.randrange(len(sources))]
+					else:
+						key = sources[cursor % len(sources)]
+						cursor += 1
 					if remaining[key] >= 1:
 						break
-				take = min(TAKE_PER_INPUT, remaining[key] // 2) if remaining[key] >= 2 else remaining[key]
+				take = min(take_per_input, remaining[key] // 2) if remaining[key] >= 2 else remaining[key]
 				if take < 1 or key in dict(inputs):
 					continue
 				remaining[key] -= take
@@ -142,7 +156,7 @@ def make_plan(
 				if not fallback:
 					raise ValueError(f"no stock left below level {level}")
 				key = max(fallback, key=lambda k: (plan.lots[k].level, remaining[k]))
-				take = min(TAKE_PER_INPUT, remaining[key] // 2) if remaining[key] >= 2 else remaining[key]
+				take = min(take_per_input, remaining[key] // 2) if remaining[key] >= 2 else remaining[key]
 				remaining[key] -= take
 				inputs.append((key, take))
 			total = sum(qty for _, qty in inputs)

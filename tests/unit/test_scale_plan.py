@@ -24,10 +24,17 @@ def consumed(plan):
 	depth=st.integers(1, 6),
 	deliveries=st.integers(0, 60),
 	seed=st.integers(0, 10_000),
+	shape=st.sampled_from(
+		[
+			{},
+			{"mixing": True, "raw_share": 0.2, "take_per_input": 30, "fan_in": 6, "raw_qty": 3000},
+			{"mixing": True, "raw_share": 0.3, "take_per_input": 5, "fan_in": 2, "raw_qty": 100},
+		]
+	),
 )
 @settings(max_examples=200, deadline=None)
-def test_plan_makes_the_lots_asked_and_never_overdraws(lots, depth, deliveries, seed):
-	plan = make_plan(lots, depth, deliveries, customers=7, seed=seed)
+def test_plan_makes_the_lots_asked_and_never_overdraws(lots, depth, deliveries, seed, shape):
+	plan = make_plan(lots, depth, deliveries, customers=7, seed=seed, **shape)
 	assert len(plan.lots) == lots
 	assert max(lot.level for lot in plan.lots.values()) == depth
 	for key, qty in consumed(plan).items():
@@ -58,8 +65,35 @@ def test_plan_is_deterministic_for_a_seed():
 	assert make_plan(300, 5, 50, seed=10).productions != a.productions
 
 
+def forward_reach(plan, lot):
+	children = defaultdict(set)
+	for production in plan.productions:
+		for parent, _ in production.inputs:
+			children[parent].update(child for child, _ in production.outputs)
+	seen, frontier = {lot}, [lot]
+	while frontier:
+		frontier = [child for parent in frontier for child in children[parent] if child not in seen]
+		seen.update(frontier)
+	return len(seen) - 1
+
+
+def test_mixing_makes_wide_traces_from_few_raw_lots():
+	shape = {"raw_share": 0.05, "take_per_input": 50, "fan_in": 6, "raw_qty": 5000}
+	mixed = make_plan(4000, 5, 0, seed=4, mixing=True, **shape)
+	default = make_plan(4000, 5, 0, seed=4)
+	assert len(mixed.raw) == 200
+	assert all(mixed.lots[key].qty == 5000 for key in mixed.raw)
+	assert max(len(p.inputs) for p in mixed.productions) == 6
+	median = lambda plan: sorted(forward_reach(plan, key) for key in plan.raw[:41])[20]  # noqa: E731
+	assert median(mixed) > 100
+	assert median(mixed) > 5 * median(default)
+
+
 def test_level_sizes():
 	assert level_sizes(100, 5) == [50, 10, 10, 10, 10, 10]
+	assert level_sizes(1000, 4, raw_share=0.1) == [100, 225, 225, 225, 225]
+	with pytest.raises(ValueError):
+		level_sizes(100, 5, raw_share=1.5)
 	assert sum(level_sizes(1001, 3)) == 1001
 	with pytest.raises(ValueError):
 		level_sizes(3, 5)
