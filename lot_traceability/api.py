@@ -110,3 +110,27 @@ def get_lot_trace(
 	return trace_lot(
 		batch=batch, supplier_lot_no=supplier_lot_no, direction=direction, max_depth=int(max_depth)
 	)
+
+
+@frappe.whitelist(methods=["POST"])
+def update_recall(recall: str, status: str | None = None) -> dict:
+	"""Refresh a recall's containment from the ledger and, if asked, mark it Contained or Closed."""
+	doc = frappe.get_doc("Lot Recall", recall)
+	doc.check_permission("submit")
+	if status and status not in ("Contained", "Closed"):
+		frappe.throw(_("A recall can be marked Contained or Closed, not {0}.").format(status))
+	doc.update_containment(status or None)
+	doc.reload()
+	return {"status": doc.status, "outstanding_qty": doc.outstanding_qty, "recovered_qty": doc.recovered_qty}
+
+
+@frappe.whitelist()
+def get_recall_impact(
+	batches: str | list | None = None, supplier_lot_no: str | None = None, max_depth: int = 25
+) -> dict:
+	"""Recall impact of source lots (or of a supplier lot no) as JSON: affected lots, stock, open
+	demand, customers and upstream receipts, with the summary and the seconds it took."""
+	from lot_traceability.recall_scope import compute_scope, scope_as_dict
+
+	frappe.has_permission("Batch", "read", throw=True)
+	return scope_as_dict(compute_scope(batches, supplier_lot_no, max_depth=int(max_depth)))

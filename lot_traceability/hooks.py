@@ -31,6 +31,8 @@ doc_events = {
 	},
 	"Delivery Note": {
 		"before_validate": "lot_traceability.overrides.delivery_note.before_validate",
+		"on_submit": "lot_traceability.overrides.delivery_note.on_submit",
+		"on_cancel": "lot_traceability.overrides.delivery_note.on_cancel",
 	},
 	"Pick List": {
 		"before_validate": "lot_traceability.overrides.pick_list.before_validate",
@@ -55,6 +57,8 @@ doc_events = {
 	},
 	"Sales Invoice": {
 		"before_validate": "lot_traceability.overrides.sales_invoice.before_validate",
+		"on_submit": "lot_traceability.overrides.sales_invoice.on_submit",
+		"on_cancel": "lot_traceability.overrides.sales_invoice.on_cancel",
 	},
 	"Serial and Batch Bundle": {
 		"on_submit": "lot_traceability.overrides.serial_and_batch_bundle.on_submit",
@@ -80,5 +84,6 @@ scheduler_events = {
 	"daily": [
 		"lot_traceability.tasks.expire_lots",
 		"lot_traceability.tasks.notify_near_expiry",
+		"lot_traceability.tasks.update_open_recalls",
 	],
 }

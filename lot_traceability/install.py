@@ -10,6 +10,12 @@ DEFAULT_SETTING_STATUSES = {
 	"release_status": "Approved",
 	"rejection_status": "Rejected",
 	"expired_status": "Expired",
+	"recall_status": "Recalled",
+}
+DEFAULT_RECALL_ROLES = {
+	"recall_warehouse_role": "Stock Manager",
+	"recall_quality_role": "Quality Manager",
+	"recall_customer_service_role": "Sales Manager",
 }
 
 
@@ -39,9 +45,9 @@ def create_default_statuses():
 def set_default_settings():
 	"""Fill the settings an admin has not set: the shipped statuses' roles, and the transitions."""
 	settings = frappe.get_single("Lot Traceability Settings")
-	for field, status in DEFAULT_SETTING_STATUSES.items():
+	for field, value in {**DEFAULT_SETTING_STATUSES, **DEFAULT_RECALL_ROLES}.items():
 		if not settings.get(field):
-			settings.set(field, status)
+			settings.set(field, value)
 	if not settings.transitions:
 		add_default_transitions(settings)
 	settings.flags.ignore_permissions = True
@@ -69,6 +75,7 @@ RECORDS_ABOUT_DOCTYPES = {
 	"Custom DocPerm": "parent",
 	"DocShare": "share_doctype",
 	"Notification Log": "document_type",
+	"ToDo": "reference_type",
 }
 
 

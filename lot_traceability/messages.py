@@ -51,6 +51,14 @@ def problem_message(problem: Problem, doc=None) -> str:
 		"minimum_exceeds_shelf_life": lambda: _(
 			"Minimum Remaining Shelf Life of {0} days is longer than the whole shelf life (at most {1} days): no lot could ever be shipped."
 		).format(p["value"], p["longest"]),
+		"recall_closed": lambda: _("the recall is closed"),
+		"recall_cannot_reopen": lambda: _("a recall cannot be opened again"),
+		"recall_stock_on_hand": lambda: _(
+			"{0} of the affected lots is still on hand: dispose of it or return it to the supplier first"
+		).format(frappe.format(p["qty"], {"fieldtype": "Float"})),
+		"recall_not_contained": lambda: _(
+			"{0} shipped is still with customers: recover it or mark the recall contained first"
+		).format(frappe.format(p["qty"], {"fieldtype": "Float"})),
 		"same_status": lambda: _("it is already {0}").format(frappe.bold(_(p["status"]))),
 		"from_terminal": lambda: _("it is {0}, a terminal status, and can no longer change").format(
 			frappe.bold(_(p["status"]))

@@ -79,3 +79,10 @@ def notify_near_expiry(on_date=None) -> list[dict]:
 		},
 	)
 	return with_stock
+
+
+def update_open_recalls():
+	"""Refresh the containment figures and status of every open recall from the ledger."""
+	from lot_traceability.lot_traceability.doctype.lot_recall.lot_recall import update_open_recalls as update
+
+	update()

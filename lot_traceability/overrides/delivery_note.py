@@ -1,6 +1,16 @@
 from lot_traceability.enforcement import check_voucher_rows
 from lot_traceability.overrides.stock_rows import selling_rows
+from lot_traceability.returns import quarantine_returns, update_recalls
 
 
 def before_validate(doc, method=None):
+	quarantine_returns(doc)
 	check_voucher_rows(doc, selling_rows(doc))
+
+
+def on_submit(doc, method=None):
+	update_recalls(doc)
+
+
+def on_cancel(doc, method=None):
+	update_recalls(doc)

@@ -65,6 +65,12 @@ class LotStatus:
 	def allows(self, movement: Movement) -> bool:
 		return Movement(movement) in self.allowed
 
+	@property
+	def is_hold(self) -> bool:
+		"""The lot is held: it may neither ship nor move between warehouses (quarantine, recall,
+		rejection, expiry). Stock of a held lot that comes back from a customer goes to quarantine."""
+		return not self.allows(Movement.SHIPMENT) and not self.allows(Movement.TRANSFER)
+
 	def as_record(self) -> dict[str, Any]:
 		"""The Lot Status doctype's fields for this status."""
 		record = {

@@ -84,3 +84,10 @@ def test_record_round_trip(status):
 	record = status.as_record()
 	assert set(MOVEMENT_FLAGS.values()) <= set(record)
 	assert LotStatus.from_record(record) == status
+
+
+def test_held_statuses_are_those_that_neither_ship_nor_transfer():
+	from lot_traceability.traceability.statuses import DEFAULT_STATUSES
+
+	held = {status.name for status in DEFAULT_STATUSES if status.is_hold}
+	assert held == {"Quarantined", "Rejected", "Expired", "Recalled", "Disposed"}

@@ -26,7 +26,13 @@ class LotTraceabilitySettings(Document):
 		default_receipt_status: DF.Link
 		enable_enforcement: DF.Check
 		expired_status: DF.Link
+		hold_returns_in_quarantine: DF.Check
 		near_expiry_days: DF.Int
+		recall_customer_service_role: DF.Link | None
+		recall_quality_role: DF.Link | None
+		recall_status: DF.Link | None
+		recall_warehouse_role: DF.Link | None
+		returns_quarantine_warehouse: DF.Link | None
 		rejection_status: DF.Link
 		release_status: DF.Link
 		transitions: DF.Table[LotStatusTransition]
@@ -34,6 +40,16 @@ class LotTraceabilitySettings(Document):
 
 	def validate(self):
 		self.validate_transitions()
+		self.validate_returns_warehouse()
+
+	def validate_returns_warehouse(self):
+		warehouse = self.returns_quarantine_warehouse
+		if warehouse and not frappe.db.get_value("Warehouse", warehouse, "is_quarantine_warehouse"):
+			frappe.throw(
+				_(
+					"Warehouse {0} is not a quarantine warehouse: tick Is Quarantine Warehouse on it first."
+				).format(frappe.bold(warehouse))
+			)
 
 	def validate_transitions(self):
 		seen = set()

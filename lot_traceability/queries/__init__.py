@@ -593,3 +593,79 @@ def get_parties(voucher_rows, party_field: str) -> dict[str, str]:
 				)
 			)
 	return parties
+
+
+def set_recall_lots_status_after(recall: str, lots, status: str | None) -> None:
+	"""Record on a recall's affected-lot rows the status the recall left them in (one write)."""
+	if not lots:
+		return
+	row = frappe.qb.DocType("Lot Recall Lot")
+	(
+		frappe.qb.update(row)
+		.set(row.status_after, status)
+		.where((row.parent == recall) & (row.parenttype == "Lot Recall") & row.batch.isin(list(lots)))
+		.run()
+	)
+
+
+def get_open_recalls_of_lots(lots) -> list[str]:
+	"""Submitted, real recalls still open or contained whose scope holds any of the lots."""
+	if not lots:
+		return []
+	recall = frappe.qb.DocType("Lot Recall")
+	row = frappe.qb.DocType("Lot Recall Lot")
+	return (
+		frappe.qb.from_(row)
+		.join(recall)
+		.on(recall.name == row.parent)
+		.select(recall.name)
+		.distinct()
+		.where(
+			row.batch.isin(list(set(lots)))
+			& (row.parenttype == "Lot Recall")
+			& (recall.docstatus == 1)
+			& (recall.is_mock == 0)
+			& recall.status.isin(["Open", "Contained"])
+		)
+		.run(pluck=True)
+	)
+
+
+def get_quarantine_warehouse(company: str | None) -> str | None:
+	"""The company's first quarantine warehouse (not a group)."""
+	if not company:
+		return None
+	warehouses = frappe.get_all(
+		"Warehouse",
+		filters={"company": company, "is_quarantine_warehouse": 1, "is_group": 0, "disabled": 0},
+		pluck="name",
+		order_by="name",
+		limit=1,
+	)
+	return warehouses[0] if warehouses else None
+
+
+def get_row_lots(voucher_type: str, row_names) -> dict[str, list[str]]:
+	"""Lots each voucher row moved (submitted bundles, by row name): a return's original rows."""
+	if not row_names:
+		return {}
+	bundle = frappe.qb.DocType("Serial and Batch Bundle")
+	entry = frappe.qb.DocType("Serial and Batch Entry")
+	rows = (
+		frappe.qb.from_(entry)
+		.join(bundle)
+		.on(bundle.name == entry.parent)
+		.select(bundle.voucher_detail_no, entry.batch_no)
+		.distinct()
+		.where(
+			(bundle.voucher_type == voucher_type)
+			& bundle.voucher_detail_no.isin(list(set(row_names)))
+			& (bundle.docstatus == 1)
+			& (bundle.is_cancelled == 0)
+		)
+		.run(as_dict=True)
+	)
+	found: dict[str, list[str]] = {}
+	for row in rows:
+		found.setdefault(row.voucher_detail_no, []).append(row.batch_no)
+	return found

@@ -1,0 +1,306 @@
+# Copyright (c) 2026, lot_traceability contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import flt, now_datetime
+
+from lot_traceability import queries
+from lot_traceability.lot_traceability.doctype.lot_status.lot_status import get_lot_status
+from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_change import change_lot_status
+from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
+	get_settings,
+)
+from lot_traceability.messages import problem_message
+from lot_traceability.recall_scope import compute_scope
+from lot_traceability.traceability import recall as core
+
+MAX_LISTED_DOCUMENTS = 30
+
+
+class LotRecall(Document):
+	def validate(self):
+		self.validate_sources()
+		self.set_target_status()
+		self.capture_scope()
+		if self.docstatus == 0:
+			self.status = "Draft"
+
+	def on_submit(self):
+		if self.is_mock:
+			self.db_set("status", "Drill")
+			return
+		self.recall_lots()
+		self.release_demand()
+		self.assign_tasks()
+		self.db_set("status", core.OPEN)
+		self.update_containment()
+
+	def before_cancel(self):
+		if not self.is_mock:
+			frappe.throw(
+				_(
+					"Recall {0} cannot be cancelled: its lots were moved and its actions are on record. Close it when it is contained."
+				).format(frappe.bold(self.name))
+			)
+
+	def on_cancel(self):
+		self.db_set("status", "Cancelled")
+
+	def validate_sources(self):
+		seen = set()
+		for row in self.source_lots:
+			if row.batch in seen:
+				frappe.throw(_("Row {0}: lot {1} is listed twice.").format(row.idx, frappe.bold(row.batch)))
+			seen.add(row.batch)
+		if not self.source_lots and not self.supplier_lot_no:
+			frappe.throw(_("Name the source lots of the recall, or a supplier lot no."))
+
+	def set_target_status(self):
+		self.target_status = self.target_status or get_settings().recall_status or "Recalled"
+		if get_lot_status(self.target_status).allows("shipment"):
+			frappe.throw(
+				_(
+					"Lot Status {0} allows shipping: a recall must move lots to a status that holds them."
+				).format(frappe.bold(self.target_status))
+			)
+
+	def capture_scope(self):
+		"""Compute the whole scope now and keep it on the document, with the time it took."""
+		started = now_datetime()
+		scope = compute_scope([row.batch for row in self.source_lots], self.supplier_lot_no, self.recall_date)
+		self.time_to_scope = round(scope.seconds, 3)
+		self.scope_computed_on = started
+		summary = scope.summary
+		self.update(
+			{
+				"affected_lots_count": summary.lots,
+				"on_hand_qty": summary.on_hand_qty,
+				"in_transit_qty": summary.in_transit_qty,
+				"stock_value": summary.stock_value,
+				"shipped_qty": summary.shipped_qty,
+				"shipped_value": summary.shipped_value,
+				"customers_count": summary.customers,
+				"sites_count": summary.sites,
+			}
+		)
+		on_hand = {}
+		for row in scope.stock:
+			on_hand[row.lot] = on_hand.get(row.lot, 0.0) + row.qty
+		self.set(
+			"affected_lots",
+			[
+				{
+					"batch": lot.lot,
+					"item": lot.item,
+					"level": lot.level,
+					"made_qty": lot.made_qty,
+					"traced_qty": lot.traced_qty,
+					"share": 100 * lot.share,
+					"on_hand_qty": on_hand.get(lot.lot, 0.0),
+					"status_before": lot.lot_status,
+				}
+				for lot in scope.lots
+			],
+		)
+		items = {lot.lot: lot.item for lot in scope.lots}
+		self.set(
+			"locations",
+			[
+				{
+					"company": row.company,
+					"warehouse": row.warehouse,
+					"batch": row.lot,
+					"item": items.get(row.lot),
+					"qty": row.qty,
+					"affected_qty": row.affected_qty,
+					"stock_value": row.value,
+					"in_transit": int(row.in_transit),
+				}
+				for row in scope.stock
+			],
+		)
+		self.set("customers", [self.customer_row(c, scope.contacts[c.customer]) for c in scope.customers])
+
+	@staticmethod
+	def customer_row(customer, contact) -> dict:
+		documents = sorted(name for _doctype, name in customer.documents)
+		listed = ", ".join(documents[:MAX_LISTED_DOCUMENTS])
+		if len(documents) > MAX_LISTED_DOCUMENTS:
+			listed += " " + _("… and {0} more").format(len(documents) - MAX_LISTED_DOCUMENTS)
+		return {
+			"customer": customer.customer,
+			"customer_name": contact.customer_name,
+			"contact": contact.contact,
+			"email": contact.email,
+			"phone": contact.phone,
+			"address": contact.address,
+			"address_display": contact.address_display,
+			"shipped_qty": customer.shipped_qty,
+			"returned_qty": customer.returned_qty,
+			"recovered_qty": customer.recovered_qty,
+			"affected_qty": customer.affected_qty,
+			"sales_value": customer.sales_value,
+			"first_delivery": customer.first_date,
+			"last_delivery": customer.last_date,
+			"lots": ", ".join(sorted(customer.lots)),
+			"documents": listed,
+		}
+
+	def recall_lots(self):
+		"""Move every affected lot to the recall status in one governed Lot Status Change."""
+		target = self.target_status
+		current = queries.get_lots([row.batch for row in self.affected_lots])
+		moving, skipped = [], []
+		for row in self.affected_lots:
+			status = (current.get(row.batch) or {}).get("lot_status")
+			if status == target or (status and get_lot_status(status).is_terminal):
+				skipped.append((row, status))
+			else:
+				moving.append(row)
+		if moving:
+			change = change_lot_status(
+				[row.batch for row in moving],
+				target,
+				reason=_("Recall {0}: {1}").format(self.name, self.reason),
+				reference_doctype=self.doctype,
+				reference_name=self.name,
+				source="Recall",
+				by_system=True,
+			)
+			self.db_set("status_change", change.name)
+			self.add_action(
+				"Lot Status Change",
+				change.name,
+				_("Lots moved"),
+				_("{0} lots moved to {1}").format(len(moving), _(target)),
+			)
+		for row, status in skipped:
+			self.add_action("Batch", row.batch, _("Not moved"), _("already {0}").format(_(status)))
+		moved = {row.batch for row in moving}
+		for row in self.affected_lots:
+			row.status_after = (
+				target if row.batch in moved else (current.get(row.batch) or {}).get("lot_status")
+			)
+		queries.set_recall_lots_status_after(self.name, moved, target)
+		for row, status in skipped:
+			queries.set_recall_lots_status_after(self.name, [row.batch], status)
+
+	def release_demand(self):
+		"""Cancel the reservations and open pick lists that hold affected lots; draft pick lists are
+		left blocked (the lots' status refuses their submission)."""
+		from lot_traceability.recall_scope import open_demand
+
+		demand = open_demand([row.batch for row in self.affected_lots], [], {})
+		for name in sorted({r.name for r in demand["reservations"]}):
+			self.cancel_document("Stock Reservation Entry", name, _("Reservation cancelled"))
+		for name in sorted({r.name for r in demand["pick_lists"] if r.docstatus == 1}):
+			self.cancel_document("Pick List", name, _("Pick list cancelled"))
+		for name in sorted({r.name for r in demand["pick_lists"] if r.docstatus == 0}):
+			self.add_action("Pick List", name, _("Blocked"), _("draft: the recalled lots cannot be picked"))
+
+	def cancel_document(self, doctype, name, done):
+		savepoint = "lot_recall_release"
+		frappe.db.savepoint(savepoint)
+		try:
+			doc = frappe.get_doc(doctype, name)
+			doc.flags.ignore_permissions = True
+			doc.cancel()
+			self.add_action(doctype, name, done, _("by recall {0}").format(self.name))
+		except Exception as error:
+			frappe.db.rollback(save_point=savepoint)
+			frappe.clear_last_message()
+			self.add_action(doctype, name, _("Blocked"), _("could not be cancelled: {0}").format(error))
+
+	def add_action(self, document_type, document, action, detail=""):
+		row = self.append(
+			"actions",
+			{"document_type": document_type, "document": document, "action": action, "detail": detail},
+		)
+		row.db_insert()
+
+	def assign_tasks(self):
+		"""ToDos for the people who hold the stock, own quality and talk to customers."""
+		from frappe.desk.form.assign_to import add as assign
+
+		settings = get_settings()
+		tasks = [
+			(
+				settings.recall_warehouse_role,
+				_(
+					"Recall {0}: hold and segregate {1} on hand in {2} warehouses (see Stock Locations)."
+				).format(self.name, flt(self.on_hand_qty), self.sites_count),
+			),
+			(
+				settings.recall_quality_role,
+				_("Recall {0}: investigate, follow containment and close the recall.").format(self.name),
+			),
+			(
+				settings.recall_customer_service_role,
+				_("Recall {0}: notify {1} customers (Customer Notice List).").format(
+					self.name, self.customers_count
+				),
+			),
+		]
+		for role, description in tasks:
+			users = queries.get_users_with_roles([role]) if role else []
+			if users:
+				assign(
+					{
+						"assign_to": users,
+						"doctype": self.doctype,
+						"name": self.name,
+						"description": description,
+					},
+					ignore_permissions=True,
+				)
+
+	def update_containment(self, requested: str | None = None) -> list:
+		"""Refresh the containment figures from the ledger, and the status they (or a person) allow.
+		Returns the problems that refused a requested status."""
+		if self.docstatus != 1 or self.is_mock:
+			return []
+		scope = compute_scope(
+			[row.batch for row in self.affected_lots if row.level == 0]
+			or [row.batch for row in self.source_lots],
+			None,
+			self.recall_date,
+			with_demand=False,
+		)
+		figures = core.containment(scope.shipments, scope.disposed_qty, scope.summary.on_hand_qty)
+		status, problems = core.next_status(self.status, figures, requested)
+		self.db_set(
+			{
+				"outstanding_qty": figures.outstanding_qty,
+				"recovered_qty": figures.recovered_qty,
+				"recovered_pct": figures.recovered_pct,
+				"disposed_qty": figures.disposed_qty,
+				"affected_on_hand_qty": figures.on_hand_qty,
+				"containment_updated_on": now_datetime(),
+				"status": status,
+			}
+		)
+		if problems:
+			frappe.throw(
+				[problem_message(problem) for problem in problems],
+				title=_("Recall {0} stays {1}").format(self.name, _(status)),
+				as_list=True,
+			)
+		return problems
+
+
+def update_recalls_of_lots(lots) -> None:
+	"""Refresh the containment of the open recalls that cover any of these lots."""
+	for name in queries.get_open_recalls_of_lots(lots):
+		frappe.get_doc("Lot Recall", name).update_containment()
+
+
+def update_open_recalls() -> None:
+	"""Daily: refresh every open recall's containment."""
+	for name in frappe.get_all(
+		"Lot Recall",
+		filters={"docstatus": 1, "is_mock": 0, "status": ("in", [core.OPEN, core.CONTAINED])},
+		pluck="name",
+	):
+		frappe.get_doc("Lot Recall", name).update_containment()

@@ -1,0 +1,209 @@
+"""The scope of a recall: every lot made from the source lots, where their stock is, what open
+demand holds them, who received them and what it is worth. Feeds the Recall Impact report and the
+Lot Recall document. The rules live in `traceability.recall`; this module reads and assembles."""
+
+import time
+
+import frappe
+from frappe import _
+from frappe.utils import flt, getdate
+
+from lot_traceability import queries
+from lot_traceability.queries import recall as recall_queries
+from lot_traceability.traceability import recall as core
+from lot_traceability.traceability.genealogy import BACKWARD, FORWARD, spread_forward
+from lot_traceability.tracing import DEFAULT_DEPTH, end_documents, summarise, walk
+
+
+def source_lots(batches=None, supplier_lot_no: str | None = None) -> list[str]:
+	"""The recall's source lots: the lots named, and every lot of the supplier lot no."""
+	if isinstance(batches, str):
+		batches = frappe.parse_json(batches) if batches.strip().startswith("[") else [batches]
+	lots = [lot for lot in (batches or []) if lot]
+	missing = [lot for lot in lots if not frappe.db.exists("Batch", lot)]
+	if missing:
+		frappe.throw(
+			_("Lot {0} does not exist.").format(", ".join(frappe.bold(lot) for lot in missing)),
+			frappe.DoesNotExistError,
+		)
+	if supplier_lot_no:
+		of_supplier_lot = queries.get_lots_of_supplier_lot(supplier_lot_no)
+		if not of_supplier_lot:
+			frappe.throw(
+				_("No lot carries supplier lot no {0}.").format(frappe.bold(supplier_lot_no)),
+				frappe.DoesNotExistError,
+			)
+		lots += of_supplier_lot
+	if not lots:
+		frappe.throw(_("Choose the source lots of the recall, or a supplier lot no."))
+	return list(dict.fromkeys(lots))
+
+
+def compute_scope(
+	batches=None,
+	supplier_lot_no: str | None = None,
+	recall_date=None,
+	max_depth: int = DEFAULT_DEPTH,
+	with_demand: bool = True,
+) -> frappe._dict:
+	"""Everything a recall needs to know, with the seconds it took (`seconds`)."""
+	started = time.perf_counter()
+	roots = source_lots(batches, supplier_lot_no)
+	recall_date = getdate(recall_date) if recall_date else None
+	forward = walk(roots, FORWARD, max_depth)
+	lots = forward.lots
+	ledger = recall_queries.get_lot_ledger(lots)
+	made, _balances = summarise(ledger)
+	content: dict[str, float] = {}
+	for root in roots:
+		for lot, qty in spread_forward(root, made.get(root, 0.0), forward.edges, made).items():
+			content[lot] = content.get(lot, 0.0) + qty
+	shares = core.shares({lot: content.get(lot, 0.0) for lot in lots}, made, roots)
+
+	moves = lot_moves(ledger)
+	warehouses = recall_queries.get_warehouses({m.warehouse for m in moves if m.warehouse})
+	stock = core.stock_on_hand(
+		moves,
+		shares,
+		{name: w.company for name, w in warehouses.items()},
+		[name for name, w in warehouses.items() if w.in_transit],
+	)
+	shipped = core.shipments(moves, shares, recall_date)
+	details = queries.get_lot_details(lots)
+	scope = frappe._dict(
+		roots=roots,
+		recall_date=recall_date,
+		lots=[
+			frappe._dict(
+				lot=lot,
+				item=details.get(lot, {}).get("item"),
+				lot_status=details.get(lot, {}).get("lot_status"),
+				level=forward.depth[lot],
+				made_qty=made.get(lot, 0.0),
+				traced_qty=content.get(lot, 0.0),
+				share=shares.get(lot, 1.0),
+			)
+			for lot in lots
+		],
+		truncated=forward.truncated,
+		stock=stock,
+		shipments=shipped,
+		customers=core.customers(shipped),
+		summary=core.summarise(lots, stock, shipped),
+		by_site=core.by_site(stock),
+		disposed_qty=disposed_since(ledger, recall_date),
+	)
+	scope.contacts = customer_contacts(scope.customers, shipped)
+	if with_demand:
+		scope.update(open_demand(lots, stock, details))
+		scope.upstream = upstream(roots, max_depth)
+	scope.seconds = time.perf_counter() - started
+	return scope
+
+
+def lot_moves(ledger) -> list[core.LotMove]:
+	selling = recall_queries.get_selling_rows(ledger)
+	moves = []
+	for row in ledger:
+		sold = selling.get((row.voucher_type, row.voucher_detail_no))
+		amount = 0.0
+		if sold and flt(sold.stock_qty):
+			amount = -flt(row.qty) * flt(sold.base_net_amount) / flt(sold.stock_qty)
+		moves.append(
+			core.LotMove(
+				lot=row.batch_no,
+				voucher_type=row.voucher_type,
+				voucher_no=row.voucher_no,
+				posting_date=getdate(row.posting_date) if row.posting_date else None,
+				warehouse=row.warehouse,
+				qty=flt(row.qty),
+				value=flt(row.value),
+				party=sold.customer if sold else None,
+				sales_amount=amount,
+				is_selling=row.voucher_type in queries.SELLING_DOCTYPES,
+			)
+		)
+	return moves
+
+
+def disposed_since(ledger, recall_date) -> float:
+	"""Quantity of the lots written off (Material Issue) on or after the recall date."""
+	if not recall_date:
+		return 0.0
+	return sum(
+		-flt(row.qty)
+		for row in ledger
+		if row.voucher_type == "Stock Entry"
+		and row.purpose == "Material Issue"
+		and flt(row.qty) < 0
+		and row.posting_date
+		and getdate(row.posting_date) >= recall_date
+	)
+
+
+def customer_contacts(customers, shipped) -> dict[str, dict]:
+	"""Each customer's name, contact, e-mail, phone and address: the customer's primary ones, else those
+	of its latest delivery."""
+	names = [c.customer for c in customers]
+	found = recall_queries.get_customer_contacts(names)
+	deliveries = recall_queries.get_last_delivery_contacts(
+		{r.voucher_no for r in shipped if r.voucher_type == "Delivery Note" and r.shipped_qty}
+	)
+	contacts = {}
+	for name in names:
+		record = found.get(name) or frappe._dict()
+		last = deliveries.get(name) or frappe._dict()
+		contacts[name] = frappe._dict(
+			customer_name=record.get("customer_name") or name,
+			contact=record.get("customer_primary_contact") or last.get("contact_person"),
+			email=record.get("email_id") or last.get("contact_email"),
+			phone=record.get("mobile_no") or last.get("contact_mobile"),
+			address=record.get("customer_primary_address") or last.get("shipping_address_name"),
+			address_display=record.get("primary_address") or last.get("shipping_address"),
+		)
+	return contacts
+
+
+def open_demand(lots, stock, details) -> dict:
+	"""Reservations and open pick lists on the lots, and open Sales Order lines whose deliveries would
+	draw on them (same item, from a warehouse that holds affected stock)."""
+	pairs = {(details.get(row.lot, {}).get("item"), row.warehouse) for row in stock if not row.in_transit}
+	return {
+		"reservations": recall_queries.get_reservations(lots),
+		"pick_lists": recall_queries.get_open_pick_lists(lots),
+		"sales_orders": recall_queries.get_open_sales_order_lines(pairs),
+	}
+
+
+def upstream(roots, max_depth) -> list:
+	"""Receipts (with their suppliers) of the source lots and of every lot they were made from."""
+	backward = walk(roots, BACKWARD, max_depth)
+	ledger = recall_queries.get_lot_ledger(backward.lots)
+	return end_documents(ledger, set(backward.lots), BACKWARD)
+
+
+def scope_as_dict(scope) -> dict:
+	"""The scope as plain JSON-ready data (the API's answer)."""
+	from dataclasses import asdict
+
+	def plain(row):
+		data = asdict(row)
+		for key, value in data.items():
+			if isinstance(value, set):
+				data[key] = sorted(value)
+		return data
+
+	return {
+		"roots": scope.roots,
+		"lots": scope.lots,
+		"truncated": scope.truncated,
+		"summary": asdict(scope.summary),
+		"stock": [plain(row) for row in scope.stock],
+		"customers": [{**plain(c), **scope.contacts.get(c.customer, {})} for c in scope.customers],
+		"shipments": [plain(row) for row in scope.shipments],
+		"reservations": scope.get("reservations", []),
+		"pick_lists": scope.get("pick_lists", []),
+		"sales_orders": scope.get("sales_orders", []),
+		"upstream": scope.get("upstream", []),
+		"seconds": round(scope.seconds, 4),
+	}

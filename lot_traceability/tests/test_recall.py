@@ -1,0 +1,309 @@
+"""Recall impact and the recall workflow on real documents: the seed scenario replayed on the demo
+(contaminated milk powder lot DC-5531), mock and real recalls, returns into quarantine, containment,
+reservations and pick lists released, permissions over REST."""
+
+import frappe
+from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
+from frappe.tests.test_api import make_request
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import flt, get_test_client, nowdate
+
+from lot_traceability import demo
+from lot_traceability.enforcement import LotNotAllowedError
+from lot_traceability.lot_traceability.report.recall_impact import recall_impact
+from lot_traceability.tests.utils import (
+	api_token,
+	attempt,
+	delivery_note,
+	make_customer,
+	make_lot,
+	make_user,
+	make_warehouse,
+	pick_list,
+)
+
+CONTAMINATED = "DC-5531"  # the demo's skimmed milk powder lot, used in both cake-mix runs
+COMPANY = "Demo Food Ingredients"
+QUARANTINE = "Quarantine - DFI"
+WAREHOUSE_USER = "lt-recall-warehouse@example.com"
+SERVICE_USER = "lt-recall-service@example.com"
+
+
+def new_recall(**values):
+	doc = frappe.get_doc(
+		{
+			"doctype": "Lot Recall",
+			"title": "Salmonella in milk powder",
+			"reason": "Supplier notice: salmonella found in retained sample",
+			"recall_date": nowdate(),
+			**values,
+		}
+	)
+	doc.insert()
+	return doc
+
+
+def statuses(lots):
+	return dict(
+		frappe.get_all(
+			"Batch", filters={"name": ("in", list(lots))}, fields=["name", "lot_status"], as_list=True
+		)
+	)
+
+
+def ledger_customers(lots):
+	"""Customers who received the lots, straight from the stock ledger (not through the app)."""
+	return set(
+		frappe.db.sql_list(
+			"""select distinct dn.customer
+			from `tabStock Ledger Entry` sle
+			join `tabSerial and Batch Entry` sbe on sbe.parent = sle.serial_and_batch_bundle
+			join `tabDelivery Note` dn on dn.name = sle.voucher_no
+			where sle.voucher_type = 'Delivery Note' and sle.is_cancelled = 0 and sle.actual_qty < 0
+			and sbe.batch_no in %(lots)s""",
+			{"lots": list(lots)},
+		)
+	)
+
+
+class TestRecallSeedScenario(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		if not demo.is_loaded():
+			if any(frappe.db.exists("Company", name) for name in demo.COMPANIES):
+				demo.remove()
+			demo.load()
+		make_user(WAREHOUSE_USER, ["Stock Manager", "Stock User"])
+		make_user(SERVICE_USER, ["Sales Manager", "Sales User"])
+		frappe.db.commit()
+		cls.milk = frappe.db.get_value("Batch", {"supplier_lot_no": CONTAMINATED})
+		cls.cakes = sorted(
+			frappe.get_all("Lot Genealogy", filters={"parent_lot": cls.milk}, pluck="child_lot")
+		)
+
+	def test_seed_scenario_mock_then_real_recall_then_a_return(self):
+		affected = {self.milk, *self.cakes}
+		self.assertEqual(len(self.cakes), 2)
+		before = statuses(affected)
+		changes = frappe.db.count("Lot Status Change")
+
+		# a drill computes everything and changes nothing
+		mock = new_recall(supplier_lot_no=CONTAMINATED, is_mock=1)
+		mock.submit()
+		self.assertEqual(mock.status, "Drill")
+		self.assertEqual({row.batch for row in mock.affected_lots}, affected)
+		self.assertGreater(mock.time_to_scope, 0)
+		self.assertEqual(statuses(affected), before)
+		self.assertEqual(frappe.db.count("Lot Status Change"), changes)
+		self.assertFalse(
+			frappe.db.exists("ToDo", {"reference_type": "Lot Recall", "reference_name": mock.name})
+		)
+
+		recall = new_recall(supplier_lot_no=CONTAMINATED)
+		recall.submit()
+		recall.reload()
+		self.assertEqual(recall.status, "Open")
+		self.assertGreater(recall.time_to_scope, 0)
+		self.assertEqual(statuses(affected), dict.fromkeys(affected, "Recalled"))
+		change = frappe.get_doc("Lot Status Change", recall.status_change)
+		self.assertEqual((change.source, change.reference_name), ("Recall", recall.name))
+		self.assertEqual({row.batch for row in change.lots}, affected)
+		self.assertEqual({row.status_after for row in recall.affected_lots}, {"Recalled"})
+
+		# the customer list is the ledger's list of customers who received descendant lots
+		self.assertEqual({row.customer for row in recall.customers}, ledger_customers(self.cakes))
+		self.assertEqual(
+			{row.customer for row in recall.customers}, {"Demo Bakery North", "Demo Bakery South"}
+		)
+		# quantity-weighted: cake lot 1 holds 40 of the 200 kg it was made from: 20 % milk powder
+		north = next(row for row in recall.customers if row.customer == "Demo Bakery North")
+		self.assertAlmostEqual(north.shipped_qty, 120)
+		self.assertAlmostEqual(north.affected_qty, 120 * 40 / 200)
+
+		# value figures equal the ledger's: stock value of each item and warehouse (only affected
+		# lots are left there), and the sales value of the delivery rows of the lots
+		for row in recall.locations:
+			bin_value = frappe.db.get_value(
+				"Bin", {"item_code": row.item, "warehouse": row.warehouse}, "stock_value"
+			)
+			self.assertAlmostEqual(flt(row.stock_value, 2), flt(bin_value, 2), msg=row.warehouse)
+		self.assertAlmostEqual(sum(r.qty for r in recall.locations), 120 + 150)
+		sales = frappe.db.sql(
+			"""select sum(i.base_net_amount) from `tabDelivery Note Item` i
+			join `tabDelivery Note` dn on dn.name = i.parent
+			where dn.docstatus = 1 and dn.is_return = 0 and i.batch_no in %(lots)s""",
+			{"lots": self.cakes},
+		)[0][0]
+		self.assertAlmostEqual(flt(recall.shipped_value, 2), flt(sales, 2))
+
+		# assignments went to the warehouse, quality and customer service roles
+		assigned = set(
+			frappe.get_all(
+				"ToDo",
+				filters={"reference_type": "Lot Recall", "reference_name": recall.name},
+				pluck="allocated_to",
+			)
+		)
+		self.assertTrue({WAREHOUSE_USER, SERVICE_USER} <= assigned, assigned)
+
+		# a delivery of any descendant lot is refused
+		for cake in self.cakes:
+			_doc, error = attempt(
+				lambda cake=cake: frappe.get_doc(
+					{
+						"doctype": "Delivery Note",
+						"company": COMPANY,
+						"customer": "Demo Bakery North",
+						"items": [
+							{
+								"item_code": "DEMO-CAKE-MIX",
+								"qty": 1,
+								"rate": 4,
+								"warehouse": "Finished Goods - DFI",
+								"batch_no": cake,
+								"use_serial_batch_fields": 1,
+							}
+						],
+					}
+				)
+			)
+			self.assertIsInstance(error, LotNotAllowedError)
+			self.assertIn(cake, str(error))
+			self.assertIn("Recalled", str(error))
+
+		# a customer return of a recalled lot lands in quarantine and counts in containment
+		self.assertAlmostEqual(recall.recovered_qty, 0)
+		outstanding = recall.outstanding_qty
+		sold = frappe.db.get_value(
+			"Delivery Note",
+			{"customer": "Demo Bakery North", "docstatus": 1, "is_return": 0, "company": COMPANY},
+		)
+		customer_return = make_sales_return(sold)
+		customer_return.items[0].qty = -30
+		customer_return.insert()
+		customer_return.submit()
+		self.assertEqual(customer_return.items[0].warehouse, QUARANTINE)
+		back = frappe.db.sql(
+			"""select sum(sbe.qty) from `tabSerial and Batch Entry` sbe
+			join `tabSerial and Batch Bundle` b on b.name = sbe.parent
+			where b.voucher_no = %s and b.is_cancelled = 0 and sbe.warehouse = %s""",
+			(customer_return.name, QUARANTINE),
+		)[0][0]
+		self.assertAlmostEqual(flt(back), 30)
+		recall.reload()
+		self.assertAlmostEqual(recall.recovered_qty, 30)
+		self.assertAlmostEqual(recall.outstanding_qty, outstanding - 30)
+		self.assertEqual(recall.status, "Open")
+
+		# Closing needs the affected stock gone: refused with the quantity still on hand
+		from lot_traceability.api import update_recall
+
+		with self.assertRaises(frappe.ValidationError) as refused:
+			update_recall(recall.name, "Closed")
+		self.assertIn("on hand", str(refused.exception))
+		update_recall(recall.name, "Contained")
+		self.assertEqual(frappe.db.get_value("Lot Recall", recall.name, "status"), "Contained")
+
+	def test_report_sections_agree_with_the_recall(self):
+		columns, rows, _message, chart, summary = recall_impact.execute(
+			{"supplier_lot_no": CONTAMINATED, "section": "Customers"}
+		)
+		self.assertEqual({row["customer"] for row in rows}, {"Demo Bakery North", "Demo Bakery South"})
+		self.assertIn("email", [c["fieldname"] for c in columns])
+		self.assertEqual(chart["type"], "bar")
+		labels = {item["label"]: item["value"] for item in summary}
+		self.assertEqual(labels["Affected Lots"], 3)
+		self.assertEqual(labels["Customers"], 2)
+		_c, stock, *_ = recall_impact.execute({"supplier_lot_no": CONTAMINATED, "section": "Stock"})
+		self.assertEqual(
+			{(r["warehouse"], r["qty"]) for r in stock},
+			{("Stores - DFI", 120), ("Finished Goods - DFI", 150)},
+		)
+		_c, upstream, *_ = recall_impact.execute({"supplier_lot_no": CONTAMINATED, "section": "Upstream"})
+		self.assertEqual(
+			{(r["supplier"], r["lot"]) for r in upstream}, {("Demo Dairy Cooperative", self.milk)}
+		)
+		_c, lots, *_ = recall_impact.execute({"supplier_lot_no": CONTAMINATED, "section": "Affected Lots"})
+		self.assertEqual([r["level"] for r in lots], [0, 1, 1])
+		for section in recall_impact.SECTIONS:
+			recall_impact.execute({"supplier_lot_no": CONTAMINATED, "section": section})
+		self.assertEqual(recall_impact.execute({"section": "Stock"})[1], [])
+
+
+class TestRecallReleasesDemand(FrappeTestCase):
+	def test_open_pick_lists_are_cancelled_and_the_return_warehouse_is_required(self):
+		lot = make_lot(qty=10)
+		make_customer()
+		picked = pick_list(lot.item, 4, lot.batch)
+		picked.submit()
+		shipped = delivery_note(lot.item, 3, lot.batch)
+		shipped.insert()
+		shipped.submit()
+		recall = new_recall(source_lots=[{"batch": lot.batch}])
+		self.assertEqual(recall.locations[0].qty, 7)
+		_c, demand, *_ = recall_impact.execute({"batch": lot.batch, "section": "Open Demand"})
+		self.assertIn(("Pick List", picked.name), {(r["document_type"], r["document"]) for r in demand})
+		recall.submit()
+		recall.reload()
+		self.assertEqual(frappe.db.get_value("Pick List", picked.name, "docstatus"), 2)
+		self.assertIn(
+			("Pick List", picked.name, "Pick list cancelled"),
+			{(a.document_type, a.document, a.action) for a in recall.actions},
+		)
+		# this company has no quarantine warehouse yet: the return is refused, naming lot and status
+		frappe.db.set_value("Warehouse", {"company": shipped.company}, "is_quarantine_warehouse", 0)
+		customer_return = make_sales_return(shipped.name)
+		_doc, error = attempt(lambda: customer_return)
+		self.assertIsNotNone(error)
+		self.assertIn(lot.batch, str(error))
+		self.assertIn("Recalled", str(error))
+		quarantine = make_warehouse("_Lot Recall Quarantine", shipped.company, is_quarantine_warehouse=1)
+		customer_return = make_sales_return(shipped.name)
+		customer_return.insert()
+		customer_return.submit()
+		self.assertEqual(customer_return.items[0].warehouse, quarantine)
+		recall.reload()
+		self.assertAlmostEqual(recall.recovered_qty, 3)
+		self.assertEqual(recall.status, "Contained")  # everything shipped is back
+
+	def test_a_recall_needs_sources_and_a_holding_status(self):
+		with self.assertRaises(frappe.ValidationError):
+			new_recall()
+		lot = make_lot(qty=2)
+		with self.assertRaises(frappe.ValidationError) as refused:
+			new_recall(source_lots=[{"batch": lot.batch}], target_status="Approved")
+		self.assertIn("Approved", str(refused.exception))
+		recall = new_recall(source_lots=[{"batch": lot.batch}])
+		recall.submit()
+		with self.assertRaises(frappe.ValidationError):
+			recall.cancel()
+
+
+class TestLotRecallOverREST(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_user(WAREHOUSE_USER, ["Stock Manager", "Stock User"])
+		cls.token = api_token(WAREHOUSE_USER)
+		cls.lot = make_lot(qty=3)
+		frappe.db.commit()
+		cls.client = get_test_client()
+
+	def test_only_roles_granted_lot_recall_may_submit(self):
+		response = make_request(
+			target=self.client.post,
+			args=("/api/resource/Lot Recall",),
+			kwargs={
+				"json": {
+					"title": "x",
+					"reason": "x",
+					"docstatus": 1,
+					"source_lots": [{"batch": self.lot.batch}],
+				},
+				"headers": {"Authorization": f"token {self.token}"},
+			},
+		)
+		self.assertEqual(response.status_code, 403, response.json)
+		self.assertEqual(frappe.db.get_value("Batch", self.lot.batch, "lot_status"), "Approved")
+		self.assertFalse(frappe.db.exists("Lot Recall Source", {"batch": self.lot.batch}))

@@ -1,0 +1,276 @@
+"""Recall impact and containment: what a bad lot reached, where it is, who has it, what it is worth.
+
+Scope. A recall starts from source lots (or every lot of a supplier lot no). The affected lots are
+the sources and everything made from them (the forward closure of the genealogy). Each affected lot
+carries a *share*: the part of the lot that came from the sources (traced quantity / made quantity,
+from the proportional genealogy; 1 for a source lot). Every figure is given twice: the lot quantity
+(what must be found and held) and the affected quantity (lot quantity × share: how much of the bad
+input it holds).
+
+Stock. On hand per company, warehouse and lot is the sum of the lot's submitted movements there,
+valued by their stock value differences; a transit warehouse's stock is "in transit".
+
+Shipments. Outward movements of selling documents are shipments, inward ones are customer returns.
+Per customer and document: shipped, returned (netted), affected and sales value. A return posted on
+or after the recall date counts as *recovered* (containment); an earlier one only nets the shipment.
+
+Containment. A submitted recall is Open. It is Contained once every unit shipped is recovered (or a
+person marks it contained) and Closed once it is contained and no affected stock is left on hand.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from lot_traceability.traceability.problems import Problem
+
+OPEN, CONTAINED, CLOSED = "Open", "Contained", "Closed"
+EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class LotMove:
+	"""One submitted movement of a lot (one Serial and Batch Entry)."""
+
+	lot: str
+	voucher_type: str
+	voucher_no: str
+	posting_date: date | None
+	warehouse: str | None
+	qty: float  # signed: positive into stock
+	value: float = 0.0  # stock value difference, signed
+	party: str | None = None  # customer of a selling document
+	sales_amount: float = 0.0  # net sales amount of the lot's quantity (selling documents)
+	is_selling: bool = False
+
+
+@dataclass
+class StockRow:
+	company: str | None
+	warehouse: str
+	lot: str
+	qty: float = 0.0
+	value: float = 0.0
+	affected_qty: float = 0.0
+	in_transit: bool = False
+
+
+@dataclass
+class ShipmentRow:
+	customer: str | None
+	voucher_type: str
+	voucher_no: str
+	lot: str
+	posting_date: date | None
+	shipped_qty: float = 0.0
+	returned_qty: float = 0.0
+	recovered_qty: float = 0.0
+	affected_qty: float = 0.0
+	sales_value: float = 0.0
+
+	@property
+	def net_qty(self) -> float:
+		return self.shipped_qty - self.returned_qty
+
+
+@dataclass
+class CustomerRow:
+	customer: str
+	shipped_qty: float = 0.0
+	returned_qty: float = 0.0
+	recovered_qty: float = 0.0
+	affected_qty: float = 0.0
+	sales_value: float = 0.0
+	documents: set = field(default_factory=set)
+	lots: set = field(default_factory=set)
+	first_date: date | None = None
+	last_date: date | None = None
+
+	@property
+	def net_qty(self) -> float:
+		return self.shipped_qty - self.returned_qty
+
+
+def shares(
+	content: Mapping[str, float], made: Mapping[str, float], sources: Iterable[str]
+) -> dict[str, float]:
+	"""The part of each affected lot that came from the sources (0–1)."""
+	result = {}
+	sources = set(sources)
+	for lot, qty in content.items():
+		if lot in sources:
+			result[lot] = 1.0
+		elif made.get(lot, 0.0) > EPSILON:
+			result[lot] = min(1.0, max(0.0, qty / made[lot]))
+		else:  # made by no recorded receipt or production (legacy data): treat as wholly affected
+			result[lot] = 1.0
+	return result
+
+
+def stock_on_hand(
+	moves: Iterable[LotMove],
+	lot_shares: Mapping[str, float],
+	companies: Mapping[str, str | None],
+	transit: Iterable[str] = (),
+) -> list[StockRow]:
+	"""On hand per warehouse and lot (only what is left above zero), largest first."""
+	transit = set(transit)
+	rows: dict[tuple[str, str], StockRow] = {}
+	for move in moves:
+		if not move.warehouse:
+			continue
+		key = (move.warehouse, move.lot)
+		row = rows.get(key)
+		if row is None:
+			row = rows[key] = StockRow(
+				companies.get(move.warehouse), move.warehouse, move.lot, in_transit=move.warehouse in transit
+			)
+		row.qty += move.qty
+		row.value += move.value
+	left = [row for row in rows.values() if row.qty > EPSILON]
+	for row in left:
+		row.affected_qty = row.qty * lot_shares.get(row.lot, 1.0)
+	return sorted(left, key=lambda r: (-r.qty, r.warehouse, r.lot))
+
+
+def shipments(
+	moves: Iterable[LotMove], lot_shares: Mapping[str, float], recall_date: date | None = None
+) -> list[ShipmentRow]:
+	"""Shipments and returns of the lots, per customer, document and lot.
+
+	A return is credited to the customer it came from (its own document's customer)."""
+	rows: dict[tuple, ShipmentRow] = {}
+	for move in moves:
+		if not move.is_selling or not move.qty:
+			continue
+		key = (move.party, move.voucher_type, move.voucher_no, move.lot)
+		row = rows.get(key)
+		if row is None:
+			row = rows[key] = ShipmentRow(
+				move.party, move.voucher_type, move.voucher_no, move.lot, move.posting_date
+			)
+		share = lot_shares.get(move.lot, 1.0)
+		if move.qty < 0:
+			row.shipped_qty += -move.qty
+			row.affected_qty += -move.qty * share
+		else:
+			row.returned_qty += move.qty
+			row.affected_qty -= move.qty * share
+			if recall_date and move.posting_date and move.posting_date >= recall_date:
+				row.recovered_qty += move.qty
+		row.sales_value += move.sales_amount
+	return sorted(rows.values(), key=lambda r: (r.customer or "", r.posting_date or date.min, r.voucher_no))
+
+
+def customers(rows: Iterable[ShipmentRow]) -> list[CustomerRow]:
+	"""Shipments summed per customer, the customers with the most affected quantity first."""
+	by_customer: dict[str, CustomerRow] = {}
+	for row in rows:
+		if not row.customer:
+			continue
+		customer = by_customer.setdefault(row.customer, CustomerRow(row.customer))
+		customer.shipped_qty += row.shipped_qty
+		customer.returned_qty += row.returned_qty
+		customer.recovered_qty += row.recovered_qty
+		customer.affected_qty += row.affected_qty
+		customer.sales_value += row.sales_value
+		customer.lots.add(row.lot)
+		if row.shipped_qty:
+			customer.documents.add((row.voucher_type, row.voucher_no))
+			if row.posting_date:
+				customer.first_date = min(filter(None, (customer.first_date, row.posting_date)))
+				customer.last_date = max(filter(None, (customer.last_date, row.posting_date)))
+	return sorted(by_customer.values(), key=lambda c: (-c.affected_qty, -c.net_qty, c.customer))
+
+
+@dataclass(frozen=True)
+class Summary:
+	lots: int
+	on_hand_qty: float
+	stock_value: float
+	in_transit_qty: float
+	shipped_qty: float
+	returned_qty: float
+	shipped_value: float
+	customers: int
+	sites: int
+	affected_on_hand_qty: float
+	affected_shipped_qty: float
+
+
+def summarise(lots: Iterable[str], stock: Iterable[StockRow], shipped: Iterable[ShipmentRow]) -> Summary:
+	stock, shipped = list(stock), list(shipped)
+	return Summary(
+		lots=len(set(lots)),
+		on_hand_qty=sum(r.qty for r in stock),
+		stock_value=sum(r.value for r in stock),
+		in_transit_qty=sum(r.qty for r in stock if r.in_transit),
+		shipped_qty=sum(r.shipped_qty for r in shipped),
+		returned_qty=sum(r.returned_qty for r in shipped),
+		shipped_value=sum(r.sales_value for r in shipped),
+		customers=len({r.customer for r in shipped if r.customer and r.shipped_qty}),
+		sites=len({r.warehouse for r in stock}),
+		affected_on_hand_qty=sum(r.affected_qty for r in stock),
+		affected_shipped_qty=sum(r.affected_qty for r in shipped),
+	)
+
+
+def by_site(stock: Iterable[StockRow]) -> dict[str, float]:
+	"""On-hand quantity per warehouse (the report's chart)."""
+	sites: dict[str, float] = defaultdict(float)
+	for row in stock:
+		sites[row.warehouse] += row.qty
+	return dict(sorted(sites.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+@dataclass(frozen=True)
+class Containment:
+	shipped_qty: float  # shipped before the recall, net of earlier returns: what is out there
+	recovered_qty: float  # returned on or after the recall date
+	disposed_qty: float  # written off on or after the recall date
+	on_hand_qty: float  # affected stock still on hand
+
+	@property
+	def outstanding_qty(self) -> float:
+		return max(0.0, self.shipped_qty - self.recovered_qty)
+
+	@property
+	def recovered_pct(self) -> float:
+		if self.shipped_qty <= EPSILON:
+			return 100.0
+		return min(100.0, 100.0 * self.recovered_qty / self.shipped_qty)
+
+
+def containment(shipped: Iterable[ShipmentRow], disposed_qty: float, on_hand_qty: float) -> Containment:
+	shipped = list(shipped)
+	out = sum(r.shipped_qty - (r.returned_qty - r.recovered_qty) for r in shipped)
+	return Containment(
+		shipped_qty=max(0.0, out),
+		recovered_qty=sum(r.recovered_qty for r in shipped),
+		disposed_qty=disposed_qty,
+		on_hand_qty=on_hand_qty,
+	)
+
+
+def next_status(
+	current: str, figures: Containment, requested: str | None = None
+) -> tuple[str, list[Problem]]:
+	"""The recall's status after new containment figures or a person's request.
+
+	Open → Contained when every shipped unit is recovered, or on request; → Closed on request, once
+	it is contained and no affected stock is left on hand. Closed is final."""
+	if current == CLOSED:
+		return CLOSED, ([Problem("recall_closed")] if requested and requested != CLOSED else [])
+	if requested == OPEN:
+		return current, [Problem("recall_cannot_reopen")] if current != OPEN else []
+	if requested == CLOSED:
+		problems = []
+		if figures.on_hand_qty > EPSILON:
+			problems.append(Problem("recall_stock_on_hand", params={"qty": figures.on_hand_qty}))
+		if current == OPEN and figures.outstanding_qty > EPSILON:
+			problems.append(Problem("recall_not_contained", params={"qty": figures.outstanding_qty}))
+		return (current, problems) if problems else (CLOSED, [])
+	if requested == CONTAINED or figures.outstanding_qty <= EPSILON:
+		return (CONTAINED if current == OPEN else current), []
+	return current, []

@@ -1,0 +1,138 @@
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lot_traceability.traceability.recall import (
+	CLOSED,
+	CONTAINED,
+	OPEN,
+	LotMove,
+	by_site,
+	containment,
+	customers,
+	next_status,
+	shares,
+	shipments,
+	stock_on_hand,
+	summarise,
+)
+
+D1, D2, RECALL, D4 = date(2026, 1, 5), date(2026, 2, 1), date(2026, 3, 1), date(2026, 3, 10)
+
+
+def move(lot, qty, warehouse="Stores", voucher_type="Stock Entry", voucher_no="SE-1", **kw):
+	return LotMove(lot, voucher_type, voucher_no, kw.pop("posting_date", D1), warehouse, qty, **kw)
+
+
+def sale(lot, qty, customer, voucher_no, posting_date=D2, amount=0.0):
+	return LotMove(
+		lot,
+		"Delivery Note",
+		voucher_no,
+		posting_date,
+		"Stores",
+		qty,
+		party=customer,
+		sales_amount=amount,
+		is_selling=True,
+	)
+
+
+def test_shares_source_whole_descendants_by_traced_over_made():
+	content = {"RAW": 100.0, "MIX": 30.0, "LEGACY": 5.0}
+	made = {"RAW": 100.0, "MIX": 120.0}
+	assert shares(content, made, ["RAW"]) == {"RAW": 1.0, "MIX": 0.25, "LEGACY": 1.0}
+
+
+def test_stock_on_hand_per_warehouse_and_lot_with_value_transit_and_affected_share():
+	moves = [
+		move("MIX", 120, "Stores", value=1200),
+		move("MIX", -40, "Stores", value=-400),
+		move("MIX", 40, "Transit", value=400),
+		move("MIX", -80, "Stores", voucher_no="SE-2", value=-800),  # all gone from Stores
+		move("B", 10, "East", value=50),
+	]
+	rows = stock_on_hand(
+		moves, {"MIX": 0.25, "B": 1.0}, {"Stores": "C1", "Transit": "C1", "East": "C2"}, ["Transit"]
+	)
+	assert [(r.warehouse, r.lot, r.qty, r.value, r.affected_qty, r.in_transit, r.company) for r in rows] == [
+		("Transit", "MIX", 40, 400, 10.0, True, "C1"),
+		("East", "B", 10, 50, 10.0, False, "C2"),
+	]
+	assert by_site(rows) == {"Transit": 40, "East": 10}
+
+
+def test_shipments_net_returns_and_count_recovery_from_the_recall_date():
+	moves = [
+		sale("MIX", -10, "Bakery", "DN-1", amount=100),
+		sale("MIX", -4, "Hotel", "DN-2", amount=40),
+		sale("MIX", 1, "Bakery", "DN-R1", posting_date=D2, amount=-10),  # before the recall: nets only
+		sale("MIX", 3, "Bakery", "DN-R2", posting_date=D4, amount=-30),  # after: recovered
+		move("MIX", -5),  # production consumption: not a shipment
+	]
+	rows = shipments(moves, {"MIX": 0.5}, RECALL)
+	assert sum(r.shipped_qty for r in rows) == 14
+	assert sum(r.returned_qty for r in rows) == 4
+	assert sum(r.recovered_qty for r in rows) == 3
+	by = {c.customer: c for c in customers(rows)}
+	assert by["Bakery"].net_qty == 6 and by["Bakery"].affected_qty == pytest.approx(3.0)
+	assert by["Bakery"].sales_value == pytest.approx(60)
+	assert by["Bakery"].documents == {("Delivery Note", "DN-1")}
+	assert by["Hotel"].first_date == by["Hotel"].last_date == D2
+	assert [c.customer for c in customers(rows)] == ["Bakery", "Hotel"]
+	figures = containment(rows, disposed_qty=2, on_hand_qty=7)
+	assert figures.shipped_qty == 13  # 14 shipped, 1 back before the recall
+	assert figures.recovered_qty == 3 and figures.outstanding_qty == 10
+	assert figures.recovered_pct == pytest.approx(300 / 13)
+
+
+def test_summary():
+	stock = stock_on_hand([move("A", 5, "W1", value=10), move("B", 2, "T", value=4)], {}, {}, ["T"])
+	shipped = shipments([sale("A", -3, "X", "DN-1", amount=9), sale("B", -1, "Y", "DN-2", amount=5)], {})
+	s = summarise(["A", "B", "C"], stock, shipped)
+	assert (s.lots, s.on_hand_qty, s.stock_value, s.in_transit_qty) == (3, 7, 14, 2)
+	assert (s.shipped_qty, s.shipped_value, s.customers, s.sites) == (4, 14, 2, 2)
+
+
+def figures(outstanding=0.0, on_hand=0.0):
+	from lot_traceability.traceability.recall import Containment
+
+	return Containment(shipped_qty=10, recovered_qty=10 - outstanding, disposed_qty=0, on_hand_qty=on_hand)
+
+
+def test_status_moves_open_contained_closed():
+	assert next_status(OPEN, figures(outstanding=4)) == (OPEN, [])
+	assert next_status(OPEN, figures()) == (CONTAINED, [])
+	assert next_status(OPEN, figures(outstanding=4), CONTAINED) == (CONTAINED, [])
+	status, problems = next_status(CONTAINED, figures(on_hand=3), CLOSED)
+	assert status == CONTAINED and [p.code for p in problems] == ["recall_stock_on_hand"]
+	status, problems = next_status(OPEN, figures(outstanding=2), CLOSED)
+	assert status == OPEN and {p.code for p in problems} == {"recall_not_contained"}
+	assert next_status(CONTAINED, figures(), CLOSED) == (CLOSED, [])
+	assert next_status(CLOSED, figures(outstanding=5))[0] == CLOSED
+	assert [p.code for p in next_status(CLOSED, figures(), CONTAINED)[1]] == ["recall_closed"]
+	assert [p.code for p in next_status(CONTAINED, figures(), OPEN)[1]] == ["recall_cannot_reopen"]
+
+
+@given(
+	st.lists(
+		st.tuples(
+			st.sampled_from(["A", "B", "C"]),
+			st.sampled_from(["W1", "W2"]),
+			st.integers(-20, 20),
+		),
+		max_size=40,
+	),
+	st.dictionaries(st.sampled_from(["A", "B", "C"]), st.floats(0, 1)),
+)
+@settings(max_examples=200, deadline=None)
+def test_stock_rows_are_the_positive_balances_and_affected_never_exceeds_them(rows, lot_shares):
+	moves = [move(lot, qty, warehouse) for lot, warehouse, qty in rows]
+	balances = {}
+	for lot, warehouse, qty in rows:
+		balances[(warehouse, lot)] = balances.get((warehouse, lot), 0) + qty
+	stock = stock_on_hand(moves, lot_shares, {})
+	assert {(r.warehouse, r.lot): r.qty for r in stock} == {k: v for k, v in balances.items() if v > 0}
+	assert all(0 <= r.affected_qty <= r.qty + 1e-9 for r in stock)
