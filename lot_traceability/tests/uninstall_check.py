@@ -12,6 +12,8 @@ from lot_traceability.install import LOT_READ_PERMISSION, LOT_READERS, RECORDS_A
 from lot_traceability.setup.custom_fields import CUSTOM_FIELDS, MODULE
 
 DOCTYPE_FOLDER = Path(__file__).resolve().parents[1] / "lot_traceability" / "doctype"
+# Records that belong to the app's module (reports, print formats, workspace, cards, charts).
+MODULE_RECORDS = ("Report", "Print Format", "Workspace", "Number Card", "Dashboard Chart")
 DOCTYPES = tuple(json.loads(path.read_text())["name"] for path in sorted(DOCTYPE_FOLDER.glob("*/*.json")))
 
 
@@ -51,6 +53,9 @@ def leftovers() -> list[str]:
 	)
 	if added_rules:
 		found.append(f"{added_rules} Batch read rule(s) added by the app")
+	for doctype in MODULE_RECORDS:
+		names = frappe.get_all(doctype, filters={"module": MODULE}, pluck="name")
+		found += [f"{doctype} {name}" for name in names]
 	if frappe.db.exists("Module Def", MODULE):
 		found.append(f"Module Def {MODULE}")
 	if "lot_traceability" in frappe.get_installed_apps():

@@ -18,6 +18,8 @@ frappe.query_reports["Lot Trace"] = {
 	tree: true,
 	initial_depth: 4,
 	formatter(value, row, column, data, default_formatter) {
+		// document rows (deliveries, receipts) carry a linked quantity, not a traced one
+		if (column.fieldname === "qty" && data && !data.lot) return "";
 		value = default_formatter(value, row, column, data);
 		if (column.fieldname === "relation" && data && data.indent === 0) {
 			value = `<b>${value}</b>`;

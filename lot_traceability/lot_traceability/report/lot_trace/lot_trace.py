@@ -58,14 +58,15 @@ def get_columns():
 
 def get_data(result):
 	rows = []
+	roots = {way: root_map(found["nodes"]) for way, found in result["directions"].items()}
 	for root in result["roots"]:
 		for way, found in result["directions"].items():
-			rows += direction_rows(root, way, found)
+			rows += direction_rows(root, way, found, roots[way])
 	return rows
 
 
-def direction_rows(root, way, found):
-	nodes = [n for n in found["nodes"] if belongs_to(n, root, found["nodes"])]
+def direction_rows(root, way, found, roots):
+	nodes = [n for n in found["nodes"] if roots[n["lot"]] == root]
 	documents = {}
 	for document in found["documents"]:
 		documents.setdefault(document.batch_no, []).append(document)
@@ -107,11 +108,12 @@ def direction_rows(root, way, found):
 	return rows
 
 
-def belongs_to(node, root, nodes):
-	by_lot = {n["lot"]: n for n in nodes}
-	while node["parent"]:
-		node = by_lot[node["parent"]]
-	return node["lot"] == root
+def root_map(nodes) -> dict[str, str]:
+	"""Lot → the traced lot it hangs under (nodes come depth first: a parent before its children)."""
+	roots = {}
+	for node in nodes:
+		roots[node["lot"]] = roots[node["parent"]] if node["parent"] else node["lot"]
+	return roots
 
 
 def get_summary(result):
