@@ -1,0 +1,191 @@
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lot_traceability.traceability.allocation import (
+	EXPIRED,
+	FEFO,
+	FIFO,
+	OLDER_THAN_LAST,
+	SHORT_SHELF_LIFE,
+	STATUS,
+	Candidate,
+	Request,
+	Requirement,
+	allocate,
+	check_candidate,
+	policy_key,
+)
+from lot_traceability.traceability.shelf_life import MinimumRemaining, RemainingUnit
+from lot_traceability.traceability.statuses import DEFAULT_STATUSES, Movement
+
+S = {status.name: status for status in DEFAULT_STATUSES}
+TODAY = date(2026, 6, 1)
+
+
+def lot(name, qty, expires_in=None, status="Approved", warehouse="W1", made_days_ago=100, received=None):
+	return Candidate(
+		lot=name,
+		warehouse=warehouse,
+		qty=qty,
+		status=S[status],
+		expiry_date=TODAY + timedelta(days=expires_in) if expires_in is not None else None,
+		manufacturing_date=TODAY - timedelta(days=made_days_ago),
+		received_date=received,
+	)
+
+
+def days(n):
+	return MinimumRemaining(n, RemainingUnit.DAYS)
+
+
+def test_fefo_skips_quarantined_and_too_short_lots_and_takes_the_earliest_that_qualifies():
+	candidates = [
+		lot("Q-EARLY", 50, expires_in=20, status="Quarantined"),
+		lot("SHORT", 50, expires_in=60),
+		lot("GOOD", 30, expires_in=120),
+		lot("LATER", 100, expires_in=200),
+	]
+	result = allocate(candidates, Request(40, TODAY, requirement=Requirement((days(90),))))
+	assert [(c.lot, q) for c, q in result.picks] == [("GOOD", 30), ("LATER", 10)]
+	assert {(s.candidate.lot, s.reason) for s in result.skipped} == {
+		("Q-EARLY", STATUS),
+		("SHORT", SHORT_SHELF_LIFE),
+	}
+	short = next(s for s in result.skipped if s.reason == SHORT_SHELF_LIFE)
+	assert (short.required, short.remaining_days) == (90, 60)
+	assert result.shortfall == 0
+
+
+def test_expiry_is_judged_at_the_posting_date_not_today():
+	candidates = [lot("A", 10, expires_in=5), lot("B", 10, expires_in=30)]
+	later = Request(5, TODAY + timedelta(days=10))
+	result = allocate(candidates, later)
+	assert [c.lot for c, _ in result.picks] == ["B"]
+	assert [s.reason for s in result.skipped] == [EXPIRED]
+	assert [c.lot for c, _ in allocate(candidates, Request(5, TODAY)).picks] == ["A"]
+
+
+def test_percent_minimum_uses_the_lots_total_shelf_life():
+	# made 100 days ago, expires in 100: 50 % left
+	candidate = lot("HALF", 10, expires_in=100, made_days_ago=100)
+	assert (
+		check_candidate(
+			candidate,
+			Request(1, TODAY, requirement=Requirement((MinimumRemaining(50, RemainingUnit.PERCENT),))),
+		)
+		is None
+	)
+	skip = check_candidate(
+		candidate, Request(1, TODAY, requirement=Requirement((MinimumRemaining(60, RemainingUnit.PERCENT),)))
+	)
+	assert skip.reason == SHORT_SHELF_LIFE
+
+
+def test_every_minimum_that_applies_must_hold():
+	candidate = lot("X", 10, expires_in=100, made_days_ago=100)
+	both = Requirement((days(30), MinimumRemaining(60, RemainingUnit.PERCENT)))
+	assert check_candidate(candidate, Request(1, TODAY, requirement=both)).reason == SHORT_SHELF_LIFE
+
+
+def test_never_an_older_lot_than_the_last_one_received():
+	old, new = (
+		lot("OLD", 10, expires_in=100, made_days_ago=50),
+		lot("NEW", 10, expires_in=150, made_days_ago=10),
+	)
+	request = Request(5, TODAY, requirement=Requirement(not_older_than=TODAY - timedelta(days=20)))
+	result = allocate([old, new], request)
+	assert [c.lot for c, _ in result.picks] == ["NEW"]
+	assert [(s.candidate.lot, s.reason) for s in result.skipped] == [("OLD", OLDER_THAN_LAST)]
+
+
+def test_fifo_goes_by_receipt_date_not_by_expiry_or_name():
+	a = lot("A", 10, expires_in=10, received=TODAY - timedelta(days=1))
+	b = lot("B", 10, expires_in=300, received=TODAY - timedelta(days=9))
+	assert [c.lot for c, _ in allocate([a, b], Request(5, TODAY, policy=FIFO)).picks] == ["B"]
+	assert [c.lot for c, _ in allocate([a, b], Request(5, TODAY, policy=FEFO)).picks] == ["A"]
+
+
+def test_fefo_across_warehouses_and_ties_need_the_fewest_lots():
+	candidates = [
+		lot("W1-LATE", 100, expires_in=90, warehouse="W1"),
+		lot("W2-EARLY", 5, expires_in=30, warehouse="W2"),
+		lot("T-SMALL", 4, expires_in=60, warehouse="W1"),
+		lot("T-BIG", 20, expires_in=60, warehouse="W2"),
+		lot("T-FITS", 12, expires_in=60, warehouse="W1"),
+	]
+	result = allocate(candidates, Request(15, TODAY))
+	# W2-EARLY first wherever it is; then 10 wanted from the tie: the smallest lot that covers it
+	assert [(c.lot, c.warehouse, q) for c, q in result.picks] == [("W2-EARLY", "W2", 5), ("T-FITS", "W1", 10)]
+	result = allocate(candidates, Request(40, TODAY))
+	assert [c.lot for c, _ in result.picks] == ["W2-EARLY", "T-BIG", "T-FITS", "T-SMALL"]
+
+
+def test_shortfall_and_bad_policy():
+	result = allocate([lot("A", 3, expires_in=10)], Request(5, TODAY))
+	assert result.qty == 3 and result.shortfall == 2
+	with pytest.raises(ValueError):
+		allocate([], Request(1, TODAY, policy="LIFO"))
+
+
+def test_movement_decides_which_status_is_blocking():
+	restricted = lot("R", 10, status="Restricted")
+	assert check_candidate(restricted, Request(1, TODAY, movement=Movement.SHIPMENT)).reason == STATUS
+	assert check_candidate(restricted, Request(1, TODAY, movement=Movement.ISSUE)) is None
+
+
+statuses = st.sampled_from(sorted(S))
+candidate_lists = st.lists(
+	st.builds(
+		lot,
+		name=st.text("ABCDEFGH", min_size=1, max_size=3),
+		qty=st.integers(0, 50),
+		expires_in=st.one_of(st.none(), st.integers(-30, 400)),
+		status=statuses,
+		warehouse=st.sampled_from(["W1", "W2", "W3"]),
+		made_days_ago=st.integers(1, 400),
+	),
+	max_size=25,
+	unique_by=lambda c: (c.lot, c.warehouse),
+)
+
+
+@given(
+	candidate_lists,
+	st.integers(0, 300),
+	st.integers(0, 60),
+	st.sampled_from([None, days(30), days(120), MinimumRemaining(40, RemainingUnit.PERCENT)]),
+	st.sampled_from([FEFO, FIFO]),
+)
+@settings(max_examples=300, deadline=None)
+def test_allocation_properties(candidates, qty, shift, minimum, policy):
+	request = Request(
+		qty,
+		TODAY + timedelta(days=shift),
+		policy=policy,
+		requirement=Requirement((minimum,) if minimum else ()),
+	)
+	result = allocate(candidates, request)
+	taken = {}
+	for candidate, q in result.picks:
+		assert q > 0
+		# never a blocked, expired or too-short lot
+		assert check_candidate(candidate, request) is None
+		taken[(candidate.lot, candidate.warehouse)] = taken.get((candidate.lot, candidate.warehouse), 0) + q
+		assert taken[(candidate.lot, candidate.warehouse)] <= candidate.qty + 1e-9
+	# never over-allocates; the shortfall is exactly what eligible stock could not cover
+	assert result.qty <= qty + 1e-9
+	eligible = [c for c in candidates if c.qty > 0 and check_candidate(c, request) is None]
+	assert result.qty == pytest.approx(min(qty, sum(c.qty for c in eligible)))
+	assert result.shortfall == pytest.approx(qty - result.qty)
+	# policy order: no eligible lot left with stock ranks strictly before a lot that was taken
+	left = [c for c in eligible if taken.get((c.lot, c.warehouse), 0) < c.qty - 1e-9]
+	for candidate, _q in result.picks:
+		for other in left:
+			assert not policy_key(other, policy) < policy_key(candidate, policy)
+	# every skipped lot is named with a reason, and no lot is both taken and skipped
+	skipped = {(s.candidate.lot, s.candidate.warehouse) for s in result.skipped}
+	assert not skipped & set(taken)
+	assert skipped == {(c.lot, c.warehouse) for c in candidates if c.qty > 0 and check_candidate(c, request)}
