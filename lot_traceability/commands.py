@@ -6,7 +6,7 @@ from frappe.commands import get_site, pass_context
 
 @click.group("lot-traceability")
 def lot_traceability():
-	"""Lot traceability: demo data."""
+	"""Lot traceability: demo and scale data, genealogy and lot balances."""
 
 
 @lot_traceability.command("demo")
@@ -113,6 +113,32 @@ def genealogy(context, rebuild=False, check_only=False):
 			click.echo(problem)
 		click.echo(f"{len(problems)} differences between the stored genealogy and the ledger.")
 		if problems and check_only:
+			raise SystemExit(1)
+	finally:
+		frappe.destroy()
+
+
+@lot_traceability.command("balances")
+@click.option("--rebuild", is_flag=True, help="Replace every kept lot balance by the ledger's figure.")
+@click.option("--check", "check_only", is_flag=True, help="Report lot balances that differ from the ledger.")
+@pass_context
+def balances(context, rebuild=False, check_only=False):
+	"""Rebuild or check the kept lot balances (Lot Balance) against the ledger."""
+	import frappe
+
+	from lot_traceability import balances as lot_balances
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		if rebuild:
+			lot_balances.rebuild(out=click.echo)
+			frappe.db.commit()
+		found = lot_balances.differences()
+		for row in found[:50]:
+			click.echo(f"{row.batch} @ {row.warehouse}: kept {row.kept_qty}, ledger {row.ledger_qty}")
+		click.echo(f"{len(found)} lot balances differ from the ledger.")
+		if found and check_only:
 			raise SystemExit(1)
 	finally:
 		frappe.destroy()

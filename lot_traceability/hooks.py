@@ -31,6 +31,7 @@ doc_events = {
 	},
 	"Delivery Note": {
 		"before_validate": "lot_traceability.overrides.delivery_note.before_validate",
+		"before_submit": "lot_traceability.overrides.delivery_note.before_submit",
 		"on_submit": "lot_traceability.overrides.delivery_note.on_submit",
 		"on_cancel": "lot_traceability.overrides.delivery_note.on_cancel",
 	},
@@ -40,6 +41,7 @@ doc_events = {
 	},
 	"POS Invoice": {
 		"before_validate": "lot_traceability.overrides.pos_invoice.before_validate",
+		"before_submit": "lot_traceability.overrides.pos_invoice.before_submit",
 	},
 	"Purchase Invoice": {
 		"before_validate": "lot_traceability.overrides.purchase_invoice.before_validate",
@@ -57,11 +59,13 @@ doc_events = {
 	},
 	"Sales Invoice": {
 		"before_validate": "lot_traceability.overrides.sales_invoice.before_validate",
+		"before_submit": "lot_traceability.overrides.sales_invoice.before_submit",
 		"on_submit": "lot_traceability.overrides.sales_invoice.on_submit",
 		"on_cancel": "lot_traceability.overrides.sales_invoice.on_cancel",
 	},
 	"Serial and Batch Bundle": {
 		"on_submit": "lot_traceability.overrides.serial_and_batch_bundle.on_submit",
+		"on_cancel": "lot_traceability.overrides.serial_and_batch_bundle.on_cancel",
 	},
 	"Stock Entry": {
 		"before_validate": "lot_traceability.overrides.stock_entry.before_validate",
@@ -85,5 +89,6 @@ scheduler_events = {
 		"lot_traceability.tasks.expire_lots",
 		"lot_traceability.tasks.notify_near_expiry",
 		"lot_traceability.tasks.update_open_recalls",
+		"lot_traceability.tasks.reconcile_lot_balances",
 	],
 }

@@ -21,10 +21,20 @@ DEFAULT_RECALL_ROLES = {
 
 def after_install():
 	sync()
+	rebuild_lot_balances()
 
 
 def after_migrate():
 	sync()
+	if not frappe.db.count("Lot Balance"):
+		rebuild_lot_balances()
+
+
+def rebuild_lot_balances():
+	"""The kept lot balances start from the ledger (a site with history, or a new version of the app)."""
+	from lot_traceability.balances import rebuild
+
+	rebuild()
 
 
 def sync():

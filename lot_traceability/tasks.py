@@ -86,3 +86,10 @@ def update_open_recalls():
 	from lot_traceability.lot_traceability.doctype.lot_recall.lot_recall import update_open_recalls as update
 
 	update()
+
+
+def reconcile_lot_balances():
+	"""Compare the kept lot balances with the ledger and repair (and log) any difference."""
+	from lot_traceability.balances import reconcile
+
+	reconcile()

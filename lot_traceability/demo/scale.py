@@ -92,6 +92,10 @@ def generate(
 
 		count = lineage.record_vouchers("Stock Entry", writer.stock_entries)
 		out(f"genealogy of the fast-path entries recorded from the ledger: {count} records")
+		from lot_traceability import balances
+
+		balances.set_lot_balances_from_ledger(list(batches.values()))
+		out("lot balances of the generated lots set from the ledger")
 	frappe.db.commit()
 	seconds = time.monotonic() - started
 	figures = {

@@ -1,3 +1,4 @@
+from lot_traceability.balances import lock_outward_lots
 from lot_traceability.enforcement import check_voucher_rows
 from lot_traceability.overrides.stock_rows import selling_rows
 from lot_traceability.returns import quarantine_returns, update_recalls
@@ -6,6 +7,10 @@ from lot_traceability.returns import quarantine_returns, update_recalls
 def before_validate(doc, method=None):
 	quarantine_returns(doc)
 	check_voucher_rows(doc, selling_rows(doc))
+
+
+def before_submit(doc, method=None):
+	lock_outward_lots(selling_rows(doc))
 
 
 def on_submit(doc, method=None):

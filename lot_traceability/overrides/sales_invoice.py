@@ -1,3 +1,4 @@
+from lot_traceability.balances import lock_outward_lots
 from lot_traceability.enforcement import check_voucher_rows
 from lot_traceability.overrides.stock_rows import selling_rows
 from lot_traceability.returns import quarantine_returns, update_recalls
@@ -7,6 +8,11 @@ def before_validate(doc, method=None):
 	if doc.update_stock:
 		quarantine_returns(doc)
 		check_voucher_rows(doc, selling_rows(doc))
+
+
+def before_submit(doc, method=None):
+	if doc.update_stock:
+		lock_outward_lots(selling_rows(doc))
 
 
 def on_submit(doc, method=None):

@@ -1,5 +1,6 @@
 import frappe
 
+from lot_traceability.balances import lock_outward_lots
 from lot_traceability.enforcement import check_voucher_rows
 from lot_traceability.lineage import (
 	CONSUMPTION_PURPOSE,
@@ -22,6 +23,7 @@ def before_validate(doc, method=None):
 
 
 def before_submit(doc, method=None):
+	lock_outward_lots(stock_entry_rows(doc))
 	if doc.purpose in RECEIVING_PURPOSES:
 		validate_supplier_lots(doc)
 

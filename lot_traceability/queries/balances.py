@@ -1,0 +1,157 @@
+"""Reads and atomic writes of the kept lot balances (Lot Balance), and the ledger's own figures.
+
+Raw SQL here: the atomic upsert (`on duplicate key update`), the conditional decrement whose
+affected-row count is the answer, and the set-based rebuild are not expressible in frappe.qb."""
+
+import frappe
+from frappe.utils import now_datetime
+
+# (lot, warehouse, item, quantity, value) of every lot and warehouse, from the ledger: submitted
+# bundle entries (Pick Lists reserve, they do not move) and legacy SLE.batch_no rows.
+LEDGER_BALANCES = """
+	select batch, warehouse, max(item) as item, sum(qty) as qty, sum(stock_value) as stock_value
+	from (
+		select e.batch_no as batch, if(ifnull(e.warehouse, '') = '', b.warehouse, e.warehouse) as warehouse,
+			b.item_code as item, e.qty as qty, e.stock_value_difference as stock_value
+		from `tabSerial and Batch Entry` e
+		join `tabSerial and Batch Bundle` b on b.name = e.parent
+		where b.docstatus = 1 and b.is_cancelled = 0 and b.voucher_type != 'Pick List'
+			and ifnull(e.batch_no, '') != '' {entry_filter}
+		union all
+		select sle.batch_no, sle.warehouse, sle.item_code, sle.actual_qty, sle.stock_value_difference
+		from `tabStock Ledger Entry` sle
+		where sle.is_cancelled = 0 and ifnull(sle.batch_no, '') != ''
+			and ifnull(sle.serial_and_batch_bundle, '') = '' {sle_filter}
+	) moves
+	group by batch, warehouse
+"""
+
+
+def _ledger_query(batches=None) -> tuple[str, dict]:
+	if batches is None:
+		return LEDGER_BALANCES.format(entry_filter="", sle_filter=""), {}
+	return (
+		LEDGER_BALANCES.format(
+			entry_filter="and e.batch_no in %(batches)s", sle_filter="and sle.batch_no in %(batches)s"
+		),
+		{"batches": list(set(batches)) or [""]},
+	)
+
+
+def get_ledger_lot_balances(batches=None) -> list[dict]:
+	query, values = _ledger_query(batches)
+	return frappe.db.sql(query, values, as_dict=True)
+
+
+def get_kept_lot_balances(batches=None) -> list[dict]:
+	filters = {"batch": ("in", list(set(batches)) or [""])} if batches is not None else {}
+	return frappe.get_all("Lot Balance", filters=filters, fields=["batch", "warehouse", "item", "qty"])
+
+
+def insert_lot_balances_from_ledger(batches=None) -> int:
+	query, values = _ledger_query(batches)
+	stamp, user = now_datetime(), frappe.session.user
+	frappe.db.sql(
+		f"""insert into `tabLot Balance`
+			(name, batch, warehouse, item, qty, stock_value, creation, modified, owner, modified_by)
+		select md5(concat(batch, '::', warehouse)), batch, warehouse, item, qty, stock_value,
+			%(stamp)s, %(stamp)s, %(user)s, %(user)s
+		from ({query}) ledger""",
+		{**values, "stamp": stamp, "user": user},
+	)
+	return frappe.db.count("Lot Balance", {"batch": ("in", list(set(batches)))} if batches else None)
+
+
+def set_lot_balances_from_ledger(batches) -> None:
+	frappe.db.delete("Lot Balance", {"batch": ("in", list(set(batches)))})
+	insert_lot_balances_from_ledger(batches)
+
+
+def add_to_lot_balance(batch: str, item: str, warehouse: str, qty: float, value: float) -> None:
+	"""Add (or subtract, unguarded) in one atomic statement; creates the row on first receipt."""
+	stamp = now_datetime()
+	frappe.db.sql(
+		"""insert into `tabLot Balance`
+			(name, batch, warehouse, item, qty, stock_value, creation, modified, owner, modified_by)
+		values (md5(concat(%(batch)s, '::', %(warehouse)s)), %(batch)s, %(warehouse)s, %(item)s, %(qty)s,
+			%(value)s, %(stamp)s, %(stamp)s, %(user)s, %(user)s)
+		on duplicate key update qty = qty + values(qty), stock_value = stock_value + values(stock_value),
+			modified = values(modified), modified_by = values(modified_by)""",
+		{
+			"batch": batch,
+			"warehouse": warehouse,
+			"item": item,
+			"qty": qty,
+			"value": value,
+			"stamp": stamp,
+			"user": frappe.session.user,
+		},
+	)
+
+
+def take_from_lot_balance(batch: str, warehouse: str, qty: float, value: float, tolerance: float) -> bool:
+	"""Take `qty` only if the balance stays at or above zero; True when taken. The update reads the
+	latest committed balance with the row locked, so of two racing takes only one can succeed."""
+	frappe.db.sql(
+		"""update `tabLot Balance`
+		set qty = qty - %(qty)s, stock_value = stock_value + %(value)s, modified = %(stamp)s
+		where batch = %(batch)s and warehouse = %(warehouse)s and qty - %(qty)s >= -%(tolerance)s""",
+		{
+			"batch": batch,
+			"warehouse": warehouse,
+			"qty": qty,
+			"value": value,
+			"stamp": now_datetime(),
+			"tolerance": tolerance,
+		},
+	)
+	return frappe.db._cursor.rowcount > 0
+
+
+def get_lot_balance_for_update(batch: str, warehouse: str) -> float:
+	rows = frappe.db.sql(
+		"select qty from `tabLot Balance` where batch = %s and warehouse = %s for update", (batch, warehouse)
+	)
+	return rows[0][0] if rows else 0.0
+
+
+def get_lot_candidates(item_code: str, warehouses) -> list[dict]:
+	"""Lots of an item with stock in the warehouses, with what allocation needs to know of them.
+	One indexed read (Lot Balance by item and warehouse, Batch by primary key)."""
+	if not warehouses:
+		return []
+	balance = frappe.qb.DocType("Lot Balance")
+	batch = frappe.qb.DocType("Batch")
+	return (
+		frappe.qb.from_(balance)
+		.join(batch)
+		.on(batch.name == balance.batch)
+		.select(
+			balance.batch,
+			balance.warehouse,
+			balance.qty,
+			batch.lot_status,
+			batch.expiry_date,
+			batch.manufacturing_date,
+			batch.received_date,
+			batch.creation,
+		)
+		.where(
+			(balance.item == item_code)
+			& balance.warehouse.isin(list(warehouses))
+			& (balance.qty > 0)
+			& (batch.disabled == 0)
+		)
+		.run(as_dict=True)
+	)
+
+
+def lock_lot_balances(item_warehouses) -> None:
+	"""Lock the lot balance rows of these (item, warehouse) pairs, in one fixed order, until the
+	transaction ends: submissions that take lots of the same item and warehouse queue here, before
+	ERPNext writes its ledger, instead of deadlocking inside it."""
+	for item, warehouse in sorted(set(item_warehouses)):
+		frappe.db.sql(
+			"""select name from `tabLot Balance` where item = %s and warehouse = %s order by name for update""",
+			(item, warehouse),
+		)
