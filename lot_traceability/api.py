@@ -134,3 +134,40 @@ def get_recall_impact(
 
 	frappe.has_permission("Batch", "read", throw=True)
 	return scope_as_dict(compute_scope(batches, supplier_lot_no, max_depth=int(max_depth)))
+
+
+@frappe.whitelist()
+def check_allocation(
+	item_code: str,
+	warehouse: str | list,
+	qty: float,
+	posting_date: str | None = None,
+	customer: str | None = None,
+	company: str | None = None,
+) -> dict:
+	"""Which lots the app's allocation takes for a line (policy order, status, expiry and shelf life
+	at the posting date, the customer's requirements) and why every other lot was passed over."""
+	from frappe.utils import flt, getdate, nowdate
+
+	from lot_traceability.allocation import allocate_lots, explain, policy_for
+
+	frappe.has_permission("Batch", "read", throw=True)
+	if not frappe.db.exists("Item", item_code):
+		frappe.throw(_("Item {0} does not exist.").format(frappe.bold(item_code)), frappe.DoesNotExistError)
+	if flt(qty) <= 0:
+		frappe.throw(_("Quantity must be greater than zero, not {0}.").format(qty))
+	warehouses = (
+		frappe.parse_json(warehouse)
+		if isinstance(warehouse, str) and warehouse.startswith("[")
+		else warehouse
+	)
+	on_date = getdate(posting_date or nowdate())
+	allocation = allocate_lots(item_code, warehouses, flt(qty), on_date, customer, company)
+	return {
+		"item_code": item_code,
+		"policy": policy_for(item_code, company),
+		"qty": flt(qty),
+		"allocated": allocation.qty,
+		"shortfall": allocation.shortfall,
+		"lots": explain(allocation, on_date),
+	}

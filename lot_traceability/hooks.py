@@ -14,11 +14,20 @@ after_install = "lot_traceability.install.after_install"
 after_migrate = "lot_traceability.install.after_migrate"
 before_uninstall = "lot_traceability.install.before_uninstall"
 before_tests = "lot_traceability.tests.before_tests"
-before_request = ["lot_traceability.overrides.erpnext_queries.apply"]
-before_job = ["lot_traceability.overrides.erpnext_queries.apply"]
+before_request = [
+	"lot_traceability.overrides.erpnext_queries.apply",
+	"lot_traceability.overrides.erpnext_allocation.apply",
+]
+before_job = [
+	"lot_traceability.overrides.erpnext_queries.apply",
+	"lot_traceability.overrides.erpnext_allocation.apply",
+]
 
 doctype_js = {
 	"Batch": "public/js/batch.js",
+	"Delivery Note": "public/js/lot_allocation.js",
+	"Pick List": "public/js/lot_allocation.js",
+	"Sales Invoice": "public/js/lot_allocation.js",
 }
 doctype_list_js = {
 	"Batch": "public/js/batch_list.js",
@@ -42,6 +51,7 @@ doc_events = {
 	"POS Invoice": {
 		"before_validate": "lot_traceability.overrides.pos_invoice.before_validate",
 		"before_submit": "lot_traceability.overrides.pos_invoice.before_submit",
+		"on_submit": "lot_traceability.overrides.pos_invoice.on_submit",
 	},
 	"Purchase Invoice": {
 		"before_validate": "lot_traceability.overrides.purchase_invoice.before_validate",

@@ -16,6 +16,7 @@ DEFAULT_RECALL_ROLES = {
 	"recall_warehouse_role": "Stock Manager",
 	"recall_quality_role": "Quality Manager",
 	"recall_customer_service_role": "Sales Manager",
+	"shelf_life_override_role": "Quality Manager",
 }
 
 

@@ -1,8 +1,13 @@
+import frappe
+
 from lot_traceability.enforcement import check_voucher_rows
 from lot_traceability.overrides.stock_rows import pick_list_rows
 
 
 def before_validate(doc, method=None):
+	# the app's allocation (overrides/erpnext_allocation.py) picks for this company and customer
+	frappe.flags.lot_pick_list_company = doc.company
+	frappe.flags.lot_pick_list_customer = doc.customer
 	check_voucher_rows(doc, pick_list_rows(doc))
 
 

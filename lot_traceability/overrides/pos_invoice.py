@@ -1,3 +1,4 @@
+from lot_traceability.allocation import check_requirements, record_overrides
 from lot_traceability.balances import lock_outward_lots
 from lot_traceability.enforcement import check_voucher_rows
 from lot_traceability.overrides.stock_rows import selling_rows
@@ -6,8 +7,14 @@ from lot_traceability.overrides.stock_rows import selling_rows
 def before_validate(doc, method=None):
 	if doc.update_stock:
 		check_voucher_rows(doc, selling_rows(doc))
+		check_requirements(doc)
 
 
 def before_submit(doc, method=None):
 	if doc.update_stock:
 		lock_outward_lots(selling_rows(doc))
+
+
+def on_submit(doc, method=None):
+	if doc.update_stock:
+		record_overrides(doc)

@@ -1,3 +1,4 @@
+from lot_traceability.allocation import check_requirements, record_overrides
 from lot_traceability.balances import lock_outward_lots
 from lot_traceability.enforcement import check_voucher_rows
 from lot_traceability.overrides.stock_rows import selling_rows
@@ -8,6 +9,7 @@ def before_validate(doc, method=None):
 	if doc.update_stock:
 		quarantine_returns(doc)
 		check_voucher_rows(doc, selling_rows(doc))
+		check_requirements(doc)
 
 
 def before_submit(doc, method=None):
@@ -17,6 +19,7 @@ def before_submit(doc, method=None):
 
 def on_submit(doc, method=None):
 	if doc.update_stock:
+		record_overrides(doc)
 		update_recalls(doc)
 
 

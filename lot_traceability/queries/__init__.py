@@ -77,12 +77,12 @@ def get_voucher_company(doctype: str | None, name: str | None) -> str | None:
 	return get_voucher_values(doctype, name).get("company")
 
 
-def get_voucher_values(doctype: str | None, name: str | None) -> dict:
-	"""Company and posting date of a voucher, where it has them."""
+def get_voucher_values(doctype: str | None, name: str | None, fields=("company", "posting_date")) -> dict:
+	"""Company and posting date (or the fields asked) of a voucher, where it has them."""
 	if not doctype or not name or not frappe.db.exists("DocType", doctype):
 		return {}
 	meta = frappe.get_meta(doctype)
-	fields = [field for field in ("company", "posting_date") if meta.has_field(field)]
+	fields = [field for field in fields if meta.has_field(field)]
 	return (fields and frappe.db.get_value(doctype, name, fields, as_dict=True)) or {}
 
 
@@ -96,6 +96,7 @@ LOT_FIELDS = (
 	"lot_status",
 	"expiry_date",
 	"manufacturing_date",
+	"received_date",
 	"supplier",
 	"supplier_lot_no",
 )

@@ -155,3 +155,22 @@ def lock_lot_balances(item_warehouses) -> None:
 			"""select name from `tabLot Balance` where item = %s and warehouse = %s order by name for update""",
 			(item, warehouse),
 		)
+
+
+def get_newest_lot_shipped(customer: str, item_code: str):
+	"""Manufacture (else receipt) date of the newest lot of the item shipped to the customer."""
+	newest = None
+	for doctype in ("Delivery Note", "Sales Invoice", "POS Invoice"):
+		found = frappe.db.sql(
+			f"""select max(coalesce(lot.manufacturing_date, lot.received_date))
+			from `tabSerial and Batch Entry` e
+			join `tabSerial and Batch Bundle` b on b.name = e.parent
+			join `tab{doctype}` v on v.name = b.voucher_no
+			join `tabBatch` lot on lot.name = e.batch_no
+			where b.voucher_type = %(doctype)s and b.item_code = %(item)s and b.docstatus = 1
+				and b.is_cancelled = 0 and e.qty < 0 and v.customer = %(customer)s and v.is_return = 0""",
+			{"doctype": doctype, "item": item_code, "customer": customer},
+		)[0][0]
+		if found and (newest is None or found > newest):
+			newest = found
+	return newest

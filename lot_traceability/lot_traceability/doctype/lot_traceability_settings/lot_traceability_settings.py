@@ -33,6 +33,7 @@ class LotTraceabilitySettings(Document):
 		recall_status: DF.Link | None
 		recall_warehouse_role: DF.Link | None
 		returns_quarantine_warehouse: DF.Link | None
+		shelf_life_override_role: DF.Link | None
 		rejection_status: DF.Link
 		release_status: DF.Link
 		transitions: DF.Table[LotStatusTransition]

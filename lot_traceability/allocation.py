@@ -1,0 +1,248 @@
+"""Lot allocation on real stock: candidates from the kept lot balances, the rules that apply to the
+item and the customer, and the explanation of every choice (rules: `traceability.allocation`)."""
+
+import frappe
+from frappe import _
+from frappe.utils import flt, format_date, getdate, nowdate
+
+from lot_traceability.lot_traceability.doctype.lot_rule.lot_rule import get_lot_rule
+from lot_traceability.lot_traceability.doctype.lot_status.lot_status import get_lot_status
+from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
+	get_settings,
+)
+from lot_traceability.messages import movement_label
+from lot_traceability.queries import balances as balance_queries
+from lot_traceability.traceability import allocation as core
+from lot_traceability.traceability.shelf_life import MinimumRemaining, RemainingUnit
+from lot_traceability.traceability.statuses import Movement
+
+
+def requirement_for(item_code: str, customer: str | None, company: str | None) -> core.Requirement:
+	"""Every minimum remaining shelf life that applies (the item's rule, the customer's own) and,
+	where the customer asks for it, the newest lot it already received."""
+	minimums = []
+	rule = get_lot_rule(item_code, company)
+	if rule and rule.minimum_remaining:
+		minimums.append(rule.minimum_remaining)
+	not_older_than = None
+	if customer:
+		values = frappe.get_cached_value(
+			"Customer",
+			customer,
+			["min_remaining_shelf_life", "min_remaining_shelf_life_unit", "no_older_lot_than_last"],
+			as_dict=True,
+		)
+		if values and flt(values.min_remaining_shelf_life):
+			minimums.append(
+				MinimumRemaining(
+					flt(values.min_remaining_shelf_life),
+					RemainingUnit(values.min_remaining_shelf_life_unit or "Days"),
+				)
+			)
+		if values and values.no_older_lot_than_last:
+			not_older_than = balance_queries.get_newest_lot_shipped(customer, item_code)
+	return core.Requirement(tuple(minimums), getdate(not_older_than) if not_older_than else None)
+
+
+def policy_for(item_code: str, company: str | None) -> str:
+	rule = get_lot_rule(item_code, company)
+	policy = (rule and rule.allocation_policy) or get_settings().default_allocation_policy or core.FEFO
+	return getattr(policy, "value", policy)
+
+
+def candidates(item_code: str, warehouses) -> list[core.Candidate]:
+	default_status = get_settings().default_receipt_status
+	return [
+		core.Candidate(
+			lot=row.batch,
+			warehouse=row.warehouse,
+			qty=flt(row.qty),
+			status=get_lot_status(row.lot_status or default_status),
+			expiry_date=getdate(row.expiry_date) if row.expiry_date else None,
+			manufacturing_date=getdate(row.manufacturing_date) if row.manufacturing_date else None,
+			received_date=getdate(row.received_date or row.creation),
+		)
+		for row in balance_queries.get_lot_candidates(item_code, warehouses)
+	]
+
+
+def allocate_lots(
+	item_code: str,
+	warehouses,
+	qty: float,
+	posting_date=None,
+	customer: str | None = None,
+	company: str | None = None,
+	movement: Movement = Movement.SHIPMENT,
+) -> core.Allocation:
+	"""The lots a line of `qty` takes from these warehouses, and why every other lot was passed over."""
+	if isinstance(warehouses, str):
+		warehouses = [warehouses]
+	request = core.Request(
+		qty=flt(qty),
+		on_date=getdate(posting_date or nowdate()),
+		movement=movement,
+		policy=policy_for(item_code, company),
+		requirement=requirement_for(item_code, customer, company)
+		if movement in (Movement.SHIPMENT, Movement.ALLOCATION)
+		else core.Requirement(),
+	)
+	return core.allocate(candidates(item_code, [w for w in warehouses if w]), request)
+
+
+def skip_reason(skip: core.Skip, on_date, movement: Movement = Movement.SHIPMENT) -> str:
+	"""A passed-over lot's reason in words."""
+	lot = skip.candidate
+	if skip.reason == core.STATUS:
+		return _("{0}: may not {1}").format(_(lot.status.name), movement_label(movement))
+	if skip.reason == core.EXPIRED:
+		return _("expired on {0}").format(format_date(lot.expiry_date))
+	if skip.reason == core.SHORT_SHELF_LIFE:
+		if skip.remaining_days is None:
+			return _("shelf life unknown, at least {0} required").format(flt(skip.required))
+		return _("{0} days of shelf life left on {1}, below the required minimum ({2})").format(
+			skip.remaining_days, format_date(on_date), flt(skip.required)
+		)
+	if skip.reason == core.OLDER_THAN_LAST:
+		return _("made on {0}, before the newest lot this customer already received").format(
+			format_date(lot.made_on)
+		)
+	return skip.reason
+
+
+def explain(allocation: core.Allocation, on_date, movement: Movement = Movement.SHIPMENT) -> list[dict]:
+	"""One row per lot considered: taken (with quantity and rank) or passed over (with the reason)."""
+	rows = [
+		{
+			"batch_no": candidate.lot,
+			"warehouse": candidate.warehouse,
+			"available": candidate.qty,
+			"qty": qty,
+			"expiry_date": candidate.expiry_date,
+			"lot_status": candidate.status.name,
+			"chosen": 1,
+			"reason": _("taken #{0}").format(rank),
+		}
+		for rank, (candidate, qty) in enumerate(allocation.picks, start=1)
+	]
+	rows += [
+		{
+			"batch_no": skip.candidate.lot,
+			"warehouse": skip.candidate.warehouse,
+			"available": skip.candidate.qty,
+			"qty": 0,
+			"expiry_date": skip.candidate.expiry_date,
+			"lot_status": skip.candidate.status.name,
+			"chosen": 0,
+			"reason": skip_reason(skip, on_date, movement),
+		}
+		for skip in allocation.skipped
+	]
+	return rows
+
+
+class LotRequirementError(frappe.ValidationError):
+	pass
+
+
+def requirement_violations(doc) -> list[tuple]:
+	"""(row, lot, reason) for every lot chosen on a selling voucher's rows that misses the shelf-life
+	or never-older requirement of its customer or of the item's Lot Rule, at the posting date."""
+	if doc.get("is_return"):
+		return []
+	from lot_traceability import queries
+
+	rows = [row for row in doc.get("items") or [] if row.get("item_code")]
+	bundles = queries.get_bundle_batches(
+		[row.serial_and_batch_bundle for row in rows if row.get("serial_and_batch_bundle")]
+	)
+	lots_of_row = {
+		row.name: bundles.get(row.get("serial_and_batch_bundle"))
+		or ([row.batch_no] if row.get("batch_no") else [])
+		for row in rows
+	}
+	details = queries.get_lots({lot for lots in lots_of_row.values() for lot in lots})
+	on_date = getdate(doc.get("posting_date") or nowdate())
+	found, requirements = [], {}
+	for row in rows:
+		if not lots_of_row.get(row.name) or get_lot_rule(row.item_code, doc.company) is None:
+			continue
+		if row.item_code not in requirements:
+			requirements[row.item_code] = requirement_for(row.item_code, doc.get("customer"), doc.company)
+		requirement = requirements[row.item_code]
+		if not requirement.minimums and not requirement.not_older_than:
+			continue
+		for lot in lots_of_row[row.name]:
+			record = details.get(lot)
+			if not record:
+				continue
+			candidate = core.Candidate(
+				lot=lot,
+				warehouse=row.get("warehouse"),
+				qty=flt(row.get("stock_qty") or row.get("qty")),
+				status=get_lot_status(record.lot_status or get_settings().default_receipt_status),
+				expiry_date=getdate(record.expiry_date) if record.expiry_date else None,
+				manufacturing_date=getdate(record.manufacturing_date)
+				if record.get("manufacturing_date")
+				else None,
+				received_date=getdate(record.received_date) if record.get("received_date") else None,
+			)
+			request = core.Request(qty=candidate.qty, on_date=on_date, requirement=requirement)
+			skip = core.check_candidate(candidate, request)
+			if skip and skip.reason in (core.SHORT_SHELF_LIFE, core.OLDER_THAN_LAST):
+				found.append((row, skip))
+	return found
+
+
+def may_override() -> bool:
+	role = get_settings().shelf_life_override_role
+	return bool(role and role in frappe.get_roles())
+
+
+def check_requirements(doc) -> None:
+	"""Refuse lots chosen against the customer's or the rule's requirements, naming lot, status and
+	document; a user with the override role is warned instead (and the override is recorded on
+	submit)."""
+	found = requirement_violations(doc)
+	if not found:
+		return
+	on_date = getdate(doc.get("posting_date") or nowdate())
+	messages = [violation_message(doc, row, skip, on_date) for row, skip in found]
+	if may_override():
+		frappe.msgprint(
+			messages,
+			title=_("Shelf-Life Requirement Overridden"),
+			indicator="orange",
+			as_list=len(messages) > 1,
+		)
+		return
+	frappe.throw(
+		messages if len(messages) > 1 else messages[0],
+		LotRequirementError,
+		title=_("Lot Does Not Meet the Requirement"),
+		as_list=len(messages) > 1,
+	)
+
+
+def record_overrides(doc) -> None:
+	"""On submit: an override of a requirement is recorded on the voucher and on the lot."""
+	on_date = getdate(doc.get("posting_date") or nowdate())
+	for row, skip in requirement_violations(doc):
+		text = _("Shipped by override of {0}: {1}").format(
+			frappe.session.user, violation_message(doc, row, skip, on_date)
+		)
+		doc.add_comment("Info", text)
+		frappe.get_doc("Batch", skip.candidate.lot).add_comment("Info", text)
+
+
+def violation_message(doc, row, skip, on_date) -> str:
+	where = _("{0} {1}, row {2}").format(
+		_(doc.doctype), doc.name if not doc.is_new() else _("(new)"), row.idx
+	)
+	return _("Lot {0} of item {1} ({2}): {3} — {4}.").format(
+		frappe.bold(skip.candidate.lot),
+		frappe.bold(row.item_code),
+		_(skip.candidate.status.name),
+		skip_reason(skip, on_date),
+		where,
+	)

@@ -1,0 +1,174 @@
+"""The app's allocation inside ERPNext's own picking: FEFO with status, expiry and customer shelf life
+at the posting date, Pick Lists FEFO across warehouses, manual choices checked with the same rules,
+and ERPNext's behaviour left alone for items no Lot Rule governs."""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, nowdate
+
+from lot_traceability.allocation import LotRequirementError
+from lot_traceability.api import check_allocation
+from lot_traceability.overrides import erpnext_allocation
+from lot_traceability.tests.utils import (
+	attempt,
+	delivery_note,
+	get_received_batches,
+	make_customer,
+	make_lot_item,
+	make_lot_rule,
+	make_user,
+	make_warehouse,
+	receive,
+)
+
+CUSTOMER_90 = "_Lot Test Customer 90 Days"
+OVERRIDER = "lt-shelf-life-override@example.com"
+CLERK = "lt-sales-clerk@example.com"
+
+
+def lot_of(item, qty, expires_in, status=None, warehouse=None, made_days_ago=200):
+	"""One received lot of `item` with an expiry `expires_in` days from today (and a status)."""
+	receipt = receive(item, qty=qty, **({"warehouse": warehouse} if warehouse else {}))
+	(batch,) = get_received_batches(receipt.name)
+	values = {
+		"expiry_date": add_days(nowdate(), expires_in),
+		"manufacturing_date": add_days(nowdate(), -made_days_ago),
+	}
+	if status:
+		values["lot_status"] = status
+	frappe.db.set_value("Batch", batch, values)
+	return batch
+
+
+def governed_item(**rule):
+	item = make_lot_item()
+	make_lot_rule(item=item, receipt_status="Approved", allocation_policy="FEFO", **rule)
+	return item
+
+
+class TestAllocationInERPNextPicking(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		erpnext_allocation.apply()
+		make_customer()
+		make_customer(CUSTOMER_90)
+		frappe.db.set_value(
+			"Customer", CUSTOMER_90, {"min_remaining_shelf_life": 90, "min_remaining_shelf_life_unit": "Days"}
+		)
+
+	@classmethod
+	def tearDownClass(cls):
+		erpnext_allocation.unapply()
+		super().tearDownClass()
+
+	def scenario(self):
+		item = governed_item()
+		lots = {
+			"quarantined": lot_of(item, 10, 20, status="Quarantined"),
+			"short": lot_of(item, 10, 60),
+			"good": lot_of(item, 10, 120),
+			"later": lot_of(item, 10, 200),
+		}
+		return item, lots
+
+	def test_delivery_note_picks_the_earliest_lot_that_keeps_90_days_for_this_customer(self):
+		item, lots = self.scenario()
+		note = delivery_note(item, 4, customer=CUSTOMER_90)
+		note.items[0].use_serial_batch_fields = 1
+		note.insert()
+		self.assertEqual(note.items[0].batch_no, lots["good"])
+		note.submit()
+		# another customer without a requirement gets the earliest lot that may ship
+		other = delivery_note(item, 4)
+		other.items[0].use_serial_batch_fields = 1
+		other.insert()
+		self.assertEqual(other.items[0].batch_no, lots["short"])
+
+	def test_the_bundle_made_at_submit_takes_lots_by_the_same_rules(self):
+		item, lots = self.scenario()
+		note = delivery_note(item, 15, customer=CUSTOMER_90)
+		note.items[0].use_serial_batch_fields = 0
+		note.items[0].batch_no = None
+		note.insert()
+		note.submit()
+		taken = frappe.db.sql(
+			"""select e.batch_no, -e.qty from `tabSerial and Batch Entry` e
+			join `tabSerial and Batch Bundle` b on b.name = e.parent
+			where b.voucher_no = %s and b.docstatus = 1""",
+			note.name,
+		)
+		self.assertEqual(dict(taken), {lots["good"]: 10, lots["later"]: 5})
+
+	def test_pick_list_over_two_warehouses_picks_fefo_across_both(self):
+		item = governed_item()
+		group = make_warehouse("_Lot Pick Group", is_group=1)
+		east = make_warehouse("_Lot Pick East", parent_warehouse=group)
+		west = make_warehouse("_Lot Pick West", parent_warehouse=group)
+		east_early = lot_of(item, 5, 100, warehouse=east)
+		west_earliest = lot_of(item, 5, 40, warehouse=west)
+		east_late = lot_of(item, 5, 300, warehouse=east)
+		west_blocked = lot_of(item, 5, 10, status="Quarantined", warehouse=west)
+		pick = frappe.get_doc(
+			{
+				"doctype": "Pick List",
+				"company": frappe.db.get_value("Warehouse", east, "company"),
+				"purpose": "Material Transfer",
+				"parent_warehouse": group,
+				"locations": [{"item_code": item, "qty": 12, "stock_qty": 12, "conversion_factor": 1}],
+			}
+		)
+		pick.insert()
+		picked = [(row.batch_no, row.warehouse, row.qty) for row in pick.locations]
+		self.assertEqual(picked, [(west_earliest, west, 5), (east_early, east, 5), (east_late, east, 2)])
+		self.assertNotIn(west_blocked, {row.batch_no for row in pick.locations})
+
+	def test_a_manual_choice_of_a_too_short_lot_is_refused_with_the_reason(self):
+		item, lots = self.scenario()
+		make_user(CLERK, ["Sales User", "Stock User", "Accounts User"])
+		frappe.set_user(CLERK)
+		try:
+			_doc, error = attempt(lambda: delivery_note(item, 2, lots["short"], customer=CUSTOMER_90))
+		finally:
+			frappe.set_user("Administrator")
+		self.assertIsInstance(error, LotRequirementError, getattr(error, "trace", error))
+		self.assertIn(lots["short"], str(error))
+		self.assertIn("60 days of shelf life left", str(error))
+		# the role allowed to override may ship it; the override is recorded on the note and the lot
+		make_user(OVERRIDER, ["Quality Manager", "Stock User", "Sales User", "Accounts User"])
+		frappe.set_user(OVERRIDER)
+		try:
+			note = delivery_note(item, 2, lots["short"], customer=CUSTOMER_90)
+			note.insert(ignore_permissions=True)
+			note.submit()
+		finally:
+			frappe.set_user("Administrator")
+		for doctype, name in (("Delivery Note", note.name), ("Batch", lots["short"])):
+			comments = frappe.get_all(
+				"Comment", filters={"reference_doctype": doctype, "reference_name": name}, pluck="content"
+			)
+			self.assertTrue(any(OVERRIDER in text and "override" in text for text in comments), comments)
+
+	def test_items_without_a_lot_rule_are_picked_as_erpnext_picks_them(self):
+		item = make_lot_item()
+		first_made = lot_of(item, 10, 300)  # created first: ERPNext's default FIFO takes it
+		expires_first = lot_of(item, 10, 30)
+		based_on = frappe.db.get_single_value("Stock Settings", "pick_serial_and_batch_based_on")
+		note = delivery_note(item, 3, customer=CUSTOMER_90)
+		note.items[0].use_serial_batch_fields = 1
+		note.insert()
+		expected = first_made if based_on in (None, "", "FIFO") else expires_first
+		self.assertEqual(note.items[0].batch_no, expected)
+
+	def test_allocation_check_explains_every_lot(self):
+		item, lots = self.scenario()
+		warehouse = frappe.db.get_value("Lot Balance", {"batch": lots["good"]}, "warehouse")
+		result = check_allocation(item, warehouse, 15, nowdate(), CUSTOMER_90)
+		by_lot = {row["batch_no"]: row for row in result["lots"]}
+		self.assertEqual(result["policy"], "FEFO")
+		self.assertEqual((by_lot[lots["good"]]["qty"], by_lot[lots["later"]]["qty"]), (10, 5))
+		self.assertIn("Quarantined", by_lot[lots["quarantined"]]["reason"])
+		self.assertIn("below the required minimum", by_lot[lots["short"]]["reason"])
+		self.assertEqual(result["shortfall"], 0)
+		with self.assertRaises(frappe.ValidationError):
+			check_allocation(item, warehouse, 0)
