@@ -141,7 +141,13 @@ def make_batches(plan: ScalePlan, progress: Progress) -> dict[str, str]:
 
 
 def bundle(
-	item: str, warehouse: str, voucher_type: str, lots: dict[str, float], inward: bool, rate=None
+	item: str,
+	warehouse: str,
+	voucher_type: str,
+	lots: dict[str, float],
+	inward: bool,
+	rate=None,
+	company: str = COMPANY,
 ) -> str:
 	total = sum(lots.values())
 	return (
@@ -153,7 +159,7 @@ def bundle(
 				"total_qty": total if inward else -total,
 				"batches": frappe._dict(lots),
 				"type_of_transaction": "Inward" if inward else "Outward",
-				"company": COMPANY,
+				"company": company,
 				"posting_date": nowdate(),
 				"posting_time": nowtime(),
 				"rate": rate,
