@@ -13,6 +13,7 @@ from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_tra
 from lot_traceability.messages import movement_label
 from lot_traceability.queries import balances as balance_queries
 from lot_traceability.traceability import allocation as core
+from lot_traceability.traceability.movements import EXPIRY_GATED
 from lot_traceability.traceability.shelf_life import MinimumRemaining, RemainingUnit
 from lot_traceability.traceability.statuses import Movement
 
@@ -50,20 +51,52 @@ def policy_for(item_code: str, company: str | None) -> str:
 	return getattr(policy, "value", policy)
 
 
-def candidates(item_code: str, warehouses) -> list[core.Candidate]:
+FIRST_PAGE = 100
+EXPLAINED = 200  # lots passed over that an explanation lists at most
+
+
+def candidates(
+	item_code: str, warehouses, policy: str = core.FEFO, limit=None, offset=0, eligible=None
+) -> list[core.Candidate]:
 	default_status = get_settings().default_receipt_status
-	return [
-		core.Candidate(
-			lot=row.batch,
-			warehouse=row.warehouse,
-			qty=flt(row.qty),
-			status=get_lot_status(row.lot_status or default_status),
-			expiry_date=getdate(row.expiry_date) if row.expiry_date else None,
-			manufacturing_date=getdate(row.manufacturing_date) if row.manufacturing_date else None,
-			received_date=getdate(row.received_date or row.creation),
+	statuses = {}
+	found = []
+	for row in balance_queries.get_lot_candidates(item_code, warehouses, policy, limit, offset, eligible):
+		name = row.lot_status or default_status
+		if name not in statuses:
+			statuses[name] = get_lot_status(name)
+		found.append(
+			core.Candidate(
+				lot=row.batch,
+				warehouse=row.warehouse,
+				qty=flt(row.qty),
+				status=statuses[name],
+				expiry_date=row.expiry_date,
+				manufacturing_date=row.manufacturing_date,
+				received_date=row.received_date,
+			)
 		)
-		for row in balance_queries.get_lot_candidates(item_code, warehouses)
+	return found
+
+
+def eligibility(request: core.Request) -> dict:
+	"""The request's eligibility rules as database filters (the core checks every lot again)."""
+	allowed = [
+		record.name
+		for record in frappe.get_all("Lot Status", fields=["name", f"allow_{request.movement.value}"])
+		if record.get(f"allow_{request.movement.value}")
 	]
+	days = [m.value for m in request.requirement.minimums if m.unit == RemainingUnit.DAYS]
+	percents = [m.value for m in request.requirement.minimums if m.unit == RemainingUnit.PERCENT]
+	return {
+		"statuses": allowed or [""],
+		"default_allowed": get_settings().default_receipt_status in allowed,
+		"on_date": request.on_date,
+		"check_expiry": request.movement in EXPIRY_GATED,
+		"min_days": max(days) if days else None,
+		"min_percent": max(percents) if percents else None,
+		"not_older_than": request.requirement.not_older_than,
+	}
 
 
 def allocate_lots(
@@ -74,10 +107,15 @@ def allocate_lots(
 	customer: str | None = None,
 	company: str | None = None,
 	movement: Movement = Movement.SHIPMENT,
+	explain: bool = False,
 ) -> core.Allocation:
-	"""The lots a line of `qty` takes from these warehouses, and why every other lot was passed over."""
+	"""The lots a line of `qty` takes from these warehouses. Eligible lots are read in the policy's
+	order, a page at a time, until the line is covered and its last tie group is complete. With
+	`explain`, the lots ranking before the last one taken (up to EXPLAINED) that were passed over are
+	listed with their reasons."""
 	if isinstance(warehouses, str):
 		warehouses = [warehouses]
+	warehouses = [w for w in warehouses if w]
 	request = core.Request(
 		qty=flt(qty),
 		on_date=getdate(posting_date or nowdate()),
@@ -87,7 +125,39 @@ def allocate_lots(
 		if movement in (Movement.SHIPMENT, Movement.ALLOCATION)
 		else core.Requirement(),
 	)
-	return core.allocate(candidates(item_code, [w for w in warehouses if w]), request)
+	eligible = eligibility(request)
+	read, limit = [], FIRST_PAGE
+	while True:
+		page = candidates(item_code, warehouses, request.policy, limit, len(read), eligible)
+		read += page
+		allocation = core.allocate(read, request)
+		if len(page) < limit:
+			break  # every eligible lot read
+		if not allocation.shortfall and allocation.picks:
+			last_taken = core.policy_key(allocation.picks[-1][0], request.policy)
+			if core.policy_key(read[-1], request.policy) > last_taken:
+				break  # covered, and no lot still unread can tie with the last one taken
+		limit *= 4
+	if explain:
+		allocation.skipped = passed_over(item_code, warehouses, request, allocation)
+	return allocation
+
+
+def passed_over(item_code, warehouses, request, allocation) -> list[core.Skip]:
+	"""Lots that rank before the last lot taken (all, when the line is short) and were passed over."""
+	last_taken = (
+		core.policy_key(allocation.picks[-1][0], request.policy)
+		if allocation.picks and not allocation.shortfall
+		else None
+	)
+	skipped = []
+	for candidate in candidates(item_code, warehouses, request.policy, EXPLAINED, 0):
+		if last_taken is not None and core.policy_key(candidate, request.policy) > last_taken:
+			break
+		skip = core.check_candidate(candidate, request)
+		if skip:
+			skipped.append(skip)
+	return skipped
 
 
 def skip_reason(skip: core.Skip, on_date, movement: Movement = Movement.SHIPMENT) -> str:

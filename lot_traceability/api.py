@@ -162,7 +162,7 @@ def check_allocation(
 		else warehouse
 	)
 	on_date = getdate(posting_date or nowdate())
-	allocation = allocate_lots(item_code, warehouses, flt(qty), on_date, customer, company)
+	allocation = allocate_lots(item_code, warehouses, flt(qty), on_date, customer, company, explain=True)
 	return {
 		"item_code": item_code,
 		"policy": policy_for(item_code, company),

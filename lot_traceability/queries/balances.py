@@ -115,34 +115,73 @@ def get_lot_balance_for_update(batch: str, warehouse: str) -> float:
 	return rows[0][0] if rows else 0.0
 
 
-def get_lot_candidates(item_code: str, warehouses) -> list[dict]:
-	"""Lots of an item with stock in the warehouses, with what allocation needs to know of them.
-	One indexed read (Lot Balance by item and warehouse, Batch by primary key)."""
+# The allocation policies' order in SQL, matching `traceability.allocation.policy_key` (a lot's
+# receipt date is its received date, else the day it was created).
+POLICY_ORDER = {
+	"FEFO": (
+		"lot.expiry_date is null, lot.expiry_date, "
+		"coalesce(lot.manufacturing_date, lot.received_date, date(lot.creation))"
+	),
+	"FIFO": "coalesce(lot.received_date, date(lot.creation))",
+}
+
+
+def get_lot_candidates(
+	item_code: str,
+	warehouses,
+	policy: str = "FEFO",
+	limit: int | None = None,
+	offset: int = 0,
+	eligible: dict | None = None,
+):
+	"""Lots of an item with stock in the warehouses, in the policy's order, with what allocation needs
+	to know of them: one read (Lot Balance by item and warehouse, Batch by primary key), a page of
+	`limit` rows from `offset` so a line can stop reading once it is covered.
+
+	`eligible` leaves out, in the database, the lots the allocation would pass over: statuses
+	(`statuses`, `default_allowed` for lots without one), expired on `on_date` (`check_expiry`),
+	fewer than `min_days` days left, less than `min_percent` % of their shelf life left, made
+	before `not_older_than`."""
 	if not warehouses:
 		return []
-	balance = frappe.qb.DocType("Lot Balance")
-	batch = frappe.qb.DocType("Batch")
-	return (
-		frappe.qb.from_(balance)
-		.join(batch)
-		.on(batch.name == balance.batch)
-		.select(
-			balance.batch,
-			balance.warehouse,
-			balance.qty,
-			batch.lot_status,
-			batch.expiry_date,
-			batch.manufacturing_date,
-			batch.received_date,
-			batch.creation,
+	conditions, values = [], {"item": item_code, "warehouses": list(warehouses)}
+	if eligible:
+		values.update(eligible)
+		conditions.append(
+			"(lot.lot_status in %(statuses)s"
+			+ (" or ifnull(lot.lot_status, '') = '')" if eligible.get("default_allowed") else ")")
 		)
-		.where(
-			(balance.item == item_code)
-			& balance.warehouse.isin(list(warehouses))
-			& (balance.qty > 0)
-			& (batch.disabled == 0)
-		)
-		.run(as_dict=True)
+		if eligible.get("check_expiry"):
+			conditions.append("(lot.expiry_date is null or lot.expiry_date >= %(on_date)s)")
+		if eligible.get("min_days"):
+			conditions.append(
+				"(lot.expiry_date is null or datediff(lot.expiry_date, %(on_date)s) >= %(min_days)s)"
+			)
+		if eligible.get("min_percent"):
+			conditions.append(
+				"(lot.expiry_date is null or (lot.manufacturing_date is not null"
+				" and lot.expiry_date > lot.manufacturing_date"
+				" and datediff(lot.expiry_date, %(on_date)s) * 100"
+				" >= %(min_percent)s * datediff(lot.expiry_date, lot.manufacturing_date)))"
+			)
+		if eligible.get("not_older_than"):
+			conditions.append(
+				"(coalesce(lot.manufacturing_date, lot.received_date, date(lot.creation)) is null"
+				" or coalesce(lot.manufacturing_date, lot.received_date, date(lot.creation)) >= %(not_older_than)s)"
+			)
+	where = "".join(f" and {condition}" for condition in conditions)
+	page = f"limit {int(limit)} offset {int(offset)}" if limit else ""
+	return frappe.db.sql(
+		f"""select balance.batch, balance.warehouse, balance.qty, lot.lot_status, lot.expiry_date,
+			lot.manufacturing_date, coalesce(lot.received_date, date(lot.creation)) as received_date
+		from `tabLot Balance` balance
+		join `tabBatch` lot on lot.name = balance.batch
+		where balance.item = %(item)s and balance.warehouse in %(warehouses)s and balance.qty > 0
+			and lot.disabled = 0{where}
+		order by {POLICY_ORDER[policy]}, balance.warehouse, balance.batch
+		{page}""",
+		values,
+		as_dict=True,
 	)
 
 
