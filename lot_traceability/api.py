@@ -171,3 +171,83 @@ def check_allocation(
 		"shortfall": allocation.shortfall,
 		"lots": explain(allocation, on_date),
 	}
+
+
+@frappe.whitelist()
+def scan_lot_label(
+	text: str, doctype: str, purpose: str | None = None, posting_date: str | None = None
+) -> dict:
+	"""The row a scanned GS1 lot label gives on a stock form (refused at once when the lot may not
+	make the form's movement)."""
+	from lot_traceability.scanning import scan
+
+	frappe.has_permission(doctype, "write", throw=True)
+	return scan(text, doctype, purpose, posting_date)
+
+
+@frappe.whitelist()
+def lookup_lot(text: str) -> dict:
+	"""A lot found by its GS1 label or its name: status, expiry, supplier lot and stock by warehouse."""
+	from lot_traceability.scanning import lookup
+
+	frappe.has_permission("Batch", "read", throw=True)
+	return lookup(text)
+
+
+@frappe.whitelist()
+def scan_barcode(search_value: str) -> dict:
+	"""ERPNext's barcode scan field, understanding GS1 lot labels too: the label's item and lot (a
+	lot that may not leave stock at all is refused at once); anything else as ERPNext reads it."""
+	from erpnext.stock.utils import scan_barcode as erpnext_scan_barcode
+
+	from lot_traceability.scanning import scan_for_any_form
+
+	found = scan_for_any_form(search_value)
+	return found if found is not None else erpnext_scan_barcode(search_value)
+
+
+@frappe.whitelist()
+def lots_on_hold_card(filters=None) -> dict:
+	"""Number card: lots with stock whose status holds them (quarantined, rejected, expired, recalled)."""
+	from lot_traceability.traceability.statuses import LotStatus
+
+	frappe.has_permission("Batch", "read", throw=True)
+	held = [
+		s.name
+		for s in map(LotStatus.from_record, queries.get_lot_statuses())
+		if s.is_hold and not s.is_terminal
+	]
+	return {
+		"value": queries.count_lots_with_stock(statuses=held),
+		"fieldtype": "Int",
+		"route": ["List", "Batch"],
+		"route_options": {"lot_status": ["in", held]},
+	}
+
+
+@frappe.whitelist()
+def lots_expiring_card(filters=None) -> dict:
+	"""Number card: lots with stock expiring within 30 days (not already expired)."""
+	from frappe.utils import add_days, nowdate
+
+	frappe.has_permission("Batch", "read", throw=True)
+	return {
+		"value": queries.count_lots_with_stock(expiring_from=nowdate(), expiring_to=add_days(nowdate(), 30)),
+		"fieldtype": "Int",
+		"route": ["query-report", "Expiry Risk"],
+		"route_options": {"days": 30},
+	}
+
+
+@frappe.whitelist()
+def receiving_completeness_card(filters=None) -> dict:
+	"""Number card: % of this month's receiving rows with supplier lot no and expiry."""
+	from lot_traceability.kpis import receiving_completeness
+
+	frappe.has_permission("Batch", "read", throw=True)
+	ratio = receiving_completeness()
+	return {
+		"value": ratio.pct if ratio.pct is not None else 0,
+		"fieldtype": "Percent",
+		"route": ["query-report", "Lot Traceability KPIs"],
+	}

@@ -25,12 +25,18 @@ before_job = [
 
 doctype_js = {
 	"Batch": "public/js/batch.js",
-	"Delivery Note": "public/js/lot_allocation.js",
-	"Pick List": "public/js/lot_allocation.js",
+	"Delivery Note": ["public/js/lot_allocation.js", "public/js/lot_scan.js"],
+	"Pick List": ["public/js/lot_allocation.js", "public/js/lot_scan.js"],
+	"Purchase Receipt": "public/js/lot_scan.js",
 	"Sales Invoice": "public/js/lot_allocation.js",
+	"Stock Entry": "public/js/lot_scan.js",
 }
 doctype_list_js = {
 	"Batch": "public/js/batch_list.js",
+}
+
+override_whitelisted_methods = {
+	"erpnext.stock.utils.scan_barcode": "lot_traceability.api.scan_barcode",
 }
 
 doc_events = {
@@ -100,5 +106,12 @@ scheduler_events = {
 		"lot_traceability.tasks.notify_near_expiry",
 		"lot_traceability.tasks.update_open_recalls",
 		"lot_traceability.tasks.reconcile_lot_balances",
+	],
+}
+
+jinja = {
+	"methods": [
+		"lot_traceability.labels.lot_gs1_string",
+		"lot_traceability.labels.lot_qr_data_uri",
 	],
 }

@@ -1,0 +1,45 @@
+"""Lot labels: a lot's GS1 element string and its QR code, for print formats (jinja methods)."""
+
+import frappe
+from frappe.utils import getdate
+
+from lot_traceability.qr import qr_png_data_uri
+from lot_traceability.traceability import gs1
+
+
+def item_gtin(item_code: str) -> str | None:
+	"""The item's GTIN: the first of its barcodes that is a valid GTIN-8/12/13/14."""
+	for code in frappe.get_all(
+		"Item Barcode", filters={"parent": item_code, "parenttype": "Item"}, pluck="barcode", order_by="idx"
+	):
+		if code and gs1.is_valid_gtin(code.strip()):
+			return gs1.normalize_gtin(code.strip())
+	return None
+
+
+def lot_gs1_string(batch: str, raw: bool = False) -> str:
+	"""The GS1 element string of a lot: (01) GTIN where the item has one, (17) expiry, (11)
+	production date, (10) lot. Human-readable unless `raw` (as carried in the QR code)."""
+	lot = frappe.db.get_value(
+		"Batch", batch, ["name", "batch_id", "item", "expiry_date", "manufacturing_date"], as_dict=True
+	)
+	if not lot:
+		frappe.throw(frappe._("Lot {0} does not exist.").format(batch), frappe.DoesNotExistError)
+	data = gs1.Gs1Data(
+		gtin=item_gtin(lot.item),
+		lot=lot.batch_id or lot.name,
+		expiry=getdate(lot.expiry_date) if lot.expiry_date else None,
+		production_date=getdate(lot.manufacturing_date) if lot.manufacturing_date else None,
+	)
+	try:
+		return gs1.build(data, raw=raw)
+	except gs1.Gs1Error as error:
+		frappe.throw(
+			frappe._("Lot {0} cannot be written as a GS1 label: {1}").format(frappe.bold(batch), error),
+			title=frappe._("No GS1 Label"),
+		)
+
+
+def lot_qr_data_uri(batch: str) -> str:
+	"""A PNG data URI of the GS1 QR Code carrying the lot's GS1 element string."""
+	return qr_png_data_uri(lot_gs1_string(batch, raw=True), gs1=True)

@@ -1,0 +1,148 @@
+"""Scanning GS1 lot labels on stock forms: what a scan puts on a row, and refusing at once a lot
+whose status or expiry forbids the movement."""
+
+import re
+
+import frappe
+from frappe import _
+from frappe.utils import getdate, nowdate
+
+from lot_traceability import queries
+from lot_traceability.enforcement import check_lots, throw_refusals
+from lot_traceability.traceability import gs1
+from lot_traceability.traceability.movements import INWARD, OUTWARD, classify
+
+INWARD_DOCTYPES = {"Purchase Receipt", "Purchase Invoice", "Subcontracting Receipt"}
+
+
+class LabelError(frappe.ValidationError):
+	pass
+
+
+def read_label(text: str) -> gs1.Gs1Data:
+	try:
+		return gs1.parse((text or "").strip("\r\n"))
+	except gs1.Gs1Error as error:
+		frappe.throw(_("Not a valid GS1 lot label: {0}").format(error), LabelError, title=_("Label Not Read"))
+
+
+def item_of(data: gs1.Gs1Data) -> str:
+	"""The item whose barcode is the label's GTIN (as GTIN-14, or as the shorter GTIN it pads)."""
+	if not data.gtin:
+		frappe.throw(_("The label carries no GTIN (01): the item cannot be known."), LabelError)
+	forms = {data.gtin, data.gtin.lstrip("0")}
+	for length in (8, 12, 13):
+		forms.add(data.gtin[-length:])
+	item = frappe.db.get_value(
+		"Item Barcode", {"barcode": ("in", list(forms)), "parenttype": "Item"}, "parent"
+	)
+	if not item:
+		frappe.throw(
+			_("No item has the barcode {0} (GTIN of the scanned label).").format(frappe.bold(data.gtin)),
+			LabelError,
+		)
+	return item
+
+
+def find_lot(item_code: str, lot: str | None) -> str | None:
+	"""The lot of the item named on the label: its batch id (or name), else its supplier lot no."""
+	if not lot:
+		return None
+	return frappe.db.get_value("Batch", {"item": item_code, "batch_id": lot}) or frappe.db.get_value(
+		"Batch", {"item": item_code, "supplier_lot_no": lot}
+	)
+
+
+def scan(text: str, doctype: str, purpose: str | None = None, posting_date=None) -> dict:
+	"""The row values a scanned label gives on `doctype`. Inward (receipts): item, quantity, supplier
+	lot no and the supplier's dates, for the lot to be made. Outward: item and lot, after checking
+	the lot may make the movement on the posting date (refused at once, naming lot and status)."""
+	data = read_label(text)
+	item = item_of(data)
+	qty = data.count or data.trade_item_count or (float(data.net_weight_kg) if data.net_weight_kg else 1)
+	inward = doctype in INWARD_DOCTYPES or (doctype == "Stock Entry" and purpose == "Material Receipt")
+	if inward:
+		return {
+			"item_code": item,
+			"qty": qty,
+			"supplier_lot_no": data.lot,
+			"supplier_expiry_date": data.expiry or data.best_before,
+			"supplier_manufacturing_date": data.production_date,
+		}
+	batch = find_lot(item, data.lot)
+	if not batch:
+		frappe.throw(
+			_("No lot {0} of item {1} is known.").format(frappe.bold(data.lot or ""), frappe.bold(item)),
+			LabelError,
+		)
+	on_date = getdate(posting_date or nowdate())
+	movement = classify(doctype, OUTWARD if doctype not in INWARD_DOCTYPES else INWARD, purpose)
+	throw_refusals(
+		[(None, refusal) for refusal in check_lots([batch], movement, on_date)], doctype, None, on_date
+	)
+	return {"item_code": item, "qty": qty, "batch_no": batch, "use_serial_batch_fields": 1}
+
+
+def lookup(text: str) -> dict:
+	"""A lot by its label (or its name): status, expiry, supplier lot and stock per warehouse."""
+	text = (text or "").strip()
+	batch = text if frappe.db.exists("Batch", text) else None
+	if not batch:
+		data = read_label(text)
+		batch = find_lot(item_of(data), data.lot)
+		if not batch:
+			frappe.throw(_("No lot {0} is known.").format(frappe.bold(data.lot or "")), LabelError)
+	lot = queries.get_lots([batch])[batch]
+	return {
+		"batch": batch,
+		"item": lot.item,
+		"lot_status": lot.lot_status,
+		"expiry_date": lot.expiry_date,
+		"supplier_lot_no": lot.supplier_lot_no,
+		"balances": frappe.get_all(
+			"Lot Balance",
+			filters={"batch": batch, "qty": ("!=", 0)},
+			fields=["warehouse", "qty"],
+			order_by="warehouse",
+		),
+	}
+
+
+GS1_START = re.compile(r"^(\(|\]|\x1d|01\d{14})")
+
+
+def looks_like_gs1(text: str | None) -> bool:
+	"""A GS1 element string (bracketed, with a symbology identifier or GS, or raw starting with a
+	GTIN) rather than a plain barcode or lot number."""
+	return bool(text) and (bool(GS1_START.match(text)) or "\x1d" in text)
+
+
+def scan_for_any_form(text: str) -> dict | None:
+	"""A GS1 label scanned in ERPNext's own scan field (which does not say which form it is on): the
+	item and, for a known lot, the lot — refused at once when its status allows no outward use or
+	it is expired. None when the text is no GS1 label."""
+	if not looks_like_gs1(text):
+		return None
+	try:
+		data = gs1.parse(text)
+	except gs1.Gs1Error:
+		return None
+	if not data.gtin:
+		return None
+	item = item_of(data)
+	batch = find_lot(item, data.lot)
+	found = {"item_code": item, "barcode": text}
+	if batch:
+		from lot_traceability.overrides.erpnext_queries import filter_pickable
+
+		if not filter_pickable([(batch,)], {"posting_date": nowdate()}):
+			lot = queries.get_lots([batch])[batch]
+			frappe.throw(
+				_("Lot {0} of item {1} is {2}: it may not be picked, shipped or issued.").format(
+					frappe.bold(batch), frappe.bold(item), frappe.bold(_(lot.lot_status or ""))
+				),
+				LabelError,
+				title=_("Lot Not Allowed"),
+			)
+		found["batch_no"] = batch
+	return found
