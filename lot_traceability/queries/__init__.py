@@ -2,7 +2,7 @@
 
 import frappe
 from frappe.query_builder import Criterion
-from frappe.query_builder.functions import Sum
+from frappe.query_builder.functions import Count, Sum
 
 from lot_traceability.traceability.movements import INWARD, RECEIVING_VOUCHERS, SELLING_VOUCHERS
 
@@ -670,3 +670,23 @@ def get_row_lots(voucher_type: str, row_names) -> dict[str, list[str]]:
 	for row in rows:
 		found.setdefault(row.voucher_detail_no, []).append(row.batch_no)
 	return found
+
+
+def count_lots_with_stock(statuses=None, expiring_from=None, expiring_to=None) -> int:
+	"""Lots with stock (kept lot balances) in these statuses or expiring in this window."""
+	balance = frappe.qb.DocType("Lot Balance")
+	batch = frappe.qb.DocType("Batch")
+	query = (
+		frappe.qb.from_(balance)
+		.join(batch)
+		.on(batch.name == balance.batch)
+		.select(Count(balance.batch).distinct())
+		.where(balance.qty > 0)
+	)
+	if statuses is not None:
+		query = query.where(batch.lot_status.isin(list(statuses) or [""]))
+	if expiring_from:
+		query = query.where(batch.expiry_date >= expiring_from)
+	if expiring_to:
+		query = query.where(batch.expiry_date <= expiring_to)
+	return query.run()[0][0] or 0

@@ -1,0 +1,209 @@
+"""The traceability KPIs of a period (Lot Traceability KPIs report, number cards, charts)."""
+
+from collections import defaultdict
+
+from frappe import _
+from frappe.utils import add_days, flt, get_datetime, get_first_day, getdate, nowdate
+
+from lot_traceability.lot_traceability.doctype.lot_status.lot_status import get_lot_status
+from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
+	get_settings,
+)
+from lot_traceability.queries import kpis as kpi_queries
+from lot_traceability.traceability import kpis as core
+
+
+def period(from_date=None, to_date=None) -> tuple:
+	to_date = getdate(to_date or nowdate())
+	return getdate(from_date or get_first_day(to_date)), to_date
+
+
+def receiving_completeness(from_date=None, to_date=None, company=None) -> core.Ratio:
+	from_date, to_date = period(from_date, to_date)
+	rows = kpi_queries.get_receiving_rows(from_date, to_date, company)
+	return core.receiving_completeness((row.supplier_lot_no, row.expiry_date) for row in rows)
+
+
+def status_events(lots=None, until=None) -> list[core.StatusEvent]:
+	release = get_settings().release_status
+	return [
+		core.StatusEvent(
+			row.batch,
+			get_datetime(row.change_datetime),
+			row.to_status,
+			get_lot_status(row.to_status).is_hold,
+			row.to_status == release,
+		)
+		for row in kpi_queries.get_status_events(lots, until)
+		if row.change_datetime
+	]
+
+
+def quarantine_cycles(from_date=None, to_date=None) -> list[core.Cycle]:
+	"""Hold → release cycles that ended (released) in the period."""
+	from_date, to_date = period(from_date, to_date)
+	cycles = core.quarantine_cycles(status_events(until=get_datetime(add_days(to_date, 1))))
+	return [c for c in cycles if from_date <= c.released_at.date() <= to_date]
+
+
+def status_on(events: list[core.StatusEvent], lot: str, day) -> str | None:
+	"""A lot's status at the end of a day, from its status history (None before its first change)."""
+	status = None
+	for event in events:
+		if event.lot == lot and event.at.date() <= day:
+			status = event.to_status
+	return status
+
+
+def write_offs_by_reason(from_date=None, to_date=None, company=None) -> dict[str, dict]:
+	"""Quantity and value written off in the period, by the lot's status when it was written off
+	(the reason it had to go), *Expired* for lots past expiry on the day."""
+	from_date, to_date = period(from_date, to_date)
+	rows = kpi_queries.get_write_offs(from_date, to_date, company)
+	events = status_events({row.batch_no for row in rows})
+	expired_status = get_settings().expired_status
+	reasons: dict[str, dict] = defaultdict(lambda: {"qty": 0.0, "value": 0.0, "lots": set()})
+	for row in rows:
+		posted = getdate(row.posting_date)
+		if row.expiry_date and getdate(row.expiry_date) < posted:
+			reason = expired_status
+		else:
+			reason = status_on(events, row.batch_no, posted) or row.lot_status or _("Unspecified")
+		reasons[reason]["qty"] += flt(row.qty)
+		reasons[reason]["value"] += flt(row.value)
+		reasons[reason]["lots"].add(row.batch_no)
+	return {reason: {**figures, "lots": len(figures["lots"])} for reason, figures in sorted(reasons.items())}
+
+
+def expiration_loss(from_date=None, to_date=None, company=None) -> dict:
+	"""Value lost to expiry: expired lots written off in the period, and stock still on hand of lots
+	that expired in the period. With a breakdown by month."""
+	from_date, to_date = period(from_date, to_date)
+	expired_status = get_settings().expired_status
+	written = [
+		row
+		for row in kpi_queries.get_write_offs(from_date, to_date, company)
+		if (row.expiry_date and getdate(row.expiry_date) < getdate(row.posting_date))
+		or row.lot_status == expired_status
+	]
+	on_hand = [
+		row for row in kpi_queries.get_expired_stock(from_date, min(to_date, getdate(nowdate())), company)
+	]
+	months = core.by_month(
+		[(getdate(row.posting_date), flt(row.value)) for row in written]
+		+ [(getdate(row.expiry_date), flt(row.value)) for row in on_hand]
+	)
+	return {
+		"written_off": sum(flt(row.value) for row in written),
+		"on_hand": sum(flt(row.value) for row in on_hand),
+		"total": sum(months.values()),
+		"by_month": months,
+	}
+
+
+def fefo_adherence(from_date=None, to_date=None, company=None) -> tuple[core.Ratio, list]:
+	from_date, to_date = period(from_date, to_date)
+	shipped = kpi_queries.get_shipments(from_date, to_date, company)
+	pairs = {(row.item_code, row.warehouse) for row in shipped}
+	moves: dict[tuple, list] = defaultdict(list)
+	facts: dict[tuple, dict] = {}
+	for row in kpi_queries.get_lot_moves_of(pairs, to_date):
+		key = (row.batch_no, row.warehouse)
+		moves[key].append((getdate(row.posting_date), flt(row.qty)))
+		facts[key] = row
+	default_status = get_settings().default_receipt_status
+	lots = [
+		core.LotFacts(
+			lot=row.batch_no,
+			item=row.item_code,
+			warehouse=row.warehouse,
+			expiry=getdate(row.expiry_date) if row.expiry_date else None,
+			may_ship=get_lot_status(row.lot_status or default_status).allows("shipment"),
+			moves=tuple(moves[key]),
+		)
+		for key, row in facts.items()
+	]
+	shipments = [
+		core.Shipment(
+			row.batch_no,
+			row.item_code,
+			row.warehouse,
+			getdate(row.posting_date),
+			getdate(row.expiry_date) if row.expiry_date else None,
+		)
+		for row in shipped
+	]
+	return core.fefo_adherence(shipments, lots)
+
+
+def time_to_scope(from_date=None, to_date=None) -> dict:
+	from_date, to_date = period(from_date, to_date)
+	recalls = kpi_queries.get_recall_scope_times(from_date, to_date)
+	seconds = [flt(r.time_to_scope) for r in recalls if r.time_to_scope]
+	return {"recalls": len(recalls), "mean": core.mean(seconds), "max": max(seconds) if seconds else None}
+
+
+def summary(from_date=None, to_date=None, company=None) -> list[dict]:
+	"""One row per KPI: value, unit and what it was computed from."""
+	from_date, to_date = period(from_date, to_date)
+	complete = receiving_completeness(from_date, to_date, company)
+	cycles = quarantine_cycles(from_date, to_date)
+	loss = expiration_loss(from_date, to_date, company)
+	write_offs = write_offs_by_reason(from_date, to_date, company)
+	fefo, departures = fefo_adherence(from_date, to_date, company)
+	scope = time_to_scope(from_date, to_date)
+	return [
+		{
+			"kpi": _("Time to scope a recall"),
+			"value": scope["mean"],
+			"unit": _("seconds (mean)"),
+			"basis": _("{0} recalls, longest {1} s").format(scope["recalls"], flt(scope["max"], 3)),
+		},
+		{
+			"kpi": _("Receiving rows with supplier lot and expiry"),
+			"value": complete.pct,
+			"unit": "%",
+			"basis": _("{0} of {1} rows").format(complete.part, complete.whole),
+		},
+		{
+			"kpi": _("Quarantine cycle time"),
+			"value": core.mean(c.days for c in cycles),
+			"unit": _("days (mean)"),
+			"basis": _("{0} holds released").format(len(cycles)),
+		},
+		{
+			"kpi": _("Expiration loss"),
+			"value": loss["total"],
+			"unit": _("value"),
+			"basis": _("{0} written off, {1} still on hand").format(
+				flt(loss["written_off"], 2), flt(loss["on_hand"], 2)
+			),
+		},
+		{
+			"kpi": _("Write-offs"),
+			"value": sum(r["value"] for r in write_offs.values()),
+			"unit": _("value"),
+			"basis": "; ".join(f"{_(reason)}: {flt(r['value'], 2)}" for reason, r in write_offs.items())
+			or _("none"),
+		},
+		{
+			"kpi": _("FEFO adherence"),
+			"value": fefo.pct,
+			"unit": "%",
+			"basis": _("{0} of {1} shipments took the earliest lot that could ship").format(
+				fefo.part, fefo.whole
+			),
+		},
+	]
+
+
+def lots_by_status_and_site(company=None) -> list[dict]:
+	"""Number of lots with stock per warehouse and status."""
+	rows = kpi_queries.get_lots_by_status_and_site(company)
+	default_status = get_settings().default_receipt_status
+	sites: dict[str, dict] = {}
+	for row in rows:
+		site = sites.setdefault(row.warehouse, {"warehouse": row.warehouse})
+		status = row.lot_status or default_status
+		site[status] = site.get(status, 0) + row.lots
+	return [sites[name] for name in sorted(sites)]
