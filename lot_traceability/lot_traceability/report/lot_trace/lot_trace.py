@@ -12,6 +12,8 @@ HEADINGS = {FORWARD: _("Used in"), "backward": _("Made from")}
 
 def execute(filters=None):
 	filters = filters or {}
+	if not filters.get("batch") and not filters.get("supplier_lot_no"):
+		return get_columns(), [], _("Choose a lot or a supplier lot no to trace.")
 	result = trace_lot(
 		batch=filters.get("batch"),
 		supplier_lot_no=filters.get("supplier_lot_no"),
