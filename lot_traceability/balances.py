@@ -40,7 +40,7 @@ def bundle_deltas(bundle, sign: int = 1) -> dict[tuple[str, str], tuple[float, f
 
 def apply_bundle(bundle, sign: int = 1) -> None:
 	"""Apply a submitted (sign 1) or cancelled (sign -1) bundle to the lot balances."""
-	if not bundle.has_batch_no or bundle.voucher_type == "Pick List":
+	if not bundle.has_batch_no or bundle.voucher_type == "Pick List" or frappe.flags.defer_lot_balances:
 		return
 	allow_negative = negative_stock_allowed(bundle.item_code)
 	# a fixed order (lot, warehouse) so concurrent submissions lock rows in the same order

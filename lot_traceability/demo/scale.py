@@ -73,6 +73,11 @@ def generate(
 		**shape,
 	)
 	warehouse = setup_masters(plan, customers)
+	# most documents are written without their hooks: the kept lot balances are set from the ledger
+	# at the end instead of document by document
+	frappe.flags.defer_lot_balances = True
+	from lot_traceability import balances
+
 	documents = len(plan.lots) + len(plan.productions) + len(plan.deliveries) + len(plan.items[0])
 	progress = Progress(documents, commit_every, out)
 	writer = BulkWriter(COMPANY, warehouse) if fast else None
@@ -82,14 +87,6 @@ def generate(
 		if not made_already(production, batches):  # a run stopped after this point made it
 			produce(production, plan, batches, warehouse, writer)
 		progress.step("production", flush=writer)
-	if writer:
-		writer.finish()
-	# deliveries made by ERPNext's controllers check the kept lot balances: bring them up to date
-	# with what the fast path wrote
-	from lot_traceability import balances
-
-	balances.set_lot_balances_from_ledger(list(batches.values()))
-	frappe.db.commit()
 	customer_names = [customer_name(n) for n in range(customers)]
 	for delivery in plan.deliveries:
 		deliver(delivery, batches, warehouse, customer_names, writer)
@@ -110,8 +107,9 @@ def generate(
 		)
 		count = lineage.record_vouchers("Stock Entry", entries)
 		out(f"genealogy of the production entries recorded from the ledger: {count} records")
-		balances.set_lot_balances_from_ledger(list(batches.values()))
-		out("lot balances of the generated lots set from the ledger")
+	balances.set_lot_balances_from_ledger(list(batches.values()))
+	out("lot balances of the generated lots set from the ledger")
+	frappe.flags.defer_lot_balances = False
 	frappe.db.commit()
 	seconds = time.monotonic() - started
 	figures = {
