@@ -78,38 +78,40 @@ def generate(
 	frappe.flags.defer_lot_balances = True
 	from lot_traceability import balances
 
-	documents = len(plan.lots) + len(plan.productions) + len(plan.deliveries) + len(plan.items[0])
-	progress = Progress(documents, commit_every, out)
-	writer = BulkWriter(COMPANY, warehouse) if fast else None
-	batches = make_batches(plan, progress)
-	receive_raw_lots(plan, batches, warehouse, progress)
-	for production in plan.productions:
-		if not made_already(production, batches):  # a run stopped after this point made it
-			produce(production, plan, batches, warehouse, writer)
-		progress.step("production", flush=writer)
-	customer_names = [customer_name(n) for n in range(customers)]
-	for delivery in plan.deliveries:
-		deliver(delivery, batches, warehouse, customer_names, writer)
-		progress.step("deliveries", flush=writer)
-	if writer:
-		writer.finish()
-		frappe.db.commit()
-		from lot_traceability import lineage
+	try:
+		documents = len(plan.lots) + len(plan.productions) + len(plan.deliveries) + len(plan.items[0])
+		progress = Progress(documents, commit_every, out)
+		writer = BulkWriter(COMPANY, warehouse) if fast else None
+		batches = make_batches(plan, progress)
+		receive_raw_lots(plan, batches, warehouse, progress)
+		for production in plan.productions:
+			if not made_already(production, batches):  # a run stopped after this point made it
+				produce(production, plan, batches, warehouse, writer)
+			progress.step("production", flush=writer)
+		customer_names = [customer_name(n) for n in range(customers)]
+		for delivery in plan.deliveries:
+			deliver(delivery, batches, warehouse, customer_names, writer)
+			progress.step("deliveries", flush=writer)
+		if writer:
+			writer.finish()
+			frappe.db.commit()
+			from lot_traceability import lineage
 
-		entries = frappe.get_all(
-			"Stock Entry",
-			filters={
-				"company": COMPANY,
-				"docstatus": 1,
-				"purpose": ("in", list(lineage.PRODUCTION_PURPOSES)),
-			},
-			pluck="name",
-		)
-		count = lineage.record_vouchers("Stock Entry", entries)
-		out(f"genealogy of the production entries recorded from the ledger: {count} records")
-	balances.set_lot_balances_from_ledger(list(batches.values()))
-	out("lot balances of the generated lots set from the ledger")
-	frappe.flags.defer_lot_balances = False
+			entries = frappe.get_all(
+				"Stock Entry",
+				filters={
+					"company": COMPANY,
+					"docstatus": 1,
+					"purpose": ("in", list(lineage.PRODUCTION_PURPOSES)),
+				},
+				pluck="name",
+			)
+			count = lineage.record_vouchers("Stock Entry", entries)
+			out(f"genealogy of the production entries recorded from the ledger: {count} records")
+		balances.set_lot_balances_from_ledger(list(batches.values()))
+		out("lot balances of the generated lots set from the ledger")
+	finally:
+		frappe.flags.defer_lot_balances = False
 	frappe.db.commit()
 	seconds = time.monotonic() - started
 	figures = {
