@@ -18,6 +18,13 @@ DEFAULT_RECALL_ROLES = {
 	"recall_customer_service_role": "Sales Manager",
 	"shelf_life_override_role": "Quality Manager",
 }
+# Filled only where a site has never stored them: 0 is a meaningful threshold.
+DEFAULT_EXCEPTION_THRESHOLDS = {
+	"mass_balance_tolerance": 5,
+	"bom_yield_tolerance": 10,
+	"max_lot_adjustments": 2,
+	"adjustment_window_days": 90,
+}
 
 
 def after_install():
@@ -58,6 +65,10 @@ def set_default_settings():
 	settings = frappe.get_single("Lot Traceability Settings")
 	for field, value in {**DEFAULT_SETTING_STATUSES, **DEFAULT_RECALL_ROLES}.items():
 		if not settings.get(field):
+			settings.set(field, value)
+	stored = frappe.db.get_singles_dict("Lot Traceability Settings")
+	for field, value in DEFAULT_EXCEPTION_THRESHOLDS.items():
+		if stored.get(field) is None:
 			settings.set(field, value)
 	if not settings.transitions:
 		add_default_transitions(settings)

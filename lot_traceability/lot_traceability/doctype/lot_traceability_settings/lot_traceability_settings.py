@@ -21,12 +21,17 @@ class LotTraceabilitySettings(Document):
 			LotStatusTransition,
 		)
 
+		adjustment_window_days: DF.Int
 		allow_held_lots_into_quarantine: DF.Check
+		bom_yield_tolerance: DF.Percent
 		default_allocation_policy: DF.Literal["FEFO", "FIFO"]
 		default_receipt_status: DF.Link
 		enable_enforcement: DF.Check
+		exception_near_expiry_days: DF.Int
 		expired_status: DF.Link
 		hold_returns_in_quarantine: DF.Check
+		mass_balance_tolerance: DF.Percent
+		max_lot_adjustments: DF.Int
 		near_expiry_days: DF.Int
 		recall_customer_service_role: DF.Link | None
 		recall_quality_role: DF.Link | None

@@ -1,0 +1,364 @@
+from datetime import date, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lot_traceability.traceability.exceptions import (
+	DEFAULT_WEIGHTS,
+	Adjustment,
+	Finding,
+	Kind,
+	LotMove,
+	NearExpiryLot,
+	ProductionEntry,
+	StatusChange,
+	adjustment_findings,
+	bom_yield_findings,
+	busiest_window,
+	combine,
+	deviation_pct,
+	group_productions,
+	mass_balance_findings,
+	near_expiry_findings,
+	rank_lots,
+	score_lot,
+	severity,
+	status_at,
+	status_findings,
+	supplier_lot_findings,
+)
+from lot_traceability.traceability.statuses import DEFAULT_STATUSES
+
+STATUSES = {status.name: status for status in DEFAULT_STATUSES}
+T0 = datetime(2026, 3, 1, 9, 0)
+
+
+def at(days, hours=0):
+	return T0 + timedelta(days=days, hours=hours)
+
+
+def move(voucher_type="Delivery Note", voucher_no="DN-1", direction="Outward", posted=0, entered=None, **kw):
+	posted_at = at(posted)
+	return LotMove(
+		kw.pop("lot", "LOT-1"),
+		voucher_type,
+		voucher_no,
+		direction,
+		posted_at,
+		at(entered) if entered is not None else posted_at,
+		**kw,
+	)
+
+
+def kinds(findings):
+	return sorted((f.lot, f.kind.value, f.reference_name) for f in findings)
+
+
+# scoring
+
+
+def test_severity_uses_the_kind_weight_a_mapping_or_the_finding_own_weight():
+	finding = Finding("L", Kind.BACK_DATED)
+	assert severity(finding) == 70
+	assert severity(finding, {Kind.BACK_DATED: 20}) == 20
+	assert severity(Finding("L", Kind.BACK_DATED, weight=150)) == 100
+	assert severity(Finding("L", Kind.BACK_DATED, weight=-5)) == 0
+
+
+def test_score_is_the_highest_plus_a_tenth_of_the_others_capped_at_100():
+	assert combine([]) == 0
+	assert combine([60]) == 60
+	assert combine([30, 90, 40]) == 97
+	assert combine([90, 90, 90]) == 100
+
+
+def test_reasons_most_severe_first_with_ties_by_kind_then_document():
+	findings = [
+		Finding("L", Kind.NO_INPUTS, "Stock Entry", "SE-2"),
+		Finding("L", Kind.REPEATED_ADJUSTMENTS, "Stock Entry", "SE-9"),
+		Finding("L", Kind.MASS_BALANCE, "Stock Entry", "SE-3"),
+		Finding("L", Kind.MASS_BALANCE, "Stock Entry", "SE-1"),
+		Finding("L", Kind.SHIPPED_BEFORE_RELEASE, "Delivery Note", "DN-1"),
+		Finding("OTHER", Kind.BACK_DATED),
+	]
+	score = score_lot("L", findings)
+	assert [(r.finding.kind, r.finding.reference_name) for r in score.reasons] == [
+		(Kind.SHIPPED_BEFORE_RELEASE, "DN-1"),
+		(Kind.MASS_BALANCE, "SE-1"),
+		(Kind.MASS_BALANCE, "SE-3"),
+		(Kind.NO_INPUTS, "SE-2"),
+		(Kind.REPEATED_ADJUSTMENTS, "SE-9"),
+	]
+	assert score.score == 100  # 90 + 6 + 6 + 6 + 3
+	assert score.kinds == [
+		Kind.SHIPPED_BEFORE_RELEASE,
+		Kind.MASS_BALANCE,
+		Kind.NO_INPUTS,
+		Kind.REPEATED_ADJUSTMENTS,
+	]
+
+
+def test_lots_ranked_by_score_then_number_of_findings_then_name():
+	findings = [
+		Finding("B", Kind.SUPPLIER_LOT_REUSE),
+		Finding("A", Kind.SUPPLIER_LOT_REUSE),
+		Finding("C", Kind.SUPPLIER_LOT_REUSE),
+		Finding("C", Kind.REPEATED_ADJUSTMENTS, weight=0),
+		Finding("D", Kind.SHIPPED_BEFORE_RELEASE),
+	]
+	assert [(s.lot, s.score) for s in rank_lots(findings)] == [("D", 90), ("C", 40), ("A", 40), ("B", 40)]
+
+
+finding_strategy = st.builds(
+	Finding,
+	lot=st.just("L"),
+	kind=st.sampled_from(list(Kind)),
+	reference_doctype=st.sampled_from([None, "Stock Entry", "Delivery Note"]),
+	reference_name=st.sampled_from([None, "A", "B", "C"]),
+	params=st.dictionaries(st.sampled_from(["x", "y"]), st.integers(0, 3), max_size=2),
+	weight=st.one_of(st.none(), st.floats(-50, 150, allow_nan=False)),
+)
+weights_strategy = st.dictionaries(st.sampled_from(list(Kind)), st.floats(0, 100, allow_nan=False))
+
+
+@given(st.lists(finding_strategy, max_size=12), weights_strategy)
+def test_score_is_within_0_and_100(findings, weights):
+	assert 0 <= score_lot("L", findings, weights).score <= 100
+
+
+@given(st.lists(finding_strategy, max_size=12), finding_strategy, weights_strategy)
+def test_adding_a_finding_never_lowers_the_score(findings, extra, weights):
+	assert score_lot("L", [*findings, extra], weights).score >= score_lot("L", findings, weights).score
+
+
+@given(st.lists(finding_strategy, max_size=12), st.randoms(use_true_random=False), weights_strategy)
+def test_score_and_reasons_do_not_depend_on_the_order_of_findings(findings, random, weights):
+	shuffled = list(findings)
+	random.shuffle(shuffled)
+	first, second = score_lot("L", findings, weights), score_lot("L", shuffled, weights)
+	assert first.score == second.score
+	assert [(r.finding, r.finding.params, r.severity) for r in first.reasons] == [
+		(r.finding, r.finding.params, r.severity) for r in second.reasons
+	]
+
+
+def test_every_kind_has_a_default_weight():
+	assert set(DEFAULT_WEIGHTS) == set(Kind)
+
+
+# status history
+
+HISTORY = {
+	"LOT-1": [
+		StatusChange(at(5), "Pending Inspection", "Approved", "LSC-1"),
+		StatusChange(at(10), "Approved", "Quarantined", "LSC-2"),
+	]
+}
+
+
+def test_status_at_a_moment_from_the_history():
+	history = HISTORY["LOT-1"]
+	assert status_at(history, at(0)) == "Pending Inspection"
+	assert status_at(history, at(5)) == "Approved"
+	assert status_at(history, at(11)) == "Quarantined"
+	assert status_at([], at(0)) is None
+
+
+def test_shipment_dated_before_release_is_flagged_with_the_release_date():
+	found = status_findings([move(posted=2, entered=6)], HISTORY, STATUSES, {"LOT-1": date(2026, 3, 6)})
+	assert kinds(found) == [("LOT-1", "shipped_before_release", "DN-1")]
+	params = found[0].params
+	assert (params["status"], params["moment"], params["release_date"]) == (
+		"Pending Inspection",
+		"posting",
+		date(2026, 3, 6),
+	)
+
+
+def test_issue_entered_while_pending_is_flagged_but_allowed_moves_are_not():
+	moves = [
+		move("Stock Entry", "SE-1", posted=1, purpose="Manufacture"),  # issue while Pending Inspection
+		move("Stock Entry", "SE-2", posted=1, purpose="Material Transfer"),  # allowed
+		move("Delivery Note", "DN-2", posted=6),  # shipped while Approved
+		move("Stock Entry", "SE-3", direction="Inward", posted=1, purpose="Manufacture"),
+		move("Delivery Note", "DN-3", posted=1, lot="NO-HISTORY"),
+	]
+	assert kinds(status_findings(moves, HISTORY, STATUSES)) == [("LOT-1", "shipped_before_release", "SE-1")]
+
+
+def test_held_lot_moved_out_is_flagged_except_into_quarantine_and_write_offs():
+	moves = [
+		move("Delivery Note", "DN-9", posted=12),
+		move("Stock Entry", "SE-Q", posted=12, purpose="Material Transfer", into_quarantine=True),
+		move("Stock Entry", "SE-T", posted=12, purpose="Material Transfer"),
+		move("Stock Entry", "SE-W", posted=12, purpose="Material Issue", is_write_off=True),
+		move("Purchase Receipt", "PR-R", posted=12, is_return=True),
+	]
+	assert kinds(status_findings(moves, HISTORY, STATUSES)) == [
+		("LOT-1", "held_lot_override", "DN-9"),
+		("LOT-1", "held_lot_override", "SE-T"),
+		("LOT-1", "shipped_before_release", "DN-9"),
+	]
+	quarantine_off = status_findings(moves[1:2], HISTORY, STATUSES, quarantine_allowed=False)
+	assert kinds(quarantine_off) == [("LOT-1", "held_lot_override", "SE-Q")]
+
+
+def test_entry_made_after_a_hold_but_dated_before_it_is_back_dated():
+	moves = [
+		move("Stock Entry", "SE-B", posted=8, entered=11, purpose="Material Transfer", into_quarantine=True),
+		move("Stock Entry", "SE-OK", posted=8, entered=8, purpose="Material Transfer"),
+		# same day as the hold: not back-dated
+		move("Stock Entry", "SE-SAME", posted=10, entered=11, purpose="Material Receipt", direction="Inward"),
+	]
+	found = status_findings(moves, HISTORY, STATUSES)
+	assert kinds(found) == [("LOT-1", "back_dated", "SE-B")]
+	assert found[0].params["status_change"] == "LSC-2"
+	assert found[0].params["hold_date"] == date(2026, 3, 11)
+
+
+def test_one_finding_per_lot_document_and_kind():
+	moves = [move(posted=12), move(posted=12)]
+	assert len(status_findings(moves, HISTORY, STATUSES)) == 2  # shipped before release, held
+
+
+# supplier lots
+
+
+def test_supplier_lot_no_seen_from_two_suppliers_flags_every_lot_of_it():
+	lots = [
+		{"name": "A1", "supplier": "Acme", "supplier_lot_no": "X"},
+		{"name": "A2", "supplier": "Acme", "supplier_lot_no": "X"},
+		{"name": "B1", "supplier": "Bolt", "supplier_lot_no": "X"},
+		{"name": "C1", "supplier": "Acme", "supplier_lot_no": "Y"},
+		{"name": "C2", "supplier": "Acme", "supplier_lot_no": "Y"},
+		{"name": "D1", "supplier": None, "supplier_lot_no": "X"},
+	]
+	found = supplier_lot_findings(lots)
+	assert [(f.lot, f.reference_name) for f in found] == [("A1", "B1"), ("A2", "B1"), ("B1", "A1")]
+	assert found[2].params["other_suppliers"] == ["Acme"]
+
+
+# production
+
+
+def entry(name, purpose="Manufacture", consumed=None, made=10.0, lots=("OUT",), **kw):
+	consumed = {"RAW": 10.0} if consumed is None else consumed
+	return ProductionEntry(name, purpose, consumed=consumed, made=made, lots=lots, **kw)
+
+
+def test_deviation_in_percent_of_what_was_expected():
+	assert deviation_pct(10, 12) == pytest.approx(20)
+	assert deviation_pct(10, 8) == pytest.approx(20)
+	assert deviation_pct(0, 5) is None
+
+
+def test_mass_balance_within_tolerance_passes_outside_flags_the_output_lots():
+	productions = group_productions(
+		[
+			entry("SE-OK", consumed={"A": 6.0, "B": 4.0}, made=10.4),
+			entry("SE-BAD", consumed={"A": 10.0}, made=20.0, lots=("O1", "O2")),
+			entry("SE-NONE", consumed={}, made=5.0, lots=("O3",)),
+		]
+	)
+	found = mass_balance_findings(productions, 5)
+	assert sorted((f.lot, f.reference_name) for f in found) == [
+		("O1", "SE-BAD"),
+		("O2", "SE-BAD"),
+		("O3", "SE-NONE"),
+	]
+	assert next(f for f in found if f.lot == "O1").params["deviation"] == pytest.approx(100)
+
+
+def test_a_work_order_is_balanced_with_its_consumption_entries():
+	entries = [
+		entry(
+			"SE-C", "Material Consumption for Manufacture", {"RAW": 6.0}, made=0, lots=(), work_order="WO-1"
+		),
+		entry("SE-M", consumed={"RAW": 4.0}, made=10.0, work_order="WO-1", bom_no="BOM-1", fg_qty=10),
+	]
+	(production,) = group_productions(entries)
+	assert (production.reference, production.consumed, production.made) == ("SE-M", {"RAW": 10.0}, 10.0)
+	assert mass_balance_findings([production], 5) == []
+
+
+def test_bom_yield_compares_each_bom_item_with_qty_per_unit_times_made():
+	(production,) = group_productions(
+		[entry("SE-1", consumed={"FLOUR": 25.0, "SALT": 1.0}, made=10, bom_no="BOM-1", fg_qty=10)]
+	)
+	per_unit = {"BOM-1": {"FLOUR": 2.0, "SALT": 0.1, "YEAST": 0.05}}
+	(found,) = bom_yield_findings([production], per_unit, 10)
+	assert (found.lot, found.reference_name) == ("OUT", "SE-1")
+	assert [(i["item"], i["expected"], i["actual"]) for i in found.params["items"]] == [
+		("YEAST", pytest.approx(0.5), 0.0),
+		("FLOUR", 20.0, 25.0),
+	]
+	assert bom_yield_findings([production], {"BOM-1": {"FLOUR": 2.4, "SALT": 0.1}}, 10) == []
+
+
+# adjustments
+
+
+@pytest.mark.parametrize(
+	"days, window, expected",
+	[
+		([0, 10, 20], 90, (3, 0, 20)),
+		([0, 50, 100, 120], 90, (3, 50, 120)),
+		([0, 90, 180], 90, (1, 0, 0)),
+		([], 90, (0, None, None)),
+	],
+)
+def test_busiest_window(days, window, expected):
+	dates = [date(2026, 1, 1) + timedelta(days=d) for d in days]
+	count, first, last = busiest_window(dates, window)
+	as_offsets = (
+		count,
+		None if first is None else (first - date(2026, 1, 1)).days,
+		None if last is None else (last - date(2026, 1, 1)).days,
+	)
+	assert as_offsets == expected
+
+
+@given(st.lists(st.integers(0, 400), max_size=15), st.integers(1, 120))
+def test_busiest_window_is_the_true_maximum(offsets, window):
+	dates = [date(2026, 1, 1) + timedelta(days=d) for d in offsets]
+	count, _first, _last = busiest_window(dates, window)
+	brute = max((sum(1 for d in dates if 0 <= (d - start).days < window) for start in dates), default=0)
+	assert count == brute
+
+
+def test_more_adjustments_than_allowed_within_the_window_are_flagged_with_the_latest():
+	rows = [
+		Adjustment("L1", at(0), "Stock Reconciliation", "SR-1"),
+		Adjustment("L1", at(30), "Stock Reconciliation", "SR-2"),
+		Adjustment("L1", at(30, hours=2), "Stock Entry", "SE-1"),
+		Adjustment("L1", at(200), "Stock Entry", "SE-2"),
+		Adjustment("L2", at(0), "Stock Reconciliation", "SR-3"),
+		Adjustment("L2", at(100), "Stock Reconciliation", "SR-4"),
+		Adjustment("L2", at(200), "Stock Reconciliation", "SR-5"),
+	]
+	(found,) = adjustment_findings(rows, 2, 90)
+	assert (found.lot, found.reference_name, found.params["count"]) == ("L1", "SE-1", 3)
+	assert (found.params["first"], found.params["last"]) == (date(2026, 3, 1), date(2026, 3, 31))
+	assert adjustment_findings(rows, 3, 90) == []
+
+
+# near expiry
+
+
+def test_near_expiry_needs_stock_demand_and_an_expiry_within_the_window():
+	today = date(2026, 3, 1)
+	lots = [
+		NearExpiryLot(
+			"SOON", today + timedelta(days=10), 5, (("Sales Order", "SO-2"), ("Pick List", "PL-1"))
+		),
+		NearExpiryLot("PAST", today - timedelta(days=1), 5, (("Stock Reservation Entry", "SRE-1"),)),
+		NearExpiryLot("LATER", today + timedelta(days=40), 5, (("Sales Order", "SO-2"),)),
+		NearExpiryLot("IDLE", today + timedelta(days=10), 5, ()),
+		NearExpiryLot("EMPTY", today + timedelta(days=10), 0, (("Sales Order", "SO-2"),)),
+	]
+	found = near_expiry_findings(lots, today, 30)
+	assert [(f.lot, f.reference_doctype, f.params["days_left"]) for f in found] == [
+		("PAST", "Stock Reservation Entry", -1),
+		("SOON", "Pick List", 10),
+	]
