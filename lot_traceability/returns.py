@@ -45,7 +45,10 @@ def quarantine_returns(doc) -> None:
 		held = [
 			details[lot]
 			for lot in lots_of_row.get(row.name, [])
-			if lot in details and details[lot].lot_status and get_lot_status(details[lot].lot_status).is_hold
+			if lot in details
+			and details[lot].lot_status
+			and get_lot_status(details[lot].lot_status).is_hold
+			and not get_lot_status(details[lot].lot_status).is_terminal
 		]
 		if not held or queries.is_quarantine_warehouse(row.warehouse):
 			continue

@@ -6,8 +6,8 @@ from lot_traceability.returns import quarantine_returns, update_recalls
 
 
 def before_validate(doc, method=None):
-	quarantine_returns(doc)
 	check_voucher_rows(doc, selling_rows(doc))
+	quarantine_returns(doc)
 	check_requirements(doc)
 
 

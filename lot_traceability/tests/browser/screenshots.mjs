@@ -44,6 +44,12 @@ try {
 		});
 		page.on("pageerror", (error) => errors.push(String(error)));
 		await page.goto(base + route, { waitUntil: "networkidle", timeout: 60000 });
+		// the desk sets the page title once the page has rendered
+		await page
+			.waitForFunction(() => !["", "Frappe", "Workspace", "ERPNext"].includes(document.title), null, {
+				timeout: 30000,
+			})
+			.catch(() => {});
 		await page.waitForTimeout(2500); // charts, cards and report rows render after the data arrives
 		await page.screenshot({ path: path.join(outDir, `${name}.png`), fullPage: true });
 		const title = await page.title();
