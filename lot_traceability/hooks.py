@@ -43,6 +43,7 @@ doc_events = {
 	"Batch": {
 		"before_insert": "lot_traceability.overrides.batch.before_insert",
 		"validate": "lot_traceability.overrides.batch.validate",
+		"on_trash": "lot_traceability.overrides.batch.on_trash",
 	},
 	"Delivery Note": {
 		"before_validate": "lot_traceability.overrides.delivery_note.before_validate",

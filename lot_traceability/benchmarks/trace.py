@@ -23,8 +23,10 @@ from lot_traceability.tracing import trace_lot
 PRODUCTION = ("Manufacture", "Repack", "Disassemble")
 
 
-def run(seed: int = 100, samples: int = 200, rng_seed: int = 7) -> dict:
-	lots = frappe.get_all("Batch", filters={"batch_id": ("like", f"S{seed}-%")}, pluck="name")
+def run(seed: int = 100, samples: int = 200, rng_seed: int = 7, raw_only: bool = False) -> dict:
+	"""`raw_only` samples received lots only (the recall question: everything made from a raw lot)."""
+	pattern = f"S{seed}-0-%" if raw_only else f"S{seed}-%"
+	lots = frappe.get_all("Batch", filters={"batch_id": ("like", pattern)}, pluck="name")
 	if not lots:
 		frappe.throw(f"No generated lots with prefix S{seed}-: run lot-traceability generate first.")
 	picked = random.Random(rng_seed).sample(lots, min(samples, len(lots)))
@@ -41,6 +43,7 @@ def run(seed: int = 100, samples: int = 200, rng_seed: int = 7) -> dict:
 		if walked != found:
 			frappe.throw(f"ledger walk and genealogy disagree for {lot}: {sorted(walked ^ found)[:5]}")
 	figures = {
+		"sample": "raw lots" if raw_only else "all lots",
 		"lots_in_history": len(lots),
 		"samples": len(picked),
 		"mean_lots_per_trace": round(statistics.mean(sizes), 1),

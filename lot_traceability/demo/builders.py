@@ -184,7 +184,33 @@ def delivery_note(company_name, customer, posting_date, rows, **fields):
 	)
 
 
+def dated(change: str, day) -> None:
+	"""Give a lot status change the story's date (it is recorded when the demo loads): effective
+	at noon that day, and the release date of its lots when it released them."""
+	from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
+		get_settings,
+	)
+
+	frappe.db.set_value(
+		"Lot Status Change", change, "change_datetime", f"{day} 12:00:00", update_modified=False
+	)
+	if frappe.db.get_value("Lot Status Change", change, "to_status") == get_settings().release_status:
+		lots = frappe.get_all("Lot Status Change Lot", filters={"parent": change}, pluck="batch")
+		frappe.db.set_value("Batch", {"name": ("in", lots)}, "release_date", day, update_modified=False)
+
+
 def quality_inspection(item_code, batch, receipt, status, posting_date):
+	inspection = _quality_inspection(item_code, batch, receipt, status, posting_date)
+	for change in frappe.get_all(
+		"Lot Status Change",
+		filters={"reference_doctype": "Quality Inspection", "reference_name": inspection.name},
+		pluck="name",
+	):
+		dated(change, posting_date)
+	return inspection
+
+
+def _quality_inspection(item_code, batch, receipt, status, posting_date):
 	return submit(
 		frappe.get_doc(
 			{

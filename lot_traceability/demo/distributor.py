@@ -135,12 +135,13 @@ def load() -> dict:
 	customer_return.items[0].qty = -2
 	b.submit(customer_return)
 
-	change_lot_status(
+	hold = change_lot_status(
 		[oil_older],
 		"Quarantined",
 		reason="Temperature excursion reported for the West DC shipment of this lot",
 		source="Manual",
 	)
+	b.dated(hold.name, day(21))
 	return {
 		"companies": [company, retail],
 		"lots": [oil_fresh, oil_older, cheese_lot, portion_lot, retail_oil],

@@ -100,7 +100,10 @@ def load() -> dict:
 			remarks=f"Cake mix production run {n + 1}",
 		)
 		(cake_lot,) = b.received_lots("Stock Entry", production.name)
-		change_lot_status([cake_lot], "Approved", reason="Lab release: microbiology and moisture within spec")
+		release = change_lot_status(
+			[cake_lot], "Approved", reason="Lab release: microbiology and moisture within spec"
+		)
+		b.dated(release.name, day(run_day + 1))
 		cake_lots.append(cake_lot)
 
 	b.delivery_note(company, north, day(25), [b.lot_row(cake, 120, cake_lots[0], warehouse=finished, rate=4)])

@@ -42,3 +42,8 @@ def validate(doc, method=None):
 			).format(frappe.bold(doc.name), frappe.bold(doc.get_doc_before_save().lot_status)),
 			LotStatusEditError,
 		)
+
+
+def on_trash(doc, method=None):
+	"""A deleted lot has no stock: its kept balances go with it."""
+	frappe.db.delete("Lot Balance", {"batch": doc.name})

@@ -48,7 +48,14 @@ def get_status_histories(lots=None) -> list[dict]:
 	if lots is not None:
 		query = query.where(row.batch.isin(list(lots) or [""]))
 	return (
-		query.select(row.batch, change.name, change.change_datetime, row.from_status, change.to_status)
+		query.select(
+			row.batch,
+			change.name,
+			change.change_datetime,
+			change.creation.as_("recorded_at"),
+			row.from_status,
+			change.to_status,
+		)
 		.where(change.change_datetime.isnotnull())
 		.orderby(row.batch)
 		.orderby(change.change_datetime)

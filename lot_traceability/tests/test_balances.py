@@ -66,7 +66,7 @@ class TestLotBalances(FrappeTestCase):
 		frappe.db.set_value("Lot Balance", {"batch": batch}, "qty", 99)
 		(found,) = balances.differences([batch])
 		self.assertEqual((found.kept_qty, found.ledger_qty), (99, 6))
-		self.assertEqual([row.batch for row in balances.reconcile()], [batch])
+		self.assertIn(batch, [row.batch for row in balances.reconcile()])
 		self.assert_ledger_agrees(batch)
 		self.assertEqual(sum(kept(batch).values()), 6)
 

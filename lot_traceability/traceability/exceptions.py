@@ -143,10 +143,18 @@ def rank_lots(findings: Iterable[Finding], weights: Mapping[Kind, float] | None 
 
 @dataclass(frozen=True)
 class StatusChange:
+	"""A lot's status change: effective `at`, and recorded (entered into the books) at `recorded_at`,
+	which is the same moment unless the change was dated after the fact."""
+
 	at: datetime
 	from_status: str | None
 	to_status: str
 	name: str | None = None
+	recorded_at: datetime | None = None
+
+	@property
+	def recorded(self) -> datetime:
+		return self.recorded_at or self.at
 
 
 @dataclass(frozen=True)
@@ -165,14 +173,17 @@ class LotMove:
 	into_quarantine: bool = False
 
 
-def status_at(history: Sequence[StatusChange], moment: datetime) -> str | None:
+def status_at(history: Sequence[StatusChange], moment: datetime, recorded: bool = False) -> str | None:
 	"""The lot's status at a moment, from its changes in time order (before the first change: the
-	status that change started from). None without a history."""
+	status that change started from). None without a history. With `recorded`, as the books stood at
+	that moment (changes by the time they were recorded), else as effective then."""
 	if not history:
 		return None
-	current = history[0].from_status
-	for change in history:
-		if change.at > moment:
+	when = (lambda c: c.recorded) if recorded else (lambda c: c.at)
+	ordered = sorted(history, key=when)
+	current = ordered[0].from_status
+	for change in ordered:
+		if when(change) > moment:
 			break
 		current = change.to_status
 	return current
@@ -217,7 +228,7 @@ def status_findings(
 		movement = classify(
 			move.voucher_type, move.direction, move.purpose, move.is_return, move.is_write_off
 		)
-		entered_status = status_at(history, move.entered_at)
+		entered_status = status_at(history, move.entered_at, recorded=True)
 		if outward and movement in (Movement.SHIPMENT, Movement.ISSUE):
 			for moment, status_name in (
 				("posting", status_at(history, move.posted_at)),
@@ -266,7 +277,7 @@ def status_findings(
 			for change in history
 			if (hold := statuses.get(change.to_status)) is not None
 			and hold.is_hold
-			and change.at < move.entered_at
+			and change.recorded < move.entered_at
 			and move.posted_at.date() < change.at.date()
 		]
 		if back_dated_past:

@@ -362,3 +362,19 @@ def test_near_expiry_needs_stock_demand_and_an_expiry_within_the_window():
 		("PAST", "Stock Reservation Entry", -1),
 		("SOON", "Pick List", 10),
 	]
+
+
+def test_a_status_change_dated_after_the_fact_judges_entries_by_when_it_was_recorded():
+	from datetime import datetime
+
+	from lot_traceability.traceability.exceptions import StatusChange, status_at
+
+	# released on the 5th (effective), but the release was only recorded on the 20th
+	history = [
+		StatusChange(
+			datetime(2026, 3, 5, 12), "Pending Inspection", "Approved", "LSC-1", datetime(2026, 3, 20)
+		)
+	]
+	assert status_at(history, datetime(2026, 3, 10)) == "Approved"
+	assert status_at(history, datetime(2026, 3, 10), recorded=True) == "Pending Inspection"
+	assert status_at(history, datetime(2026, 3, 21), recorded=True) == "Approved"

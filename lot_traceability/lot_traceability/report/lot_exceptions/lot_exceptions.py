@@ -95,7 +95,7 @@ def status_history_exceptions(lots, company, thresholds) -> list[Finding]:
 	histories = defaultdict(list)
 	for row in q.get_status_histories(lots):
 		histories[row.batch].append(
-			StatusChange(row.change_datetime, row.from_status, row.to_status, row.name)
+			StatusChange(row.change_datetime, row.from_status, row.to_status, row.name, row.recorded_at)
 		)
 	if not histories:
 		return []
