@@ -13,7 +13,7 @@ from lot_traceability.setup.custom_fields import CUSTOM_FIELDS, MODULE
 
 DOCTYPE_FOLDER = Path(__file__).resolve().parents[1] / "lot_traceability" / "doctype"
 # Records that belong to the app's module (reports, print formats, workspace, cards, charts).
-MODULE_RECORDS = ("Report", "Print Format", "Workspace", "Number Card", "Dashboard Chart")
+MODULE_RECORDS = ("Report", "Print Format", "Workspace", "Number Card", "Dashboard Chart", "Page")
 DOCTYPES = tuple(json.loads(path.read_text())["name"] for path in sorted(DOCTYPE_FOLDER.glob("*/*.json")))
 
 
