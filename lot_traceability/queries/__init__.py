@@ -104,6 +104,7 @@ LOT_FIELDS = (
 
 def get_lots(batch_nos, for_update: bool = False) -> dict[str, dict]:
 	"""Lots by name; with `for_update`, their rows are locked in name order until the transaction ends."""
+	batch_nos = {name for name in batch_nos or () if name}
 	if not batch_nos:
 		return {}
 	batch = frappe.qb.DocType("Batch")
@@ -668,7 +669,8 @@ def get_row_lots(voucher_type: str, row_names) -> dict[str, list[str]]:
 	)
 	found: dict[str, list[str]] = {}
 	for row in rows:
-		found.setdefault(row.voucher_detail_no, []).append(row.batch_no)
+		if row.batch_no:  # serial-numbered entries carry no lot
+			found.setdefault(row.voucher_detail_no, []).append(row.batch_no)
 	return found
 
 
