@@ -48,7 +48,7 @@ def apply_bundle(bundle, sign: int = 1) -> None:
 		if qty >= -TOLERANCE or allow_negative:
 			balance_queries.add_to_lot_balance(batch, bundle.item_code, warehouse, qty, value)
 		elif not balance_queries.take_from_lot_balance(batch, warehouse, -qty, value, TOLERANCE):
-			refuse(bundle, batch, warehouse, -qty)
+			resync_or_refuse(bundle, batch, warehouse, -qty)
 
 
 def lock_outward_lots(rows) -> None:
@@ -69,6 +69,18 @@ def negative_stock_allowed(item_code: str) -> bool:
 		frappe.db.get_single_value("Stock Settings", "allow_negative_stock")
 		or frappe.get_cached_value("Item", item_code, "allow_negative_stock")
 	)
+
+
+def resync_or_refuse(bundle, batch, warehouse, wanted) -> None:
+	"""The kept balance says the lot is short. Ask the ledger, with a locking read that sees what
+	other transactions committed (this bundle included): if it still has the stock, the kept balance
+	had missed a movement (stock written without the app's hooks, such as pre-bundle batch entries) and
+	is set to the ledger's figure; otherwise the lot is short and the submission is refused."""
+	qty, value = balance_queries.get_ledger_lot_balance_locked(batch, warehouse)
+	if qty >= -TOLERANCE:
+		balance_queries.set_lot_balance(batch, bundle.item_code, warehouse, qty, value)
+		return
+	refuse(bundle, batch, warehouse, wanted)
 
 
 def refuse(bundle, batch, warehouse, wanted):

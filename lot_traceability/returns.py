@@ -28,7 +28,9 @@ def returned_lots(doc) -> dict[str, list[str]]:
 		lots = bundles.get(row.get("serial_and_batch_bundle")) or (
 			[row.batch_no] if row.get("batch_no") else []
 		)
-		found[row.name] = [lot for lot in (lots or original.get(row.get(field) if field else None, [])) if lot]
+		found[row.name] = [
+			lot for lot in (lots or original.get(row.get(field) if field else None, [])) if lot
+		]
 	return found
 
 

@@ -213,3 +213,36 @@ def get_newest_lot_shipped(customer: str, item_code: str):
 		if found and (newest is None or found > newest):
 			newest = found
 	return newest
+
+
+def get_ledger_lot_balance_locked(batch: str, warehouse: str) -> tuple[float, float]:
+	"""The ledger's quantity and value of one lot in one warehouse, read with shared locks (a locking
+	read sees what other transactions committed, a plain one only this transaction's snapshot)."""
+	bundled = frappe.db.sql(
+		"""select coalesce(sum(e.qty), 0), coalesce(sum(e.stock_value_difference), 0)
+		from `tabSerial and Batch Entry` e
+		join `tabSerial and Batch Bundle` b on b.name = e.parent
+		where e.batch_no = %(batch)s and b.docstatus = 1 and b.is_cancelled = 0 and b.voucher_type != 'Pick List'
+			and if(ifnull(e.warehouse, '') = '', b.warehouse, e.warehouse) = %(warehouse)s
+		lock in share mode""",
+		{"batch": batch, "warehouse": warehouse},
+	)[0]
+	legacy = frappe.db.sql(
+		"""select coalesce(sum(actual_qty), 0), coalesce(sum(stock_value_difference), 0)
+		from `tabStock Ledger Entry`
+		where batch_no = %(batch)s and warehouse = %(warehouse)s and is_cancelled = 0
+			and ifnull(serial_and_batch_bundle, '') = ''
+		lock in share mode""",
+		{"batch": batch, "warehouse": warehouse},
+	)[0]
+	return float(bundled[0]) + float(legacy[0]), float(bundled[1]) + float(legacy[1])
+
+
+def set_lot_balance(batch: str, item: str, warehouse: str, qty: float, value: float) -> None:
+	frappe.db.sql(
+		"""update `tabLot Balance` set qty = %(qty)s, stock_value = %(value)s, modified = %(stamp)s
+		where batch = %(batch)s and warehouse = %(warehouse)s""",
+		{"batch": batch, "warehouse": warehouse, "qty": qty, "value": value, "stamp": now_datetime()},
+	)
+	if not frappe.db._cursor.rowcount:
+		add_to_lot_balance(batch, item, warehouse, qty, value)
