@@ -13,6 +13,7 @@ by the controllers, table by table.
 
 import copy
 from collections import defaultdict
+from datetime import timedelta
 
 import frappe
 from frappe.utils import now_datetime
@@ -67,6 +68,7 @@ class Template:
 
 class BulkWriter:
 	def __init__(self, company: str, warehouse: str):
+		self.ledger_entries_written = 0
 		self.company, self.warehouse = company, warehouse
 		self.templates: dict[str, Template] = {}
 		self.buffer: dict[str, list[dict]] = defaultdict(list)
@@ -96,6 +98,7 @@ class BulkWriter:
 		template = self.templates[kind]
 		name = self.next_name(template.header)
 		stamp = now_datetime()
+		self.ledger_entries_written = 0
 		out_value = sum(qty for role, *_, qty in rows if role == "out") * RATE
 		in_value = sum(qty for role, *_, qty in rows if role == "in") * RATE
 		self.stock_entries.append(name)
@@ -136,6 +139,7 @@ class BulkWriter:
 		template = self.templates["delivery"]
 		name = self.next_name(template.header)
 		stamp = now_datetime()
+		self.ledger_entries_written = 0
 		total_qty = sum(sum(lots.values()) for _, lots in rows)
 		header = self.clone(template.header, name=name, stamp=stamp)
 		rate = template.rows["out"].rate
@@ -204,7 +208,12 @@ class BulkWriter:
 		signed = qty if role == "in" else -qty
 		balance[0] += signed
 		balance[1] += signed * RATE
+		# ERPNext writes a voucher's ledger entries one after another: the same posting time, creation
+		# a moment apart, which is how the next entry finds the last balance (posting time, then
+		# creation). Entries sharing one creation would tie there.
 		entry = self.clone(template.ledger[role], stamp=stamp)
+		entry["creation"] = entry["modified"] = stamp + timedelta(microseconds=self.ledger_entries_written)
+		self.ledger_entries_written += 1  # counted per voucher
 		entry.update(
 			item_code=item,
 			voucher_no=voucher_no,
