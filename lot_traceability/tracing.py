@@ -57,8 +57,9 @@ def trace_lot(
 	result = {"roots": roots, "directions": {}}
 	walks = {way: walk(roots, way, max_depth) for way in DIRECTIONS[direction]}
 	all_lots = {lot for trace in walks.values() for lot in trace.lots}
-	movements = queries.get_lot_movements(all_lots)
-	made, balances = summarise(movements)
+	totals = queries.get_lot_totals(all_lots)
+	made = {lot: made_qty for lot, (_balance, made_qty) in totals.items() if made_qty}
+	balances = {lot: balance for lot, (balance, _made) in totals.items()}
 	for way, trace in walks.items():
 		content = {}
 		for root in roots:
@@ -77,7 +78,9 @@ def trace_lot(
 				}
 				for node in tree(trace)
 			],
-			"documents": end_documents(movements, set(trace.lots), way),
+			"documents": queries.get_end_documents(
+				trace.lots, queries.SELLING_DOCTYPES if way == FORWARD else queries.RECEIVING_DOCTYPES
+			),
 			"truncated": trace.truncated,
 			"lots": len(trace.lots),
 		}

@@ -556,29 +556,6 @@ def get_lot_details(lots) -> dict[str, dict]:
 	return {row.name: row for row in rows}
 
 
-def get_lot_movements(lots) -> list[dict]:
-	"""Every submitted movement of the lots, in one read: lot, voucher, date, signed quantity and
-	(Stock Entries) purpose. Pick List bundles reserve, they do not move: left out."""
-	if not lots:
-		return []
-	query, bundle, entry = _lot_entries(lots)
-	stock_entry = frappe.qb.DocType("Stock Entry")
-	return (
-		query.left_join(stock_entry)
-		.on((bundle.voucher_type == "Stock Entry") & (stock_entry.name == bundle.voucher_no))
-		.select(
-			entry.batch_no,
-			bundle.voucher_type,
-			bundle.voucher_no,
-			bundle.posting_date,
-			entry.qty,
-			stock_entry.purpose,
-		)
-		.where(bundle.voucher_type != "Pick List")
-		.run(as_dict=True)
-	)
-
-
 def get_parties(voucher_rows, party_field: str) -> dict[str, str]:
 	parties = {}
 	for voucher_type in {row.voucher_type for row in voucher_rows}:
@@ -692,3 +669,56 @@ def count_lots_with_stock(statuses=None, expiring_from=None, expiring_to=None) -
 	if expiring_to:
 		query = query.where(batch.expiry_date <= expiring_to)
 	return query.run()[0][0] or 0
+
+
+def get_lot_totals(lots) -> dict[str, tuple[float, float]]:
+	"""Lot → (stock on hand, quantity received or made): one grouped read of the lots' bundles.
+	Raw SQL: a conditional sum over a join that frappe.qb writes less clearly."""
+	if not lots:
+		return {}
+	rows = frappe.db.sql(
+		"""select e.batch_no, sum(e.qty),
+			sum(if(e.qty > 0 and (b.voucher_type in %(receiving)s
+				or (b.voucher_type = 'Stock Entry' and se.purpose in %(making)s)), e.qty, 0))
+		from `tabSerial and Batch Entry` e
+		join `tabSerial and Batch Bundle` b on b.name = e.parent
+		left join `tabStock Entry` se on b.voucher_type = 'Stock Entry' and se.name = b.voucher_no
+		where e.batch_no in %(lots)s and b.docstatus = 1 and b.is_cancelled = 0 and b.voucher_type != 'Pick List'
+		group by e.batch_no""",
+		{"lots": list(lots), "receiving": RECEIVING_DOCTYPES, "making": MAKING_PURPOSES},
+	)
+	return {batch: (float(balance or 0), float(made or 0)) for batch, balance, made in rows}
+
+
+END_DOCUMENT_PARTIES = {
+	"Delivery Note": "customer",
+	"Sales Invoice": "customer",
+	"POS Invoice": "customer",
+	"Purchase Receipt": "supplier",
+	"Purchase Invoice": "supplier",
+	"Subcontracting Receipt": "supplier",
+}
+
+
+def get_end_documents(lots, voucher_types) -> list[dict]:
+	"""Each lot's documents of these types (deliveries or receipts), netted per lot and document, with
+	the document's customer or supplier: one grouped read per doctype."""
+	if not lots:
+		return []
+	found = []
+	for voucher_type in voucher_types:
+		party = END_DOCUMENT_PARTIES.get(voucher_type)
+		party_column = f"v.`{party}`" if party else "null"
+		found += frappe.db.sql(
+			f"""select e.batch_no, b.voucher_type, b.voucher_no, b.posting_date, sum(e.qty) as qty,
+				{party_column} as party
+			from `tabSerial and Batch Entry` e
+			join `tabSerial and Batch Bundle` b on b.name = e.parent
+			join `tab{voucher_type}` v on v.name = b.voucher_no
+			where e.batch_no in %(lots)s and b.voucher_type = %(voucher_type)s and b.docstatus = 1
+				and b.is_cancelled = 0
+			group by e.batch_no, b.voucher_no, b.posting_date, {party_column}""",
+			{"lots": list(lots), "voucher_type": voucher_type},
+			as_dict=True,
+		)
+	return found
