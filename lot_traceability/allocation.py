@@ -17,12 +17,17 @@ from lot_traceability.traceability.movements import EXPIRY_GATED
 from lot_traceability.traceability.shelf_life import MinimumRemaining, RemainingUnit
 from lot_traceability.traceability.statuses import Movement
 
+NO_RULE = object()  # the rule was not looked up yet
 
-def requirement_for(item_code: str, customer: str | None, company: str | None) -> core.Requirement:
+
+def requirement_for(
+	item_code: str, customer: str | None, company: str | None, rule=NO_RULE
+) -> core.Requirement:
 	"""Every minimum remaining shelf life that applies (the item's rule, the customer's own) and,
-	where the customer asks for it, the newest lot it already received."""
+	where the customer asks for it, the newest lot it already received. `rule`: the item's Lot Rule
+	when the caller has it already."""
 	minimums = []
-	rule = get_lot_rule(item_code, company)
+	rule = get_lot_rule(item_code, company) if rule is NO_RULE else rule
 	if rule and rule.minimum_remaining:
 		minimums.append(rule.minimum_remaining)
 	not_older_than = None
@@ -45,8 +50,8 @@ def requirement_for(item_code: str, customer: str | None, company: str | None) -
 	return core.Requirement(tuple(minimums), getdate(not_older_than) if not_older_than else None)
 
 
-def policy_for(item_code: str, company: str | None) -> str:
-	rule = get_lot_rule(item_code, company)
+def policy_for(item_code: str, company: str | None, rule=NO_RULE) -> str:
+	rule = get_lot_rule(item_code, company) if rule is NO_RULE else rule
 	policy = (rule and rule.allocation_policy) or get_settings().default_allocation_policy or core.FEFO
 	return getattr(policy, "value", policy)
 
@@ -116,12 +121,13 @@ def allocate_lots(
 	if isinstance(warehouses, str):
 		warehouses = [warehouses]
 	warehouses = [w for w in warehouses if w]
+	rule = get_lot_rule(item_code, company)
 	request = core.Request(
 		qty=flt(qty),
 		on_date=getdate(posting_date or nowdate()),
 		movement=movement,
-		policy=policy_for(item_code, company),
-		requirement=requirement_for(item_code, customer, company)
+		policy=policy_for(item_code, company, rule),
+		requirement=requirement_for(item_code, customer, company, rule)
 		if movement in (Movement.SHIPMENT, Movement.ALLOCATION)
 		else core.Requirement(),
 	)
@@ -235,12 +241,15 @@ def requirement_violations(doc) -> list[tuple]:
 	on_date = getdate(doc.get("posting_date") or nowdate())
 	found, requirements = [], {}
 	for row in rows:
-		if not lots_of_row.get(row.name) or get_lot_rule(row.item_code, doc.company) is None:
+		if not lots_of_row.get(row.name):
 			continue
 		if row.item_code not in requirements:
-			requirements[row.item_code] = requirement_for(row.item_code, doc.get("customer"), doc.company)
-		requirement = requirements[row.item_code]
-		if not requirement.minimums and not requirement.not_older_than:
+			rule = get_lot_rule(row.item_code, doc.company)
+			requirements[row.item_code] = rule and requirement_for(
+				row.item_code, doc.get("customer"), doc.company, rule
+			)
+		requirement = requirements[row.item_code]  # None: no rule governs the item
+		if not requirement or (not requirement.minimums and not requirement.not_older_than):
 			continue
 		for lot in lots_of_row[row.name]:
 			record = details.get(lot)

@@ -458,46 +458,31 @@ RECEIVING_DOCTYPES = (
 SELLING_DOCTYPES = ("Delivery Note", "Sales Invoice", "POS Invoice")
 
 
-def _lot_entries(lots):
+def ledger_entries(lots=None):
+	"""The base of every read of the lots' ledger: submitted, not cancelled bundle entries that moved a
+	lot (Pick Lists reserve, they do not move), for these lots or all. Returns (query, bundle, entry)."""
 	bundle = frappe.qb.DocType("Serial and Batch Bundle")
 	entry = frappe.qb.DocType("Serial and Batch Entry")
+	lot_condition = entry.batch_no.isin(list(lots)) if lots is not None else entry.batch_no.isnotnull()
 	query = (
 		frappe.qb.from_(entry)
 		.join(bundle)
 		.on(bundle.name == entry.parent)
-		.where(entry.batch_no.isin(list(lots)) & (bundle.docstatus == 1) & (bundle.is_cancelled == 0))
+		.where(
+			lot_condition
+			& (bundle.docstatus == 1)
+			& (bundle.is_cancelled == 0)
+			& (bundle.voucher_type != "Pick List")
+		)
 	)
 	return query, bundle, entry
-
-
-def get_lot_made_qty(lots) -> dict[str, float]:
-	"""How much of each lot was received or made (receipts, production output); not transfers or returns."""
-	if not lots:
-		return {}
-	query, bundle, entry = _lot_entries(lots)
-	stock_entry = frappe.qb.DocType("Stock Entry")
-	rows = (
-		query.left_join(stock_entry)
-		.on((bundle.voucher_type == "Stock Entry") & (stock_entry.name == bundle.voucher_no))
-		.select(entry.batch_no, Sum(entry.qty).as_("qty"))
-		.where(
-			(entry.qty > 0)
-			& (
-				bundle.voucher_type.isin(RECEIVING_DOCTYPES)
-				| ((bundle.voucher_type == "Stock Entry") & stock_entry.purpose.isin(MAKING_PURPOSES))
-			)
-		)
-		.groupby(entry.batch_no)
-		.run(as_dict=True)
-	)
-	return {row.batch_no: float(row.qty) for row in rows}
 
 
 def get_lot_documents(lots, voucher_types, party_field: str) -> list[dict]:
 	"""Deliveries (or receipts) of the lots, with their customer (or supplier), netted per voucher."""
 	if not lots:
 		return []
-	query, bundle, entry = _lot_entries(lots)
+	query, bundle, entry = ledger_entries(lots)
 	rows = (
 		query.select(
 			entry.batch_no,
@@ -510,21 +495,7 @@ def get_lot_documents(lots, voucher_types, party_field: str) -> list[dict]:
 		.groupby(entry.batch_no, bundle.voucher_type, bundle.voucher_no, bundle.posting_date)
 		.run(as_dict=True)
 	)
-	parties = {}
-	for voucher_type in {row.voucher_type for row in rows}:
-		names = [row.voucher_no for row in rows if row.voucher_type == voucher_type]
-		meta = frappe.get_meta(voucher_type)
-		if meta.has_field(party_field):
-			parties.update(
-				dict(
-					frappe.get_all(
-						voucher_type,
-						filters={"name": ("in", names)},
-						fields=["name", party_field],
-						as_list=True,
-					)
-				)
-			)
+	parties = get_parties(rows, party_field)
 	for row in rows:
 		row["party"] = parties.get(row.voucher_no)
 	return rows

@@ -11,28 +11,13 @@ from datetime import datetime, timedelta
 import frappe
 from frappe.query_builder.functions import Coalesce, Count, Sum
 
+from lot_traceability.queries import ledger_entries
+
 SUPPLIER_RETURN_VOUCHERS = ("Purchase Receipt", "Purchase Invoice")
 PRODUCTION_PURPOSES = ("Manufacture", "Repack")
 CONSUMPTION_PURPOSE = "Material Consumption for Manufacture"
 ADJUSTMENT_PURPOSES = ("Material Receipt", "Material Issue")
 OVERRIDE_PREFIX = "Shipped by override of"
-
-
-def _ledger():
-	bundle = frappe.qb.DocType("Serial and Batch Bundle")
-	entry = frappe.qb.DocType("Serial and Batch Entry")
-	query = (
-		frappe.qb.from_(entry)
-		.join(bundle)
-		.on(bundle.name == entry.parent)
-		.where(
-			(bundle.docstatus == 1)
-			& (bundle.is_cancelled == 0)
-			& (bundle.voucher_type != "Pick List")
-			& entry.batch_no.isnotnull()
-		)
-	)
-	return query, bundle, entry
 
 
 def _history_rows():
@@ -68,7 +53,7 @@ def get_moves_of_lots_with_history(lots=None, company: str | None = None) -> lis
 	"""Every movement of the lots that have a status history: direction, posting date and time, when it
 	was entered (the bundle's creation, or its ledger entry's if later: a bundle may be made on a draft),
 	Stock Entry purpose and write-off flag, and whether a Stock Entry row moves into quarantine."""
-	query, bundle, entry = _ledger()
+	query, bundle, entry = ledger_entries()
 	history, _change, history_row = _history_rows()
 	stock_entry = frappe.qb.DocType("Stock Entry")
 	detail = frappe.qb.DocType("Stock Entry Detail")
@@ -187,7 +172,7 @@ def get_reused_supplier_lots(lots=None) -> list[dict]:
 def get_finished_lots_without_inputs(lots=None, company: str | None = None) -> list[dict]:
 	"""Lots made by a Manufacture entry (its finished row) that no genealogy record names as made from
 	an input lot."""
-	query, bundle, entry = _ledger()
+	query, bundle, entry = ledger_entries()
 	stock_entry = frappe.qb.DocType("Stock Entry")
 	detail = frappe.qb.DocType("Stock Entry Detail")
 	genealogy = frappe.qb.DocType("Lot Genealogy")
@@ -237,7 +222,7 @@ def get_production_entries(lots=None, company: str | None = None) -> list[dict]:
 	if company:
 		query = query.where(stock_entry.company == company)
 	if lots is not None:
-		made, bundle, entry = _ledger()
+		made, bundle, entry = ledger_entries()
 		query = query.where(
 			stock_entry.name.isin(
 				made.select(bundle.voucher_no)
@@ -292,7 +277,7 @@ def get_made_lots(entry_names) -> dict[str, list[str]]:
 	"""The lots each entry received."""
 	if not entry_names:
 		return {}
-	query, bundle, entry = _ledger()
+	query, bundle, entry = ledger_entries()
 	rows = (
 		query.select(bundle.voucher_no, entry.batch_no)
 		.distinct()
@@ -347,7 +332,7 @@ def get_adjustments(lots=None, company: str | None = None) -> list[dict]:
 	"""Stock Reconciliation rows and Material Receipt / Material Issue entries (not lot write-offs) that
 	moved each lot, one row per document row; the document that created the lot is its receipt, not an
 	adjustment."""
-	query, bundle, entry = _ledger()
+	query, bundle, entry = ledger_entries()
 	stock_entry = frappe.qb.DocType("Stock Entry")
 	batch = frappe.qb.DocType("Batch")
 	query = (
@@ -430,7 +415,7 @@ def get_lots_moved_in_company(lots, company: str) -> set[str]:
 	"""Those of the lots that have a submitted movement in the company."""
 	if not lots:
 		return set()
-	query, bundle, entry = _ledger()
+	query, bundle, entry = ledger_entries()
 	return set(
 		query.select(entry.batch_no)
 		.distinct()

@@ -3,7 +3,7 @@
 import frappe
 from frappe.query_builder.functions import Sum
 
-from lot_traceability.queries import SELLING_DOCTYPES
+from lot_traceability.queries import SELLING_DOCTYPES, ledger_entries
 
 SELLING_ITEM_TABLES = {
 	"Delivery Note": "Delivery Note Item",
@@ -18,14 +18,10 @@ def get_lot_ledger(lots) -> list[dict]:
 	if not lots:
 		return []
 	lots = list(set(lots))
-	bundle = frappe.qb.DocType("Serial and Batch Bundle")
-	entry = frappe.qb.DocType("Serial and Batch Entry")
+	query, bundle, entry = ledger_entries(lots)
 	stock_entry = frappe.qb.DocType("Stock Entry")
 	bundled = (
-		frappe.qb.from_(entry)
-		.join(bundle)
-		.on(bundle.name == entry.parent)
-		.left_join(stock_entry)
+		query.left_join(stock_entry)
 		.on((bundle.voucher_type == "Stock Entry") & (stock_entry.name == bundle.voucher_no))
 		.select(
 			entry.batch_no,
@@ -38,12 +34,6 @@ def get_lot_ledger(lots) -> list[dict]:
 			entry.qty,
 			entry.stock_value_difference.as_("value"),
 			stock_entry.purpose,
-		)
-		.where(
-			entry.batch_no.isin(lots)
-			& (bundle.docstatus == 1)
-			& (bundle.is_cancelled == 0)
-			& (bundle.voucher_type != "Pick List")
 		)
 		.run(as_dict=True)
 	)
