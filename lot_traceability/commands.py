@@ -124,20 +124,53 @@ def genealogy(context, rebuild=False, check_only=False):
 @pass_context
 def balances(context, rebuild=False, check_only=False):
 	"""Rebuild or check the kept lot balances (Lot Balance) against the ledger."""
-	import frappe
+	from lot_traceability import balances as kept
 
-	from lot_traceability import balances as lot_balances
+	rebuild_or_check(
+		context,
+		kept,
+		rebuild,
+		check_only,
+		lambda row: f"{row.batch} @ {row.warehouse}: kept {row.kept_qty}, ledger {row.ledger_qty}",
+		"lot balances differ from the ledger.",
+	)
+
+
+@lot_traceability.command("lot-ledger")
+@click.option("--rebuild", is_flag=True, help="Replace every kept lot ledger entry by the stock ledger's.")
+@click.option(
+	"--check", "check_only", is_flag=True, help="Report lot ledger entries that differ from the ledger."
+)
+@pass_context
+def lot_ledger(context, rebuild=False, check_only=False):
+	"""Rebuild or check the kept lot ledger (Lot Ledger Entry) against the stock ledger."""
+	from lot_traceability import lot_ledger as kept
+
+	rebuild_or_check(
+		context,
+		kept,
+		rebuild,
+		check_only,
+		lambda row: f"{row.batch_no} / {row.voucher_no}: {row.problem}",
+		"lot ledger entries differ from the stock ledger.",
+	)
+
+
+def rebuild_or_check(context, kept, rebuild: bool, check_only: bool, describe, summary: str) -> None:
+	"""Rebuild a table the app keeps beside the ledger (`kept.rebuild`), then list where it differs
+	from the ledger (`kept.differences`); with --check, differences fail the command."""
+	import frappe
 
 	frappe.init(site=get_site(context))
 	frappe.connect()
 	try:
 		if rebuild:
-			lot_balances.rebuild(out=click.echo)
+			kept.rebuild(out=click.echo)
 			frappe.db.commit()
-		found = lot_balances.differences()
+		found = kept.differences()
 		for row in found[:50]:
-			click.echo(f"{row.batch} @ {row.warehouse}: kept {row.kept_qty}, ledger {row.ledger_qty}")
-		click.echo(f"{len(found)} lot balances differ from the ledger.")
+			click.echo(describe(row))
+		click.echo(f"{len(found)} {summary}")
 		if found and check_only:
 			raise SystemExit(1)
 	finally:

@@ -107,6 +107,7 @@ scheduler_events = {
 		"lot_traceability.tasks.notify_near_expiry",
 		"lot_traceability.tasks.update_open_recalls",
 		"lot_traceability.tasks.reconcile_lot_balances",
+		"lot_traceability.tasks.reconcile_lot_ledger",
 	],
 }
 

@@ -30,12 +30,21 @@ DEFAULT_EXCEPTION_THRESHOLDS = {
 def after_install():
 	sync()
 	rebuild_lot_balances()
+	rebuild_lot_ledger()
 
 
 def after_migrate():
 	sync()
 	if not frappe.db.count("Lot Balance"):
 		rebuild_lot_balances()
+	rebuild_lot_ledger()
+
+
+def rebuild_lot_ledger():
+	"""The kept lot ledger starts from the stock ledger (a site with history, or a new version)."""
+	from lot_traceability.lot_ledger import rebuild_if_empty
+
+	rebuild_if_empty()
 
 
 def rebuild_lot_balances():

@@ -3,16 +3,19 @@ demand holds them, who received them and what it is worth. Feeds the Recall Impa
 Lot Recall document. The rules live in `traceability.recall`; this module reads and assembles."""
 
 import time
+from datetime import date
 
 import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
 from lot_traceability import queries
+from lot_traceability.queries import balances as balance_queries
+from lot_traceability.queries import lot_ledger as lot_ledger_queries
 from lot_traceability.queries import recall as recall_queries
 from lot_traceability.traceability import recall as core
 from lot_traceability.traceability.genealogy import BACKWARD, FORWARD, spread_forward
-from lot_traceability.tracing import DEFAULT_DEPTH, end_documents, summarise, walk
+from lot_traceability.tracing import DEFAULT_DEPTH, as_date, end_documents, makes_lot, walk
 
 
 def source_lots(batches=None, supplier_lot_no: str | None = None) -> list[str]:
@@ -52,15 +55,14 @@ def compute_scope(
 	recall_date = getdate(recall_date) if recall_date else None
 	forward = walk(roots, FORWARD, max_depth)
 	lots = forward.lots
-	ledger = recall_queries.get_lot_ledger(lots)
-	made, _balances = summarise(ledger)
+	ledger = lot_ledger_queries.get_lot_movements(lots, lot_ledger_queries.RECALL_FIELDS)
+	moves, made, disposed = read_moves(ledger, recall_date)
 	content: dict[str, float] = {}
 	for root in roots:
 		for lot, qty in spread_forward(root, made.get(root, 0.0), forward.edges, made).items():
 			content[lot] = content.get(lot, 0.0) + qty
 	shares = core.shares({lot: content.get(lot, 0.0) for lot in lots}, made, roots)
 
-	moves = lot_moves(ledger)
 	warehouses = recall_queries.get_warehouses({m.warehouse for m in moves if m.warehouse})
 	stock = core.stock_on_hand(
 		moves,
@@ -68,6 +70,7 @@ def compute_scope(
 		{name: w.company for name, w in warehouses.items()},
 		[name for name, w in warehouses.items() if w.in_transit],
 	)
+	set_stock_values(stock)
 	shipped = core.shipments(moves, shares, recall_date)
 	details = queries.get_lot_details(lots)
 	scope = frappe._dict(
@@ -91,7 +94,7 @@ def compute_scope(
 		customers=core.customers(shipped),
 		summary=core.summarise(lots, stock, shipped),
 		by_site=core.by_site(stock),
-		disposed_qty=disposed_since(ledger, recall_date),
+		disposed_qty=disposed,
 	)
 	scope.contacts = customer_contacts(scope.customers, shipped)
 	if with_demand:
@@ -101,58 +104,71 @@ def compute_scope(
 	return scope
 
 
-def lot_moves(ledger) -> list[core.LotMove]:
-	selling = recall_queries.get_selling_rows(ledger)
-	moves = []
-	for row in ledger:
-		sold = selling.get((row.voucher_type, row.voucher_detail_no))
-		amount = 0.0
-		if sold and flt(sold.stock_qty):
-			amount = -flt(row.qty) * flt(sold.base_net_amount) / flt(sold.stock_qty)
+def read_moves(ledger, recall_date) -> tuple[list[core.LotMove], dict[str, float], float]:
+	"""The kept lot ledger's rows (in `RECALL_FIELDS` order) as the core's movements
+	(without stock values: `set_stock_values`), each lot's made quantity, and the quantity written
+	off (Material Issue) on or after the recall date. One pass: a scope can hold tens of thousands."""
+	selling_doctypes = set(queries.SELLING_DOCTYPES)
+	moves, made, disposed = [], {}, 0.0
+	for lot, voucher_type, voucher_no, posting_date, qty, purpose, party, warehouse, amount in ledger:
+		qty, posting_date = flt(qty), as_date(posting_date)
+		selling = voucher_type in selling_doctypes
 		moves.append(
 			core.LotMove(
-				lot=row.batch_no,
-				voucher_type=row.voucher_type,
-				voucher_no=row.voucher_no,
-				posting_date=getdate(row.posting_date) if row.posting_date else None,
-				warehouse=row.warehouse,
-				qty=flt(row.qty),
-				value=flt(row.value),
-				party=sold.customer if sold else None,
-				sales_amount=amount,
-				is_selling=row.voucher_type in queries.SELLING_DOCTYPES,
+				lot,
+				voucher_type,
+				voucher_no,
+				posting_date,
+				warehouse,
+				qty,
+				0.0,
+				party if selling else None,
+				flt(amount),
+				selling,
 			)
 		)
-	return moves
+		if makes_lot(voucher_type, purpose, qty):
+			made[lot] = made.get(lot, 0.0) + qty
+		elif (
+			qty < 0
+			and purpose == "Material Issue"
+			and recall_date
+			and posting_date
+			and posting_date >= recall_date
+		):
+			disposed -= qty
+	return moves, made, disposed
 
 
-def disposed_since(ledger, recall_date) -> float:
-	"""Quantity of the lots written off (Material Issue) on or after the recall date."""
-	if not recall_date:
-		return 0.0
-	return sum(
-		-flt(row.qty)
-		for row in ledger
-		if row.voucher_type == "Stock Entry"
-		and row.purpose == "Material Issue"
-		and flt(row.qty) < 0
-		and row.posting_date
-		and getdate(row.posting_date) >= recall_date
-	)
+def set_stock_values(stock) -> None:
+	"""Value the stock left on hand from ERPNext's ledger (a repost can change stock values, so the
+	kept lot ledger does not hold them): one read of the few lots that still have stock."""
+	values = {
+		(row.batch, row.warehouse): flt(row.stock_value)
+		for row in balance_queries.get_ledger_lot_balances({row.lot for row in stock})
+	}
+	for row in stock:
+		row.value = values.get((row.lot, row.warehouse), 0.0)
 
 
 def customer_contacts(customers, shipped) -> dict[str, dict]:
 	"""Each customer's name, contact, e-mail, phone and address: the customer's primary ones, else those
-	of its latest delivery."""
+	of its latest delivery (read only for customers that lack them)."""
 	names = [c.customer for c in customers]
 	found = recall_queries.get_customer_contacts(names)
-	deliveries = recall_queries.get_last_delivery_contacts(
-		{r.voucher_no for r in shipped if r.voucher_type == "Delivery Note" and r.shipped_qty}
-	)
+	lacking = {name for name in names if not has_contact(found.get(name))}
+	latest: dict[str, core.ShipmentRow] = {}
+	for row in shipped:
+		if row.customer in lacking and row.shipped_qty and row.voucher_type == "Delivery Note":
+			last = latest.get(row.customer)
+			if last is None or (row.posting_date or date.min) >= (last.posting_date or date.min):
+				latest[row.customer] = row
+	deliveries = recall_queries.get_delivery_contacts({row.voucher_no for row in latest.values()})
 	contacts = {}
 	for name in names:
 		record = found.get(name) or frappe._dict()
-		last = deliveries.get(name) or frappe._dict()
+		last = deliveries.get(latest[name].voucher_no) if name in latest else None
+		last = last or frappe._dict()
 		contacts[name] = frappe._dict(
 			customer_name=record.get("customer_name") or name,
 			contact=record.get("customer_primary_contact") or last.get("contact_person"),
@@ -162,6 +178,18 @@ def customer_contacts(customers, shipped) -> dict[str, dict]:
 			address_display=record.get("primary_address") or last.get("shipping_address"),
 		)
 	return contacts
+
+
+def has_contact(record) -> bool:
+	"""The customer record alone fills every contact column."""
+	return bool(
+		record
+		and record.customer_primary_contact
+		and record.email_id
+		and record.mobile_no
+		and record.customer_primary_address
+		and record.primary_address
+	)
 
 
 def open_demand(lots, stock, details) -> dict:
@@ -178,8 +206,7 @@ def open_demand(lots, stock, details) -> dict:
 def upstream(roots, max_depth) -> list:
 	"""Receipts (with their suppliers) of the source lots and of every lot they were made from."""
 	backward = walk(roots, BACKWARD, max_depth)
-	ledger = recall_queries.get_lot_ledger(backward.lots)
-	return end_documents(ledger, set(backward.lots), BACKWARD)
+	return end_documents(lot_ledger_queries.get_lot_movements(backward.lots), set(backward.lots), BACKWARD)
 
 
 def scope_as_dict(scope) -> dict:

@@ -93,3 +93,10 @@ def reconcile_lot_balances():
 	from lot_traceability.balances import reconcile
 
 	reconcile()
+
+
+def reconcile_lot_ledger():
+	"""Compare the kept lot ledger with the stock ledger and repair (and log) any difference."""
+	from lot_traceability.lot_ledger import reconcile
+
+	reconcile()

@@ -1,9 +1,14 @@
 """Forward and backward traces of lots, for the Lot Trace report and the trace API."""
 
+from collections import defaultdict
+from datetime import date
+
 import frappe
 from frappe import _
+from frappe.utils import getdate
 
 from lot_traceability import queries
+from lot_traceability.queries import lot_ledger as lot_ledger_queries
 from lot_traceability.traceability.genealogy import (
 	BACKWARD,
 	FORWARD,
@@ -35,11 +40,15 @@ def roots_of(batch: str | None = None, supplier_lot_no: str | None = None) -> li
 
 
 def walk(roots: list[str], direction: str, max_depth: int = DEFAULT_DEPTH):
+	"""The closure of `roots` in one direction: the reachable edges in one recursive read, then the
+	walk level by level in memory (depth limit and cycle protection live in the pure core)."""
+	leaving: dict[str, dict[Edge, None]] = defaultdict(dict)
+	for row in queries.get_reachable_edges(roots, direction, max_depth):
+		edge = Edge(row.parent_lot, row.child_lot, row.qty, row.voucher_no)
+		leaving[edge.parent if direction == FORWARD else edge.child][edge] = None
+
 	def edges_of(lots):
-		return [
-			Edge(e.parent_lot, e.child_lot, e.qty, e.voucher_no)
-			for e in queries.get_edges_from(lots, direction)
-		]
+		return [edge for lot in lots for edge in leaving.get(lot, ())]
 
 	return closure(roots, edges_of, direction, max_depth)
 
@@ -57,9 +66,8 @@ def trace_lot(
 	result = {"roots": roots, "directions": {}}
 	walks = {way: walk(roots, way, max_depth) for way in DIRECTIONS[direction]}
 	all_lots = {lot for trace in walks.values() for lot in trace.lots}
-	totals = queries.get_lot_totals(all_lots)
-	made = {lot: made_qty for lot, (_balance, made_qty) in totals.items() if made_qty}
-	balances = {lot: balance for lot, (balance, _made) in totals.items()}
+	movements = lot_ledger_queries.get_lot_movements(all_lots)
+	made, balances = summarise(movements)
 	for way, trace in walks.items():
 		content = {}
 		for root in roots:
@@ -78,9 +86,7 @@ def trace_lot(
 				}
 				for node in tree(trace)
 			],
-			"documents": queries.get_end_documents(
-				trace.lots, queries.SELLING_DOCTYPES if way == FORWARD else queries.RECEIVING_DOCTYPES
-			),
+			"documents": end_documents(movements, set(trace.lots), way),
 			"truncated": trace.truncated,
 			"lots": len(trace.lots),
 		}
@@ -98,39 +104,49 @@ def trace_lot(
 
 
 def summarise(movements) -> tuple[dict[str, float], dict[str, float]]:
-	"""Made quantity (received or produced, not transfers or returns) and balance of each lot."""
+	"""Made quantity (received or produced, not transfers or returns) and balance of each lot, from
+	the kept lot ledger's movements (`TRACE_FIELDS` order)."""
 	made: dict[str, float] = {}
 	balances: dict[str, float] = {}
-	for move in movements:
-		balances[move.batch_no] = balances.get(move.batch_no, 0.0) + move.qty
-		making = move.voucher_type in queries.RECEIVING_DOCTYPES or (
-			move.voucher_type == "Stock Entry" and move.purpose in queries.MAKING_PURPOSES
-		)
-		if making and move.qty > 0:
-			made[move.batch_no] = made.get(move.batch_no, 0.0) + move.qty
+	for lot, voucher_type, _voucher_no, _date, qty, purpose, *_rest in movements:
+		balances[lot] = balances.get(lot, 0.0) + qty
+		if makes_lot(voucher_type, purpose, qty):
+			made[lot] = made.get(lot, 0.0) + qty
 	return made, balances
 
 
+def makes_lot(voucher_type: str, purpose: str | None, qty: float) -> bool:
+	"""An inward movement that adds to a lot's made quantity: a receipt, or a Stock Entry that
+	receives or produces (not a transfer, and not a customer return)."""
+	return qty > 0 and (
+		voucher_type in queries.RECEIVING_DOCTYPES
+		or (voucher_type == "Stock Entry" and purpose in queries.MAKING_PURPOSES)
+	)
+
+
 def end_documents(movements, lots: set[str], way: str) -> list[frappe._dict]:
-	"""Deliveries (forward) or receipts (backward) of the lots, netted per lot and document."""
-	doctypes = queries.SELLING_DOCTYPES if way == FORWARD else queries.RECEIVING_DOCTYPES
+	"""Deliveries (forward) or receipts (backward) of the lots, netted per lot and document, with the
+	document's customer or supplier, from the kept lot ledger's movements (`TRACE_FIELDS` order)."""
+	doctypes = set(queries.SELLING_DOCTYPES if way == FORWARD else queries.RECEIVING_DOCTYPES)
 	netted: dict[tuple, frappe._dict] = {}
-	for move in movements:
-		if move.batch_no in lots and move.voucher_type in doctypes:
-			key = (move.batch_no, move.voucher_type, move.voucher_no)
-			row = netted.setdefault(
-				key,
-				frappe._dict(
-					batch_no=move.batch_no,
-					voucher_type=move.voucher_type,
-					voucher_no=move.voucher_no,
-					posting_date=move.posting_date,
+	for lot, voucher_type, voucher_no, posting_date, qty, _purpose, party, *_rest in movements:
+		if voucher_type in doctypes and lot in lots:
+			row = netted.get((lot, voucher_no, voucher_type))
+			if row is None:
+				row = netted[(lot, voucher_no, voucher_type)] = frappe._dict(
+					batch_no=lot,
+					voucher_type=voucher_type,
+					voucher_no=voucher_no,
+					posting_date=as_date(posting_date),
 					qty=0.0,
-				),
-			)
-			row.qty += move.qty
-	rows = list(netted.values())
-	parties = queries.get_parties(rows, "customer" if way == FORWARD else "supplier")
-	for row in rows:
-		row.party = parties.get(row.voucher_no)
-	return rows
+					party=party,
+				)
+			row.qty += qty
+	return list(netted.values())
+
+
+def as_date(value) -> date | None:
+	"""A date from the lot ledger's rows (ISO strings) or from the database (dates)."""
+	if value is None or isinstance(value, date):
+		return value
+	return date.fromisoformat(value) if isinstance(value, str) else getdate(value)

@@ -73,10 +73,10 @@ def generate(
 		**shape,
 	)
 	warehouse = setup_masters(plan, customers)
-	# most documents are written without their hooks: the kept lot balances are set from the ledger
-	# at the end instead of document by document
+	# most documents are written without their hooks: the kept lot balances and lot ledger are set
+	# from the ledger at the end instead of document by document
 	frappe.flags.defer_lot_balances = True
-	from lot_traceability import balances
+	from lot_traceability import balances, lot_ledger
 
 	try:
 		documents = len(plan.lots) + len(plan.productions) + len(plan.deliveries) + len(plan.items[0])
@@ -109,7 +109,8 @@ def generate(
 			count = lineage.record_vouchers("Stock Entry", entries)
 			out(f"genealogy of the production entries recorded from the ledger: {count} records")
 		balances.set_lot_balances_from_ledger(list(batches.values()))
-		out("lot balances of the generated lots set from the ledger")
+		lot_ledger.set_lots_from_ledger(batches.values())
+		out("lot balances and lot ledger of the generated lots set from the ledger")
 	finally:
 		frappe.flags.defer_lot_balances = False
 	frappe.db.commit()

@@ -434,17 +434,27 @@ def delete_edges(voucher_type: str, voucher_nos) -> None:
 		)
 
 
-def get_edges_from(lots, direction: str) -> list[dict]:
-	"""Edges leaving `lots`: to their outputs (forward) or from their inputs (backward). One read."""
-	if not lots:
+def get_reachable_edges(roots, direction: str, max_depth: int) -> list[dict]:
+	"""Every edge within `max_depth` + 1 links of `roots`, walking to outputs (forward) or to inputs
+	(backward): one recursive read over the genealogy's covering indexes. Each row carries the
+	length of the path that reached it (`level`); an edge reached by paths of several lengths comes
+	once per length, and a cycle in bad data ends at the depth bound. Raw SQL: frappe.qb does not
+	write recursive common table expressions."""
+	if not roots:
 		return []
-	genealogy = frappe.qb.DocType("Lot Genealogy")
-	near = genealogy.parent_lot if direction == "forward" else genealogy.child_lot
-	return (
-		frappe.qb.from_(genealogy)
-		.select(genealogy.parent_lot, genealogy.child_lot, genealogy.qty, genealogy.voucher_no)
-		.where(near.isin(list(lots)))
-		.run(as_dict=True)
+	near, far = ("parent_lot", "child_lot") if direction == "forward" else ("child_lot", "parent_lot")
+	return frappe.db.sql(
+		f"""with recursive reach (parent_lot, child_lot, qty, voucher_no, level) as (
+			select parent_lot, child_lot, qty, voucher_no, 1
+			from `tabLot Genealogy` where {near} in %(roots)s
+			union
+			select g.parent_lot, g.child_lot, g.qty, g.voucher_no, r.level + 1
+			from `tabLot Genealogy` g join reach r on g.{near} = r.{far}
+			where r.level <= %(max_depth)s
+		)
+		select parent_lot, child_lot, qty, voucher_no, level from reach""",
+		{"roots": list(roots), "max_depth": int(max_depth)},
+		as_dict=True,
 	)
 
 
@@ -508,21 +518,15 @@ def get_lots_of_supplier_lot(supplier_lot_no: str) -> list[str]:
 
 
 def get_lot_details(lots) -> dict[str, dict]:
+	"""Item, status, expiry and supplier lot no of each lot. Raw SQL: a trace or recall passes
+	thousands of lots, sent as one list parameter (frappe.qb would wrap each value on its own)."""
 	if not lots:
 		return {}
-	batch = frappe.qb.DocType("Batch")
-	rows = (
-		frappe.qb.from_(batch)
-		.select(
-			batch.name,
-			batch.item,
-			batch.item_name,
-			batch.lot_status,
-			batch.expiry_date,
-			batch.supplier_lot_no,
-		)
-		.where(batch.name.isin(list(set(lots))))
-		.run(as_dict=True)
+	rows = frappe.db.sql(
+		"""select name, item, item_name, lot_status, expiry_date, supplier_lot_no
+		from `tabBatch` where name in %(lots)s""",
+		{"lots": list(set(lots))},
+		as_dict=True,
 	)
 	return {row.name: row for row in rows}
 
@@ -640,56 +644,3 @@ def count_lots_with_stock(statuses=None, expiring_from=None, expiring_to=None) -
 	if expiring_to:
 		query = query.where(batch.expiry_date <= expiring_to)
 	return query.run()[0][0] or 0
-
-
-def get_lot_totals(lots) -> dict[str, tuple[float, float]]:
-	"""Lot → (stock on hand, quantity received or made): one grouped read of the lots' bundles.
-	Raw SQL: a conditional sum over a join that frappe.qb writes less clearly."""
-	if not lots:
-		return {}
-	rows = frappe.db.sql(
-		"""select e.batch_no, sum(e.qty),
-			sum(if(e.qty > 0 and (b.voucher_type in %(receiving)s
-				or (b.voucher_type = 'Stock Entry' and se.purpose in %(making)s)), e.qty, 0))
-		from `tabSerial and Batch Entry` e
-		join `tabSerial and Batch Bundle` b on b.name = e.parent
-		left join `tabStock Entry` se on b.voucher_type = 'Stock Entry' and se.name = b.voucher_no
-		where e.batch_no in %(lots)s and b.docstatus = 1 and b.is_cancelled = 0 and b.voucher_type != 'Pick List'
-		group by e.batch_no""",
-		{"lots": list(lots), "receiving": RECEIVING_DOCTYPES, "making": MAKING_PURPOSES},
-	)
-	return {batch: (float(balance or 0), float(made or 0)) for batch, balance, made in rows}
-
-
-END_DOCUMENT_PARTIES = {
-	"Delivery Note": "customer",
-	"Sales Invoice": "customer",
-	"POS Invoice": "customer",
-	"Purchase Receipt": "supplier",
-	"Purchase Invoice": "supplier",
-	"Subcontracting Receipt": "supplier",
-}
-
-
-def get_end_documents(lots, voucher_types) -> list[dict]:
-	"""Each lot's documents of these types (deliveries or receipts), netted per lot and document, with
-	the document's customer or supplier: one grouped read per doctype."""
-	if not lots:
-		return []
-	found = []
-	for voucher_type in voucher_types:
-		party = END_DOCUMENT_PARTIES.get(voucher_type)
-		party_column = f"v.`{party}`" if party else "null"
-		found += frappe.db.sql(
-			f"""select e.batch_no, b.voucher_type, b.voucher_no, b.posting_date, sum(e.qty) as qty,
-				{party_column} as party
-			from `tabSerial and Batch Entry` e
-			join `tabSerial and Batch Bundle` b on b.name = e.parent
-			join `tab{voucher_type}` v on v.name = b.voucher_no
-			where e.batch_no in %(lots)s and b.voucher_type = %(voucher_type)s and b.docstatus = 1
-				and b.is_cancelled = 0
-			group by e.batch_no, b.voucher_no, b.posting_date, {party_column}""",
-			{"lots": list(lots), "voucher_type": voucher_type},
-			as_dict=True,
-		)
-	return found

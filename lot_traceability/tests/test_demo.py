@@ -5,7 +5,7 @@ import frappe
 from erpnext.stock.doctype.batch.batch import get_batch_qty
 from frappe.tests.utils import FrappeTestCase
 
-from lot_traceability import demo
+from lot_traceability import demo, lot_ledger
 from lot_traceability.enforcement import LotNotAllowedError
 from lot_traceability.queries import get_lot_balances
 from lot_traceability.tests.utils import attempt
@@ -74,6 +74,11 @@ class TestDemo(FrappeTestCase):
 			)[0][0]
 			item_total = sum(balances[other.name] for other in lots if other.item == lot.item)
 			self.assertAlmostEqual(float(item_ledger or 0), item_total, msg=lot.item)
+
+	def test_lot_ledger_agrees_with_the_ledger(self):
+		lots = [lot.name for lot in demo_lots()]
+		self.assertTrue(frappe.db.count("Lot Ledger Entry", {"batch_no": ("in", lots)}))
+		self.assertEqual(lot_ledger.differences(lots), [])
 
 	def test_receipts_recorded_the_supplier_lots(self):
 		for (item, supplier_lot), _ in EXPECTED.items():

@@ -4,7 +4,6 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from lot_traceability import lineage
-from lot_traceability.queries import get_edges_from
 from lot_traceability.tests.utils import (
 	company_defaults,
 	get_received_batches,
@@ -14,7 +13,8 @@ from lot_traceability.tests.utils import (
 	subcontracting_order,
 	subcontracting_receipt,
 )
-from lot_traceability.traceability.genealogy import FORWARD, Edge, closure, spread_forward
+from lot_traceability.traceability.genealogy import FORWARD, spread_forward
+from lot_traceability.tracing import walk
 
 
 def produce(purpose, consumed, made):
@@ -73,12 +73,7 @@ def stored(voucher):
 
 
 def forward_trace(lot):
-	return closure(
-		[lot],
-		lambda lots: [
-			Edge(e.parent_lot, e.child_lot, e.qty, e.voucher_no) for e in get_edges_from(lots, FORWARD)
-		],
-	)
+	return walk([lot], FORWARD)
 
 
 class TestLineage(FrappeTestCase):

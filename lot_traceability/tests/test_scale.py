@@ -6,6 +6,7 @@ from collections import defaultdict
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from lot_traceability import lot_ledger
 from lot_traceability.demo.scale import generate
 from lot_traceability.queries import get_lot_balances
 from lot_traceability.traceability.scale import make_plan
@@ -53,6 +54,11 @@ class TestScaleGenerator(FrappeTestCase):
 		for key, name in lots.items():
 			self.assertAlmostEqual(balances[name], expected[key] + moved[key], msg=key)
 		self.assertEqual(max(lot.level for lot in plan.lots.values()), 5)
+		# written mostly without hooks, the kept lot ledger is set from the ledger at the end
+		self.assertEqual(
+			frappe.db.count("Lot Ledger Entry", {"batch_no": ("in", list(lots.values()))}), entries
+		)
+		self.assertEqual(lot_ledger.differences(list(lots.values())), [])
 
 
 class TestFastPath(FrappeTestCase):

@@ -1,6 +1,6 @@
-import traceback
-
 """Builders for the integration tier, reusing ERPNext's own test builders where they exist."""
+
+import traceback
 
 import erpnext
 import frappe

@@ -27,3 +27,11 @@ class LotGenealogy(Document):
 	# end: auto-generated types
 
 	pass
+
+
+def on_doctype_update():
+	"""The trace reads the edges of a lot in either direction from the index alone."""
+	import frappe
+
+	frappe.db.add_index("Lot Genealogy", ["parent_lot", "child_lot", "qty", "voucher_no"], "lot_forward")
+	frappe.db.add_index("Lot Genealogy", ["child_lot", "parent_lot", "qty", "voucher_no"], "lot_backward")

@@ -1,0 +1,183 @@
+"""Reads and writes of the kept lot ledger (Lot Ledger Entry), and the same rows from ERPNext's ledger.
+
+One statement says what a lot ledger entry is (`LEDGER_MOVEMENTS`): every submitted bundle entry of
+a lot (Pick Lists reserve, they do not move) and every legacy `SLE.batch_no` row without a bundle,
+with its Stock Entry purpose, the customer or supplier of its document and, on a selling document,
+the net amount of the lot's quantity. The submit hook, the rebuild and the comparison all use it, so
+kept rows and rebuilt rows cannot drift apart by construction.
+
+Raw SQL here: conditional joins to one table per document type and set-based `insert … select`
+are not expressible in frappe.qb."""
+
+import json
+
+import frappe
+from frappe.utils import now_datetime
+
+SELLING_ROWS = {
+	"Delivery Note": "Delivery Note Item",
+	"Sales Invoice": "Sales Invoice Item",
+	"POS Invoice": "POS Invoice Item",
+}
+SUPPLIER_DOCUMENTS = ("Purchase Receipt", "Purchase Invoice", "Subcontracting Receipt")
+COLUMNS = (
+	"name",
+	"batch_no",
+	"item_code",
+	"warehouse",
+	"qty",
+	"posting_date",
+	"voucher_type",
+	"voucher_no",
+	"voucher_detail_no",
+	"purpose",
+	"party_type",
+	"party",
+	"sales_amount",
+	"company",
+	"serial_and_batch_bundle",
+)
+
+
+def _document_joins(voucher_type: str, voucher_no: str, voucher_detail_no: str) -> tuple[str, str, str]:
+	"""Joins (by primary key) to each movement's Stock Entry, selling row and party document, and
+	the party and sales amount expressions over them."""
+	joins = [f"left join `tabStock Entry` se on {voucher_type} = 'Stock Entry' and se.name = {voucher_no}"]
+	parties, amounts = [], []
+	for number, (doctype, row_doctype) in enumerate(SELLING_ROWS.items()):
+		joins.append(
+			f"left join `tab{row_doctype}` sold_row{number} "
+			f"on {voucher_type} = '{doctype}' and sold_row{number}.name = {voucher_detail_no}"
+		)
+		joins.append(
+			f"left join `tab{doctype}` sold{number} "
+			f"on {voucher_type} = '{doctype}' and sold{number}.name = {voucher_no}"
+		)
+		parties.append(f"sold{number}.customer")
+		amounts.append(f"sold_row{number}.base_net_amount / nullif(sold_row{number}.stock_qty, 0)")
+	for number, doctype in enumerate(SUPPLIER_DOCUMENTS):
+		joins.append(
+			f"left join `tab{doctype}` bought{number} "
+			f"on {voucher_type} = '{doctype}' and bought{number}.name = {voucher_no}"
+		)
+		parties.append(f"bought{number}.supplier")
+	return "\n".join(joins), f"coalesce({', '.join(parties)})", f"coalesce({', '.join(amounts)})"
+
+
+def _party_type(voucher_type: str) -> str:
+	selling = ", ".join(f"'{doctype}'" for doctype in SELLING_ROWS)
+	buying = ", ".join(f"'{doctype}'" for doctype in SUPPLIER_DOCUMENTS)
+	return f"case when {voucher_type} in ({selling}) then 'Customer' when {voucher_type} in ({buying}) then 'Supplier' end"
+
+
+def _movements(entry_filter: str = "", sle_filter: str = "") -> str:
+	bundle_joins, bundle_party, bundle_amount = _document_joins(
+		"b.voucher_type", "b.voucher_no", "b.voucher_detail_no"
+	)
+	sle_joins, sle_party, sle_amount = _document_joins(
+		"sle.voucher_type", "sle.voucher_no", "sle.voucher_detail_no"
+	)
+	return f"""
+		select e.name, e.batch_no, b.item_code,
+			if(ifnull(e.warehouse, '') = '', b.warehouse, e.warehouse) as warehouse, e.qty,
+			b.posting_date, b.voucher_type, b.voucher_no, b.voucher_detail_no, se.purpose,
+			{_party_type("b.voucher_type")} as party_type, {bundle_party} as party,
+			ifnull(-e.qty * {bundle_amount}, 0) as sales_amount, b.company,
+			b.name as serial_and_batch_bundle
+		from `tabSerial and Batch Entry` e
+		join `tabSerial and Batch Bundle` b on b.name = e.parent
+		{bundle_joins}
+		where b.docstatus = 1 and b.is_cancelled = 0 and b.voucher_type != 'Pick List'
+			and ifnull(e.batch_no, '') != '' {entry_filter}
+		union all
+		select concat('sle-', sle.name), sle.batch_no, sle.item_code, sle.warehouse, sle.actual_qty,
+			sle.posting_date, sle.voucher_type, sle.voucher_no, sle.voucher_detail_no, se.purpose,
+			{_party_type("sle.voucher_type")}, {sle_party},
+			ifnull(-sle.actual_qty * {sle_amount}, 0), sle.company, null
+		from `tabStock Ledger Entry` sle
+		{sle_joins}
+		where sle.is_cancelled = 0 and ifnull(sle.batch_no, '') != ''
+			and ifnull(sle.serial_and_batch_bundle, '') = '' {sle_filter}
+	"""
+
+
+LEDGER_MOVEMENTS = _movements()
+BUNDLE_MOVEMENTS = _movements(entry_filter="and b.name = %(bundle)s", sle_filter="and 1 = 0")
+LOT_MOVEMENTS = _movements(
+	entry_filter="and e.batch_no in %(batches)s", sle_filter="and sle.batch_no in %(batches)s"
+)
+
+
+def _insert(movements: str, values: dict) -> None:
+	stamp, user = now_datetime(), frappe.session.user
+	columns = ", ".join(f"`{column}`" for column in COLUMNS)
+	frappe.db.sql(
+		f"""insert into `tabLot Ledger Entry` ({columns}, docstatus, creation, modified, owner, modified_by)
+		select {columns}, 0, %(stamp)s, %(stamp)s, %(user)s, %(user)s from ({movements}) ledger""",
+		{**values, "stamp": stamp, "user": user},
+	)
+
+
+def insert_bundle_movements(bundle: str) -> None:
+	"""The kept rows of a bundle just submitted (its entries are in the database by then)."""
+	_insert(BUNDLE_MOVEMENTS, {"bundle": bundle})
+
+
+def delete_bundle_movements(bundle: str) -> None:
+	frappe.db.delete("Lot Ledger Entry", {"serial_and_batch_bundle": bundle})
+
+
+def insert_all_movements() -> int:
+	_insert(LEDGER_MOVEMENTS, {})
+	return frappe.db.count("Lot Ledger Entry")
+
+
+def set_lot_movements_from_ledger(batches) -> None:
+	"""Replace the kept rows of these lots by the ledger's."""
+	batches = list(set(batches))
+	frappe.db.delete("Lot Ledger Entry", {"batch_no": ("in", batches)})
+	_insert(LOT_MOVEMENTS, {"batches": batches})
+
+
+def get_ledger_movements(batches=None) -> list[dict]:
+	"""The rows the kept lot ledger should hold (for these lots, or all)."""
+	if batches is None:
+		return frappe.db.sql(LEDGER_MOVEMENTS, as_dict=True)
+	return frappe.db.sql(LOT_MOVEMENTS, {"batches": list(set(batches)) or [""]}, as_dict=True)
+
+
+def get_kept_movements(batches=None) -> list[dict]:
+	filters = {"batch_no": ("in", list(set(batches)) or [""])} if batches is not None else {}
+	return frappe.get_all("Lot Ledger Entry", filters=filters, fields=list(COLUMNS))
+
+
+def has_ledger_movements() -> bool:
+	return bool(
+		frappe.db.sql(
+			"""select 1 from `tabSerial and Batch Entry` where ifnull(batch_no, '') != '' limit 1"""
+		)
+	)
+
+
+TRACE_FIELDS = ("batch_no", "voucher_type", "voucher_no", "posting_date", "qty", "purpose", "party")
+RECALL_FIELDS = (*TRACE_FIELDS, "warehouse", "sales_amount")
+
+
+def get_lot_movements(lots, fields=TRACE_FIELDS) -> list[list]:
+	"""The kept movements of these lots from the lot ledger's covering index, each as a list of
+	`fields` in that order (dates as ISO strings).
+
+	The rows are packed server-side into one JSON array per lot: the Python MySQL driver costs more
+	per row (about 15 µs on a small server) than the index read itself, and a trace or a recall reads
+	hundreds to tens of thousands of rows. The session's aggregate length limit is raised to the
+	packet limit first, so no lot's array is cut short."""
+	if not lots:
+		return []
+	columns = ", ".join(f"`{field}`" for field in fields if field in COLUMNS)
+	frappe.db.sql("set session group_concat_max_len = @@max_allowed_packet")
+	packed = frappe.db.sql(
+		f"""select json_arrayagg(json_array({columns})) from `tabLot Ledger Entry`
+		where batch_no in %(lots)s group by batch_no""",
+		{"lots": list(set(lots))},
+	)
+	return [move for (moves,) in packed for move in json.loads(moves)]

@@ -1,0 +1,99 @@
+"""The kept lot ledger holds one row per submitted bundle entry of a lot, with the document's party
+and the sales amount, follows submits and cancels on every path, and equals its rebuild."""
+
+import frappe
+from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import flt
+
+from lot_traceability import lot_ledger
+from lot_traceability.tests.utils import (
+	TEST_CUSTOMER,
+	TEST_SUPPLIER,
+	delivery_note,
+	make_customer,
+	make_lot,
+	make_warehouse,
+	sales_invoice,
+	stock_entry,
+)
+
+
+def kept(batch):
+	return sorted(
+		(row.voucher_type, flt(row.qty), row.purpose or None, row.party, round(flt(row.sales_amount), 6))
+		for row in frappe.get_all(
+			"Lot Ledger Entry",
+			filters={"batch_no": batch},
+			fields=["voucher_type", "qty", "purpose", "party", "sales_amount"],
+		)
+	)
+
+
+class TestLotLedger(FrappeTestCase):
+	def assert_ledger_agrees(self, *batches):
+		self.assertEqual(lot_ledger.differences(list(batches)), [])
+
+	def test_every_movement_of_a_lot_is_kept_with_its_party_and_sales_amount(self):
+		lot = make_lot(qty=20)
+		self.assertEqual(kept(lot.batch), [("Purchase Receipt", 20.0, None, TEST_SUPPLIER, 0.0)])
+		other = make_warehouse("_Lot Ledger East")
+		moved = stock_entry(
+			lot.item, 8, "Material Transfer", source=lot.warehouse, target=other, batch=lot.batch
+		)
+		moved.submit()
+		make_customer()
+		shipped = delivery_note(lot.item, 5, lot.batch, rate=12)
+		shipped.insert()
+		shipped.submit()
+		invoiced = sales_invoice(lot.item, 2, lot.batch, rate=30)
+		invoiced.insert()
+		invoiced.submit()
+		back = make_sales_return(shipped.name)
+		back.items[0].qty = -1
+		back.insert()
+		back.submit()
+		self.assertEqual(
+			kept(lot.batch),
+			sorted(
+				[
+					("Purchase Receipt", 20.0, None, TEST_SUPPLIER, 0.0),
+					("Stock Entry", -8.0, "Material Transfer", None, 0.0),
+					("Stock Entry", 8.0, "Material Transfer", None, 0.0),
+					("Delivery Note", -5.0, None, TEST_CUSTOMER, 60.0),
+					("Sales Invoice", -2.0, None, TEST_CUSTOMER, 60.0),
+					("Delivery Note", 1.0, None, TEST_CUSTOMER, -12.0),
+				]
+			),
+		)
+		self.assert_ledger_agrees(lot.batch)
+		for document in (back, invoiced, shipped, moved):
+			document.reload()
+			document.cancel()
+		self.assertEqual(kept(lot.batch), [("Purchase Receipt", 20.0, None, TEST_SUPPLIER, 0.0)])
+		self.assert_ledger_agrees(lot.batch)
+
+	def test_rebuild_and_reconcile_repair_rows_the_hooks_missed(self):
+		lot = make_lot(qty=6)
+		make_customer()
+		shipped = delivery_note(lot.item, 2, lot.batch, rate=5)
+		shipped.insert()
+		shipped.submit()
+		frappe.db.delete("Lot Ledger Entry", {"voucher_no": shipped.name})
+		frappe.db.set_value("Lot Ledger Entry", {"batch_no": lot.batch}, "qty", 99)
+		problems = sorted(row.problem for row in lot_ledger.differences([lot.batch]))
+		self.assertEqual(problems, ["differs in qty", "missing from the lot ledger"])
+		self.assertIn(lot.batch, {row.batch_no for row in lot_ledger.reconcile()})
+		self.assert_ledger_agrees(lot.batch)
+		self.assertEqual(
+			kept(lot.batch),
+			sorted(
+				[
+					("Purchase Receipt", 6.0, None, TEST_SUPPLIER, 0.0),
+					("Delivery Note", -2.0, None, TEST_CUSTOMER, 10.0),
+				]
+			),
+		)
+		count = lot_ledger.rebuild()
+		self.assertEqual(count, frappe.db.count("Lot Ledger Entry"))
+		self.assert_ledger_agrees(lot.batch)
