@@ -57,7 +57,11 @@ def set_lots_from_ledger(batches) -> None:
 
 
 def differences(batches=None) -> list[dict]:
-	"""Rows the ledger has and the kept lot ledger lacks (or the reverse), or that differ."""
+	"""Rows the ledger has and the kept lot ledger lacks (or the reverse), or that differ: for these
+	lots, or for every lot (read a few thousand lots at a time)."""
+	if batches is None:
+		lots = sorted(queries.get_all_lots())
+		return [row for start in range(0, len(lots), 2000) for row in differences(lots[start : start + 2000])]
 	ledger = {row.name: row for row in queries.get_ledger_movements(batches)}
 	kept = {row.name: row for row in queries.get_kept_movements(batches)}
 	found = []

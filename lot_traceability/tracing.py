@@ -24,9 +24,9 @@ DEFAULT_DEPTH = 25
 
 
 def roots_of(batch: str | None = None, supplier_lot_no: str | None = None) -> list[str]:
+	"""The lots to trace: the lot named (checked to exist with the trace's other reads), or every lot
+	of the supplier lot no."""
 	if batch:
-		if not frappe.db.exists("Batch", batch):
-			frappe.throw(_("Lot {0} does not exist.").format(frappe.bold(batch)), frappe.DoesNotExistError)
 		return [batch]
 	if supplier_lot_no:
 		lots = queries.get_lots_of_supplier_lot(supplier_lot_no)
@@ -39,18 +39,25 @@ def roots_of(batch: str | None = None, supplier_lot_no: str | None = None) -> li
 	frappe.throw(_("Choose a lot or a supplier lot no to trace."))
 
 
-def walk(roots: list[str], direction: str, max_depth: int = DEFAULT_DEPTH):
-	"""The closure of `roots` in one direction: the reachable edges in one recursive read, then the
-	walk level by level in memory (depth limit and cycle protection live in the pure core)."""
-	leaving: dict[str, dict[Edge, None]] = defaultdict(dict)
-	for row in queries.get_reachable_edges(roots, direction, max_depth):
+def walks(roots: list[str], directions, max_depth: int = DEFAULT_DEPTH) -> dict:
+	"""The closures of `roots` in these directions: every reachable edge in one recursive read, then
+	the walk level by level in memory (depth limit and cycle protection live in the pure core)."""
+	leaving = {direction: defaultdict(dict) for direction in directions}
+	for row in queries.get_reachable_edges(roots, directions, max_depth):
 		edge = Edge(row.parent_lot, row.child_lot, row.qty, row.voucher_no)
-		leaving[edge.parent if direction == FORWARD else edge.child][edge] = None
+		leaving[row.direction][edge.parent if row.direction == FORWARD else edge.child][edge] = None
 
-	def edges_of(lots):
-		return [edge for lot in lots for edge in leaving.get(lot, ())]
+	def walked(direction):
+		def edges_of(lots):
+			return [edge for lot in lots for edge in leaving[direction].get(lot, ())]
 
-	return closure(roots, edges_of, direction, max_depth)
+		return closure(roots, edges_of, direction, max_depth)
+
+	return {direction: walked(direction) for direction in directions}
+
+
+def walk(roots: list[str], direction: str, max_depth: int = DEFAULT_DEPTH):
+	return walks(roots, (direction,), max_depth)[direction]
 
 
 def trace_lot(
@@ -63,12 +70,15 @@ def trace_lot(
 	if direction not in DIRECTIONS:
 		frappe.throw(_("Direction must be Backward, Forward or Both, not {0}.").format(direction))
 	roots = roots_of(batch, supplier_lot_no)
-	result = {"roots": roots, "directions": {}}
-	walks = {way: walk(roots, way, max_depth) for way in DIRECTIONS[direction]}
-	all_lots = {lot for trace in walks.values() for lot in trace.lots}
+	traces = walks(roots, DIRECTIONS[direction], max_depth)
+	all_lots = {lot for trace in traces.values() for lot in trace.lots}
+	details = queries.get_lot_details(all_lots)
+	if batch and batch not in details:
+		frappe.throw(_("Lot {0} does not exist.").format(frappe.bold(batch)), frappe.DoesNotExistError)
 	movements = lot_ledger_queries.get_lot_movements(all_lots)
 	made, balances = summarise(movements)
-	for way, trace in walks.items():
+	result = {"roots": roots, "directions": {}}
+	for way, trace in traces.items():
 		content = {}
 		for root in roots:
 			spread = spread_forward if way == FORWARD else gather_backward
@@ -83,6 +93,10 @@ def trace_lot(
 					"link_qty": node.link_qty,
 					"voucher": node.voucher,
 					"qty": content.get(node.lot, 0.0),
+					"item": details.get(node.lot, {}).get("item"),
+					"lot_status": details.get(node.lot, {}).get("lot_status"),
+					"expiry_date": details.get(node.lot, {}).get("expiry_date"),
+					"on_hand": balances.get(node.lot, 0.0),
 				}
 				for node in tree(trace)
 			],
@@ -90,16 +104,6 @@ def trace_lot(
 			"truncated": trace.truncated,
 			"lots": len(trace.lots),
 		}
-	details = queries.get_lot_details(all_lots)
-	for way_result in result["directions"].values():
-		for node in way_result["nodes"]:
-			info = details.get(node["lot"], {})
-			node.update(
-				item=info.get("item"),
-				lot_status=info.get("lot_status"),
-				expiry_date=info.get("expiry_date"),
-				on_hand=balances.get(node["lot"], 0.0),
-			)
 	return result
 
 

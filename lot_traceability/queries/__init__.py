@@ -434,25 +434,34 @@ def delete_edges(voucher_type: str, voucher_nos) -> None:
 		)
 
 
-def get_reachable_edges(roots, direction: str, max_depth: int) -> list[dict]:
-	"""Every edge within `max_depth` + 1 links of `roots`, walking to outputs (forward) or to inputs
-	(backward): one recursive read over the genealogy's covering indexes. Each row carries the
-	length of the path that reached it (`level`); an edge reached by paths of several lengths comes
-	once per length, and a cycle in bad data ends at the depth bound. Raw SQL: frappe.qb does not
-	write recursive common table expressions."""
-	if not roots:
+def get_reachable_edges(roots, directions, max_depth: int) -> list[dict]:
+	"""Every edge within `max_depth` + 1 links of `roots`, walking to outputs (`forward`) and/or to
+	inputs (`backward`): one recursive read per direction over the genealogy's covering indexes, all
+	in one statement. Each row carries its `direction` and the length of the path that reached it
+	(`level`); an edge reached by paths of several lengths comes once per length, and a cycle in bad
+	data ends at the depth bound. Raw SQL: frappe.qb does not write recursive common table
+	expressions."""
+	if not roots or not directions:
 		return []
-	near, far = ("parent_lot", "child_lot") if direction == "forward" else ("child_lot", "parent_lot")
-	return frappe.db.sql(
-		f"""with recursive reach (parent_lot, child_lot, qty, voucher_no, level) as (
-			select parent_lot, child_lot, qty, voucher_no, 1
-			from `tabLot Genealogy` where {near} in %(roots)s
-			union
-			select g.parent_lot, g.child_lot, g.qty, g.voucher_no, r.level + 1
-			from `tabLot Genealogy` g join reach r on g.{near} = r.{far}
-			where r.level <= %(max_depth)s
+	reaches, selects = [], []
+	for direction in directions:
+		near, far = ("parent_lot", "child_lot") if direction == "forward" else ("child_lot", "parent_lot")
+		reaches.append(
+			f"""{direction}_reach (parent_lot, child_lot, qty, voucher_no, level) as (
+				select parent_lot, child_lot, qty, voucher_no, 1
+				from `tabLot Genealogy` where {near} in %(roots)s
+				union
+				select g.parent_lot, g.child_lot, g.qty, g.voucher_no, r.level + 1
+				from `tabLot Genealogy` g join {direction}_reach r on g.{near} = r.{far}
+				where r.level <= %(max_depth)s
+			)"""
 		)
-		select parent_lot, child_lot, qty, voucher_no, level from reach""",
+		selects.append(
+			f"select '{direction}' as direction, parent_lot, child_lot, qty, voucher_no, level "
+			f"from {direction}_reach"
+		)
+	return frappe.db.sql(
+		f"with recursive {', '.join(reaches)} {' union all '.join(selects)}",
 		{"roots": list(roots), "max_depth": int(max_depth)},
 		as_dict=True,
 	)

@@ -139,16 +139,21 @@ def set_lot_movements_from_ledger(batches) -> None:
 	_insert(LOT_MOVEMENTS, {"batches": batches})
 
 
-def get_ledger_movements(batches=None) -> list[dict]:
-	"""The rows the kept lot ledger should hold (for these lots, or all)."""
-	if batches is None:
-		return frappe.db.sql(LEDGER_MOVEMENTS, as_dict=True)
+def get_ledger_movements(batches) -> list[dict]:
+	"""The rows the kept lot ledger should hold for these lots."""
 	return frappe.db.sql(LOT_MOVEMENTS, {"batches": list(set(batches)) or [""]}, as_dict=True)
 
 
-def get_kept_movements(batches=None) -> list[dict]:
-	filters = {"batch_no": ("in", list(set(batches)) or [""])} if batches is not None else {}
-	return frappe.get_all("Lot Ledger Entry", filters=filters, fields=list(COLUMNS))
+def get_all_lots() -> set[str]:
+	"""Every lot the ledger or the kept lot ledger has rows of."""
+	kept = frappe.db.sql("select distinct batch_no from `tabLot Ledger Entry`", pluck=True)
+	return set(frappe.get_all("Batch", pluck="name")) | set(kept)
+
+
+def get_kept_movements(batches) -> list[dict]:
+	return frappe.get_all(
+		"Lot Ledger Entry", filters={"batch_no": ("in", list(set(batches)) or [""])}, fields=list(COLUMNS)
+	)
 
 
 def has_ledger_movements() -> bool:

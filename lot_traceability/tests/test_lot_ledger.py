@@ -97,3 +97,23 @@ class TestLotLedger(FrappeTestCase):
 		count = lot_ledger.rebuild()
 		self.assertEqual(count, frappe.db.count("Lot Ledger Entry"))
 		self.assert_ledger_agrees(lot.batch)
+
+
+class TestReadIndexes(FrappeTestCase):
+	def test_traces_and_recalls_read_covering_indexes(self):
+		"""Created with the doctypes (and by migrate on sites that had them): the trace and recall
+		reads depend on them."""
+		for table, index in (
+			("tabLot Ledger Entry", "lot_movements"),
+			("tabLot Genealogy", "lot_forward"),
+			("tabLot Genealogy", "lot_backward"),
+		):
+			self.assertTrue(frappe.db.has_index(table, index), f"{index} on {table}")
+		lots = [frappe.db.get_value("Lot Ledger Entry", {}, "batch_no") or "none"]
+		plan = frappe.db.sql(
+			"explain select batch_no, voucher_type, voucher_no, posting_date, qty, purpose, party,"
+			" warehouse, sales_amount from `tabLot Ledger Entry` where batch_no in %(lots)s",
+			{"lots": lots},
+			as_dict=True,
+		)
+		self.assertIn("Using index", plan[0].Extra)
