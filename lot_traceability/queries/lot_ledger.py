@@ -170,7 +170,7 @@ RECALL_FIELDS = (*TRACE_FIELDS, "warehouse", "sales_amount")
 
 def get_lot_movements(lots, fields=TRACE_FIELDS) -> list[list]:
 	"""The kept movements of these lots from the lot ledger's covering index, each as a list of
-	`fields` in that order (dates as ISO strings).
+	`fields` in that order (the first is the lot; dates as ISO strings).
 
 	The rows are packed server-side into one JSON array per lot: the Python MySQL driver costs more
 	per row (about 15 µs on a small server) than the index read itself, and a trace or a recall reads
@@ -178,11 +178,13 @@ def get_lot_movements(lots, fields=TRACE_FIELDS) -> list[list]:
 	packet limit first, so no lot's array is cut short."""
 	if not lots:
 		return []
-	columns = ", ".join(f"`{field}`" for field in fields if field in COLUMNS)
+	if fields[0] != "batch_no" or not set(fields) <= set(COLUMNS):
+		raise ValueError(f"lot movement fields must start with batch_no and be columns: {fields}")
+	columns = ", ".join(f"`{field}`" for field in fields[1:])
 	frappe.db.sql("set session group_concat_max_len = @@max_allowed_packet")
 	packed = frappe.db.sql(
-		f"""select json_arrayagg(json_array({columns})) from `tabLot Ledger Entry`
+		f"""select batch_no, json_arrayagg(json_array({columns})) from `tabLot Ledger Entry`
 		where batch_no in %(lots)s group by batch_no""",
 		{"lots": list(set(lots))},
 	)
-	return [move for (moves,) in packed for move in json.loads(moves)]
+	return [[lot, *move] for lot, moves in packed for move in json.loads(moves)]

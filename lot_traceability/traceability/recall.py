@@ -46,7 +46,7 @@ class LotMove:
 	is_selling: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class StockRow:
 	company: str | None
 	warehouse: str
@@ -57,7 +57,7 @@ class StockRow:
 	in_transit: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class ShipmentRow:
 	customer: str | None
 	voucher_type: str
@@ -75,7 +75,7 @@ class ShipmentRow:
 		return self.shipped_qty - self.returned_qty
 
 
-@dataclass
+@dataclass(slots=True)
 class CustomerRow:
 	customer: str
 	shipped_qty: float = 0.0
@@ -179,9 +179,12 @@ def customers(rows: Iterable[ShipmentRow]) -> list[CustomerRow]:
 		customer.lots.add(row.lot)
 		if row.shipped_qty:
 			customer.documents.add((row.voucher_type, row.voucher_no))
-			if row.posting_date:
-				customer.first_date = min(filter(None, (customer.first_date, row.posting_date)))
-				customer.last_date = max(filter(None, (customer.last_date, row.posting_date)))
+			posted = row.posting_date
+			if posted:
+				if customer.first_date is None or posted < customer.first_date:
+					customer.first_date = posted
+				if customer.last_date is None or posted > customer.last_date:
+					customer.last_date = posted
 	return sorted(by_customer.values(), key=lambda c: (-c.affected_qty, -c.net_qty, c.customer))
 
 
@@ -201,19 +204,28 @@ class Summary:
 
 
 def summarise(lots: Iterable[str], stock: Iterable[StockRow], shipped: Iterable[ShipmentRow]) -> Summary:
-	stock, shipped = list(stock), list(shipped)
+	stock = list(stock)
+	shipped_qty = returned_qty = shipped_value = affected_shipped_qty = 0.0
+	customers = set()
+	for row in shipped:  # one pass: a recall can list tens of thousands of shipments
+		shipped_qty += row.shipped_qty
+		returned_qty += row.returned_qty
+		shipped_value += row.sales_value
+		affected_shipped_qty += row.affected_qty
+		if row.customer and row.shipped_qty:
+			customers.add(row.customer)
 	return Summary(
 		lots=len(set(lots)),
 		on_hand_qty=sum(r.qty for r in stock),
 		stock_value=sum(r.value for r in stock),
 		in_transit_qty=sum(r.qty for r in stock if r.in_transit),
-		shipped_qty=sum(r.shipped_qty for r in shipped),
-		returned_qty=sum(r.returned_qty for r in shipped),
-		shipped_value=sum(r.sales_value for r in shipped),
-		customers=len({r.customer for r in shipped if r.customer and r.shipped_qty}),
+		shipped_qty=shipped_qty,
+		returned_qty=returned_qty,
+		shipped_value=shipped_value,
+		customers=len(customers),
 		sites=len({r.warehouse for r in stock}),
 		affected_on_hand_qty=sum(r.affected_qty for r in stock),
-		affected_shipped_qty=sum(r.affected_qty for r in shipped),
+		affected_shipped_qty=affected_shipped_qty,
 	)
 
 
