@@ -4,14 +4,13 @@ import frappe
 from frappe.utils import getdate
 
 from lot_traceability.qr import qr_png_data_uri
+from lot_traceability.queries import labels as label_queries
 from lot_traceability.traceability import gs1
 
 
 def item_gtin(item_code: str) -> str | None:
 	"""The item's GTIN: the first of its barcodes that is a valid GTIN-8/12/13/14."""
-	for code in frappe.get_all(
-		"Item Barcode", filters={"parent": item_code, "parenttype": "Item"}, pluck="barcode", order_by="idx"
-	):
+	for code in label_queries.get_item_barcodes(item_code):
 		if code and gs1.is_valid_gtin(code.strip()):
 			return gs1.normalize_gtin(code.strip())
 	return None
@@ -20,9 +19,7 @@ def item_gtin(item_code: str) -> str | None:
 def lot_gs1_string(batch: str, raw: bool = False) -> str:
 	"""The GS1 element string of a lot: (01) GTIN where the item has one, (17) expiry, (11)
 	production date, (10) lot. Human-readable unless `raw` (as carried in the QR code)."""
-	lot = frappe.db.get_value(
-		"Batch", batch, ["name", "batch_id", "item", "expiry_date", "manufacturing_date"], as_dict=True
-	)
+	lot = label_queries.get_label_values(batch)
 	if not lot:
 		frappe.throw(frappe._("Lot {0} does not exist.").format(batch), frappe.DoesNotExistError)
 	data = gs1.Gs1Data(

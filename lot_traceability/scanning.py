@@ -9,6 +9,7 @@ from frappe.utils import getdate, nowdate
 
 from lot_traceability import queries
 from lot_traceability.enforcement import check_lots, throw_refusals
+from lot_traceability.queries import labels as label_queries
 from lot_traceability.traceability import gs1
 from lot_traceability.traceability.movements import INWARD, OUTWARD, classify
 
@@ -33,9 +34,7 @@ def item_of(data: gs1.Gs1Data) -> str:
 	forms = {data.gtin, data.gtin.lstrip("0")}
 	for length in (8, 12, 13):
 		forms.add(data.gtin[-length:])
-	item = frappe.db.get_value(
-		"Item Barcode", {"barcode": ("in", list(forms)), "parenttype": "Item"}, "parent"
-	)
+	item = label_queries.get_item_by_barcode(forms)
 	if not item:
 		frappe.throw(
 			_("No item has the barcode {0} (GTIN of the scanned label).").format(frappe.bold(data.gtin)),
@@ -48,9 +47,7 @@ def find_lot(item_code: str, lot: str | None) -> str | None:
 	"""The lot of the item named on the label: its batch id (or name), else its supplier lot no."""
 	if not lot:
 		return None
-	return frappe.db.get_value("Batch", {"item": item_code, "batch_id": lot}) or frappe.db.get_value(
-		"Batch", {"item": item_code, "supplier_lot_no": lot}
-	)
+	return label_queries.find_lot_of_item(item_code, lot)
 
 
 def scan(text: str, doctype: str, purpose: str | None = None, posting_date=None) -> dict:
@@ -86,7 +83,7 @@ def scan(text: str, doctype: str, purpose: str | None = None, posting_date=None)
 def lookup(text: str) -> dict:
 	"""A lot by its label (or its name): status, expiry, supplier lot and stock per warehouse."""
 	text = (text or "").strip()
-	batch = text if frappe.db.exists("Batch", text) else None
+	batch = text if label_queries.lot_exists(text) else None
 	if not batch:
 		data = read_label(text)
 		batch = find_lot(item_of(data), data.lot)
@@ -99,12 +96,7 @@ def lookup(text: str) -> dict:
 		"lot_status": lot.lot_status,
 		"expiry_date": lot.expiry_date,
 		"supplier_lot_no": lot.supplier_lot_no,
-		"balances": frappe.get_all(
-			"Lot Balance",
-			filters={"batch": batch, "qty": ("!=", 0)},
-			fields=["warehouse", "qty"],
-			order_by="warehouse",
-		),
+		"balances": label_queries.get_lot_stock(batch),
 	}
 
 

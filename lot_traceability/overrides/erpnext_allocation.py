@@ -25,6 +25,7 @@ from frappe.utils import flt, nowdate
 from lot_traceability.allocation import allocate_lots
 from lot_traceability.enforcement import enforcement_enabled
 from lot_traceability.lot_traceability.doctype.lot_rule.lot_rule import get_lot_rule
+from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import get_voucher_values
 from lot_traceability.traceability.movements import OUTWARD, SELLING_VOUCHERS, classify
 from lot_traceability.traceability.statuses import Movement
@@ -175,6 +176,4 @@ def pick_list_locations(item_code, from_warehouses, consider_rejected_warehouses
 
 
 def all_warehouses_with_stock(item_code: str) -> list[str]:
-	return frappe.get_all(
-		"Lot Balance", filters={"item": item_code, "qty": (">", 0)}, pluck="warehouse", distinct=True
-	)
+	return balance_queries.get_warehouses_with_stock(item_code)

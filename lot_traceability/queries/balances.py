@@ -246,3 +246,10 @@ def set_lot_balance(batch: str, item: str, warehouse: str, qty: float, value: fl
 	)
 	if not frappe.db._cursor.rowcount:
 		add_to_lot_balance(batch, item, warehouse, qty, value)
+
+
+def get_warehouses_with_stock(item_code: str) -> list[str]:
+	"""Warehouses where some lot of the item has kept stock."""
+	return frappe.get_all(
+		"Lot Balance", filters={"item": item_code, "qty": (">", 0)}, pluck="warehouse", distinct=True
+	)
