@@ -12,8 +12,10 @@ from lot_traceability import demo
 from lot_traceability.enforcement import LotNotAllowedError
 from lot_traceability.lot_traceability.report.recall_impact import recall_impact
 from lot_traceability.tests.utils import (
+	TEST_CUSTOMER,
 	api_token,
 	attempt,
+	company_defaults,
 	delivery_note,
 	make_customer,
 	make_lot,
@@ -266,6 +268,59 @@ class TestRecallReleasesDemand(FrappeTestCase):
 		recall.reload()
 		self.assertAlmostEqual(recall.recovered_qty, 3)
 		self.assertEqual(recall.status, "Contained")  # everything shipped is back
+
+	def test_stock_reservations_of_affected_lots_are_cancelled(self):
+		from erpnext.selling.doctype.sales_order.test_sales_order import make_sales_order
+
+		lot = make_lot(qty=10)
+		defaults = company_defaults()
+		make_customer()
+		reserving = frappe.db.get_single_value("Stock Settings", "enable_stock_reservation")
+		self.addCleanup(frappe.db.set_single_value, "Stock Settings", "enable_stock_reservation", reserving)
+		frappe.db.set_single_value("Stock Settings", "enable_stock_reservation", 1)
+		order = make_sales_order(
+			item_code=lot.item,
+			qty=4,
+			company=defaults.company,
+			warehouse=lot.warehouse,
+			customer=TEST_CUSTOMER,
+			currency=defaults.default_currency,
+			cost_center=defaults.cost_center,
+		)
+		reservation = frappe.get_doc(
+			{
+				"doctype": "Stock Reservation Entry",
+				"item_code": lot.item,
+				"warehouse": lot.warehouse,
+				"voucher_type": "Sales Order",
+				"voucher_no": order.name,
+				"voucher_detail_no": order.items[0].name,
+				"available_qty": 10,
+				"voucher_qty": 4,
+				"reserved_qty": 4,
+				"stock_uom": order.items[0].stock_uom,
+				"company": order.company,
+				"has_batch_no": 1,
+				"reservation_based_on": "Serial and Batch",
+				"sb_entries": [{"batch_no": lot.batch, "qty": 4, "warehouse": lot.warehouse}],
+			}
+		)
+		reservation.insert()
+		reservation.submit()
+		recall = new_recall(source_lots=[{"batch": lot.batch}])
+		_c, demand, *_ = recall_impact.execute({"batch": lot.batch, "section": "Open Demand"})
+		self.assertIn(
+			("Stock Reservation Entry", reservation.name),
+			{(r["document_type"], r["document"]) for r in demand},
+		)
+		recall.submit()
+		recall.reload()
+		self.assertEqual(frappe.db.get_value("Stock Reservation Entry", reservation.name, "docstatus"), 2)
+		self.assertIn(
+			("Stock Reservation Entry", reservation.name, "Reservation cancelled"),
+			{(a.document_type, a.document, a.action) for a in recall.actions},
+		)
+		self.assertEqual(statuses([lot.batch]), {lot.batch: "Recalled"})
 
 	def test_a_recall_needs_sources_and_a_holding_status(self):
 		with self.assertRaises(frappe.ValidationError):
