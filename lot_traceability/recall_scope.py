@@ -109,9 +109,13 @@ def read_moves(ledger, recall_date) -> tuple[list[core.LotMove], dict[str, float
 	(without stock values: `set_stock_values`), each lot's made quantity, and the quantity written
 	off (Material Issue) on or after the recall date. One pass: a scope can hold tens of thousands."""
 	selling_doctypes = set(queries.SELLING_DOCTYPES)
+	dates: dict = {}  # a scope's rows share a few hundred posting dates
 	moves, made, disposed = [], {}, 0.0
-	for lot, voucher_type, voucher_no, posting_date, qty, purpose, party, warehouse, amount in ledger:
-		qty, posting_date = flt(qty), as_date(posting_date)
+	for lot, voucher_type, voucher_no, posted, qty, purpose, party, warehouse, amount in ledger:
+		qty = qty or 0.0
+		posting_date = dates.get(posted)
+		if posting_date is None and posted:
+			posting_date = dates[posted] = as_date(posted)
 		selling = voucher_type in selling_doctypes
 		moves.append(
 			core.LotMove(
@@ -123,7 +127,7 @@ def read_moves(ledger, recall_date) -> tuple[list[core.LotMove], dict[str, float
 				qty,
 				0.0,
 				party if selling else None,
-				flt(amount),
+				amount or 0.0,
 				selling,
 			)
 		)

@@ -43,9 +43,12 @@ def walks(roots: list[str], directions, max_depth: int = DEFAULT_DEPTH) -> dict:
 	"""The closures of `roots` in these directions: every reachable edge in one recursive read, then
 	the walk level by level in memory (depth limit and cycle protection live in the pure core)."""
 	leaving = {direction: defaultdict(dict) for direction in directions}
-	for row in queries.get_reachable_edges(roots, directions, max_depth):
-		edge = Edge(row.parent_lot, row.child_lot, row.qty, row.voucher_no)
-		leaving[row.direction][edge.parent if row.direction == FORWARD else edge.child][edge] = None
+	for direction, parent, child, qty, voucher, _level in queries.get_reachable_edges(
+		roots, directions, max_depth
+	):
+		leaving[direction][parent if direction == FORWARD else child][Edge(parent, child, qty, voucher)] = (
+			None
+		)
 
 	def walked(direction):
 		def edges_of(lots):

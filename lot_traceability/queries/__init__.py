@@ -439,8 +439,8 @@ def get_reachable_edges(roots, directions, max_depth: int) -> list[dict]:
 	inputs (`backward`): one recursive read per direction over the genealogy's covering indexes, all
 	in one statement. Each row carries its `direction` and the length of the path that reached it
 	(`level`); an edge reached by paths of several lengths comes once per length, and a cycle in bad
-	data ends at the depth bound. Raw SQL: frappe.qb does not write recursive common table
-	expressions."""
+	data ends at the depth bound. Rows are tuples (direction, parent_lot, child_lot, qty, voucher_no,
+	level). Raw SQL: frappe.qb does not write recursive common table expressions."""
 	if not roots or not directions:
 		return []
 	reaches, selects = [], []
@@ -463,7 +463,6 @@ def get_reachable_edges(roots, directions, max_depth: int) -> list[dict]:
 	return frappe.db.sql(
 		f"with recursive {', '.join(reaches)} {' union all '.join(selects)}",
 		{"roots": list(roots), "max_depth": int(max_depth)},
-		as_dict=True,
 	)
 
 

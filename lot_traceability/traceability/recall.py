@@ -170,7 +170,9 @@ def customers(rows: Iterable[ShipmentRow]) -> list[CustomerRow]:
 	for row in rows:
 		if not row.customer:
 			continue
-		customer = by_customer.setdefault(row.customer, CustomerRow(row.customer))
+		customer = by_customer.get(row.customer)
+		if customer is None:
+			customer = by_customer[row.customer] = CustomerRow(row.customer)
 		customer.shipped_qty += row.shipped_qty
 		customer.returned_qty += row.returned_qty
 		customer.recovered_qty += row.recovered_qty
