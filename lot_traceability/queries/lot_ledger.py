@@ -14,6 +14,8 @@ import json
 import frappe
 from frappe.utils import now_datetime
 
+from lot_traceability.traceability import packing
+
 SELLING_ROWS = {
 	"Delivery Note": "Delivery Note Item",
 	"Sales Invoice": "Sales Invoice Item",
@@ -168,23 +170,37 @@ TRACE_FIELDS = ("batch_no", "voucher_type", "voucher_no", "posting_date", "qty",
 RECALL_FIELDS = (*TRACE_FIELDS, "warehouse", "sales_amount")
 
 
+NUMERIC_FIELDS = frozenset({"qty", "sales_amount"})
+
+
 def get_lot_movements(lots, fields=TRACE_FIELDS) -> list[list]:
 	"""The kept movements of these lots from the lot ledger's covering index, each as a list of
 	`fields` in that order (the first is the lot; dates as ISO strings).
 
-	The rows are packed server-side into one JSON array per lot: the Python MySQL driver costs more
-	per row (about 15 µs on a small server) than the index read itself, and a trace or a recall reads
-	hundreds to tens of thousands of rows. The session's aggregate length limit is raised to the
-	packet limit first, so no lot's array is cut short."""
+	Each lot's rows come packed into one string (`traceability.packing`): the Python MySQL driver
+	costs more per row (about 15 µs on a small server) than the index read itself, and a trace or a
+	recall reads hundreds to tens of thousands of rows. Where a value holds a separator character,
+	the rows are read again as one JSON array per lot. The session's aggregate length limit is raised
+	to the packet limit first, so no lot's rows are cut short."""
 	if not lots:
 		return []
 	if fields[0] != "batch_no" or not set(fields) <= set(COLUMNS):
 		raise ValueError(f"lot movement fields must start with batch_no and be columns: {fields}")
-	columns = ", ".join(f"`{field}`" for field in fields[1:])
+	values = {"lots": list(set(lots))}
 	frappe.db.sql("set session group_concat_max_len = @@max_allowed_packet")
+	columns = ", ".join(f"ifnull(`{field}`, '')" for field in fields[1:])
+	packed = frappe.db.sql(
+		f"""select batch_no, group_concat(concat_ws(char(31), {columns}) separator X'1E')
+		from `tabLot Ledger Entry` where batch_no in %(lots)s group by batch_no""",
+		values,
+	)
+	rows = packing.unpack(packed, [field in NUMERIC_FIELDS for field in fields[1:]])
+	if rows is not None:
+		return rows
+	columns = ", ".join(f"`{field}`" for field in fields[1:])
 	packed = frappe.db.sql(
 		f"""select batch_no, json_arrayagg(json_array({columns})) from `tabLot Ledger Entry`
 		where batch_no in %(lots)s group by batch_no""",
-		{"lots": list(set(lots))},
+		values,
 	)
 	return [[lot, *move] for lot, moves in packed for move in json.loads(moves)]

@@ -117,3 +117,25 @@ class TestReadIndexes(FrappeTestCase):
 			as_dict=True,
 		)
 		self.assertIn("Using index", plan[0].Extra)
+
+
+class TestLotMovementReads(FrappeTestCase):
+	def test_packed_rows_and_their_json_fallback_agree(self):
+		from unittest.mock import patch
+
+		from lot_traceability.queries import lot_ledger as reads
+
+		lot = make_lot(qty=7)
+		make_customer()
+		shipped = delivery_note(lot.item, 3, lot.batch, rate=4)
+		shipped.insert()
+		shipped.submit()
+		packed = reads.get_lot_movements([lot.batch], reads.RECALL_FIELDS)
+		with patch.object(reads.packing, "unpack", return_value=None):  # as if a value held a separator
+			from_json = reads.get_lot_movements([lot.batch], reads.RECALL_FIELDS)
+		self.assertEqual(sorted(map(tuple, packed)), sorted(map(tuple, from_json)))
+		self.assertIn(
+			(lot.batch, "Delivery Note", shipped.name, str(shipped.posting_date), -3.0),
+			{tuple(row[:5]) for row in packed},
+		)
+		self.assertEqual(len(packed), 2)
