@@ -30,6 +30,15 @@ def kept(batch):
 	)
 
 
+def ship(lot, qty, rate):
+	"""A submitted Delivery Note of `qty` of the lot to the test customer."""
+	make_customer()
+	note = delivery_note(lot.item, qty, lot.batch, rate=rate)
+	note.insert()
+	note.submit()
+	return note
+
+
 class TestLotLedger(FrappeTestCase):
 	def assert_ledger_agrees(self, *batches):
 		self.assertEqual(lot_ledger.differences(list(batches)), [])
@@ -75,10 +84,7 @@ class TestLotLedger(FrappeTestCase):
 
 	def test_rebuild_and_reconcile_repair_rows_the_hooks_missed(self):
 		lot = make_lot(qty=6)
-		make_customer()
-		shipped = delivery_note(lot.item, 2, lot.batch, rate=5)
-		shipped.insert()
-		shipped.submit()
+		shipped = ship(lot, 2, rate=5)
 		frappe.db.delete("Lot Ledger Entry", {"voucher_no": shipped.name})
 		frappe.db.set_value("Lot Ledger Entry", {"batch_no": lot.batch}, "qty", 99)
 		problems = sorted(row.problem for row in lot_ledger.differences([lot.batch]))
@@ -126,10 +132,7 @@ class TestLotMovementReads(FrappeTestCase):
 		from lot_traceability.queries import lot_ledger as reads
 
 		lot = make_lot(qty=7)
-		make_customer()
-		shipped = delivery_note(lot.item, 3, lot.batch, rate=4)
-		shipped.insert()
-		shipped.submit()
+		shipped = ship(lot, 3, rate=4)
 		packed = reads.get_lot_movements([lot.batch], reads.RECALL_FIELDS)
 		with patch.object(reads.packing, "unpack", return_value=None):  # as if a value held a separator
 			from_json = reads.get_lot_movements([lot.batch], reads.RECALL_FIELDS)
