@@ -36,8 +36,7 @@ def remove_bundle(bundle) -> None:
 
 def rebuild(out=None) -> int:
 	"""Replace every kept row by the ledger's; returns the number of rows."""
-	frappe.db.delete("Lot Ledger Entry")
-	count = queries.insert_all_movements()
+	count = queries.replace_all_movements()
 	if out:
 		out(f"{count} lot ledger entries rebuilt from the ledger")
 	return count
@@ -45,7 +44,7 @@ def rebuild(out=None) -> int:
 
 def rebuild_if_empty() -> None:
 	"""A site with stock history that has no kept rows yet (the app installed on it, or upgraded)."""
-	if not frappe.db.count("Lot Ledger Entry") and queries.has_ledger_movements():
+	if not queries.has_kept_movements() and queries.has_ledger_movements():
 		rebuild()
 
 

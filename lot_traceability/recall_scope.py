@@ -15,7 +15,7 @@ from lot_traceability.queries import lot_ledger as lot_ledger_queries
 from lot_traceability.queries import recall as recall_queries
 from lot_traceability.traceability import recall as core
 from lot_traceability.traceability.genealogy import BACKWARD, FORWARD, spread_forward
-from lot_traceability.tracing import DEFAULT_DEPTH, as_date, end_documents, makes_lot, walk
+from lot_traceability.tracing import DEFAULT_DEPTH, as_date, end_documents, makes_lot, walks
 
 
 def source_lots(batches=None, supplier_lot_no: str | None = None) -> list[str]:
@@ -53,7 +53,8 @@ def compute_scope(
 	started = time.perf_counter()
 	roots = source_lots(batches, supplier_lot_no)
 	recall_date = getdate(recall_date) if recall_date else None
-	forward = walk(roots, FORWARD, max_depth)
+	traces = walks(roots, (FORWARD, BACKWARD) if with_demand else (FORWARD,), max_depth)
+	forward = traces[FORWARD]
 	lots = forward.lots
 	ledger = lot_ledger_queries.get_lot_movements(lots, lot_ledger_queries.RECALL_FIELDS)
 	moves, made, disposed = read_moves(ledger, recall_date)
@@ -99,7 +100,7 @@ def compute_scope(
 	scope.contacts = customer_contacts(scope.customers, shipped)
 	if with_demand:
 		scope.update(open_demand(lots, stock, details))
-		scope.upstream = upstream(roots, max_depth)
+		scope.upstream = upstream(traces[BACKWARD])
 	scope.seconds = time.perf_counter() - started
 	return scope
 
@@ -207,9 +208,9 @@ def open_demand(lots, stock, details) -> dict:
 	}
 
 
-def upstream(roots, max_depth) -> list:
-	"""Receipts (with their suppliers) of the source lots and of every lot they were made from."""
-	backward = walk(roots, BACKWARD, max_depth)
+def upstream(backward) -> list:
+	"""Receipts (with their suppliers) of the source lots and of every lot they were made from (the
+	backward trace)."""
 	return end_documents(lot_ledger_queries.get_lot_movements(backward.lots), set(backward.lots), BACKWARD)
 
 

@@ -129,9 +129,15 @@ def delete_bundle_movements(bundle: str) -> None:
 	frappe.db.delete("Lot Ledger Entry", {"serial_and_batch_bundle": bundle})
 
 
-def insert_all_movements() -> int:
+def replace_all_movements() -> int:
+	"""Every kept row replaced by the ledger's; returns the number of rows."""
+	frappe.db.delete("Lot Ledger Entry")
 	_insert(LEDGER_MOVEMENTS, {})
 	return frappe.db.count("Lot Ledger Entry")
+
+
+def has_kept_movements() -> bool:
+	return bool(frappe.db.count("Lot Ledger Entry"))
 
 
 def set_lot_movements_from_ledger(batches) -> None:

@@ -234,6 +234,18 @@ class TestRecallSeedScenario(FrappeTestCase):
 
 
 class TestRecallReleasesDemand(FrappeTestCase):
+	def assert_recall_releases(self, recall, lot, doctype, name, action):
+		"""The document shows as open demand on the lot; submitting the recall cancels it and records
+		the action."""
+		_c, demand, *_ = recall_impact.execute({"batch": lot.batch, "section": "Open Demand"})
+		self.assertIn((doctype, name), {(r["document_type"], r["document"]) for r in demand})
+		recall.submit()
+		recall.reload()
+		self.assertEqual(frappe.db.get_value(doctype, name, "docstatus"), 2)
+		self.assertIn(
+			(doctype, name, action), {(a.document_type, a.document, a.action) for a in recall.actions}
+		)
+
 	def test_open_pick_lists_are_cancelled_and_the_return_warehouse_is_required(self):
 		lot = make_lot(qty=10)
 		make_customer()
@@ -244,15 +256,7 @@ class TestRecallReleasesDemand(FrappeTestCase):
 		shipped.submit()
 		recall = new_recall(source_lots=[{"batch": lot.batch}])
 		self.assertEqual(recall.locations[0].qty, 7)
-		_c, demand, *_ = recall_impact.execute({"batch": lot.batch, "section": "Open Demand"})
-		self.assertIn(("Pick List", picked.name), {(r["document_type"], r["document"]) for r in demand})
-		recall.submit()
-		recall.reload()
-		self.assertEqual(frappe.db.get_value("Pick List", picked.name, "docstatus"), 2)
-		self.assertIn(
-			("Pick List", picked.name, "Pick list cancelled"),
-			{(a.document_type, a.document, a.action) for a in recall.actions},
-		)
+		self.assert_recall_releases(recall, lot, "Pick List", picked.name, "Pick list cancelled")
 		# this company has no quarantine warehouse yet: the return is refused, naming lot and status
 		frappe.db.set_value("Warehouse", {"company": shipped.company}, "is_quarantine_warehouse", 0)
 		customer_return = make_sales_return(shipped.name)
@@ -308,17 +312,8 @@ class TestRecallReleasesDemand(FrappeTestCase):
 		reservation.insert()
 		reservation.submit()
 		recall = new_recall(source_lots=[{"batch": lot.batch}])
-		_c, demand, *_ = recall_impact.execute({"batch": lot.batch, "section": "Open Demand"})
-		self.assertIn(
-			("Stock Reservation Entry", reservation.name),
-			{(r["document_type"], r["document"]) for r in demand},
-		)
-		recall.submit()
-		recall.reload()
-		self.assertEqual(frappe.db.get_value("Stock Reservation Entry", reservation.name, "docstatus"), 2)
-		self.assertIn(
-			("Stock Reservation Entry", reservation.name, "Reservation cancelled"),
-			{(a.document_type, a.document, a.action) for a in recall.actions},
+		self.assert_recall_releases(
+			recall, lot, "Stock Reservation Entry", reservation.name, "Reservation cancelled"
 		)
 		self.assertEqual(statuses([lot.batch]), {lot.batch: "Recalled"})
 
