@@ -3,7 +3,7 @@ demand holds them, who received them and what it is worth. Feeds the Recall Impa
 Lot Recall document. The rules live in `traceability.recall`; this module reads and assembles."""
 
 import time
-from datetime import date
+from collections.abc import Iterator
 
 import frappe
 from frappe import _
@@ -56,23 +56,26 @@ def compute_scope(
 	traces = walks(roots, (FORWARD, BACKWARD) if with_demand else (FORWARD,), max_depth)
 	forward = traces[FORWARD]
 	lots = forward.lots
-	ledger = lot_ledger_queries.get_lot_movements(lots, lot_ledger_queries.RECALL_FIELDS)
-	moves, made, disposed = read_moves(ledger, recall_date)
+	figures = core.tally(
+		read_moves(lot_ledger_queries.iter_lot_movements(lots, lot_ledger_queries.RECALL_FIELDS)),
+		recall_date,
+	)
+	made = figures.made
 	content: dict[str, float] = {}
 	for root in roots:
 		for lot, qty in spread_forward(root, made.get(root, 0.0), forward.edges, made).items():
 			content[lot] = content.get(lot, 0.0) + qty
 	shares = core.shares({lot: content.get(lot, 0.0) for lot in lots}, made, roots)
 
-	warehouses = recall_queries.get_warehouses({m.warehouse for m in moves if m.warehouse})
-	stock = core.stock_on_hand(
-		moves,
+	warehouses = recall_queries.get_warehouses({warehouse for warehouse, _lot in figures.balances})
+	stock = core.stock_rows(
+		figures,
 		shares,
 		{name: w.company for name, w in warehouses.items()},
 		[name for name, w in warehouses.items() if w.in_transit],
 	)
 	set_stock_values(stock)
-	shipped = core.shipments(moves, shares, recall_date)
+	shipped = core.shipment_rows(figures, shares)
 	details = queries.get_lot_details(lots)
 	scope = frappe._dict(
 		roots=roots,
@@ -95,9 +98,9 @@ def compute_scope(
 		customers=core.customers(shipped),
 		summary=core.summarise(lots, stock, shipped),
 		by_site=core.by_site(stock),
-		disposed_qty=disposed,
+		disposed_qty=figures.disposed,
 	)
-	scope.contacts = customer_contacts(scope.customers, shipped)
+	scope.contacts = customer_contacts(scope.customers)
 	if with_demand:
 		scope.update(open_demand(lots, stock, details))
 		scope.upstream = upstream(traces[BACKWARD])
@@ -105,44 +108,31 @@ def compute_scope(
 	return scope
 
 
-def read_moves(ledger, recall_date) -> tuple[list[core.LotMove], dict[str, float], float]:
-	"""The kept lot ledger's rows (in `RECALL_FIELDS` order) as the core's movements
-	(without stock values: `set_stock_values`), each lot's made quantity, and the quantity written
-	off (Material Issue) on or after the recall date. One pass: a scope can hold tens of thousands."""
+def read_moves(ledger) -> Iterator[core.LotMove]:
+	"""The kept lot ledger's rows (in `RECALL_FIELDS` order) as the core's movements, one at a time
+	(without stock values: `set_stock_values`). A scope can hold tens of thousands."""
 	selling_doctypes = set(queries.SELLING_DOCTYPES)
 	dates: dict = {}  # a scope's rows share a few hundred posting dates
-	moves, made, disposed = [], {}, 0.0
 	for lot, voucher_type, voucher_no, posted, qty, purpose, party, warehouse, amount in ledger:
 		qty = qty or 0.0
 		posting_date = dates.get(posted)
 		if posting_date is None and posted:
 			posting_date = dates[posted] = as_date(posted)
 		selling = voucher_type in selling_doctypes
-		moves.append(
-			core.LotMove(
-				lot,
-				voucher_type,
-				voucher_no,
-				posting_date,
-				warehouse,
-				qty,
-				0.0,
-				party if selling else None,
-				amount or 0.0,
-				selling,
-			)
+		yield core.LotMove(
+			lot,
+			voucher_type,
+			voucher_no,
+			posting_date,
+			warehouse,
+			qty,
+			0.0,
+			party if selling else None,
+			amount or 0.0,
+			selling,
+			makes_lot(voucher_type, purpose, qty),
+			purpose == "Material Issue",
 		)
-		if makes_lot(voucher_type, purpose, qty):
-			made[lot] = made.get(lot, 0.0) + qty
-		elif (
-			qty < 0
-			and purpose == "Material Issue"
-			and recall_date
-			and posting_date
-			and posting_date >= recall_date
-		):
-			disposed -= qty
-	return moves, made, disposed
 
 
 def set_stock_values(stock) -> None:
@@ -156,26 +146,23 @@ def set_stock_values(stock) -> None:
 		row.value = values.get((row.lot, row.warehouse), 0.0)
 
 
-def customer_contacts(customers, shipped) -> dict[str, dict]:
+def customer_contacts(customers) -> dict[str, dict]:
 	"""Each customer's name, contact, e-mail, phone and address: the customer's primary ones, else those
-	of its latest delivery (read only for customers that lack them)."""
-	names = [c.customer for c in customers]
-	found = recall_queries.get_customer_contacts(names)
-	lacking = {name for name in names if not has_contact(found.get(name))}
-	latest: dict[str, core.ShipmentRow] = {}
-	for row in shipped:
-		if row.customer in lacking and row.shipped_qty and row.voucher_type == "Delivery Note":
-			last = latest.get(row.customer)
-			if last is None or (row.posting_date or date.min) >= (last.posting_date or date.min):
-				latest[row.customer] = row
-	deliveries = recall_queries.get_delivery_contacts({row.voucher_no for row in latest.values()})
+	of its latest Delivery Note (read only for customers that lack them)."""
+	found = recall_queries.get_customer_contacts([c.customer for c in customers])
+	deliveries = recall_queries.get_delivery_contacts(
+		{
+			c.last_delivery_note
+			for c in customers
+			if c.last_delivery_note and not has_contact(found.get(c.customer))
+		}
+	)
 	contacts = {}
-	for name in names:
-		record = found.get(name) or frappe._dict()
-		last = deliveries.get(latest[name].voucher_no) if name in latest else None
-		last = last or frappe._dict()
-		contacts[name] = frappe._dict(
-			customer_name=record.get("customer_name") or name,
+	for customer in customers:
+		record = found.get(customer.customer) or frappe._dict()
+		last = deliveries.get(customer.last_delivery_note) or frappe._dict()
+		contacts[customer.customer] = frappe._dict(
+			customer_name=record.get("customer_name") or customer.customer,
 			contact=record.get("customer_primary_contact") or last.get("contact_person"),
 			email=record.get("email_id") or last.get("contact_email"),
 			phone=record.get("mobile_no") or last.get("contact_mobile"),

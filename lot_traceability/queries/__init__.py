@@ -1,9 +1,12 @@
 """Every read the app makes of ERPNext's (and its own) tables."""
 
+from datetime import date
+
 import frappe
 from frappe.query_builder import Criterion
 from frappe.query_builder.functions import Count, Sum
 
+from lot_traceability.queries import packed
 from lot_traceability.traceability.movements import INWARD, RECEIVING_VOUCHERS, SELLING_VOUCHERS
 
 RULE_FIELDS = (
@@ -525,18 +528,29 @@ def get_lots_of_supplier_lot(supplier_lot_no: str) -> list[str]:
 	)
 
 
+LOT_DETAIL_FIELDS = ("name", "item", "item_name", "lot_status", "expiry_date", "supplier_lot_no")
+
+
 def get_lot_details(lots) -> dict[str, dict]:
 	"""Item, status, expiry and supplier lot no of each lot. Raw SQL: a trace or recall passes
-	thousands of lots, sent as one list parameter (frappe.qb would wrap each value on its own)."""
+	thousands of lots, sent as one list parameter (frappe.qb would bind each value on its own), and
+	their rows come packed into one string (`queries.packed`)."""
 	if not lots:
 		return {}
-	rows = frappe.db.sql(
-		"""select name, item, item_name, lot_status, expiry_date, supplier_lot_no
-		from `tabBatch` where name in %(lots)s""",
-		{"lots": list(set(lots))},
-		as_dict=True,
+	values = {"lots": list(set(lots))}
+	rows = packed.read(
+		[f"`{field}`" for field in LOT_DETAIL_FIELDS],
+		"from `tabBatch` where name in %(lots)s",
+		values,
+		[False] * len(LOT_DETAIL_FIELDS),
 	)
-	return {row.name: row for row in rows}
+	if rows is None:  # a value holds a separator
+		rows = frappe.db.sql(
+			f"select {', '.join(LOT_DETAIL_FIELDS)} from `tabBatch` where name in %(lots)s", values
+		)
+	else:
+		rows = [[*row[:4], date.fromisoformat(row[4]) if row[4] else None, row[5]] for row in rows]
+	return {row[0]: frappe._dict(zip(LOT_DETAIL_FIELDS, row, strict=True)) for row in rows}
 
 
 def get_parties(voucher_rows, party_field: str) -> dict[str, str]:

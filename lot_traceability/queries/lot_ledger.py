@@ -10,11 +10,12 @@ Raw SQL here: conditional joins to one table per document type and set-based `in
 are not expressible in frappe.qb."""
 
 import json
+from collections.abc import Iterator
 
 import frappe
 from frappe.utils import now_datetime
 
-from lot_traceability.traceability import packing
+from lot_traceability.queries import packed
 
 SELLING_ROWS = {
 	"Delivery Note": "Delivery Note Item",
@@ -180,33 +181,38 @@ NUMERIC_FIELDS = frozenset({"qty", "sales_amount"})
 
 
 def get_lot_movements(lots, fields=TRACE_FIELDS) -> list[list]:
-	"""The kept movements of these lots from the lot ledger's covering index, each as a list of
-	`fields` in that order (the first is the lot; dates as ISO strings).
+	"""The kept movements of these lots (`iter_lot_movements`) as a list."""
+	return list(iter_lot_movements(lots, fields))
 
-	Each lot's rows come packed into one string (`traceability.packing`): the Python MySQL driver
-	costs more per row (about 15 µs on a small server) than the index read itself, and a trace or a
-	recall reads hundreds to tens of thousands of rows. Where a value holds a separator character,
-	the rows are read again as one JSON array per lot. The session's aggregate length limit is raised
-	to the packet limit first, so no lot's rows are cut short."""
+
+def iter_lot_movements(lots, fields=TRACE_FIELDS) -> Iterator[list]:
+	"""The kept movements of these lots from the lot ledger's covering index, one at a time, each
+	as a list of `fields` in that order (the first is the lot; dates as ISO strings).
+
+	The rows come packed into one string (`traceability.packing`): the Python MySQL driver costs
+	more per row (about 15 µs on a small server) than the index read itself, and a recall reads tens
+	of thousands of rows; one at a time, so a caller that sums them keeps none. Where a value holds
+	a separator, or the string was cut at the length limit (raised to the packet limit first), the
+	rows are read again as one JSON array per lot."""
 	if not lots:
-		return []
+		return
 	if fields[0] != "batch_no" or not set(fields) <= set(COLUMNS):
 		raise ValueError(f"lot movement fields must start with batch_no and be columns: {fields}")
 	values = {"lots": list(set(lots))}
-	frappe.db.sql("set session group_concat_max_len = @@max_allowed_packet")
-	columns = ", ".join(f"ifnull(`{field}`, '')" for field in fields[1:])
-	packed = frappe.db.sql(
-		f"""select batch_no, group_concat(concat_ws(char(31), {columns}) separator X'1E')
-		from `tabLot Ledger Entry` where batch_no in %(lots)s group by batch_no""",
+	rows = packed.read(
+		[f"`{field}`" for field in fields],
+		"from `tabLot Ledger Entry` where batch_no in %(lots)s",
 		values,
+		[field in NUMERIC_FIELDS for field in fields],
 	)
-	rows = packing.unpack(packed, [field in NUMERIC_FIELDS for field in fields[1:]])
 	if rows is not None:
-		return rows
+		yield from rows
+		return
 	columns = ", ".join(f"`{field}`" for field in fields[1:])
-	packed = frappe.db.sql(
+	for lot, moves in frappe.db.sql(
 		f"""select batch_no, json_arrayagg(json_array({columns})) from `tabLot Ledger Entry`
 		where batch_no in %(lots)s group by batch_no""",
 		values,
-	)
-	return [[lot, *move] for lot, moves in packed for move in json.loads(moves)]
+	):
+		for move in json.loads(moves):
+			yield [lot, *move]

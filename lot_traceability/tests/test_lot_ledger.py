@@ -134,7 +134,7 @@ class TestLotMovementReads(FrappeTestCase):
 		lot = make_lot(qty=7)
 		shipped = ship(lot, 3, rate=4)
 		packed = reads.get_lot_movements([lot.batch], reads.RECALL_FIELDS)
-		with patch.object(reads.packing, "unpack", return_value=None):  # as if a value held a separator
+		with patch.object(reads.packed, "read", return_value=None):  # as if a value held a separator
 			from_json = reads.get_lot_movements([lot.batch], reads.RECALL_FIELDS)
 		self.assertEqual(sorted(map(tuple, packed)), sorted(map(tuple, from_json)))
 		self.assertIn(
@@ -142,3 +142,31 @@ class TestLotMovementReads(FrappeTestCase):
 			{tuple(row[:5]) for row in packed},
 		)
 		self.assertEqual(len(packed), 2)
+
+	def test_a_value_holding_a_separator_is_read_another_way(self):
+		from lot_traceability import queries
+		from lot_traceability.queries import lot_ledger as reads
+		from lot_traceability.traceability.packing import RECORD, UNIT
+
+		lot = make_lot(qty=7, expiry_date="2031-05-17")
+		clean = make_lot(qty=2)
+		odd = f"SUP{UNIT}7{RECORD}B"
+		frappe.db.set_value("Batch", lot.batch, "supplier_lot_no", odd)
+		frappe.db.set_value("Lot Ledger Entry", {"batch_no": lot.batch}, "purpose", f"Odd{UNIT}purpose")
+		self.assertIsNone(
+			reads.packed.read(
+				["name", "supplier_lot_no"],
+				"from `tabBatch` where name = %(lot)s",
+				{"lot": lot.batch},
+				[False, False],
+			)
+		)
+		details = queries.get_lot_details([lot.batch, clean.batch])
+		self.assertEqual(details[lot.batch].supplier_lot_no, odd)
+		self.assertEqual(str(details[lot.batch].expiry_date), "2031-05-17")
+		self.assertEqual(details[clean.batch].item, clean.item)
+		moves = reads.get_lot_movements([lot.batch, clean.batch], reads.RECALL_FIELDS)
+		self.assertEqual(
+			sorted((row[0], row[5]) for row in moves),
+			sorted([(lot.batch, f"Odd{UNIT}purpose"), (clean.batch, None)]),
+		)

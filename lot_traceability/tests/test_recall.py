@@ -17,11 +17,14 @@ from lot_traceability.tests.utils import (
 	attempt,
 	company_defaults,
 	delivery_note,
+	get_received_batches,
 	make_customer,
 	make_lot,
+	make_lot_item,
 	make_user,
 	make_warehouse,
 	pick_list,
+	receive,
 )
 
 CONTAMINATED = "DC-5531"  # the demo's skimmed milk powder lot, used in both cake-mix runs
@@ -357,3 +360,57 @@ class TestLotRecallOverREST(FrappeTestCase):
 		self.assertEqual(response.status_code, 403, response.json)
 		self.assertEqual(frappe.db.get_value("Batch", self.lot.batch, "lot_status"), "Approved")
 		self.assertFalse(frappe.db.exists("Lot Recall Source", {"batch": self.lot.batch}))
+
+
+class TestRecallContacts(FrappeTestCase):
+	def test_contacts_come_from_the_customer_else_its_latest_delivery_note(self):
+		from frappe.utils import add_days
+
+		from lot_traceability.recall_scope import compute_scope
+
+		item = make_lot_item()
+		(batch,) = get_received_batches(
+			receive(item, qty=10, posting_date=add_days(nowdate(), -10), set_posting_time=1).name
+		)
+		bare = make_customer("_LT Recall Bare Customer")
+		mailed = make_customer("_LT Recall Mailed Customer")
+		frappe.db.set_value("Customer", bare, {"email_id": None, "mobile_no": None})
+		frappe.db.set_value("Customer", mailed, {"email_id": "orders@mailed.example", "mobile_no": None})
+		notes = {}
+		for customer, label, days_ago in (
+			(bare, "older", 3),
+			(bare, "latest", 0),
+			(mailed, "only", 1),
+		):
+			note = delivery_note(
+				item,
+				1,
+				batch,
+				customer=customer,
+				posting_date=add_days(nowdate(), -days_ago),
+				set_posting_time=1,
+			)
+			note.submit()
+			frappe.db.set_value(
+				"Delivery Note",
+				note.name,
+				{
+					"contact_email": f"{label}@{customer[4:9].lower()}.example",
+					"contact_mobile": f"+1-555-{days_ago}",
+					"shipping_address": f"{label} dock",
+				},
+			)
+			notes[label] = note.name
+
+		scope = compute_scope([batch])
+		by_customer = {c.customer: c for c in scope.customers}
+		self.assertEqual(by_customer[bare].last_delivery_note, notes["latest"])
+		self.assertEqual(
+			(scope.contacts[bare].email, scope.contacts[bare].phone, scope.contacts[bare].address_display),
+			("latest@recal.example", "+1-555-0", "latest dock"),
+		)
+		# the customer's own e-mail wins; what it lacks comes from its delivery note
+		self.assertEqual(
+			(scope.contacts[mailed].email, scope.contacts[mailed].phone),
+			("orders@mailed.example", "+1-555-1"),
+		)

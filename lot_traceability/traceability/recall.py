@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 
 from lot_traceability.traceability.problems import Problem
 
@@ -44,6 +45,8 @@ class LotMove:
 	party: str | None = None  # customer of a selling document
 	sales_amount: float = 0.0  # net sales amount of the lot's quantity (selling documents)
 	is_selling: bool = False
+	makes_lot: bool = False  # a receipt or production of the lot: counts to its made quantity
+	is_write_off: bool = False  # a Material Issue: outward ones on or after the recall are disposed
 
 
 @dataclass(slots=True)
@@ -87,6 +90,7 @@ class CustomerRow:
 	lots: set = field(default_factory=set)
 	first_date: date | None = None
 	last_date: date | None = None
+	last_delivery_note: str | None = None  # the latest Delivery Note that shipped to the customer
 
 	@property
 	def net_qty(self) -> float:
@@ -109,84 +113,150 @@ def shares(
 	return result
 
 
-def stock_on_hand(
-	moves: Iterable[LotMove],
+@dataclass(slots=True)
+class Tally:
+	"""A scope's movements summed in one pass, before the shares are known: made quantity per lot,
+	balance (quantity and value) per warehouse and lot, shipments per customer, document and lot
+	(affected quantity not yet set), and the quantity written off on or after the recall date."""
+
+	made: dict[str, float] = field(default_factory=dict)
+	balances: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+	shipments: dict[tuple, ShipmentRow] = field(default_factory=dict)
+	disposed: float = 0.0
+
+
+def tally(moves: Iterable[LotMove], recall_date: date | None = None) -> Tally:
+	"""Every figure of a scope that does not depend on the shares, in one pass over the movements
+	(a scope can hold tens of thousands; they can be streamed and are not kept).
+
+	A return is credited to the customer it came from (its own document's customer); a return
+	posted on or after the recall date is recovered."""
+	result = Tally()
+	made, balances, shipped = result.made, result.balances, result.shipments
+	for move in moves:
+		lot, qty = move.lot, move.qty
+		if move.warehouse:
+			balance = balances.get((move.warehouse, lot))
+			if balance is None:
+				balances[(move.warehouse, lot)] = [qty, move.value]
+			else:
+				balance[0] += qty
+				balance[1] += move.value
+		if move.makes_lot:
+			made[lot] = made.get(lot, 0.0) + qty
+		if move.is_selling and qty:
+			key = (move.party, move.voucher_type, move.voucher_no, lot)
+			row = shipped.get(key)
+			if row is None:
+				row = shipped[key] = ShipmentRow(
+					move.party, move.voucher_type, move.voucher_no, lot, move.posting_date
+				)
+			if qty < 0:
+				row.shipped_qty -= qty
+			else:
+				row.returned_qty += qty
+				if recall_date and move.posting_date and move.posting_date >= recall_date:
+					row.recovered_qty += qty
+			row.sales_value += move.sales_amount
+		elif (
+			qty < 0
+			and move.is_write_off
+			and recall_date
+			and move.posting_date
+			and move.posting_date >= recall_date
+		):
+			result.disposed -= qty
+	return result
+
+
+def stock_rows(
+	figures: Tally,
 	lot_shares: Mapping[str, float],
 	companies: Mapping[str, str | None],
 	transit: Iterable[str] = (),
 ) -> list[StockRow]:
 	"""On hand per warehouse and lot (only what is left above zero), largest first."""
 	transit = set(transit)
-	rows: dict[tuple[str, str], StockRow] = {}
-	for move in moves:
-		if not move.warehouse:
-			continue
-		key = (move.warehouse, move.lot)
-		row = rows.get(key)
-		if row is None:
-			row = rows[key] = StockRow(
-				companies.get(move.warehouse), move.warehouse, move.lot, in_transit=move.warehouse in transit
-			)
-		row.qty += move.qty
-		row.value += move.value
-	left = [row for row in rows.values() if row.qty > EPSILON]
-	for row in left:
-		row.affected_qty = row.qty * lot_shares.get(row.lot, 1.0)
+	left = [
+		StockRow(
+			companies.get(warehouse),
+			warehouse,
+			lot,
+			qty,
+			value,
+			qty * lot_shares.get(lot, 1.0),
+			warehouse in transit,
+		)
+		for (warehouse, lot), (qty, value) in figures.balances.items()
+		if qty > EPSILON
+	]
 	return sorted(left, key=lambda r: (-r.qty, r.warehouse, r.lot))
+
+
+def shipment_rows(figures: Tally, lot_shares: Mapping[str, float]) -> list[ShipmentRow]:
+	"""Shipments and returns per customer, document and lot, with their affected quantity (net
+	quantity × the lot's share), by customer and date."""
+	rows = list(figures.shipments.values())
+	for row in rows:
+		row.affected_qty = (row.shipped_qty - row.returned_qty) * lot_shares.get(row.lot, 1.0)
+	# stable sorts, last key first: cheaper than one sort on a key tuple for tens of thousands
+	rows.sort(key=attrgetter("voucher_no"))
+	rows.sort(key=lambda r: r.posting_date or date.min)
+	rows.sort(key=lambda r: r.customer or "")
+	return rows
+
+
+def stock_on_hand(
+	moves: Iterable[LotMove],
+	lot_shares: Mapping[str, float],
+	companies: Mapping[str, str | None],
+	transit: Iterable[str] = (),
+) -> list[StockRow]:
+	"""On hand per warehouse and lot of these movements (`stock_rows`)."""
+	return stock_rows(tally(moves), lot_shares, companies, transit)
 
 
 def shipments(
 	moves: Iterable[LotMove], lot_shares: Mapping[str, float], recall_date: date | None = None
 ) -> list[ShipmentRow]:
-	"""Shipments and returns of the lots, per customer, document and lot.
-
-	A return is credited to the customer it came from (its own document's customer)."""
-	rows: dict[tuple, ShipmentRow] = {}
-	for move in moves:
-		if not move.is_selling or not move.qty:
-			continue
-		key = (move.party, move.voucher_type, move.voucher_no, move.lot)
-		row = rows.get(key)
-		if row is None:
-			row = rows[key] = ShipmentRow(
-				move.party, move.voucher_type, move.voucher_no, move.lot, move.posting_date
-			)
-		share = lot_shares.get(move.lot, 1.0)
-		if move.qty < 0:
-			row.shipped_qty += -move.qty
-			row.affected_qty += -move.qty * share
-		else:
-			row.returned_qty += move.qty
-			row.affected_qty -= move.qty * share
-			if recall_date and move.posting_date and move.posting_date >= recall_date:
-				row.recovered_qty += move.qty
-		row.sales_value += move.sales_amount
-	return sorted(rows.values(), key=lambda r: (r.customer or "", r.posting_date or date.min, r.voucher_no))
+	"""Shipments and returns of these movements (`tally`, `shipment_rows`)."""
+	return shipment_rows(tally(moves, recall_date), lot_shares)
 
 
 def customers(rows: Iterable[ShipmentRow]) -> list[CustomerRow]:
 	"""Shipments summed per customer, the customers with the most affected quantity first."""
 	by_customer: dict[str, CustomerRow] = {}
+	note_dates: dict[str, date] = {}  # date of each customer's latest Delivery Note so far
 	for row in rows:
-		if not row.customer:
+		name = row.customer
+		if not name:
 			continue
-		customer = by_customer.get(row.customer)
+		customer = by_customer.get(name)
 		if customer is None:
-			customer = by_customer[row.customer] = CustomerRow(row.customer)
+			customer = by_customer[name] = CustomerRow(name)
 		customer.shipped_qty += row.shipped_qty
 		customer.returned_qty += row.returned_qty
 		customer.recovered_qty += row.recovered_qty
 		customer.affected_qty += row.affected_qty
 		customer.sales_value += row.sales_value
 		customer.lots.add(row.lot)
-		if row.shipped_qty:
-			customer.documents.add((row.voucher_type, row.voucher_no))
-			posted = row.posting_date
-			if posted:
-				if customer.first_date is None or posted < customer.first_date:
-					customer.first_date = posted
-				if customer.last_date is None or posted > customer.last_date:
-					customer.last_date = posted
+		if not row.shipped_qty:
+			continue
+		customer.documents.add((row.voucher_type, row.voucher_no))
+		posted = row.posting_date
+		if posted:
+			if customer.first_date is None or posted < customer.first_date:
+				customer.first_date = posted
+			if customer.last_date is None or posted > customer.last_date:
+				customer.last_date = posted
+		if row.voucher_type == "Delivery Note":
+			posted = posted or date.min
+			if customer.last_delivery_note is None or (posted, row.voucher_no) >= (
+				note_dates[name],
+				customer.last_delivery_note,
+			):
+				customer.last_delivery_note = row.voucher_no
+				note_dates[name] = posted
 	return sorted(by_customer.values(), key=lambda c: (-c.affected_qty, -c.net_qty, c.customer))
 
 

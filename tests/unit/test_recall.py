@@ -17,6 +17,7 @@ from lot_traceability.traceability.recall import (
 	shipments,
 	stock_on_hand,
 	summarise,
+	tally,
 )
 
 D1, D2, RECALL, D4 = date(2026, 1, 5), date(2026, 2, 1), date(2026, 3, 1), date(2026, 3, 10)
@@ -86,6 +87,70 @@ def test_shipments_net_returns_and_count_recovery_from_the_recall_date():
 	assert figures.shipped_qty == 13  # 14 shipped, 1 back before the recall
 	assert figures.recovered_qty == 3 and figures.outstanding_qty == 10
 	assert figures.recovered_pct == pytest.approx(300 / 13)
+
+
+def test_tally_sums_made_quantity_and_write_offs_from_the_recall_date():
+	moves = [
+		move("MIX", 120, makes_lot=True),
+		move("MIX", 30, voucher_no="SE-2", makes_lot=True),
+		move("MIX", 40, "Transit"),  # a transfer in: not made
+		move("MIX", -2, posting_date=D2, is_write_off=True),  # before the recall: not disposed
+		move("MIX", -5, posting_date=RECALL, is_write_off=True),
+		move("MIX", -7, posting_date=D4, is_write_off=True),
+		move("MIX", -9, posting_date=D4),  # consumed by production
+		sale("MIX", -1, "Bakery", "DN-1", posting_date=D4),
+	]
+	figures = tally(moves, RECALL)
+	assert figures.made == {"MIX": 150}
+	assert figures.disposed == 12
+	assert figures.balances[("Stores", "MIX")][0] == 150 - 2 - 5 - 7 - 9 - 1
+	assert tally(moves).disposed == 0  # no recall date: nothing counts as disposed
+
+
+@given(
+	st.lists(
+		st.tuples(
+			st.sampled_from(["A", "B"]),
+			st.sampled_from(["Bakery", "Hotel", "Deli"]),
+			st.sampled_from(["DN-1", "DN-2", "DN-3"]),
+			st.sampled_from([D1, D2, D4]),
+			st.integers(-9, 9),
+		),
+		max_size=30,
+	),
+	st.dictionaries(st.sampled_from(["A", "B"]), st.floats(0, 1)),
+)
+@settings(max_examples=200, deadline=None)
+def test_shipment_rows_sum_the_moves_and_come_by_customer_date_and_document(rows, lot_shares):
+	moves = [
+		sale(lot, qty, customer, voucher, posting_date) for lot, customer, voucher, posting_date, qty in rows
+	]
+	shipped = shipments(moves, lot_shares, RECALL)
+	assert sum(r.shipped_qty for r in shipped) == sum(-qty for *_, qty in rows if qty < 0)
+	assert sum(r.returned_qty for r in shipped) == sum(qty for *_, qty in rows if qty > 0)
+	assert sum(r.recovered_qty for r in shipped) == sum(
+		qty for *_, posting_date, qty in rows if qty > 0 and posting_date >= RECALL
+	)
+	for r in shipped:
+		assert r.affected_qty == pytest.approx(r.net_qty * lot_shares.get(r.lot, 1.0))
+	keys = [(r.customer, r.posting_date, r.voucher_no) for r in shipped]
+	assert keys == sorted(keys)
+
+
+def test_a_customers_latest_delivery_note_is_kept_for_its_contact_details():
+	rows = shipments(
+		[
+			sale("MIX", -1, "Bakery", "DN-7", posting_date=D2),
+			sale("MIX", -1, "Bakery", "DN-3", posting_date=D4),
+			sale("MIX", -1, "Bakery", "DN-5", posting_date=D4),  # same day: the later name
+			sale("MIX", 2, "Bakery", "DN-9", posting_date=D4),  # a return ships nothing
+			LotMove("MIX", "Sales Invoice", "SI-1", D4, "Stores", -1, party="Hotel", is_selling=True),
+		],
+		{},
+	)
+	by = {c.customer: c for c in customers(rows)}
+	assert by["Bakery"].last_delivery_note == "DN-5"
+	assert by["Hotel"].last_delivery_note is None and by["Hotel"].last_date == D4
 
 
 def test_summary():

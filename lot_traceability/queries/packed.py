@@ -1,0 +1,27 @@
+"""Large reads that come packed into one string (`traceability.packing`).
+
+Raw SQL: `group_concat` over `concat_ws` is not expressible in frappe.qb."""
+
+from collections.abc import Iterator, Sequence
+
+import frappe
+
+from lot_traceability.traceability import packing
+
+
+def read(columns: Sequence[str], source: str, values: dict, numeric: Sequence[bool]) -> Iterator[list] | None:
+	"""The rows of `select <columns> <source>` one at a time (`packing.iter_rows`), or None when
+	the packed string does not hold them all (a value holds a separator, or the string reached the
+	length limit, raised to the packet limit first): the caller then reads them another way.
+
+	`columns` are trusted SQL expressions, `source` the trusted `from … where …` with named
+	parameters in `values`."""
+	frappe.db.sql("set session group_concat_max_len = @@max_allowed_packet")
+	packed_columns = ", ".join(f"ifnull({column}, '')" for column in columns)
+	((count, packed),) = frappe.db.sql(
+		f"select count(*), group_concat(concat_ws(char(31), {packed_columns}) separator X'1E') {source}",
+		values,
+	)
+	if not packing.aligned(packed, count, len(columns)):
+		return None
+	return packing.iter_rows(packed, numeric)
