@@ -537,19 +537,14 @@ def get_lot_details(lots) -> dict[str, dict]:
 	their rows come packed into one string (`queries.packed`)."""
 	if not lots:
 		return {}
-	values = {"lots": list(set(lots))}
-	rows = packed.read(
+	rows = packed.read_all(
 		[f"`{field}`" for field in LOT_DETAIL_FIELDS],
 		"from `tabBatch` where name in %(lots)s",
-		values,
-		[False] * len(LOT_DETAIL_FIELDS),
+		{"lots": list(set(lots))},
 	)
-	if rows is None:  # a value holds a separator
-		rows = frappe.db.sql(
-			f"select {', '.join(LOT_DETAIL_FIELDS)} from `tabBatch` where name in %(lots)s", values
-		)
-	else:
-		rows = [[*row[:4], date.fromisoformat(row[4]) if row[4] else None, row[5]] for row in rows]
+	for row in rows:
+		if isinstance(row[4], str):
+			row[4] = date.fromisoformat(row[4])
 	return {row[0]: frappe._dict(zip(LOT_DETAIL_FIELDS, row, strict=True)) for row in rows}
 
 

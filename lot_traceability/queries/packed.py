@@ -25,3 +25,14 @@ def read(columns: Sequence[str], source: str, values: dict, numeric: Sequence[bo
 	if not packing.aligned(packed, count, len(columns)):
 		return None
 	return packing.iter_rows(packed, numeric)
+
+
+def read_all(
+	columns: Sequence[str], source: str, values: dict, numeric: Sequence[bool] | None = None
+) -> list:
+	"""The rows of `select <columns> <source>` (`read`), read row by row where they do not pack.
+	Packed rows give dates as ISO strings; rows read row by row give them as dates."""
+	rows = read(columns, source, values, numeric or [False] * len(columns))
+	if rows is not None:
+		return list(rows)
+	return [list(row) for row in frappe.db.sql(f"select {', '.join(columns)} {source}", values)]

@@ -4,6 +4,8 @@ lots' movements come from the kept lot ledger, `queries.lot_ledger`)."""
 import frappe
 from frappe.query_builder.functions import Sum
 
+from lot_traceability.queries import packed
+
 
 def get_warehouses(names) -> dict[str, dict]:
 	"""Company and transit flag of each warehouse (a Transit type, or a company's in-transit one)."""
@@ -52,7 +54,8 @@ DELIVERY_CONTACT_FIELDS = (
 
 def get_customer_contacts(customers) -> dict[str, dict]:
 	"""Name, primary contact, e-mail, phone and address of each customer. Raw SQL: a recall passes
-	thousands of customers, sent as one list parameter (frappe.qb would bind each value on its own)."""
+	thousands of customers, sent as one list parameter (frappe.qb would bind each value on its own),
+	and their rows come packed into one string (`queries.packed`)."""
 	return _records_by_name("Customer", CUSTOMER_CONTACT_FIELDS, customers)
 
 
@@ -65,9 +68,9 @@ def get_delivery_contacts(voucher_nos) -> dict[str, dict]:
 def _records_by_name(doctype: str, fields, names) -> dict[str, dict]:
 	if not names:
 		return {}
-	rows = frappe.db.sql(
-		f"""select {", ".join(f"`{field}`" for field in fields)} from `tab{doctype}`
-		where name in %(names)s""",
+	rows = packed.read_all(
+		[f"`{field}`" for field in fields],
+		f"from `tab{doctype}` where name in %(names)s",
 		{"names": list(set(names))},
 	)
 	return {row[0]: frappe._dict(zip(fields, row, strict=True)) for row in rows}
