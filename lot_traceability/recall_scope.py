@@ -48,8 +48,11 @@ def compute_scope(
 	recall_date=None,
 	max_depth: int = DEFAULT_DEPTH,
 	with_demand: bool = True,
+	with_contacts: bool = True,
 ) -> frappe._dict:
-	"""Everything a recall needs to know, with the seconds it took (`seconds`)."""
+	"""Everything a recall needs to know, with the seconds it took (`seconds`). A report section that
+	shows no open demand, upstream receipts or contacts can leave them out (`with_demand`,
+	`with_contacts`)."""
 	started = time.perf_counter()
 	roots = source_lots(batches, supplier_lot_no)
 	recall_date = getdate(recall_date) if recall_date else None
@@ -100,7 +103,7 @@ def compute_scope(
 		by_site=core.by_site(stock),
 		disposed_qty=figures.disposed,
 	)
-	scope.contacts = customer_contacts(scope.customers)
+	scope.contacts = customer_contacts(scope.customers) if with_contacts else {}
 	if with_demand:
 		scope.update(open_demand(lots, stock, details))
 		scope.upstream = upstream(traces[BACKWARD])

@@ -414,3 +414,8 @@ class TestRecallContacts(FrappeTestCase):
 			(scope.contacts[mailed].email, scope.contacts[mailed].phone),
 			("orders@mailed.example", "+1-555-1"),
 		)
+		shown = {
+			row["customer"]: row for row in recall_impact.execute({"batch": batch, "section": "Customers"})[1]
+		}
+		self.assertEqual(shown[bare]["email"], "latest@recal.example")
+		self.assertEqual(shown[mailed]["phone"], "+1-555-1")

@@ -26,6 +26,7 @@ def execute(filters=None):
 		recall_date,
 		max_depth=cint(filters.get("max_depth")) or DEFAULT_DEPTH,
 		with_demand=section in ("Open Demand", "Upstream"),
+		with_contacts=section == "Customers",
 	)
 	columns, data = SECTION_BUILDERS[section](scope)
 	message = None
