@@ -5,7 +5,9 @@ shipment with its customer and sales value, upstream receipts), timed in the ser
 	bench --site <site> execute lot_traceability.benchmarks.recall.run --kwargs "{'seed': 100}"
 
 Raw lots (prefix `S<seed>-0-`) are tried in a seeded random order until `lots` of them reach
-`min_deliveries`; each is then scoped `runs` times. Recorded figures: docs/benchmarks.md.
+`min_deliveries`; each is then scoped `runs` times. With `'report': 1`, each section of the Recall
+Impact report is also run `runs` times per lot through Frappe's report runner (what the browser
+calls, rows and all). Recorded figures: docs/benchmarks.md.
 """
 
 import random
@@ -18,7 +20,12 @@ from lot_traceability.recall_scope import compute_scope
 
 
 def run(
-	seed: int = 100, lots: int = 5, min_deliveries: int = 10_000, runs: int = 5, candidates: int = 200
+	seed: int = 100,
+	lots: int = 5,
+	min_deliveries: int = 10_000,
+	runs: int = 5,
+	candidates: int = 200,
+	report: int = 0,
 ) -> dict:
 	raw = frappe.get_all("Batch", filters={"batch_id": ("like", f"S{seed}-0-%")}, pluck="name")
 	if not raw:
@@ -52,6 +59,8 @@ def run(
 				"median_s": round(statistics.median(seconds), 3),
 			}
 		)
+		if report:
+			rows[-1]["report_median_s"] = report_seconds(lot, runs)
 	ordered = sorted(timings)
 	figures = {
 		"raw_lots_tried": tried,
@@ -66,3 +75,22 @@ def run(
 
 def deliveries(scope) -> int:
 	return len({(row.voucher_type, row.voucher_no) for row in scope.shipments if row.shipped_qty})
+
+
+def report_seconds(lot: str, runs: int) -> dict[str, float]:
+	"""Median seconds of each Recall Impact section for the lot, through Frappe's report runner."""
+	from frappe.desk.query_report import run as run_report
+
+	from lot_traceability.lot_traceability.report.recall_impact.recall_impact import SECTIONS
+
+	medians = {}
+	for section in SECTIONS:
+		seconds = []
+		for _ in range(runs):
+			start = time.perf_counter()
+			run_report(
+				"Recall Impact", filters={"batch": lot, "section": section}, ignore_prepared_report=True
+			)
+			seconds.append(time.perf_counter() - start)
+		medians[section] = round(statistics.median(seconds), 3)
+	return medians
