@@ -419,3 +419,36 @@ class TestRecallContacts(FrappeTestCase):
 		}
 		self.assertEqual(shown[bare]["email"], "latest@recal.example")
 		self.assertEqual(shown[mailed]["phone"], "+1-555-1")
+
+
+class TestLargeRecallSubmission(FrappeTestCase):
+	def test_a_recall_above_the_row_limit_is_submitted_by_a_background_job(self):
+		from unittest.mock import patch
+
+		from frappe.model.document import execute_action
+
+		from lot_traceability.lot_traceability.doctype.lot_recall import lot_recall
+
+		lot = make_lot(qty=4)
+		recall = new_recall(is_mock=1, source_lots=[{"batch": lot.batch}])
+		with (
+			patch.object(lot_recall, "QUEUED_SUBMIT_ROWS", 0),
+			patch("frappe.utils.background_jobs.enqueue") as enqueue,
+		):
+			recall.submit()
+		job = enqueue.call_args.kwargs
+		self.assertEqual(
+			(job["__doctype"], job["__name"], job["__action"]), ("Lot Recall", recall.name, "_submit")
+		)
+		self.assertEqual(frappe.db.get_value("Lot Recall", recall.name, "docstatus"), 0)
+
+		execute_action(job["__doctype"], job["__name"], job["__action"])  # what the worker runs
+		self.assertEqual(
+			frappe.db.get_value("Lot Recall", recall.name, ["docstatus", "status"]), (1, "Drill")
+		)
+
+	def test_a_recall_within_the_row_limit_is_submitted_at_once(self):
+		lot = make_lot(qty=4)
+		recall = new_recall(is_mock=1, source_lots=[{"batch": lot.batch}])
+		recall.submit()
+		self.assertEqual(frappe.db.get_value("Lot Recall", recall.name, "docstatus"), 1)
