@@ -542,9 +542,10 @@ def get_lot_details(lots) -> dict[str, dict]:
 		"from `tabBatch` where name in %(lots)s",
 		{"lots": list(set(lots))},
 	)
+	expiry = LOT_DETAIL_FIELDS.index("expiry_date")
 	for row in rows:
-		if isinstance(row[4], str):
-			row[4] = date.fromisoformat(row[4])
+		if isinstance(row[expiry], str):  # packed rows give dates as ISO strings
+			row[expiry] = date.fromisoformat(row[expiry])
 	return {row[0]: frappe._dict(zip(LOT_DETAIL_FIELDS, row, strict=True)) for row in rows}
 
 
