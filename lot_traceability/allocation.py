@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, format_date, getdate, nowdate
 
+from lot_traceability import locks, queries
 from lot_traceability.lot_traceability.doctype.lot_rule.lot_rule import get_lot_rule
 from lot_traceability.lot_traceability.doctype.lot_status.lot_status import get_lot_status
 from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
@@ -12,8 +13,9 @@ from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_tra
 )
 from lot_traceability.messages import movement_label
 from lot_traceability.queries import balances as balance_queries
+from lot_traceability.queries import locks as lock_queries
 from lot_traceability.traceability import allocation as core
-from lot_traceability.traceability.movements import EXPIRY_GATED
+from lot_traceability.traceability.movements import EXPIRY_GATED, Lot, may_pick
 from lot_traceability.traceability.shelf_life import MinimumRemaining, RemainingUnit
 from lot_traceability.traceability.statuses import Movement
 
@@ -60,13 +62,28 @@ FIRST_PAGE = 100
 EXPLAINED = 200  # lots passed over that an explanation lists at most
 
 
+# How an allocation reads its candidates (see `locks.py`):
+PLAIN = None  # the transaction's snapshot: forms, explanations (nothing is decided)
+HELD = "held"  # locking reads of rows the caller already holds (a voucher's submit, after its gate)
+LOTS = "lots"  # lock the candidate lots first, in name order, then read their status as last
+# committed (a Pick List: it moves no stock, so it takes no Bin or Lot Balance lock)
+
+
 def candidates(
-	item_code: str, warehouses, policy: str = core.FEFO, limit=None, offset=0, eligible=None
+	item_code: str, warehouses, policy: str = core.FEFO, limit=None, offset=0, eligible=None, reading=PLAIN
 ) -> list[core.Candidate]:
 	default_status = get_settings().default_receipt_status
 	statuses = {}
 	found = []
-	for row in balance_queries.get_lot_candidates(item_code, warehouses, policy, limit, offset, eligible):
+	rows = balance_queries.get_lot_candidates(
+		item_code, warehouses, policy, limit, offset, eligible, for_update=reading == HELD
+	)
+	if reading == LOTS:
+		fresh = queries.get_lots([row.batch for row in rows], for_update=True)
+		for row in rows:
+			if row.batch in fresh:
+				row.update({field: fresh[row.batch].get(field) for field in ("lot_status", "expiry_date")})
+	for row in rows:
 		name = row.lot_status or default_status
 		if name not in statuses:
 			statuses[name] = get_lot_status(name)
@@ -113,11 +130,12 @@ def allocate_lots(
 	company: str | None = None,
 	movement: Movement = Movement.SHIPMENT,
 	explain: bool = False,
+	reading=PLAIN,
 ) -> core.Allocation:
 	"""The lots a line of `qty` takes from these warehouses. Eligible lots are read in the policy's
 	order, a page at a time, until the line is covered and its last tie group is complete. With
 	`explain`, the lots ranking before the last one taken (up to EXPLAINED) that were passed over are
-	listed with their reasons."""
+	listed with their reasons. `reading`: PLAIN, HELD or LOTS (above)."""
 	if isinstance(warehouses, str):
 		warehouses = [warehouses]
 	warehouses = [w for w in warehouses if w]
@@ -132,9 +150,13 @@ def allocate_lots(
 		else core.Requirement(),
 	)
 	eligible = eligibility(request)
+	if reading == LOTS:
+		# status is judged on the fresh read below, not filtered on the snapshot
+		lock_queries.lock_lots(lock_queries.lot_names_in_stock(item_code, warehouses))
+		eligible = None
 	read, limit = [], FIRST_PAGE
 	while True:
-		page = candidates(item_code, warehouses, request.policy, limit, len(read), eligible)
+		page = candidates(item_code, warehouses, request.policy, limit, len(read), eligible, reading)
 		read += page
 		allocation = core.allocate(read, request)
 		if len(page) < limit:
@@ -217,6 +239,91 @@ def explain(allocation: core.Allocation, on_date, movement: Movement = Movement.
 	return rows
 
 
+def pickable(batches, movement: Movement | None, on_date, reading=PLAIN) -> list:
+	"""An automatic pick's lots (rows with batch_no, warehouse and qty, in the picker's order) without
+	the lots it may not offer (`traceability.movements.may_pick`), order kept. Under HELD and LOTS the
+	lots are read as last committed; under HELD each lot's quantity is also at most what it holds as
+	last committed (another user may have taken it since this transaction began)."""
+	names = {row.get("batch_no") for row in batches if row.get("batch_no")}
+	if not names:
+		return list(batches)
+	lots = queries.get_lots(names, for_update=reading in (HELD, LOTS))
+	default_status = get_settings().default_receipt_status
+	left = None
+	if reading == HELD:
+		left = locks.kept_balances({(row.batch_no, row.warehouse) for row in batches if row.get("batch_no")})
+	on_date = getdate(on_date)
+	found = []
+	for row in batches:
+		record = lots.get(row.get("batch_no"))
+		if not record:
+			continue
+		lot = Lot(
+			record.name,
+			record.item,
+			get_lot_status(record.lot_status or default_status),
+			getdate(record.expiry_date) if record.expiry_date else None,
+		)
+		if not may_pick(lot, movement, on_date):
+			continue
+		qty = flt(row.get("qty"))
+		if left is not None:
+			key = (row.batch_no, row.warehouse)
+			if left[key] < qty:
+				left[key] = max(left[key], locks.ledger_balance(*key))
+			qty = min(qty, left[key])
+			left[key] -= qty
+		if qty > 0:
+			found.append(frappe._dict(row, qty=qty))
+	return found
+
+
+def repick_automatic_lots(doc) -> None:
+	"""Before a selling voucher posts, its locks held: a lot that an automatic pick put on a row when
+	the document was saved stays only while it can still cover the row as last committed (its status
+	allows the shipment, it has not expired on the posting date, its kept balance covers every row
+	that takes it). Otherwise the row's lot is cleared and picked again at submit, under the locks,
+	from the lots that may move: an automatic pick never fails because another user took its lot."""
+	if doc.get("is_return"):
+		return
+	rows = [
+		row
+		for row in doc.get("items") or []
+		if row.get("batch_no")
+		and row.get("batch_no") == row.get("lot_picked_automatically")
+		and not row.get("serial_and_batch_bundle")
+	]
+	if not rows:
+		return
+	wanted = {}
+	for row in doc.get("items") or []:
+		if row.get("batch_no") and not row.get("serial_and_batch_bundle"):
+			key = (row.batch_no, row.warehouse)
+			wanted[key] = wanted.get(key, 0.0) + flt(row.get("stock_qty") or row.get("qty"))
+	held = locks.kept_balances([(row.batch_no, row.warehouse) for row in rows])
+	lots = queries.get_lots({row.batch_no for row in rows}, for_update=True)
+	on_date = getdate(doc.get("posting_date") or nowdate())
+	default_status = get_settings().default_receipt_status
+	for row in rows:
+		record = lots.get(row.batch_no)
+		key = (row.batch_no, row.warehouse)
+		still = bool(record) and may_pick(
+			Lot(
+				record.name,
+				record.item,
+				get_lot_status(record.lot_status or default_status),
+				getdate(record.expiry_date) if record.expiry_date else None,
+			),
+			Movement.SHIPMENT,
+			on_date,
+		)
+		if still and held[key] + 1e-6 < wanted[key]:
+			still = locks.ledger_balance(*key) + 1e-6 >= wanted[key]
+		if not still:
+			row.batch_no = None
+			row.lot_picked_automatically = None
+
+
 class LotRequirementError(frappe.ValidationError):
 	pass
 
@@ -226,8 +333,6 @@ def requirement_violations(doc) -> list[tuple]:
 	or never-older requirement of its customer or of the item's Lot Rule, at the posting date."""
 	if doc.get("is_return"):
 		return []
-	from lot_traceability import queries
-
 	rows = [row for row in doc.get("items") or [] if row.get("item_code")]
 	bundles = queries.get_bundle_batches(
 		[row.serial_and_batch_bundle for row in rows if row.get("serial_and_batch_bundle")]

@@ -51,19 +51,6 @@ def apply_bundle(bundle, sign: int = 1) -> None:
 			resync_or_refuse(bundle, batch, warehouse, -qty)
 
 
-def lock_outward_lots(rows) -> None:
-	"""Before a voucher posts: lock the lots of every (item, warehouse) it takes stock from. `rows`
-	yields (row, direction, target warehouse) as `overrides/stock_rows.py` gives them."""
-	from lot_traceability.traceability.movements import OUTWARD
-
-	pairs = [
-		(row.item_code, row.get("s_warehouse") or row.get("warehouse"))
-		for row, direction, _target in rows
-		if direction == OUTWARD and row.get("item_code") and (row.get("s_warehouse") or row.get("warehouse"))
-	]
-	balance_queries.lock_lot_balances(pairs)
-
-
 def negative_stock_allowed(item_code: str) -> bool:
 	return bool(
 		frappe.db.get_single_value("Stock Settings", "allow_negative_stock")
@@ -88,7 +75,7 @@ def refuse(bundle, batch, warehouse, wanted):
 	available = balance_queries.get_lot_balance_for_update(batch, warehouse)
 	frappe.throw(
 		_(
-			"Lot {0} of item {1} ({2}) has {3} in warehouse {4}, not the {5} that {6} {7} takes: another transaction took it first. Nothing was posted."
+			"Lot {0} of item {1} ({2}) has {3} in warehouse {4}, not the {5} that {6} {7} takes. Nothing was posted."
 		).format(
 			frappe.bold(batch),
 			frappe.bold(bundle.item_code),

@@ -4,9 +4,13 @@ Two layers, both feeding the pure core (`traceability.movements`):
 
 - `check_bundle` runs when ERPNext submits a Serial and Batch Bundle. Every batch movement goes
   through one, including the batches ERPNext picks by itself at submit, so nothing gets past it.
-  Refusing there rolls back the whole submit of the voucher.
-- `check_voucher_rows` runs before the voucher's validate (before ERPNext's own batch checks) with the batches already chosen on its rows,
-  so users see the refusal when they save, before anything is posted.
+  Refusing there rolls back the whole submit of the voucher. It is the decision: it reads the lots'
+  status and expiry with a locking read (rows the voucher locked before posting, `locks.py`), so a
+  status change committed by another user before that point is seen, and one that comes after it
+  waits until the movement has committed.
+- `check_voucher_rows` runs before the voucher's validate (before ERPNext's own batch checks) with
+  the batches already chosen on its rows, so users see the refusal when they save, before anything
+  is posted. It takes no lock (a save must not hold lots): an early answer, not the decision.
 """
 
 import frappe
@@ -52,7 +56,7 @@ def check_bundle(bundle) -> None:
 	)
 	posting_date = getdate(bundle.posting_date or context.get("posting_date") or nowdate())
 	batches = [entry.batch_no for entry in bundle.entries if entry.batch_no]
-	refusals = check_lots(batches, movement, posting_date, into_quarantine)
+	refusals = check_lots(batches, movement, posting_date, into_quarantine, for_update=True)
 	if refusals:
 		row = _row_number(bundle.voucher_type, bundle.voucher_detail_no)
 		throw_refusals(
@@ -60,12 +64,14 @@ def check_bundle(bundle) -> None:
 		)
 
 
-def check_lots(batches, movement, posting_date, into_quarantine=False) -> list[Refusal]:
+def check_lots(batches, movement, posting_date, into_quarantine=False, for_update=False) -> list[Refusal]:
+	"""Why each of these lots may not make the movement (none: all may). `for_update` reads the lots
+	as last committed, locking their rows until the transaction ends (the decision at submit)."""
 	if not batches or movement is None:
 		return []
 	settings = get_settings()
 	refusals = []
-	for record in queries.get_lots(batches).values():
+	for record in queries.get_lots(batches, for_update=for_update).values():
 		lot = Lot(
 			record.name,
 			record.item,
@@ -80,10 +86,11 @@ def check_lots(batches, movement, posting_date, into_quarantine=False) -> list[R
 	return refusals
 
 
-def check_voucher_rows(doc, rows) -> None:
+def check_voucher_rows(doc, rows, for_update: bool = False) -> None:
 	"""Refuse, at validate, rows whose chosen lots may not make the row's movement.
 
-	`rows` yields (row, direction, target_warehouse) for the rows that move stock.
+	`rows` yields (row, direction, target_warehouse) for the rows that move stock; `for_update` reads
+	the lots as last committed (a Pick List's submit, its lots locked).
 	"""
 	if not enforcement_enabled():
 		return
@@ -104,9 +111,13 @@ def check_voucher_rows(doc, rows) -> None:
 			doc.doctype, direction, purpose, bool(doc.get("is_return")), bool(doc.get("is_lot_write_off"))
 		)
 		into_quarantine = queries.is_quarantine_warehouse(target)
-		found += [
-			(row.idx, refusal) for refusal in check_lots(batches, movement, posting_date, into_quarantine)
-		]
+		refusals = check_lots(batches, movement, posting_date, into_quarantine, for_update)
+		if refusals and not for_update:
+			# the snapshot may be older than a release another user committed: refuse only what the
+			# lots say as last committed
+			refused = [refusal.lot.batch_no for refusal in refusals]
+			refusals = check_lots(refused, movement, posting_date, into_quarantine, for_update=True)
+		found += [(row.idx, refusal) for refusal in refusals]
 	throw_refusals(found, doc.doctype, doc.name, posting_date)
 
 

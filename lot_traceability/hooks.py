@@ -17,6 +17,7 @@ before_tests = "lot_traceability.tests.before_tests"
 before_request = [
 	"lot_traceability.overrides.erpnext_queries.apply",
 	"lot_traceability.overrides.erpnext_allocation.apply",
+	"lot_traceability.overrides.frappe_app.apply",
 ]
 before_job = [
 	"lot_traceability.overrides.erpnext_queries.apply",
@@ -49,26 +50,31 @@ doc_events = {
 		"before_validate": "lot_traceability.overrides.delivery_note.before_validate",
 		"before_submit": "lot_traceability.overrides.delivery_note.before_submit",
 		"on_submit": "lot_traceability.overrides.delivery_note.on_submit",
+		"before_cancel": "lot_traceability.overrides.delivery_note.before_cancel",
 		"on_cancel": "lot_traceability.overrides.delivery_note.on_cancel",
 	},
 	"Pick List": {
 		"before_validate": "lot_traceability.overrides.pick_list.before_validate",
+		"before_submit": "lot_traceability.overrides.pick_list.before_submit",
 		"on_submit": "lot_traceability.overrides.pick_list.on_submit",
 	},
 	"POS Invoice": {
 		"before_validate": "lot_traceability.overrides.pos_invoice.before_validate",
 		"before_submit": "lot_traceability.overrides.pos_invoice.before_submit",
 		"on_submit": "lot_traceability.overrides.pos_invoice.on_submit",
+		"before_cancel": "lot_traceability.overrides.pos_invoice.before_cancel",
 	},
 	"Purchase Invoice": {
 		"before_validate": "lot_traceability.overrides.purchase_invoice.before_validate",
 		"before_submit": "lot_traceability.overrides.purchase_invoice.before_submit",
 		"on_submit": "lot_traceability.overrides.purchase_invoice.on_submit",
+		"before_cancel": "lot_traceability.overrides.purchase_invoice.before_cancel",
 	},
 	"Purchase Receipt": {
 		"before_validate": "lot_traceability.overrides.purchase_receipt.before_validate",
 		"before_submit": "lot_traceability.overrides.purchase_receipt.before_submit",
 		"on_submit": "lot_traceability.overrides.purchase_receipt.on_submit",
+		"before_cancel": "lot_traceability.overrides.purchase_receipt.before_cancel",
 	},
 	"Quality Inspection": {
 		"on_submit": "lot_traceability.overrides.quality_inspection.on_submit",
@@ -78,6 +84,7 @@ doc_events = {
 		"before_validate": "lot_traceability.overrides.sales_invoice.before_validate",
 		"before_submit": "lot_traceability.overrides.sales_invoice.before_submit",
 		"on_submit": "lot_traceability.overrides.sales_invoice.on_submit",
+		"before_cancel": "lot_traceability.overrides.sales_invoice.before_cancel",
 		"on_cancel": "lot_traceability.overrides.sales_invoice.on_cancel",
 	},
 	"Serial and Batch Bundle": {
@@ -88,15 +95,19 @@ doc_events = {
 		"before_validate": "lot_traceability.overrides.stock_entry.before_validate",
 		"before_submit": "lot_traceability.overrides.stock_entry.before_submit",
 		"on_submit": "lot_traceability.overrides.stock_entry.on_submit",
+		"before_cancel": "lot_traceability.overrides.stock_entry.before_cancel",
 		"on_cancel": "lot_traceability.overrides.stock_entry.on_cancel",
 	},
 	"Stock Reconciliation": {
 		"before_validate": "lot_traceability.overrides.stock_reconciliation.before_validate",
+		"before_submit": "lot_traceability.overrides.stock_reconciliation.before_submit",
+		"before_cancel": "lot_traceability.overrides.stock_reconciliation.before_cancel",
 	},
 	"Subcontracting Receipt": {
 		"before_validate": "lot_traceability.overrides.subcontracting_receipt.before_validate",
 		"before_submit": "lot_traceability.overrides.subcontracting_receipt.before_submit",
 		"on_submit": "lot_traceability.overrides.subcontracting_receipt.on_submit",
+		"before_cancel": "lot_traceability.overrides.subcontracting_receipt.before_cancel",
 		"on_cancel": "lot_traceability.overrides.subcontracting_receipt.on_cancel",
 	},
 }

@@ -74,9 +74,9 @@ def scan(text: str, doctype: str, purpose: str | None = None, posting_date=None)
 		)
 	on_date = getdate(posting_date or nowdate())
 	movement = classify(doctype, OUTWARD if doctype not in INWARD_DOCTYPES else INWARD, purpose)
-	throw_refusals(
-		[(None, refusal) for refusal in check_lots([batch], movement, on_date)], doctype, None, on_date
-	)
+	# read as last committed: a hold confirmed a moment ago refuses the scan
+	refusals = check_lots([batch], movement, on_date, for_update=True)
+	throw_refusals([(None, refusal) for refusal in refusals], doctype, None, on_date)
 	return {"item_code": item, "qty": qty, "batch_no": batch, "use_serial_batch_fields": 1}
 
 

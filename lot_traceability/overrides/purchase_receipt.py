@@ -1,15 +1,22 @@
 from lot_traceability.enforcement import check_voucher_rows
+from lot_traceability.locks import lock_if_submitting, lock_voucher
 from lot_traceability.overrides.stock_rows import receiving_rows
 from lot_traceability.receiving import record_supplier_lots, validate_supplier_lots
 
 
 def before_validate(doc, method=None):
+	lock_if_submitting(doc, receiving_rows(doc))
 	check_voucher_rows(doc, receiving_rows(doc))
 
 
 def before_submit(doc, method=None):
+	lock_voucher(doc, receiving_rows(doc))
 	validate_supplier_lots(doc)
 
 
 def on_submit(doc, method=None):
 	record_supplier_lots(doc)
+
+
+def before_cancel(doc, method=None):
+	lock_voucher(doc, receiving_rows(doc), cancelling=True)

@@ -1,26 +1,33 @@
-from lot_traceability.allocation import check_requirements, record_overrides
-from lot_traceability.balances import lock_outward_lots
+from lot_traceability.allocation import check_requirements, record_overrides, repick_automatic_lots
 from lot_traceability.enforcement import check_voucher_rows
+from lot_traceability.locks import lock_if_submitting, lock_voucher
 from lot_traceability.overrides.stock_rows import selling_rows
 from lot_traceability.returns import quarantine_returns, update_recalls
 
 
 def before_validate(doc, method=None):
 	if doc.update_stock:
-		check_voucher_rows(doc, selling_rows(doc))
 		quarantine_returns(doc)
+		lock_if_submitting(doc, selling_rows(doc))
+		check_voucher_rows(doc, selling_rows(doc))
 		check_requirements(doc)
 
 
 def before_submit(doc, method=None):
 	if doc.update_stock:
-		lock_outward_lots(selling_rows(doc))
+		lock_voucher(doc, selling_rows(doc))
+		repick_automatic_lots(doc)
 
 
 def on_submit(doc, method=None):
 	if doc.update_stock:
 		record_overrides(doc)
 		update_recalls(doc)
+
+
+def before_cancel(doc, method=None):
+	if doc.update_stock:
+		lock_voucher(doc, selling_rows(doc), cancelling=True)
 
 
 def on_cancel(doc, method=None):

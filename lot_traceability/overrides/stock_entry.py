@@ -1,6 +1,5 @@
 import frappe
 
-from lot_traceability.balances import lock_outward_lots
 from lot_traceability.enforcement import check_voucher_rows
 from lot_traceability.lineage import (
 	CONSUMPTION_PURPOSE,
@@ -8,6 +7,7 @@ from lot_traceability.lineage import (
 	record_voucher,
 	refresh_work_order,
 )
+from lot_traceability.locks import lock_if_submitting, lock_voucher
 from lot_traceability.overrides.stock_rows import stock_entry_rows
 from lot_traceability.receiving import record_supplier_lots, validate_supplier_lots
 
@@ -19,11 +19,12 @@ def before_validate(doc, method=None):
 		doc.purpose = frappe.get_cached_value("Stock Entry Type", doc.stock_entry_type, "purpose")
 	if doc.purpose != "Material Issue":
 		doc.is_lot_write_off = 0
+	lock_if_submitting(doc, stock_entry_rows(doc))
 	check_voucher_rows(doc, stock_entry_rows(doc))
 
 
 def before_submit(doc, method=None):
-	lock_outward_lots(stock_entry_rows(doc))
+	lock_voucher(doc, stock_entry_rows(doc))
 	if doc.purpose in RECEIVING_PURPOSES:
 		validate_supplier_lots(doc)
 
@@ -32,6 +33,10 @@ def on_submit(doc, method=None):
 	if doc.purpose in RECEIVING_PURPOSES:
 		record_supplier_lots(doc)
 	record_genealogy(doc)
+
+
+def before_cancel(doc, method=None):
+	lock_voucher(doc, stock_entry_rows(doc), cancelling=True)
 
 
 def on_cancel(doc, method=None):

@@ -4,8 +4,9 @@ from lot_traceability.traceability.movements import INWARD, OUTWARD
 
 
 def selling_rows(doc):
+	"""Items and, for product bundles, the packed items that actually leave stock."""
 	direction = INWARD if doc.get("is_return") else OUTWARD
-	return [(row, direction, None) for row in doc.get("items")]
+	return [(row, direction, None) for row in [*doc.get("items"), *(doc.get("packed_items") or [])]]
 
 
 def receiving_rows(doc):

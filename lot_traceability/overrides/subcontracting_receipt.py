@@ -2,7 +2,7 @@
 consumed to the lots it received."""
 
 from lot_traceability.lineage import record_voucher
-from lot_traceability.overrides.purchase_receipt import before_submit, before_validate
+from lot_traceability.overrides.purchase_receipt import before_cancel, before_submit, before_validate
 from lot_traceability.overrides.purchase_receipt import on_submit as record_receipt
 
 
@@ -15,4 +15,4 @@ def on_cancel(doc, method=None):
 	record_voucher(doc.doctype, doc.name)
 
 
-__all__ = ["before_submit", "before_validate", "on_cancel", "on_submit"]
+__all__ = ["before_cancel", "before_submit", "before_validate", "on_cancel", "on_submit"]

@@ -7,6 +7,7 @@ from frappe.query_builder import Criterion
 from frappe.query_builder.functions import Count, Sum
 
 from lot_traceability.queries import packed
+from lot_traceability.queries.locks import locking
 from lot_traceability.traceability.movements import INWARD, RECEIVING_VOUCHERS, SELLING_VOUCHERS
 
 RULE_FIELDS = (
@@ -446,6 +447,8 @@ def get_reachable_edges(roots, directions, max_depth: int) -> list[dict]:
 	level). Raw SQL: frappe.qb does not write recursive common table expressions."""
 	if not roots or not directions:
 		return []
+	if locking():
+		return _reachable_edges_locked(roots, directions, max_depth)
 	reaches, selects = [], []
 	for direction in directions:
 		near, far = ("parent_lot", "child_lot") if direction == "forward" else ("child_lot", "parent_lot")
@@ -467,6 +470,28 @@ def get_reachable_edges(roots, directions, max_depth: int) -> list[dict]:
 		f"with recursive {', '.join(reaches)} {' union all '.join(selects)}",
 		{"roots": list(roots), "max_depth": int(max_depth)},
 	)
+
+
+def _reachable_edges_locked(roots, directions, max_depth: int) -> list[tuple]:
+	"""`get_reachable_edges` with locking reads, level by level (MariaDB reads a recursive common
+	table expression without locks): each level's edges as last committed, and no new edge from
+	these lots until the transaction ends."""
+	rows = []
+	for direction in directions:
+		near, far = (0, 1) if direction == "forward" else (1, 0)
+		column = ("parent_lot", "child_lot")[near]
+		frontier, seen, level = set(roots), set(roots), 1
+		while frontier and level <= max_depth + 1:
+			edges = frappe.db.sql(
+				f"""select parent_lot, child_lot, qty, voucher_no from `tabLot Genealogy`
+				where {column} in %(lots)s order by name lock in share mode""",
+				{"lots": sorted(frontier)},
+			)
+			rows += [(direction, *edge, level) for edge in edges]
+			frontier = {edge[far] for edge in edges} - seen
+			seen |= frontier
+			level += 1
+	return rows
 
 
 MAKING_PURPOSES = ("Material Receipt", "Manufacture", "Repack", "Disassemble")

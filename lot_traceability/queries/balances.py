@@ -133,6 +133,7 @@ def get_lot_candidates(
 	limit: int | None = None,
 	offset: int = 0,
 	eligible: dict | None = None,
+	for_update: bool = False,
 ):
 	"""Lots of an item with stock in the warehouses, in the policy's order, with what allocation needs
 	to know of them: one read (Lot Balance by item and warehouse, Batch by primary key), a page of
@@ -141,7 +142,8 @@ def get_lot_candidates(
 	`eligible` leaves out, in the database, the lots the allocation would pass over: statuses
 	(`statuses`, `default_allowed` for lots without one), expired on `on_date` (`check_expiry`),
 	fewer than `min_days` days left, less than `min_percent` % of their shelf life left, made
-	before `not_older_than`."""
+	before `not_older_than`. `for_update` reads the rows as last committed (locking them: only for
+	a caller that holds them already, see `locks.py`)."""
 	if not warehouses:
 		return []
 	conditions, values = [], {"item": item_code, "warehouses": list(warehouses)}
@@ -179,21 +181,10 @@ def get_lot_candidates(
 		where balance.item = %(item)s and balance.warehouse in %(warehouses)s and balance.qty > 0
 			and lot.disabled = 0{where}
 		order by {POLICY_ORDER[policy]}, balance.warehouse, balance.batch
-		{page}""",
+		{page}{" for update" if for_update else ""}""",
 		values,
 		as_dict=True,
 	)
-
-
-def lock_lot_balances(item_warehouses) -> None:
-	"""Lock the lot balance rows of these (item, warehouse) pairs, in one fixed order, until the
-	transaction ends: submissions that take lots of the same item and warehouse queue here, before
-	ERPNext writes its ledger, instead of deadlocking inside it."""
-	for item, warehouse in sorted(set(item_warehouses)):
-		frappe.db.sql(
-			"""select name from `tabLot Balance` where item = %s and warehouse = %s order by name for update""",
-			(item, warehouse),
-		)
 
 
 def get_newest_lot_shipped(customer: str, item_code: str):

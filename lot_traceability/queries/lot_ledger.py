@@ -16,6 +16,7 @@ import frappe
 from frappe.utils import now_datetime
 
 from lot_traceability.queries import packed
+from lot_traceability.queries.locks import lock_clause
 
 SELLING_ROWS = {
 	"Delivery Note": "Delivery Note Item",
@@ -211,7 +212,8 @@ def iter_lot_movements(lots, fields=TRACE_FIELDS) -> Iterator[list]:
 	columns = ", ".join(f"`{field}`" for field in fields[1:])
 	for lot, moves in frappe.db.sql(
 		f"""select batch_no, json_arrayagg(json_array({columns})) from `tabLot Ledger Entry`
-		where batch_no in %(lots)s group by batch_no""",
+		where batch_no in %(lots)s group by batch_no"""
+		+ lock_clause(),
 		values,
 	):
 		for move in json.loads(moves):

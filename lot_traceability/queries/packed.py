@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 
 import frappe
 
+from lot_traceability.queries.locks import lock_clause
 from lot_traceability.traceability import packing
 
 
@@ -19,7 +20,8 @@ def read(columns: Sequence[str], source: str, values: dict, numeric: Sequence[bo
 	frappe.db.sql("set session group_concat_max_len = @@max_allowed_packet")
 	packed_columns = ", ".join(f"ifnull({column}, '')" for column in columns)
 	((count, packed),) = frappe.db.sql(
-		f"select count(*), group_concat(concat_ws(char(31), {packed_columns}) separator X'1E') {source}",
+		f"select count(*), group_concat(concat_ws(char(31), {packed_columns}) separator X'1E') {source}"
+		+ lock_clause(),
 		values,
 	)
 	if not packing.aligned(packed, count, len(columns)):
@@ -35,4 +37,6 @@ def read_all(
 	rows = read(columns, source, values, numeric or [False] * len(columns))
 	if rows is not None:
 		return list(rows)
-	return [list(row) for row in frappe.db.sql(f"select {', '.join(columns)} {source}", values)]
+	return [
+		list(row) for row in frappe.db.sql(f"select {', '.join(columns)} {source}" + lock_clause(), values)
+	]

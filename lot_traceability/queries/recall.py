@@ -5,6 +5,7 @@ import frappe
 from frappe.query_builder.functions import Sum
 
 from lot_traceability.queries import packed
+from lot_traceability.queries.locks import locking
 
 
 def get_warehouses(names) -> dict[str, dict]:
@@ -84,7 +85,7 @@ def get_reservations(lots) -> list[dict]:
 	lots = set(lots)
 	reservation = frappe.qb.DocType("Stock Reservation Entry")
 	entry = frappe.qb.DocType("Serial and Batch Entry")
-	rows = (
+	query = (
 		frappe.qb.from_(reservation)
 		.join(entry)
 		.on((reservation.name == entry.parent) & (entry.parenttype == "Stock Reservation Entry"))
@@ -99,8 +100,8 @@ def get_reservations(lots) -> list[dict]:
 			(entry.qty - entry.delivered_qty).as_("qty"),
 		)
 		.where((reservation.docstatus == 1) & reservation.status.notin(["Delivered", "Cancelled"]))
-		.run(as_dict=True)
 	)
+	rows = (query.for_update() if locking() else query).run(as_dict=True)
 	return [row for row in rows if row.batch_no in lots]
 
 
@@ -136,8 +137,8 @@ def get_open_pick_lists(lots) -> list[dict]:
 			& pick_list.status.notin(["Completed", "Cancelled"])
 		)
 		.groupby(pick_list.name, bundle.item_code, bundle.warehouse, entry.batch_no)
-		.run(as_dict=True)
 	)
+	submitted = (submitted.for_update() if locking() else submitted).run(as_dict=True)
 	row = frappe.qb.DocType("Pick List Item")
 	drafts = (
 		frappe.qb.from_(pick_list)
@@ -155,8 +156,8 @@ def get_open_pick_lists(lots) -> list[dict]:
 		)
 		.where(pick_list.docstatus == 0)
 		.groupby(pick_list.name, row.item_code, row.warehouse, row.batch_no)
-		.run(as_dict=True)
 	)
+	drafts = (drafts.for_update() if locking() else drafts).run(as_dict=True)
 	for found in submitted:
 		found.qty = abs(found.qty or 0)
 	return [found for found in submitted + drafts if found.batch_no in lots]

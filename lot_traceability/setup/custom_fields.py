@@ -27,6 +27,22 @@ SUPPLIER_LOT_FIELDS = [
 	},
 ]
 
+# The lot an automatic pick put on a selling row: while the row still shows it, the pick is made
+# again at submit if that lot can no longer cover the row (a lot the user chose is never replaced).
+AUTOMATIC_LOT_FIELDS = [
+	{
+		"fieldname": "lot_picked_automatically",
+		"label": "Lot Picked Automatically",
+		"fieldtype": "Data",
+		"insert_after": "batch_no",
+		"read_only": 1,
+		"hidden": 1,
+		"no_copy": 1,
+		"print_hide": 1,
+		"report_hide": 1,
+	},
+]
+
 REMAINING_SHELF_LIFE_UNITS = "Days\n% of Shelf Life"
 
 CUSTOM_FIELDS = {
@@ -119,6 +135,9 @@ CUSTOM_FIELDS = {
 	"Purchase Invoice Item": SUPPLIER_LOT_FIELDS,
 	"Subcontracting Receipt Item": SUPPLIER_LOT_FIELDS,
 	"Stock Entry Detail": SUPPLIER_LOT_FIELDS,
+	"Delivery Note Item": AUTOMATIC_LOT_FIELDS,
+	"Sales Invoice Item": AUTOMATIC_LOT_FIELDS,
+	"POS Invoice Item": AUTOMATIC_LOT_FIELDS,
 	"Customer": [
 		{
 			"fieldname": "lot_requirements_section",

@@ -104,3 +104,17 @@ def check_movement(
 	if movement in EXPIRY_GATED and is_expired(lot.expiry_date, posting_date):
 		return Refusal(lot, movement, "expired")
 	return None
+
+
+# Movements by which a lot leaves stock (or is set aside to leave it): what automatic picks make.
+LEAVING = frozenset({Movement.ISSUE, Movement.TRANSFER, Movement.ALLOCATION, Movement.SHIPMENT})
+
+
+def may_pick(lot: Lot, movement: Movement | None, on_date: date) -> bool:
+	"""Whether an automatic pick may offer the lot: never when it has expired on the date, and only
+	when its status allows the movement — or, with the movement unknown, some way of leaving stock."""
+	if is_expired(lot.expiry_date, on_date):
+		return False
+	if movement is None:
+		return any(lot.status.allows(leaving) for leaving in LEAVING)
+	return lot.status.allows(movement)

@@ -9,6 +9,7 @@ from lot_traceability.traceability.movements import (
 	Lot,
 	check_movement,
 	classify,
+	may_pick,
 )
 from lot_traceability.traceability.statuses import DEFAULT_STATUSES, Movement
 
@@ -116,3 +117,58 @@ def test_approved_unexpired_is_the_only_way_through_for_gated_use(status, moveme
 	if refusal is None and movement in EXPIRY_GATED:
 		assert status.allows(movement)
 		assert expiry is None or posting <= expiry
+
+
+# Automatic picks (`may_pick`): checked against the rule as the spec words it, written out here.
+OUTWARD_USES = ("issue", "transfer", "allocation", "shipment")
+
+
+def pick_reference(flags: set[str], movement: str | None, expiry: date | None, on: date) -> bool:
+	expired = expiry is not None and expiry < on
+	if expired:
+		return False
+	if movement is None:
+		return any(use in flags for use in OUTWARD_USES)
+	return movement in flags
+
+
+@given(
+	st.sampled_from(DEFAULT_STATUSES),
+	st.one_of(st.none(), st.sampled_from(list(Movement))),
+	st.one_of(st.none(), st.dates(date(2024, 1, 1), date(2026, 1, 1))),
+	st.dates(date(2024, 1, 1), date(2026, 1, 1)),
+)
+def test_an_automatic_pick_offers_exactly_what_the_rule_allows(status, movement, expiry, on):
+	flags = {m.value for m in Movement if status.allows(m)}
+	expected = pick_reference(flags, movement.value if movement else None, expiry, on)
+	assert may_pick(Lot("L", "I", status, expiry), movement, on) is expected
+
+
+@pytest.mark.parametrize(
+	("expiry", "picked"),
+	[(date(2025, 6, 10), True), (date(2025, 6, 9), False), (date(2025, 6, 11), True), (None, True)],
+)
+def test_a_lot_is_picked_through_its_expiry_date_and_not_the_day_after(expiry, picked):
+	assert may_pick(lot("Approved", expiry), M.SHIPMENT, date(2025, 6, 10)) is picked
+
+
+@pytest.mark.parametrize(
+	("status", "picked"),
+	[
+		("Approved", True),
+		("Pending Inspection", True),
+		("Restricted", True),
+		("Quarantined", False),
+		("Rejected", False),
+		("Expired", False),
+		("Recalled", False),
+		("Disposed", False),
+	],
+)
+def test_without_a_known_movement_a_pick_offers_only_lots_that_may_leave_stock(status, picked):
+	assert may_pick(lot(status), None, TODAY) is picked
+
+
+def test_an_expired_lot_is_not_picked_even_for_a_transfer_its_status_allows():
+	assert check_movement(lot("Approved", date(2025, 1, 1)), M.TRANSFER, date(2025, 1, 2)) is None
+	assert may_pick(lot("Approved", date(2025, 1, 1)), M.TRANSFER, date(2025, 1, 2)) is False

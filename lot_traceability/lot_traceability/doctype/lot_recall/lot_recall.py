@@ -13,6 +13,7 @@ from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_tra
 	get_settings,
 )
 from lot_traceability.messages import problem_message
+from lot_traceability.queries import locks as lock_queries
 from lot_traceability.recall_scope import compute_scope
 from lot_traceability.traceability import recall as core
 
@@ -21,6 +22,8 @@ MAX_LISTED_DOCUMENTS = 30
 # for a Stock Reconciliation of over 100 rows): Frappe writes each kept row on its own, about 10 s
 # for 6,000 rows.
 QUEUED_SUBMIT_ROWS = 1000
+# Rounds of locking and reading a real recall's scope again before giving up (`before_submit`).
+MAX_SCOPE_ROUNDS = 5
 
 
 class LotRecall(Document):
@@ -42,6 +45,10 @@ class LotRecall(Document):
 			alert=True,
 		)
 		self.queue_action("submit", timeout=3600)
+
+	def before_submit(self):
+		if not self.is_mock:
+			self.capture_scope_as_committed()
 
 	def on_submit(self):
 		if self.is_mock:
@@ -139,6 +146,28 @@ class LotRecall(Document):
 		)
 		self.set("customers", [self.customer_row(c, scope.contacts[c.customer]) for c in scope.customers])
 
+	def capture_scope_as_committed(self):
+		"""A real recall decides what to hold: its scope is captured again with its lots locked. The
+		lots of the scope saved with the form are locked first (in name order, as every status change
+		locks them): a delivery or production of one of them that is being submitted finishes first,
+		and none can start until the recall has committed. The scope is then read with locking reads,
+		which see those last commits; lots made meanwhile from affected lots join the scope, are
+		locked, and the scope is read again, until it holds no lot that is not locked."""
+		locked = set()
+		for _round in range(MAX_SCOPE_ROUNDS):
+			lots = {row.batch for row in self.affected_lots} | {row.batch for row in self.source_lots}
+			if lots <= locked:
+				return
+			lock_queries.lock_lots(lots - locked)
+			locked |= lots
+			with lock_queries.locking_reads():
+				self.capture_scope()
+		frappe.throw(
+			_("The scope of recall {0} kept growing while it was submitted: submit it again.").format(
+				frappe.bold(self.name)
+			)
+		)
+
 	@staticmethod
 	def customer_row(customer, contact) -> dict:
 		documents = sorted(name for _doctype, name in customer.documents)
@@ -167,7 +196,7 @@ class LotRecall(Document):
 	def recall_lots(self):
 		"""Move every affected lot to the recall status in one governed Lot Status Change."""
 		target = self.target_status
-		current = queries.get_lots([row.batch for row in self.affected_lots])
+		current = queries.get_lots([row.batch for row in self.affected_lots], for_update=True)
 		moving, skipped = [], []
 		for row in self.affected_lots:
 			status = (current.get(row.batch) or {}).get("lot_status")
@@ -208,7 +237,8 @@ class LotRecall(Document):
 		left blocked (the lots' status refuses their submission)."""
 		from lot_traceability.recall_scope import open_demand
 
-		demand = open_demand([row.batch for row in self.affected_lots], [], {})
+		with lock_queries.locking_reads():
+			demand = open_demand([row.batch for row in self.affected_lots], [], {})
 		for name in sorted({r.name for r in demand["reservations"]}):
 			self.cancel_document("Stock Reservation Entry", name, _("Reservation cancelled"))
 		for name in sorted({r.name for r in demand["pick_lists"] if r.docstatus == 1}):
