@@ -89,14 +89,59 @@ def update_open_recalls():
 
 
 def reconcile_lot_balances():
-	"""Compare the kept lot balances with the ledger and repair (and log) any difference."""
+	"""Compare the kept lot balances with the ledger, repair (and log) any difference, and tell the
+	people who answer for stock and quality what was repaired."""
 	from lot_traceability.balances import reconcile
 
-	reconcile()
+	found = reconcile()
+	notify_repairs(
+		_("Lot balances: {0} differences from the stock ledger were repaired").format(len(found)),
+		[f"{row.batch} @ {row.warehouse}: {row.kept_qty:g} → {row.ledger_qty:g}" for row in found],
+	)
+	return found
 
 
 def reconcile_lot_ledger():
-	"""Compare the kept lot ledger with the stock ledger and repair (and log) any difference."""
+	"""Compare the kept lot ledger with the stock ledger, repair (and log) any difference, and tell
+	the people who answer for stock and quality what was repaired."""
 	from lot_traceability.lot_ledger import reconcile
 
-	reconcile()
+	found = reconcile()
+	notify_repairs(
+		_("Lot ledger: {0} differences from the stock ledger were repaired").format(len(found)),
+		[f"{row.batch_no} / {row.voucher_no}: {row.problem}" for row in found],
+	)
+	return found
+
+
+def repair_roles() -> list[str]:
+	"""Who hears of a repair: the Settings' warehouse and quality roles (those a recall's tasks go
+	to), else quality and stock managers."""
+	settings = get_settings()
+	roles = [role for role in (settings.recall_warehouse_role, settings.recall_quality_role) if role]
+	return roles or list(NOTIFIED_ROLES)
+
+
+def notify_repairs(subject: str, lines: list[str]) -> list[str]:
+	"""A notification (bell and e-mail) of what a daily check had to repair; nothing when it found
+	nothing. Returns the users told."""
+	users = queries.get_users_with_roles(repair_roles()) if lines else []
+	if not users:
+		return []
+	from frappe.desk.doctype.notification_log.notification_log import enqueue_create_notification
+
+	more = len(lines) - MAX_LISTED
+	enqueue_create_notification(
+		users,
+		{
+			"type": "Alert",
+			"document_type": "Lot Traceability Settings",
+			"document_name": "Lot Traceability Settings",
+			"subject": subject,
+			"email_content": "<ul>"
+			+ "".join(f"<li>{frappe.utils.escape_html(line)}</li>" for line in lines[:MAX_LISTED])
+			+ "</ul>"
+			+ (_("… and {0} more").format(more) if more > 0 else ""),
+		},
+	)
+	return users

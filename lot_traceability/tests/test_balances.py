@@ -14,6 +14,7 @@ from lot_traceability.tests.utils import (
 	make_customer,
 	make_lot,
 	make_lot_item,
+	make_user,
 	make_warehouse,
 	receive,
 	stock_entry,
@@ -69,6 +70,38 @@ class TestLotBalances(FrappeTestCase):
 		self.assertIn(batch, [row.batch for row in balances.reconcile()])
 		self.assert_ledger_agrees(batch)
 		self.assertEqual(sum(kept(batch).values()), 6)
+
+
+class TestRepairsAreReported(FrappeTestCase):
+	def test_the_daily_checks_tell_the_settings_roles_what_they_repaired(self):
+		from lot_traceability import tasks
+
+		user = make_user("lot.repairs@example.com", ["Quality Manager", "Stock Manager"])
+		item = make_lot_item()
+		(batch,) = get_received_batches(receive(item, qty=6).name)
+		frappe.db.set_value("Lot Balance", {"batch": batch}, "qty", 99)
+		frappe.db.delete("Lot Ledger Entry", {"batch_no": batch})
+		before = frappe.db.count("Notification Log", {"for_user": user})
+		repaired = tasks.reconcile_lot_balances()
+		self.assertIn(batch, [row.batch for row in repaired])
+		self.assertIn(batch, [row.batch_no for row in tasks.reconcile_lot_ledger()])
+		notes = frappe.get_all(
+			"Notification Log",
+			filters={"for_user": user},
+			fields=["subject", "email_content"],
+			order_by="creation desc",
+			limit=frappe.db.count("Notification Log", {"for_user": user}) - before,
+		)
+		subjects = " ".join(note.subject for note in notes)
+		self.assertIn("Lot balances", subjects)
+		self.assertIn("Lot ledger", subjects)
+		self.assertTrue(any(batch in (note.email_content or "") for note in notes))
+		self.assertEqual(balances.differences([batch]), [])
+
+	def test_a_check_that_repaired_nothing_tells_no_one(self):
+		from lot_traceability import tasks
+
+		self.assertEqual(tasks.notify_repairs("nothing", []), [])
 
 
 def submit_in_own_connection(site, name, barrier, results):
