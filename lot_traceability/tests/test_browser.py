@@ -10,11 +10,9 @@ to loopback), screenshots go to `LOT_TRACEABILITY_SCREENSHOTS` (else a temporary
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import frappe
@@ -22,29 +20,10 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils.password import update_password
 
 from lot_traceability import demo
+from lot_traceability.tests.loopback import free_port, port_open, wait_for
 
 HERE = Path(__file__).resolve().parent / "browser"
 USER = "lt-browser@example.com"
-
-
-def free_port() -> int:
-	with socket.socket() as probe:
-		probe.bind(("127.0.0.1", 0))
-		return probe.getsockname()[1]
-
-
-def port_open(port: int) -> bool:
-	with socket.socket() as probe:
-		return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-def wait_for(port: int, seconds: float = 60) -> None:
-	deadline = time.monotonic() + seconds
-	while time.monotonic() < deadline:
-		if port_open(port):
-			return
-		time.sleep(0.25)
-	raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {seconds} s")
 
 
 class TestDeskInABrowser(FrappeTestCase):

@@ -1,0 +1,503 @@
+"""Many users at once: the real site served by gunicorn (several workers) and an RQ worker, a few
+dozen REST clients for a fixed time, then the invariants checked from the database.
+
+	bench --site <site> execute lot_traceability.benchmarks.load.run \\
+		--kwargs "{'seconds': 60, 'clients': 24, 'workers': 4, 'rounds': 2}"
+
+Run by hand (not in CI); it needs the bench's Redis running, listens on 127.0.0.1 only and stops
+every server it started. Each round runs two modes on fresh data of their own, in alternating order:
+
+- **erpnext**: the app switched off in every server process (`benchmarks/app_off.py`: none of its
+  doc_events, request-start overrides, whitelisted overrides or jobs run; only its schema is there);
+- **app**: the site as installed.
+
+The mix, per client (weights in MIX): Delivery Notes of one unit with automatic picks on three hot
+items (two under a FEFO Lot Rule, one under none) with 40 lots each; Material Transfers between two
+warehouses; Purchase Receipts (a new lot each); Pick Lists; Repacks (a lot into portions: genealogy);
+and, with the app, holds and releases of lots of the hot items (the lots being shipped), traces and
+Recall Impact reads. Documents are created and submitted in one request, as an integration would.
+
+Reported: documents per minute (the ERPNext documents only, the same in both modes), p50 / p95
+latency per kind, every response that was not a success (with Frappe's exception type), and the
+invariants: no lot below zero in the ledger or the kept balances, kept balances and lot ledger equal
+to ERPNext's ledger, genealogy equal to its rebuild, and no movement of a lot posted after a hold of
+that lot committed (both lock the lot's row, so the hold's *Changed On* and the movement's bundle
+submit time are in commit order). Figures: docs/benchmarks.md.
+"""
+
+import json
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter, defaultdict
+from contextlib import contextmanager
+from pathlib import Path
+
+import frappe
+import requests
+from frappe.utils import add_days, flt, now_datetime, today
+
+from lot_traceability.tests.loopback import free_port, port_open
+
+MIX = {  # operation: weight, per client iteration
+	"delivery": 45,
+	"transfer": 12,
+	"receipt": 8,
+	"pick_list": 8,
+	"repack": 5,
+	"hold": 8,
+	"trace": 7,
+	"recall_impact": 7,
+}
+DOCUMENTS = ("delivery", "transfer", "receipt", "pick_list", "repack")
+AUTOMATIC = ("delivery", "transfer", "pick_list", "repack")  # the lots are picked by ERPNext or the app
+APP_ONLY = ("hold", "trace", "recall_impact")
+LOTS_PER_ITEM = 40
+LOT_QTY = 100
+CLERK = "load.clerk@example.com"
+QUALITY = "load.quality@example.com"
+
+
+def run(
+	seconds: int = 60,
+	clients: int = 24,
+	workers: int = 4,
+	rounds: int = 1,
+	seed: int = 1,
+	modes: str = "erpnext,app",
+) -> dict:
+	frappe.flags.in_test = True  # the test builders reused here expect it
+	random.seed(seed)
+	sites = Path(frappe.get_site_path("..")).resolve()
+	check_redis(sites)
+	results = []
+	for round_no in range(rounds):
+		order = [mode.strip() for mode in modes.split(",") if mode.strip()]
+		for mode in order if round_no % 2 == 0 else reversed(order):
+			data = prepare(mode)
+			with servers(sites, mode, workers) as url:
+				stats = drive(url, data, seconds, clients, mode)
+			stats["checks"] = verify(data, mode, stats)
+			stats.update(mode=mode, round=round_no + 1, seconds=seconds, clients=clients, workers=workers)
+			results.append(stats)
+			print(describe(stats), flush=True)
+	summary = summarise(results)
+	print(summary["text"], flush=True)
+	return {"runs": results, "summary": summary["figures"]}
+
+
+# ------------------------------------------------------------------------------------------- data
+def prepare(mode: str) -> frappe._dict:
+	"""Fresh items and lots for one run (each run has its own, so no run's stock feeds another)."""
+	from lot_traceability.tests.utils import (
+		api_token,
+		company_defaults,
+		make_customer,
+		make_lot_item,
+		make_lot_rule,
+		make_supplier,
+		make_user,
+		make_warehouse,
+		receive,
+	)
+
+	d = company_defaults()
+	make_user(
+		CLERK, ["Stock User", "Stock Manager", "Item Manager", "Sales User", "Purchase User", "Accounts User"]
+	)
+	make_user(QUALITY, ["Quality Manager", "Stock User"])
+	east = make_warehouse("_Load East")
+	items = []
+	for governed in (True, True, False):
+		item = make_lot_item()
+		if governed:
+			make_lot_rule(item=item, receipt_status="Approved", allocation_policy="FEFO")
+		items.append(item)
+	portion = make_lot_item()
+	lots = {}
+	for item in items:
+		receipt = receive(item, qty=LOT_QTY, do_not_save=True)
+		row = {k: v for k, v in receipt.items[0].as_dict().items() if k not in ("name", "idx")}
+		for _ in range(LOTS_PER_ITEM - 1):
+			receipt.append("items", dict(row))
+		receipt.insert()
+		receipt.submit()
+		lots[item] = sorted(
+			frappe.get_all("Batch", filters={"item": item}, pluck="name"),
+		)
+		for days, lot in enumerate(lots[item]):
+			frappe.db.set_value("Batch", lot, "expiry_date", add_days(today(), 60 + days))
+	data = frappe._dict(
+		mode=mode,
+		company=d.company,
+		warehouse=d.warehouse,
+		east=east,
+		cost_center=d.cost_center,
+		customer=make_customer(),
+		supplier=make_supplier(),
+		hot_items=items,
+		portion=portion,
+		lots=lots,
+		clerk=api_token(CLERK),
+		quality=api_token(QUALITY),
+		started=now_datetime(),
+	)
+	frappe.db.commit()
+	return data
+
+
+# ---------------------------------------------------------------------------------------- servers
+def check_redis(sites: Path) -> None:
+	config = json.loads((sites / "common_site_config.json").read_text())
+	for key in ("redis_cache", "redis_queue"):
+		port = int(str(config.get(key, "")).rsplit(":", 1)[-1] or 0)
+		if not port or not port_open(port):
+			frappe.throw(f"{key} does not answer on 127.0.0.1:{port}: start the bench's Redis first")
+
+
+@contextmanager
+def servers(sites: Path, mode: str, workers: int):
+	"""Gunicorn (`workers` processes) and one RQ worker, on loopback, in their own process groups."""
+	port = free_port()
+	env = {
+		**os.environ,
+		"FRAPPE_SITE": frappe.local.site,
+		"LOT_TRACEABILITY_OFF": "1" if mode == "erpnext" else "0",
+	}
+	python = sys.executable
+	gunicorn = str(Path(python).parent / "gunicorn")
+	config = str(Path(__file__).with_name("load_server.py"))
+	started = [
+		subprocess.Popen(
+			[
+				gunicorn,
+				"--config",
+				config,
+				"--bind",
+				f"127.0.0.1:{port}",
+				"--workers",
+				str(workers),
+				"--timeout",
+				"300",
+				"--preload",
+				"frappe.app:application",
+			],
+			cwd=sites,
+			env=env,
+			stdout=subprocess.DEVNULL,
+			stderr=subprocess.DEVNULL,
+			start_new_session=True,
+		),
+		subprocess.Popen(
+			[python, "-m", "lot_traceability.benchmarks.app_off", "worker"]
+			if mode == "erpnext"
+			else [python, "-m", "frappe.utils.bench_helper", "frappe", "worker"],
+			cwd=sites,
+			env=env,
+			stdout=subprocess.DEVNULL,
+			stderr=subprocess.DEVNULL,
+			start_new_session=True,
+		),
+	]
+	try:
+		deadline = time.monotonic() + 120
+		while not port_open(port):
+			if time.monotonic() > deadline or started[0].poll() is not None:
+				raise RuntimeError(f"gunicorn did not start on 127.0.0.1:{port}")
+			time.sleep(0.2)
+		yield f"http://127.0.0.1:{port}"
+	finally:
+		for process in started:
+			try:
+				os.killpg(process.pid, signal.SIGTERM)
+			except ProcessLookupError:
+				continue
+		for process in started:
+			try:
+				process.wait(timeout=60)
+			except subprocess.TimeoutExpired:
+				os.killpg(process.pid, signal.SIGKILL)
+
+
+# ---------------------------------------------------------------------------------------- clients
+class Client:
+	def __init__(self, url: str, token: str):
+		self.url = url
+		self.session = requests.Session()
+		self.session.headers.update({"Authorization": f"token {token}", "Accept": "application/json"})
+
+	def insert(self, doc: dict):
+		return self.session.post(f"{self.url}/api/resource/{doc['doctype']}", json=doc, timeout=300)
+
+	def call(self, method: str, http: str = "GET", **params):
+		if http == "GET":
+			return self.session.get(f"{self.url}/api/method/{method}", params=params, timeout=300)
+		return self.session.post(f"{self.url}/api/method/{method}", json=params, timeout=300)
+
+
+def documents(data, rng: random.Random) -> dict:
+	"""One document of each kind, as an integration would post it."""
+	item = rng.choice(data.hot_items)
+	common = {"company": data.company, "docstatus": 1}
+	return {
+		"delivery": {
+			**common,
+			"doctype": "Delivery Note",
+			"customer": data.customer,
+			"items": [{"item_code": item, "qty": 1, "rate": 20, "warehouse": data.warehouse}],
+		},
+		"transfer": {
+			**common,
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Material Transfer",
+			"purpose": "Material Transfer",
+			"items": [{"item_code": item, "qty": 2, "s_warehouse": data.warehouse, "t_warehouse": data.east}],
+		},
+		"receipt": {
+			**common,
+			"doctype": "Purchase Receipt",
+			"supplier": data.supplier,
+			"items": [{"item_code": item, "qty": 30, "rate": 10, "warehouse": data.warehouse}],
+		},
+		"pick_list": {
+			**common,
+			"doctype": "Pick List",
+			"purpose": "Material Transfer",
+			"locations": [{"item_code": item, "qty": 1, "stock_qty": 1, "warehouse": data.warehouse}],
+		},
+		"repack": {
+			**common,
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Repack",
+			"purpose": "Repack",
+			"items": [
+				{"item_code": item, "qty": 1, "s_warehouse": data.warehouse},
+				{
+					"item_code": data.portion,
+					"qty": 4,
+					"t_warehouse": data.warehouse,
+					"is_finished_item": 1,
+				},
+			],
+		},
+	}
+
+
+def drive(url: str, data, seconds: int, clients: int, mode: str) -> dict:
+	"""`clients` threads posting the mix until `seconds` have passed; every response recorded."""
+	operations = [op for op in MIX if mode == "app" or op not in APP_ONLY]
+	weights = [MIX[op] for op in operations]
+	records, lock = [], threading.Lock()
+	deadline = time.monotonic() + seconds
+	held: list[str] = []
+
+	def worker(number: int):
+		rng = random.Random(number * 7919 + data.started.microsecond)
+		clerk, quality = Client(url, data.clerk), Client(url, data.quality)
+		while time.monotonic() < deadline:
+			op = rng.choices(operations, weights)[0]
+			started = time.perf_counter()
+			if op in DOCUMENTS:
+				response = clerk.insert(documents(data, rng)[op])
+			elif op == "hold":
+				with lock:
+					release = held.pop(0) if held and rng.random() < 0.6 else None
+				lot = release or rng.choice(data.lots[rng.choice(data.hot_items)])
+				response = quality.call(
+					"lot_traceability.api.change_lot_status",
+					"POST",
+					batches=[lot],
+					to_status="Approved" if release else "Quarantined",
+					reason="Load test: temperature check" if not release else "Load test: released",
+				)
+				if response.ok and not release:
+					with lock:
+						held.append(lot)
+			elif op == "trace":
+				lot = rng.choice(data.lots[rng.choice(data.hot_items)])
+				response = clerk.call("lot_traceability.api.get_lot_trace", batch=lot)
+			else:
+				lot = rng.choice(data.lots[rng.choice(data.hot_items)])
+				response = clerk.call("lot_traceability.api.get_recall_impact", batches=json.dumps([lot]))
+			elapsed = time.perf_counter() - started
+			record = {"op": op, "seconds": elapsed, "status": response.status_code}
+			if not response.ok:
+				record["error"] = error_of(response)
+			with lock:
+				records.append(record)
+
+	threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(clients)]
+	began = time.monotonic()
+	for thread in threads:
+		thread.start()
+	for thread in threads:
+		thread.join(timeout=seconds + 600)
+	wall = time.monotonic() - began
+	return {"records": records, "wall": wall}
+
+
+def error_of(response) -> str:
+	try:
+		body = response.json()
+	except ValueError:
+		return f"HTTP {response.status_code}"
+	kind = body.get("exc_type") or f"HTTP {response.status_code}"
+	messages = body.get("_server_messages")
+	text = ""
+	if messages:
+		try:
+			text = json.loads(json.loads(messages)[0]).get("message", "")
+		except (ValueError, TypeError, AttributeError, IndexError):
+			text = str(messages)[:200]
+	return f"{kind}: {frappe.utils.strip_html(text)[:160]}"
+
+
+# -------------------------------------------------------------------------------------- checking
+def verify(data, mode: str, stats: dict) -> dict:
+	"""The invariants, read from the database once the servers have stopped."""
+	from lot_traceability import balances, lineage, lot_ledger
+	from lot_traceability.queries import balances as balance_queries
+
+	frappe.db.rollback()
+	lots = frappe.get_all("Batch", filters={"item": ("in", [*data.hot_items, data.portion])}, pluck="name")
+	ledger = balance_queries.get_ledger_lot_balances(lots)
+	checks = {"lots": len(lots), "negative_in_ledger": sum(1 for row in ledger if flt(row.qty) < -1e-9)}
+	if mode == "app":
+		kept = balance_queries.get_kept_lot_balances(lots)
+		checks["negative_kept"] = sum(1 for row in kept if flt(row.qty) < -1e-9)
+		checks["kept_balances_differ"] = len(balances.differences(lots))
+		checks["lot_ledger_differs"] = len(lot_ledger.differences(lots))
+		repacks = frappe.get_all(
+			"Stock Entry",
+			filters={"purpose": "Repack", "docstatus": 1, "creation": (">=", data.started)},
+			pluck="name",
+		)
+		checks["genealogy_differs"] = len(lineage.check({"Stock Entry": repacks})) if repacks else 0
+		checks["moved_while_held"] = moved_while_held(lots, data.started)
+		checks["automatic_picks_refused"] = sum(
+			1 for record in stats["records"] if record["op"] in AUTOMATIC and refused(record)
+		)
+	else:
+		# the app was off: its kept balances and lot ledger of these lots missed the run
+		balances.set_lot_balances_from_ledger(lots)
+		lot_ledger.set_lots_from_ledger(lots)
+		frappe.db.commit()
+	checks["answered_try_again"] = sum(1 for record in stats["records"] if record["status"] == 508)
+	checks["server_errors"] = sum(
+		1 for record in stats["records"] if record["status"] >= 500 and record["status"] != 508
+	)
+	return checks
+
+
+def moved_while_held(lots, since) -> list[str]:
+	"""Movements submitted while their lot was in a status that does not allow them. A hold and a
+	movement of the same lot both lock its row until they commit, so the hold's Changed On and the
+	bundle's submit time (`modified`) are in the order the two committed."""
+	from lot_traceability.lot_traceability.doctype.lot_status.lot_status import get_lot_status
+	from lot_traceability.traceability.movements import classify
+
+	changes = frappe.db.sql(
+		"""select l.batch, c.change_datetime, c.to_status from `tabLot Status Change Lot` l
+		join `tabLot Status Change` c on c.name = l.parent
+		where c.docstatus = 1 and l.batch in %(lots)s and c.change_datetime >= %(since)s
+		order by c.change_datetime""",
+		{"lots": lots, "since": since},
+		as_dict=True,
+	)
+	timeline = defaultdict(list)
+	for change in changes:
+		timeline[change.batch].append((change.change_datetime, change.to_status))
+	if not timeline:
+		return []
+	moves = frappe.db.sql(
+		"""select e.batch_no, b.modified, b.voucher_type, b.voucher_no, b.type_of_transaction
+		from `tabSerial and Batch Entry` e join `tabSerial and Batch Bundle` b on b.name = e.parent
+		where b.docstatus = 1 and b.is_cancelled = 0 and e.batch_no in %(lots)s
+			and b.type_of_transaction = 'Outward' and b.modified >= %(since)s""",
+		{"lots": list(timeline), "since": since},
+		as_dict=True,
+	)
+	found = []
+	for move in moves:
+		status = None
+		for when, to_status in timeline[move.batch_no]:
+			if when < move.modified:
+				status = to_status
+		if status is None:
+			continue
+		purpose = (
+			frappe.db.get_value("Stock Entry", move.voucher_no, "purpose")
+			if move.voucher_type == "Stock Entry"
+			else None
+		)
+		movement = classify(move.voucher_type, move.type_of_transaction, purpose)
+		if movement and not get_lot_status(status).allows(movement):
+			found.append(f"{move.batch_no}: {move.voucher_type} {move.voucher_no} while {status}")
+	return found
+
+
+def refused(record) -> bool:
+	"""A refusal the app's rules gave (not a "try again", not a server error)."""
+	return 400 <= record["status"] < 500
+
+
+# ------------------------------------------------------------------------------------- reporting
+def percentile(values, share: float) -> float:
+	ordered = sorted(values)
+	return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0.0
+
+
+def describe(stats: dict) -> str:
+	records, minutes = stats["records"], stats["wall"] / 60
+	lines = [f"round {stats['round']} — {stats['mode']}: {stats['clients']} clients, {stats['wall']:.0f} s"]
+	by_op = defaultdict(list)
+	for record in records:
+		by_op[record["op"]].append(record)
+	done = sum(1 for r in records if r["op"] in DOCUMENTS and r["status"] < 400)
+	lines.append(f"  documents posted: {done} ({done / minutes:.1f} per minute)")
+	for op, rows in sorted(by_op.items()):
+		times = [r["seconds"] for r in rows]
+		ok = sum(1 for r in rows if r["status"] < 400)
+		lines.append(
+			f"  {op:14} {ok:5} ok / {len(rows):5}   p50 {statistics.median(times):.3f} s   "
+			f"p95 {percentile(times, 0.95):.3f} s"
+		)
+	errors = Counter(f"{r['op']} {r['status']} {r.get('error', '')}" for r in records if r["status"] >= 400)
+	for error, count in errors.most_common(12):
+		lines.append(f"  not a success ×{count}: {error}")
+	lines.append(f"  checks: {json.dumps(stats['checks'], default=str)}")
+	return "\n".join(lines)
+
+
+def summarise(results) -> dict:
+	figures = {}
+	for mode in ("erpnext", "app"):
+		runs = [r for r in results if r["mode"] == mode]
+		if not runs:
+			continue
+		docs = [r for run in runs for r in run["records"] if r["op"] in DOCUMENTS]
+		posted = sum(1 for r in docs if r["status"] < 400)
+		minutes = sum(run["wall"] for run in runs) / 60
+		times = [r["seconds"] for r in docs]
+		figures[mode] = {
+			"documents_per_minute": round(posted / minutes, 1),
+			"p50": round(statistics.median(times), 3) if times else None,
+			"p95": round(percentile(times, 0.95), 3) if times else None,
+			"not_successful": sum(1 for r in docs if r["status"] >= 400),
+		}
+	lines = ["summary (ERPNext documents):"]
+	for mode, row in figures.items():
+		lines.append(
+			f"  {mode:8} {row['documents_per_minute']:8.1f} documents/min   p50 {row['p50']} s   "
+			f"p95 {row['p95']} s   not successful {row['not_successful']}"
+		)
+	if "app" in figures and "erpnext" in figures and figures["erpnext"]["documents_per_minute"]:
+		ratio = figures["app"]["documents_per_minute"] / figures["erpnext"]["documents_per_minute"]
+		figures["throughput_ratio"] = round(ratio, 3)
+		lines.append(f"  app / ERPNext throughput: {ratio:.3f}")
+	return {"figures": figures, "text": "\n".join(lines)}
