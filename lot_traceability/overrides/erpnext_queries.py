@@ -28,6 +28,11 @@ def apply():
 		erpnext_queries.get_batch_no = get_batch_no
 
 
+def unapply():
+	"""Put ERPNext's own picker query back (benchmarks that measure ERPNext alone)."""
+	erpnext_queries.get_batch_no = erpnext_get_batch_no
+
+
 def filter_pickable(rows, filters) -> list:
 	"""Drop lots whose status allows no use (issue, allocation, shipment) and, unless the picker asks
 	for expired lots too, lots expired on the posting date. Inward pickers are left as they are."""

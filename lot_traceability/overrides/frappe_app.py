@@ -23,3 +23,7 @@ def handle_exception(e):
 	if isinstance(e, RETRYABLE):
 		e.http_status_code = 508
 	return frappe_handle_exception(e)
+
+
+def unapply():
+	frappe.app.handle_exception = frappe_handle_exception

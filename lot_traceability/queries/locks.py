@@ -14,7 +14,17 @@ def lock_bins(item_warehouses) -> None:
 	"""Lock ERPNext's Bin row of each (item, warehouse), making the missing ones, in name order.
 	ERPNext itself locks and updates these rows when the voucher posts: taking them first, in one
 	order, makes submissions of the same items and warehouses queue instead of deadlocking."""
-	names = sorted({bin_name(item, warehouse) for item, warehouse in item_warehouses})
+	pairs = set(item_warehouses)
+	if not pairs:
+		return
+	found = {
+		(item, warehouse): name
+		for item, warehouse, name in frappe.db.sql(
+			"select item_code, warehouse, name from `tabBin` where (item_code, warehouse) in %(pairs)s",
+			{"pairs": sorted(pairs)},
+		)
+	}
+	names = sorted({found.get(pair) or bin_name(*pair) for pair in pairs})
 	if names:
 		frappe.db.sql(
 			"select name from `tabBin` where name in %(names)s order by name for update", {"names": names}
@@ -49,15 +59,15 @@ class TryAgainError(frappe.ValidationError):
 
 def lock_lots_in_stock(item_warehouses) -> list[str]:
 	"""Lots with kept stock in these (item, warehouse) pairs, read and locked (Lot Balance rows)."""
-	lots = []
-	for item, warehouse in sorted(set(item_warehouses)):
-		lots += frappe.db.sql(
-			"""select batch from `tabLot Balance` where item = %s and warehouse = %s and qty > 0
-			order by name for update""",
-			(item, warehouse),
-			pluck=True,
-		)
-	return lots
+	pairs = sorted(set(item_warehouses))
+	if not pairs:
+		return []
+	return frappe.db.sql(
+		"""select batch from `tabLot Balance` where (item, warehouse) in %(pairs)s and qty > 0
+		order by item, warehouse, name for update""",
+		{"pairs": pairs},
+		pluck=True,
+	)
 
 
 def lock_lots(batch_nos) -> None:
