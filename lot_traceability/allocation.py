@@ -5,15 +5,13 @@ import frappe
 from frappe import _
 from frappe.utils import flt, format_date, getdate, nowdate
 
-from lot_traceability import locks, queries
-from lot_traceability.lot_traceability.doctype.lot_rule.lot_rule import get_lot_rule
-from lot_traceability.lot_traceability.doctype.lot_status.lot_status import get_lot_status
-from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
-	get_settings,
-)
+from lot_traceability import locks
+from lot_traceability.config import get_lot_rule, get_lot_status, get_settings
 from lot_traceability.messages import movement_label
 from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import locks as lock_queries
+from lot_traceability.queries import lots as lot_queries
+from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability import allocation as core
 from lot_traceability.traceability.movements import EXPIRY_GATED, Lot, may_pick
 from lot_traceability.traceability.shelf_life import MinimumRemaining, RemainingUnit
@@ -79,7 +77,7 @@ def candidates(
 		item_code, warehouses, policy, limit, offset, eligible, for_update=reading == HELD
 	)
 	if reading == LOTS:
-		fresh = queries.get_lots([row.batch for row in rows], for_update=True)
+		fresh = lot_queries.get_lots([row.batch for row in rows], for_update=True)
 		for row in rows:
 			if row.batch in fresh:
 				row.update({field: fresh[row.batch].get(field) for field in ("lot_status", "expiry_date")})
@@ -247,7 +245,7 @@ def pickable(batches, movement: Movement | None, on_date, reading=PLAIN) -> list
 	names = {row.get("batch_no") for row in batches if row.get("batch_no")}
 	if not names:
 		return list(batches)
-	lots = queries.get_lots(names, for_update=reading in (HELD, LOTS))
+	lots = lot_queries.get_lots(names, for_update=reading in (HELD, LOTS))
 	default_status = get_settings().default_receipt_status
 	left = None
 	if reading == HELD:
@@ -301,7 +299,7 @@ def repick_automatic_lots(doc) -> None:
 			key = (row.batch_no, row.warehouse)
 			wanted[key] = wanted.get(key, 0.0) + flt(row.get("stock_qty") or row.get("qty"))
 	held = locks.kept_balances([(row.batch_no, row.warehouse) for row in rows])
-	lots = queries.get_lots({row.batch_no for row in rows}, for_update=True)
+	lots = lot_queries.get_lots({row.batch_no for row in rows}, for_update=True)
 	on_date = getdate(doc.get("posting_date") or nowdate())
 	default_status = get_settings().default_receipt_status
 	for row in rows:
@@ -334,7 +332,7 @@ def requirement_violations(doc) -> list[tuple]:
 	if doc.get("is_return"):
 		return []
 	rows = [row for row in doc.get("items") or [] if row.get("item_code")]
-	bundles = queries.get_bundle_batches(
+	bundles = voucher_queries.get_bundle_batches(
 		[row.serial_and_batch_bundle for row in rows if row.get("serial_and_batch_bundle")]
 	)
 	lots_of_row = {
@@ -342,7 +340,7 @@ def requirement_violations(doc) -> list[tuple]:
 		or ([row.batch_no] if row.get("batch_no") else [])
 		for row in rows
 	}
-	details = queries.get_lots({lot for lots in lots_of_row.values() for lot in lots})
+	details = lot_queries.get_lots({lot for lots in lots_of_row.values() for lot in lots})
 	on_date = getdate(doc.get("posting_date") or nowdate())
 	found, requirements = [], {}
 	for row in rows:

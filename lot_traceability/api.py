@@ -5,16 +5,9 @@ import json
 import frappe
 from frappe import _
 
-from lot_traceability import queries
-from lot_traceability.lot_traceability.doctype.lot_rule.lot_rule import get_lot_rule
-from lot_traceability.lot_traceability.doctype.lot_status.lot_status import get_lot_status
-from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_change import (
-	change_lot_status as record_status_change,
-)
-from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
-	get_settings,
-	get_transitions,
-)
+from lot_traceability.config import get_lot_rule, get_lot_status, get_settings, get_transitions
+from lot_traceability.queries import lots as lot_queries
+from lot_traceability.status_changes import change_lot_status as record_status_change
 from lot_traceability.traceability.lifecycle import allowed_targets
 from lot_traceability.traceability.statuses import LotStatus
 
@@ -46,11 +39,11 @@ def get_effective_lot_rule(item_code: str, company: str | None = None) -> dict:
 def get_lot_overview(batch: str) -> dict:
 	"""A lot's status, its status history and the statuses the current user may move it to."""
 	frappe.has_permission("Batch", "read", batch, throw=True)
-	lot = queries.get_lots([batch]).get(batch)
+	lot = lot_queries.get_lots([batch]).get(batch)
 	if not lot:
 		frappe.throw(_("Lot {0} does not exist.").format(frappe.bold(batch)), frappe.DoesNotExistError)
 	current = get_lot_status(lot.lot_status or get_settings().default_receipt_status)
-	statuses = [LotStatus.from_record(record) for record in queries.get_lot_statuses()]
+	statuses = [LotStatus.from_record(record) for record in lot_queries.get_lot_statuses()]
 	can_change = frappe.has_permission("Lot Status Change", "submit")
 	targets = (
 		allowed_targets(current, statuses, set(frappe.get_roles()), get_transitions()) if can_change else []
@@ -59,8 +52,8 @@ def get_lot_overview(batch: str) -> dict:
 	return {
 		"status": current.name,
 		"colour": current.colour,
-		"balance": queries.get_lot_balances([batch]).get(batch, 0),
-		"history": queries.get_lot_history(batch),
+		"balance": lot_queries.get_lot_balances([batch]).get(batch, 0),
+		"history": lot_queries.get_lot_history(batch),
 		"targets": [
 			{"status": name, "colour": by_name[name].colour, "requires_reason": by_name[name].requires_reason}
 			for name in targets
@@ -92,10 +85,9 @@ def get_batch_no(doctype, txt, searchfield, start, page_len, filters):
 	Installed in place of `erpnext.controllers.queries.get_batch_no` (see
 	`overrides/erpnext_queries.py`), so every batch picker of every stock form uses it.
 	"""
-	from lot_traceability.overrides.erpnext_queries import erpnext_get_batch_no, filter_pickable
+	from lot_traceability.overrides.erpnext_queries import batch_picker
 
-	rows = erpnext_get_batch_no(doctype, txt, searchfield, start, page_len, filters)
-	return filter_pickable(rows, frappe.parse_json(filters) if isinstance(filters, str) else (filters or {}))
+	return batch_picker(doctype, txt, searchfield, start, page_len, filters)
 
 
 @frappe.whitelist()
@@ -214,11 +206,11 @@ def lots_on_hold_card(filters=None) -> dict:
 	frappe.has_permission("Batch", "read", throw=True)
 	held = [
 		s.name
-		for s in map(LotStatus.from_record, queries.get_lot_statuses())
+		for s in map(LotStatus.from_record, lot_queries.get_lot_statuses())
 		if s.is_hold and not s.is_terminal
 	]
 	return {
-		"value": queries.count_lots_with_stock(statuses=held),
+		"value": lot_queries.count_lots_with_stock(statuses=held),
 		"fieldtype": "Int",
 		"route": ["List", "Batch"],
 		"route_options": {"lot_status": ["in", held]},
@@ -232,7 +224,9 @@ def lots_expiring_card(filters=None) -> dict:
 
 	frappe.has_permission("Batch", "read", throw=True)
 	return {
-		"value": queries.count_lots_with_stock(expiring_from=nowdate(), expiring_to=add_days(nowdate(), 30)),
+		"value": lot_queries.count_lots_with_stock(
+			expiring_from=nowdate(), expiring_to=add_days(nowdate(), 30)
+		),
 		"fieldtype": "Int",
 		"route": ["query-report", "Expiry Risk"],
 		"route_options": {"days": 30},

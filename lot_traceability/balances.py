@@ -16,8 +16,8 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from lot_traceability import queries
 from lot_traceability.queries import balances as balance_queries
+from lot_traceability.queries import lots as lot_queries
 
 TOLERANCE = 1e-6
 
@@ -71,7 +71,7 @@ def resync_or_refuse(bundle, batch, warehouse, wanted) -> None:
 
 
 def refuse(bundle, batch, warehouse, wanted):
-	lot = queries.get_lots([batch]).get(batch) or frappe._dict()
+	lot = lot_queries.get_lots([batch]).get(batch) or frappe._dict()
 	available = balance_queries.get_lot_balance_for_update(batch, warehouse)
 	frappe.throw(
 		_(

@@ -17,12 +17,11 @@ import frappe
 from frappe import _
 from frappe.utils import format_date, getdate, nowdate
 
-from lot_traceability import queries
-from lot_traceability.lot_traceability.doctype.lot_status.lot_status import get_lot_status
-from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
-	get_settings,
-)
+from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.messages import movement_label
+from lot_traceability.queries import lots as lot_queries
+from lot_traceability.queries import vouchers as voucher_queries
+from lot_traceability.queries import warehouses as warehouse_queries
 from lot_traceability.traceability.movements import Lot, Refusal, check_movement, classify
 from lot_traceability.traceability.statuses import Movement
 
@@ -41,7 +40,9 @@ def check_bundle(bundle) -> None:
 	"""Refuse a submitted bundle that moves a lot its status or expiry does not allow."""
 	if not enforcement_enabled() or not bundle.has_batch_no:
 		return
-	context = queries.get_voucher_context(bundle.voucher_type, bundle.voucher_no, bundle.type_of_transaction)
+	context = voucher_queries.get_voucher_context(
+		bundle.voucher_type, bundle.voucher_no, bundle.type_of_transaction
+	)
 	movement = classify(
 		bundle.voucher_type,
 		bundle.type_of_transaction,
@@ -51,8 +52,8 @@ def check_bundle(bundle) -> None:
 	)
 	if movement is None:
 		return
-	into_quarantine = movement is Movement.TRANSFER and queries.is_quarantine_warehouse(
-		queries.get_target_warehouse(bundle.voucher_type, bundle.voucher_detail_no)
+	into_quarantine = movement is Movement.TRANSFER and warehouse_queries.is_quarantine_warehouse(
+		voucher_queries.get_target_warehouse(bundle.voucher_type, bundle.voucher_detail_no)
 	)
 	posting_date = getdate(bundle.posting_date or context.get("posting_date") or nowdate())
 	batches = [entry.batch_no for entry in bundle.entries if entry.batch_no]
@@ -71,7 +72,7 @@ def check_lots(batches, movement, posting_date, into_quarantine=False, for_updat
 		return []
 	settings = get_settings()
 	refusals = []
-	for record in queries.get_lots(batches, for_update=for_update).values():
+	for record in lot_queries.get_lots(batches, for_update=for_update).values():
 		lot = Lot(
 			record.name,
 			record.item,
@@ -95,7 +96,7 @@ def check_voucher_rows(doc, rows, for_update: bool = False) -> None:
 	if not enforcement_enabled():
 		return
 	rows = list(rows)
-	bundles = queries.get_bundle_batches(
+	bundles = voucher_queries.get_bundle_batches(
 		[row.serial_and_batch_bundle for row, *_ in rows if row.get("serial_and_batch_bundle")]
 	)
 	posting_date = getdate(doc.get("posting_date") or nowdate())
@@ -110,7 +111,7 @@ def check_voucher_rows(doc, rows, for_update: bool = False) -> None:
 		movement = classify(
 			doc.doctype, direction, purpose, bool(doc.get("is_return")), bool(doc.get("is_lot_write_off"))
 		)
-		into_quarantine = queries.is_quarantine_warehouse(target)
+		into_quarantine = warehouse_queries.is_quarantine_warehouse(target)
 		refusals = check_lots(batches, movement, posting_date, into_quarantine, for_update)
 		if refusals and not for_update:
 			# the snapshot may be older than a release another user committed: refuse only what the

@@ -5,10 +5,7 @@ from collections import defaultdict
 from frappe import _
 from frappe.utils import add_days, flt, get_datetime, get_first_day, getdate, nowdate
 
-from lot_traceability.lot_traceability.doctype.lot_status.lot_status import get_lot_status
-from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
-	get_settings,
-)
+from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.queries import kpis as kpi_queries
 from lot_traceability.traceability import kpis as core
 

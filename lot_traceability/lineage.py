@@ -11,7 +11,9 @@ from collections import defaultdict
 import frappe
 from frappe.utils import now_datetime
 
-from lot_traceability import queries
+from lot_traceability.queries import genealogy as genealogy_queries
+from lot_traceability.queries import lots as lot_queries
+from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability.genealogy import attribute
 
 PRODUCTION_PURPOSES = ("Manufacture", "Repack", "Disassemble")
@@ -41,7 +43,7 @@ def edges_for(voucher_type: str, vouchers: list[dict]) -> list[dict]:
 	if not vouchers:
 		return []
 	moves = defaultdict(list)
-	for move in queries.get_voucher_lot_moves(voucher_type, [v.name for v in vouchers]):
+	for move in voucher_queries.get_voucher_lot_moves(voucher_type, [v.name for v in vouchers]):
 		moves[move.voucher_no].append(move)
 	consumption = consumed_by_work_order(vouchers) if voucher_type == "Stock Entry" else {}
 	records = []
@@ -71,7 +73,7 @@ def edges_for(voucher_type: str, vouchers: list[dict]) -> list[dict]:
 			)
 	missing = {r["parent_lot"] for r in records if not r["parent_item"]}
 	if missing:
-		items = queries.get_lot_items(missing)
+		items = lot_queries.get_lot_items(missing)
 		for record in records:
 			record["parent_item"] = record["parent_item"] or items.get(record["parent_lot"])
 	return records
@@ -83,8 +85,10 @@ def consumed_by_work_order(vouchers) -> dict[str, list[tuple[str, float]]]:
 	}
 	consumed = defaultdict(list)
 	for work_order in work_orders:
-		entries = queries.get_genealogy_vouchers("Stock Entry", [CONSUMPTION_PURPOSE], work_order=work_order)
-		for move in queries.get_voucher_lot_moves("Stock Entry", [e.name for e in entries]):
+		entries = genealogy_queries.get_genealogy_vouchers(
+			"Stock Entry", [CONSUMPTION_PURPOSE], work_order=work_order
+		)
+		for move in voucher_queries.get_voucher_lot_moves("Stock Entry", [e.name for e in entries]):
 			if move.qty < 0:
 				consumed[work_order].append((move.batch_no, -move.qty))
 	return consumed
@@ -103,7 +107,7 @@ def write(records: list[dict]) -> None:
 
 def record_voucher(voucher_type: str, voucher_no: str) -> list[dict]:
 	"""Replace the records of one voucher by what its submitted bundles say."""
-	queries.delete_edges(voucher_type, [voucher_no])
+	genealogy_queries.delete_edges(voucher_type, [voucher_no])
 	voucher = frappe.db.get_value(
 		voucher_type,
 		voucher_no,
@@ -125,8 +129,8 @@ def record_vouchers(voucher_type: str, names: list[str], chunk: int = 500) -> in
 	count = 0
 	for start in range(0, len(names), chunk):
 		part = names[start : start + chunk]
-		queries.delete_edges(voucher_type, part)
-		vouchers = queries.get_genealogy_vouchers(voucher_type, PRODUCTION_PURPOSES, names=part)
+		genealogy_queries.delete_edges(voucher_type, part)
+		vouchers = genealogy_queries.get_genealogy_vouchers(voucher_type, PRODUCTION_PURPOSES, names=part)
 		records = edges_for(voucher_type, vouchers)
 		write(records)
 		count += len(records)
@@ -135,14 +139,16 @@ def record_vouchers(voucher_type: str, names: list[str], chunk: int = 500) -> in
 
 def refresh_work_order(work_order: str) -> None:
 	"""A consumption entry changed: the work order's Manufacture entries' records follow."""
-	for entry in queries.get_genealogy_vouchers("Stock Entry", ["Manufacture"], work_order=work_order):
+	for entry in genealogy_queries.get_genealogy_vouchers(
+		"Stock Entry", ["Manufacture"], work_order=work_order
+	):
 		record_voucher("Stock Entry", entry.name)
 
 
 def all_vouchers() -> list[tuple[str, list[dict]]]:
 	return [
-		("Stock Entry", queries.get_genealogy_vouchers("Stock Entry", PRODUCTION_PURPOSES)),
-		("Subcontracting Receipt", queries.get_genealogy_vouchers("Subcontracting Receipt")),
+		("Stock Entry", genealogy_queries.get_genealogy_vouchers("Stock Entry", PRODUCTION_PURPOSES)),
+		("Subcontracting Receipt", genealogy_queries.get_genealogy_vouchers("Subcontracting Receipt")),
 	]
 
 
@@ -187,7 +193,7 @@ def check(only: dict[str, list[str]] | None = None) -> list[str]:
 	for _voucher_type, vouchers, records in expected_records(only):
 		expected.update(key(r) for r in records)
 		names += [v.name for v in vouchers]
-	records = queries.get_stored_edges(
+	records = genealogy_queries.get_stored_edges(
 		None if only is None else names + [n for v in only.values() for n in v]
 	)
 	stored.update(key(r) for r in records)

@@ -23,8 +23,8 @@ import frappe
 from frappe.utils import flt
 
 from lot_traceability.queries import balances as balance_queries
-from lot_traceability.queries import get_bundle_batches, get_voucher_lot_moves
 from lot_traceability.queries import locks as lock_queries
+from lot_traceability.queries.vouchers import get_bundle_batches, get_voucher_lot_moves
 from lot_traceability.traceability.movements import OUTWARD
 
 WAREHOUSE_FIELDS = ("warehouse", "s_warehouse", "t_warehouse", "target_warehouse", "rejected_warehouse")

@@ -9,9 +9,10 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
-from lot_traceability import queries
 from lot_traceability.queries import balances as balance_queries
+from lot_traceability.queries import ledger as ledger_queries
 from lot_traceability.queries import lot_ledger as lot_ledger_queries
+from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import recall as recall_queries
 from lot_traceability.traceability import recall as core
 from lot_traceability.traceability.genealogy import BACKWARD, FORWARD, spread_forward
@@ -30,7 +31,7 @@ def source_lots(batches=None, supplier_lot_no: str | None = None) -> list[str]:
 			frappe.DoesNotExistError,
 		)
 	if supplier_lot_no:
-		of_supplier_lot = queries.get_lots_of_supplier_lot(supplier_lot_no)
+		of_supplier_lot = lot_queries.get_lots_of_supplier_lot(supplier_lot_no)
 		if not of_supplier_lot:
 			frappe.throw(
 				_("No lot carries supplier lot no {0}.").format(frappe.bold(supplier_lot_no)),
@@ -40,6 +41,22 @@ def source_lots(batches=None, supplier_lot_no: str | None = None) -> list[str]:
 	if not lots:
 		frappe.throw(_("Choose the source lots of the recall, or a supplier lot no."))
 	return list(dict.fromkeys(lots))
+
+
+def scope_sources(filters) -> tuple[list[str], str | None, str | None]:
+	"""Source lots, supplier lot no and recall date from a report's filters: lots named (`batch`,
+	`lots`), a supplier lot no, or a Lot Recall the user may read."""
+	batches = filters.get("lots") or []
+	if isinstance(batches, str):
+		batches = frappe.parse_json(batches) if batches.strip().startswith("[") else [batches]
+	if filters.get("batch"):
+		batches = [filters.batch, *batches]
+	if filters.get("lot_recall"):
+		recall = frappe.get_doc("Lot Recall", filters.lot_recall)
+		recall.check_permission("read")
+		batches += [row.batch for row in recall.source_lots]
+		return batches, recall.supplier_lot_no, recall.recall_date
+	return batches, filters.get("supplier_lot_no"), filters.get("recall_date")
 
 
 def compute_scope(
@@ -79,7 +96,7 @@ def compute_scope(
 	)
 	set_stock_values(stock)
 	shipped = core.shipment_rows(figures, shares)
-	details = queries.get_lot_details(lots)
+	details = lot_queries.get_lot_details(lots)
 	scope = frappe._dict(
 		roots=roots,
 		recall_date=recall_date,
@@ -114,7 +131,7 @@ def compute_scope(
 def read_moves(ledger) -> Iterator[core.LotMove]:
 	"""The kept lot ledger's rows (in `RECALL_FIELDS` order) as the core's movements, one at a time
 	(without stock values: `set_stock_values`). A scope can hold tens of thousands."""
-	selling_doctypes = set(queries.SELLING_DOCTYPES)
+	selling_doctypes = set(ledger_queries.SELLING_DOCTYPES)
 	dates: dict = {}  # a scope's rows share a few hundred posting dates
 	for lot, voucher_type, voucher_no, posted, qty, purpose, party, warehouse, amount in ledger:
 		qty = qty or 0.0

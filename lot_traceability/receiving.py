@@ -4,8 +4,9 @@ import frappe
 from frappe import _
 from frappe.utils import getdate
 
-from lot_traceability import queries
-from lot_traceability.lot_traceability.doctype.lot_rule.lot_rule import get_lot_rule
+from lot_traceability.config import get_lot_rule
+from lot_traceability.queries import lots as lot_queries
+from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability.shelf_life import expiry_date
 
 
@@ -58,8 +59,8 @@ def record_supplier_lots(doc) -> list[str]:
 	if not rows:
 		return []
 	supplier = doc.get("supplier")
-	received = queries.get_inward_lots_of_voucher(doc.doctype, doc.name)
-	lots = queries.get_lots([entry.batch_no for entry in received])
+	received = voucher_queries.get_inward_lots_of_voucher(doc.doctype, doc.name)
+	lots = lot_queries.get_lots([entry.batch_no for entry in received])
 	warnings = []
 	for entry in received:
 		row, lot = rows.get(entry.voucher_detail_no), lots.get(entry.batch_no)
@@ -97,7 +98,7 @@ def _lot_values(doc, row, lot, supplier, created_here) -> dict:
 
 
 def _flag_supplier_lot_reuse(lot, row, supplier) -> list[str]:
-	others = queries.find_supplier_lot_elsewhere(row.item_code, row.supplier_lot_no, supplier, lot.name)
+	others = lot_queries.find_supplier_lot_elsewhere(row.item_code, row.supplier_lot_no, supplier, lot.name)
 	if not others:
 		return []
 	message = _(

@@ -3,11 +3,10 @@
 import frappe
 from frappe import _
 
-from lot_traceability import queries
-from lot_traceability.lot_traceability.doctype.lot_status.lot_status import get_lot_status
-from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
-	get_settings,
-)
+from lot_traceability.config import get_lot_status, get_settings
+from lot_traceability.queries import lots as lot_queries
+from lot_traceability.queries import vouchers as voucher_queries
+from lot_traceability.queries import warehouses as warehouse_queries
 
 # The field of a return row that names the row it returns, per selling doctype.
 RETURNED_ROW_FIELDS = {"Delivery Note": "dn_detail", "Sales Invoice": "sales_invoice_item"}
@@ -16,11 +15,11 @@ RETURNED_ROW_FIELDS = {"Delivery Note": "dn_detail", "Sales Invoice": "sales_inv
 def returned_lots(doc) -> dict[str, list[str]]:
 	"""Row name → lots each row of a return brings back: its bundle, its lot, else the lots of the
 	row it returns."""
-	bundles = queries.get_bundle_batches(
+	bundles = voucher_queries.get_bundle_batches(
 		[row.serial_and_batch_bundle for row in doc.items if row.get("serial_and_batch_bundle")]
 	)
 	field = RETURNED_ROW_FIELDS.get(doc.doctype)
-	original = queries.get_row_lots(
+	original = voucher_queries.get_row_lots(
 		doc.doctype, [row.get(field) for row in doc.items if field and row.get(field)]
 	)
 	found = {}
@@ -41,7 +40,7 @@ def quarantine_returns(doc) -> None:
 	if doc.doctype == "Sales Invoice" and not doc.get("update_stock"):
 		return
 	lots_of_row = returned_lots(doc)
-	details = queries.get_lots({lot for lots in lots_of_row.values() for lot in lots})
+	details = lot_queries.get_lots({lot for lots in lots_of_row.values() for lot in lots})
 	warehouse = None
 	for row in doc.items:
 		held = [
@@ -52,7 +51,7 @@ def quarantine_returns(doc) -> None:
 			and get_lot_status(details[lot].lot_status).is_hold
 			and not get_lot_status(details[lot].lot_status).is_terminal
 		]
-		if not held or queries.is_quarantine_warehouse(row.warehouse):
+		if not held or warehouse_queries.is_quarantine_warehouse(row.warehouse):
 			continue
 		warehouse = warehouse or return_warehouse(doc, held[0])
 		frappe.msgprint(
@@ -76,7 +75,7 @@ def return_warehouse(doc, lot) -> str:
 	configured = settings.returns_quarantine_warehouse
 	if configured and frappe.db.get_value("Warehouse", configured, "company") == doc.company:
 		return configured
-	found = queries.get_quarantine_warehouse(doc.company)
+	found = warehouse_queries.get_quarantine_warehouse(doc.company)
 	if found:
 		return found
 	frappe.throw(
@@ -98,10 +97,12 @@ def update_recalls(doc) -> None:
 	"""A submitted or cancelled return of recalled lots changes their recalls' containment."""
 	if not doc.get("is_return"):
 		return
-	from lot_traceability.lot_traceability.doctype.lot_recall.lot_recall import update_recalls_of_lots
+	from lot_traceability.recall_containment import update_recalls_of_lots
 
 	lots = {lot for lots in returned_lots(doc).values() for lot in lots}
 	lots |= {
-		row.batch_no for row in queries.get_voucher_lot_moves(doc.doctype, [doc.name]) if row.get("batch_no")
+		row.batch_no
+		for row in voucher_queries.get_voucher_lot_moves(doc.doctype, [doc.name])
+		if row.get("batch_no")
 	}
 	update_recalls_of_lots(lots)

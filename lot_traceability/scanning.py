@@ -7,9 +7,10 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, nowdate
 
-from lot_traceability import queries
 from lot_traceability.enforcement import check_lots, throw_refusals
+from lot_traceability.pickers import offered
 from lot_traceability.queries import labels as label_queries
+from lot_traceability.queries import lots as lot_queries
 from lot_traceability.traceability import gs1
 from lot_traceability.traceability.movements import INWARD, OUTWARD, classify
 
@@ -89,7 +90,7 @@ def lookup(text: str) -> dict:
 		batch = find_lot(item_of(data), data.lot)
 		if not batch:
 			frappe.throw(_("No lot {0} is known.").format(frappe.bold(data.lot or "")), LabelError)
-	lot = queries.get_lots([batch])[batch]
+	lot = lot_queries.get_lots([batch])[batch]
 	return {
 		"batch": batch,
 		"item": lot.item,
@@ -125,10 +126,8 @@ def scan_for_any_form(text: str) -> dict | None:
 	batch = find_lot(item, data.lot)
 	found = {"item_code": item, "barcode": text}
 	if batch:
-		from lot_traceability.overrides.erpnext_queries import filter_pickable
-
-		if not filter_pickable([(batch,)], {"posting_date": nowdate()}):
-			lot = queries.get_lots([batch])[batch]
+		if not offered([(batch,)], {"posting_date": nowdate()}):
+			lot = lot_queries.get_lots([batch])[batch]
 			frappe.throw(
 				_("Lot {0} of item {1} is {2}: it may not be picked, shipped or issued.").format(
 					frappe.bold(batch), frappe.bold(item), frappe.bold(_(lot.lot_status or ""))

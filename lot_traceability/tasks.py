@@ -4,12 +4,10 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, format_date, get_url_to_form, getdate, nowdate
 
-from lot_traceability import queries
-from lot_traceability.lot_traceability.doctype.lot_status.lot_status import get_lot_status
-from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_change import change_lot_status
-from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
-	get_settings,
-)
+from lot_traceability.config import get_lot_status, get_settings
+from lot_traceability.queries import lots as lot_queries
+from lot_traceability.queries import users as user_queries
+from lot_traceability.status_changes import change_lot_status
 from lot_traceability.traceability.lifecycle import should_expire
 
 NOTIFIED_ROLES = ("Quality Manager", "Stock Manager")
@@ -24,7 +22,7 @@ def expire_lots(on_date=None) -> str | None:
 	"""Move every usable lot past its expiry date to the expired status, as one recorded change."""
 	today = getdate(on_date or nowdate())
 	expired_status = get_settings().expired_status
-	candidates = queries.get_lots_past_expiry(today, [expired_status, *terminal_statuses()])
+	candidates = lot_queries.get_lots_past_expiry(today, [expired_status, *terminal_statuses()])
 	lots = [
 		lot.name
 		for lot in candidates
@@ -52,10 +50,10 @@ def notify_near_expiry(on_date=None) -> list[dict]:
 	today = getdate(on_date or nowdate())
 	settings = get_settings()
 	window_end = add_days(today, settings.near_expiry_days or 0)
-	lots = queries.get_lots_expiring(today, window_end, [settings.expired_status, *terminal_statuses()])
-	balances = queries.get_lot_balances([lot.name for lot in lots])
+	lots = lot_queries.get_lots_expiring(today, window_end, [settings.expired_status, *terminal_statuses()])
+	balances = lot_queries.get_lot_balances([lot.name for lot in lots])
 	with_stock = [lot for lot in lots if balances.get(lot.name, 0) > 0]
-	users = queries.get_users_with_roles(NOTIFIED_ROLES)
+	users = user_queries.get_users_with_roles(NOTIFIED_ROLES)
 	if not with_stock or not users:
 		return with_stock
 	from frappe.desk.doctype.notification_log.notification_log import enqueue_create_notification
@@ -83,7 +81,7 @@ def notify_near_expiry(on_date=None) -> list[dict]:
 
 def update_open_recalls():
 	"""Refresh the containment figures and status of every open recall from the ledger."""
-	from lot_traceability.lot_traceability.doctype.lot_recall.lot_recall import update_open_recalls as update
+	from lot_traceability.recall_containment import update_open_recalls as update
 
 	update()
 
@@ -125,7 +123,7 @@ def repair_roles() -> list[str]:
 def notify_repairs(subject: str, lines: list[str]) -> list[str]:
 	"""A notification (bell and e-mail) of what a daily check had to repair; nothing when it found
 	nothing. Returns the users told."""
-	users = queries.get_users_with_roles(repair_roles()) if lines else []
+	users = user_queries.get_users_with_roles(repair_roles()) if lines else []
 	if not users:
 		return []
 	from frappe.desk.doctype.notification_log.notification_log import enqueue_create_notification

@@ -7,8 +7,10 @@ import frappe
 from frappe import _
 from frappe.utils import getdate
 
-from lot_traceability import queries
+from lot_traceability.queries import genealogy as genealogy_queries
+from lot_traceability.queries import ledger as ledger_queries
 from lot_traceability.queries import lot_ledger as lot_ledger_queries
+from lot_traceability.queries import lots as lot_queries
 from lot_traceability.traceability.genealogy import (
 	BACKWARD,
 	FORWARD,
@@ -29,7 +31,7 @@ def roots_of(batch: str | None = None, supplier_lot_no: str | None = None) -> li
 	if batch:
 		return [batch]
 	if supplier_lot_no:
-		lots = queries.get_lots_of_supplier_lot(supplier_lot_no)
+		lots = lot_queries.get_lots_of_supplier_lot(supplier_lot_no)
 		if not lots:
 			frappe.throw(
 				_("No lot carries supplier lot no {0}.").format(frappe.bold(supplier_lot_no)),
@@ -43,7 +45,7 @@ def walks(roots: list[str], directions, max_depth: int = DEFAULT_DEPTH) -> dict:
 	"""The closures of `roots` in these directions: every reachable edge in one recursive read, then
 	the walk level by level in memory (depth limit and cycle protection live in the pure core)."""
 	leaving = {direction: defaultdict(dict) for direction in directions}
-	for direction, parent, child, qty, voucher, _level in queries.get_reachable_edges(
+	for direction, parent, child, qty, voucher, _level in genealogy_queries.get_reachable_edges(
 		roots, directions, max_depth
 	):
 		leaving[direction][parent if direction == FORWARD else child][Edge(parent, child, qty, voucher)] = (
@@ -75,7 +77,7 @@ def trace_lot(
 	roots = roots_of(batch, supplier_lot_no)
 	traces = walks(roots, DIRECTIONS[direction], max_depth)
 	all_lots = {lot for trace in traces.values() for lot in trace.lots}
-	details = queries.get_lot_details(all_lots)
+	details = lot_queries.get_lot_details(all_lots)
 	if batch and batch not in details:
 		frappe.throw(_("Lot {0} does not exist.").format(frappe.bold(batch)), frappe.DoesNotExistError)
 	movements = lot_ledger_queries.get_lot_movements(all_lots)
@@ -126,15 +128,15 @@ def makes_lot(voucher_type: str, purpose: str | None, qty: float) -> bool:
 	"""An inward movement that adds to a lot's made quantity: a receipt, or a Stock Entry that
 	receives or produces (not a transfer, and not a customer return)."""
 	return qty > 0 and (
-		voucher_type in queries.RECEIVING_DOCTYPES
-		or (voucher_type == "Stock Entry" and purpose in queries.MAKING_PURPOSES)
+		voucher_type in ledger_queries.RECEIVING_DOCTYPES
+		or (voucher_type == "Stock Entry" and purpose in ledger_queries.MAKING_PURPOSES)
 	)
 
 
 def end_documents(movements, lots: set[str], way: str) -> list[frappe._dict]:
 	"""Deliveries (forward) or receipts (backward) of the lots, netted per lot and document, with the
 	document's customer or supplier, from the kept lot ledger's movements (`TRACE_FIELDS` order)."""
-	doctypes = set(queries.SELLING_DOCTYPES if way == FORWARD else queries.RECEIVING_DOCTYPES)
+	doctypes = set(ledger_queries.SELLING_DOCTYPES if way == FORWARD else ledger_queries.RECEIVING_DOCTYPES)
 	netted: dict[tuple, frappe._dict] = {}
 	for lot, voucher_type, voucher_no, posting_date, qty, _purpose, party, *_rest in movements:
 		if voucher_type in doctypes and lot in lots:

@@ -398,7 +398,7 @@ def moved_while_held(lots, since) -> list[str]:
 	"""Movements submitted while their lot was in a status that does not allow them. A hold and a
 	movement of the same lot both lock its row until they commit, so the hold's Changed On and the
 	bundle's submit time (`modified`) are in the order the two committed."""
-	from lot_traceability.lot_traceability.doctype.lot_status.lot_status import get_lot_status
+	from lot_traceability.config import get_lot_status
 	from lot_traceability.traceability.movements import classify
 
 	changes = frappe.db.sql(

@@ -17,7 +17,7 @@ import time
 
 import frappe
 
-from lot_traceability import queries
+from lot_traceability.queries import ledger as ledger_queries
 from lot_traceability.tracing import trace_lot
 
 PRODUCTION = ("Manufacture", "Repack", "Disassemble")
@@ -82,8 +82,8 @@ def ledger_walk(lot: str) -> set[str]:
 							next_frontier.append(other)
 			frontier = next_frontier
 	for found in seen:  # the deliveries and receipts at the ends, lot by lot
-		queries.get_lot_documents([found], queries.SELLING_DOCTYPES, "customer")
-		queries.get_lot_documents([found], queries.RECEIVING_DOCTYPES, "supplier")
+		ledger_queries.get_lot_documents([found], ledger_queries.SELLING_DOCTYPES, "customer")
+		ledger_queries.get_lot_documents([found], ledger_queries.RECEIVING_DOCTYPES, "supplier")
 	return seen
 
 

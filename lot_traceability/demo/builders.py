@@ -140,7 +140,7 @@ def purchase_receipt(company_name, supplier, posting_date, rows):
 
 
 def received_lots(voucher_type: str, voucher_no: str) -> list[str]:
-	from lot_traceability.queries import get_inward_lots_of_voucher
+	from lot_traceability.queries.vouchers import get_inward_lots_of_voucher
 
 	return [row.batch_no for row in get_inward_lots_of_voucher(voucher_type, voucher_no)]
 
@@ -187,9 +187,7 @@ def delivery_note(company_name, customer, posting_date, rows, **fields):
 def dated(change: str, day) -> None:
 	"""Give a lot status change the story's date (it is recorded when the demo loads): effective
 	at noon that day, and the release date of its lots when it released them."""
-	from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
-		get_settings,
-	)
+	from lot_traceability.config import get_settings
 
 	frappe.db.set_value(
 		"Lot Status Change", change, "change_datetime", f"{day} 12:00:00", update_modified=False

@@ -5,7 +5,7 @@ import frappe
 from frappe.utils import add_days, nowdate
 
 from lot_traceability.demo import builders as b
-from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_change import change_lot_status
+from lot_traceability.status_changes import change_lot_status
 
 COMPANY = "Demo Specialty Foods"
 ABBR = "DSF"

@@ -4,7 +4,7 @@ production into finished lots, shipped to bakeries; one raw lot rejected and qua
 from frappe.utils import add_days, nowdate
 
 from lot_traceability.demo import builders as b
-from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_change import change_lot_status
+from lot_traceability.status_changes import change_lot_status
 
 COMPANY = "Demo Food Ingredients"
 ABBR = "DFI"

@@ -3,11 +3,8 @@ from erpnext import get_default_company
 from frappe import _
 from frappe.utils import getdate, nowdate
 
-from lot_traceability import queries
-from lot_traceability.lot_traceability.doctype.lot_rule.lot_rule import get_lot_rule
-from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
-	get_settings,
-)
+from lot_traceability.config import get_lot_rule, get_settings
+from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability.shelf_life import expiry_date
 
 
@@ -17,7 +14,7 @@ class LotStatusEditError(frappe.PermissionError):
 
 def before_insert(doc, method=None):
 	"""A new lot takes its status and, where none was given, its expiry from its Lot Rule."""
-	voucher = queries.get_voucher_values(doc.reference_doctype, doc.reference_name)
+	voucher = voucher_queries.get_voucher_values(doc.reference_doctype, doc.reference_name)
 	rule = get_lot_rule(doc.item, voucher.get("company") or get_default_company())
 	if not doc.flags.lot_status_set_by_system:
 		doc.lot_status = (rule and rule.receipt_status) or get_settings().default_receipt_status

@@ -36,11 +36,11 @@ from erpnext.stock.serial_batch_bundle import SerialBatchCreation
 from frappe.utils import flt, getdate, nowdate
 
 from lot_traceability.allocation import HELD, LOTS, PLAIN, allocate_lots, pickable
+from lot_traceability.config import get_lot_rule
 from lot_traceability.enforcement import enforcement_enabled
 from lot_traceability.locks import holds_voucher_locks
-from lot_traceability.lot_traceability.doctype.lot_rule.lot_rule import get_lot_rule
 from lot_traceability.queries import balances as balance_queries
-from lot_traceability.queries import get_voucher_values
+from lot_traceability.queries.vouchers import get_voucher_values
 from lot_traceability.traceability.movements import OUTWARD, SELLING_VOUCHERS, classify
 from lot_traceability.traceability.statuses import Movement
 

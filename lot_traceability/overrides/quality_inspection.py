@@ -2,12 +2,10 @@
 
 from frappe import _
 
-from lot_traceability import queries
-from lot_traceability.lot_traceability.doctype.lot_rule.lot_rule import get_lot_rule
-from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_change import change_lot_status
-from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
-	get_settings,
-)
+from lot_traceability.config import get_lot_rule, get_settings
+from lot_traceability.queries import lots as lot_queries
+from lot_traceability.queries import vouchers as voucher_queries
+from lot_traceability.status_changes import change_lot_status
 
 DECISIONS = {"Accepted": "release_status", "Rejected": "rejection_status"}
 
@@ -15,8 +13,8 @@ DECISIONS = {"Accepted": "release_status", "Rejected": "rejection_status"}
 def on_submit(doc, method=None):
 	if not doc.batch_no or doc.status not in DECISIONS:
 		return
-	lot = queries.get_lots([doc.batch_no]).get(doc.batch_no)
-	company = queries.get_voucher_company(doc.reference_type, doc.reference_name)
+	lot = lot_queries.get_lots([doc.batch_no]).get(doc.batch_no)
+	company = voucher_queries.get_voucher_company(doc.reference_type, doc.reference_name)
 	rule = get_lot_rule(doc.item_code, company)
 	if not lot or not rule or not rule.quality_inspection_decides_release:
 		return
@@ -41,11 +39,11 @@ def on_cancel(doc, method=None):
 	"""
 	ignored = doc.get("ignore_linked_doctypes") or ()
 	doc.ignore_linked_doctypes = (*([ignored] if isinstance(ignored, str) else ignored), "Lot Status Change")
-	changes = queries.get_changes_made_by(doc.doctype, doc.name)
+	changes = lot_queries.get_changes_made_by(doc.doctype, doc.name)
 	if not changes:
 		return
 	change = changes[0]
-	current = queries.get_lots([change.batch]).get(change.batch)
+	current = lot_queries.get_lots([change.batch]).get(change.batch)
 	if current and current.lot_status == change.to_status and change.from_status:
 		change_lot_status(
 			[change.batch],

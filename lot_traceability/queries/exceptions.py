@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import frappe
 from frappe.query_builder.functions import Coalesce, Count, Sum
 
-from lot_traceability.queries import ledger_entries
+from lot_traceability.queries.ledger import ledger_entries
 
 SUPPLIER_RETURN_VOUCHERS = ("Purchase Receipt", "Purchase Invoice")
 PRODUCTION_PURPOSES = ("Manufacture", "Repack")

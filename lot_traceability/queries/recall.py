@@ -194,3 +194,39 @@ def get_open_sales_order_lines(item_warehouses) -> list[dict]:
 	)
 	wanted = set(item_warehouses)
 	return [row for row in rows if (row.item_code, row.warehouse) in wanted]
+
+
+def set_recall_lots_status_after(recall: str, lots, status: str | None) -> None:
+	"""Record on a recall's affected-lot rows the status the recall left them in (one write)."""
+	if not lots:
+		return
+	row = frappe.qb.DocType("Lot Recall Lot")
+	(
+		frappe.qb.update(row)
+		.set(row.status_after, status)
+		.where((row.parent == recall) & (row.parenttype == "Lot Recall") & row.batch.isin(list(lots)))
+		.run()
+	)
+
+
+def get_open_recalls_of_lots(lots) -> list[str]:
+	"""Submitted, real recalls still open or contained whose scope holds any of the lots."""
+	if not lots:
+		return []
+	recall = frappe.qb.DocType("Lot Recall")
+	row = frappe.qb.DocType("Lot Recall Lot")
+	return (
+		frappe.qb.from_(row)
+		.join(recall)
+		.on(recall.name == row.parent)
+		.select(recall.name)
+		.distinct()
+		.where(
+			row.batch.isin(list(set(lots)))
+			& (row.parenttype == "Lot Recall")
+			& (recall.docstatus == 1)
+			& (recall.is_mock == 0)
+			& recall.status.isin(["Open", "Contained"])
+		)
+		.run(pluck=True)
+	)

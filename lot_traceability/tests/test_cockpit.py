@@ -7,9 +7,9 @@ from frappe.utils import add_days, flt, get_datetime, getdate, nowdate
 
 from lot_traceability import demo, kpis
 from lot_traceability.api import lots_on_hold_card, receiving_completeness_card
-from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_change import change_lot_status
 from lot_traceability.lot_traceability.report.expiry_risk import expiry_risk
 from lot_traceability.lot_traceability.report.lot_traceability_kpis import lot_traceability_kpis
+from lot_traceability.status_changes import change_lot_status
 
 MAKER = "Demo Food Ingredients"
 SINCE = "2000-01-01"

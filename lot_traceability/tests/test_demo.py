@@ -7,7 +7,7 @@ from frappe.tests.utils import FrappeTestCase
 
 from lot_traceability import demo, lot_ledger
 from lot_traceability.enforcement import LotNotAllowedError
-from lot_traceability.queries import get_lot_balances
+from lot_traceability.queries.lots import get_lot_balances
 from lot_traceability.tests.utils import attempt
 
 # (item, supplier lot no or position) -> (status, {warehouse: qty}) as the stories leave them

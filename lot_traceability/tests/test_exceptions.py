@@ -9,8 +9,8 @@ from erpnext.stock.doctype.item.test_item import make_item
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, today
 
-from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_change import change_lot_status
 from lot_traceability.lot_traceability.report.lot_exceptions import lot_exceptions
+from lot_traceability.status_changes import change_lot_status
 from lot_traceability.tests.utils import (
 	company_defaults,
 	delivery_note,

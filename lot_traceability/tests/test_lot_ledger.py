@@ -7,6 +7,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import flt
 
 from lot_traceability import lot_ledger
+from lot_traceability.queries import lots as lot_queries
 from lot_traceability.tests.utils import (
 	TEST_CUSTOMER,
 	TEST_SUPPLIER,
@@ -144,7 +145,7 @@ class TestLotMovementReads(FrappeTestCase):
 		self.assertEqual(len(packed), 2)
 
 	def test_a_value_holding_a_separator_is_read_another_way(self):
-		from lot_traceability import queries
+
 		from lot_traceability.queries import lot_ledger as reads
 		from lot_traceability.traceability.packing import RECORD, UNIT
 
@@ -161,7 +162,7 @@ class TestLotMovementReads(FrappeTestCase):
 				[False, False],
 			)
 		)
-		details = queries.get_lot_details([lot.batch, clean.batch])
+		details = lot_queries.get_lot_details([lot.batch, clean.batch])
 		self.assertEqual(details[lot.batch].supplier_lot_no, odd)
 		self.assertEqual(str(details[lot.batch].expiry_date), "2031-05-17")
 		self.assertEqual(details[clean.batch].item, clean.item)

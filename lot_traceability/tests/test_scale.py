@@ -8,7 +8,7 @@ from frappe.tests.utils import FrappeTestCase
 
 from lot_traceability import lot_ledger
 from lot_traceability.demo.scale import generate
-from lot_traceability.queries import get_lot_balances
+from lot_traceability.queries.lots import get_lot_balances
 from lot_traceability.traceability.scale import make_plan
 
 

@@ -8,7 +8,7 @@ from erpnext.stock.doctype.item.test_item import make_item
 from erpnext.stock.doctype.purchase_receipt.test_purchase_receipt import make_purchase_receipt
 from frappe.utils import today
 
-from lot_traceability.queries import get_inward_lots_of_voucher
+from lot_traceability.queries.vouchers import get_inward_lots_of_voucher
 
 TEST_SUPPLIER = "_Lot Test Supplier"
 TEST_LOCATION = "Test Location"  # make_purchase_receipt fills it in on every row

@@ -106,15 +106,24 @@ def check_movement(
 	return None
 
 
-# Movements by which a lot leaves stock (or is set aside to leave it): what automatic picks make.
-LEAVING = frozenset({Movement.ISSUE, Movement.TRANSFER, Movement.ALLOCATION, Movement.SHIPMENT})
+# The uses of a lot in stock: what pickers and automatic picks offer lots for.
+USES = frozenset({Movement.ISSUE, Movement.ALLOCATION, Movement.SHIPMENT})
+
+
+def may_offer(lot: Lot, on_date: date, include_expired: bool = False) -> bool:
+	"""Whether a batch picker (or a pick that does not know its movement) may offer the lot: its
+	status allows some use (issue, allocation, shipment) and, unless expired lots are asked for, it
+	has not expired on the date."""
+	if not include_expired and is_expired(lot.expiry_date, on_date):
+		return False
+	return any(lot.status.allows(use) for use in USES)
 
 
 def may_pick(lot: Lot, movement: Movement | None, on_date: date) -> bool:
 	"""Whether an automatic pick may offer the lot: never when it has expired on the date, and only
-	when its status allows the movement — or, with the movement unknown, some way of leaving stock."""
+	when its status allows the movement — or, with the movement unknown, some use (`may_offer`)."""
+	if movement is None:
+		return may_offer(lot, on_date)
 	if is_expired(lot.expiry_date, on_date):
 		return False
-	if movement is None:
-		return any(lot.status.allows(leaving) for leaving in LEAVING)
 	return lot.status.allows(movement)

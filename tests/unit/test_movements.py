@@ -9,6 +9,7 @@ from lot_traceability.traceability.movements import (
 	Lot,
 	check_movement,
 	classify,
+	may_offer,
 	may_pick,
 )
 from lot_traceability.traceability.statuses import DEFAULT_STATUSES, Movement
@@ -120,7 +121,7 @@ def test_approved_unexpired_is_the_only_way_through_for_gated_use(status, moveme
 
 
 # Automatic picks (`may_pick`): checked against the rule as the spec words it, written out here.
-OUTWARD_USES = ("issue", "transfer", "allocation", "shipment")
+OUTWARD_USES = ("issue", "allocation", "shipment")
 
 
 def pick_reference(flags: set[str], movement: str | None, expiry: date | None, on: date) -> bool:
@@ -156,7 +157,7 @@ def test_a_lot_is_picked_through_its_expiry_date_and_not_the_day_after(expiry, p
 	("status", "picked"),
 	[
 		("Approved", True),
-		("Pending Inspection", True),
+		("Pending Inspection", False),
 		("Restricted", True),
 		("Quarantined", False),
 		("Rejected", False),
@@ -165,8 +166,16 @@ def test_a_lot_is_picked_through_its_expiry_date_and_not_the_day_after(expiry, p
 		("Disposed", False),
 	],
 )
-def test_without_a_known_movement_a_pick_offers_only_lots_that_may_leave_stock(status, picked):
+def test_without_a_known_movement_a_pick_offers_only_lots_that_may_be_used(status, picked):
 	assert may_pick(lot(status), None, TODAY) is picked
+	assert may_offer(lot(status), TODAY) is picked
+
+
+def test_a_picker_that_asks_for_expired_lots_gets_them_and_only_then():
+	expired = lot("Approved", date(2025, 5, 31))
+	assert may_offer(expired, TODAY) is False
+	assert may_offer(expired, TODAY, include_expired=True) is True
+	assert may_offer(lot("Approved", TODAY), TODAY) is True
 
 
 def test_an_expired_lot_is_not_picked_even_for_a_transfer_its_status_allows():

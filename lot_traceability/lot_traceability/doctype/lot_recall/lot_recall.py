@@ -6,15 +6,14 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, now_datetime
 
-from lot_traceability import queries
-from lot_traceability.lot_traceability.doctype.lot_status.lot_status import get_lot_status
-from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_change import change_lot_status
-from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
-	get_settings,
-)
+from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.messages import problem_message
 from lot_traceability.queries import locks as lock_queries
+from lot_traceability.queries import lots as lot_queries
+from lot_traceability.queries import recall as recall_queries
+from lot_traceability.queries import users as user_queries
 from lot_traceability.recall_scope import compute_scope
+from lot_traceability.status_changes import change_lot_status
 from lot_traceability.traceability import recall as core
 
 MAX_LISTED_DOCUMENTS = 30
@@ -196,7 +195,7 @@ class LotRecall(Document):
 	def recall_lots(self):
 		"""Move every affected lot to the recall status in one governed Lot Status Change."""
 		target = self.target_status
-		current = queries.get_lots([row.batch for row in self.affected_lots], for_update=True)
+		current = lot_queries.get_lots([row.batch for row in self.affected_lots], for_update=True)
 		moving, skipped = [], []
 		for row in self.affected_lots:
 			status = (current.get(row.batch) or {}).get("lot_status")
@@ -228,9 +227,9 @@ class LotRecall(Document):
 			row.status_after = (
 				target if row.batch in moved else (current.get(row.batch) or {}).get("lot_status")
 			)
-		queries.set_recall_lots_status_after(self.name, moved, target)
+		recall_queries.set_recall_lots_status_after(self.name, moved, target)
 		for row, status in skipped:
-			queries.set_recall_lots_status_after(self.name, [row.batch], status)
+			recall_queries.set_recall_lots_status_after(self.name, [row.batch], status)
 
 	def release_demand(self):
 		"""Cancel the reservations and open pick lists that hold affected lots; draft pick lists are
@@ -290,7 +289,7 @@ class LotRecall(Document):
 			),
 		]
 		for role, description in tasks:
-			users = queries.get_users_with_roles([role]) if role else []
+			users = user_queries.get_users_with_roles([role]) if role else []
 			if users:
 				assign(
 					{
@@ -334,19 +333,3 @@ class LotRecall(Document):
 				as_list=True,
 			)
 		return problems
-
-
-def update_recalls_of_lots(lots) -> None:
-	"""Refresh the containment of the open recalls that cover any of these lots."""
-	for name in queries.get_open_recalls_of_lots(lots):
-		frappe.get_doc("Lot Recall", name).update_containment()
-
-
-def update_open_recalls() -> None:
-	"""Daily: refresh every open recall's containment."""
-	for name in frappe.get_all(
-		"Lot Recall",
-		filters={"docstatus": 1, "is_mock": 0, "status": ("in", [core.OPEN, core.CONTAINED])},
-		pluck="name",
-	):
-		frappe.get_doc("Lot Recall", name).update_containment()

@@ -5,8 +5,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from lot_traceability import queries
 from lot_traceability.messages import throw_problems
+from lot_traceability.queries import rules as rule_queries
 from lot_traceability.traceability import rules as core
 from lot_traceability.traceability.rules import SCOPE_FIELD, Scope
 
@@ -57,7 +57,9 @@ class LotRule(Document):
 		scope_field = SCOPE_FIELD[rule.scope]
 		others = [
 			core.LotRule.from_record(record)
-			for record in queries.get_rules_for_scope(self.applies_to, scope_field, self.get(scope_field))
+			for record in rule_queries.get_rules_for_scope(
+				self.applies_to, scope_field, self.get(scope_field)
+			)
 		]
 		conflicts = core.find_conflicts(rule, others)
 		if conflicts:
@@ -84,13 +86,3 @@ class LotRule(Document):
 
 	def as_rule(self) -> core.LotRule:
 		return core.LotRule.from_record(self.as_dict())
-
-
-def get_lot_rule(item_code: str, company: str | None = None) -> core.LotRule | None:
-	"""The Lot Rule that governs `item_code` in `company`, or None (the item's lots are ungoverned)."""
-	item_groups = queries.get_item_group_lineage(queries.get_item_group(item_code))
-	candidates = [
-		core.LotRule.from_record(record)
-		for record in queries.get_candidate_rules(item_code, item_groups, company)
-	]
-	return core.resolve_rule(candidates, item_code, item_groups, company)

@@ -4,7 +4,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import getdate
 
 from lot_traceability.api import get_effective_lot_rule
-from lot_traceability.lot_traceability.doctype.lot_rule.lot_rule import get_lot_rule
+from lot_traceability.config import get_lot_rule
 from lot_traceability.tests.utils import (
 	get_company,
 	get_received_batches,

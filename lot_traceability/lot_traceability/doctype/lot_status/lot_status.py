@@ -1,7 +1,6 @@
 # Copyright (c) 2026, lot_traceability contributors
 # For license information, please see license.txt
 
-import frappe
 from frappe.model.document import Document
 
 from lot_traceability.messages import throw_problems
@@ -43,8 +42,3 @@ class LotStatus(Document):
 
 	def as_rule(self) -> LotStatusRule:
 		return LotStatusRule.from_record(self.as_dict())
-
-
-def get_lot_status(name: str) -> LotStatusRule:
-	"""The status as the core sees it (cached per request)."""
-	return LotStatusRule.from_record(frappe.get_cached_doc("Lot Status", name).as_dict())

@@ -6,13 +6,9 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, now_datetime
 
-from lot_traceability import queries
-from lot_traceability.lot_traceability.doctype.lot_status.lot_status import get_lot_status
-from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
-	get_settings,
-	get_transitions,
-)
+from lot_traceability.config import get_lot_status, get_settings, get_transitions
 from lot_traceability.messages import problem_message
+from lot_traceability.queries import lots as lot_queries
 from lot_traceability.traceability.lifecycle import check_transition
 
 MAX_LISTED = 20
@@ -81,7 +77,7 @@ class LotStatusChange(Document):
 			seen.add(row.batch)
 
 	def set_from_statuses(self, for_update: bool):
-		lots = queries.get_lots([row.batch for row in self.lots], for_update=for_update)
+		lots = lot_queries.get_lots([row.batch for row in self.lots], for_update=for_update)
 		for row in self.lots:
 			lot = lots.get(row.batch)
 			if not lot:
@@ -121,39 +117,4 @@ class LotStatusChange(Document):
 		release_date = (
 			getdate(self.change_datetime) if self.to_status == get_settings().release_status else None
 		)
-		queries.set_lot_status([row.batch for row in self.lots], self.to_status, release_date)
-
-
-def change_lot_status(
-	batches,
-	to_status: str,
-	reason: str | None = None,
-	reference_doctype: str | None = None,
-	reference_name: str | None = None,
-	source: str = "Manual",
-	by_system: bool = False,
-) -> LotStatusChange:
-	"""Record and apply one status change for any number of lots, as one submitted document.
-
-	`by_system` is for changes the app makes on its own account (quality inspection, expiry check,
-	recall): the transition roles are not checked, every other rule is.
-	"""
-	doc = frappe.new_doc("Lot Status Change")
-	doc.update(
-		{
-			"to_status": to_status,
-			"reason": reason,
-			"reference_doctype": reference_doctype,
-			"reference_name": reference_name,
-			"source": source,
-		}
-	)
-	for batch in dict.fromkeys(batches):
-		doc.append("lots", {"batch": batch})
-	doc.flags.by_system = by_system
-	if by_system:
-		doc.flags.ignore_permissions = True
-		doc.flags.ignore_links = True  # it may cite a document being cancelled (a reverted inspection)
-	doc.insert()
-	doc.submit()
-	return doc
+		lot_queries.set_lot_status([row.batch for row in self.lots], self.to_status, release_date)

@@ -5,8 +5,6 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from lot_traceability.traceability.lifecycle import Transition
-
 
 class LotTraceabilitySettings(Document):
 	# begin: auto-generated types
@@ -81,13 +79,3 @@ class LotTraceabilitySettings(Document):
 			else _("Lot status enforcement switched off by {0}: held and expired lots are not stopped.")
 		)
 		self.add_comment("Info", message.format(frappe.session.user))
-
-
-def get_settings() -> "LotTraceabilitySettings":
-	return frappe.get_cached_doc("Lot Traceability Settings")
-
-
-def get_transitions() -> list[Transition]:
-	return [
-		Transition(row.to_status, row.role, row.from_status or None) for row in get_settings().transitions
-	]

@@ -7,9 +7,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cint, flt, getdate, nowdate
 
-from lot_traceability.lot_traceability.doctype.lot_traceability_settings.lot_traceability_settings import (
-	get_settings,
-)
+from lot_traceability.config import get_settings
 from lot_traceability.queries import kpis as kpi_queries
 from lot_traceability.traceability.kpis import project_expiry
 

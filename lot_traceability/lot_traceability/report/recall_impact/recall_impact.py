@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
-from lot_traceability.recall_scope import compute_scope
+from lot_traceability.recall_scope import compute_scope, scope_sources
 from lot_traceability.tracing import DEFAULT_DEPTH
 
 SECTIONS = ("Stock", "Customers", "Shipments", "Open Demand", "Affected Lots", "Upstream")
@@ -17,7 +17,7 @@ def execute(filters=None):
 	section = filters.get("section") or "Stock"
 	if section not in SECTIONS:
 		frappe.throw(_("Section must be one of {0}, not {1}.").format(", ".join(SECTIONS), section))
-	batches, supplier_lot_no, recall_date = sources(filters)
+	batches, supplier_lot_no, recall_date = scope_sources(filters)
 	if not batches and not supplier_lot_no:
 		return [], [], _("Choose a lot, a supplier lot no or a Lot Recall.")
 	scope = compute_scope(
@@ -35,21 +35,6 @@ def execute(filters=None):
 			cint(filters.get("max_depth")) or DEFAULT_DEPTH
 		)
 	return columns, data, message, get_chart(scope), get_summary(scope)
-
-
-def sources(filters):
-	"""Source lots, supplier lot no and recall date from the filters (or from a Lot Recall)."""
-	batches = filters.get("lots") or []
-	if isinstance(batches, str):
-		batches = frappe.parse_json(batches) if batches.strip().startswith("[") else [batches]
-	if filters.get("batch"):
-		batches = [filters.batch, *batches]
-	if filters.get("lot_recall"):
-		recall = frappe.get_doc("Lot Recall", filters.lot_recall)
-		recall.check_permission("read")
-		batches += [row.batch for row in recall.source_lots]
-		return batches, recall.supplier_lot_no, recall.recall_date
-	return batches, filters.get("supplier_lot_no"), filters.get("recall_date")
 
 
 def col(fieldname, label, fieldtype="Data", width=120, options=None):

@@ -1,0 +1,37 @@
+"""The configuration every rule reads: Lot Traceability Settings, Lot Statuses, the Lot Rule that
+governs an item, the status transitions roles may make. One floor below the services and the
+doctype controllers, so that both read configuration here and neither imports the other for it."""
+
+import frappe
+
+from lot_traceability.queries import rules as rule_queries
+from lot_traceability.traceability import rules as core
+from lot_traceability.traceability.lifecycle import Transition
+from lot_traceability.traceability.statuses import LotStatus
+
+
+def get_settings():
+	"""Lot Traceability Settings (Frappe's document cache)."""
+	return frappe.get_cached_doc("Lot Traceability Settings")
+
+
+def get_transitions() -> list[Transition]:
+	"""Who may move lots to which status (Settings → Who May Change a Lot's Status)."""
+	return [
+		Transition(row.to_status, row.role, row.from_status or None) for row in get_settings().transitions
+	]
+
+
+def get_lot_status(name: str) -> LotStatus:
+	"""The status as the core sees it (cached per request)."""
+	return LotStatus.from_record(frappe.get_cached_doc("Lot Status", name).as_dict())
+
+
+def get_lot_rule(item_code: str, company: str | None = None) -> core.LotRule | None:
+	"""The Lot Rule that governs `item_code` in `company`, or None (the item's lots are ungoverned)."""
+	item_groups = rule_queries.get_item_group_lineage(rule_queries.get_item_group(item_code))
+	candidates = [
+		core.LotRule.from_record(record)
+		for record in rule_queries.get_candidate_rules(item_code, item_groups, company)
+	]
+	return core.resolve_rule(candidates, item_code, item_groups, company)

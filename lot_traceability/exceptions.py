@@ -1,0 +1,376 @@
+"""Lot exceptions: what the ledger, the status history and the genealogy say about each lot, judged by
+the rules in `traceability.exceptions`, and each finding in words (the Lot Exceptions report shows them)."""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from frappe import _
+from frappe.utils import add_days, cint, flt, formatdate, getdate, today
+
+from lot_traceability.config import get_settings
+from lot_traceability.queries import exceptions as q
+from lot_traceability.queries.lots import get_lot_statuses
+from lot_traceability.queries.recall import (
+	get_open_pick_lists,
+	get_open_sales_order_lines,
+	get_reservations,
+)
+from lot_traceability.traceability.exceptions import (
+	CONSUMPTION,
+	Adjustment,
+	Finding,
+	Kind,
+	LotMove,
+	NearExpiryLot,
+	ProductionEntry,
+	StatusChange,
+	Thresholds,
+	adjustment_findings,
+	bom_yield_findings,
+	group_productions,
+	mass_balance_findings,
+	near_expiry_findings,
+	status_findings,
+	supplier_lot_findings,
+)
+from lot_traceability.traceability.statuses import LotStatus
+
+KIND_LABELS = {
+	Kind.SHIPPED_BEFORE_RELEASE: "Shipped or Issued before Release",
+	Kind.HELD_LOT_OVERRIDE: "Held Lot Moved by Override",
+	Kind.BACK_DATED: "Back-Dated Entry after a Hold",
+	Kind.MASS_BALANCE: "Mass-Balance Break",
+	Kind.NO_INPUTS: "Finished Lot without Inputs",
+	Kind.BOM_YIELD: "Consumption off the BOM",
+	Kind.SUPPLIER_LOT_REUSE: "Supplier Lot No Reused",
+	Kind.NEAR_EXPIRY_ORDERS: "Near Expiry with Open Orders",
+	Kind.REPEATED_ADJUSTMENTS: "Repeated Adjustments",
+}
+MAX_LISTED = 3
+
+
+def get_thresholds() -> Thresholds:
+	settings = get_settings()
+	return Thresholds(
+		mass_balance_tolerance=flt(settings.mass_balance_tolerance),
+		bom_yield_tolerance=flt(settings.bom_yield_tolerance),
+		max_adjustments=cint(settings.max_lot_adjustments),
+		adjustment_window_days=cint(settings.adjustment_window_days),
+		near_expiry_days=cint(settings.exception_near_expiry_days) or cint(settings.near_expiry_days),
+	)
+
+
+# Detectors: read, then let the core decide. Each returns findings for `lots` (None: every lot).
+
+
+def status_history_exceptions(lots, company, thresholds) -> list[Finding]:
+	histories = defaultdict(list)
+	for row in q.get_status_histories(lots):
+		histories[row.batch].append(
+			StatusChange(row.change_datetime, row.from_status, row.to_status, row.name, row.recorded_at)
+		)
+	if not histories:
+		return []
+	moves = [
+		LotMove(
+			lot=row.batch_no,
+			voucher_type=row.voucher_type,
+			voucher_no=row.voucher_no,
+			direction=row.type_of_transaction,
+			posted_at=row.posted_at,
+			entered_at=row.entered_at,
+			purpose=row.purpose,
+			is_return=row.is_return,
+			is_write_off=bool(row.is_lot_write_off),
+			into_quarantine=bool(row.into_quarantine),
+		)
+		for row in q.get_moves_of_lots_with_history(lots, company)
+	]
+	statuses = {row.name: LotStatus.from_record(row) for row in get_lot_statuses()}
+	release_dates = {lot: row.release_date for lot, row in q.get_lot_rows(list(histories)).items()}
+	return status_findings(
+		moves,
+		histories,
+		statuses,
+		release_dates,
+		quarantine_allowed=bool(get_settings().allow_held_lots_into_quarantine),
+	)
+
+
+def override_exceptions(lots, company, thresholds) -> list[Finding]:
+	return [
+		Finding(
+			row.lot,
+			Kind.HELD_LOT_OVERRIDE,
+			row.reference_doctype or "Batch",
+			row.reference_name or row.lot,
+			{"override": True, "commented_at": row.creation},
+		)
+		for row in q.get_override_comments(lots)
+	]
+
+
+def supplier_lot_exceptions(lots, company, thresholds) -> list[Finding]:
+	return supplier_lot_findings(q.get_reused_supplier_lots(lots))
+
+
+def no_input_exceptions(lots, company, thresholds) -> list[Finding]:
+	return [
+		Finding(
+			row.batch_no, Kind.NO_INPUTS, "Stock Entry", row.voucher_no, {"posting_date": row.posting_date}
+		)
+		for row in q.get_finished_lots_without_inputs(lots, company)
+	]
+
+
+def production_exceptions(lots, company, thresholds) -> list[Finding]:
+	entries = q.get_production_entries(lots, company)
+	if not entries:
+		return []
+	names = [entry.name for entry in entries]
+	consumed, made = defaultdict(lambda: defaultdict(float)), defaultdict(float)
+	for row in q.get_production_rows(names):
+		if row.s_warehouse and not row.t_warehouse:
+			consumed[row.parent][row.item_code] += flt(row.transfer_qty)
+		elif row.t_warehouse and not row.s_warehouse:
+			made[row.parent] += flt(row.transfer_qty)
+	made_lots = q.get_made_lots([e.name for e in entries if e.purpose != CONSUMPTION])
+	productions = group_productions(
+		ProductionEntry(
+			name=entry.name,
+			purpose=entry.purpose,
+			posting_date=entry.posting_date,
+			work_order=entry.work_order,
+			bom_no=entry.bom_no if entry.from_bom and entry.purpose == "Manufacture" else None,
+			fg_qty=flt(entry.fg_completed_qty) if entry.from_bom else 0.0,
+			consumed=dict(consumed[entry.name]),
+			made=made[entry.name] if entry.purpose != CONSUMPTION else 0.0,
+			lots=tuple(made_lots.get(entry.name, ())),
+		)
+		for entry in entries
+	)
+	exploded = {
+		entry.bom_no: bool(entry.use_multi_level_bom) for entry in entries if entry.from_bom and entry.bom_no
+	}
+	quantities = q.get_bom_quantities_per_unit(exploded.items())
+	per_unit = {bom: quantities.get((bom, multi), {}) for bom, multi in exploded.items()}
+	return mass_balance_findings(productions, thresholds.mass_balance_tolerance) + bom_yield_findings(
+		productions, per_unit, thresholds.bom_yield_tolerance
+	)
+
+
+def adjustment_exceptions(lots, company, thresholds) -> list[Finding]:
+	adjustments = [
+		Adjustment(row.batch_no, row.posted_at, row.voucher_type, row.voucher_no)
+		for row in q.get_adjustments(lots, company)
+	]
+	return adjustment_findings(adjustments, thresholds.max_adjustments, thresholds.adjustment_window_days)
+
+
+def near_expiry_exceptions(lots, company, thresholds) -> list[Finding]:
+	on_date = getdate(today())
+	stock = q.get_stock_expiring_by(add_days(on_date, thresholds.near_expiry_days), lots, company)
+	if not stock:
+		return []
+	held = sorted({row.batch for row in stock})
+	demand = defaultdict(set)
+	for row in get_reservations(held):
+		demand[row.batch_no].add(("Stock Reservation Entry", row.name))
+	for row in get_open_pick_lists(held):
+		demand[row.batch_no].add(("Pick List", row.name))
+	holding = defaultdict(set)
+	for row in stock:
+		holding[(row.item, row.warehouse)].add(row.batch)
+	for line in get_open_sales_order_lines(list(holding)):
+		for lot in holding[(line.item_code, line.warehouse)]:
+			demand[lot].add(("Sales Order", line.name))
+	on_hand, expiry = defaultdict(float), {}
+	for row in stock:
+		on_hand[row.batch] += flt(row.qty)
+		expiry[row.batch] = getdate(row.expiry_date)
+	return near_expiry_findings(
+		[NearExpiryLot(lot, expiry[lot], on_hand[lot], tuple(demand[lot])) for lot in held],
+		on_date,
+		thresholds.near_expiry_days,
+	)
+
+
+@dataclass(frozen=True)
+class Detector:
+	find: Callable
+	kinds: frozenset
+
+
+DETECTORS = (
+	Detector(
+		status_history_exceptions,
+		frozenset({Kind.SHIPPED_BEFORE_RELEASE, Kind.HELD_LOT_OVERRIDE, Kind.BACK_DATED}),
+	),
+	Detector(override_exceptions, frozenset({Kind.HELD_LOT_OVERRIDE})),
+	Detector(supplier_lot_exceptions, frozenset({Kind.SUPPLIER_LOT_REUSE})),
+	Detector(no_input_exceptions, frozenset({Kind.NO_INPUTS})),
+	Detector(production_exceptions, frozenset({Kind.MASS_BALANCE, Kind.BOM_YIELD})),
+	Detector(adjustment_exceptions, frozenset({Kind.REPEATED_ADJUSTMENTS})),
+	Detector(near_expiry_exceptions, frozenset({Kind.NEAR_EXPIRY_ORDERS})),
+)
+
+
+def find_exceptions(lots, company, thresholds: Thresholds, kind: Kind | None = None) -> list[Finding]:
+	"""Every finding on the lots (None: all lots). With a kind, only lots that have it, with all
+	their other findings too (the score is the lot's)."""
+	first = [d for d in DETECTORS if kind is None or kind in d.kinds]
+	findings = [f for detector in first for f in detector.find(lots, company, thresholds)]
+	if lots is not None:
+		findings = [f for f in findings if f.lot in lots]
+	if kind is not None:
+		flagged = sorted({f.lot for f in findings if f.kind == kind})
+		if not flagged:
+			return []
+		findings = [f for f in findings if f.lot in flagged]
+		findings += [
+			f
+			for detector in DETECTORS
+			if detector not in first
+			for f in detector.find(flagged, company, thresholds)
+			if f.lot in flagged
+		]
+	if company:
+		moved = q.get_lots_moved_in_company({f.lot for f in findings}, company)
+		findings = [f for f in findings if f.lot in moved]
+	return findings
+
+
+# Reasons in words
+
+
+def _qty(value) -> str:
+	return f"{flt(value, 3):g}"
+
+
+def _pct(value) -> str:
+	return f"{flt(value, 1):g}"
+
+
+def _listed(names) -> str:
+	names = list(names)
+	text = ", ".join(names[:MAX_LISTED])
+	if len(names) > MAX_LISTED:
+		text += " " + _("and {0} more").format(len(names) - MAX_LISTED)
+	return text
+
+
+def _document(finding: Finding) -> str:
+	return f"{_(finding.reference_doctype)} {finding.reference_name}"
+
+
+def describe(finding: Finding) -> str:
+	return DESCRIBERS[Kind(finding.kind)](finding, finding.params)
+
+
+def _shipped_before_release(finding, p):
+	verb = _("Shipped") if p["movement"] == "shipment" else _("Issued")
+	if p["moment"] == "posting":
+		text = _("{0} by {1} dated {2}, when the lot was {3}").format(
+			verb, _document(finding), formatdate(p["posting_date"]), _(p["status"])
+		)
+	else:
+		text = _("{0} by {1}, entered while the lot was {2}").format(verb, _document(finding), _(p["status"]))
+	if p.get("release_date"):
+		text += _(", before its release on {0}").format(formatdate(p["release_date"]))
+	return text
+
+
+def _held_lot_override(finding, p):
+	if p.get("override"):
+		return _("Shipped by override of a shelf-life requirement ({0})").format(_document(finding))
+	return _("Moved out ({0}) by {1} while the lot was held as {2}").format(
+		_movement(p["movement"]), _document(finding), _(p["status"])
+	)
+
+
+def _movement(value: str) -> str:
+	return {
+		"receipt": _("receipt"),
+		"issue": _("issue"),
+		"transfer": _("transfer"),
+		"allocation": _("allocation"),
+		"shipment": _("shipment"),
+		"customer_return": _("customer return"),
+		"supplier_return": _("return to supplier"),
+		"write_off": _("write-off"),
+	}.get(value, value)
+
+
+def _back_dated(finding, p):
+	return _("{0} entered on {1} but dated {2}, before the lot went to {3} on {4}").format(
+		_document(finding),
+		formatdate(p["entered_at"]),
+		formatdate(p["posting_date"]),
+		_(p["status"]),
+		formatdate(p["hold_date"]),
+	)
+
+
+def _supplier_lot_reuse(finding, p):
+	return _("Supplier lot no {0} of {1} was also received from {2} (lots {3})").format(
+		p["supplier_lot_no"], p["supplier"], _listed(p["other_suppliers"]), _listed(p["other_lots"])
+	)
+
+
+def _no_inputs(finding, p):
+	return _("Made by {0} with no input lot recorded as consumed").format(_document(finding))
+
+
+def _mass_balance(finding, p):
+	if p["deviation"] is None:
+		return _("{0} made {1} without consuming anything").format(_document(finding), _qty(p["made"]))
+	return _("{0} consumed {1} and made {2} ({3}% apart, tolerance {4}%)").format(
+		_document(finding), _qty(p["consumed"]), _qty(p["made"]), _pct(p["deviation"]), _pct(p["tolerance"])
+	)
+
+
+def _bom_yield(finding, p):
+	worst = p["items"][0]
+	text = _("{0} consumed {1} of {2} where BOM {3} asks for {4} ({5}% off, tolerance {6}%)").format(
+		_document(finding),
+		_qty(worst["actual"]),
+		worst["item"],
+		p["bom"],
+		_qty(worst["expected"]),
+		_pct(worst["deviation"]),
+		_pct(p["tolerance"]),
+	)
+	if len(p["items"]) > 1:
+		text += " " + _("and {0} more items").format(len(p["items"]) - 1)
+	return text
+
+
+def _repeated_adjustments(finding, p):
+	return _("Adjusted {0} times between {1} and {2} (more than {3} within {4} days)").format(
+		p["count"], formatdate(p["first"]), formatdate(p["last"]), p["max"], p["window"]
+	)
+
+
+def _near_expiry_orders(finding, p):
+	wanted = _listed(f"{_(doctype)} {name}" for doctype, name in p["demand"])
+	if p["days_left"] < 0:
+		return _("Expired on {0} with {1} on hand, still wanted by {2}").format(
+			formatdate(p["expiry_date"]), _qty(p["on_hand"]), wanted
+		)
+	return _("Expires on {0} ({1} days left) with {2} on hand, wanted by {3}").format(
+		formatdate(p["expiry_date"]), p["days_left"], _qty(p["on_hand"]), wanted
+	)
+
+
+DESCRIBERS = {
+	Kind.SHIPPED_BEFORE_RELEASE: _shipped_before_release,
+	Kind.HELD_LOT_OVERRIDE: _held_lot_override,
+	Kind.BACK_DATED: _back_dated,
+	Kind.SUPPLIER_LOT_REUSE: _supplier_lot_reuse,
+	Kind.NO_INPUTS: _no_inputs,
+	Kind.MASS_BALANCE: _mass_balance,
+	Kind.BOM_YIELD: _bom_yield,
+	Kind.REPEATED_ADJUSTMENTS: _repeated_adjustments,
+	Kind.NEAR_EXPIRY_ORDERS: _near_expiry_orders,
+}

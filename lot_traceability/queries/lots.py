@@ -1,0 +1,236 @@
+"""Reads (and the one status write) of lots: Batch fields, status history, lots past or near
+expiry, kept stock per lot."""
+
+from datetime import date
+
+import frappe
+from frappe.query_builder.functions import Count, Sum
+
+from lot_traceability.queries import packed
+
+
+def get_lot_statuses() -> list[dict]:
+	return frappe.get_all("Lot Status", fields=["*"], order_by="creation asc")
+
+
+LOT_FIELDS = (
+	"name",
+	"item",
+	"lot_status",
+	"expiry_date",
+	"manufacturing_date",
+	"received_date",
+	"supplier",
+	"supplier_lot_no",
+)
+
+
+def get_lots(batch_nos, for_update: bool = False) -> dict[str, dict]:
+	"""Lots by name; with `for_update`, their rows are locked in name order until the transaction ends."""
+	batch_nos = {name for name in batch_nos or () if name}
+	if not batch_nos:
+		return {}
+	batch = frappe.qb.DocType("Batch")
+	query = (
+		frappe.qb.from_(batch)
+		.select(*(batch[field] for field in LOT_FIELDS))
+		.where(batch.name.isin(sorted(set(batch_nos))))
+		.orderby(batch.name)
+	)
+	if for_update:
+		query = query.for_update()
+	return {row.name: row for row in query.run(as_dict=True)}
+
+
+def set_lot_status(batch_nos, status: str, release_date=None) -> None:
+	batch = frappe.qb.DocType("Batch")
+	query = (
+		frappe.qb.update(batch)
+		.set(batch.lot_status, status)
+		.set(batch.modified, frappe.utils.now_datetime())
+		.set(batch.modified_by, frappe.session.user)
+		.where(batch.name.isin(sorted(set(batch_nos))))
+	)
+	if release_date:
+		query = query.set(batch.release_date, release_date)
+	query.run()
+
+
+def find_supplier_lot_elsewhere(
+	item_code: str, supplier_lot_no: str, supplier: str | None, batch_no: str
+) -> list[dict]:
+	"""Other lots of the item carrying the same supplier lot no from a different supplier."""
+	batch = frappe.qb.DocType("Batch")
+	query = (
+		frappe.qb.from_(batch)
+		.select(batch.name, batch.supplier)
+		.where(
+			(batch.item == item_code)
+			& (batch.supplier_lot_no == supplier_lot_no)
+			& (batch.name != batch_no)
+			& batch.supplier.isnotnull()
+			& (batch.supplier != "")
+		)
+	)
+	if supplier:
+		query = query.where(batch.supplier != supplier)
+	return query.run(as_dict=True)
+
+
+def _status_changes():
+	"""Submitted Lot Status Changes joined to their lots."""
+	change = frappe.qb.DocType("Lot Status Change")
+	row = frappe.qb.DocType("Lot Status Change Lot")
+	query = frappe.qb.from_(row).join(change).on(change.name == row.parent).where(change.docstatus == 1)
+	return query, change, row
+
+
+def get_lot_history(batch_no: str, limit: int = 50) -> list[dict]:
+	query, change, row = _status_changes()
+	return (
+		query.select(
+			change.name,
+			change.change_datetime,
+			row.from_status,
+			change.to_status,
+			change.reason,
+			change.source,
+			change.reference_doctype,
+			change.reference_name,
+			change.owner,
+			change.modified_by,
+		)
+		.where(row.batch == batch_no)
+		.orderby(change.change_datetime, order=frappe.qb.desc)
+		.orderby(change.creation, order=frappe.qb.desc)
+		.limit(limit)
+		.run(as_dict=True)
+	)
+
+
+def get_changes_made_by(reference_doctype: str, reference_name: str) -> list[dict]:
+	"""Submitted status changes a document caused, newest first, one row per lot."""
+	query, change, row = _status_changes()
+	return (
+		query.select(change.name, row.batch, row.from_status, change.to_status)
+		.where((change.reference_doctype == reference_doctype) & (change.reference_name == reference_name))
+		.orderby(change.creation, order=frappe.qb.desc)
+		.run(as_dict=True)
+	)
+
+
+def get_lots_past_expiry(on_date, exclude_statuses) -> list[dict]:
+	batch = frappe.qb.DocType("Batch")
+	query = (
+		frappe.qb.from_(batch)
+		.select(batch.name, batch.lot_status, batch.expiry_date)
+		.where(batch.expiry_date.isnotnull() & (batch.expiry_date < on_date) & (batch.disabled == 0))
+	)
+	if exclude_statuses:
+		query = query.where(batch.lot_status.notin(list(exclude_statuses)))
+	return query.run(as_dict=True)
+
+
+def get_lots_expiring(from_date, to_date, exclude_statuses) -> list[dict]:
+	batch = frappe.qb.DocType("Batch")
+	query = (
+		frappe.qb.from_(batch)
+		.select(batch.name, batch.item, batch.item_name, batch.lot_status, batch.expiry_date)
+		.where((batch.expiry_date >= from_date) & (batch.expiry_date <= to_date) & (batch.disabled == 0))
+		.orderby(batch.expiry_date)
+	)
+	if exclude_statuses:
+		query = query.where(batch.lot_status.notin(list(exclude_statuses)))
+	return query.run(as_dict=True)
+
+
+def get_lot_balances(batch_nos) -> dict[str, float]:
+	"""Stock on hand of each lot from the ledger (bundles, and legacy SLE.batch_no rows)."""
+	if not batch_nos:
+		return {}
+	batch_nos = list(set(batch_nos))
+	sle = frappe.qb.DocType("Stock Ledger Entry")
+	entry = frappe.qb.DocType("Serial and Batch Entry")
+	bundled = (
+		frappe.qb.from_(sle)
+		.join(entry)
+		.on(entry.parent == sle.serial_and_batch_bundle)
+		.select(entry.batch_no, Sum(entry.qty).as_("qty"))
+		.where((sle.is_cancelled == 0) & entry.batch_no.isin(batch_nos))
+		.groupby(entry.batch_no)
+		.run(as_dict=True)
+	)
+	legacy = (
+		frappe.qb.from_(sle)
+		.select(sle.batch_no, Sum(sle.actual_qty).as_("qty"))
+		.where(
+			(sle.is_cancelled == 0)
+			& sle.batch_no.isin(batch_nos)
+			& (sle.serial_and_batch_bundle.isnull() | (sle.serial_and_batch_bundle == ""))
+		)
+		.groupby(sle.batch_no)
+		.run(as_dict=True)
+	)
+	balances = dict.fromkeys(batch_nos, 0.0)
+	for row in bundled + legacy:
+		balances[row.batch_no] += float(row.qty or 0)
+	return balances
+
+
+def get_lot_items(batch_nos) -> dict[str, str]:
+	if not batch_nos:
+		return {}
+	batch = frappe.qb.DocType("Batch")
+	return dict(
+		frappe.qb.from_(batch)
+		.select(batch.name, batch.item)
+		.where(batch.name.isin(list(set(batch_nos))))
+		.run()
+	)
+
+
+def get_lots_of_supplier_lot(supplier_lot_no: str) -> list[str]:
+	return frappe.get_all(
+		"Batch", filters={"supplier_lot_no": supplier_lot_no}, pluck="name", order_by="name"
+	)
+
+
+LOT_DETAIL_FIELDS = ("name", "item", "item_name", "lot_status", "expiry_date", "supplier_lot_no")
+
+
+def get_lot_details(lots) -> dict[str, dict]:
+	"""Item, status, expiry and supplier lot no of each lot. Raw SQL: a trace or recall passes
+	thousands of lots, sent as one list parameter (frappe.qb would bind each value on its own), and
+	their rows come packed into one string (`queries.packed`)."""
+	if not lots:
+		return {}
+	rows = packed.read_all(
+		[f"`{field}`" for field in LOT_DETAIL_FIELDS],
+		"from `tabBatch` where name in %(lots)s",
+		{"lots": list(set(lots))},
+	)
+	expiry = LOT_DETAIL_FIELDS.index("expiry_date")
+	for row in rows:
+		if isinstance(row[expiry], str):  # packed rows give dates as ISO strings
+			row[expiry] = date.fromisoformat(row[expiry])
+	return {row[0]: frappe._dict(zip(LOT_DETAIL_FIELDS, row, strict=True)) for row in rows}
+
+
+def count_lots_with_stock(statuses=None, expiring_from=None, expiring_to=None) -> int:
+	"""Lots with stock (kept lot balances) in these statuses or expiring in this window."""
+	balance = frappe.qb.DocType("Lot Balance")
+	batch = frappe.qb.DocType("Batch")
+	query = (
+		frappe.qb.from_(balance)
+		.join(batch)
+		.on(batch.name == balance.batch)
+		.select(Count(balance.batch).distinct())
+		.where(balance.qty > 0)
+	)
+	if statuses is not None:
+		query = query.where(batch.lot_status.isin(list(statuses) or [""]))
+	if expiring_from:
+		query = query.where(batch.expiry_date >= expiring_from)
+	if expiring_to:
+		query = query.where(batch.expiry_date <= expiring_to)
+	return query.run()[0][0] or 0

@@ -1,0 +1,70 @@
+"""Reads of Lot Rules and of the item group tree they are resolved over."""
+
+import frappe
+from frappe.query_builder import Criterion
+
+RULE_FIELDS = (
+	"name",
+	"applies_to",
+	"item",
+	"item_group",
+	"rule_company",
+	"enabled",
+	"receipt_status",
+	"supplier_lot_mandatory",
+	"shelf_life",
+	"shelf_life_unit",
+	"allocation_policy",
+	"min_remaining_shelf_life",
+	"min_remaining_shelf_life_unit",
+	"quality_inspection_decides_release",
+)
+
+
+def get_item_group_lineage(item_group: str | None) -> list[str]:
+	"""The group and its ancestors, nearest first (Item Group is a nested set)."""
+	if not item_group:
+		return []
+	bounds = frappe.db.get_value("Item Group", item_group, ["lft", "rgt"], as_dict=True)
+	if not bounds:
+		return [item_group]
+	group = frappe.qb.DocType("Item Group")
+	return (
+		frappe.qb.from_(group)
+		.select(group.name)
+		.where((group.lft <= bounds.lft) & (group.rgt >= bounds.rgt))
+		.orderby(group.lft, order=frappe.qb.desc)
+		.run(pluck=True)
+	)
+
+
+def get_item_group(item_code: str) -> str | None:
+	return frappe.get_cached_value("Item", item_code, "item_group")
+
+
+def get_candidate_rules(item_code: str, item_groups: list[str], company: str | None) -> list[dict]:
+	"""Enabled rules that may govern the item: its own, its groups', its company's."""
+	rule = frappe.qb.DocType("Lot Rule")
+	scopes = [(rule.applies_to == "Item") & (rule.item == item_code)]
+	if item_groups:
+		scopes.append((rule.applies_to == "Item Group") & rule.item_group.isin(item_groups))
+	if company:
+		scopes.append(rule.applies_to == "Company")
+	company_match = rule.rule_company.isnull() | (rule.rule_company == "")
+	if company:
+		company_match = company_match | (rule.rule_company == company)
+	return (
+		frappe.qb.from_(rule)
+		.select(*(rule[field] for field in RULE_FIELDS))
+		.where((rule.enabled == 1) & Criterion.any(scopes) & company_match)
+		.run(as_dict=True)
+	)
+
+
+def get_rules_for_scope(applies_to: str, scope_field: str, scope_value: str | None) -> list[dict]:
+	"""Every rule (enabled or not) for one item, item group or company."""
+	return frappe.get_all(
+		"Lot Rule",
+		filters={"applies_to": applies_to, scope_field: scope_value},
+		fields=list(RULE_FIELDS),
+	)
