@@ -7,14 +7,14 @@ from frappe.utils import flt, format_date, getdate, nowdate
 
 from lot_traceability import locks
 from lot_traceability.config import get_lot_rule, get_lot_status, get_settings
-from lot_traceability.messages import movement_label
+from lot_traceability.messages import document_label, movement_label
 from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import locks as lock_queries
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability import allocation as core
 from lot_traceability.traceability.movements import EXPIRY_GATED, Lot, may_pick
-from lot_traceability.traceability.shelf_life import MinimumRemaining, RemainingUnit
+from lot_traceability.traceability.shelf_life import MinimumRemaining, RemainingUnit, is_expired
 from lot_traceability.traceability.statuses import Movement
 
 NO_RULE = object()  # the rule was not looked up yet
@@ -322,6 +322,92 @@ def repick_automatic_lots(doc) -> None:
 			row.lot_picked_automatically = None
 
 
+class LotShortageError(frappe.ValidationError):
+	pass
+
+
+MAX_EXPLAINED = 8
+
+
+def explain_shortage(
+	item_code: str,
+	warehouse: str,
+	qty: float,
+	picked: float,
+	on_date,
+	movement: Movement,
+	company: str | None,
+	customer: str | None,
+	where: str,
+) -> None:
+	"""An automatic pick found less than the row needs because lots there may not make the movement:
+	say so, before ERPNext's generic "Serial No / Batch No are mandatory" — which lots are in the
+	warehouse and why they may not, and where lots that may are. A plain shortage of the item (every
+	lot there may move, there is just not enough) is left to ERPNext's own message."""
+	on_date = getdate(on_date)
+	uom = frappe.get_cached_value("Item", item_code, "stock_uom") or ""
+	rule = get_lot_rule(item_code, company)
+	request = core.Request(
+		qty=flt(qty),
+		on_date=on_date,
+		movement=movement,
+		policy=policy_for(item_code, company, rule),
+		requirement=requirement_for(item_code, customer, company, rule)
+		if rule and movement in (Movement.SHIPMENT, Movement.ALLOCATION)
+		else core.Requirement(),
+	)
+	here = candidates(item_code, [warehouse], request.policy, EXPLAINED, 0)
+	reasons, passed_over = [], False
+	for candidate in here:
+		skip = core.check_candidate(candidate, request)
+		if skip:
+			why = skip_reason(skip, on_date, movement)
+		elif is_expired(candidate.expiry_date, on_date):
+			why = _("expired on {0}").format(format_date(candidate.expiry_date))
+		else:
+			why = _("may be taken")
+		passed_over = passed_over or why != _("may be taken")
+		if len(reasons) < MAX_EXPLAINED:
+			reasons.append(
+				_("{0} ({1} {2}): {3}").format(frappe.bold(candidate.lot), flt(candidate.qty), uom, why)
+			)
+	if not passed_over:
+		return  # a plain shortage of the item: ERPNext says so in its own words
+	elsewhere = {}
+	for candidate in candidates(
+		item_code, balance_queries.get_warehouses_with_stock(item_code), request.policy
+	):
+		if candidate.warehouse == warehouse or core.check_candidate(candidate, request):
+			continue
+		if company and frappe.get_cached_value("Warehouse", candidate.warehouse, "company") != company:
+			continue
+		elsewhere[candidate.warehouse] = elsewhere.get(candidate.warehouse, 0.0) + candidate.qty
+	lines = [
+		_("{0}: {1} {2} of {3} are needed from {4}, and only {5} {2} of lots there may {6} on {7}.").format(
+			where,
+			flt(qty),
+			uom,
+			frappe.bold(item_code),
+			frappe.bold(warehouse),
+			flt(picked),
+			movement_label(movement),
+			format_date(on_date),
+		)
+	]
+	lines += reasons
+	if elsewhere:
+		lines.append(
+			_("Lots that may {0} are in: {1}.").format(
+				movement_label(movement),
+				", ".join(
+					f"{frappe.bold(name)} ({flt(left)} {uom})" for name, left in sorted(elsewhere.items())
+				),
+			)
+		)
+	lines.append(_("View → Lot Allocation on the document explains each lot."))
+	frappe.throw(lines, LotShortageError, title=_("No Lot May Be Taken"), as_list=True)
+
+
 class LotRequirementError(frappe.ValidationError):
 	pass
 
@@ -418,9 +504,7 @@ def record_overrides(doc) -> None:
 
 
 def violation_message(doc, row, skip, on_date) -> str:
-	where = _("{0} {1}, row {2}").format(
-		_(doc.doctype), doc.name if not doc.is_new() else _("(new)"), row.idx
-	)
+	where = _("{0}, row {1}").format(document_label(doc.doctype, doc.name, saved=not doc.is_new()), row.idx)
 	return _("Lot {0} of item {1} ({2}): {3} — {4}.").format(
 		frappe.bold(skip.candidate.lot),
 		frappe.bold(row.item_code),

@@ -18,7 +18,7 @@ from frappe import _
 from frappe.utils import format_date, getdate, nowdate
 
 from lot_traceability.config import get_lot_status, get_settings
-from lot_traceability.messages import movement_label
+from lot_traceability.messages import document_label, movement_label
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.queries import warehouses as warehouse_queries
@@ -59,7 +59,7 @@ def check_bundle(bundle) -> None:
 	batches = [entry.batch_no for entry in bundle.entries if entry.batch_no]
 	refusals = check_lots(batches, movement, posting_date, into_quarantine, for_update=True)
 	if refusals:
-		row = _row_number(bundle.voucher_type, bundle.voucher_detail_no)
+		row = row_number(bundle.voucher_type, bundle.voucher_detail_no)
 		throw_refusals(
 			[(row, refusal) for refusal in refusals], bundle.voucher_type, bundle.voucher_no, posting_date
 		)
@@ -93,6 +93,8 @@ def check_voucher_rows(doc, rows, for_update: bool = False) -> None:
 	`rows` yields (row, direction, target_warehouse) for the rows that move stock; `for_update` reads
 	the lots as last committed (a Pick List's submit, its lots locked).
 	"""
+	if doc.is_new():
+		unsaved().add((doc.doctype, doc.name))
 	if not enforcement_enabled():
 		return
 	rows = list(rows)
@@ -122,11 +124,17 @@ def check_voucher_rows(doc, rows, for_update: bool = False) -> None:
 	throw_refusals(found, doc.doctype, doc.name, posting_date)
 
 
+def unsaved() -> set:
+	"""(doctype, name) of the documents this request is saving for the first time: a refusal names
+	them as not saved (their number is only reserved)."""
+	if getattr(frappe.local, "lot_unsaved_documents", None) is None:
+		frappe.local.lot_unsaved_documents = set()
+	return frappe.local.lot_unsaved_documents
+
+
 def refusal_message(refusal: Refusal, voucher_type: str, voucher_no: str, posting_date, row=None) -> str:
 	lot = refusal.lot
-	where = _("{0} {1}").format(
-		_(voucher_type), voucher_no if voucher_no and not str(voucher_no).startswith("new-") else _("(new)")
-	)
+	where = document_label(voucher_type, voucher_no, saved=(voucher_type, voucher_no) not in unsaved())
 	if row:
 		where = _("{0}, row {1}").format(where, row)
 	if refusal.reason == "expired":
@@ -164,7 +172,7 @@ def throw_refusals(found, voucher_type, voucher_no, posting_date) -> None:
 	)
 
 
-def _row_number(voucher_type: str, voucher_detail_no: str | None):
+def row_number(voucher_type: str, voucher_detail_no: str | None):
 	if not voucher_detail_no:
 		return None
 	child_doctype = _child_doctype(voucher_type)

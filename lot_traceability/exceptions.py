@@ -20,6 +20,7 @@ from lot_traceability.traceability.exceptions import (
 	CONSUMPTION,
 	Adjustment,
 	Finding,
+	ItemUnit,
 	Kind,
 	LotMove,
 	NearExpiryLot,
@@ -33,6 +34,7 @@ from lot_traceability.traceability.exceptions import (
 	near_expiry_findings,
 	status_findings,
 	supplier_lot_findings,
+	unbalanced_productions,
 )
 from lot_traceability.traceability.statuses import LotStatus
 
@@ -124,17 +126,21 @@ def no_input_exceptions(lots, company, thresholds) -> list[Finding]:
 	]
 
 
-def production_exceptions(lots, company, thresholds) -> list[Finding]:
+def productions_of(lots, company) -> tuple[list, dict, list]:
+	"""The productions (Manufacture, Repack, a work order's entries together) that made the lots, the
+	unit each of their items is counted in, and their entries."""
 	entries = q.get_production_entries(lots, company)
 	if not entries:
-		return []
+		return [], {}, []
 	names = [entry.name for entry in entries]
 	consumed, made = defaultdict(lambda: defaultdict(float)), defaultdict(float)
+	made_items = defaultdict(lambda: defaultdict(float))
 	for row in q.get_production_rows(names):
 		if row.s_warehouse and not row.t_warehouse:
 			consumed[row.parent][row.item_code] += flt(row.transfer_qty)
 		elif row.t_warehouse and not row.s_warehouse:
 			made[row.parent] += flt(row.transfer_qty)
+			made_items[row.parent][row.item_code] += flt(row.transfer_qty)
 	made_lots = q.get_made_lots([e.name for e in entries if e.purpose != CONSUMPTION])
 	productions = group_productions(
 		ProductionEntry(
@@ -147,17 +153,46 @@ def production_exceptions(lots, company, thresholds) -> list[Finding]:
 			consumed=dict(consumed[entry.name]),
 			made=made[entry.name] if entry.purpose != CONSUMPTION else 0.0,
 			lots=tuple(made_lots.get(entry.name, ())),
+			made_items=dict(made_items[entry.name]) if entry.purpose != CONSUMPTION else {},
 		)
 		for entry in entries
 	)
+	units = item_units({item for p in productions for item in (*p.consumed, *p.made_items)})
+	return productions, units, entries
+
+
+def production_exceptions(lots, company, thresholds) -> list[Finding]:
+	productions, units, entries = productions_of(lots, company)
+	if not productions:
+		return []
 	exploded = {
 		entry.bom_no: bool(entry.use_multi_level_bom) for entry in entries if entry.from_bom and entry.bom_no
 	}
 	quantities = q.get_bom_quantities_per_unit(exploded.items())
 	per_unit = {bom: quantities.get((bom, multi), {}) for bom, multi in exploded.items()}
-	return mass_balance_findings(productions, thresholds.mass_balance_tolerance) + bom_yield_findings(
+	return mass_balance_findings(productions, thresholds.mass_balance_tolerance, units) + bom_yield_findings(
 		productions, per_unit, thresholds.bom_yield_tolerance
 	)
+
+
+def productions_not_balanced(lots, company) -> list[str]:
+	"""Productions whose items are counted in units that cannot be compared (no mass per unit): the
+	mass balance does not judge them, and the report says how many."""
+	productions, units, _entries = productions_of(lots, company)
+	return unbalanced_productions(productions, units)
+
+
+def item_units(items) -> dict[str, ItemUnit]:
+	"""Each item's stock unit and mass per stock unit in kg: from a stock unit that is a mass (its
+	conversion to kg), else from the item's weight per unit (converted from its weight unit)."""
+	to_kg = q.get_kilogram_factors()
+	units = {}
+	for row in q.get_item_units(items):
+		kg = to_kg.get(row.stock_uom)
+		if not kg and flt(row.weight_per_unit) and to_kg.get(row.weight_uom):
+			kg = flt(row.weight_per_unit) * to_kg[row.weight_uom]
+		units[row.name] = ItemUnit(row.stock_uom, kg or None)
+	return units
 
 
 def adjustment_exceptions(lots, company, thresholds) -> list[Finding]:
@@ -322,11 +357,22 @@ def _no_inputs(finding, p):
 	return _("Made by {0} with no input lot recorded as consumed").format(_document(finding))
 
 
+def _with_unit(value, p) -> str:
+	unit = p.get("unit")
+	return f"{_qty(value)} {_(unit)}" if unit else _qty(value)
+
+
 def _mass_balance(finding, p):
 	if p["deviation"] is None:
-		return _("{0} made {1} without consuming anything").format(_document(finding), _qty(p["made"]))
+		return _("{0} made {1} without consuming anything").format(
+			_document(finding), _with_unit(p["made"], p)
+		)
 	return _("{0} consumed {1} and made {2} ({3}% apart, tolerance {4}%)").format(
-		_document(finding), _qty(p["consumed"]), _qty(p["made"]), _pct(p["deviation"]), _pct(p["tolerance"])
+		_document(finding),
+		_with_unit(p["consumed"], p),
+		_with_unit(p["made"], p),
+		_pct(p["deviation"]),
+		_pct(p["tolerance"]),
 	)
 
 

@@ -21,6 +21,15 @@ def movement_label(movement: str | Movement) -> str:
 	return labels[Movement(movement)]
 
 
+def document_label(doctype: str, name: str | None, saved: bool = True) -> str:
+	"""A document as a message names it: "Delivery Note MAT-DN-…", or, while it has never been
+	saved (its number is only reserved, and given to another draft if this one is not kept), "this
+	Delivery Note (not saved)"."""
+	if not saved or not name or str(name).startswith("new-"):
+		return _("this {0} (not saved)").format(_(doctype))
+	return _("{0} {1}").format(_(doctype), name)
+
+
 def problem_message(problem: Problem, doc=None) -> str:
 	p = problem.params
 	label = doc.meta.get_label(problem.field) if doc is not None and problem.field else problem.field

@@ -51,15 +51,33 @@ def find_lot(item_code: str, lot: str | None) -> str | None:
 	return label_queries.find_lot_of_item(item_code, lot)
 
 
+def label_lot(data: gs1.Gs1Data) -> tuple[str | None, str | None]:
+	"""(item, lot) a label names. With a GTIN: the item, and its lot by id or supplier lot no. Without
+	one (the app prints lots of items without a GTIN with their lot id only): the lot by its id, which
+	is unique, and its item."""
+	if data.gtin:
+		item = item_of(data)
+		return item, find_lot(item, data.lot)
+	if not data.lot:
+		frappe.throw(_("The label carries neither a GTIN (01) nor a lot (10)."), LabelError)
+	lot = label_queries.get_lot_by_id(data.lot)
+	if not lot:
+		frappe.throw(
+			_("The label carries no GTIN (01) and no lot has the id {0}.").format(frappe.bold(data.lot)),
+			LabelError,
+		)
+	return lot.item, lot.name
+
+
 def scan(text: str, doctype: str, purpose: str | None = None, posting_date=None) -> dict:
 	"""The row values a scanned label gives on `doctype`. Inward (receipts): item, quantity, supplier
 	lot no and the supplier's dates, for the lot to be made. Outward: item and lot, after checking
 	the lot may make the movement on the posting date (refused at once, naming lot and status)."""
 	data = read_label(text)
-	item = item_of(data)
 	qty = data.count or data.trade_item_count or (float(data.net_weight_kg) if data.net_weight_kg else 1)
 	inward = doctype in INWARD_DOCTYPES or (doctype == "Stock Entry" and purpose == "Material Receipt")
 	if inward:
+		item = item_of(data)
 		return {
 			"item_code": item,
 			"qty": qty,
@@ -67,7 +85,7 @@ def scan(text: str, doctype: str, purpose: str | None = None, posting_date=None)
 			"supplier_expiry_date": data.expiry or data.best_before,
 			"supplier_manufacturing_date": data.production_date,
 		}
-	batch = find_lot(item, data.lot)
+	item, batch = label_lot(data)
 	if not batch:
 		frappe.throw(
 			_("No lot {0} of item {1} is known.").format(frappe.bold(data.lot or ""), frappe.bold(item)),
@@ -81,24 +99,66 @@ def scan(text: str, doctype: str, purpose: str | None = None, posting_date=None)
 	return {"item_code": item, "qty": qty, "batch_no": batch, "use_serial_batch_fields": 1}
 
 
+MAX_MATCHES = 20
+
+
 def lookup(text: str) -> dict:
-	"""A lot by its label (or its name): status, expiry, supplier lot and stock per warehouse."""
+	"""A lot by what a person types or scans: its id (any case), a supplier lot no, a GS1 label (with
+	or without a GTIN), or part of an id or supplier lot no. One lot: its status, expiry, supplier lot
+	and stock by warehouse. Several: the list to choose from (`matches`). None: an empty list and
+	the reason in words (`message`)."""
 	text = (text or "").strip()
-	batch = text if label_queries.lot_exists(text) else None
-	if not batch:
-		data = read_label(text)
-		batch = find_lot(item_of(data), data.lot)
-		if not batch:
-			frappe.throw(_("No lot {0} is known.").format(frappe.bold(data.lot or "")), LabelError)
-	lot = lot_queries.get_lots([batch])[batch]
+	if not text:
+		return {"matches": [], "message": _("Type or scan a lot id, a supplier lot no or a lot label.")}
+	try:
+		names = candidates_for(text)
+	except LabelError as error:
+		frappe.clear_last_message()
+		return {"matches": [], "message": str(error)}
+	if not names:
+		return {
+			"matches": [],
+			"message": _(
+				"No lot matches {0}. Type a lot id, a supplier lot no (or part of one), or scan a lot label."
+			).format(frappe.bold(frappe.utils.escape_html(text))),
+		}
+	lots = lot_queries.get_lots(names)
+	if len(names) > 1:
+		return {
+			"matches": [
+				{
+					"batch": name,
+					"item": lots[name].item,
+					"lot_status": lots[name].lot_status,
+					"expiry_date": lots[name].expiry_date,
+					"supplier_lot_no": lots[name].supplier_lot_no,
+				}
+				for name in names
+				if name in lots
+			]
+		}
+	lot = lots[names[0]]
 	return {
-		"batch": batch,
+		"batch": lot.name,
 		"item": lot.item,
 		"lot_status": lot.lot_status,
 		"expiry_date": lot.expiry_date,
 		"supplier_lot_no": lot.supplier_lot_no,
-		"balances": label_queries.get_lot_stock(batch),
+		"balances": label_queries.get_lot_stock(lot.name),
 	}
+
+
+def candidates_for(text: str) -> list[str]:
+	"""Lot names the text stands for, best first: a GS1 label's lot; the lot with this id; the lots
+	of this supplier lot no; lots whose id or supplier lot no contains the text (at most
+	MAX_MATCHES)."""
+	if looks_like_gs1(text):
+		_item, batch = label_lot(read_label(text))
+		return [batch] if batch else []
+	exact = label_queries.get_lot_by_id(text)
+	if exact:
+		return [exact.name]
+	return label_queries.find_lots(text, MAX_MATCHES)
 
 
 GS1_START = re.compile(r"^(\(|\]|\x1d|01\d{14})")
@@ -120,10 +180,9 @@ def scan_for_any_form(text: str) -> dict | None:
 		data = gs1.parse(text)
 	except gs1.Gs1Error:
 		return None
-	if not data.gtin:
+	if not data.gtin and not data.lot:
 		return None
-	item = item_of(data)
-	batch = find_lot(item, data.lot)
+	item, batch = label_lot(data)
 	found = {"item_code": item, "barcode": text}
 	if batch:
 		if not offered([(batch,)], {"posting_date": nowdate()}):

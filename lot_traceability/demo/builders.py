@@ -4,7 +4,30 @@ import frappe
 from erpnext.accounts.utils import get_fiscal_year
 from frappe.utils import add_days, getdate, nowdate
 
+from lot_traceability.traceability import gs1
+
 DEMO_PREFIX = "DEMO-"
+# GTINs of the demo items: GS1's example company prefix 0614141 with an item reference, so their
+# lot labels carry (01) and scan back to the item.
+GS1_EXAMPLE_PREFIX = "0614141"
+GTIN_REFERENCES = {
+	"DEMO-FLOUR": "00011",
+	"DEMO-MILK-POWDER": "00028",
+	"DEMO-SUGAR": "00035",
+	"DEMO-CAKE-MIX": "00042",
+	"DEMO-OLIVE-OIL": "00059",
+	"DEMO-PARMESAN": "00066",
+	"DEMO-PARMESAN-200G": "00073",
+}
+
+
+def demo_ean13(code: str) -> str | None:
+	"""The EAN-13 (a GTIN-13) of a demo item, with its check digit."""
+	reference = GTIN_REFERENCES.get(code)
+	if not reference:
+		return None
+	body = GS1_EXAMPLE_PREFIX + reference
+	return body + str(gs1.gtin_check_digit(body))
 
 
 def company(name: str, abbr: str, country: str = "United States", currency: str = "USD") -> str:
@@ -86,6 +109,9 @@ def item(code: str, name: str, group: str, defaults: dict[str, str], **propertie
 					{"company": company_name, "default_warehouse": default_warehouse}
 					for company_name, default_warehouse in defaults.items()
 				],
+				"barcodes": [{"barcode": demo_ean13(code), "barcode_type": "EAN"}]
+				if demo_ean13(code)
+				else [],
 				**properties,
 			}
 		).insert(ignore_permissions=True)

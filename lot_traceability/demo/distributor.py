@@ -32,7 +32,13 @@ def load() -> dict:
 	)
 	wheel = b.item("DEMO-PARMESAN", "Parmigiano Reggiano 24 months, wheel", group, defaults)
 	portion = b.item(
-		"DEMO-PARMESAN-200G", "Parmigiano Reggiano 200 g portion", group, defaults, stock_uom="Nos"
+		"DEMO-PARMESAN-200G",
+		"Parmigiano Reggiano 200 g portion",
+		group,
+		defaults,
+		stock_uom="Nos",
+		weight_per_unit=0.2,
+		weight_uom="Kg",
 	)
 	for company_name in (company, retail):
 		b.lot_rule(

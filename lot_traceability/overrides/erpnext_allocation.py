@@ -35,7 +35,7 @@ import frappe
 from erpnext.stock.serial_batch_bundle import SerialBatchCreation
 from frappe.utils import flt, getdate, nowdate
 
-from lot_traceability.allocation import HELD, LOTS, PLAIN, allocate_lots, pickable
+from lot_traceability.allocation import HELD, LOTS, PLAIN, allocate_lots, explain_shortage, pickable
 from lot_traceability.config import get_lot_rule
 from lot_traceability.enforcement import enforcement_enabled
 from lot_traceability.locks import holds_voucher_locks
@@ -194,20 +194,48 @@ def set_auto_serial_batch_entries_for_outward(self):
 	posting_date = self.get("posting_date") or context.get("posting_date") or nowdate()
 	# under the voucher's locks, read as last committed; a bundle made outside a submit, as it is
 	reading = HELD if holds_voucher_locks() else PLAIN
-	if not governed(self.item_code, self.get("company")):
+	company = self.get("company") or context.get("company")
+	wanted = abs(flt(self.actual_qty))
+	if not governed(self.item_code, company):
 		with picking(context.movement, posting_date, reading):
-			return erpnext_outward_entries(self)
-	allocation = allocate_lots(
-		self.item_code,
-		[self.warehouse],
-		abs(flt(self.actual_qty)),
-		posting_date=posting_date,
-		customer=context.get("customer"),
-		company=self.get("company") or context.get("company"),
-		movement=context.movement,
-		reading=reading,
-	)
-	self.batches = OrderedDict((candidate.lot, qty) for candidate, qty in allocation.picks)
+			result = erpnext_outward_entries(self)
+	else:
+		allocation = allocate_lots(
+			self.item_code,
+			[self.warehouse],
+			wanted,
+			posting_date=posting_date,
+			customer=context.get("customer"),
+			company=company,
+			movement=context.movement,
+			reading=reading,
+		)
+		self.batches = OrderedDict((candidate.lot, qty) for candidate, qty in allocation.picks)
+		result = None
+	picked = sum(flt(qty) for qty in (self.get("batches") or {}).values())
+	if enforcement_enabled() and wanted and picked + 1e-6 < wanted:
+		explain_shortage(
+			self.item_code,
+			self.warehouse,
+			wanted,
+			picked,
+			posting_date,
+			context.movement,
+			company,
+			context.get("customer"),
+			row_label(self.get("voucher_type"), self.get("voucher_no"), self.get("voucher_detail_no")),
+		)
+	return result
+
+
+def row_label(voucher_type: str | None, voucher_no: str | None, row_name: str | None) -> str:
+	"""The document and row a bundle is made for, in words."""
+	from lot_traceability.enforcement import row_number, unsaved
+	from lot_traceability.messages import document_label
+
+	where = document_label(voucher_type or "", voucher_no, saved=(voucher_type, voucher_no) not in unsaved())
+	row = row_number(voucher_type, row_name) if voucher_type and row_name else None
+	return frappe._("{0}, row {1}").format(where, row) if row else where
 
 
 def voucher_context(voucher_type: str | None, voucher_no: str | None) -> frappe._dict:

@@ -422,3 +422,32 @@ def get_lots_moved_in_company(lots, company: str) -> set[str]:
 		.where(entry.batch_no.isin(list(set(lots))) & (bundle.company == company))
 		.run(pluck=True)
 	)
+
+
+def get_item_units(items) -> list[dict]:
+	"""Stock unit and weight per unit (with its unit) of the items."""
+	if not items:
+		return []
+	return frappe.get_all(
+		"Item",
+		filters={"name": ("in", list(items))},
+		fields=["name", "stock_uom", "weight_per_unit", "weight_uom"],
+	)
+
+
+def get_kilogram_factors() -> dict[str, float]:
+	"""Kilograms per unit of every mass unit ERPNext can convert to kg (UOM Conversion Factor), kg
+	itself included."""
+	factor = frappe.qb.DocType("UOM Conversion Factor")
+	found = {"Kg": 1.0}
+	for from_uom, to_uom, value in (
+		frappe.qb.from_(factor)
+		.select(factor.from_uom, factor.to_uom, factor.value)
+		.where((factor.to_uom == "Kg") | (factor.from_uom == "Kg"))
+		.run()
+	):
+		if to_uom == "Kg" and value:
+			found.setdefault(from_uom, float(value))
+		elif from_uom == "Kg" and value:
+			found.setdefault(to_uom, 1 / float(value))
+	return found

@@ -42,3 +42,27 @@ def get_lot_stock(batch: str) -> list[dict]:
 		fields=["warehouse", "qty"],
 		order_by="warehouse",
 	)
+
+
+def get_lot_by_id(lot_id: str):
+	"""The lot whose name or batch id is this (any case: the columns' collation ignores it)."""
+	return frappe.db.get_value(
+		"Batch", {"name": lot_id}, ["name", "item"], as_dict=True
+	) or frappe.db.get_value("Batch", {"batch_id": lot_id}, ["name", "item"], as_dict=True)
+
+
+def find_lots(text: str, limit: int) -> list[str]:
+	"""Lots of this supplier lot no; else lots whose id or supplier lot no contains the text."""
+	exact = frappe.get_all(
+		"Batch", filters={"supplier_lot_no": text}, pluck="name", order_by="name", limit=limit
+	)
+	if exact:
+		return exact
+	pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+	return frappe.get_all(
+		"Batch",
+		or_filters={"name": ("like", pattern), "supplier_lot_no": ("like", pattern)},
+		pluck="name",
+		order_by="name",
+		limit=limit,
+	)

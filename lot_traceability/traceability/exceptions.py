@@ -351,6 +351,7 @@ class ProductionEntry:
 	consumed: Mapping[str, float] = field(default_factory=dict)
 	made: float = 0.0  # every output row: finished, scrap, by-products
 	lots: tuple[str, ...] = ()  # the lots it made
+	made_items: Mapping[str, float] = field(default_factory=dict)  # made stock quantity by item
 
 
 @dataclass(frozen=True)
@@ -365,6 +366,7 @@ class Production:
 	consumed: Mapping[str, float]
 	made: float
 	lots: tuple[str, ...]
+	made_items: Mapping[str, float] = field(default_factory=dict)
 
 
 CONSUMPTION = "Material Consumption for Manufacture"
@@ -384,6 +386,10 @@ def group_productions(entries: Iterable[ProductionEntry]) -> list[Production]:
 		for entry in members:
 			for item, qty in entry.consumed.items():
 				consumed[item] += qty
+		made_items: dict[str, float] = defaultdict(float)
+		for entry in makers:
+			for item, qty in entry.made_items.items():
+				made_items[item] += qty
 		productions.append(
 			Production(
 				reference=makers[-1].name,
@@ -393,6 +399,7 @@ def group_productions(entries: Iterable[ProductionEntry]) -> list[Production]:
 				consumed=dict(consumed),
 				made=sum(e.made for e in makers),
 				lots=tuple(dict.fromkeys(lot for e in makers for lot in e.lots)),
+				made_items=dict(made_items),
 			)
 		)
 	return sorted(productions, key=lambda p: p.reference)
@@ -405,20 +412,65 @@ def deviation_pct(expected: float, actual: float) -> float | None:
 	return abs(actual - expected) / expected * 100
 
 
-def mass_balance_findings(productions: Iterable[Production], tolerance: float) -> list[Finding]:
+@dataclass(frozen=True)
+class ItemUnit:
+	"""How an item is counted: its stock unit, and its mass in kg per stock unit where known (from a
+	stock unit that is itself a mass, or from the item's weight per unit)."""
+
+	stock_uom: str
+	kg_per_unit: float | None = None
+
+
+def balance_quantities(
+	production: Production, units: Mapping[str, ItemUnit] | None
+) -> tuple[float, float, str] | None:
+	"""(consumed, made, unit) of a production in one common unit: the items' own stock unit when they
+	all share it, else kilograms when every item's mass per unit is known. None when the quantities
+	cannot be compared (different units, a mass unknown): such a production is not balanced. Without
+	`units` (or without made quantities by item), the stock quantities are compared as they are."""
+	if units is None or not production.made_items:
+		return sum(production.consumed.values()), production.made, ""
+	items = set(production.consumed) | set(production.made_items)
+	if any(item not in units for item in items):
+		return None
+	uoms = {units[item].stock_uom for item in items}
+	if len(uoms) == 1:
+		return sum(production.consumed.values()), sum(production.made_items.values()), uoms.pop()
+	if all(units[item].kg_per_unit for item in items):
+		consumed = sum(qty * units[item].kg_per_unit for item, qty in production.consumed.items())
+		made = sum(qty * units[item].kg_per_unit for item, qty in production.made_items.items())
+		return consumed, made, "Kg"
+	return None
+
+
+def unbalanced_productions(
+	productions: Iterable[Production], units: Mapping[str, ItemUnit] | None
+) -> list[str]:
+	"""References of the productions whose quantities cannot be compared (`balance_quantities`)."""
+	return [p.reference for p in productions if balance_quantities(p, units) is None]
+
+
+def mass_balance_findings(
+	productions: Iterable[Production], tolerance: float, units: Mapping[str, ItemUnit] | None = None
+) -> list[Finding]:
 	"""Output lots of productions whose outputs differ from their inputs by more than `tolerance` %
-	of the inputs (or that consumed nothing at all)."""
+	of the inputs (or that consumed nothing at all), compared in one unit (`balance_quantities`);
+	productions whose quantities cannot be compared are not judged."""
 	findings = []
 	for production in productions:
-		consumed = sum(production.consumed.values())
-		pct = deviation_pct(consumed, production.made)
-		if pct is None and production.made <= 0:
+		quantities = balance_quantities(production, units)
+		if quantities is None:
+			continue
+		consumed, made, unit = quantities
+		pct = deviation_pct(consumed, made)
+		if pct is None and made <= 0:
 			continue
 		if pct is not None and pct <= tolerance:
 			continue
 		params = {
 			"consumed": consumed,
-			"made": production.made,
+			"made": made,
+			"unit": unit,
 			"deviation": pct,
 			"tolerance": tolerance,
 		}

@@ -8,12 +8,14 @@ from lot_traceability.traceability.exceptions import (
 	DEFAULT_WEIGHTS,
 	Adjustment,
 	Finding,
+	ItemUnit,
 	Kind,
 	LotMove,
 	NearExpiryLot,
 	ProductionEntry,
 	StatusChange,
 	adjustment_findings,
+	balance_quantities,
 	bom_yield_findings,
 	busiest_window,
 	combine,
@@ -27,6 +29,7 @@ from lot_traceability.traceability.exceptions import (
 	status_at,
 	status_findings,
 	supplier_lot_findings,
+	unbalanced_productions,
 )
 from lot_traceability.traceability.statuses import DEFAULT_STATUSES
 
@@ -280,6 +283,50 @@ def test_a_work_order_is_balanced_with_its_consumption_entries():
 	(production,) = group_productions(entries)
 	assert (production.reference, production.consumed, production.made) == ("SE-M", {"RAW": 10.0}, 10.0)
 	assert mass_balance_findings([production], 5) == []
+
+
+UNITS = {
+	"WHEEL": ItemUnit("Kg", 1.0),
+	"PORTION": ItemUnit("Nos", 0.2),
+	"JAR": ItemUnit("Nos", None),
+	"FLOUR": ItemUnit("Kg", 1.0),
+	"SACK": ItemUnit("Kg", 1.0),
+}
+
+
+def repack(consumed, made_items, name="SE-R"):
+	(production,) = group_productions(
+		[entry(name, "Repack", consumed=consumed, made=sum(made_items.values()), made_items=made_items)]
+	)
+	return production
+
+
+def test_a_repack_into_portions_is_balanced_in_kilograms_not_in_stock_units():
+	wheel_into_portions = repack({"WHEEL": 20.0}, {"PORTION": 100.0})
+	assert balance_quantities(wheel_into_portions, UNITS) == (20.0, pytest.approx(20.0), "Kg")
+	assert mass_balance_findings([wheel_into_portions], 5, UNITS) == []
+	# without the units the stock quantities would be 400 % apart
+	assert mass_balance_findings([wheel_into_portions], 5)[0].params["deviation"] == pytest.approx(400)
+
+
+def test_items_in_one_unit_are_compared_in_it_and_flagged_in_it():
+	(found,) = mass_balance_findings([repack({"FLOUR": 10.0}, {"SACK": 12.0})], 5, UNITS)
+	assert (found.params["unit"], found.params["deviation"]) == ("Kg", pytest.approx(20))
+
+
+def test_a_production_whose_mass_cannot_be_known_is_not_judged_and_is_listed():
+	jars = repack({"WHEEL": 20.0}, {"JAR": 7.0})
+	assert balance_quantities(jars, UNITS) is None
+	assert mass_balance_findings([jars], 5, UNITS) == []
+	assert unbalanced_productions([jars, repack({"WHEEL": 20.0}, {"PORTION": 100.0}, "SE-2")], UNITS) == [
+		"SE-R"
+	]
+
+
+@pytest.mark.parametrize(("made", "flagged"), [(10.5, False), (10.51, True), (9.5, False), (9.49, True)])
+def test_a_deviation_exactly_at_tolerance_is_not_flagged(made, flagged):
+	production = repack({"FLOUR": 10.0}, {"SACK": made})
+	assert bool(mass_balance_findings([production], 5, UNITS)) is flagged
 
 
 def test_bom_yield_compares_each_bom_item_with_qty_per_unit_times_made():

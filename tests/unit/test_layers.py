@@ -67,7 +67,7 @@ def imports(path: Path, app: Path = APP):
 		elif isinstance(node, ast.ImportFrom):
 			base = node.module or ""
 			if node.level:
-				base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + [base])
+				base = ".".join([*package.split(".")[: len(package.split(".")) - node.level + 1], base])
 			yield node.lineno, base
 			for alias in node.names:  # `from lot_traceability import api` names a module
 				yield node.lineno, f"{base}.{alias.name}"

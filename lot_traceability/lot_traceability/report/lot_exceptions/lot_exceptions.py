@@ -7,7 +7,13 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from lot_traceability.exceptions import KIND_LABELS, describe, find_exceptions, get_thresholds
+from lot_traceability.exceptions import (
+	KIND_LABELS,
+	describe,
+	find_exceptions,
+	get_thresholds,
+	productions_not_balanced,
+)
 from lot_traceability.queries import exceptions as q
 from lot_traceability.traceability.exceptions import DEFAULT_WEIGHTS, Kind, LotScore, rank_lots
 
@@ -20,7 +26,20 @@ def execute(filters=None):
 	lots = [filters.lot] if filters.get("lot") else None
 	findings = find_exceptions(lots, filters.get("company"), get_thresholds(), kind)
 	scores = [s for s in rank_lots(findings) if s.score >= flt(filters.get("min_score"))]
-	return get_columns(), get_data(scores), None, None, get_summary(scores)
+	return get_columns(), get_data(scores), get_message(lots, filters, kind), None, get_summary(scores)
+
+
+def get_message(lots, filters, kind) -> str | None:
+	"""Productions the mass balance could not judge, and how to make them comparable."""
+	if kind not in (None, Kind.MASS_BALANCE):
+		return None
+	skipped = productions_not_balanced(lots, filters.get("company"))
+	if not skipped:
+		return None
+	listed = ", ".join(skipped[:5]) + (" …" if len(skipped) > 5 else "")
+	return _(
+		"{0} production entries were not checked for mass balance: their items are counted in different units and the weight of some is unknown ({1}). Set Weight Per Unit on those items to compare them in kilograms."
+	).format(len(skipped), listed)
 
 
 def parse_kind(value) -> Kind | None:
