@@ -95,6 +95,8 @@ def check_voucher_rows(doc, rows, for_update: bool = False) -> None:
 	"""
 	if doc.is_new():
 		unsaved().add((doc.doctype, doc.name))
+	else:
+		unsaved().discard((doc.doctype, doc.name))
 	if not enforcement_enabled():
 		return
 	rows = list(rows)

@@ -158,7 +158,20 @@ def candidates_for(text: str) -> list[str]:
 	exact = label_queries.get_lot_by_id(text)
 	if exact:
 		return [exact.name]
+	label = parsed_label(text)
+	if label and label.lot:
+		_item, batch = label_lot(label)
+		return [batch] if batch else []
 	return label_queries.find_lots(text, MAX_MATCHES)
+
+
+def parsed_label(text: str) -> gs1.Gs1Data | None:
+	"""The text as a raw GS1 element string, when it reads as one (a label without a GTIN starts with
+	its dates or its lot), else None."""
+	try:
+		return gs1.parse(text)
+	except gs1.Gs1Error:
+		return None
 
 
 GS1_START = re.compile(r"^(\(|\]|\x1d|01\d{14})")

@@ -6,7 +6,9 @@ from erpnext.stock.doctype.purchase_receipt.purchase_receipt import make_purchas
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, nowdate
 
+from lot_traceability.allocation import LotShortageError
 from lot_traceability.enforcement import LotNotAllowedError
+from lot_traceability.overrides import erpnext_allocation
 from lot_traceability.tests.utils import (
 	attempt,
 	delivery_note,
@@ -170,6 +172,18 @@ class TestEnforcementDetails(FrappeTestCase):
 		self.assertIn("row 1", str(refusal.exception))
 		self.assertIn("be shipped", str(refusal.exception))
 
+	def test_a_document_never_saved_is_named_as_not_saved(self):
+		lot = make_lot(status="Quarantined")
+		with self.assertRaises(LotNotAllowedError) as refusal:
+			delivery_note(lot.item, 1, lot.batch).insert()
+		self.assertIn("this Delivery Note (not saved), row 1", str(refusal.exception))
+		saved = delivery_note(lot.item, 1)
+		saved.insert()
+		saved.items[0].update({"batch_no": lot.batch, "use_serial_batch_fields": 1})
+		with self.assertRaises(LotNotAllowedError) as refusal:
+			saved.save()
+		self.assertIn(f"Delivery Note {saved.name}, row 1", str(refusal.exception))
+
 	def test_held_lot_may_move_into_a_quarantine_warehouse(self):
 		quarantine = make_warehouse(QUARANTINE, is_quarantine_warehouse=1)
 		for status in ("Quarantined", "Rejected", "Recalled", "Expired"):
@@ -283,3 +297,37 @@ class TestBatchPickers(FrappeTestCase):
 		self.assertNotIn(expired_batch, offered)
 		self.assertIn(expired_batch, self.pick(item, warehouse, include_expired_batches=1))
 		self.assertIn(held_batch, self.pick(item, warehouse, is_inward=1))
+
+
+class TestShortageExplained(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		erpnext_allocation.apply()  # as every request does at its start
+
+	@classmethod
+	def tearDownClass(cls):
+		erpnext_allocation.unapply()
+		super().tearDownClass()
+
+	def test_a_delivery_with_no_lot_that_may_ship_says_why_and_where_others_are(self):
+		held = make_lot(qty=5, status="Quarantined")
+		east = make_warehouse("_Lot Shortage East")
+		moved = stock_entry(held.item, 5, "Material Receipt", target=east)
+		moved.insert()
+		moved.submit()
+		note = delivery_note(held.item, 2)
+		note.insert()
+		with self.assertRaises(LotShortageError) as refusal:
+			note.submit()
+		message = str(refusal.exception)
+		for words in (
+			held.batch,
+			"Quarantined",
+			"may not be shipped",
+			held.warehouse,
+			east,
+			"row 1",
+			note.name,
+		):
+			self.assertIn(words, message)

@@ -217,7 +217,7 @@ class TestLotExceptions(FrappeTestCase):
 		raw = make_lot(qty=50)
 		unbalanced, (made,) = produce("Manufacture", [(raw.item, 10, raw.batch)], [(make_lot_item(), 20)])
 		_balanced, (fine,) = produce("Repack", [(raw.item, 20, raw.batch)], [(make_lot_item(), 21)])
-		row = self.assertFlagged(made, Kind.MASS_BALANCE, unbalanced.name, "consumed 10 and made 20")
+		row = self.assertFlagged(made, Kind.MASS_BALANCE, unbalanced.name, "consumed 10 Nos and made 20 Nos")
 		self.assertEqual(row["document"], unbalanced.name)
 		self.assertEqual(rows_for(fine), [])
 		self.assertEqual(rows_for(made, kind="Repeated Adjustments"), [])
@@ -225,6 +225,21 @@ class TestLotExceptions(FrappeTestCase):
 		self.assertEqual(rows_for(made, min_score=61), [])
 		with settings_changed(mass_balance_tolerance=150):
 			self.assertEqual(rows_for(made), [])
+
+	def test_a_repack_into_portions_is_balanced_by_weight_and_unknown_weights_are_reported(self):
+		wheel = make_lot(qty=40, stock_uom="Kg")
+		portion = make_lot_item(stock_uom="Nos", weight_per_unit=200, weight_uom="Gram")
+		if not frappe.db.exists("UOM Conversion Factor", {"from_uom": "Gram", "to_uom": "Kg"}):
+			self.skipTest("this site has no Gram → Kg conversion")
+		repacked, (portions,) = produce("Repack", [(wheel.item, 20, wheel.batch)], [(portion, 100)])
+		self.assertEqual(rows_for(portions), [])  # 20 kg into 100 × 200 g: balanced
+		jars = make_lot_item(stock_uom="Nos")
+		unweighed, (jar_lot,) = produce("Repack", [(wheel.item, 10, wheel.batch)], [(jars, 7)])
+		self.assertEqual(rows_for(jar_lot), [])  # not comparable: not judged …
+		_columns, _data, message, _chart, _summary = report(lot=jar_lot)
+		self.assertIn(unweighed.name, message)  # … and said so
+		self.assertIn("Weight Per Unit", message)
+		self.assertNotIn(repacked.name, message)
 
 	def test_lot_adjusted_too_often_write_offs_not_counted(self):
 		lot = make_lot(qty=10)

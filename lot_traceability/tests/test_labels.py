@@ -124,3 +124,33 @@ class TestLotLabels(FrappeTestCase):
 			pdf = frappe.get_print("Batch", lot.batch, print_format="Lot Label", as_pdf=True)
 		self.assertTrue(pdf.startswith(b"%PDF"))
 		self.assertGreater(len(pdf), 1000)
+
+
+class TestLotLookup(FrappeTestCase):
+	def test_a_lot_is_found_by_its_id_in_any_case_by_supplier_lot_no_and_by_part_of_either(self):
+		item = make_lot_item()
+		first = receive(item, qty=4, do_not_save=True)
+		first.items[0].supplier_lot_no = "OE-7721"
+		first.insert()
+		first.submit()
+		(lot,) = get_received_batches(first.name)
+		second = receive(item, qty=3)
+		(other,) = get_received_batches(second.name)
+		self.assertEqual(lookup_lot(lot.lower())["batch"], lot)
+		self.assertEqual(lookup_lot("oe-7721")["batch"], lot)
+		found = lookup_lot(item[4:])  # part of an id: both lots of the item
+		self.assertEqual(sorted(m["batch"] for m in found["matches"]), sorted([lot, other]))
+		self.assertEqual(lookup_lot(lot)["balances"][0]["qty"], 4)
+
+	def test_nothing_found_is_an_answer_in_words_not_an_error(self):
+		found = lookup_lot("NO-SUCH-LOT-4711")
+		self.assertEqual(found["matches"], [])
+		self.assertIn("No lot matches", found["message"])
+		self.assertIn("NO-SUCH-LOT-4711", found["message"])
+
+	def test_a_label_of_an_item_without_gtin_scans_back_by_its_lot_id(self):
+		lot = make_lot(qty=6)
+		label = lot_gs1_string(lot.batch, raw=True)
+		self.assertNotIn("(01)", lot_gs1_string(lot.batch))
+		self.assertEqual(lookup_lot(label)["batch"], lot.batch)
+		self.assertEqual(scan_lot_label(label, "Delivery Note")["batch_no"], lot.batch)
