@@ -2,10 +2,12 @@
 
 from collections import defaultdict
 
+import frappe
 from frappe import _
 from frappe.utils import add_days, flt, get_datetime, get_first_day, getdate, nowdate
 
 from lot_traceability.config import get_lot_status, get_settings
+from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import kpis as kpi_queries
 from lot_traceability.traceability import kpis as core
 
@@ -72,6 +74,73 @@ def write_offs_by_reason(from_date=None, to_date=None, company=None) -> dict[str
 	return {reason: {**figures, "lots": len(figures["lots"])} for reason, figures in sorted(reasons.items())}
 
 
+def with_ledger_values(rows):
+	"""Rows of lots on hand (batch, warehouse, qty), valued from ERPNext's ledger: a lot's stock value
+	is what its bundle entries carried there (the kept balances hold quantities; a repost can change
+	values)."""
+	values = {
+		(row.batch, row.warehouse): flt(row.stock_value)
+		for row in balance_queries.get_ledger_lot_balances({row.batch for row in rows})
+	}
+	for row in rows:
+		row.value = values.get((row.batch, row.warehouse), 0.0)
+	return rows
+
+
+def expiry_risk(today, days: int, company=None, warehouse=None, item_code=None) -> list[dict]:
+	"""Lots with stock expiring within `days` of `today` (and expired ones), with the open Sales Order
+	demand due before each expires (FEFO, `traceability.kpis.project_expiry`) and what that demand
+	leaves to expire. Where no demand is known for the lot's item and warehouse, nothing is projected:
+	the row says so (`demand_known` 0), rather than claiming all of it will expire."""
+	today = getdate(today)
+	until = add_days(today, days)
+	lots = with_ledger_values(kpi_queries.get_stock_expiring(until, company, warehouse, item_code))
+	demand = defaultdict(list)
+	for order in kpi_queries.get_open_order_demand({(row.item, row.warehouse) for row in lots}, until):
+		demand[(order.item_code, order.warehouse)].append((getdate(order.due), flt(order.qty)))
+	groups = defaultdict(list)
+	for row in lots:
+		groups[(row.item, row.warehouse)].append(row)
+	uoms = kpi_queries.get_stock_uoms({row.item for row in lots})
+	data = []
+	for key, rows in groups.items():
+		known = bool(demand.get(key))
+		covered = core.project_expiry(
+			[
+				(row.batch, getdate(row.expiry_date), flt(row.qty))
+				for row in rows
+				if getdate(row.expiry_date) >= today
+			],
+			demand.get(key, []),
+		)
+		for row in rows:
+			qty, value = flt(row.qty), flt(row.value)
+			expired = getdate(row.expiry_date) < today
+			taken = covered.get(row.batch, 0.0)
+			at_risk = qty - taken if (known or expired) else None
+			data.append(
+				frappe._dict(
+					lot=row.batch,
+					item=row.item,
+					uom=uoms.get(row.item),
+					warehouse=row.warehouse,
+					company=row.company,
+					currency=frappe.get_cached_value("Company", row.company, "default_currency"),
+					lot_status=row.lot_status,
+					expiry_date=row.expiry_date,
+					days_to_expiry=(getdate(row.expiry_date) - today).days,
+					qty=qty,
+					value=value,
+					demand_known=int(known),
+					demand=taken,
+					at_risk_qty=at_risk,
+					at_risk_value=(value * at_risk / qty if qty else 0.0) if at_risk is not None else None,
+				)
+			)
+	data.sort(key=lambda r: (r.days_to_expiry, -(r.at_risk_value or 0), r.lot))
+	return data
+
+
 def expiration_loss(from_date=None, to_date=None, company=None) -> dict:
 	"""Value lost to expiry: expired lots written off in the period, and stock still on hand of lots
 	that expired in the period. With a breakdown by month."""
@@ -83,9 +152,9 @@ def expiration_loss(from_date=None, to_date=None, company=None) -> dict:
 		if (row.expiry_date and getdate(row.expiry_date) < getdate(row.posting_date))
 		or row.lot_status == expired_status
 	]
-	on_hand = [
-		row for row in kpi_queries.get_expired_stock(from_date, min(to_date, getdate(nowdate())), company)
-	]
+	on_hand = with_ledger_values(
+		kpi_queries.get_expired_stock(from_date, min(to_date, getdate(nowdate())), company)
+	)
 	months = core.by_month(
 		[(getdate(row.posting_date), flt(row.value)) for row in written]
 		+ [(getdate(row.expiry_date), flt(row.value)) for row in on_hand]

@@ -76,9 +76,9 @@ def get_write_offs(from_date, to_date, company=None) -> list[dict]:
 
 
 def get_expired_stock(from_date, to_date, company=None) -> list[dict]:
-	"""Stock still on hand of lots whose expiry date falls in the period, with its value."""
+	"""Stock still on hand of lots whose expiry date falls in the period (value it from the ledger)."""
 	return frappe.db.sql(
-		f"""select balance.batch, lot.expiry_date, balance.qty, balance.stock_value as value
+		f"""select balance.batch, balance.warehouse, lot.expiry_date, balance.qty
 		from `tabLot Balance` balance
 		join `tabBatch` lot on lot.name = balance.batch
 		join `tabWarehouse` warehouse on warehouse.name = balance.warehouse
@@ -144,14 +144,15 @@ def get_lots_by_status_and_site(company=None) -> list[dict]:
 
 
 def get_stock_expiring(until, company=None, warehouse=None, item_code=None) -> list[dict]:
-	"""Lots with stock expiring on or before `until` (expired ones too), with warehouse and value."""
+	"""Lots with stock expiring on or before `until` (expired ones too), by warehouse (value them from
+	the ledger)."""
 	conditions = _company("warehouse", company)
 	if warehouse:
 		conditions += " and balance.warehouse = %(warehouse)s"
 	if item_code:
 		conditions += " and balance.item = %(item)s"
 	return frappe.db.sql(
-		f"""select balance.batch, balance.item, balance.warehouse, balance.qty, balance.stock_value as value,
+		f"""select balance.batch, balance.item, balance.warehouse, balance.qty,
 			lot.expiry_date, lot.lot_status, warehouse.company
 		from `tabLot Balance` balance
 		join `tabBatch` lot on lot.name = balance.batch
@@ -182,4 +183,14 @@ def get_open_order_demand(item_warehouses, until) -> list[dict]:
 			"until": until,
 		},
 		as_dict=True,
+	)
+
+
+def get_stock_uoms(items) -> dict[str, str]:
+	if not items:
+		return {}
+	return dict(
+		frappe.get_all(
+			"Item", filters={"name": ("in", list(items))}, fields=["name", "stock_uom"], as_list=True
+		)
 	)

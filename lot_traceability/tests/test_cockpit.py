@@ -100,6 +100,17 @@ class TestCockpitOnTheDemo(FrappeTestCase):
 		self.assertEqual(sugar_row["days_to_expiry"], -1)
 		self.assertAlmostEqual(sugar_row["at_risk_value"], 336)
 
+	def test_expiry_risk_values_held_lots_from_the_ledger_and_says_when_no_demand_is_known(self):
+		flour_bad = lot_of("MILL-24-118")  # 300 kg at 1.20 moved into quarantine, no order wants it
+		_columns, data, _message, _chart, summary = expiry_risk.execute({"company": MAKER, "days": 3650})
+		row = next(row for row in data if row["lot"] == flour_bad)
+		self.assertAlmostEqual(row["value"], 360)
+		self.assertEqual((row["uom"], row["currency"]), ("Kg", "USD"))
+		self.assertEqual(row["demand_note"], "No demand known")
+		self.assertIsNone(row["at_risk_qty"])  # not "all of it will expire"
+		unknown = next(s for s in summary if s["label"] == "Stock Value with No Demand Known")
+		self.assertGreaterEqual(unknown["value"], 360)
+
 	def test_time_to_scope_is_the_recalls_own_figure(self):
 		recall = frappe.get_doc(
 			{

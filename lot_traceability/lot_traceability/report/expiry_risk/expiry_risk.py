@@ -1,81 +1,58 @@
 # Copyright (c) 2026, lot_traceability contributors
 # For license information, please see license.txt
 
-from collections import defaultdict
-
 import frappe
 from frappe import _
-from frappe.utils import add_days, cint, flt, getdate, nowdate
+from frappe.utils import cint, getdate, nowdate
 
 from lot_traceability.config import get_settings
-from lot_traceability.queries import kpis as kpi_queries
-from lot_traceability.traceability.kpis import project_expiry
+from lot_traceability.kpis import expiry_risk
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	today = getdate(filters.get("as_of") or nowdate())
 	days = cint(filters.get("days")) or cint(get_settings().near_expiry_days) or 30
-	until = add_days(today, days)
-	lots = kpi_queries.get_stock_expiring(
-		until, filters.get("company"), filters.get("warehouse"), filters.get("item_code")
+	data = get_data(today, days, filters)
+	return get_columns(), data, None, None, get_summary(data)
+
+
+def get_data(today, days, filters) -> list[dict]:
+	rows = expiry_risk(
+		today, days, filters.get("company"), filters.get("warehouse"), filters.get("item_code")
 	)
-	pairs = {(row.item, row.warehouse) for row in lots}
-	demand = defaultdict(list)
-	for order in kpi_queries.get_open_order_demand(pairs, until):
-		demand[(order.item_code, order.warehouse)].append((getdate(order.due), flt(order.qty)))
-	groups = defaultdict(list)
-	for row in lots:
-		groups[(row.item, row.warehouse)].append(row)
-	data = []
-	for key, rows in groups.items():
-		covered = project_expiry(
-			[
-				(row.batch, getdate(row.expiry_date), flt(row.qty))
-				for row in rows
-				if getdate(row.expiry_date) >= today
-			],
-			demand.get(key, []),
-		)
-		for row in rows:
-			qty, value = flt(row.qty), flt(row.value)
-			taken = covered.get(row.batch, 0.0)
-			at_risk = qty - taken
-			data.append(
-				{
-					"lot": row.batch,
-					"item": row.item,
-					"warehouse": row.warehouse,
-					"lot_status": row.lot_status,
-					"expiry_date": row.expiry_date,
-					"days_to_expiry": (getdate(row.expiry_date) - today).days,
-					"qty": qty,
-					"value": value,
-					"demand": taken,
-					"at_risk_qty": at_risk,
-					"at_risk_value": value * at_risk / qty if qty else 0.0,
-				}
-			)
-	data.sort(key=lambda r: (r["days_to_expiry"], -r["at_risk_value"], r["lot"]))
-	summary = [
+	for row in rows:
+		row["demand_note"] = "" if row.demand_known else _("No demand known")
+	return rows
+
+
+def get_summary(data) -> list[dict]:
+	known = [row for row in data if row.at_risk_value is not None]
+	return [
 		{"label": _("Lots"), "value": len(data), "indicator": "blue", "datatype": "Int"},
 		{
 			"label": _("Stock Value Expiring"),
-			"value": sum(r["value"] for r in data),
+			"value": sum(row.value for row in data),
 			"indicator": "orange",
 			"datatype": "Currency",
 		},
 		{
-			"label": _("Projected Write-off Value"),
-			"value": sum(r["at_risk_value"] for r in data),
+			"label": _("Projected Write-off Value (demand known)"),
+			"value": sum(row.at_risk_value for row in known),
 			"indicator": "red",
 			"datatype": "Currency",
 		},
+		{
+			"label": _("Stock Value with No Demand Known"),
+			"value": sum(row.value for row in data if row.at_risk_value is None),
+			"indicator": "gray",
+			"datatype": "Currency",
+		},
 	]
-	return get_columns(), data, None, None, summary
 
 
 def get_columns():
+	money = {"fieldtype": "Currency", "options": "currency"}  # each row in its company's currency
 	return [
 		{"fieldname": "lot", "label": _("Lot"), "fieldtype": "Link", "options": "Batch", "width": 170},
 		{"fieldname": "item", "label": _("Item"), "fieldtype": "Link", "options": "Item", "width": 150},
@@ -96,13 +73,10 @@ def get_columns():
 		{"fieldname": "expiry_date", "label": _("Expiry"), "fieldtype": "Date", "width": 100},
 		{"fieldname": "days_to_expiry", "label": _("Days to Expiry"), "fieldtype": "Int", "width": 110},
 		{"fieldname": "qty", "label": _("On Hand"), "fieldtype": "Float", "width": 100},
-		{"fieldname": "value", "label": _("Stock Value"), "fieldtype": "Currency", "width": 120},
+		{"fieldname": "uom", "label": _("Unit"), "fieldtype": "Link", "options": "UOM", "width": 70},
+		{"fieldname": "value", "label": _("Stock Value"), "width": 120, **money},
 		{"fieldname": "demand", "label": _("Open Orders Before Expiry"), "fieldtype": "Float", "width": 150},
+		{"fieldname": "demand_note", "label": _("Demand"), "fieldtype": "Data", "width": 130},
 		{"fieldname": "at_risk_qty", "label": _("Projected Write-off"), "fieldtype": "Float", "width": 140},
-		{
-			"fieldname": "at_risk_value",
-			"label": _("Projected Write-off Value"),
-			"fieldtype": "Currency",
-			"width": 160,
-		},
+		{"fieldname": "at_risk_value", "label": _("Projected Write-off Value"), "width": 160, **money},
 	]
