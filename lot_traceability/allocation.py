@@ -7,7 +7,7 @@ from frappe.utils import flt, format_date, getdate, nowdate
 
 from lot_traceability import locks
 from lot_traceability.config import get_lot_rule, get_lot_status, get_settings
-from lot_traceability.messages import document_label, movement_label
+from lot_traceability.messages import document_label, movement_label, quantity
 from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import locks as lock_queries
 from lot_traceability.queries import lots as lot_queries
@@ -369,7 +369,7 @@ def explain_shortage(
 		passed_over = passed_over or why != _("may be taken")
 		if len(reasons) < MAX_EXPLAINED:
 			reasons.append(
-				_("{0} ({1} {2}): {3}").format(frappe.bold(candidate.lot), flt(candidate.qty), uom, why)
+				_("{0} ({1}): {2}").format(frappe.bold(candidate.lot), quantity(candidate.qty, uom), why)
 			)
 	if not passed_over:
 		return  # a plain shortage of the item: ERPNext says so in its own words
@@ -383,13 +383,12 @@ def explain_shortage(
 			continue
 		elsewhere[candidate.warehouse] = elsewhere.get(candidate.warehouse, 0.0) + candidate.qty
 	lines = [
-		_("{0}: {1} {2} of {3} are needed from {4}, and only {5} {2} of lots there may {6} on {7}.").format(
+		_("{0}: {1} of {2} are needed from {3}, and only {4} of lots there may {5} on {6}.").format(
 			where,
-			flt(qty),
-			uom,
+			quantity(qty, uom),
 			frappe.bold(item_code),
 			frappe.bold(warehouse),
-			flt(picked),
+			quantity(picked, uom),
 			movement_label(movement),
 			format_date(on_date),
 		)

@@ -21,6 +21,14 @@ def movement_label(movement: str | Movement) -> str:
 	return labels[Movement(movement)]
 
 
+def quantity(value, uom: str | None = None) -> str:
+	"""A quantity as people read it: no trailing zeros, with its unit ("120 Kg", "2.5 Nos")."""
+	from frappe.utils import flt
+
+	text = f"{flt(value, 6):g}"
+	return f"{text} {_(uom)}" if uom else text
+
+
 def document_label(doctype: str, name: str | None, saved: bool = True) -> str:
 	"""A document as a message names it: "Delivery Note MAT-DN-…", or, while it has never been
 	saved (its number is only reserved, and given to another draft if this one is not kept), "this

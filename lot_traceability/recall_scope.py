@@ -9,6 +9,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
+from lot_traceability.messages import quantity
 from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import ledger as ledger_queries
 from lot_traceability.queries import lot_ledger as lot_ledger_queries
@@ -246,3 +247,40 @@ def scope_as_dict(scope) -> dict:
 		"upstream": scope.get("upstream", []),
 		"seconds": round(scope.seconds, 4),
 	}
+
+
+def customer_products(scope) -> dict[str, str]:
+	"""For each customer of the scope: every item it received from the affected lots, with those lots
+	and the quantity delivered in the item's unit ("Cake Mix Classic (DEMO-CAKE-MIX) — lots …: 80 Kg")."""
+	items = {lot.lot: lot.item for lot in scope.lots}
+	names = recall_queries.get_item_names_and_units({item for item in items.values() if item})
+	received: dict[str, dict[str, list]] = {}
+	for row in scope.shipments:
+		if not row.customer or not row.shipped_qty:
+			continue
+		item = items.get(row.lot)
+		entry = received.setdefault(row.customer, {}).setdefault(item, [set(), 0.0])
+		entry[0].add(row.lot)
+		entry[1] += row.shipped_qty
+	found = {}
+	for customer, by_item in received.items():
+		lines = []
+		for item, (lots, qty) in sorted(by_item.items(), key=lambda pair: pair[0] or ""):
+			name, uom = names.get(item, (item, ""))
+			lines.append(
+				_("{0} ({1}) — lots {2}: {3}").format(name, item, ", ".join(sorted(lots)), quantity(qty, uom))
+			)
+		found[customer] = "\n".join(lines)
+	return found
+
+
+def customer_companies(scope) -> dict[str, str]:
+	"""The company that last delivered to each customer of the scope: the sender of its notice."""
+	latest: dict[str, tuple] = {}
+	for row in scope.shipments:
+		if row.customer and row.shipped_qty:
+			key = (row.posting_date or getdate("1900-01-01"), row.voucher_no)
+			if row.customer not in latest or key > latest[row.customer][0]:
+				latest[row.customer] = (key, row.voucher_type, row.voucher_no)
+	companies = recall_queries.get_voucher_companies({(t, n) for _key, t, n in latest.values()})
+	return {customer: companies.get((t, n)) for customer, (_key, t, n) in latest.items()}

@@ -128,7 +128,82 @@ def party(doctype: str, name: str, **properties) -> str:
 		if doctype == "Customer":
 			values.setdefault("territory", frappe.db.get_value("Territory", {"is_group": 0}))
 		frappe.get_doc(values).insert(ignore_permissions=True)
+		if doctype == "Customer" and name in CUSTOMER_CONTACTS:
+			contact_and_address(name, *CUSTOMER_CONTACTS[name])
 	return name
+
+
+# Who to notify at each demo customer (a recall's notice is a letter to them): contact, e-mail,
+# phone, street, city, postal code.
+CUSTOMER_CONTACTS = {
+	"Demo Bakery North": (
+		"Anna Berg",
+		"anna.berg@bakery-north.example",
+		"+1 555 0101",
+		"12 Mill Street",
+		"Duluth",
+		"55802",
+	),
+	"Demo Bakery South": (
+		"Luis Ortega",
+		"l.ortega@bakery-south.example",
+		"+1 555 0102",
+		"48 Harbor Road",
+		"Mobile",
+		"36602",
+	),
+	"Demo Gourmet Market": (
+		"Claire Dubois",
+		"claire@gourmet-market.example",
+		"+1 555 0103",
+		"7 Vine Avenue",
+		"Portland",
+		"97205",
+	),
+	"Demo Hotel Group": (
+		"Raj Patel",
+		"purchasing@hotel-group.example",
+		"+1 555 0104",
+		"200 Lake Shore Drive",
+		"Chicago",
+		"60611",
+	),
+}
+
+
+def contact_and_address(customer: str, person, email, phone, street, city, pincode) -> None:
+	"""The customer's primary contact and address (set on the customer, as ERPNext does)."""
+	first, last = person.split(" ", 1)
+	contact = frappe.get_doc(
+		{
+			"doctype": "Contact",
+			"first_name": first,
+			"last_name": last,
+			"email_ids": [{"email_id": email, "is_primary": 1}],
+			"phone_nos": [{"phone": phone, "is_primary_phone": 1}],
+			"links": [{"link_doctype": "Customer", "link_name": customer}],
+			"is_primary_contact": 1,
+		}
+	).insert(ignore_permissions=True)
+	address = frappe.get_doc(
+		{
+			"doctype": "Address",
+			"address_title": customer,
+			"address_type": "Shipping",
+			"address_line1": street,
+			"city": city,
+			"pincode": pincode,
+			"country": "United States",
+			"links": [{"link_doctype": "Customer", "link_name": customer}],
+			"is_primary_address": 1,
+			"is_shipping_address": 1,
+		}
+	).insert(ignore_permissions=True)
+	frappe.db.set_value(
+		"Customer",
+		customer,
+		{"customer_primary_contact": contact.name, "customer_primary_address": address.name},
+	)
 
 
 def lot_rule(**fields) -> str:

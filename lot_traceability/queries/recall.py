@@ -230,3 +230,29 @@ def get_open_recalls_of_lots(lots) -> list[str]:
 		)
 		.run(pluck=True)
 	)
+
+
+def get_item_names_and_units(items) -> dict[str, tuple[str, str]]:
+	"""(item name, stock unit) of each item."""
+	if not items:
+		return {}
+	return {
+		row.name: (row.item_name, row.stock_uom)
+		for row in frappe.get_all(
+			"Item", filters={"name": ("in", list(items))}, fields=["name", "item_name", "stock_uom"]
+		)
+	}
+
+
+def get_voucher_companies(vouchers) -> dict[tuple[str, str], str]:
+	"""The company of each (doctype, name)."""
+	found = {}
+	by_type: dict[str, list[str]] = {}
+	for doctype, name in vouchers:
+		by_type.setdefault(doctype, []).append(name)
+	for doctype, names in by_type.items():
+		for name, company in frappe.get_all(
+			doctype, filters={"name": ("in", names)}, fields=["name", "company"], as_list=True
+		):
+			found[(doctype, name)] = company
+	return found

@@ -210,6 +210,30 @@ class TestRecallSeedScenario(FrappeTestCase):
 		update_recall(recall.name, "Contained")
 		self.assertEqual(frappe.db.get_value("Lot Recall", recall.name, "status"), "Contained")
 
+	def test_the_customer_notice_is_a_letter_to_each_customer_with_products_units_and_sender(self):
+		drill = new_recall(supplier_lot_no=CONTAMINATED, is_mock=1)
+		# started from a supplier lot no: the lot it stands for is shown among the sources
+		self.assertEqual([row.batch for row in drill.source_lots], [self.milk])
+		self.assertEqual(drill.source_lots[0].supplier_lot_no, CONTAMINATED)
+		north = next(row for row in drill.customers if row.customer == "Demo Bakery North")
+		self.assertEqual(north.company, COMPANY)
+		self.assertIn("DEMO-CAKE-MIX", north.products)
+		self.assertIn("120 Kg", north.products)
+		html = frappe.get_print(
+			"Lot Recall", drill.name, print_format="Lot Recall Customer Notice", doc=drill
+		)
+		letters = html.count('class="recall-letter"')
+		self.assertEqual(letters, len(drill.customers))
+		for row in drill.customers:
+			self.assertIn(row.customer_name or row.customer, html)
+		self.assertIn(COMPANY, html)
+		self.assertIn("120 Kg", html)
+		self.assertIn(drill.customer_instructions, html)
+		self.assertIn("Recall drill — not a real recall", html)
+		if frappe.db.get_value("Customer", "Demo Bakery North", "customer_primary_contact"):
+			self.assertIn("Anna Berg", html)  # the demo's customers have contacts and addresses
+			self.assertIn("Duluth", html)
+
 	def test_report_sections_agree_with_the_recall(self):
 		columns, rows, _message, chart, summary = recall_impact.execute(
 			{"supplier_lot_no": CONTAMINATED, "section": "Customers"}

@@ -12,7 +12,7 @@ from lot_traceability.queries import locks as lock_queries
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import recall as recall_queries
 from lot_traceability.queries import users as user_queries
-from lot_traceability.recall_scope import compute_scope
+from lot_traceability.recall_scope import compute_scope, customer_companies, customer_products
 from lot_traceability.status_changes import change_lot_status
 from lot_traceability.traceability import recall as core
 
@@ -143,7 +143,38 @@ class LotRecall(Document):
 				for row in scope.stock
 			],
 		)
-		self.set("customers", [self.customer_row(c, scope.contacts[c.customer]) for c in scope.customers])
+		products, companies = customer_products(scope), customer_companies(scope)
+		self.set(
+			"customers",
+			[
+				{
+					**self.customer_row(c, scope.contacts[c.customer]),
+					"products": products.get(c.customer),
+					"company": companies.get(c.customer),
+				}
+				for c in scope.customers
+			],
+		)
+		self.set_source_lots(scope.roots)
+
+	def set_source_lots(self, roots):
+		"""The lots the recall starts from, as the scope resolved them (the lots of a supplier lot no
+		included), with their item, supplier lot no and status."""
+		named = {row.batch for row in self.source_lots}
+		details = lot_queries.get_lots(roots)
+		for lot in roots:
+			if lot not in named and lot in details:
+				self.append("source_lots", {"batch": lot})
+		for row in self.source_lots:
+			record = details.get(row.batch)
+			if record:
+				row.update(
+					{
+						"item": record.item,
+						"supplier_lot_no": record.supplier_lot_no,
+						"lot_status": record.lot_status,
+					}
+				)
 
 	def capture_scope_as_committed(self):
 		"""A real recall decides what to hold: its scope is captured again with its lots locked. The
