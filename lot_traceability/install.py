@@ -31,6 +31,7 @@ def after_install():
 	sync()
 	rebuild_lot_balances()
 	rebuild_lot_ledger()
+	rebuild_genealogy()
 
 
 def after_migrate():
@@ -38,6 +39,16 @@ def after_migrate():
 	if not frappe.db.count("Lot Balance"):
 		rebuild_lot_balances()
 	rebuild_lot_ledger()
+	rebuild_genealogy()
+
+
+def rebuild_genealogy():
+	"""The genealogy starts from the production vouchers a site already has (installed, or installed
+	again), when it holds no record yet."""
+	from lot_traceability.lineage import rebuild
+
+	if not frappe.db.count("Lot Genealogy"):
+		rebuild()
 
 
 def rebuild_lot_ledger():

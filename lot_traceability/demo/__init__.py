@@ -24,23 +24,19 @@ PARTIES = {
 SETTINGS = {("Stock Settings", "allow_to_make_quality_inspection_after_purchase_or_delivery"): 1}
 
 
-class DemoStateError(frappe.ValidationError):
-	pass
-
-
 def is_loaded() -> bool:
 	return frappe.db.get_default(MARKER) == "loaded"
 
 
 def load() -> dict | None:
-	"""Load both stories once; returns what was made, or None if the demo is already there."""
+	"""Load both stories once; returns what was made, or None if the demo is already there. Demo
+	companies found without the demo's marker (the app was re-installed since) are removed first."""
 	if is_loaded():
 		return None
 	if any(frappe.db.exists("Company", name) for name in COMPANIES):
-		frappe.throw(
-			frappe._("A partial demo is on this site: remove it first (lot-traceability demo --remove)."),
-			DemoStateError,
-		)
+		# the demo's companies without its marker: left from before the app was re-installed (which
+		# dropped the lots' statuses, history and genealogy): the demo's own data is made afresh
+		remove()
 	for (doctype, field), value in SETTINGS.items():
 		frappe.db.set_single_value(doctype, field, value)
 	made = {"manufacturer": manufacturer.load(), "distributor": distributor.load()}

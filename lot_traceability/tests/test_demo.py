@@ -5,7 +5,7 @@ import frappe
 from erpnext.stock.doctype.batch.batch import get_batch_qty
 from frappe.tests.utils import FrappeTestCase
 
-from lot_traceability import demo, lot_ledger
+from lot_traceability import demo, install, lineage, lot_ledger
 from lot_traceability.enforcement import LotNotAllowedError
 from lot_traceability.queries.lots import get_lot_balances
 from lot_traceability.tests.utils import attempt
@@ -133,3 +133,19 @@ class TestDemo(FrappeTestCase):
 		self.assertTrue(demo.load())
 		frappe.db.commit()
 		self.assertTrue(demo.is_loaded())
+
+	def test_zzz_a_demo_left_from_before_a_reinstall_is_made_afresh_and_genealogy_is_rebuilt(self):
+		# re-installing the app clears the demo's marker (and drops its lot records): the companies stay
+		frappe.db.set_default(demo.MARKER, None)
+		old_lots = {lot.name for lot in demo_lots()}
+		made = demo.load()
+		frappe.db.commit()
+		self.assertTrue(made)
+		self.assertTrue(demo.is_loaded())
+		self.assertFalse(old_lots & {lot.name for lot in demo_lots()})  # made afresh, not mixed with what was left
+		# an install (or re-install) fills an empty genealogy from the production vouchers
+		frappe.db.delete("Lot Genealogy")
+		install.after_migrate()
+		self.assertGreater(frappe.db.count("Lot Genealogy"), 0)
+		self.assertEqual(lineage.check(), [])
+		frappe.db.commit()
