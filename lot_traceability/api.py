@@ -236,12 +236,21 @@ def lots_expiring_card(filters=None) -> dict:
 @frappe.whitelist()
 def receiving_completeness_card(filters=None) -> dict:
 	"""Number card: % of this month's receiving rows with supplier lot no and expiry."""
+	from frappe.utils import get_first_day, nowdate
+
 	from lot_traceability.kpis import receiving_completeness
 
 	frappe.has_permission("Batch", "read", throw=True)
 	ratio = receiving_completeness()
+	if ratio.pct is None:
+		month = frappe.utils.formatdate(get_first_day(nowdate()), "MMMM yyyy")
+		return {
+			"value": _("No receipts in {0}").format(month),
+			"fieldtype": "Data",
+			"route": ["query-report", "Lot Traceability KPIs"],
+		}
 	return {
-		"value": ratio.pct if ratio.pct is not None else 0,
+		"value": ratio.pct,
 		"fieldtype": "Percent",
 		"route": ["query-report", "Lot Traceability KPIs"],
 	}

@@ -67,10 +67,13 @@ def rebuild_lot_balances():
 
 def sync():
 	"""Bring the site's lot master data up to this version; safe to run any number of times."""
+	from lot_traceability.kpis import set_status_chart_colours
+
 	create_custom_fields(get_custom_fields(), update=True)
 	create_default_statuses()
 	set_default_settings()
 	grant_lot_read_permissions()
+	set_status_chart_colours()
 
 
 def create_default_statuses():

@@ -269,7 +269,53 @@ def lots_by_status_and_site(company=None) -> list[dict]:
 	default_status = get_settings().default_receipt_status
 	sites: dict[str, dict] = {}
 	for row in rows:
-		site = sites.setdefault(row.warehouse, {"warehouse": row.warehouse})
+		site = sites.setdefault(
+			row.warehouse, {"warehouse": row.warehouse, "site": row.warehouse_name or row.warehouse}
+		)
 		status = row.lot_status or default_status
-		site[status] = site.get(status, 0) + row.lots
+		site[status] = site.get(status, 0) + int(row.lots)
+	# A short name shared by several warehouses (each company's "Stores") would not say which.
+	short_names = [site["site"] for site in sites.values()]
+	for site in sites.values():
+		if short_names.count(site["site"]) > 1:
+			site["site"] = site["warehouse"]
 	return [sites[name] for name in sorted(sites)]
+
+
+# Frappe Charts takes colours as hex codes; a Lot Status keeps an indicator colour name.
+INDICATOR_HEX = {
+	"green": "#28a745",
+	"blue": "#2490ef",
+	"orange": "#fd7e14",
+	"yellow": "#f4b400",
+	"red": "#e03636",
+	"gray": "#98a1a9",
+	"darkgrey": "#4c5a67",
+	"purple": "#6f42c1",
+	"pink": "#e83e8c",
+	"cyan": "#17a2b8",
+}
+STATUS_CHART = "Lots by Status and Site"
+
+
+def chart_statuses() -> list[str]:
+	"""Every Lot Status, in the order they were made: the datasets of the status charts."""
+	return [row.name for row in kpi_queries.get_status_names()]
+
+
+def status_chart_options(statuses=None) -> dict:
+	"""Stacked bars in each status's own colour (as hex)."""
+	statuses = chart_statuses() if statuses is None else statuses
+	return {
+		"barOptions": {"stacked": 1},
+		"colors": [INDICATOR_HEX.get(get_lot_status(s).colour, INDICATOR_HEX["gray"]) for s in statuses],
+	}
+
+
+def set_status_chart_colours() -> None:
+	"""The workspace's status chart takes its colours from its own options: keep them the statuses'
+	(after install and migrate, and whenever a Lot Status is saved or deleted)."""
+	if frappe.db.exists("Dashboard Chart", STATUS_CHART):
+		frappe.db.set_value(
+			"Dashboard Chart", STATUS_CHART, "custom_options", frappe.as_json(status_chart_options())
+		)

@@ -19,6 +19,7 @@ def load() -> dict:
 	central = b.warehouse("Central DC", company)
 	east = b.warehouse("East DC", company)
 	west = b.warehouse("West DC", company)
+	b.warehouse("Quarantine DC", company, is_quarantine_warehouse=1)  # where held stock may go
 	north = b.warehouse("North DC", retail)
 	group = b.item_group("Demo Specialty Foods")
 	defaults = {company: central, retail: north}

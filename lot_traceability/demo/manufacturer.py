@@ -105,6 +105,26 @@ def load() -> dict:
 		)
 		b.dated(release.name, day(run_day + 1))
 		cake_lots.append(cake_lot)
+		if n == 0:
+			# between the runs a roof leak puts the sugar on hold until the moisture check passes
+			hold = change_lot_status([sugar_lot], "Quarantined", reason="Roof leak over the sugar bay")
+			b.dated(hold.name, day(8))
+			released = change_lot_status([sugar_lot], "Approved", reason="Moisture check within spec")
+			b.dated(released.name, day(11))
+
+	# a milk powder lot nobody used expired and was written off
+	spare_receipt = b.purchase_receipt(
+		company, dairy, day(0), [raw(milk, 50, stores, "DC-5490", day(-300), day(30))]
+	)
+	(spare_milk,) = b.received_lots("Purchase Receipt", spare_receipt.name)
+	b.stock_entry(
+		company,
+		"Material Issue",
+		day(40),
+		[b.lot_row(milk, 50, spare_milk, s_warehouse=stores)],
+		is_lot_write_off=1,
+		remarks="Expired milk powder disposed of",
+	)
 
 	b.delivery_note(company, north, day(25), [b.lot_row(cake, 120, cake_lots[0], warehouse=finished, rate=4)])
 	b.delivery_note(
@@ -118,7 +138,7 @@ def load() -> dict:
 	)
 	return {
 		"company": company,
-		"raw_lots": [flour_ok, flour_bad, milk_lot, sugar_lot],
+		"raw_lots": [flour_ok, flour_bad, milk_lot, sugar_lot, spare_milk],
 		"finished_lots": cake_lots,
 	}
 

@@ -132,12 +132,12 @@ def get_recall_scope_times(from_date, to_date) -> list[dict]:
 
 def get_lots_by_status_and_site(company=None) -> list[dict]:
 	return frappe.db.sql(
-		f"""select balance.warehouse, lot.lot_status, count(*) as lots
+		f"""select balance.warehouse, warehouse.warehouse_name, lot.lot_status, count(*) as lots
 		from `tabLot Balance` balance
 		join `tabBatch` lot on lot.name = balance.batch
 		join `tabWarehouse` warehouse on warehouse.name = balance.warehouse
 		where balance.qty > 0{_company("warehouse", company)}
-		group by balance.warehouse, lot.lot_status""",
+		group by balance.warehouse, warehouse.warehouse_name, lot.lot_status""",
 		{"company": company},
 		as_dict=True,
 	)
@@ -194,3 +194,7 @@ def get_stock_uoms(items) -> dict[str, str]:
 			"Item", filters={"name": ("in", list(items))}, fields=["name", "stock_uom"], as_list=True
 		)
 	)
+
+
+def get_status_names() -> list[dict]:
+	return frappe.get_all("Lot Status", fields=["name"], order_by="creation asc, name asc")

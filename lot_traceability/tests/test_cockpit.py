@@ -1,12 +1,15 @@
 """The cockpit on the demo data: KPIs equal figures worked out by hand from the stories, the reports,
 number cards, charts and the workspace answer."""
 
+from unittest.mock import patch
+
 import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, flt, get_datetime, getdate, nowdate
 
 from lot_traceability import demo, kpis
 from lot_traceability.api import lots_on_hold_card, receiving_completeness_card
+from lot_traceability.traceability.kpis import Ratio
 from lot_traceability.lot_traceability.report.expiry_risk import expiry_risk
 from lot_traceability.lot_traceability.report.lot_traceability_kpis import lot_traceability_kpis
 from lot_traceability.status_changes import change_lot_status
@@ -40,12 +43,12 @@ class TestCockpitOnTheDemo(FrappeTestCase):
 		frappe.db.rollback(save_point="cockpit_test")
 
 	def test_receiving_completeness_and_fefo_adherence_of_the_stories(self):
-		# the manufacturer received four supplier lots (two of flour, milk powder, sugar), each with its
+		# the manufacturer received five supplier lots (two of flour and of milk powder, sugar), each with its
 		# supplier lot no and an expiry (the supplier's, or the rule's 12 months); it shipped cake mix
 		# three times (lot 1 to North, lots 1 and 2 to South), always the earliest lot left
 		rows = kpis.summary(SINCE, nowdate(), MAKER)
 		completeness = kpi(rows, "Receiving rows with supplier lot and expiry")
-		self.assertEqual((completeness["value"], completeness["basis"]), (100.0, "4 of 4 rows"))
+		self.assertEqual((completeness["value"], completeness["basis"]), (100.0, "5 of 5 rows"))
 		fefo = kpi(rows, "FEFO adherence")
 		self.assertEqual(fefo["value"], 100.0)
 		self.assertIn("3 of 3", fefo["basis"])
@@ -61,7 +64,8 @@ class TestCockpitOnTheDemo(FrappeTestCase):
 		).total_seconds() / 86400
 		cycles = kpis.quarantine_cycles(SINCE, nowdate())
 		self.assertIn(sugar, [cycle.lot for cycle in cycles])
-		self.assertAlmostEqual(next(c.days for c in cycles if c.lot == sugar), days)
+		# the demo's own cycle of the sugar lot (held 3 days) comes first, this one last
+		self.assertAlmostEqual([c.days for c in cycles if c.lot == sugar][-1], days)
 
 		# the rejected flour lot (300 kg at 1.20) is written off: 360 of write-offs for "Rejected"
 		issue = frappe.get_doc(
@@ -134,13 +138,33 @@ class TestCockpitOnTheDemo(FrappeTestCase):
 		before = lots_on_hold_card()["value"]
 		change_lot_status([lot_of("SUG-0902")], "Quarantined", reason="Pest sighting", by_system=True)
 		self.assertEqual(lots_on_hold_card()["value"], before + 1)
-		self.assertEqual(receiving_completeness_card()["fieldtype"], "Percent")
+		with patch("lot_traceability.kpis.receiving_completeness", return_value=Ratio(3, 4)):
+			card = receiving_completeness_card()
+		self.assertEqual((card["value"], card["fieldtype"]), (75.0, "Percent"))
+		with patch("lot_traceability.kpis.receiving_completeness", return_value=Ratio(0, 0)):
+			card = receiving_completeness_card()
+		self.assertEqual(card["fieldtype"], "Data")  # not a 0 % that reads as all data missing
+		self.assertIn("No receipts in", card["value"])
 		for view in lot_traceability_kpis.VIEWS:
 			result = lot_traceability_kpis.execute({"view": view, "from_date": SINCE, "company": MAKER})
 			self.assertTrue(result[0], view)
 		by_site = lot_traceability_kpis.execute({"view": "Lots by Status and Site", "company": MAKER})
 		stores = next(row for row in by_site[1] if row["warehouse"] == "Stores - DFI")
 		self.assertEqual(stores["quarantined"], 1)
+		# every status is a dataset in its own colour, the same as the workspace chart's
+		chart, statuses = by_site[3], kpis.chart_statuses()
+		self.assertEqual([dataset["name"] for dataset in chart["data"]["datasets"]], statuses)
+		red = kpis.INDICATOR_HEX[frappe.db.get_value("Lot Status", "Quarantined", "colour")]
+		self.assertEqual(chart["colors"][statuses.index("Quarantined")], red)
+		kpis.set_status_chart_colours()
+		options = frappe.parse_json(frappe.db.get_value("Dashboard Chart", kpis.STATUS_CHART, "custom_options"))
+		self.assertEqual(options["colors"], chart["colors"])
+		# each company has its "Stores": a site's label says which
+		sites = kpis.lots_by_status_and_site()
+		self.assertEqual(len({site["site"] for site in sites}), len(sites))
+		# the monthly charts show a year of months when no dates are given
+		loss = lot_traceability_kpis.execute({"view": "Expiry Loss by Month", "company": MAKER})
+		self.assertEqual(loss[3]["data"]["datasets"][0]["name"], "Expiration Loss")
 		for chart in frappe.get_all("Dashboard Chart", filters={"module": "Lot Traceability"}, pluck="name"):
 			doc = frappe.get_doc("Dashboard Chart", chart)
 			self.assertEqual(doc.report_name, "Lot Traceability KPIs")

@@ -15,6 +15,7 @@ EXPECTED = {
 	("DEMO-FLOUR", "MILL-24-117"): ("Approved", {"Stores - DFI": 300}),
 	("DEMO-FLOUR", "MILL-24-118"): ("Rejected", {"Quarantine - DFI": 300}),
 	("DEMO-MILK-POWDER", "DC-5531"): ("Approved", {"Stores - DFI": 120}),
+	("DEMO-MILK-POWDER", "DC-5490"): ("Pending Inspection", {}),  # expired, written off
 	("DEMO-SUGAR", "SUG-0902"): ("Approved", {"Stores - DFI": 280}),
 	("DEMO-OLIVE-OIL", "OE-771"): ("Approved", {"Central DC - DSF": 20, "East DC - DSF": 32}),
 	("DEMO-OLIVE-OIL", "OE-772"): ("Quarantined", {"Central DC - DSF": 10, "West DC - DSF": 18}),
@@ -142,7 +143,9 @@ class TestDemo(FrappeTestCase):
 		frappe.db.commit()
 		self.assertTrue(made)
 		self.assertTrue(demo.is_loaded())
-		self.assertFalse(old_lots & {lot.name for lot in demo_lots()})  # made afresh, not mixed with what was left
+		self.assertFalse(
+			old_lots & {lot.name for lot in demo_lots()}
+		)  # made afresh, not mixed with what was left
 		# an install (or re-install) fills an empty genealogy from the production vouchers
 		frappe.db.delete("Lot Genealogy")
 		install.after_migrate()

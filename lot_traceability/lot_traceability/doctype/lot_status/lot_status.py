@@ -3,6 +3,7 @@
 
 from frappe.model.document import Document
 
+from lot_traceability.kpis import set_status_chart_colours
 from lot_traceability.messages import throw_problems
 from lot_traceability.traceability.statuses import LotStatus as LotStatusRule
 from lot_traceability.traceability.statuses import validate_status
@@ -36,6 +37,12 @@ class LotStatus(Document):
 
 	def validate(self):
 		self.validate_flags()
+
+	def on_update(self):
+		set_status_chart_colours()
+
+	def after_delete(self):
+		set_status_chart_colours()
 
 	def validate_flags(self):
 		throw_problems(validate_status(self.as_rule()), self)

@@ -3,9 +3,11 @@
 
 import frappe
 from frappe import _
+from frappe.utils import add_months, get_first_day, getdate, nowdate
 
 from lot_traceability import kpis
 
+MONTHLY_VIEWS = ("Expiry Loss by Month", "Quarantine Cycle Time by Month", "Write-offs by Reason")
 VIEWS = (
 	"Summary",
 	"Expiry Loss by Month",
@@ -20,7 +22,11 @@ def execute(filters=None):
 	view = filters.get("view") or "Summary"
 	if view not in VIEWS:
 		frappe.throw(_("View must be one of {0}, not {1}.").format(", ".join(VIEWS), view))
-	from_date, to_date = kpis.period(filters.get("from_date"), filters.get("to_date"))
+	from_date = filters.get("from_date")
+	if not from_date and view in MONTHLY_VIEWS:
+		# the workspace's charts pass no dates: a year of months, not the current month alone
+		from_date = get_first_day(add_months(getdate(filters.get("to_date") or nowdate()), -11))
+	from_date, to_date = kpis.period(from_date, filters.get("to_date"))
 	company = filters.get("company")
 	if view == "Summary":
 		columns = [
@@ -33,7 +39,8 @@ def execute(filters=None):
 	if view == "Expiry Loss by Month":
 		loss = kpis.expiration_loss(from_date, to_date, company)
 		data = [{"month": month, "value": value} for month, value in loss["by_month"].items()]
-		return month_columns(_("Expiration Loss"), "Currency"), data, None, bar_chart(data, "value")
+		chart = bar_chart(data, "value", name=_("Expiration Loss"), fieldtype="Currency")
+		return month_columns(_("Expiration Loss"), "Currency"), data, None, chart
 	if view == "Quarantine Cycle Time by Month":
 		by_month: dict[str, list[float]] = {}
 		for cycle in kpis.quarantine_cycles(from_date, to_date):
@@ -46,7 +53,7 @@ def execute(filters=None):
 			*month_columns(_("Mean Days on Hold"), "Float"),
 			{"fieldname": "count", "label": _("Holds Released"), "fieldtype": "Int", "width": 120},
 		]
-		return columns, data, None, bar_chart(data, "value")
+		return columns, data, None, bar_chart(data, "value", name=_("Mean Days on Hold"), fieldtype="Float")
 	if view == "Write-offs by Reason":
 		reasons = kpis.write_offs_by_reason(from_date, to_date, company)
 		data = [{"reason": reason, **figures} for reason, figures in reasons.items()]
@@ -56,9 +63,14 @@ def execute(filters=None):
 			{"fieldname": "qty", "label": _("Quantity"), "fieldtype": "Float", "width": 110},
 			{"fieldname": "value", "label": _("Value"), "fieldtype": "Currency", "width": 130},
 		]
-		return columns, data, None, bar_chart(data, "value", label="reason")
+		return (
+			columns,
+			data,
+			None,
+			bar_chart(data, "value", label="reason", name=_("Value"), fieldtype="Currency"),
+		)
 	data = kpis.lots_by_status_and_site(company)
-	statuses = sorted({status for row in data for status in row if status not in ("warehouse",)})
+	statuses = kpis.chart_statuses()
 	columns = [
 		{
 			"fieldname": "warehouse",
@@ -72,17 +84,32 @@ def execute(filters=None):
 		{"fieldname": frappe.scrub(s), "label": _(s), "fieldtype": "Int", "width": 110} for s in statuses
 	]
 	rows = [
-		{"warehouse": row["warehouse"], **{frappe.scrub(s): row.get(s, 0) for s in statuses}} for row in data
+		{"warehouse": row["warehouse"], **{frappe.scrub(s): int(row.get(s, 0)) for s in statuses}}
+		for row in data
 	]
-	chart = {
+	return columns, rows, None, status_chart(data, statuses)
+
+
+MAX_CHART_SITES = 8
+
+
+def status_chart(data, statuses):
+	"""Lots per site, stacked by status (every status, in the order and colours of
+	`kpis.status_chart_options`): the sites with the most lots, by their short names so the labels
+	fit, in whole numbers."""
+	if not data:
+		return None
+	top = sorted(data, key=lambda row: (-sum(row.get(s, 0) for s in statuses), row["warehouse"]))
+	top = sorted(top[:MAX_CHART_SITES], key=lambda row: row["warehouse"])
+	return {
 		"data": {
-			"labels": [row["warehouse"] for row in rows],
-			"datasets": [{"name": _(s), "values": [row[frappe.scrub(s)] for row in rows]} for s in statuses],
+			"labels": [row.get("site") or row["warehouse"] for row in top],
+			"datasets": [{"name": _(s), "values": [int(row.get(s, 0)) for row in top]} for s in statuses],
 		},
 		"type": "bar",
-		"barOptions": {"stacked": 1},
+		"fieldtype": "Int",
+		**kpis.status_chart_options(statuses),
 	}
-	return columns, rows, None, chart
 
 
 def month_columns(label, fieldtype):
@@ -92,13 +119,14 @@ def month_columns(label, fieldtype):
 	]
 
 
-def bar_chart(data, field, label="month"):
+def bar_chart(data, field, label="month", name="", fieldtype="Float"):
 	if not data:
 		return None
 	return {
 		"data": {
 			"labels": [row[label] for row in data],
-			"datasets": [{"values": [row[field] for row in data]}],
+			"datasets": [{"name": name, "values": [row[field] for row in data]}],
 		},
 		"type": "bar",
+		"fieldtype": fieldtype,
 	}
