@@ -98,6 +98,7 @@ def compute_scope(
 	set_stock_values(stock)
 	shipped = core.shipment_rows(figures, shares)
 	details = lot_queries.get_lot_details(lots)
+	units = recall_queries.get_item_names_and_units({d.get("item") for d in details.values()} - {None})
 	scope = frappe._dict(
 		roots=roots,
 		recall_date=recall_date,
@@ -105,6 +106,8 @@ def compute_scope(
 			frappe._dict(
 				lot=lot,
 				item=details.get(lot, {}).get("item"),
+				item_name=details.get(lot, {}).get("item_name"),
+				uom=units.get(details.get(lot, {}).get("item"), (None, None))[1],
 				lot_status=details.get(lot, {}).get("lot_status"),
 				level=forward.depth[lot],
 				made_qty=made.get(lot, 0.0),
@@ -219,7 +222,13 @@ def open_demand(lots, stock, details) -> dict:
 def upstream(backward) -> list:
 	"""Receipts (with their suppliers) of the source lots and of every lot they were made from (the
 	backward trace)."""
-	return end_documents(lot_ledger_queries.get_lot_movements(backward.lots), set(backward.lots), BACKWARD)
+	rows = end_documents(lot_ledger_queries.get_lot_movements(backward.lots), set(backward.lots), BACKWARD)
+	details = lot_queries.get_lot_details({row.batch_no for row in rows})
+	units = recall_queries.get_item_names_and_units({d.item for d in details.values() if d.item})
+	for row in rows:
+		row.item = details.get(row.batch_no, {}).get("item")
+		row.uom = units.get(row.item, (None, None))[1]
+	return rows
 
 
 def scope_as_dict(scope) -> dict:

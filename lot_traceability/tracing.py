@@ -11,6 +11,7 @@ from lot_traceability.queries import genealogy as genealogy_queries
 from lot_traceability.queries import ledger as ledger_queries
 from lot_traceability.queries import lot_ledger as lot_ledger_queries
 from lot_traceability.queries import lots as lot_queries
+from lot_traceability.queries import recall as recall_queries
 from lot_traceability.traceability.genealogy import (
 	BACKWARD,
 	FORWARD,
@@ -82,6 +83,8 @@ def trace_lot(
 		frappe.throw(_("Lot {0} does not exist.").format(frappe.bold(batch)), frappe.DoesNotExistError)
 	movements = lot_ledger_queries.get_lot_movements(all_lots)
 	made, balances = summarise(movements)
+	voucher_dates = {voucher_no: as_date(posted) for _lot, _type, voucher_no, posted, *_rest in movements}
+	units = recall_queries.get_item_names_and_units({d.item for d in details.values() if d.item})
 	result = {"roots": roots, "directions": {}}
 	for way, trace in traces.items():
 		content = {}
@@ -98,7 +101,11 @@ def trace_lot(
 					"link_qty": node.link_qty,
 					"voucher": node.voucher,
 					"qty": content.get(node.lot, 0.0),
+					"posting_date": voucher_dates.get(node.voucher) if node.voucher else None,
 					"item": details.get(node.lot, {}).get("item"),
+					"item_name": details.get(node.lot, {}).get("item_name"),
+					"uom": units.get(details.get(node.lot, {}).get("item"), (None, None))[1],
+					"supplier_lot_no": details.get(node.lot, {}).get("supplier_lot_no"),
 					"lot_status": details.get(node.lot, {}).get("lot_status"),
 					"expiry_date": details.get(node.lot, {}).get("expiry_date"),
 					"on_hand": balances.get(node.lot, 0.0),

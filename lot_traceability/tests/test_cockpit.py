@@ -9,10 +9,10 @@ from frappe.utils import add_days, flt, get_datetime, getdate, nowdate
 
 from lot_traceability import demo, kpis
 from lot_traceability.api import lots_on_hold_card, receiving_completeness_card
-from lot_traceability.traceability.kpis import Ratio
 from lot_traceability.lot_traceability.report.expiry_risk import expiry_risk
 from lot_traceability.lot_traceability.report.lot_traceability_kpis import lot_traceability_kpis
 from lot_traceability.status_changes import change_lot_status
+from lot_traceability.traceability.kpis import Ratio
 
 MAKER = "Demo Food Ingredients"
 SINCE = "2000-01-01"
@@ -157,7 +157,9 @@ class TestCockpitOnTheDemo(FrappeTestCase):
 		red = kpis.INDICATOR_HEX[frappe.db.get_value("Lot Status", "Quarantined", "colour")]
 		self.assertEqual(chart["colors"][statuses.index("Quarantined")], red)
 		kpis.set_status_chart_colours()
-		options = frappe.parse_json(frappe.db.get_value("Dashboard Chart", kpis.STATUS_CHART, "custom_options"))
+		options = frappe.parse_json(
+			frappe.db.get_value("Dashboard Chart", kpis.STATUS_CHART, "custom_options")
+		)
 		self.assertEqual(options["colors"], chart["colors"])
 		# each company has its "Stores": a site's label says which
 		sites = kpis.lots_by_status_and_site()

@@ -10,6 +10,7 @@ from frappe.utils import flt, get_test_client, nowdate
 
 from lot_traceability import demo
 from lot_traceability.enforcement import LotNotAllowedError
+from lot_traceability.lot_traceability.report.lot_trace import lot_trace
 from lot_traceability.lot_traceability.report.recall_impact import recall_impact
 from lot_traceability.tests.utils import (
 	TEST_CUSTOMER,
@@ -242,13 +243,37 @@ class TestRecallSeedScenario(FrappeTestCase):
 		self.assertIn("email", [c["fieldname"] for c in columns])
 		self.assertEqual(chart["type"], "bar")
 		labels = {item["label"]: item["value"] for item in summary}
-		self.assertEqual(labels["Affected Lots"], 3)
 		self.assertEqual(labels["Customers"], 2)
-		_c, stock, *_ = recall_impact.execute({"supplier_lot_no": CONTAMINATED, "section": "Stock"})
-		self.assertEqual(
-			{(r["warehouse"], r["qty"]) for r in stock},
-			{("Stores - DFI", 120), ("Finished Goods - DFI", 150)},
+		# gross shipments and the part that came from the milk are both shown, named, per item with units
+		self.assertEqual(labels["Shipped"], "250 Kg")  # only cake mix was shipped
+		self.assertEqual(labels["Affected Part Shipped"], "50 Kg")
+		self.assertEqual([d["name"] for d in chart["data"]["datasets"]], ["Shipped", "Affected Part"])
+		self.assertTrue(all(label.endswith("(Kg)") for label in chart["data"]["labels"]))
+		self.assertIn("Affected Part", _message)  # says what the two figures mean
+		self.assertTrue(all(row["uom"] for row in rows))
+		self.assertIn("uom", [c["fieldname"] for c in columns])
+		_c, stock, _m, stock_chart, stock_summary = recall_impact.execute(
+			{"supplier_lot_no": CONTAMINATED, "section": "Stock"}
 		)
+		self.assertEqual(
+			{(r["warehouse"], r["qty"], r["uom"]) for r in stock},
+			{("Stores - DFI", 120, "Kg"), ("Finished Goods - DFI", 150, "Kg")},
+		)
+		self.assertEqual({r["location"] for r in stock}, {"In stock"})  # words, not a checkbox
+		self.assertNotIn("Check", [c["fieldtype"] for c in _c])
+		stock_labels = {item["label"]: item["value"] for item in stock_summary}
+		self.assertEqual(stock_labels["Affected Lots"], 3)
+		# two items on hand: not added up into 270, shown per item in the chart
+		self.assertNotIn("On Hand", stock_labels)
+		self.assertEqual(stock_labels["Items"], 2)
+		on_hand = dict(
+			zip(stock_chart["data"]["labels"], stock_chart["data"]["datasets"][0]["values"], strict=True)
+		)
+		self.assertEqual(sorted(on_hand.values()), [120, 150])
+		self.assertEqual(len(on_hand), 2)
+		# each section has its own figures: the stock's are not repeated under the customers
+		self.assertNotIn("On Hand", labels)
+		self.assertNotIn("Customers", stock_labels)
 		_c, upstream, *_ = recall_impact.execute({"supplier_lot_no": CONTAMINATED, "section": "Upstream"})
 		self.assertEqual(
 			{(r["supplier"], r["lot"]) for r in upstream}, {("Demo Dairy Cooperative", self.milk)}
@@ -258,6 +283,37 @@ class TestRecallSeedScenario(FrappeTestCase):
 		for section in recall_impact.SECTIONS:
 			recall_impact.execute({"supplier_lot_no": CONTAMINATED, "section": section})
 		self.assertEqual(recall_impact.execute({"section": "Stock"})[1], [])
+
+	def test_lot_trace_shows_each_lot_once_with_supplier_lot_units_and_dates(self):
+		cake = self.cakes[0]
+		rows = lot_trace.execute({"batch": cake, "direction": "Both"})[1]
+		lot_rows = [row for row in rows if row.get("lot")]
+		self.assertEqual([row["lot"] for row in lot_rows].count(cake), 1)  # the traced lot, once
+		self.assertEqual(rows[0]["lot"], cake)
+		self.assertEqual(rows[0]["indent"], 0)
+		headings = [row["relation"] for row in rows if row.get("is_heading")]
+		self.assertEqual(headings, ["Made from", "Used in"])
+		milk = next(row for row in lot_rows if row["lot"] == self.milk)
+		# the first thing a recall asks for, and the unit of every quantity
+		self.assertEqual((milk["supplier_lot_no"], milk["uom"]), (CONTAMINATED, "Kg"))
+		self.assertEqual(rows[0]["uom"], "Kg")
+		# the cake lot was made by a Stock Entry: its row has the entry's date
+		made_by = frappe.db.get_value("Stock Entry", rows[0]["document"], "posting_date")
+		self.assertEqual(rows[0]["posting_date"], made_by)
+		received = next(row for row in rows if row["relation"] == "Received")
+		delivered = next(row for row in rows if row["relation"] == "Delivered")
+		for document_row in (received, delivered):
+			self.assertNotIn("on_hand", document_row)  # no stock figure on a receipt or delivery
+			self.assertTrue(document_row["posting_date"])
+			self.assertEqual(document_row["uom"], "Kg")
+		self.assertGreater(received["indent"], milk["indent"])
+		self.assertTrue(received["link_qty"].endswith(" Kg"))
+		self.assertTrue(milk["qty"].endswith(" Kg"))
+		self.assertNotIn("link_qty", next(r for r in rows if r.get("is_heading")))  # headings hold no figures
+		# one direction: its heading only
+		forward = lot_trace.execute({"batch": self.milk, "direction": "Forward"})[1]
+		self.assertEqual([row["relation"] for row in forward if row.get("is_heading")], ["Used in"])
+		self.assertEqual({row["lot"] for row in forward if row.get("lot")}, {self.milk, *self.cakes})
 
 
 class TestRecallReleasesDemand(FrappeTestCase):

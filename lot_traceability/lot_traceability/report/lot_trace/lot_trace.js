@@ -9,19 +9,35 @@ frappe.query_reports["Lot Trace"] = {
 			fieldname: "direction",
 			label: __("Direction"),
 			fieldtype: "Select",
-			options: ["Both", "Backward", "Forward"],
+			options: [
+				{ value: "Both", label: __("Made from and used in") },
+				{ value: "Backward", label: __("Made from") },
+				{ value: "Forward", label: __("Used in") },
+			],
 			default: "Both",
 			reqd: 1,
 		},
-		{ fieldname: "max_depth", label: __("Levels"), fieldtype: "Int", default: 25 },
+		{
+			// a Select says what its value is ("25 levels"), where a bare number would not
+			fieldname: "max_depth",
+			label: __("Levels"),
+			fieldtype: "Select",
+			options: [1, 2, 3, 5, 10, 25, 50, 100].map((n) => ({
+				value: String(n),
+				label: n === 1 ? __("1 level") : __("{0} levels", [n]),
+			})),
+			default: "25",
+			reqd: 1,
+		},
 	],
 	tree: true,
 	initial_depth: 4,
 	formatter(value, row, column, data, default_formatter) {
-		// document rows (deliveries, receipts) carry a linked quantity, not a traced one
-		if (column.fieldname === "qty" && data && !data.lot) return "";
+		// headings and document rows (deliveries, receipts) carry no lot: no traced quantity, no stock
+		if (data && data.is_heading && column.fieldname !== "relation") return "";
+		if (data && !data.lot && ["qty", "on_hand", "expiry_date"].includes(column.fieldname)) return "";
 		value = default_formatter(value, row, column, data);
-		if (column.fieldname === "relation" && data && data.indent === 0) {
+		if (column.fieldname === "relation" && data && (data.indent === 0 || data.is_heading)) {
 			value = `<b>${value}</b>`;
 		}
 		return value;

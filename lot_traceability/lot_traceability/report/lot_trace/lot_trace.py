@@ -4,10 +4,13 @@
 from frappe import _
 from frappe.utils import cint
 
+from lot_traceability.messages import quantity
 from lot_traceability.traceability.genealogy import FORWARD
 from lot_traceability.tracing import DEFAULT_DEPTH, trace_lot
 
-HEADINGS = {FORWARD: _("Used in"), "backward": _("Made from")}
+
+def heading(way: str) -> str:
+	return _("Used in") if way == FORWARD else _("Made from")
 
 
 def execute(filters=None):
@@ -20,82 +23,105 @@ def execute(filters=None):
 		direction=filters.get("direction") or "Both",
 		max_depth=cint(filters.get("max_depth")) or DEFAULT_DEPTH,
 	)
-	return get_columns(), get_data(result), None, None, get_summary(result)
+	message = _(
+		"Traced Quantity: how much of the traced lot went into a lot it was used in, or how much of a "
+		"lot it was made from went into it. Quantity Moved: what the receipt, production or delivery "
+		"moved."
+	)
+	return get_columns(), get_data(result), message, None, get_summary(result)
 
 
 def get_columns():
+	def col(fieldname, label, fieldtype="Data", width=120, options=None):
+		column = {"fieldname": fieldname, "label": label, "fieldtype": fieldtype, "width": width}
+		if options:
+			column["options"] = options
+		return column
+
+	document_type = col("document_type", _("Document Type"), "Link", 120, "DocType")
+	document_type["hidden"] = 1  # the relation says it (received, used in, delivered)
 	return [
-		{"fieldname": "relation", "label": _("Relation"), "fieldtype": "Data", "width": 150},
-		{"fieldname": "lot", "label": _("Lot"), "fieldtype": "Link", "options": "Batch", "width": 190},
-		{"fieldname": "item", "label": _("Item"), "fieldtype": "Link", "options": "Item", "width": 150},
-		{
-			"fieldname": "lot_status",
-			"label": _("Status"),
-			"fieldtype": "Link",
-			"options": "Lot Status",
-			"width": 120,
-		},
-		{"fieldname": "qty", "label": _("Traced Quantity"), "fieldtype": "Float", "width": 120},
-		{"fieldname": "link_qty", "label": _("Linked Quantity"), "fieldtype": "Float", "width": 120},
-		{
-			"fieldname": "document_type",
-			"label": _("Document Type"),
-			"fieldtype": "Link",
-			"options": "DocType",
-			"width": 130,
-		},
-		{
-			"fieldname": "document",
-			"label": _("Document"),
-			"fieldtype": "Dynamic Link",
-			"options": "document_type",
-			"width": 170,
-		},
-		{"fieldname": "posting_date", "label": _("Date"), "fieldtype": "Date", "width": 100},
-		{"fieldname": "party", "label": _("Supplier / Customer"), "fieldtype": "Data", "width": 170},
-		{"fieldname": "on_hand", "label": _("On Hand"), "fieldtype": "Float", "width": 100},
-		{"fieldname": "expiry_date", "label": _("Expiry"), "fieldtype": "Date", "width": 100},
+		col("relation", _("Relation"), "Data", 140),
+		col("lot", _("Lot"), "Link", 210, "Batch"),
+		col("supplier_lot_no", _("Supplier Lot No"), "Data", 130),
+		col("item", _("Item"), "Link", 160, "Item"),
+		col("document", _("Document"), "Dynamic Link", 190, "document_type"),
+		col("posting_date", _("Date"), "Date", 110),
+		col("party", _("Supplier / Customer"), "Data", 180),
+		col("uom", _("UOM"), "Link", 60, "UOM"),
+		col("link_qty", _("Quantity Moved"), "Data", 120),
+		col("qty", _("Traced Quantity"), "Data", 120),
+		col("lot_status", _("Status"), "Link", 110, "Lot Status"),
+		col("on_hand", _("On Hand"), "Float", 100),
+		col("expiry_date", _("Expiry"), "Date", 110),
+		document_type,
 	]
 
 
 def get_data(result):
+	"""Each traced lot once, then what it was made from and what it was used in, each under its
+	heading, every lot with the documents that received or delivered it."""
 	rows = []
 	roots = {way: root_map(found["nodes"]) for way, found in result["directions"].items()}
 	for root in result["roots"]:
+		root_node = None
+		sections = []
 		for way, found in result["directions"].items():
-			rows += direction_rows(root, way, found, roots[way])
+			nodes = [n for n in found["nodes"] if roots[way][n["lot"]] == root]
+			root_node = root_node or next((n for n in nodes if n["depth"] == 0), None)
+			sections.append(direction_rows(way, nodes, found))
+		if root_node is None:
+			continue
+		rows.append({**lot_row(root_node, 0), "relation": _("Traced lot")})
+		for section in sections:
+			rows += section
 	return rows
 
 
-def direction_rows(root, way, found, roots):
-	nodes = [n for n in found["nodes"] if roots[n["lot"]] == root]
+def lot_row(node, indent, link_uom=None, traced_uom=None):
+	"""A lot's row. Its quantities are text with their units, which are not always the lot's own: a
+	lot used in another is consumed in its own unit, and a forward trace follows the traced lot's."""
+	own = node.get("uom")
+	return {
+		"lot": node["lot"],
+		"supplier_lot_no": node.get("supplier_lot_no"),
+		"item": node["item"],
+		"lot_status": node["lot_status"],
+		"uom": own,
+		"qty": quantity(node["qty"], traced_uom or own),
+		"link_qty": quantity(node["link_qty"], link_uom or own) if node["link_qty"] else None,
+		"document_type": "Stock Entry" if node["voucher"] else None,
+		"document": node["voucher"],
+		"posting_date": node.get("posting_date"),
+		"on_hand": node["on_hand"],
+		"expiry_date": node["expiry_date"],
+		"indent": indent,
+	}
+
+
+def direction_rows(way, nodes, found):
+	"""Under a heading (indent 1): the lots of one direction (the traced lot's own receipts or
+	deliveries first), each with its documents."""
 	documents = {}
 	for document in found["documents"]:
 		documents.setdefault(document.batch_no, []).append(document)
+	units = {node["lot"]: node.get("uom") for node in nodes}
+	root_uom = next((node.get("uom") for node in nodes if not node["depth"]), None)
 	rows = []
 	for node in nodes:
-		indent = node["depth"]
-		rows.append(
-			{
-				"relation": _("Traced lot") if node["depth"] == 0 else HEADINGS[way],
-				"lot": node["lot"],
-				"item": node["item"],
-				"lot_status": node["lot_status"],
-				"qty": node["qty"],
-				"link_qty": node["link_qty"] or None,
-				"document_type": "Stock Entry" if node["voucher"] else None,
-				"document": node["voucher"],
-				"on_hand": node["on_hand"],
-				"expiry_date": node["expiry_date"],
-				"indent": indent,
-			}
-		)
+		indent = node["depth"] + 1
+		if node["depth"]:
+			if way == FORWARD:  # the parent's quantity used, the traced lot's content
+				row = lot_row(node, indent, units.get(node["parent"]), root_uom)
+			else:
+				row = lot_row(node, indent)
+			rows.append({**row, "relation": heading(way)})
 		for document in documents.get(node["lot"], []):
 			rows.append(
 				{
 					"relation": _("Delivered") if way == FORWARD else _("Received"),
-					"item": node["item"],
-					"link_qty": abs(document.qty),
+					"uom": node.get("uom"),
+					"link_qty": quantity(abs(document.qty), node.get("uom")),
 					"document_type": document.voucher_type,
 					"document": document.voucher_no,
 					"posting_date": document.posting_date,
@@ -103,11 +129,9 @@ def direction_rows(root, way, found, roots):
 					"indent": indent + 1,
 				}
 			)
-	if rows and way != FORWARD:
-		rows[0]["relation"] = _("Traced lot (made from)")
-	elif rows:
-		rows[0]["relation"] = _("Traced lot (used in)")
-	return rows
+	if not rows:
+		return []
+	return [{"relation": heading(way), "indent": 1, "is_heading": 1}, *rows]
 
 
 def root_map(nodes) -> dict[str, str]:
@@ -124,7 +148,7 @@ def get_summary(result):
 		customers = {d.party for d in found["documents"] if d.party}
 		summary.append(
 			{
-				"label": HEADINGS[way] + " — " + _("lots"),
+				"label": heading(way) + " — " + _("lots"),
 				"value": found["lots"] - len(result["roots"]),
 				"indicator": "blue",
 			}
