@@ -24,6 +24,8 @@ before_job = [
 	"lot_traceability.overrides.erpnext_allocation.apply",
 ]
 
+app_include_js = ["/assets/lot_traceability/js/report_filters.js"]
+
 doctype_js = {
 	"Batch": "public/js/batch.js",
 	"Delivery Note": ["public/js/lot_allocation.js", "public/js/lot_scan.js"],

@@ -17,18 +17,7 @@ frappe.query_reports["Lot Trace"] = {
 			default: "Both",
 			reqd: 1,
 		},
-		{
-			// a Select says what its value is ("25 levels"), where a bare number would not
-			fieldname: "max_depth",
-			label: __("Levels"),
-			fieldtype: "Select",
-			options: [1, 2, 3, 5, 10, 25, 50, 100].map((n) => ({
-				value: String(n),
-				label: n === 1 ? __("1 level") : __("{0} levels", [n]),
-			})),
-			default: "25",
-			reqd: 1,
-		},
+		lot_traceability.levels_filter(),
 	],
 	tree: true,
 	initial_depth: 4,

@@ -42,9 +42,9 @@ def get_columns():
 	document_type["hidden"] = 1  # the relation says it (received, used in, delivered)
 	return [
 		col("relation", _("Relation"), "Data", 140),
-		col("lot", _("Lot"), "Link", 210, "Batch"),
+		col("lot", _("Lot"), "Link", 230, "Batch"),
 		col("supplier_lot_no", _("Supplier Lot No"), "Data", 130),
-		col("item", _("Item"), "Link", 160, "Item"),
+		col("item", _("Item"), "Link", 170, "Item"),
 		col("document", _("Document"), "Dynamic Link", 190, "document_type"),
 		col("posting_date", _("Date"), "Date", 110),
 		col("party", _("Supplier / Customer"), "Data", 180),
