@@ -5,10 +5,9 @@ import json
 import frappe
 from frappe import _
 
-from lot_traceability.config import get_lot_rule, get_lot_status, get_settings, get_transitions
+from lot_traceability.config import get_lot_rule, get_settings
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.status_changes import change_lot_status as record_status_change
-from lot_traceability.traceability.lifecycle import allowed_targets
 from lot_traceability.traceability.statuses import LotStatus
 
 
@@ -37,28 +36,12 @@ def get_effective_lot_rule(item_code: str, company: str | None = None) -> dict:
 
 @frappe.whitelist()
 def get_lot_overview(batch: str) -> dict:
-	"""A lot's status, its status history and the statuses the current user may move it to."""
+	"""A lot's status, what it may do, its status history and the statuses the current user may move
+	it to, each with what it would do."""
+	from lot_traceability.lot_overview import lot_overview
+
 	frappe.has_permission("Batch", "read", batch, throw=True)
-	lot = lot_queries.get_lots([batch]).get(batch)
-	if not lot:
-		frappe.throw(_("Lot {0} does not exist.").format(frappe.bold(batch)), frappe.DoesNotExistError)
-	current = get_lot_status(lot.lot_status or get_settings().default_receipt_status)
-	statuses = [LotStatus.from_record(record) for record in lot_queries.get_lot_statuses()]
-	can_change = frappe.has_permission("Lot Status Change", "submit")
-	targets = (
-		allowed_targets(current, statuses, set(frappe.get_roles()), get_transitions()) if can_change else []
-	)
-	by_name = {status.name: status for status in statuses}
-	return {
-		"status": current.name,
-		"colour": current.colour,
-		"balance": lot_queries.get_lot_balances([batch]).get(batch, 0),
-		"history": lot_queries.get_lot_history(batch),
-		"targets": [
-			{"status": name, "colour": by_name[name].colour, "requires_reason": by_name[name].requires_reason}
-			for name in targets
-		],
-	}
+	return lot_overview(batch, frappe.get_roles(), frappe.has_permission("Lot Status Change", "submit"))
 
 
 @frappe.whitelist(methods=["POST"])
@@ -157,6 +140,7 @@ def check_allocation(
 	allocation = allocate_lots(item_code, warehouses, flt(qty), on_date, customer, company, explain=True)
 	return {
 		"item_code": item_code,
+		"uom": frappe.get_cached_value("Item", item_code, "stock_uom"),
 		"policy": policy_for(item_code, company),
 		"qty": flt(qty),
 		"allocated": allocation.qty,
@@ -201,7 +185,6 @@ def scan_barcode(search_value: str) -> dict:
 @frappe.whitelist()
 def lots_on_hold_card(filters=None) -> dict:
 	"""Number card: lots with stock whose status holds them (quarantined, rejected, expired, recalled)."""
-	from lot_traceability.traceability.statuses import LotStatus
 
 	frappe.has_permission("Batch", "read", throw=True)
 	held = [

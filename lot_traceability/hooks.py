@@ -24,7 +24,8 @@ before_job = [
 	"lot_traceability.overrides.erpnext_allocation.apply",
 ]
 
-app_include_js = ["/assets/lot_traceability/js/report_filters.js"]
+app_include_js = ["/assets/lot_traceability/js/lot_traceability.js"]
+app_include_css = ["/assets/lot_traceability/css/lot_traceability.css"]
 
 doctype_js = {
 	"Batch": "public/js/batch.js",

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, flt, get_datetime, get_first_day, getdate, nowdate
+from frappe.utils import add_days, flt, fmt_money, get_datetime, get_first_day, getdate, nowdate
 
 from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.queries import balances as balance_queries
@@ -209,9 +209,23 @@ def time_to_scope(from_date=None, to_date=None) -> dict:
 	return {"recalls": len(recalls), "mean": core.mean(seconds), "max": max(seconds) if seconds else None}
 
 
+def currency_of(company=None) -> str | None:
+	"""The currency values are in: the company's, or the one all companies share (None: several)."""
+	if company:
+		return frappe.get_cached_value("Company", company, "default_currency")
+	currencies = kpi_queries.get_company_currencies()
+	return currencies[0] if len(currencies) == 1 else None
+
+
 def summary(from_date=None, to_date=None, company=None) -> list[dict]:
-	"""One row per KPI: value, unit and what it was computed from."""
+	"""One row per KPI: value, unit and what it was computed from (values in the company's currency)."""
 	from_date, to_date = period(from_date, to_date)
+	currency = currency_of(company)
+	money_unit = currency or _("value, in several currencies")
+
+	def money(value):
+		return fmt_money(value, 2, currency) if currency else str(flt(value, 2))
+
 	complete = receiving_completeness(from_date, to_date, company)
 	cycles = quarantine_cycles(from_date, to_date)
 	loss = expiration_loss(from_date, to_date, company)
@@ -240,16 +254,16 @@ def summary(from_date=None, to_date=None, company=None) -> list[dict]:
 		{
 			"kpi": _("Expiration loss"),
 			"value": loss["total"],
-			"unit": _("value"),
+			"unit": money_unit,
 			"basis": _("{0} written off, {1} still on hand").format(
-				flt(loss["written_off"], 2), flt(loss["on_hand"], 2)
+				money(loss["written_off"]), money(loss["on_hand"])
 			),
 		},
 		{
 			"kpi": _("Write-offs"),
 			"value": sum(r["value"] for r in write_offs.values()),
-			"unit": _("value"),
-			"basis": "; ".join(f"{_(reason)}: {flt(r['value'], 2)}" for reason, r in write_offs.items())
+			"unit": money_unit,
+			"basis": "; ".join(f"{_(reason)}: {money(r['value'])}" for reason, r in write_offs.items())
 			or _("none"),
 		},
 		{

@@ -21,6 +21,21 @@ def movement_label(movement: str | Movement) -> str:
 	return labels[Movement(movement)]
 
 
+def movement_phrase(movement: str | Movement) -> str:
+	"""A movement as a list of what a lot may or may not do names it ("May: be shipped, …")."""
+	phrases = {
+		Movement.RECEIPT: _("be received"),
+		Movement.ISSUE: _("be issued to production"),
+		Movement.TRANSFER: _("move between warehouses"),
+		Movement.ALLOCATION: _("be allocated or picked"),
+		Movement.SHIPMENT: _("be shipped"),
+		Movement.CUSTOMER_RETURN: _("come back from customers"),
+		Movement.SUPPLIER_RETURN: _("go back to the supplier"),
+		Movement.WRITE_OFF: _("be written off or disposed"),
+	}
+	return phrases[Movement(movement)]
+
+
 def quantity(value, uom: str | None = None) -> str:
 	"""A quantity as people read it: no trailing zeros, with its unit ("120 Kg", "2.5 Nos")."""
 	from frappe.utils import flt

@@ -2,33 +2,61 @@
 shipped) and, unless the picker asks for expired lots, not expired on the posting date
 (`traceability.movements.may_offer`). Inward pickers offer every lot."""
 
-from frappe.utils import getdate, nowdate
+from frappe import _
+from frappe.utils import formatdate, getdate, nowdate
 
 from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.enforcement import enforcement_enabled
 from lot_traceability.queries import lots as lot_queries
-from lot_traceability.traceability.movements import Lot, may_offer
+from lot_traceability.traceability.movements import USES, Lot, may_offer
+
+# The value of the picker's closing line saying which lots it did not list (a Link control of the
+# desk shows it as a note with a "Why?" action, not as a lot: public/js/lot_traceability.js).
+NOT_LISTED = "__lots_not_listed__"
+MAX_NAMED = 5
 
 
-def offered(rows, filters) -> list:
-	"""The picker's rows (each starting with the lot's name) without the lots it may not offer."""
+def offered(rows, filters, first_page: bool = True) -> list:
+	"""The picker's rows (each starting with the lot's name) without the lots it may not offer; on the
+	first page, a closing line names the lots left out and why (status, or expired on a date)."""
 	if not rows or filters.get("is_inward") or not enforcement_enabled():
 		return rows
 	on_date = getdate(filters.get("posting_date") or nowdate())
 	include_expired = bool(filters.get("include_expired_batches"))
 	default_status = get_settings().default_receipt_status
 	lots = lot_queries.get_lots([row[0] for row in rows])
-
-	def offers(row):
+	kept, left_out = [], []
+	for row in rows:
 		record = lots.get(row[0])
 		if not record:
-			return True
+			kept.append(row)
+			continue
 		lot = Lot(
 			record.name,
 			record.item,
 			get_lot_status(record.lot_status or default_status),
 			getdate(record.expiry_date) if record.expiry_date else None,
 		)
-		return may_offer(lot, on_date, include_expired)
+		if may_offer(lot, on_date, include_expired):
+			kept.append(row)
+		else:
+			left_out.append(lot)
+	if left_out and first_page:
+		kept.append((NOT_LISTED, not_listed_note(left_out, on_date)))
+	return kept
 
-	return [row for row in rows if offers(row)]
+
+def not_listed_note(lots, on_date) -> str:
+	"""'2 lots are not listed: LOT-1 (Quarantined), LOT-2 (expired on 01-11-2026).'"""
+
+	def why(lot):
+		if not any(lot.status.allows(use) for use in USES):
+			return _(lot.status.name)
+		return _("expired on {0}").format(formatdate(lot.expiry_date))
+
+	named = ", ".join(f"{lot.batch_no} ({why(lot)})" for lot in lots[:MAX_NAMED])
+	if len(lots) > MAX_NAMED:
+		named += ", " + _("and {0} more").format(len(lots) - MAX_NAMED)
+	if len(lots) == 1:
+		return _("1 lot is not listed, as it may not be used: {0}.").format(named)
+	return _("{0} lots are not listed, as they may not be used: {1}.").format(len(lots), named)

@@ -198,7 +198,7 @@ def scan_for_any_form(text: str) -> dict | None:
 	item, batch = label_lot(data)
 	found = {"item_code": item, "barcode": text}
 	if batch:
-		if not offered([(batch,)], {"posting_date": nowdate()}):
+		if not offered([(batch,)], {"posting_date": nowdate()}, first_page=False):
 			lot = lot_queries.get_lots([batch])[batch]
 			frappe.throw(
 				_("Lot {0} of item {1} is {2}: it may not be picked, shipped or issued.").format(

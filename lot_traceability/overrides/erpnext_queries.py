@@ -30,4 +30,5 @@ def batch_picker(doctype, txt, searchfield, start, page_len, filters) -> list:
 	from lot_traceability.pickers import offered
 
 	rows = erpnext_get_batch_no(doctype, txt, searchfield, start, page_len, filters)
-	return offered(rows, frappe.parse_json(filters) if isinstance(filters, str) else (filters or {}))
+	filters = frappe.parse_json(filters) if isinstance(filters, str) else (filters or {})
+	return offered(rows, filters, first_page=not int(start or 0))

@@ -198,3 +198,8 @@ def get_stock_uoms(items) -> dict[str, str]:
 
 def get_status_names() -> list[dict]:
 	return frappe.get_all("Lot Status", fields=["name"], order_by="creation asc, name asc")
+
+
+def get_company_currencies() -> list[str]:
+	"""The currencies the companies keep their books in."""
+	return frappe.get_all("Company", pluck="default_currency", distinct=True, order_by="default_currency")

@@ -1,6 +1,8 @@
-"""The cockpit as a person sees it: the Lot Traceability workspace, the Lot Trace tree of a demo lot,
-the Recall Impact report and a Lot Recall form render in headless Chromium, logged in, with no
-console error; a screenshot of each is written.
+"""The app as a person sees it, in headless Chromium at desktop and phone size, logged in: the
+workspace, Lot Trace, Recall Impact, a Lot Recall, the KPIs, a held lot's Batch form, a Delivery
+Note's batch picker and Lot Allocation, Lot Lookup — each read for what it must show, with no
+console error or warning, nothing wider than the screen and no title cut; a screenshot of each is
+written.
 
 Needs Chromium (`CHROMIUM`, else /usr/bin/chromium), Node.js and the npm package playwright-core
 (`LOT_TRACEABILITY_NODE_MODULES`: the node_modules folder holding it); `.ci/run` installs them. The
@@ -24,6 +26,7 @@ from lot_traceability.tests.loopback import free_port, port_open, wait_for
 
 HERE = Path(__file__).resolve().parent / "browser"
 USER = "lt-browser@example.com"
+SIZES = ("1440x1000", "390x844")  # a desktop and a phone
 
 
 class TestDeskInABrowser(FrappeTestCase):
@@ -109,14 +112,10 @@ class TestDeskInABrowser(FrappeTestCase):
 			frappe.db.commit()
 		super().tearDownClass()
 
-	def test_workspace_trace_tree_recall_impact_and_recall_form_render_without_console_errors(self):
+	def see(self, pages: dict, sizes=SIZES, not_ours=()) -> dict:
+		"""Each page at each size, as `browser/screenshots.mjs` reports it: {(name, width): page}. The
+		titles of the app's own pages (all but `not_ours`) must not be cut."""
 		out = os.environ.get("LOT_TRACEABILITY_SCREENSHOTS") or tempfile.mkdtemp(prefix="lot-traceability-")
-		pages = {
-			"workspace": "/app/lot-traceability",
-			"lot-trace": f"/app/query-report/Lot Trace?batch={self.cake}",
-			"recall-impact": "/app/query-report/Recall Impact?supplier_lot_no=DC-5531&section=Customers",
-			"lot-recall": f"/app/lot-recall/{self.recall}",
-		}
 		run = subprocess.run(
 			[
 				"node",
@@ -125,6 +124,7 @@ class TestDeskInABrowser(FrappeTestCase):
 				USER,
 				self.password,
 				out,
+				",".join(sizes),
 				*(f"{name}={route}" for name, route in pages.items()),
 			],
 			env={
@@ -135,16 +135,115 @@ class TestDeskInABrowser(FrappeTestCase):
 			},
 			capture_output=True,
 			text=True,
-			timeout=600,
+			timeout=1200,
 		)
 		seen = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
-		self.assertEqual([page["name"] for page in seen], list(pages), run.stderr[-3000:])
+		self.assertEqual(
+			[(page["name"], page["size"]) for page in seen],
+			[(name, size) for size in sizes for name in pages],
+			run.stderr[-3000:],
+		)
 		for page in seen:
-			self.assertEqual(page["errors"], [], page["name"])
-			shot = Path(out) / f"{page['name']}.png"
+			where = f"{page['name']} at {page['size']}"
+			self.assertEqual(page["errors"], [], where)
+			self.assertEqual(page["warnings"], [], where)
+			self.assertEqual(page["overflow"], {"page": False, "dialog": False}, where)
+			if int(page["size"].split("x")[0]) >= 600:  # a phone may scroll a table sideways, a desktop not
+				self.assertFalse(page["dialog_scrolls"], f"{where}: a table in the dialog is too wide")
+			if page["name"] not in not_ours:
+				self.assertFalse(page["title_cut"], f"{where}: title {page['title_text']!r} is cut")
+			shot = Path(out) / f"{page['name']}-{page['size'].split('x')[0]}.png"
 			self.assertGreater(shot.stat().st_size, 10_000, shot)
 			print(f"screenshot: {shot} ({page['title']})")
 		self.assertEqual(run.returncode, 0, run.stderr[-3000:])
-		titles = {page["name"]: page["title"] for page in seen}
-		self.assertIn("Lot Traceability", titles["workspace"])
-		self.assertIn(self.recall, titles["lot-recall"])
+		return {(page["name"], int(page["size"].split("x")[0])): page for page in seen}
+
+	def test_the_cockpit_reads_right_at_desktop_and_phone_size(self):
+		milk = frappe.db.get_value("Batch", {"supplier_lot_no": "DC-5531"})
+		company_filter = "return frappe.query_report.get_filter_value('company');"
+		seen = self.see(
+			{
+				"workspace": "/app/lot-traceability",
+				"lot-trace": "/app/query-report/Lot Trace?supplier_lot_no=DC-5531",
+				"recall-customers": "/app/query-report/Recall Impact?supplier_lot_no=DC-5531&section=Customers",
+				"recall-stock": "/app/query-report/Recall Impact?supplier_lot_no=DC-5531&section=Stock",
+				"lot-recall": f"/app/lot-recall/{self.recall}",
+				"kpis": f"/app/query-report/Lot Traceability KPIs|{company_filter}",
+				"exceptions": f"/app/query-report/Lot Exceptions|{company_filter}",
+				"expiry-risk": "/app/query-report/Expiry Risk",
+			}
+		)
+		for width in (1440, 390):
+			workspace = seen["workspace", width]["text"].lower()
+			self.assertIn("lots on hold", workspace)
+			self.assertIn("expiry loss by month", workspace)
+			self.assertNotIn("no data", workspace)  # the demo gives every chart figures
+			trace = seen["lot-trace", width]["text"]
+			for shown in ("Supplier Lot No", "Made from", "Used in", "25 levels"):
+				self.assertIn(shown, trace, width)
+		trace = seen["lot-trace", 1440]["text"]
+		self.assertEqual(trace.count(milk), 1)  # the traced lot once, not under each direction
+		self.assertIn("Kg", trace)
+		customers = seen["recall-customers", 1440]["text"]
+		for shown in ("250 Kg", "Affected Part Shipped", "50 Kg", "Sales Value Shipped"):
+			self.assertIn(shown, customers)
+		stock = seen["recall-stock", 1440]["text"]
+		self.assertIn("In stock", stock)
+		self.assertNotIn("On Hand\n270", stock)  # two items are not added up
+		self.assertIn(self.recall, seen["lot-recall", 1440]["title"])
+		self.assertIn("Lot Traceability KPIs", seen["kpis", 390]["title_text"])
+		for report in ("kpis", "exceptions"):  # the user's own company, not every company at once
+			self.assertTrue(frappe.db.exists("Company", seen[report, 1440]["probe"]), report)
+
+	def test_a_held_lot_says_what_it_may_do_and_pickers_say_what_they_left_out(self):
+		oil = frappe.get_all(
+			"Batch", filters={"item": "DEMO-OLIVE-OIL", "lot_status": "Quarantined"}, pluck="name", limit=1
+		)[0]
+		west = frappe.db.get_value("Warehouse", {"warehouse_name": "West DC"})
+		company = frappe.db.get_value("Warehouse", west, "company")
+		open_expired = """
+			const { message: lot } = await frappe.call("lot_traceability.api.get_lot_overview", { batch: cur_frm.doc.name });
+			const labels = [...document.querySelectorAll(".inner-group-button .dropdown-item")].map((a) => a.textContent.trim());
+			lot_traceability_change_status([cur_frm.doc.name], lot.targets.find((t) => t.status === "Expired"), null, lot);
+			return labels;
+		"""
+		picker_and_allocation = f"""
+			const r = await frappe.call({{ method: "frappe.desk.search.search_link", args: {{
+				doctype: "Batch", txt: "", query: "erpnext.controllers.queries.get_batch_no",
+				filters: {{ item_code: "DEMO-OLIVE-OIL", warehouse: "{west}" }} }} }});
+			const offered = frappe.ui.form.ControlLink.prototype.merge_duplicates.call({{}}, r.message);
+			cur_frm.doc.company = "{company}";
+			const row = frappe.model.add_child(cur_frm.doc, "items");
+			Object.assign(row, {{ item_code: "DEMO-OLIVE-OIL", warehouse: "{west}", qty: 5, stock_qty: 5 }});
+			lot_traceability.show_allocation(cur_frm, [row]);
+			return offered.map((o) => (o.html ? "NOTE: " + o.html.replace(/<[^>]+>/g, " ").replace(/\\s+/g, " ").trim() : o.value));
+		"""
+		camera = """
+			const shown = [...document.querySelectorAll(".primary-action")].filter((b) => b.offsetParent);
+			return shown.map((b) => decodeURIComponent(b.getAttribute("data-label") || b.textContent.trim()));
+		"""
+		seen = self.see(
+			{
+				"held-lot": f"/app/batch/{oil}|{open_expired}",
+				"delivery-note": f"/app/delivery-note/new|{picker_and_allocation}",
+				"lot-lookup": f"/app/lot-lookup|{camera}",
+			},
+			not_ours={"delivery-note"},
+		)
+		for width in (1440, 390):
+			held = seen["held-lot", width]
+			self.assertIn("What the Lot May Do", held["text"])
+			self.assertIn("May not:", held["text"])
+			self.assertIn("be shipped", held["text"])
+			self.assertIn("moves only into a quarantine warehouse", held["text"])
+			self.assertIn("Split repacks part of the lot", held["text"])
+			self.assertIn("is for lots past their expiry date", held["text"])  # the dialog's warning
+			self.assertEqual(held["title_text"], oil)
+			note = seen["delivery-note", width]["probe"][-1]
+			self.assertTrue(note.startswith("NOTE:"), note)
+			self.assertIn(f"{oil} (Quarantined)", note)
+			self.assertIn("Why?", note)
+			self.assertIn("Quarantined", seen["delivery-note", width]["text"])  # the Lot Allocation dialog
+			self.assertIn("Scan with Camera", seen["lot-lookup", width]["probe"])
+		self.assertIn("Expired — not expired yet", seen["held-lot", 1440]["probe"])
+		self.assertIn("Approved — free to use and ship", seen["held-lot", 1440]["probe"])

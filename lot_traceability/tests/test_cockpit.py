@@ -164,6 +164,15 @@ class TestCockpitOnTheDemo(FrappeTestCase):
 		# each company has its "Stores": a site's label says which
 		sites = kpis.lots_by_status_and_site()
 		self.assertEqual(len({site["site"] for site in sites}), len(sites))
+		# money is in the company's currency, and write-offs do not add up quantities of different items
+		currency = frappe.get_cached_value("Company", MAKER, "default_currency")
+		summary = lot_traceability_kpis.execute({"view": "Summary", "from_date": SINCE, "company": MAKER})[1]
+		self.assertEqual(kpi(summary, "Expiration loss")["unit"], currency)
+		write_offs = lot_traceability_kpis.execute(
+			{"view": "Write-offs by Reason", "from_date": SINCE, "company": MAKER}
+		)
+		self.assertNotIn("qty", [column["fieldname"] for column in write_offs[0]])
+		self.assertTrue(all(row["currency"] == currency for row in write_offs[1]))
 		# the monthly charts show a year of months when no dates are given
 		loss = lot_traceability_kpis.execute({"view": "Expiry Loss by Month", "company": MAKER})
 		self.assertEqual(loss[3]["data"]["datasets"][0]["name"], "Expiration Loss")

@@ -9,6 +9,7 @@ from frappe.utils import add_days, nowdate
 from lot_traceability.allocation import LotShortageError
 from lot_traceability.enforcement import LotNotAllowedError
 from lot_traceability.overrides import erpnext_allocation
+from lot_traceability.pickers import NOT_LISTED
 from lot_traceability.tests.utils import (
 	attempt,
 	delivery_note,
@@ -279,7 +280,8 @@ class TestBatchPickers(FrappeTestCase):
 		query = frappe.get_attr("erpnext.controllers.queries.get_batch_no")
 		self.assertTrue(frappe.is_whitelisted(query) is None)
 		rows = query("Batch", "", "name", 0, 50, {"item_code": item, "warehouse": warehouse, **filters})
-		return {row[0] for row in rows}
+		self.last_note = next((row[1] for row in rows if row[0] == NOT_LISTED), None)
+		return {row[0] for row in rows} - {NOT_LISTED}
 
 	def test_pickers_offer_only_lots_that_may_leave_stock(self):
 		approved = make_lot(qty=5)
@@ -295,8 +297,27 @@ class TestBatchPickers(FrappeTestCase):
 		self.assertIn(approved.batch, offered)
 		self.assertNotIn(held_batch, offered)
 		self.assertNotIn(expired_batch, offered)
+		# the picker says which lots it left out and why, instead of an unexplained short list
+		# (ERPNext's own query already leaves expired lots out, unless asked for them)
+		self.assertEqual(
+			self.last_note, f"1 lot is not listed, as it may not be used: {held_batch} (Quarantined)."
+		)
 		self.assertIn(expired_batch, self.pick(item, warehouse, include_expired_batches=1))
+		self.assertIn(f"{held_batch} (Quarantined)", self.last_note)
+		set_lot_status(approved.batch, "Rejected")
+		self.pick(item, warehouse, posting_date=nowdate())
+		self.assertIn("2 lots are not listed", self.last_note)
+		set_lot_status(approved.batch, "Approved")
 		self.assertIn(held_batch, self.pick(item, warehouse, is_inward=1))
+		self.assertIsNone(self.last_note)
+		# past the first page the note is not repeated
+		query = frappe.get_attr("erpnext.controllers.queries.get_batch_no")
+		later = query("Batch", "", "name", 1, 50, {"item_code": item, "warehouse": warehouse})
+		self.assertNotIn(NOT_LISTED, {row[0] for row in later})
+		# a picker with nothing to leave out has no note
+		set_lot_status(held_batch, "Approved")
+		self.pick(item, warehouse, include_expired_batches=1)
+		self.assertIsNone(self.last_note)
 
 
 class TestShortageExplained(FrappeTestCase):

@@ -5,7 +5,7 @@ import json
 import frappe
 from frappe.tests.test_api import make_request
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import get_test_client, getdate, nowdate
+from frappe.utils import add_days, get_test_client, getdate, nowdate
 
 from lot_traceability.api import change_lot_status, get_lot_overview
 from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_change import (
@@ -18,6 +18,7 @@ from lot_traceability.tests.utils import (
 	make_lot,
 	make_lot_item,
 	make_user,
+	make_warehouse,
 	receive,
 )
 
@@ -75,6 +76,43 @@ class TestLotStatusChange(FrappeTestCase):
 		self.assertEqual(targets, ["Pending Inspection", "Quarantined", "Disposed"])
 		frappe.set_user(QUALITY_USER)
 		self.assertIn("Restricted", [target["status"] for target in get_lot_overview(lot.batch)["targets"]])
+
+	def test_the_form_says_what_the_lot_may_do_and_what_each_change_would_do(self):
+		lot = make_lot(status="Quarantined", expiry_date=add_days(nowdate(), 300))
+		quarantine = make_warehouse("LT Held Stock", is_quarantine_warehouse=1)
+		overview = get_lot_overview(lot.batch)
+		self.assertIn("be shipped", overview["may_not"])
+		self.assertIn("be written off or disposed", overview["may"])
+		self.assertIn("Expires on", overview["expiry_note"])
+		self.assertEqual(overview["on_hand"], "10 Nos")
+		# what ERPNext's Move and Split buttons will do with held stock
+		self.assertTrue(overview["move_allowed"])
+		self.assertIn(quarantine, overview["move_hint"])
+		self.assertFalse(overview["split_allowed"])
+		self.assertIn("a Quarantined lot may not be issued", overview["split_hint"])
+		# each status offered says what it does, and warns where it does not fit the lot
+		targets = {target["status"]: target for target in overview["targets"]}
+		self.assertEqual(targets["Approved"]["hint"], "free to use and ship")
+		self.assertIn("be shipped", targets["Approved"]["may"])
+		self.assertEqual(targets["Expired"]["hint"], "not expired yet")
+		self.assertIn("is for lots past their expiry date", targets["Expired"]["warning"])
+		self.assertIn("cannot be changed back", targets["Disposed"]["warning"])
+		self.assertEqual(targets["Restricted"]["warning"], "")
+		# a free lot: nothing to say about the buttons
+		free = get_lot_overview(make_lot().batch)
+		self.assertEqual((free["move_hint"], free["split_hint"]), ("", ""))
+		self.assertEqual(free["may_not"], [])
+		# an approved lot past its expiry may still move but not be split (a repack issues it)
+		old = get_lot_overview(make_lot(expiry_date=add_days(nowdate(), -1)).batch)
+		self.assertTrue(old["expired"])
+		self.assertEqual(old["move_hint"], "")
+		self.assertIn("past its expiry date", old["split_hint"])
+		self.assertIn("be shipped", old["may_not"])
+		# a held lot in a company with no quarantine warehouse has nowhere to go: the form says so
+		frappe.db.set_value("Warehouse", quarantine, "is_quarantine_warehouse", 0)
+		nowhere = get_lot_overview(lot.batch)
+		self.assertFalse(nowhere["move_allowed"])
+		self.assertIn("tick Quarantine Warehouse", nowhere["move_hint"])
 
 	def test_reason_required_where_the_status_says_so(self):
 		lot = make_lot()

@@ -127,3 +127,43 @@ def may_pick(lot: Lot, movement: Movement | None, on_date: date) -> bool:
 	if is_expired(lot.expiry_date, on_date):
 		return False
 	return lot.status.allows(movement)
+
+
+@dataclass(frozen=True)
+class Guidance:
+	"""What a lot in a status may do on a day, as the Batch form explains it."""
+
+	may: tuple[Movement, ...]
+	may_not: tuple[Movement, ...]
+	into_quarantine: bool  # though held, it may be moved into a quarantine warehouse
+	expired: bool
+
+
+def guidance(status: LotStatus, expiry: date | None, on_date: date, quarantine_allowed: bool) -> Guidance:
+	"""Every movement the lot may and may not make on the date — the decisions `check_movement`
+	takes (status, then expiry for the uses) — and whether a lot that may not move between
+	warehouses may still go into a quarantine warehouse."""
+	expired = is_expired(expiry, on_date)
+	may = tuple(m for m in Movement if status.allows(m) and not (expired and m in EXPIRY_GATED))
+	return Guidance(
+		may=may,
+		may_not=tuple(m for m in Movement if m not in may),
+		into_quarantine=quarantine_allowed
+		and not status.allows(Movement.TRANSFER)
+		and not status.is_terminal,
+		expired=expired,
+	)
+
+
+def status_effect(status: LotStatus) -> str:
+	"""In a word, what putting a lot into the status does (a hint beside each status offered):
+	ends its life, frees it, keeps it to internal use, lets it only be put away, or holds it."""
+	if status.is_terminal:
+		return "ends"
+	if status.allows(Movement.SHIPMENT) and status.allows(Movement.ISSUE):
+		return "frees"
+	if status.allows(Movement.ISSUE):
+		return "internal_use"
+	if status.allows(Movement.TRANSFER):
+		return "put_away_only"
+	return "holds"

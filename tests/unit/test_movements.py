@@ -9,8 +9,10 @@ from lot_traceability.traceability.movements import (
 	Lot,
 	check_movement,
 	classify,
+	guidance,
 	may_offer,
 	may_pick,
+	status_effect,
 )
 from lot_traceability.traceability.statuses import DEFAULT_STATUSES, Movement
 
@@ -181,3 +183,52 @@ def test_a_picker_that_asks_for_expired_lots_gets_them_and_only_then():
 def test_an_expired_lot_is_not_picked_even_for_a_transfer_its_status_allows():
 	assert check_movement(lot("Approved", date(2025, 1, 1)), M.TRANSFER, date(2025, 1, 2)) is None
 	assert may_pick(lot("Approved", date(2025, 1, 1)), M.TRANSFER, date(2025, 1, 2)) is False
+
+
+# What the Batch form says a lot may do (`guidance`) is what the checks then decide (`check_movement`).
+@given(
+	st.sampled_from(DEFAULT_STATUSES),
+	st.one_of(st.none(), st.dates(date(2020, 1, 1), date(2030, 1, 1))),
+	st.dates(date(2020, 1, 1), date(2030, 1, 1)),
+	st.booleans(),
+)
+def test_the_guidance_says_what_the_checks_decide(status, expiry, on, quarantine_allowed):
+	said = guidance(status, expiry, on, quarantine_allowed)
+	subject = Lot("L", "I", status, expiry)
+	for movement in Movement:
+		allowed = check_movement(subject, movement, on) is None
+		assert (movement in said.may) == allowed
+		assert (movement in said.may_not) == (not allowed)
+	into_quarantine = check_movement(subject, M.TRANSFER, on, True, quarantine_allowed) is None
+	assert said.into_quarantine == (into_quarantine and M.TRANSFER not in said.may)
+
+
+def test_the_guidance_of_an_approved_lot_past_expiry_keeps_it_from_use_only():
+	said = guidance(S["Approved"], date(2025, 5, 31), TODAY, True)
+	assert said.expired
+	assert set(said.may_not) == EXPIRY_GATED
+	assert M.WRITE_OFF in said.may and M.TRANSFER in said.may
+	assert not said.into_quarantine  # it may move anywhere already
+
+
+def test_a_quarantined_lot_may_go_into_quarantine_only_while_the_setting_allows():
+	assert guidance(S["Quarantined"], None, TODAY, True).into_quarantine
+	assert not guidance(S["Quarantined"], None, TODAY, False).into_quarantine
+	assert not guidance(S["Disposed"], None, TODAY, True).into_quarantine
+
+
+@pytest.mark.parametrize(
+	"status, effect",
+	[
+		("Approved", "frees"),
+		("Restricted", "internal_use"),
+		("Pending Inspection", "put_away_only"),
+		("Quarantined", "holds"),
+		("Rejected", "holds"),
+		("Expired", "holds"),
+		("Recalled", "holds"),
+		("Disposed", "ends"),
+	],
+)
+def test_each_default_status_says_in_a_word_what_it_does(status, effect):
+	assert status_effect(S[status]) == effect

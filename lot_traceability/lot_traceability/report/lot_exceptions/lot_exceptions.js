@@ -3,7 +3,13 @@
 
 frappe.query_reports["Lot Exceptions"] = {
 	filters: [
-		{ fieldname: "company", label: __("Company"), fieldtype: "Link", options: "Company" },
+		{
+			fieldname: "company",
+			label: __("Company"),
+			fieldtype: "Link",
+			options: "Company",
+			default: frappe.defaults.get_user_default("Company"),
+		},
 		{
 			fieldname: "kind",
 			label: __("Exception"),

@@ -17,7 +17,13 @@ frappe.query_reports["Lot Traceability KPIs"] = {
 			default: "Summary",
 			reqd: 1,
 		},
-		{ fieldname: "company", label: __("Company"), fieldtype: "Link", options: "Company" },
+		{
+			fieldname: "company",
+			label: __("Company"),
+			fieldtype: "Link",
+			options: "Company",
+			default: frappe.defaults.get_user_default("Company"),
+		},
 		{
 			fieldname: "from_date",
 			label: __("From Date"),

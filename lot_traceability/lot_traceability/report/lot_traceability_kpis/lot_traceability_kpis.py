@@ -38,7 +38,11 @@ def execute(filters=None):
 		return columns, kpis.summary(from_date, to_date, company)
 	if view == "Expiry Loss by Month":
 		loss = kpis.expiration_loss(from_date, to_date, company)
-		data = [{"month": month, "value": value} for month, value in loss["by_month"].items()]
+		currency = kpis.currency_of(company)
+		data = [
+			{"month": month, "value": value, "currency": currency}
+			for month, value in loss["by_month"].items()
+		]
 		chart = bar_chart(data, "value", name=_("Expiration Loss"), fieldtype="Currency")
 		return month_columns(_("Expiration Loss"), "Currency"), data, None, chart
 	if view == "Quarantine Cycle Time by Month":
@@ -56,12 +60,22 @@ def execute(filters=None):
 		return columns, data, None, bar_chart(data, "value", name=_("Mean Days on Hold"), fieldtype="Float")
 	if view == "Write-offs by Reason":
 		reasons = kpis.write_offs_by_reason(from_date, to_date, company)
-		data = [{"reason": reason, **figures} for reason, figures in reasons.items()]
+		currency = kpis.currency_of(company)
+		# lots and value, not a quantity: the lots are of different items and units
+		data = [
+			{"reason": reason, "lots": figures["lots"], "value": figures["value"], "currency": currency}
+			for reason, figures in reasons.items()
+		]
 		columns = [
 			{"fieldname": "reason", "label": _("Status When Written Off"), "fieldtype": "Data", "width": 200},
 			{"fieldname": "lots", "label": _("Lots"), "fieldtype": "Int", "width": 80},
-			{"fieldname": "qty", "label": _("Quantity"), "fieldtype": "Float", "width": 110},
-			{"fieldname": "value", "label": _("Value"), "fieldtype": "Currency", "width": 130},
+			{
+				"fieldname": "value",
+				"label": _("Value"),
+				"fieldtype": "Currency",
+				"options": "currency",
+				"width": 130,
+			},
 		]
 		return (
 			columns,
@@ -113,10 +127,10 @@ def status_chart(data, statuses):
 
 
 def month_columns(label, fieldtype):
-	return [
-		{"fieldname": "month", "label": _("Month"), "fieldtype": "Data", "width": 100},
-		{"fieldname": "value", "label": label, "fieldtype": fieldtype, "width": 150},
-	]
+	value = {"fieldname": "value", "label": label, "fieldtype": fieldtype, "width": 150}
+	if fieldtype == "Currency":
+		value["options"] = "currency"  # each row carries the company's currency
+	return [{"fieldname": "month", "label": _("Month"), "fieldtype": "Data", "width": 100}, value]
 
 
 def bar_chart(data, field, label="month", name="", fieldtype="Float"):

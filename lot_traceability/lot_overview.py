@@ -1,0 +1,131 @@
+"""What the Batch form tells about a lot: its status, what that status (and its expiry) lets it do
+today, where held stock may still go, and what each status the user may choose would do."""
+
+import frappe
+from frappe import _
+from frappe.utils import formatdate, getdate, nowdate
+
+from lot_traceability.config import get_lot_status, get_settings, get_transitions
+from lot_traceability.messages import movement_phrase, quantity
+from lot_traceability.queries import balances as balance_queries
+from lot_traceability.queries import lots as lot_queries
+from lot_traceability.queries import warehouses as warehouse_queries
+from lot_traceability.traceability.lifecycle import allowed_targets
+from lot_traceability.traceability.movements import guidance, status_effect
+from lot_traceability.traceability.shelf_life import is_expired
+from lot_traceability.traceability.statuses import LotStatus, Movement
+
+
+def effect_label(status: LotStatus) -> str:
+	return {
+		"ends": _("ends the lot's life"),
+		"frees": _("free to use and ship"),
+		"internal_use": _("internal use only, not customers"),
+		"put_away_only": _("may be put away, not used or sold"),
+		"holds": _("stops use and shipping"),
+	}[status_effect(status)]
+
+
+def lot_overview(batch: str, roles, can_change: bool) -> dict:
+	lot = lot_queries.get_lots([batch]).get(batch)
+	if not lot:
+		frappe.throw(_("Lot {0} does not exist.").format(frappe.bold(batch)), frappe.DoesNotExistError)
+	settings = get_settings()
+	current = get_lot_status(lot.lot_status or settings.default_receipt_status)
+	today = getdate(nowdate())
+	said = guidance(current, lot.expiry_date, today, bool(settings.allow_held_lots_into_quarantine))
+	statuses = [LotStatus.from_record(record) for record in lot_queries.get_lot_statuses()]
+	targets = allowed_targets(current, statuses, set(roles), get_transitions()) if can_change else []
+	by_name = {status.name: status for status in statuses}
+	stock = [row for row in balance_queries.get_kept_lot_balances([batch]) if row.qty > 0]
+	uom = frappe.get_cached_value("Item", lot.item, "stock_uom") if lot.item else None
+	return {
+		"status": current.name,
+		"colour": current.colour,
+		"description": _(current.description) if current.description else "",
+		"balance": lot_queries.get_lot_balances([batch]).get(batch, 0),
+		"uom": uom,
+		"on_hand": quantity(sum(row.qty for row in stock), uom),
+		"expired": said.expired,
+		"may": [movement_phrase(m) for m in said.may],
+		"may_not": [movement_phrase(m) for m in said.may_not],
+		"expiry_note": expiry_note(lot, said.expired),
+		**stock_button_hints(current, said, stock),
+		"history": lot_queries.get_lot_history(batch),
+		"targets": [target_hint(lot, by_name[name], settings, today) for name in targets],
+	}
+
+
+def expiry_note(lot, expired: bool) -> str:
+	if not lot.expiry_date:
+		return ""
+	if expired:
+		return _("Expired on {0}: it may not be used, allocated or shipped, whatever its status.").format(
+			formatdate(lot.expiry_date)
+		)
+	return _("Expires on {0}.").format(formatdate(lot.expiry_date))
+
+
+def stock_button_hints(current: LotStatus, said, stock) -> dict:
+	"""What ERPNext's Move and Split buttons beside the lot's stock will do with it."""
+	status = _(current.name)
+	hints = {"move_hint": "", "split_hint": "", "move_allowed": True, "split_allowed": True}
+	if Movement.TRANSFER not in said.may:
+		if said.into_quarantine:
+			companies = warehouse_queries.get_companies([row.warehouse for row in stock])
+			quarantine = warehouse_queries.get_quarantine_warehouses(companies)
+			if quarantine:
+				hints["move_hint"] = _("A {0} lot moves only into a quarantine warehouse: {1}.").format(
+					status, ", ".join(quarantine)
+				)
+			else:
+				hints["move_allowed"] = False
+				hints["move_hint"] = _(
+					"A {0} lot moves only into a quarantine warehouse, and its company has none: tick "
+					"Quarantine Warehouse on a warehouse to segregate held stock."
+				).format(status)
+		else:
+			hints["move_allowed"] = False
+			hints["move_hint"] = _("A {0} lot may not be moved between warehouses.").format(status)
+	if Movement.ISSUE not in said.may:
+		hints["split_allowed"] = False
+		why = (
+			_("the lot is past its expiry date")
+			if said.expired and current.allows(Movement.ISSUE)
+			else _("a {0} lot may not be issued").format(status)
+		)
+		hints["split_hint"] = _(
+			"Split repacks part of the lot into a new lot, which issues it: refused, as {0}."
+		).format(why)
+	return hints
+
+
+def target_hint(lot, target: LotStatus, settings, today) -> dict:
+	"""A status the user may choose: what it does, and a warning where it does not fit the lot."""
+	warning = ""
+	if target.name == settings.expired_status and not is_expired(lot.expiry_date, today):
+		warning = (
+			_("This lot expires on {0}: {1} is for lots past their expiry date.").format(
+				formatdate(lot.expiry_date), _(target.name)
+			)
+			if lot.expiry_date
+			else _("This lot has no expiry date: {0} is for lots past their expiry date.").format(
+				_(target.name)
+			)
+		)
+	elif target.is_terminal:
+		warning = _("{0} ends the lot's life: it cannot be changed back.").format(_(target.name))
+	hint = (
+		_("not expired yet") if warning and target.name == settings.expired_status else effect_label(target)
+	)
+	probe = guidance(target, lot.expiry_date, today, bool(settings.allow_held_lots_into_quarantine))
+	return {
+		"status": target.name,
+		"colour": target.colour,
+		"requires_reason": target.requires_reason,
+		"hint": hint,
+		"description": _(target.description) if target.description else "",
+		"may": [movement_phrase(m) for m in probe.may],
+		"may_not": [movement_phrase(m) for m in probe.may_not],
+		"warning": warning,
+	}
