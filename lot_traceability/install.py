@@ -73,6 +73,7 @@ def sync():
 	create_default_statuses()
 	set_default_settings()
 	grant_lot_read_permissions()
+	print_labels_by_default()
 	set_status_chart_colours()
 
 
@@ -129,6 +130,25 @@ LOT_READERS = ("Quality Manager", "Stock Manager", "Stock User")
 LOT_READ_PERMISSION = {"read": 1, "report": 1, "export": 1, "print": 1}
 
 
+LABEL_DEFAULT = {"doc_type": "Batch", "property": "default_print_format", "value": "Lot Label"}
+
+
+def print_labels_by_default():
+	"""Print on a Batch prints its Lot Label, unless the site chose another default format."""
+	from frappe.custom.doctype.property_setter.property_setter import make_property_setter
+
+	if not frappe.get_meta("Batch").default_print_format:
+		make_property_setter(
+			"Batch",
+			None,
+			"default_print_format",
+			"Lot Label",
+			"Data",
+			for_doctype=True,
+			validate_fields_for_doctype=False,
+		)
+
+
 def grant_lot_read_permissions():
 	from frappe.permissions import setup_custom_perms
 
@@ -177,6 +197,8 @@ def before_uninstall():
 	frappe.db.set_default(MARKER, None)
 	delete_custom_fields()
 	revoke_lot_read_permissions()
+	frappe.db.delete("Property Setter", LABEL_DEFAULT)
+	frappe.clear_cache(doctype="Batch")
 	delete_records_about_app_doctypes()
 
 

@@ -107,6 +107,7 @@ class TestLotLabels(FrappeTestCase):
 		self.assertIn("No item has the barcode", str(unknown.exception))
 
 	def test_the_label_prints_and_its_qr_carries_the_lot_gs1_string(self):
+		self.assertEqual(frappe.get_meta("Batch").default_print_format, "Lot Label")  # Print prints it
 		lot = make_lot()
 		gtin = give_gtin(lot.item)
 		frappe.db.set_value(

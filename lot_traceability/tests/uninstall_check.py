@@ -8,7 +8,12 @@ from pathlib import Path
 
 import frappe
 
-from lot_traceability.install import LOT_READ_PERMISSION, LOT_READERS, RECORDS_ABOUT_DOCTYPES
+from lot_traceability.install import (
+	LABEL_DEFAULT,
+	LOT_READ_PERMISSION,
+	LOT_READERS,
+	RECORDS_ABOUT_DOCTYPES,
+)
 from lot_traceability.setup.custom_fields import CUSTOM_FIELDS, MODULE
 
 DOCTYPE_FOLDER = Path(__file__).resolve().parents[1] / "lot_traceability" / "doctype"
@@ -53,6 +58,8 @@ def leftovers() -> list[str]:
 	)
 	if added_rules:
 		found.append(f"{added_rules} Batch read rule(s) added by the app")
+	if frappe.db.exists("Property Setter", LABEL_DEFAULT):
+		found.append("the Lot Label as Batch's default print format")
 	for doctype in MODULE_RECORDS:
 		names = frappe.get_all(doctype, filters={"module": MODULE}, pluck="name")
 		found += [f"{doctype} {name}" for name in names]

@@ -79,6 +79,8 @@ frappe.pages["lot-lookup"].on_page_load = function (wrapper) {
 			look_up(text);
 		},
 	});
+	// what people type here is long (a GS1 label): the field takes half the row, its hint whole
+	field.$wrapper.removeClass("col-md-2").addClass("col-md-6 col-sm-12");
 	page.set_primary_action(__("Scan with Camera"), () => {
 		new frappe.ui.Scanner({ dialog: true, multiple: false, on_scan: (data) => look_up(data.decodedText) });
 	}, "camera");
