@@ -1,11 +1,13 @@
 """Lot allocation on real stock: candidates from the kept lot balances, the rules that apply to the
 item and the customer, and the explanation of every choice (rules: `traceability.allocation`)."""
 
+from dataclasses import replace
+
 import frappe
 from frappe import _
 from frappe.utils import flt, format_date, getdate, nowdate
 
-from lot_traceability import locks
+from lot_traceability import locks, restrictions
 from lot_traceability.config import get_lot_rule, get_lot_status, get_settings
 from lot_traceability.messages import document_label, movement_label, quantity
 from lot_traceability.queries import balances as balance_queries
@@ -85,15 +87,21 @@ def candidates(
 		name = row.lot_status or default_status
 		if name not in statuses:
 			statuses[name] = get_lot_status(name)
+	scopes = restrictions.scopes_of(
+		[row.batch for row in rows if statuses[row.lot_status or default_status].is_restricted],
+		for_update=reading in (HELD, LOTS),
+	)
+	for row in rows:
 		found.append(
 			core.Candidate(
 				lot=row.batch,
 				warehouse=row.warehouse,
 				qty=flt(row.qty),
-				status=statuses[name],
+				status=statuses[row.lot_status or default_status],
 				expiry_date=row.expiry_date,
 				manufacturing_date=row.manufacturing_date,
 				received_date=row.received_date,
+				scope=scopes.get(row.batch),
 			)
 		)
 	return found
@@ -156,6 +164,11 @@ def allocate_lots(
 	while True:
 		page = candidates(item_code, warehouses, request.policy, limit, len(read), eligible, reading)
 		read += page
+		if request.use is None and any(candidate.scope is not None for candidate in page):
+			# a restricted lot is among them: its scope judges whom the line is for
+			request = replace(
+				request, use=restrictions.allocation_use(customer, company, movement, request.on_date)
+			)
 		allocation = core.allocate(read, request)
 		if len(page) < limit:
 			break  # every eligible lot read
@@ -203,6 +216,8 @@ def skip_reason(skip: core.Skip, on_date, movement: Movement = Movement.SHIPMENT
 		return _("made on {0}, before the newest lot this customer already received").format(
 			format_date(lot.made_on)
 		)
+	if skip.reason == core.SCOPE:
+		return restrictions.allocation_refusal(skip)
 	return skip.reason
 
 
@@ -237,11 +252,13 @@ def explain(allocation: core.Allocation, on_date, movement: Movement = Movement.
 	return rows
 
 
-def pickable(batches, movement: Movement | None, on_date, reading=PLAIN) -> list:
+def pickable(batches, movement: Movement | None, on_date, reading=PLAIN, customer=None, company=None) -> list:
 	"""An automatic pick's lots (rows with batch_no, warehouse and qty, in the picker's order) without
 	the lots it may not offer (`traceability.movements.may_pick`), order kept. Under HELD and LOTS the
 	lots are read as last committed; under HELD each lot's quantity is also at most what it holds as
-	last committed (another user may have taken it since this transaction began)."""
+	last committed (another user may have taken it since this transaction began). A restricted lot is
+	offered only where its release scope permits the pick (the customer known), and no more of it
+	than is left of its cap."""
 	names = {row.get("batch_no") for row in batches if row.get("batch_no")}
 	if not names:
 		return list(batches)
@@ -251,6 +268,14 @@ def pickable(batches, movement: Movement | None, on_date, reading=PLAIN) -> list
 	if reading == HELD:
 		left = locks.kept_balances({(row.batch_no, row.warehouse) for row in batches if row.get("batch_no")})
 	on_date = getdate(on_date)
+	limits = restrictions.pick_limits(
+		[r for r in lots.values() if get_lot_status(r.lot_status or default_status).is_restricted],
+		movement,
+		on_date,
+		customer,
+		company,
+		for_update=reading in (HELD, LOTS),
+	)
 	found = []
 	for row in batches:
 		record = lots.get(row.get("batch_no"))
@@ -265,6 +290,9 @@ def pickable(batches, movement: Movement | None, on_date, reading=PLAIN) -> list
 		if not may_pick(lot, movement, on_date):
 			continue
 		qty = flt(row.get("qty"))
+		if record.name in limits:
+			qty = min(qty, limits[record.name])
+			limits[record.name] -= qty
 		if left is not None:
 			key = (row.batch_no, row.warehouse)
 			if left[key] < qty:
@@ -280,7 +308,8 @@ def repick_automatic_lots(doc) -> None:
 	"""Before a selling voucher posts, its locks held: a lot that an automatic pick put on a row when
 	the document was saved stays only while it can still cover the row as last committed (its status
 	allows the shipment, it has not expired on the posting date, its kept balance covers every row
-	that takes it). Otherwise the row's lot is cleared and picked again at submit, under the locks,
+	that takes it, and a restricted lot's scope permits the shipment with enough left of its cap).
+	Otherwise the row's lot is cleared and picked again at submit, under the locks,
 	from the lots that may move: an automatic pick never fails because another user took its lot."""
 	if doc.get("is_return"):
 		return
@@ -302,6 +331,18 @@ def repick_automatic_lots(doc) -> None:
 	lots = lot_queries.get_lots({row.batch_no for row in rows}, for_update=True)
 	on_date = getdate(doc.get("posting_date") or nowdate())
 	default_status = get_settings().default_receipt_status
+	# a restricted lot stays only where its scope permits the shipment and its cap covers the rows
+	limits = restrictions.pick_limits(
+		[r for r in lots.values() if get_lot_status(r.lot_status or default_status).is_restricted],
+		Movement.SHIPMENT,
+		on_date,
+		doc.get("customer"),
+		doc.get("company"),
+		for_update=True,
+	)
+	wanted_of_lot = {}
+	for (batch, _warehouse), qty in wanted.items():
+		wanted_of_lot[batch] = wanted_of_lot.get(batch, 0.0) + qty
 	for row in rows:
 		record = lots.get(row.batch_no)
 		key = (row.batch_no, row.warehouse)
@@ -315,6 +356,8 @@ def repick_automatic_lots(doc) -> None:
 			Movement.SHIPMENT,
 			on_date,
 		)
+		if still and row.batch_no in limits:
+			still = limits[row.batch_no] + 1e-6 >= wanted_of_lot[row.batch_no]
 		if still and held[key] + 1e-6 < wanted[key]:
 			still = locks.ledger_balance(*key) + 1e-6 >= wanted[key]
 		if not still:

@@ -4,6 +4,7 @@ import json
 
 import frappe
 from frappe import _
+from frappe.utils import flt
 
 from lot_traceability.config import get_lot_rule, get_settings
 from lot_traceability.queries import lots as lot_queries
@@ -51,14 +52,34 @@ def change_lot_status(
 	reason: str | None = None,
 	reference_doctype: str | None = None,
 	reference_name: str | None = None,
+	scope: str | list | None = None,
+	cap_qty: float | None = None,
+	valid_until: str | None = None,
+	concession_reference: str | None = None,
 ) -> str:
-	"""Move one or many lots to a status as one recorded Lot Status Change; returns its name."""
+	"""Move one or many lots to a status as one recorded Lot Status Change; returns its name. Where
+	Settings ask a second person to approve the change, it is recorded awaiting that approval.
+	`scope` ([{applies_to, value}]), `cap_qty`, `valid_until`, `concession_reference`: the release
+	scope of a change into a restricted status."""
 	if isinstance(batches, str):
 		batches = json.loads(batches) if batches.strip().startswith("[") else [batches]
 	if not batches:
 		frappe.throw(_("Select at least one lot."))
-	frappe.has_permission("Lot Status Change", "submit", throw=True)
-	return record_status_change(batches, to_status, reason, reference_doctype, reference_name).name
+	if isinstance(scope, str):
+		scope = json.loads(scope or "[]")
+	rows = [(row.get("applies_to"), row.get("value")) for row in scope or []]
+	frappe.has_permission("Lot Status Change", "create", throw=True)
+	return record_status_change(
+		batches,
+		to_status,
+		reason,
+		reference_doctype,
+		reference_name,
+		scope=rows,
+		cap_qty=flt(cap_qty) or None,
+		valid_until=valid_until or None,
+		concession_reference=concession_reference,
+	).name
 
 
 @frappe.whitelist()
@@ -197,6 +218,22 @@ def lots_on_hold_card(filters=None) -> dict:
 		"fieldtype": "Int",
 		"route": ["List", "Batch"],
 		"route_options": {"lot_status": ["in", held]},
+	}
+
+
+@frappe.whitelist()
+def restricted_lots_card(filters=None) -> dict:
+	"""Number card: lots with stock released for named uses only (a restricted status), apart from
+	the lots on hold."""
+	frappe.has_permission("Batch", "read", throw=True)
+	restricted = [
+		s.name for s in map(LotStatus.from_record, lot_queries.get_lot_statuses()) if s.is_restricted
+	]
+	return {
+		"value": lot_queries.count_lots_with_stock(statuses=restricted) if restricted else 0,
+		"fieldtype": "Int",
+		"route": ["List", "Batch"],
+		"route_options": {"lot_status": ["in", restricted]},
 	}
 
 

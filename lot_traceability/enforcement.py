@@ -17,9 +17,11 @@ import frappe
 from frappe import _
 from frappe.utils import format_date, getdate, nowdate
 
+from lot_traceability import restrictions
 from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.messages import document_label, movement_label
 from lot_traceability.queries import lots as lot_queries
+from lot_traceability.queries import restrictions as restriction_queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.queries import warehouses as warehouse_queries
 from lot_traceability.traceability.movements import Lot, Refusal, check_movement, classify
@@ -57,22 +59,73 @@ def check_bundle(bundle) -> None:
 	)
 	posting_date = getdate(bundle.posting_date or context.get("posting_date") or nowdate())
 	batches = [entry.batch_no for entry in bundle.entries if entry.batch_no]
-	refusals = check_lots(batches, movement, posting_date, into_quarantine, for_update=True)
+	refusals, records = decide(batches, movement, posting_date, into_quarantine, for_update=True)
+	row = None
 	if refusals:
 		row = row_number(bundle.voucher_type, bundle.voucher_detail_no)
 		throw_refusals(
 			[(row, refusal) for refusal in refusals], bundle.voucher_type, bundle.voucher_no, posting_date
 		)
+	quantities: dict[str, float] = {}
+	for entry in bundle.entries:
+		if entry.batch_no:
+			quantities[entry.batch_no] = quantities.get(entry.batch_no, 0.0) + abs(entry.qty or 0)
+	if not needs_use_check(records, movement, bundle.voucher_type):
+		return
+	use = restrictions.context_of_voucher(bundle.voucher_type, bundle.voucher_no)
+	source, target = restriction_queries.get_row_warehouses(bundle.voucher_type, bundle.voucher_detail_no)
+	scope_refusals, scopes = restrictions.check_restricted(
+		records,
+		movement,
+		quantities,
+		use,
+		posting_date,
+		warehouse=source or bundle.warehouse,
+		target_warehouse=target,
+		for_update=True,
+	)
+	formula = restrictions.check_formula(records, use) if movement is Movement.ISSUE else []
+	if scope_refusals or formula:
+		row = row or row_number(bundle.voucher_type, bundle.voucher_detail_no)
+		throw_use_refusals(
+			[(row, refusal) for refusal in scope_refusals],
+			[(row, *found) for found in formula],
+			use,
+			movement,
+			bundle.voucher_type,
+			bundle.voucher_no,
+		)
+	restrictions.record_uses(scopes, movement, quantities, bundle.voucher_type, bundle.voucher_no)
+
+
+def needs_use_check(records: dict, movement, voucher_type: str) -> bool:
+	"""Whether a movement's use must be checked: a restricted lot moves, or a lot is issued by a
+	production entry (the formula check). Everything else is decided by status and expiry alone."""
+	if movement is None or not records:
+		return False
+	if movement is Movement.ISSUE and voucher_type in ("Stock Entry", "Subcontracting Receipt"):
+		return True
+	default_status = get_settings().default_receipt_status
+	return any(
+		get_lot_status(record.lot_status or default_status).is_restricted for record in records.values()
+	)
 
 
 def check_lots(batches, movement, posting_date, into_quarantine=False, for_update=False) -> list[Refusal]:
 	"""Why each of these lots may not make the movement (none: all may). `for_update` reads the lots
 	as last committed, locking their rows until the transaction ends (the decision at submit)."""
+	return decide(batches, movement, posting_date, into_quarantine, for_update)[0]
+
+
+def decide(batches, movement, posting_date, into_quarantine=False, for_update=False):
+	"""`check_lots`, and the lots as it read them (what later decisions in the same transaction
+	must use: after a locking read, a plain one may still answer from an older snapshot)."""
 	if not batches or movement is None:
-		return []
+		return [], {}
 	settings = get_settings()
 	refusals = []
-	for record in lot_queries.get_lots(batches, for_update=for_update).values():
+	records = lot_queries.get_lots(batches, for_update=for_update)
+	for record in records.values():
 		lot = Lot(
 			record.name,
 			record.item,
@@ -84,7 +137,7 @@ def check_lots(batches, movement, posting_date, into_quarantine=False, for_updat
 		)
 		if refusal:
 			refusals.append(refusal)
-	return refusals
+	return refusals, records
 
 
 def check_voucher_rows(doc, rows, for_update: bool = False) -> None:
@@ -105,7 +158,8 @@ def check_voucher_rows(doc, rows, for_update: bool = False) -> None:
 	)
 	posting_date = getdate(doc.get("posting_date") or nowdate())
 	purpose = doc.get("purpose")
-	found = []
+	found, scope_found, formula_found = [], [], []
+	use = None
 	for row, direction, target in rows:
 		batches = bundles.get(row.get("serial_and_batch_bundle")) or (
 			[row.batch_no] if row.get("batch_no") else []
@@ -116,14 +170,38 @@ def check_voucher_rows(doc, rows, for_update: bool = False) -> None:
 			doc.doctype, direction, purpose, bool(doc.get("is_return")), bool(doc.get("is_lot_write_off"))
 		)
 		into_quarantine = warehouse_queries.is_quarantine_warehouse(target)
-		refusals = check_lots(batches, movement, posting_date, into_quarantine, for_update)
+		refusals, records = decide(batches, movement, posting_date, into_quarantine, for_update)
 		if refusals and not for_update:
 			# the snapshot may be older than a release another user committed: refuse only what the
 			# lots say as last committed
 			refused = [refusal.lot.batch_no for refusal in refusals]
 			refusals = check_lots(refused, movement, posting_date, into_quarantine, for_update=True)
 		found += [(row.idx, refusal) for refusal in refusals]
+		if refusals:
+			continue
+		if not needs_use_check(records, movement, doc.doctype):
+			continue
+		use = use or restrictions.context_of_doc(doc)
+		qty = abs(row.get("transfer_qty") or row.get("stock_qty") or row.get("qty") or 0)
+		quantities = {batch: qty / len(batches) for batch in batches}
+		if row.get("serial_and_batch_bundle"):
+			quantities = voucher_queries.get_bundle_quantities(row.serial_and_batch_bundle) or quantities
+		scope_refusals, _scopes = restrictions.check_restricted(
+			records,
+			movement,
+			quantities,
+			use,
+			posting_date,
+			warehouse=row.get("s_warehouse") or row.get("warehouse"),
+			target_warehouse=target,
+			for_update=for_update,
+		)
+		scope_found += [(row.idx, refusal) for refusal in scope_refusals]
+		if movement is Movement.ISSUE:
+			formula_found += [(row.idx, *problem) for problem in restrictions.check_formula(records, use)]
 	throw_refusals(found, doc.doctype, doc.name, posting_date)
+	if scope_found or formula_found:
+		throw_use_refusals(scope_found, formula_found, use, movement, doc.doctype, doc.name)
 
 
 def unsaved() -> set:
@@ -164,6 +242,42 @@ def throw_refusals(found, voucher_type, voucher_no, posting_date) -> None:
 	messages = [
 		refusal_message(refusal, voucher_type, voucher_no, posting_date, row) for row, refusal in found
 	]
+	throw_not_allowed(messages)
+
+
+def throw_use_refusals(scope_found, formula_found, use, movement, voucher_type, voucher_no) -> None:
+	"""Refuse movements a restricted lot's release scope, or the formula of what is made, does not
+	permit: each message names the lot, its scope (or the BOM), the document and the row."""
+	where_of = lambda row: _row_label(voucher_type, voucher_no, row)  # noqa: E731
+	messages = [
+		_("Lot {0} of item {1} is {2}, released {3}: it may not {4} {5} — {6}.").format(
+			frappe.bold(refusal.batch),
+			frappe.bold(refusal.item),
+			frappe.bold(_(refusal.status)),
+			refusal.summary,
+			movement_label(movement),
+			restrictions.refusal_reason(refusal),
+			where_of(row),
+		)
+		for row, refusal in scope_found
+	]
+	messages += [
+		_(
+			"Lot {0} of item {1} may not be issued to make {2}: its formula, BOM {3}, does not list {1}{4} — {5}."
+		).format(
+			frappe.bold(batch),
+			frappe.bold(item),
+			frappe.bold(", ".join(sorted(use.items_made)) or _("this production")),
+			frappe.bold(problem.params["bom"]),
+			_(" (work order {0})").format(use.work_order) if use and use.work_order else "",
+			where_of(row),
+		)
+		for row, batch, item, problem in formula_found
+	]
+	throw_not_allowed(messages)
+
+
+def throw_not_allowed(messages: list[str]) -> None:
 	if len(messages) > MAX_LISTED:
 		messages = [*messages[:MAX_LISTED], _("… and {0} more").format(len(messages) - MAX_LISTED)]
 	frappe.throw(
@@ -174,11 +288,27 @@ def throw_refusals(found, voucher_type, voucher_no, posting_date) -> None:
 	)
 
 
+def _row_label(voucher_type, voucher_no, row) -> str:
+	where = document_label(voucher_type, voucher_no, saved=(voucher_type, voucher_no) not in unsaved())
+	return _("{0}, row {1}").format(where, row) if row else where
+
+
 def row_number(voucher_type: str, voucher_detail_no: str | None):
+	"""The row's number in its document; for a row of another table than the main one (a
+	Subcontracting Receipt's supplied items), with that table's name."""
 	if not voucher_detail_no:
 		return None
-	child_doctype = _child_doctype(voucher_type)
-	return child_doctype and frappe.db.get_value(child_doctype, voucher_detail_no, "idx")
+	main = _child_doctype(voucher_type)
+	idx = main and frappe.db.get_value(main, voucher_detail_no, "idx")
+	if idx:
+		return idx
+	for table in frappe.get_meta(voucher_type).get_table_fields():
+		if table.options == main:
+			continue
+		idx = frappe.db.get_value(table.options, voucher_detail_no, "idx")
+		if idx:
+			return _("{0} of {1}").format(idx, _(table.label))
+	return None
 
 
 def _child_doctype(voucher_type: str) -> str | None:

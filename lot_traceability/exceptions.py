@@ -25,6 +25,7 @@ from lot_traceability.traceability.exceptions import (
 	LotMove,
 	NearExpiryLot,
 	ProductionEntry,
+	RestrictionPeriod,
 	StatusChange,
 	Thresholds,
 	adjustment_findings,
@@ -32,6 +33,7 @@ from lot_traceability.traceability.exceptions import (
 	group_productions,
 	mass_balance_findings,
 	near_expiry_findings,
+	scope_findings,
 	status_findings,
 	supplier_lot_findings,
 	unbalanced_productions,
@@ -48,6 +50,7 @@ KIND_LABELS = {
 	Kind.SUPPLIER_LOT_REUSE: "Supplier Lot No Reused",
 	Kind.NEAR_EXPIRY_ORDERS: "Near Expiry with Open Orders",
 	Kind.REPEATED_ADJUSTMENTS: "Repeated Adjustments",
+	Kind.OUTSIDE_SCOPE: "Restricted Lot Moved outside its Scope",
 }
 MAX_LISTED = 3
 
@@ -66,15 +69,8 @@ def get_thresholds() -> Thresholds:
 # Detectors: read, then let the core decide. Each returns findings for `lots` (None: every lot).
 
 
-def status_history_exceptions(lots, company, thresholds) -> list[Finding]:
-	histories = defaultdict(list)
-	for row in q.get_status_histories(lots):
-		histories[row.batch].append(
-			StatusChange(row.change_datetime, row.from_status, row.to_status, row.name, row.recorded_at)
-		)
-	if not histories:
-		return []
-	moves = [
+def lot_moves(rows) -> list[LotMove]:
+	return [
 		LotMove(
 			lot=row.batch_no,
 			voucher_type=row.voucher_type,
@@ -87,8 +83,19 @@ def status_history_exceptions(lots, company, thresholds) -> list[Finding]:
 			is_write_off=bool(row.is_lot_write_off),
 			into_quarantine=bool(row.into_quarantine),
 		)
-		for row in q.get_moves_of_lots_with_history(lots, company)
+		for row in rows
 	]
+
+
+def status_history_exceptions(lots, company, thresholds) -> list[Finding]:
+	histories = defaultdict(list)
+	for row in q.get_status_histories(lots):
+		histories[row.batch].append(
+			StatusChange(row.change_datetime, row.from_status, row.to_status, row.name, row.recorded_at)
+		)
+	if not histories:
+		return []
+	moves = lot_moves(q.get_moves_of_lots_with_history(lots, company))
 	statuses = {row.name: LotStatus.from_record(row) for row in get_lot_statuses()}
 	release_dates = {lot: row.release_date for lot, row in q.get_lot_rows(list(histories)).items()}
 	return status_findings(
@@ -111,6 +118,22 @@ def override_exceptions(lots, company, thresholds) -> list[Finding]:
 		)
 		for row in q.get_override_comments(lots)
 	]
+
+
+def scope_exceptions(lots, company, thresholds) -> list[Finding]:
+	periods = [
+		RestrictionPeriod(row.name, row.batch, row.started, row.ended, row.summary or "")
+		for row in q.get_restriction_periods(lots)
+	]
+	if not periods:
+		return []
+	restricted = sorted({period.lot for period in periods})
+	moves = lot_moves(q.get_moves_of_lots_with_history(restricted, company))
+	checked = {
+		(row.restriction, row.voucher_type, row.voucher_no)
+		for row in q.get_restriction_uses([period.name for period in periods])
+	}
+	return scope_findings(moves, periods, checked)
 
 
 def supplier_lot_exceptions(lots, company, thresholds) -> list[Finding]:
@@ -243,6 +266,7 @@ DETECTORS = (
 		frozenset({Kind.SHIPPED_BEFORE_RELEASE, Kind.HELD_LOT_OVERRIDE, Kind.BACK_DATED}),
 	),
 	Detector(override_exceptions, frozenset({Kind.HELD_LOT_OVERRIDE})),
+	Detector(scope_exceptions, frozenset({Kind.OUTSIDE_SCOPE})),
 	Detector(supplier_lot_exceptions, frozenset({Kind.SUPPLIER_LOT_REUSE})),
 	Detector(no_input_exceptions, frozenset({Kind.NO_INPUTS})),
 	Detector(production_exceptions, frozenset({Kind.MASS_BALANCE, Kind.BOM_YIELD})),
@@ -321,6 +345,13 @@ def _held_lot_override(finding, p):
 		return _("Shipped by override of a shelf-life requirement ({0})").format(_document(finding))
 	return _("Moved out ({0}) by {1} while the lot was held as {2}").format(
 		_movement(p["movement"]), _document(finding), _(p["status"])
+	)
+
+
+def _outside_scope(finding, p):
+	verb = _("Shipped") if p["movement"] == "shipment" else _("Issued")
+	return _("{0} by {1} without its release scope judging it (released {2})").format(
+		verb, _document(finding), p.get("summary") or p.get("restriction")
 	)
 
 
@@ -419,4 +450,5 @@ DESCRIBERS = {
 	Kind.BOM_YIELD: _bom_yield,
 	Kind.REPEATED_ADJUSTMENTS: _repeated_adjustments,
 	Kind.NEAR_EXPIRY_ORDERS: _near_expiry_orders,
+	Kind.OUTSIDE_SCOPE: _outside_scope,
 }

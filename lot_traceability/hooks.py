@@ -118,6 +118,7 @@ doc_events = {
 scheduler_events = {
 	"daily": [
 		"lot_traceability.tasks.expire_lots",
+		"lot_traceability.tasks.lapse_restrictions",
 		"lot_traceability.tasks.notify_near_expiry",
 		"lot_traceability.tasks.update_open_recalls",
 		"lot_traceability.tasks.reconcile_lot_balances",

@@ -11,7 +11,10 @@ DEFAULT_SETTING_STATUSES = {
 	"rejection_status": "Rejected",
 	"expired_status": "Expired",
 	"recall_status": "Recalled",
+	"lapsed_restriction_status": "Quarantined",
 }
+# Switches on by default (an admin who turns one off keeps it off).
+DEFAULT_SWITCHES = {"check_formula": 1, "require_sign_off": 1, "sign_off_from_holds_only": 1}
 DEFAULT_RECALL_ROLES = {
 	"recall_warehouse_role": "Stock Manager",
 	"recall_quality_role": "Quality Manager",
@@ -73,6 +76,7 @@ def sync():
 	create_default_statuses()
 	set_default_settings()
 	grant_lot_read_permissions()
+	create_sign_off_workflow()
 	print_labels_by_default()
 	set_status_chart_colours()
 
@@ -91,7 +95,7 @@ def set_default_settings():
 		if not settings.get(field):
 			settings.set(field, value)
 	stored = frappe.db.get_singles_dict("Lot Traceability Settings")
-	for field, value in DEFAULT_EXCEPTION_THRESHOLDS.items():
+	for field, value in {**DEFAULT_EXCEPTION_THRESHOLDS, **DEFAULT_SWITCHES}.items():
 		if stored.get(field) is None:
 			settings.set(field, value)
 	if not settings.transitions:
@@ -118,6 +122,7 @@ RECORDS_ABOUT_DOCTYPES = {
 	"Version": "ref_doctype",
 	"Comment": "reference_doctype",
 	"Property Setter": "doc_type",
+	"Workflow": "document_type",
 	"Custom DocPerm": "parent",
 	"DocShare": "share_doctype",
 	"Notification Log": "document_type",
@@ -128,6 +133,74 @@ RECORDS_ABOUT_DOCTYPES = {
 # ERPNext lets only Item Managers read Batches; the people who govern lots must see them.
 LOT_READERS = ("Quality Manager", "Stock Manager", "Stock User")
 LOT_READ_PERMISSION = {"read": 1, "report": 1, "export": 1, "print": 1}
+
+
+SIGN_OFF_STATES = (
+	# state, docstatus, role that may edit it in that state, style
+	("Draft", 0, "Stock User", ""),
+	("Awaiting Approval", 0, "Quality Manager", "Warning"),
+	("Approved", 1, "Quality Manager", "Success"),
+	("Rejected", 0, "Quality Manager", "Danger"),
+)
+SIGN_OFF_TRANSITIONS = (
+	# from, action, to, roles, condition, the requester may take it
+	("Draft", "Submit", "Approved", ("Stock Manager", "Quality Manager"), "not doc.needs_sign_off", 1),
+	(
+		"Draft",
+		"Request Approval",
+		"Awaiting Approval",
+		("Stock User", "Stock Manager", "Quality Manager"),
+		"doc.needs_sign_off",
+		1,
+	),
+	("Awaiting Approval", "Approve", "Approved", ("Quality Manager",), None, 0),
+	("Awaiting Approval", "Reject", "Rejected", ("Quality Manager",), None, 1),
+)
+
+
+def create_sign_off_workflow():
+	"""The two-person sign-off of status changes, as a Frappe Workflow an admin may edit: made once,
+	then left as the admin keeps it."""
+	from lot_traceability.status_changes import SIGN_OFF_WORKFLOW
+
+	if frappe.db.exists("Workflow", SIGN_OFF_WORKFLOW):
+		return
+	for state, _docstatus, _role, style in SIGN_OFF_STATES:
+		if not frappe.db.exists("Workflow State", state):
+			frappe.get_doc(
+				{"doctype": "Workflow State", "workflow_state_name": state, "style": style}
+			).insert(ignore_permissions=True)
+	for _from, action, *_rest in SIGN_OFF_TRANSITIONS:
+		if not frappe.db.exists("Workflow Action Master", action):
+			frappe.get_doc({"doctype": "Workflow Action Master", "workflow_action_name": action}).insert(
+				ignore_permissions=True
+			)
+	workflow = frappe.get_doc(
+		{
+			"doctype": "Workflow",
+			"workflow_name": SIGN_OFF_WORKFLOW,
+			"document_type": "Lot Status Change",
+			"workflow_state_field": "workflow_state",
+			"is_active": 1,
+			"send_email_alert": 0,
+		}
+	)
+	for state, docstatus, role, _style in SIGN_OFF_STATES:
+		workflow.append("states", {"state": state, "doc_status": str(docstatus), "allow_edit": role})
+	for state, action, next_state, roles, condition, self_approval in SIGN_OFF_TRANSITIONS:
+		for role in roles:
+			workflow.append(
+				"transitions",
+				{
+					"state": state,
+					"action": action,
+					"next_state": next_state,
+					"allowed": role,
+					"condition": condition,
+					"allow_self_approval": self_approval,
+				},
+			)
+	workflow.insert(ignore_permissions=True)
 
 
 LABEL_DEFAULT = {"doc_type": "Batch", "property": "default_print_format", "value": "Lot Label"}

@@ -19,6 +19,7 @@ from lot_traceability.traceability.statuses import LotStatus, Movement
 def effect_label(status: LotStatus) -> str:
 	return {
 		"ends": _("ends the lot's life"),
+		"restricted": _("for the uses its release scope names only"),
 		"frees": _("free to use and ship"),
 		"internal_use": _("internal use only, not customers"),
 		"put_away_only": _("may be put away, not used or sold"),
@@ -50,9 +51,35 @@ def lot_overview(batch: str, roles, can_change: bool) -> dict:
 		"may": [movement_phrase(m) for m in said.may],
 		"may_not": [movement_phrase(m) for m in said.may_not],
 		"expiry_note": expiry_note(lot, said.expired),
+		"restriction": restriction_note(batch, current, uom),
 		**stock_button_hints(current, said, stock),
 		"history": lot_queries.get_lot_history(batch),
 		"targets": [target_hint(lot, by_name[name], settings, today) for name in targets],
+	}
+
+
+def restriction_note(batch: str, current: LotStatus, uom) -> dict | None:
+	"""A restricted lot's release scope in effect, with what is left of its cap."""
+	if not current.is_restricted:
+		return None
+	from lot_traceability.queries import restrictions as restriction_queries
+
+	restriction = restriction_queries.get_active_restrictions([batch]).get(batch)
+	if not restriction:
+		return {"summary": _("for internal use only (no release scope)"), "name": None}
+	cap = restriction.cap_qty
+	rows = restriction_queries.get_scope_rows([restriction.name]).get(restriction.name, [])
+	return {
+		"name": restriction.name,
+		"summary": restriction.summary,
+		# what a new change starts from (it replaces this scope)
+		"rows": [{"applies_to": kind, "value": value} for kind, value in rows],
+		"cap_qty": cap or None,
+		"valid_until": restriction.valid_until,
+		"concession_reference": restriction.concession_reference,
+		"cap": quantity(cap, uom) if cap else "",
+		"used": quantity(restriction.used_qty or 0, uom),
+		"left": quantity(max(0.0, (cap or 0) - (restriction.used_qty or 0)), uom) if cap else "",
 	}
 
 
@@ -123,6 +150,7 @@ def target_hint(lot, target: LotStatus, settings, today) -> dict:
 		"status": target.name,
 		"colour": target.colour,
 		"requires_reason": target.requires_reason,
+		"is_restricted": target.is_restricted,
 		"hint": hint,
 		"description": _(target.description) if target.description else "",
 		"may": [movement_phrase(m) for m in probe.may],

@@ -45,6 +45,27 @@ def expire_lots(on_date=None) -> str | None:
 	return change.name
 
 
+def lapse_restrictions(on_date=None) -> str | None:
+	"""Move every restricted lot whose release scope ended before today to the status Settings name
+	for them, as one recorded change (until then the enforcement already treats them as held)."""
+	from lot_traceability.queries import restrictions as restriction_queries
+
+	today = getdate(on_date or nowdate())
+	status = get_settings().lapsed_restriction_status
+	lapsed = restriction_queries.get_lapsed_restrictions(today)
+	lots = [row.batch for row in lapsed if row.lot_status != status]
+	if not status or not lots:
+		return None
+	change = change_lot_status(
+		lots,
+		status,
+		reason=_("The restricted release ended (daily check of {0})").format(format_date(today)),
+		source="Expiry Check",
+		by_system=True,
+	)
+	return change.name
+
+
 def notify_near_expiry(on_date=None) -> list[dict]:
 	"""Tell quality and stock managers which lots with stock expire within the window."""
 	today = getdate(on_date or nowdate())

@@ -21,6 +21,7 @@ PARTIES = {
 	),
 	"Customer": ("Demo Bakery North", "Demo Bakery South", "Demo Gourmet Market", "Demo Hotel Group"),
 }
+USERS = (manufacturer.QUALITY_LEAD,)
 SETTINGS = {("Stock Settings", "allow_to_make_quality_inspection_after_purchase_or_delivery"): 1}
 
 
@@ -71,6 +72,9 @@ def remove() -> None:
 		for name in names:
 			if frappe.db.exists(doctype, name):
 				frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+	for user in USERS:
+		if frappe.db.exists("User", user):
+			frappe.delete_doc("User", user, force=True, ignore_permissions=True)
 	for group in ITEM_GROUPS:
 		if frappe.db.exists("Item Group", group):
 			frappe.delete_doc("Item Group", group, force=True, ignore_permissions=True)
@@ -106,4 +110,10 @@ def delete_status_changes(lots) -> None:
 	)
 	if parents:
 		frappe.db.delete("Lot Status Change Lot", {"parent": ("in", parents)})
+		frappe.db.delete("Lot Scope Entry", {"parenttype": "Lot Status Change", "parent": ("in", parents)})
 		frappe.db.delete("Lot Status Change", {"name": ("in", parents)})
+	restrictions = frappe.get_all("Lot Restriction", filters={"batch": ("in", lots)}, pluck="name")
+	if restrictions:
+		frappe.db.delete("Lot Scope Entry", {"parenttype": "Lot Restriction", "parent": ("in", restrictions)})
+		frappe.db.delete("Lot Restriction", {"name": ("in", restrictions)})
+	frappe.db.delete("Lot Restriction Use", {"batch": ("in", lots)})

@@ -285,6 +285,52 @@ def delivery_note(company_name, customer, posting_date, rows, **fields):
 	)
 
 
+def refused_delivery_note(company_name, customer, posting_date, rows) -> str:
+	"""Try a shipment the lots' statuses forbid: returns the refusal (nothing of it is kept)."""
+	from lot_traceability.enforcement import LotNotAllowedError
+
+	frappe.db.savepoint("demo_refused_delivery")
+	try:
+		delivery_note(company_name, customer, posting_date, rows)
+	except LotNotAllowedError as refusal:
+		frappe.db.rollback(save_point="demo_refused_delivery")
+		frappe.clear_messages()
+		return str(refusal)
+	frappe.throw(f"The demo's shipment to {customer} should have been refused and was not.")
+
+
+def user(email: str, first_name: str, roles) -> str:
+	if not frappe.db.exists("User", email):
+		doc = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": first_name,
+				"send_welcome_email": 0,
+				"user_type": "System User",
+			}
+		)
+		for role in roles:
+			doc.append("roles", {"role": role})
+		doc.insert(ignore_permissions=True)
+	return email
+
+
+def signed_off(change, approver: str):
+	"""A change that waits for a second person's approval, approved by `approver` (the demo's
+	quality lead); a change that did not need one is returned as it is."""
+	from lot_traceability.status_changes import approve_change
+
+	if change.docstatus == 1:
+		return change
+	requester = frappe.session.user
+	frappe.set_user(approver)
+	try:
+		return approve_change(change.name)
+	finally:
+		frappe.set_user(requester)
+
+
 def dated(change: str, day) -> None:
 	"""Give a lot status change the story's date (it is recorded when the demo loads): effective
 	at noon that day, and the release date of its lots when it released them."""
@@ -292,6 +338,9 @@ def dated(change: str, day) -> None:
 
 	frappe.db.set_value(
 		"Lot Status Change", change, "change_datetime", f"{day} 12:00:00", update_modified=False
+	)
+	frappe.db.set_value(
+		"Lot Restriction", {"lot_status_change": change}, "started", f"{day} 12:00:00", update_modified=False
 	)
 	if frappe.db.get_value("Lot Status Change", change, "to_status") == get_settings().release_status:
 		lots = frappe.get_all("Lot Status Change Lot", filters={"parent": change}, pluck="batch")

@@ -8,6 +8,9 @@ from lot_traceability.status_changes import change_lot_status
 
 COMPANY = "Demo Food Ingredients"
 ABBR = "DFI"
+# releases from a hold need a second person: the demo's quality lead approves them
+QUALITY_LEAD = "quality.lead@demo-food-ingredients.example"
+CONCESSION = "DEV-26-031"
 
 
 def load() -> dict:
@@ -53,6 +56,7 @@ def load() -> dict:
 		min_remaining_shelf_life_unit="% of Shelf Life",
 	)
 
+	quality_lead = b.user(QUALITY_LEAD, "Dana (Demo Quality Lead)", ("Quality Manager", "Stock User"))
 	day = lambda n: add_days(nowdate(), n - 60)  # noqa: E731  the story starts 60 days ago
 	flour_receipt = b.purchase_receipt(
 		company,
@@ -61,13 +65,14 @@ def load() -> dict:
 		[
 			raw(flour, 500, stores, "MILL-24-117", day(-10)),
 			raw(flour, 300, stores, "MILL-24-118", day(-8)),
+			raw(flour, 250, stores, "MILL-24-131", day(-6)),
 		],
 	)
 	milk_receipt = b.purchase_receipt(
 		company, dairy, day(1), [raw(milk, 200, stores, "DC-5531", day(-20), add_days(day(-20), 300))]
 	)
 	sugar_receipt = b.purchase_receipt(company, cane, day(1), [raw(sugar, 400, stores, "SUG-0902", day(-30))])
-	flour_ok, flour_bad = lots_by_supplier_lot(flour_receipt)
+	flour_ok, flour_bad, flour_low = lots_by_supplier_lot(flour_receipt)
 	(milk_lot,) = b.received_lots("Purchase Receipt", milk_receipt.name)
 	(sugar_lot,) = b.received_lots("Purchase Receipt", sugar_receipt.name)
 
@@ -84,6 +89,19 @@ def load() -> dict:
 		day(3),
 		[b.lot_row(flour, 300, flour_bad, s_warehouse=stores, t_warehouse=quarantine)],
 	)
+	# a flour lot just under the protein spec, accepted under a concession for the cake mix only
+	concession = b.signed_off(
+		change_lot_status(
+			[flour_low],
+			"Restricted",
+			reason="Protein 0.4 % under spec: fine for cake mix, not for bread flour customers",
+			scope=[("Item", cake)],
+			cap_qty=200,
+			concession_reference=CONCESSION,
+		),
+		quality_lead,
+	)
+	b.dated(concession.name, day(4))
 
 	cake_lots = []
 	for n, run_day in enumerate((5, 20)):
@@ -92,7 +110,8 @@ def load() -> dict:
 			"Manufacture",
 			day(run_day),
 			[
-				b.lot_row(flour, 100, flour_ok, s_warehouse=stores),
+				# the second run uses the concession flour (the cake mix is what it was released for)
+				b.lot_row(flour, 100, flour_low if n else flour_ok, s_warehouse=stores),
 				b.lot_row(milk, 40, milk_lot, s_warehouse=stores),
 				b.lot_row(sugar, 60, sugar_lot, s_warehouse=stores),
 				{"item_code": cake, "qty": 200, "t_warehouse": finished, "is_finished_item": 1},
@@ -100,8 +119,11 @@ def load() -> dict:
 			remarks=f"Cake mix production run {n + 1}",
 		)
 		(cake_lot,) = b.received_lots("Stock Entry", production.name)
-		release = change_lot_status(
-			[cake_lot], "Approved", reason="Lab release: microbiology and moisture within spec"
+		release = b.signed_off(
+			change_lot_status(
+				[cake_lot], "Approved", reason="Lab release: microbiology and moisture within spec"
+			),
+			quality_lead,
 		)
 		b.dated(release.name, day(run_day + 1))
 		cake_lots.append(cake_lot)
@@ -109,7 +131,10 @@ def load() -> dict:
 			# between the runs a roof leak puts the sugar on hold until the moisture check passes
 			hold = change_lot_status([sugar_lot], "Quarantined", reason="Roof leak over the sugar bay")
 			b.dated(hold.name, day(8))
-			released = change_lot_status([sugar_lot], "Approved", reason="Moisture check within spec")
+			released = b.signed_off(
+				change_lot_status([sugar_lot], "Approved", reason="Moisture check within spec"),
+				quality_lead,
+			)
 			b.dated(released.name, day(11))
 
 	# a milk powder lot nobody used expired and was written off
@@ -136,9 +161,15 @@ def load() -> dict:
 			b.lot_row(cake, 50, cake_lots[1], warehouse=finished, rate=4),
 		],
 	)
+	# a bakery asks for the concession flour: the shipment is refused (released for cake mix only)
+	refused = b.refused_delivery_note(
+		company, north, day(45), [b.lot_row(flour, 50, flour_low, warehouse=stores, rate=1.5)]
+	)
 	return {
 		"company": company,
-		"raw_lots": [flour_ok, flour_bad, milk_lot, sugar_lot, spare_milk],
+		"raw_lots": [flour_ok, flour_bad, flour_low, milk_lot, sugar_lot, spare_milk],
+		"restricted_lot": flour_low,
+		"refused_shipment": refused,
 		"finished_lots": cake_lots,
 	}
 

@@ -79,11 +79,14 @@ def unapply():
 
 
 @contextmanager
-def picking(movement: Movement | None, on_date, reading=PLAIN):
-	"""What an automatic pick of ERPNext's own is for, while it runs: the movement, its date and how
-	to read the lots (`allocation.PLAIN`, `HELD`, `LOTS`)."""
+def picking(movement: Movement | None, on_date, reading=PLAIN, customer=None, company=None):
+	"""What an automatic pick of ERPNext's own is for, while it runs: the movement, its date, how to
+	read the lots (`allocation.PLAIN`, `HELD`, `LOTS`) and, where known, the customer and company
+	(restricted lots' scopes judge them)."""
 	previous = getattr(frappe.local, "lot_picking", None)
-	frappe.local.lot_picking = frappe._dict(movement=movement, on_date=getdate(on_date), reading=reading)
+	frappe.local.lot_picking = frappe._dict(
+		movement=movement, on_date=getdate(on_date), reading=reading, customer=customer, company=company
+	)
 	try:
 		yield
 	finally:
@@ -100,7 +103,14 @@ def get_auto_batch_nos(kwargs):
 	)
 	qty = flt(kwargs.get("qty"))
 	every = erpnext_auto_batch_nos(frappe._dict(kwargs, qty=0))
-	allowed = pickable(every, context.movement, context.on_date, context.reading)
+	allowed = pickable(
+		every,
+		context.movement,
+		context.on_date,
+		context.reading,
+		customer=context.get("customer"),
+		company=context.get("company"),
+	)
 	return bundle_module.get_qty_based_available_batches(allowed, qty) if qty else allowed
 
 
@@ -197,7 +207,7 @@ def set_auto_serial_batch_entries_for_outward(self):
 	company = self.get("company") or context.get("company")
 	wanted = abs(flt(self.actual_qty))
 	if not governed(self.item_code, company):
-		with picking(context.movement, posting_date, reading):
+		with picking(context.movement, posting_date, reading, context.get("customer"), company):
 			result = erpnext_outward_entries(self)
 	else:
 		allocation = allocate_lots(
@@ -255,7 +265,9 @@ def pick_list_locations(item_code, from_warehouses, consider_rejected_warehouses
 	wherever it is), only lots that may be allocated on today's date."""
 	company = frappe.flags.get("lot_pick_list_company")
 	if not governed(item_code, company):
-		with picking(Movement.ALLOCATION, nowdate(), LOTS):
+		with picking(
+			Movement.ALLOCATION, nowdate(), LOTS, frappe.flags.get("lot_pick_list_customer"), company
+		):
 			return erpnext_pick_list_locations(item_code, from_warehouses, consider_rejected_warehouses)
 	warehouses = list(from_warehouses or []) or all_warehouses_with_stock(item_code)
 	if not consider_rejected_warehouses:

@@ -451,3 +451,29 @@ def get_kilogram_factors() -> dict[str, float]:
 		elif from_uom == "Kg" and value:
 			found.setdefault(to_uom, 1 / float(value))
 	return found
+
+
+def get_restriction_periods(lots=None) -> list[dict]:
+	"""Every release scope a lot has had (in effect or ended): when it started and ended."""
+	filters = {} if lots is None else {"batch": ("in", list(lots) or [""])}
+	rows = frappe.get_all(
+		"Lot Restriction",
+		filters=filters,
+		fields=["name", "batch", "started", "ended", "summary"],
+		order_by="started",
+	)
+	for row in rows:
+		row.started = frappe.utils.get_datetime(row.started)
+		row.ended = frappe.utils.get_datetime(row.ended) if row.ended else None
+	return rows
+
+
+def get_restriction_uses(restrictions) -> list[dict]:
+	"""The uses release scopes permitted (and counted): scope, voucher type and number."""
+	if not restrictions:
+		return []
+	return frappe.get_all(
+		"Lot Restriction Use",
+		filters={"restriction": ("in", list(restrictions))},
+		fields=["restriction", "voucher_type", "voucher_no"],
+	)

@@ -171,3 +171,16 @@ def get_parties(voucher_rows, party_field: str) -> dict[str, str]:
 				)
 			)
 	return parties
+
+
+def get_bundle_quantities(bundle_name: str) -> dict[str, float]:
+	"""Quantity of each batch in a bundle (positive)."""
+	if not bundle_name:
+		return {}
+	found: dict[str, float] = {}
+	for batch, qty in frappe.get_all(
+		"Serial and Batch Entry", filters={"parent": bundle_name}, fields=["batch_no", "qty"], as_list=True
+	):
+		if batch:
+			found[batch] = found.get(batch, 0.0) + abs(qty or 0)
+	return found

@@ -176,6 +176,7 @@ class TestDeskInABrowser(FrappeTestCase):
 		for width in (1440, 390):
 			workspace = seen["workspace", width]["text"].lower()
 			self.assertIn("lots on hold", workspace)
+			self.assertIn("restricted lots", workspace)
 			self.assertIn("expiry loss by month", workspace)
 			self.assertNotIn("no data", workspace)  # the demo gives every chart figures
 			trace = seen["lot-trace", width]["text"]
@@ -247,3 +248,24 @@ class TestDeskInABrowser(FrappeTestCase):
 			self.assertIn("Scan with Camera", seen["lot-lookup", width]["probe"])
 		self.assertIn("Expired — not expired yet", seen["held-lot", 1440]["probe"])
 		self.assertIn("Approved — free to use and ship", seen["held-lot", 1440]["probe"])
+
+	def test_a_restricted_lot_shows_its_scope_and_a_restricted_release_asks_for_one(self):
+		flour = frappe.db.get_value("Batch", {"supplier_lot_no": "MILL-24-131"})
+		open_restricted = """
+			const { message: lot } = await frappe.call("lot_traceability.api.get_lot_overview", { batch: cur_frm.doc.name });
+			lot_traceability_change_status([cur_frm.doc.name], lot.targets.find((t) => t.status === "Restricted"), null, lot);
+			return lot.targets.map((t) => t.status);
+		"""
+		seen = self.see({"restricted-lot": f"/app/batch/{flour}|{open_restricted}"})
+		for width in (1440, 390):
+			page = seen["restricted-lot", width]
+			for shown in (
+				"Released: to make DEMO-CAKE-MIX; not for sale; 200 Kg in all; DEV-26-031",
+				"100 Kg of 200 Kg used, 100 Kg left",
+				"release scope",
+				# the change dialog: a new scope replaces this one
+				"Release Scope",
+				"Concession / Deviation Reference",
+			):
+				self.assertIn(shown, page["text"], width)
+			self.assertIn("Restricted", page["probe"])  # a new scope is a change into the same status

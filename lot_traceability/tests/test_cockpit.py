@@ -8,7 +8,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, flt, get_datetime, getdate, nowdate
 
 from lot_traceability import demo, kpis
-from lot_traceability.api import lots_on_hold_card, receiving_completeness_card
+from lot_traceability.api import lots_on_hold_card, receiving_completeness_card, restricted_lots_card
 from lot_traceability.lot_traceability.report.expiry_risk import expiry_risk
 from lot_traceability.lot_traceability.report.lot_traceability_kpis import lot_traceability_kpis
 from lot_traceability.status_changes import change_lot_status
@@ -48,7 +48,7 @@ class TestCockpitOnTheDemo(FrappeTestCase):
 		# three times (lot 1 to North, lots 1 and 2 to South), always the earliest lot left
 		rows = kpis.summary(SINCE, nowdate(), MAKER)
 		completeness = kpi(rows, "Receiving rows with supplier lot and expiry")
-		self.assertEqual((completeness["value"], completeness["basis"]), (100.0, "5 of 5 rows"))
+		self.assertEqual((completeness["value"], completeness["basis"]), (100.0, "6 of 6 rows"))
 		fefo = kpi(rows, "FEFO adherence")
 		self.assertEqual(fefo["value"], 100.0)
 		self.assertIn("3 of 3", fefo["basis"])
@@ -138,6 +138,19 @@ class TestCockpitOnTheDemo(FrappeTestCase):
 		before = lots_on_hold_card()["value"]
 		change_lot_status([lot_of("SUG-0902")], "Quarantined", reason="Pest sighting", by_system=True)
 		self.assertEqual(lots_on_hold_card()["value"], before + 1)
+		# restricted lots are counted apart from the holds (the demo's concession flour is one)
+		restricted = restricted_lots_card()
+		self.assertGreaterEqual(restricted["value"], 1)
+		self.assertEqual(restricted["route_options"], {"lot_status": ["in", ["Restricted"]]})
+		change_lot_status(
+			[lot_of("MILL-24-117")],
+			"Restricted",
+			reason="Low protein, fine for cake mix",
+			scope=[("Item", "DEMO-CAKE-MIX")],
+			by_system=True,
+		)
+		self.assertEqual(lots_on_hold_card()["value"], before + 1)
+		self.assertEqual(restricted_lots_card()["value"], restricted["value"] + 1)
 		with patch("lot_traceability.kpis.receiving_completeness", return_value=Ratio(3, 4)):
 			card = receiving_completeness_card()
 		self.assertEqual((card["value"], card["fieldtype"]), (75.0, "Percent"))
@@ -184,6 +197,6 @@ class TestCockpitOnTheDemo(FrappeTestCase):
 		self.assertTrue(
 			{"Lot Trace", "Recall Impact", "Lot Recall", "Lot Status Change", "Lot Rule"} <= shortcuts
 		)
-		self.assertEqual(len(workspace.number_cards), 4)
+		self.assertEqual(len(workspace.number_cards), 5)
 		self.assertEqual(getdate(kpis.period()[0]).day, 1)
 		self.assertEqual(flt(kpis.period("2026-01-05", "2026-01-31")[0].day), 5)

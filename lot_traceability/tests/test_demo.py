@@ -12,8 +12,9 @@ from lot_traceability.tests.utils import attempt
 
 # (item, supplier lot no or position) -> (status, {warehouse: qty}) as the stories leave them
 EXPECTED = {
-	("DEMO-FLOUR", "MILL-24-117"): ("Approved", {"Stores - DFI": 300}),
+	("DEMO-FLOUR", "MILL-24-117"): ("Approved", {"Stores - DFI": 400}),
 	("DEMO-FLOUR", "MILL-24-118"): ("Rejected", {"Quarantine - DFI": 300}),
+	("DEMO-FLOUR", "MILL-24-131"): ("Restricted", {"Stores - DFI": 150}),
 	("DEMO-MILK-POWDER", "DC-5531"): ("Approved", {"Stores - DFI": 120}),
 	("DEMO-MILK-POWDER", "DC-5490"): ("Pending Inspection", {}),  # expired, written off
 	("DEMO-SUGAR", "SUG-0902"): ("Approved", {"Stores - DFI": 280}),
@@ -123,6 +124,44 @@ class TestDemo(FrappeTestCase):
 			)
 		)
 		self.assertIsInstance(error, LotNotAllowedError)
+
+	def test_the_concession_flour_is_released_for_cake_mix_only_and_signed_off_by_two(self):
+		lot = frappe.db.get_value("Batch", {"supplier_lot_no": "MILL-24-131"})
+		restriction = frappe.get_doc("Lot Restriction", {"batch": lot, "is_active": 1})
+		self.assertEqual(
+			[(row.applies_to, row.value) for row in restriction.scope], [("Item", "DEMO-CAKE-MIX")]
+		)
+		self.assertEqual((restriction.cap_qty, restriction.concession_reference), (200, "DEV-26-031"))
+		self.assertEqual(restriction.used_qty, 100)  # the second cake mix run
+		change = frappe.get_doc("Lot Status Change", restriction.lot_status_change)
+		self.assertEqual(change.workflow_state, "Approved")
+		self.assertEqual(change.approved_by, demo.manufacturer.QUALITY_LEAD)
+		self.assertNotEqual(change.requested_by, change.approved_by)
+		self.assertEqual(frappe.db.get_value("Batch", lot, "restricted_to"), restriction.summary)
+		_doc, error = attempt(
+			lambda: frappe.get_doc(
+				{
+					"doctype": "Delivery Note",
+					"company": "Demo Food Ingredients",
+					"customer": "Demo Bakery South",
+					"selling_price_list": "Standard Selling",
+					"items": [
+						{
+							"item_code": "DEMO-FLOUR",
+							"qty": 10,
+							"rate": 1.5,
+							"warehouse": "Stores - DFI",
+							"batch_no": lot,
+							"use_serial_batch_fields": 1,
+							"conversion_factor": 1,
+						}
+					],
+				}
+			)
+		)
+		self.assertIsInstance(error, LotNotAllowedError)
+		self.assertIn(lot, str(error))
+		self.assertIn("to make DEMO-CAKE-MIX", str(error))
 
 	def test_zz_remove_leaves_nothing_and_load_works_again(self):
 		demo.remove()

@@ -12,6 +12,7 @@ from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_chan
 	LotStatusChangeError,
 )
 from lot_traceability.overrides.batch import LotStatusEditError
+from lot_traceability.status_changes import approve_change
 from lot_traceability.tests.utils import (
 	api_token,
 	get_received_batches,
@@ -44,7 +45,10 @@ class TestLotStatusChange(FrappeTestCase):
 		lot = make_lot(status="Pending Inspection")
 		frappe.set_user(QUALITY_USER)
 		name = change_lot_status([lot.batch], "Approved", reason="CoA checked")
+		# a release needs a second person (Settings → two-person sign-off): requested, not yet done
+		self.assertEqual(lot_status(lot.batch), "Pending Inspection")
 		frappe.set_user("Administrator")
+		approve_change(name)
 		self.assertEqual(lot_status(lot.batch), "Approved")
 		self.assertEqual(getdate(frappe.db.get_value("Batch", lot.batch, "release_date")), getdate(nowdate()))
 		change = frappe.get_doc("Lot Status Change", name)
@@ -52,6 +56,7 @@ class TestLotStatusChange(FrappeTestCase):
 		self.assertEqual(
 			(change.owner, change.to_status, change.reason), (QUALITY_USER, "Approved", "CoA checked")
 		)
+		self.assertEqual((change.requested_by, change.approved_by), (QUALITY_USER, "Administrator"))
 		self.assertEqual(change.lots[0].from_status, "Pending Inspection")
 		self.assertTrue(change.change_datetime)
 		history = get_lot_overview(lot.batch)["history"]

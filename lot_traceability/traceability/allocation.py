@@ -6,7 +6,9 @@ Eligibility. A candidate lot (stock of one lot in one warehouse) may be taken wh
 - it still has every minimum remaining shelf life that applies on that date (the item's Lot Rule and
   the customer's own requirement, days or % of the lot's total shelf life);
 - it was not made before the last lot this customer received of the item, where the customer asks
-  never to be shipped an older lot.
+  never to be shipped an older lot;
+- a restricted lot's release scope permits the use (customer, production, place), and no more is
+  taken of it than is left of its cap (`traceability.restrictions`).
 
 Order. FEFO: earliest expiry first (lots without expiry last), then earliest receipt/manufacture;
 FIFO: earliest receipt (else manufacture) first. Across warehouses alike: a Pick List over several
@@ -16,11 +18,12 @@ largest.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import groupby
 
 from lot_traceability.traceability.movements import EXPIRY_GATED
+from lot_traceability.traceability.restrictions import CAP, CAP_CHECKED, Scope, Use, check_use
 from lot_traceability.traceability.shelf_life import (
 	MinimumRemaining,
 	is_expired,
@@ -33,11 +36,12 @@ FEFO, FIFO = "FEFO", "FIFO"
 EPSILON = 1e-9
 
 # Why a lot was passed over (the app words them).
-STATUS, EXPIRED, SHORT_SHELF_LIFE, OLDER_THAN_LAST = (
+STATUS, EXPIRED, SHORT_SHELF_LIFE, OLDER_THAN_LAST, SCOPE = (
 	"status",
 	"expired",
 	"short_shelf_life",
 	"older_than_last",
+	"scope",
 )
 
 
@@ -52,6 +56,7 @@ class Candidate:
 	expiry_date: date | None = None
 	manufacturing_date: date | None = None
 	received_date: date | None = None
+	scope: Scope | None = None  # a restricted lot's release scope in effect
 
 	@property
 	def made_on(self) -> date | None:
@@ -75,6 +80,7 @@ class Request:
 	movement: Movement = Movement.SHIPMENT
 	policy: str = FEFO
 	requirement: Requirement = field(default_factory=Requirement)
+	use: Use | None = None  # who it is for and what it makes (restricted lots' scopes judge it)
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,7 @@ class Skip:
 	reason: str
 	required: float | None = None  # the minimum (days or %) that was not met
 	remaining_days: int | None = None
+	scope_problem: str | None = None  # what a release scope did not permit (a `restrictions` code)
 
 
 @dataclass
@@ -114,7 +121,38 @@ def check_candidate(candidate: Candidate, request: Request) -> Skip | None:
 	floor = request.requirement.not_older_than
 	if floor and candidate.made_on and candidate.made_on < floor:
 		return Skip(candidate, OLDER_THAN_LAST)
+	if candidate.scope is not None:
+		problem = scope_refusal(candidate, request)
+		if problem:
+			return Skip(candidate, SCOPE, scope_problem=problem)
 	return None
+
+
+def scope_use(candidate: Candidate, request: Request) -> Use:
+	context = request.use or Use(request.movement, 0.0, request.on_date)
+	return replace(
+		context, movement=request.movement, qty=0.0, on_date=request.on_date, warehouse=candidate.warehouse
+	)
+
+
+def scope_refusal(candidate: Candidate, request: Request) -> str | None:
+	"""What the candidate's release scope does not permit of this request, if anything (nothing left
+	of its cap counts)."""
+	problem = check_use(candidate.scope, scope_use(candidate, request))
+	if problem:
+		return problem.code
+	if request.movement in CAP_CHECKED and candidate.scope.cap is not None:
+		if candidate.scope.remaining <= EPSILON:
+			return CAP
+	return None
+
+
+def takeable(candidate: Candidate, request: Request) -> Candidate:
+	"""The candidate as far as it may be taken: no more of a restricted lot than its cap has left."""
+	scope = candidate.scope
+	if scope is None or scope.cap is None or request.movement not in CAP_CHECKED:
+		return candidate
+	return replace(candidate, qty=min(candidate.qty, scope.remaining))
 
 
 def policy_key(candidate: Candidate, policy: str) -> tuple:
@@ -137,7 +175,7 @@ def allocate(candidates: Iterable[Candidate], request: Request) -> Allocation:
 		if skip:
 			result.skipped.append(skip)
 		else:
-			eligible.append(candidate)
+			eligible.append(takeable(candidate, request))
 	wanted = max(0.0, float(request.qty))
 	ordered = sorted(eligible, key=lambda c: (policy_key(c, request.policy), c.warehouse, c.lot))
 	for _key, tied in groupby(ordered, key=lambda c: policy_key(c, request.policy)):

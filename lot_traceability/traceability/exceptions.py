@@ -35,6 +35,7 @@ class Kind(str, Enum):
 	SUPPLIER_LOT_REUSE = "supplier_lot_reuse"
 	NEAR_EXPIRY_ORDERS = "near_expiry_orders"
 	REPEATED_ADJUSTMENTS = "repeated_adjustments"
+	OUTSIDE_SCOPE = "outside_scope"
 
 
 KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}
@@ -49,6 +50,7 @@ DEFAULT_WEIGHTS: dict[Kind, float] = {
 	Kind.SUPPLIER_LOT_REUSE: 40,
 	Kind.NEAR_EXPIRY_ORDERS: 35,
 	Kind.REPEATED_ADJUSTMENTS: 30,
+	Kind.OUTSIDE_SCOPE: 80,
 }
 
 MAX_SCORE = 100.0
@@ -296,6 +298,60 @@ def status_findings(
 						"status_change": hold.name,
 					},
 				)
+			)
+	return list(found.values())
+
+
+# Restricted release: uses its scope never judged
+
+
+@dataclass(frozen=True)
+class RestrictionPeriod:
+	"""A release scope in effect on a lot from `started` until `ended` (None: still in effect)."""
+
+	name: str
+	lot: str
+	started: datetime
+	ended: datetime | None = None
+	summary: str = ""
+
+
+def scope_findings(
+	moves: Iterable[LotMove],
+	periods: Iterable[RestrictionPeriod],
+	checked: set[tuple[str, str, str]],
+) -> list[Finding]:
+	"""A shipment or issue of a restricted lot entered while a release scope was in effect, with no
+	use recorded against that scope (`checked`: (scope, voucher type, voucher no) of every use the
+	scope permitted): it moved without its scope judging it — enforcement switched off, or an override.
+	One finding per lot and document."""
+	by_lot: dict[str, list[RestrictionPeriod]] = {}
+	for period in periods:
+		by_lot.setdefault(period.lot, []).append(period)
+	found: dict[tuple, Finding] = {}
+	for move in moves:
+		if move.direction != OUTWARD:
+			continue
+		movement = classify(
+			move.voucher_type, move.direction, move.purpose, move.is_return, move.is_write_off
+		)
+		if movement not in (Movement.SHIPMENT, Movement.ISSUE):
+			continue
+		for period in by_lot.get(move.lot, ()):
+			in_effect = period.started <= move.entered_at and (
+				period.ended is None or move.entered_at < period.ended
+			)
+			if not in_effect or (period.name, move.voucher_type, move.voucher_no) in checked:
+				continue
+			found.setdefault(
+				(move.lot, move.voucher_type, move.voucher_no),
+				Finding(
+					move.lot,
+					Kind.OUTSIDE_SCOPE,
+					move.voucher_type,
+					move.voucher_no,
+					{"movement": movement.value, "restriction": period.name, "summary": period.summary},
+				),
 			)
 	return list(found.values())
 

@@ -2,7 +2,8 @@
 
 A status change is allowed when every one of these holds:
 
-- the lot is not already in the target status;
+- the lot is not already in the target status (a restricted status excepted: a new change into it
+  replaces the lot's release scope);
 - the lot's current status is not terminal;
 - a reason is given where the target status requires one;
 - a transition rule grants the change to one of the user's roles. A rule names a target status,
@@ -37,7 +38,7 @@ def check_transition(
 	check_roles: bool = True,
 ) -> list[Problem]:
 	"""Problems with moving a lot from `current` to `target`; empty when the change is allowed."""
-	if current.name == target.name:
+	if current.name == target.name and not target.is_restricted:
 		return [Problem("same_status", "to_status", {"status": current.name})]
 	problems = []
 	if current.is_terminal:

@@ -157,9 +157,12 @@ def guidance(status: LotStatus, expiry: date | None, on_date: date, quarantine_a
 
 def status_effect(status: LotStatus) -> str:
 	"""In a word, what putting a lot into the status does (a hint beside each status offered):
-	ends its life, frees it, keeps it to internal use, lets it only be put away, or holds it."""
+	ends its life, releases it for its scope only, frees it, keeps it to internal use, lets it only
+	be put away, or holds it."""
 	if status.is_terminal:
 		return "ends"
+	if status.is_restricted:
+		return "restricted"
 	if status.allows(Movement.SHIPMENT) and status.allows(Movement.ISSUE):
 		return "frees"
 	if status.allows(Movement.ISSUE):

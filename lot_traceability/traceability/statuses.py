@@ -61,6 +61,7 @@ class LotStatus:
 	is_terminal: bool = False
 	requires_reason: bool = False
 	description: str = ""
+	is_restricted: bool = False  # released for the uses its release scope names only
 
 	def allows(self, movement: Movement) -> bool:
 		return Movement(movement) in self.allowed
@@ -79,6 +80,7 @@ class LotStatus:
 			"is_terminal": int(self.is_terminal),
 			"requires_reason": int(self.requires_reason),
 			"description": self.description,
+			"is_restricted": int(self.is_restricted),
 		}
 		record.update({flag: int(movement in self.allowed) for movement, flag in MOVEMENT_FLAGS.items()})
 		return record
@@ -92,6 +94,7 @@ class LotStatus:
 			is_terminal=bool(record.get("is_terminal")),
 			requires_reason=bool(record.get("requires_reason")),
 			description=record.get("description") or "",
+			is_restricted=bool(record.get("is_restricted")),
 		)
 
 
@@ -101,6 +104,8 @@ def validate_status(status: LotStatus) -> list[Problem]:
 		problems.append(Problem("status_name_missing", "status_name"))
 	if status.colour not in INDICATOR_COLOURS:
 		problems.append(Problem("unknown_colour", "colour", {"colour": status.colour}))
+	if status.is_terminal and status.is_restricted:
+		problems.append(Problem("terminal_restricted", "is_restricted", {}))
 	if status.is_terminal:
 		for movement in sorted(status.allowed & TERMINAL_FORBIDS, key=lambda m: m.value):
 			problems.append(
@@ -130,9 +135,11 @@ DEFAULT_STATUSES: tuple[LotStatus, ...] = (
 	_status(
 		"Restricted",
 		"yellow",
-		[M.RECEIPT, M.ISSUE, M.TRANSFER, M.CUSTOMER_RETURN, M.SUPPLIER_RETURN, M.WRITE_OFF],
+		list(Movement),
 		requires_reason=True,
-		description="Released for internal use only: may go to production, not to customers.",
+		is_restricted=True,
+		description="Released under a concession, for the customers, formulas, places and quantity "
+		"its release scope names, until its end date.",
 	),
 	_status(
 		"Quarantined",

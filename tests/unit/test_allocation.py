@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -18,8 +19,11 @@ from lot_traceability.traceability.allocation import (
 	check_candidate,
 	policy_key,
 )
+from lot_traceability.traceability.allocation import (
+	SCOPE as STATUS_SCOPE,
+)
 from lot_traceability.traceability.shelf_life import MinimumRemaining, RemainingUnit
-from lot_traceability.traceability.statuses import DEFAULT_STATUSES, Movement
+from lot_traceability.traceability.statuses import DEFAULT_STATUSES, LotStatus, Movement
 
 S = {status.name: status for status in DEFAULT_STATUSES}
 TODAY = date(2026, 6, 1)
@@ -131,7 +135,8 @@ def test_shortfall_and_bad_policy():
 
 
 def test_movement_decides_which_status_is_blocking():
-	restricted = lot("R", 10, status="Restricted")
+	internal = LotStatus("Internal Use", frozenset({Movement.ISSUE, Movement.TRANSFER}), "yellow")
+	restricted = replace(lot("R", 10), status=internal)
 	assert check_candidate(restricted, Request(1, TODAY, movement=Movement.SHIPMENT)).reason == STATUS
 	assert check_candidate(restricted, Request(1, TODAY, movement=Movement.ISSUE)) is None
 
@@ -189,3 +194,41 @@ def test_allocation_properties(candidates, qty, shift, minimum, policy):
 	skipped = {(s.candidate.lot, s.candidate.warehouse) for s in result.skipped}
 	assert not skipped & set(taken)
 	assert skipped == {(c.lot, c.warehouse) for c in candidates if c.qty > 0 and check_candidate(c, request)}
+
+
+# restricted lots -------------------------------------------------------------------------------
+RESTRICTED = next(status for status in DEFAULT_STATUSES if status.is_restricted)
+
+
+def restricted(name, qty, scope, expires_in=10):
+	return replace(lot(name, qty, expires_in=expires_in), status=RESTRICTED, scope=scope)
+
+
+def test_a_restricted_lot_goes_first_to_its_customer_and_only_up_to_its_cap():
+	from lot_traceability.traceability.restrictions import Scope, Use
+
+	scope = Scope(customers=frozenset({"Bakery North"}), cap=30.0, used=20.0)
+	lots = [restricted("R", 100, scope, expires_in=5), lot("A", 100, expires_in=50)]
+	north = Request(50, TODAY, use=Use(Movement.SHIPMENT, 0, TODAY, customer="Bakery North"))
+	result = allocate(lots, north)
+	assert [(c.lot, q) for c, q in result.picks] == [("R", 10.0), ("A", 40.0)]  # FEFO, the cap's 10 left
+	south = Request(50, TODAY, use=Use(Movement.SHIPMENT, 0, TODAY, customer="Bakery South"))
+	result = allocate(lots, south)
+	assert [(c.lot, q) for c, q in result.picks] == [("A", 50.0)]
+	assert [(s.candidate.lot, s.reason, s.scope_problem) for s in result.skipped] == [
+		("R", STATUS_SCOPE, "customer_not_in_scope")
+	]
+	spent = [restricted("R", 100, Scope(customers=frozenset({"Bakery North"}), cap=30.0, used=30.0))]
+	assert allocate(spent, north).skipped[0].scope_problem == "cap_exceeded"
+	assert allocate(spent, north).shortfall == 50
+
+
+def test_a_restricted_lot_without_a_cap_is_taken_whole_for_its_customer():
+	from lot_traceability.traceability.restrictions import Scope, Use
+
+	lots = [restricted("R", 100, Scope(customers=frozenset({"C"})))]
+	result = allocate(lots, Request(80, TODAY, use=Use(Movement.SHIPMENT, 0, TODAY, customer="C")))
+	assert [(c.lot, q) for c, q in result.picks] == [("R", 80.0)]
+	# a request that names no customer (an issue for production) is judged by the scope's uses
+	issue = Request(10, TODAY, movement=Movement.ISSUE)
+	assert allocate(lots, issue).skipped[0].scope_problem == "use_not_in_scope"

@@ -13,6 +13,7 @@ from lot_traceability.traceability.exceptions import (
 	LotMove,
 	NearExpiryLot,
 	ProductionEntry,
+	RestrictionPeriod,
 	StatusChange,
 	adjustment_findings,
 	balance_quantities,
@@ -24,6 +25,7 @@ from lot_traceability.traceability.exceptions import (
 	mass_balance_findings,
 	near_expiry_findings,
 	rank_lots,
+	scope_findings,
 	score_lot,
 	severity,
 	status_at,
@@ -425,3 +427,38 @@ def test_a_status_change_dated_after_the_fact_judges_entries_by_when_it_was_reco
 	assert status_at(history, datetime(2026, 3, 10)) == "Approved"
 	assert status_at(history, datetime(2026, 3, 10), recorded=True) == "Pending Inspection"
 	assert status_at(history, datetime(2026, 3, 21), recorded=True) == "Approved"
+
+
+# restricted release: uses its scope never judged
+
+
+def test_a_shipment_or_issue_in_a_scope_period_without_a_recorded_use_is_found():
+	periods = [
+		RestrictionPeriod("R1", "LOT-1", at(1), at(10), "to Acme"),
+		RestrictionPeriod("R2", "LOT-1", at(10)),
+	]
+	moves = [
+		move(voucher_no="DN-checked", posted=2),  # permitted: its use is recorded
+		move(voucher_no="DN-unchecked", posted=3),  # no use recorded: found
+		move(voucher_no="DN-before", posted=0),  # before any scope: the status history's business
+		move("Stock Entry", "SE-issue", posted=11, purpose="Material Issue"),  # second scope: found
+		move("Stock Entry", "SE-write-off", posted=12, purpose="Material Issue", is_write_off=True),
+		move("Stock Entry", "SE-transfer", posted=12, purpose="Material Transfer"),
+		move("Delivery Note", "DN-return", direction="Inward", posted=12, is_return=True),
+		move(voucher_no="DN-other-lot", posted=3, lot="LOT-2"),
+	]
+	found = scope_findings(moves, periods, {("R1", "Delivery Note", "DN-checked")})
+	assert kinds(found) == [
+		("LOT-1", "outside_scope", "DN-unchecked"),
+		("LOT-1", "outside_scope", "SE-issue"),
+	]
+	by_voucher = {f.reference_name: f.params for f in found}
+	assert by_voucher["DN-unchecked"] == {"movement": "shipment", "restriction": "R1", "summary": "to Acme"}
+	assert by_voucher["SE-issue"]["restriction"] == "R2"
+
+
+def test_a_use_recorded_against_another_scope_does_not_count_and_an_end_is_exclusive():
+	periods = [RestrictionPeriod("R1", "LOT-1", at(1), at(5)), RestrictionPeriod("R2", "LOT-1", at(5))]
+	found = scope_findings([move(voucher_no="DN-9", posted=5)], periods, {("R1", "Delivery Note", "DN-9")})
+	assert [(f.reference_name, f.params["restriction"]) for f in found] == [("DN-9", "R2")]
+	assert scope_findings([move(posted=4)], [], set()) == []

@@ -55,6 +55,16 @@ def test_same_status_is_no_change():
 	]
 
 
+def test_a_restricted_status_may_be_entered_again_with_a_new_scope():
+	restricted = S["Restricted"]
+	assert restricted.is_restricted
+	reason = "Wider concession"
+	assert check_transition(restricted, restricted, QUALITY, DEFAULT_TRANSITIONS, reason) == []
+	assert codes(check_transition(restricted, restricted, {"Stock User"}, DEFAULT_TRANSITIONS, reason)) == [
+		"transition_not_allowed"
+	]
+
+
 def test_from_specific_transition():
 	only_from_pending = [Transition("Approved", "Stock User", from_status="Pending Inspection")]
 	assert check_transition(S["Pending Inspection"], S["Approved"], {"Stock User"}, only_from_pending) == []

@@ -221,7 +221,7 @@ def test_a_quarantined_lot_may_go_into_quarantine_only_while_the_setting_allows(
 	"status, effect",
 	[
 		("Approved", "frees"),
-		("Restricted", "internal_use"),
+		("Restricted", "restricted"),
 		("Pending Inspection", "put_away_only"),
 		("Quarantined", "holds"),
 		("Rejected", "holds"),

@@ -48,11 +48,21 @@ def test_held_lots_can_still_leave_the_books_or_go_back(name):
 	assert status.allows(Movement.CUSTOMER_RETURN)
 
 
-def test_restricted_is_internal_use_only():
+def test_restricted_is_released_for_what_its_scope_names():
 	restricted = BY_NAME["Restricted"]
+	assert restricted.is_restricted
+	# every movement as far as the status goes: the lot's release scope narrows them
 	assert restricted.allows(Movement.ISSUE)
-	assert not restricted.allows(Movement.SHIPMENT)
+	assert restricted.allows(Movement.SHIPMENT)
 	assert restricted.requires_reason
+	assert not restricted.is_hold
+	assert [s.name for s in DEFAULT_STATUSES if s.is_restricted] == ["Restricted"]
+
+
+def test_a_terminal_status_cannot_be_restricted():
+	bad = LotStatus("Scrapped Under Concession", frozenset(), "gray", is_terminal=True, is_restricted=True)
+	assert "terminal_restricted" in [p.code for p in validate_status(bad)]
+	assert LotStatus.from_record(BY_NAME["Restricted"].as_record()) == BY_NAME["Restricted"]
 
 
 def test_disposed_is_terminal_and_allows_nothing():

@@ -53,6 +53,13 @@ function lot_traceability_show_overview(frm, lot) {
 			${lot_traceability_esc(lot.description)}</p>
 		${lot_traceability_what_it_may_do(lot)}
 		${lot.expiry_note ? `<p class="${lot.expired ? "text-danger" : "text-muted"}">${lot_traceability_esc(lot.expiry_note)}</p>` : ""}
+		${
+			lot.restriction
+				? `<p class="lt-restriction">${__("Released")}: <b>${lot_traceability_esc(lot.restriction.summary)}</b>
+					${lot.restriction.cap ? ` — ${__("{0} of {1} used, {2} left", [lot_traceability_esc(lot.restriction.used), lot_traceability_esc(lot.restriction.cap), lot_traceability_esc(lot.restriction.left)])}` : ""}
+					${lot.restriction.name ? ` (<a href="/app/lot-restriction/${encodeURIComponent(lot.restriction.name)}">${__("release scope")}</a>)` : ""}</p>`
+				: ""
+		}
 		<p>${__("On hand")}: <b>${lot_traceability_esc(lot.on_hand)}</b></p>
 	</div>`;
 	frm.dashboard.add_section(html, __("What the Lot May Do"));
@@ -90,8 +97,59 @@ function lot_traceability_change_status(batches, target, after, lot) {
 		${target.warning ? `<p class="text-warning lt-warning">${lot_traceability_esc(target.warning)}</p>` : ""}
 		${lot ? `<p>${__("On hand")}: <b>${lot_traceability_esc(lot.on_hand)}</b></p>` : ""}
 	</div>`;
+	// a restricted release names what the lots are released for (its release scope); a lot already
+	// restricted starts from the scope it has (the new one replaces it)
+	const current = (lot && lot.restriction && lot.restriction.rows && lot.restriction) || {};
+	const scope_fields = target.is_restricted
+		? [
+				{ fieldtype: "Section Break", label: __("Release Scope") },
+				{
+					fieldname: "scope",
+					fieldtype: "Table",
+					label: __("Released For"),
+					reqd: 1,
+					description: __(
+						"Customers or groups it may ship to, items or BOMs it may be used to make, companies or warehouses it must stay in."
+					),
+					fields: [
+						{
+							fieldname: "applies_to",
+							fieldtype: "Select",
+							label: __("Applies To"),
+							options: ["Customer", "Customer Group", "Item", "BOM", "Company", "Warehouse"],
+							in_list_view: 1,
+							reqd: 1,
+						},
+						{
+							fieldname: "value",
+							fieldtype: "Dynamic Link",
+							label: __("Permitted"),
+							options: "applies_to",
+							in_list_view: 1,
+							reqd: 1,
+						},
+					],
+					data: (current.rows || []).map((row) => ({ ...row })),
+				},
+				{
+					fieldname: "cap_qty",
+					fieldtype: "Float",
+					label: __("Quantity Cap per Lot (stock unit)"),
+					default: current.cap_qty,
+				},
+				{ fieldtype: "Column Break" },
+				{ fieldname: "valid_until", fieldtype: "Date", label: __("Valid Until"), default: current.valid_until },
+				{
+					fieldname: "concession_reference",
+					fieldtype: "Data",
+					label: __("Concession / Deviation Reference"),
+					default: current.concession_reference,
+				},
+		  ]
+		: [];
 	const dialog = new frappe.ui.Dialog({
 		title: __("Make {0} lot(s) {1}", [batches.length, __(target.status)]),
+		size: target.is_restricted ? "large" : undefined,
 		fields: [
 			{ fieldname: "what_changes", fieldtype: "HTML", options: intro },
 			{
@@ -100,20 +158,37 @@ function lot_traceability_change_status(batches, target, after, lot) {
 				label: __("Reason"),
 				reqd: target.requires_reason ? 1 : 0,
 			},
+			...scope_fields,
 		],
 		primary_action_label: __("Change Status"),
-		primary_action({ reason }) {
+		primary_action(values) {
 			frappe
 				.call({
 					method: "lot_traceability.api.change_lot_status",
-					args: { batches, to_status: target.status, reason },
+					args: {
+						batches,
+						to_status: target.status,
+						reason: values.reason,
+						scope: (values.scope || []).map((row) => ({ applies_to: row.applies_to, value: row.value })),
+						cap_qty: values.cap_qty,
+						valid_until: values.valid_until,
+						concession_reference: values.concession_reference,
+					},
 					freeze: true,
 				})
-				.then(({ message }) => {
-					dialog.hide();
-					frappe.show_alert({ message: __("Recorded in {0}", [message]), indicator: "green" });
-					after && after();
-				});
+				.then(({ message }) =>
+					frappe.db.get_value("Lot Status Change", message, ["docstatus", "workflow_state"]).then(({ message: change }) => {
+						dialog.hide();
+						const waiting = change && change.docstatus === 0;
+						frappe.show_alert({
+							message: waiting
+								? __("{0} awaits a second person's approval", [message])
+								: __("Recorded in {0}", [message]),
+							indicator: waiting ? "orange" : "green",
+						});
+						after && after();
+					})
+				);
 		},
 	});
 	dialog.show();

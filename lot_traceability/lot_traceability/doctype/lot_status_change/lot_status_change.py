@@ -6,9 +6,11 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, now_datetime
 
+from lot_traceability import restrictions
 from lot_traceability.config import get_lot_status, get_settings, get_transitions
 from lot_traceability.messages import problem_message
 from lot_traceability.queries import lots as lot_queries
+from lot_traceability.status_changes import needs_sign_off
 from lot_traceability.traceability.lifecycle import check_transition
 
 MAX_LISTED = 20
@@ -45,14 +47,60 @@ class LotStatusChange(Document):
 		self.validate_lots_listed_once()
 		self.set_from_statuses(for_update=False)
 		self.validate_transitions()
+		self.validate_release_scope()
+		self.set_sign_off()
 
 	def before_submit(self):
 		self.set_from_statuses(for_update=True)
 		self.validate_transitions()
+		self.set_sign_off()
+		self.check_sign_off()
 		self.change_datetime = now_datetime()
 
 	def on_submit(self):
 		self.update_lots()
+		if get_lot_status(self.to_status).is_restricted:
+			restrictions.grant(self, self.lots)
+		else:
+			restrictions.lift(self, self.lots)
+
+	def validate_release_scope(self):
+		"""A change into a restricted status says what the lots are released for."""
+		self.is_restricted = int(get_lot_status(self.to_status).is_restricted)
+		if not self.is_restricted:
+			if self.scope or self.cap_qty or self.valid_until:
+				self.scope, self.cap_qty, self.valid_until = [], None, None
+			return
+		restrictions.validate_scope_rows(self)
+		if not self.scope and not self.flags.by_system:
+			frappe.throw(
+				_(
+					"{0} releases lots for named uses only: list in Release Scope the customers, items or "
+					"BOMs they are released for."
+				).format(frappe.bold(_(self.to_status))),
+				LotStatusChangeError,
+			)
+
+	def set_sign_off(self):
+		self.requested_by = self.requested_by or self.owner or frappe.session.user
+		self.needs_sign_off = int(needs_sign_off(self))
+
+	def check_sign_off(self):
+		"""Where Settings ask for two people, the one who requested the change may not approve it —
+		whatever path the submit takes (the form's workflow, REST, a script)."""
+		if not self.needs_sign_off:
+			return
+		approver = frappe.session.user
+		if approver == self.requested_by:
+			frappe.throw(
+				_(
+					"Moving lots to {0} needs a second person's approval: {1} requested it and cannot "
+					"approve it too."
+				).format(frappe.bold(_(self.to_status)), frappe.bold(self.requested_by)),
+				frappe.PermissionError,
+				title=_("Approval by Another User Needed"),
+			)
+		self.approved_by = approver
 
 	def before_cancel(self):
 		frappe.throw(

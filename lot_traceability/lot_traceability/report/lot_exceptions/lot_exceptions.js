@@ -25,6 +25,7 @@ frappe.query_reports["Lot Exceptions"] = {
 				"Supplier Lot No Reused",
 				"Near Expiry with Open Orders",
 				"Repeated Adjustments",
+				"Restricted Lot Moved outside its Scope",
 			],
 		},
 		{ fieldname: "min_score", label: __("Minimum Score"), fieldtype: "Float", default: 0 },
