@@ -84,7 +84,13 @@ def check_bundle(bundle) -> None:
 		target_warehouse=target,
 		for_update=True,
 	)
-	formula = restrictions.check_formula(records, use) if movement is Movement.ISSUE else []
+	formula = (
+		restrictions.check_formula(
+			records, use, restrictions.voucher_cache(bundle.voucher_type, bundle.voucher_no)
+		)
+		if movement is Movement.ISSUE
+		else []
+	)
 	if scope_refusals or formula:
 		row = row or row_number(bundle.voucher_type, bundle.voucher_detail_no)
 		throw_use_refusals(

@@ -51,7 +51,25 @@ class ScopeRefusal:
 
 
 def context_of_voucher(voucher_type: str, voucher_no: str) -> Context:
-	"""The context of a submitted (or saved) voucher, read from the database."""
+	"""The context of a submitted (or saved) voucher, read from the database — once per version of
+	the voucher: a document with many lot rows submits one bundle per row."""
+	cache = voucher_cache(voucher_type, voucher_no)
+	if "context" not in cache:
+		cache["context"] = read_context(voucher_type, voucher_no)
+	return cache["context"]
+
+
+def voucher_cache(voucher_type: str, voucher_no: str) -> dict:
+	"""What was read about the voucher being posted, kept while its version (`modified`) stays the
+	same; another voucher, or another version, starts afresh."""
+	key = (voucher_type, voucher_no, str(frappe.db.get_value(voucher_type, voucher_no, "modified")))
+	held = getattr(frappe.local, "lot_voucher_cache", None)
+	if not held or held[0] != key:
+		held = frappe.local.lot_voucher_cache = (key, {})
+	return held[1]
+
+
+def read_context(voucher_type: str, voucher_no: str) -> Context:
 	if voucher_type == "Stock Entry":
 		production = restriction_queries.get_stock_entry_production(voucher_no)
 		work_order = frappe.db.get_value("Stock Entry", voucher_no, "work_order")
@@ -277,12 +295,17 @@ def allocation_refusal(skip) -> str:
 # Formula -------------------------------------------------------------------------------------------
 
 
-def check_formula(lots: dict, context: Context) -> list[tuple[str, str, Problem]]:
+def check_formula(lots: dict, context: Context, cache: dict | None = None) -> list[tuple[str, str, Problem]]:
 	"""(lot, item, problem) for each lot issued to a production whose formula does not list its
-	item (Settings → Check Production Use against the Formula)."""
+	item (Settings → Check Production Use against the Formula). `cache`: the voucher's, where the
+	formula read for its first row serves the others."""
 	if not context.production or not context.bom or not get_settings().check_formula:
 		return []
-	items, substitutes = restriction_queries.get_formula_items(context.bom)
+	cache = {} if cache is None else cache
+	key = ("formula", context.bom)
+	if key not in cache:
+		cache[key] = restriction_queries.get_formula_items(context.bom)
+	items, substitutes = cache[key]
 	if not items:
 		return []
 	formula = core.Formula(context.bom, frozenset(items), frozenset(substitutes))
