@@ -12,6 +12,9 @@ from frappe.utils import add_days, flt, get_test_client, nowdate
 from lot_traceability import api, tasks
 from lot_traceability.allocation import LotShortageError
 from lot_traceability.enforcement import LotNotAllowedError
+from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_change import (
+	LotStatusChangeError,
+)
 from lot_traceability.overrides import erpnext_allocation
 from lot_traceability.status_changes import change_lot_status
 from lot_traceability.tests.concurrency import Connection, raised
@@ -437,6 +440,16 @@ class TestSignOff(FrappeTestCase):
 		self.assertIn(response.status_code, (403, 417), response.json)
 		self.assertEqual(self.lot_status(lot.batch), "Quarantined")
 		self.assertEqual(frappe.db.get_value("Lot Status Change", name, "docstatus"), 0)
+		# the approver approves what was requested: editing it meanwhile is refused
+		frappe.set_user(APPROVER)
+		try:
+			edited = frappe.get_doc("Lot Status Change", name)
+			edited.cap_qty = 600
+			with self.assertRaises(LotStatusChangeError):
+				edited.save()
+		finally:
+			frappe.set_user("Administrator")
+			frappe.db.rollback()
 		# a second user with the releasing role approves
 		change.reload()
 		response = self.request(

@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import getdate, now_datetime
+from frappe.utils import flt, getdate, now_datetime
 
 from lot_traceability import restrictions
 from lot_traceability.config import get_lot_status, get_settings, get_transitions
@@ -18,6 +18,19 @@ MAX_LISTED = 20
 
 class LotStatusChangeError(frappe.ValidationError):
 	pass
+
+
+def substance(doc) -> tuple:
+	"""What a change asks for: what its approver approves."""
+	return (
+		doc.to_status,
+		(doc.reason or "").strip(),
+		[row.batch for row in doc.lots],
+		[(row.applies_to, row.value) for row in doc.get("scope") or []],
+		flt(doc.get("cap_qty")),
+		str(doc.get("valid_until") or ""),
+		doc.get("concession_reference") or "",
+	)
 
 
 class LotStatusChange(Document):
@@ -43,6 +56,7 @@ class LotStatusChange(Document):
 	# end: auto-generated types
 
 	def validate(self):
+		self.validate_unchanged_since_requested()
 		self.validate_system_source()
 		self.validate_lots_listed_once()
 		self.set_from_statuses(for_update=False)
@@ -63,6 +77,21 @@ class LotStatusChange(Document):
 			restrictions.grant(self, self.lots)
 		else:
 			restrictions.lift(self, self.lots)
+
+	def validate_unchanged_since_requested(self):
+		"""A change sent for approval is approved (or rejected) as it was requested: nobody — the
+		approver included — edits its lots, status, reason or scope meanwhile."""
+		before = self.get_doc_before_save()
+		if not before or before.docstatus != 0 or before.get("workflow_state") in (None, "", "Draft"):
+			return
+		if substance(before) != substance(self):
+			frappe.throw(
+				_(
+					"{0} was sent for approval ({1}) and cannot be changed. Reject it and request a new "
+					"change instead."
+				).format(frappe.bold(self.name), _(before.workflow_state)),
+				LotStatusChangeError,
+			)
 
 	def validate_release_scope(self):
 		"""A change into a restricted status says what the lots are released for."""
