@@ -32,6 +32,7 @@ DEFAULT_EXCEPTION_THRESHOLDS = {
 
 def after_install():
 	sync()
+	set_default_task_roles()
 	rebuild_lot_balances()
 	rebuild_lot_ledger()
 	rebuild_genealogy()
@@ -43,6 +44,21 @@ def after_migrate():
 		rebuild_lot_balances()
 	rebuild_lot_ledger()
 	rebuild_genealogy()
+
+
+DEFAULT_TASK_ROLES = ("Quality Manager",)
+
+
+def set_default_task_roles():
+	"""Who gets a task when the app holds lots by itself: filled once (at install, or by the patch
+	that brought the setting); an admin who empties the list keeps it empty."""
+	settings = frappe.get_single("Lot Traceability Settings")
+	if settings.get("hold_task_roles"):
+		return
+	for role in DEFAULT_TASK_ROLES:
+		settings.append("hold_task_roles", {"role": role})
+	settings.flags.ignore_permissions = True
+	settings.save()
 
 
 def rebuild_genealogy():

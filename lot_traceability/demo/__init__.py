@@ -112,6 +112,8 @@ def delete_status_changes(lots) -> None:
 		frappe.db.delete("Lot Status Change Lot", {"parent": ("in", parents)})
 		frappe.db.delete("Lot Scope Entry", {"parenttype": "Lot Status Change", "parent": ("in", parents)})
 		frappe.db.delete("Lot Status Change", {"name": ("in", parents)})
+		# the tasks automatic holds gave people go with them
+		frappe.db.delete("ToDo", {"reference_type": "Lot Status Change", "reference_name": ("in", parents)})
 	restrictions = frappe.get_all("Lot Restriction", filters={"batch": ("in", lots)}, pluck="name")
 	if restrictions:
 		frappe.db.delete("Lot Scope Entry", {"parenttype": "Lot Restriction", "parent": ("in", restrictions)})

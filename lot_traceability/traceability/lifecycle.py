@@ -94,6 +94,23 @@ def should_expire(status: LotStatus, expiry: date | None, today: date, expired_s
 	)
 
 
+# Automatic changes that assign their own tasks (a recall gives warehouse, quality and customer
+# service theirs).
+SOURCES_WITH_OWN_TASKS = frozenset({"Recall"})
+
+
+def routes_hold_task(target: LotStatus, source: str, automatic: bool) -> bool:
+	"""Whether a change gives the people Settings name a task: a hold the app made by itself (a
+	rejected inspection, an expiry, a lapsed restricted release), not a person's (who knows of it)
+	nor a recall's (which assigns its own)."""
+	return automatic and target.is_hold and not target.is_terminal and source not in SOURCES_WITH_OWN_TASKS
+
+
+def hold_resolved(statuses: Iterable[LotStatus]) -> bool:
+	"""Whether the lots of a hold task are all out of hold: released, restricted, or disposed of."""
+	return not any(status.is_hold and not status.is_terminal for status in statuses)
+
+
 DEFAULT_TRANSITIONS: tuple[Transition, ...] = (
 	Transition("Approved", "Quality Manager"),
 	Transition("Restricted", "Quality Manager"),

@@ -139,3 +139,25 @@ def test_lot_is_not_expired_on_its_expiry_date_or_without_one():
 def test_custom_hold_status_is_a_hold():
 	lab_hold = LotStatus("Lab Hold", frozenset(), "blue", requires_reason=True)
 	assert is_hold(lab_hold)
+
+
+def test_only_a_hold_the_app_made_by_itself_routes_a_task():
+	from lot_traceability.traceability.lifecycle import routes_hold_task
+
+	assert routes_hold_task(S["Rejected"], "Quality Inspection", automatic=True)
+	assert routes_hold_task(S["Expired"], "Expiry Check", automatic=True)
+	assert routes_hold_task(S["Quarantined"], "Expiry Check", automatic=True)
+	assert not routes_hold_task(S["Quarantined"], "Manual", automatic=False)  # a person's hold
+	assert not routes_hold_task(S["Recalled"], "Recall", automatic=True)  # the recall assigns its own
+	assert not routes_hold_task(S["Approved"], "Quality Inspection", automatic=True)
+	assert not routes_hold_task(S["Pending Inspection"], "System", automatic=True)  # not a hold
+	assert not routes_hold_task(S["Disposed"], "System", automatic=True)  # nothing left to decide
+
+
+def test_a_hold_is_resolved_when_every_lot_is_out_of_hold():
+	from lot_traceability.traceability.lifecycle import hold_resolved
+
+	assert hold_resolved([S["Approved"], S["Restricted"], S["Disposed"]])
+	assert not hold_resolved([S["Approved"], S["Rejected"]])
+	assert not hold_resolved([S["Expired"]])
+	assert hold_resolved([])

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, getdate, now_datetime
 
-from lot_traceability import restrictions
+from lot_traceability import hold_tasks, restrictions
 from lot_traceability.config import get_lot_status, get_settings, get_transitions
 from lot_traceability.messages import problem_message
 from lot_traceability.queries import lots as lot_queries
@@ -77,6 +77,8 @@ class LotStatusChange(Document):
 			restrictions.grant(self, self.lots)
 		else:
 			restrictions.lift(self, self.lots)
+		hold_tasks.close_resolved(self)
+		hold_tasks.route(self)
 
 	def validate_unchanged_since_requested(self):
 		"""A change sent for approval is approved (or rejected) as it was requested: nobody — the
