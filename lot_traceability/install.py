@@ -33,6 +33,7 @@ DEFAULT_EXCEPTION_THRESHOLDS = {
 def after_install():
 	sync()
 	set_default_task_roles()
+	set_default_supplier_risk_status()
 	rebuild_lot_balances()
 	rebuild_lot_ledger()
 	rebuild_genealogy()
@@ -59,6 +60,18 @@ def set_default_task_roles():
 		settings.append("hold_task_roles", {"role": role})
 	settings.flags.ignore_permissions = True
 	settings.save()
+
+
+DEFAULT_SUPPLIER_RISK_STATUS = "Quarantined"
+
+
+def set_default_supplier_risk_status():
+	"""Lots from risky suppliers are quarantined: set once (at install, or by the patch that brought
+	the setting); an admin who empties it keeps it empty (no such hold)."""
+	if not frappe.db.get_single_value("Lot Traceability Settings", "supplier_risk_status"):
+		frappe.db.set_single_value(
+			"Lot Traceability Settings", "supplier_risk_status", DEFAULT_SUPPLIER_RISK_STATUS
+		)
 
 
 def rebuild_genealogy():

@@ -2,6 +2,7 @@ from lot_traceability.enforcement import check_voucher_rows
 from lot_traceability.locks import lock_if_submitting, lock_voucher
 from lot_traceability.overrides.stock_rows import receiving_rows
 from lot_traceability.receiving import record_supplier_lots, validate_supplier_lots
+from lot_traceability.supplier_risk import hold_received_lots
 
 
 def before_validate(doc, method=None):
@@ -16,6 +17,7 @@ def before_submit(doc, method=None):
 
 def on_submit(doc, method=None):
 	record_supplier_lots(doc)
+	hold_received_lots(doc)
 
 
 def before_cancel(doc, method=None):

@@ -234,3 +234,15 @@ def count_lots_with_stock(statuses=None, expiring_from=None, expiring_to=None) -
 	if expiring_to:
 		query = query.where(batch.expiry_date <= expiring_to)
 	return query.run()[0][0] or 0
+
+
+def get_lots_created_by(batch_nos, voucher_no: str) -> list[dict]:
+	"""Those of these lots the voucher created (name, status), in name order."""
+	if not batch_nos:
+		return []
+	return frappe.get_all(
+		"Batch",
+		filters={"name": ("in", sorted(set(batch_nos))), "reference_name": voucher_no},
+		fields=["name", "lot_status"],
+		order_by="name",
+	)

@@ -207,6 +207,16 @@ CUSTOM_FIELDS = {
 			"description": "This issue disposes of or scraps stock. Held lots (quarantined, rejected, expired …) may only leave stock this way.",
 		},
 	],
+	"Supplier": [
+		{
+			"fieldname": "lot_receipt_status",
+			"label": "Lot Receipt Status",
+			"fieldtype": "Link",
+			"options": "Lot Status",
+			"insert_after": "release_date",
+			"description": "Every lot received from this supplier takes this status, whatever its item's Lot Rule says (e.g. Quarantined for a supplier under review). Empty: the rule decides, unless the supplier is on hold or its scorecard prevents or warns on purchase orders.",
+		},
+	],
 	"Warehouse": [
 		{
 			"fieldname": "is_quarantine_warehouse",

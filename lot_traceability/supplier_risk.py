@@ -1,0 +1,78 @@
+"""Supplier risk at receipt (rules: `traceability.suppliers`): the lots a receipt creates from a
+risky supplier go to the held status Settings name — whatever the item's Lot Rule says — in one
+recorded Lot Status Change whose reason names the supplier's standing."""
+
+from frappe import _
+from frappe.utils import format_date, getdate
+
+from lot_traceability.config import get_settings
+from lot_traceability.queries import lots as lot_queries
+from lot_traceability.queries import suppliers as supplier_queries
+from lot_traceability.queries import vouchers as voucher_queries
+from lot_traceability.status_changes import change_lot_status
+from lot_traceability.traceability import suppliers as core
+
+
+def standing_of(supplier: str) -> core.SupplierStanding | None:
+	record = supplier_queries.get_supplier_standing(supplier)
+	if not record:
+		return None
+	return core.SupplierStanding(
+		supplier,
+		on_hold=bool(record.on_hold),
+		hold_type=record.hold_type or "",
+		release_date=getdate(record.release_date) if record.release_date else None,
+		prevent_pos=bool(record.prevent_pos),
+		warn_pos=bool(record.warn_pos),
+		receipt_status=record.lot_receipt_status or None,
+	)
+
+
+def reason_of(hold: core.ReceiptHold, standing: core.SupplierStanding) -> str:
+	supplier = standing.name
+	if hold.reason == core.OVERRIDE:
+		return _("Received from {0}, whose lots are received as {1} (Supplier → Lot Receipt Status)").format(
+			supplier, _(hold.status)
+		)
+	if hold.reason == core.ON_HOLD:
+		until = _(" until {0}").format(format_date(standing.release_date)) if standing.release_date else ""
+		return _("Received from {0}, a supplier on hold ({1}){2}").format(
+			supplier, _(standing.hold_type or "All"), until
+		)
+	if hold.reason == core.SCORECARD_PREVENTS:
+		return _("Received from {0}, whose scorecard standing prevents purchase orders").format(supplier)
+	return _("Received from {0}, whose scorecard standing warns on purchase orders").format(supplier)
+
+
+def hold_received_lots(doc) -> str | None:
+	"""On a receipt's submit: the lots it created from a risky supplier are held. Returns the change."""
+	supplier = doc.get("supplier")
+	if not supplier:
+		return None
+	standing = standing_of(supplier)
+	hold = standing and core.receipt_hold(
+		standing, getdate(doc.get("posting_date")), get_settings().supplier_risk_status
+	)
+	if not hold:
+		return None
+	received = [
+		entry.batch_no
+		for entry in voucher_queries.get_inward_lots_of_voucher(doc.doctype, doc.name)
+		if entry.batch_no
+	]
+	moving = [
+		lot.name
+		for lot in lot_queries.get_lots_created_by(received, doc.name)
+		if lot.lot_status != hold.status
+	]
+	if not moving:
+		return None
+	return change_lot_status(
+		moving,
+		hold.status,
+		reason=reason_of(hold, standing),
+		reference_doctype="Supplier",
+		reference_name=supplier,
+		source="System",
+		by_system=True,
+	).name
