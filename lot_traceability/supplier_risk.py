@@ -3,7 +3,7 @@ risky supplier go to the held status Settings name — whatever the item's Lot R
 recorded Lot Status Change whose reason names the supplier's standing."""
 
 from frappe import _
-from frappe.utils import format_date, getdate
+from frappe.utils import format_date, getdate, nowdate
 
 from lot_traceability.config import get_settings
 from lot_traceability.queries import lots as lot_queries
@@ -15,8 +15,10 @@ from lot_traceability.traceability import suppliers as core
 
 def standing_of(supplier: str) -> core.SupplierStanding | None:
 	record = supplier_queries.get_supplier_standing(supplier)
-	if not record:
-		return None
+	return standing_from(supplier, record) if record else None
+
+
+def standing_from(supplier: str, record) -> core.SupplierStanding:
 	return core.SupplierStanding(
 		supplier,
 		on_hold=bool(record.on_hold),
@@ -24,8 +26,30 @@ def standing_of(supplier: str) -> core.SupplierStanding | None:
 		release_date=getdate(record.release_date) if record.release_date else None,
 		prevent_pos=bool(record.prevent_pos),
 		warn_pos=bool(record.warn_pos),
-		receipt_status=record.lot_receipt_status or None,
+		receipt_status=record.get("lot_receipt_status") or None,
 	)
+
+
+def standing_words(suppliers, on_date=None) -> dict[str, str]:
+	"""What makes each of these suppliers risky today, in words (suppliers in good standing: none),
+	for the reports that list suppliers."""
+	on_date = getdate(on_date or nowdate())
+	words = {}
+	for name, record in supplier_queries.get_supplier_standings(suppliers).items():
+		standing = standing_from(name, record)
+		risk = core.risk_of(standing, on_date)
+		if risk == core.OVERRIDE:
+			words[name] = _("lots received as {0}").format(_(standing.receipt_status))
+		elif risk == core.ON_HOLD:
+			until = (
+				_(" until {0}").format(format_date(standing.release_date)) if standing.release_date else ""
+			)
+			words[name] = _("on hold ({0}){1}").format(_(standing.hold_type or "All"), until)
+		elif risk == core.SCORECARD_PREVENTS:
+			words[name] = _("scorecard prevents purchase orders")
+		elif risk == core.SCORECARD_WARNS:
+			words[name] = _("scorecard warns on purchase orders")
+	return words
 
 
 def reason_of(hold: core.ReceiptHold, standing: core.SupplierStanding) -> str:

@@ -396,14 +396,20 @@ def get_stock_expiring_by(until, lots=None, company: str | None = None) -> list[
 
 
 def get_lot_rows(lots) -> dict[str, dict]:
-	"""Item, status, release and expiry date of each lot."""
+	"""Item, status, release and expiry date and supplier of each lot."""
 	if not lots:
 		return {}
 	batch = frappe.qb.DocType("Batch")
 	rows = (
 		frappe.qb.from_(batch)
 		.select(
-			batch.name, batch.item, batch.item_name, batch.lot_status, batch.release_date, batch.expiry_date
+			batch.name,
+			batch.item,
+			batch.item_name,
+			batch.lot_status,
+			batch.release_date,
+			batch.expiry_date,
+			batch.supplier,
 		)
 		.where(batch.name.isin(list(set(lots))))
 		.run(as_dict=True)

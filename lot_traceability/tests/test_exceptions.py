@@ -311,7 +311,18 @@ class TestLotExceptions(FrappeTestCase):
 		self.assertGreaterEqual(counts["Mass-Balance Break"], 1)
 		self.assertEqual(
 			[c["fieldname"] for c in columns],
-			["score", "lot", "item", "lot_status", "reasons", "findings", "document_type", "document"],
+			[
+				"score",
+				"lot",
+				"item",
+				"lot_status",
+				"reasons",
+				"findings",
+				"supplier",
+				"supplier_standing",
+				"document_type",
+				"document",
+			],
 		)
 		company = company_defaults().company
 		self.assertIn(held.batch, [row["lot"] for row in report(company=company)[1]])

@@ -74,3 +74,19 @@ class TestSupplierRisk(FrappeTestCase):
 		)
 		self.assertEqual(self.status(lot), "Pending Inspection")
 		self.assertIsNone(self.change_of(lot))
+
+	def test_reports_that_list_suppliers_show_their_standing(self):
+		from lot_traceability.lot_traceability.report.lot_exceptions import lot_exceptions
+		from lot_traceability.lot_traceability.report.recall_impact import recall_impact
+		from lot_traceability.traceability.exceptions import Finding, Kind, score_lot
+
+		supplier, lot = self.receive_from({"on_hold": 1, "hold_type": "All"})
+		_columns, upstream, *_ = recall_impact.execute({"batch": lot, "section": "Upstream"})
+		row = next(row for row in upstream if row["lot"] == lot)
+		self.assertEqual((row["supplier"], row["supplier_standing"]), (supplier, "on hold (All)"))
+		(found,) = lot_exceptions.get_data([score_lot(lot, [Finding(lot, Kind.NO_INPUTS)])])
+		self.assertEqual((found["supplier"], found["supplier_standing"]), (supplier, "on hold (All)"))
+		# a supplier in good standing shows none
+		_supplier, good = self.receive_from({})
+		(found,) = lot_exceptions.get_data([score_lot(good, [Finding(good, Kind.NO_INPUTS)])])
+		self.assertIsNone(found["supplier_standing"])

@@ -38,22 +38,29 @@ class ReceiptHold:
 	reason: str  # one of the codes above
 
 
-def receipt_hold(standing: SupplierStanding, on_date: date, risk_status: str | None) -> ReceiptHold | None:
-	"""The status lots received from the supplier on `on_date` take instead of their rule's, or None
-	(the rule decides). `risk_status`: the Settings' status for risky suppliers (None: no hold)."""
+def risk_of(standing: SupplierStanding, on_date: date) -> str | None:
+	"""What makes the supplier risky on `on_date` (one of the codes above, the strongest), or None."""
 	if standing.receipt_status:
-		return ReceiptHold(standing.receipt_status, OVERRIDE)
-	if not risk_status:
-		return None
-	held = (
+		return OVERRIDE
+	if (
 		standing.on_hold
 		and (standing.hold_type or "") in GOODS_HOLD_TYPES
 		and (standing.release_date is None or on_date <= standing.release_date)
-	)
-	if held:
-		return ReceiptHold(risk_status, ON_HOLD)
+	):
+		return ON_HOLD
 	if standing.prevent_pos:
-		return ReceiptHold(risk_status, SCORECARD_PREVENTS)
+		return SCORECARD_PREVENTS
 	if standing.warn_pos:
-		return ReceiptHold(risk_status, SCORECARD_WARNS)
+		return SCORECARD_WARNS
 	return None
+
+
+def receipt_hold(standing: SupplierStanding, on_date: date, risk_status: str | None) -> ReceiptHold | None:
+	"""The status lots received from the supplier on `on_date` take instead of their rule's, or None
+	(the rule decides). `risk_status`: the Settings' status for risky suppliers (None: no hold)."""
+	risk = risk_of(standing, on_date)
+	if risk == OVERRIDE:
+		return ReceiptHold(standing.receipt_status, OVERRIDE)
+	if risk is None or not risk_status:
+		return None
+	return ReceiptHold(risk_status, risk)

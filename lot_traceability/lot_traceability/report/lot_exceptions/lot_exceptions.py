@@ -15,6 +15,7 @@ from lot_traceability.exceptions import (
 	productions_not_balanced,
 )
 from lot_traceability.queries import exceptions as q
+from lot_traceability.supplier_risk import standing_words
 from lot_traceability.traceability.exceptions import DEFAULT_WEIGHTS, Kind, LotScore, rank_lots
 
 REASON_SEPARATOR = "; "
@@ -71,6 +72,8 @@ def get_columns():
 		col("lot_status", _("Status"), "Link", 120, "Lot Status"),
 		col("reasons", _("Reasons"), "Data", 520),
 		col("findings", _("Findings"), "Int", 80),
+		col("supplier", _("Supplier"), "Link", 150, "Supplier"),
+		col("supplier_standing", _("Supplier Standing"), "Data", 200),
 		col("document_type", _("Document Type"), "Link", 130, "DocType"),
 		col("document", _("Document"), "Dynamic Link", 170, "document_type"),
 	]
@@ -78,6 +81,7 @@ def get_columns():
 
 def get_data(scores: list[LotScore]) -> list[dict]:
 	lots = q.get_lot_rows([s.lot for s in scores])
+	standings = standing_words({lot.supplier for lot in lots.values() if lot.get("supplier")})
 	data = []
 	for score in scores:
 		lot = lots.get(score.lot) or frappe._dict()
@@ -90,6 +94,8 @@ def get_data(scores: list[LotScore]) -> list[dict]:
 				"lot_status": lot.get("lot_status"),
 				"reasons": REASON_SEPARATOR.join(describe(reason.finding) for reason in score.reasons),
 				"findings": len(score.reasons),
+				"supplier": lot.get("supplier"),
+				"supplier_standing": standings.get(lot.get("supplier")),
 				"kinds": [kind.value for kind in score.kinds],
 				"document_type": first.reference_doctype,
 				"document": first.reference_name,

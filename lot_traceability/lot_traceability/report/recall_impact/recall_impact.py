@@ -9,6 +9,7 @@ from frappe.utils import cint
 
 from lot_traceability.messages import quantity
 from lot_traceability.recall_scope import compute_scope, scope_sources
+from lot_traceability.supplier_risk import standing_words
 from lot_traceability.traceability import recall as core
 from lot_traceability.tracing import DEFAULT_DEPTH
 
@@ -414,10 +415,12 @@ def upstream_section(scope):
 		col("document", _("Document"), "Dynamic Link", 190, "document_type"),
 		col("posting_date", _("Date"), "Date", 110),
 		col("supplier", _("Supplier"), "Link", 170, "Supplier"),
+		col("supplier_standing", _("Supplier Standing"), "Data", 200),
 		col("item", _("Item"), "Link", 150, "Item"),
 		uom_col(),
 		col("qty", _("Received"), "Float", 100),
 	]
+	standings = standing_words({row.party for row in scope.upstream if row.party})
 	data = [
 		{
 			"lot": row.batch_no,
@@ -425,6 +428,7 @@ def upstream_section(scope):
 			"document": row.voucher_no,
 			"posting_date": row.posting_date,
 			"supplier": row.party,
+			"supplier_standing": standings.get(row.party),
 			"item": row.item,
 			"uom": row.uom,
 			"qty": row.qty,
