@@ -377,6 +377,62 @@ def as_json(doc) -> dict:
 	return json.loads(frappe.as_json(doc.as_dict()))
 
 
+class TestScopeAgainstChange(FrappeTestCase):
+	"""A new scope committed around a shipment: the shipment is judged on the scope in effect when it
+	posts, in both orders."""
+
+	def setUp(self):
+		make_customer()
+		make_customer(OTHER_CUSTOMER)
+		site = frappe.local.site
+		self.mover = Connection(site, "Administrator", "the clerk")
+		self.quality = Connection(site, "Administrator", "the quality manager")
+		self.lot = make_lot(qty=10)
+		restrict(self.lot.batch, [("Customer", TEST_CUSTOMER)])
+		note = delivery_note(self.lot.item, 2, self.lot.batch)
+		note.insert()
+		self.note = note.name
+		frappe.db.commit()
+
+	def tearDown(self):
+		self.mover.close()
+		self.quality.close()
+		frappe.db.rollback()
+
+	def narrow(self):
+		batch = self.lot.batch
+		return lambda: restrict(batch, [("Customer", OTHER_CUSTOMER)]).name
+
+	def test_a_scope_narrowed_after_the_shipment_began_refuses_it(self):
+		self.mover.call(read("Delivery Note", self.note))  # its snapshot predates the new scope
+		self.quality.call(self.narrow())
+		self.quality.commit()
+		self.mover.start(submit("Delivery Note", self.note))
+		error = raised(self.mover.result())
+		self.assertIsInstance(error, LotNotAllowedError)
+		for words in (self.lot.batch, OTHER_CUSTOMER, TEST_CUSTOMER, "Delivery Note", self.note, "row 1"):
+			self.assertIn(words, str(error))
+		self.mover.rollback()
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.get_value("Delivery Note", self.note, "docstatus"), 0)
+
+	def test_a_shipment_posting_makes_the_new_scope_wait_and_counts_under_the_old(self):
+		old = frappe.db.get_value("Batch", self.lot.batch, "lot_restriction")
+		self.mover.call(submit("Delivery Note", self.note))
+		self.quality.start(self.narrow())
+		self.quality.wait_for_lock()
+		self.mover.commit()
+		outcome = self.quality.result()
+		self.assertIsNone(raised(outcome), repr(outcome))
+		self.quality.commit()
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.get_value("Delivery Note", self.note, "docstatus"), 1)
+		self.assertEqual(frappe.db.get_value("Lot Restriction", old, ["is_active", "used_qty"]), (0, 2))
+		new = frappe.db.get_value("Batch", self.lot.batch, "lot_restriction")
+		self.assertNotEqual(new, old)
+		self.assertEqual(frappe.db.get_value("Lot Restriction", new, "used_qty"), 0)
+
+
 class TestSignOff(FrappeTestCase):
 	"""Releasing from a hold needs a second person, on every path (REST included)."""
 
