@@ -125,9 +125,19 @@ class LotStatusChange(Document):
 		if approver == self.requested_by:
 			frappe.throw(
 				_(
-					"Moving lots to {0} needs a second person's approval: {1} requested it and cannot "
-					"approve it too."
-				).format(frappe.bold(_(self.to_status)), frappe.bold(self.requested_by)),
+					"{0} moves {1} to {2} and needs a second person's approval: {3} requested it and "
+					"cannot approve it too."
+				).format(
+					frappe.bold(self.name),
+					", ".join(frappe.bold(row.batch) for row in self.lots[:MAX_LISTED])
+					+ (
+						_(" and {0} more").format(len(self.lots) - MAX_LISTED)
+						if len(self.lots) > MAX_LISTED
+						else ""
+					),
+					frappe.bold(_(self.to_status)),
+					frappe.bold(self.requested_by),
+				),
 				frappe.PermissionError,
 				title=_("Approval by Another User Needed"),
 			)
