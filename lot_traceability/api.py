@@ -238,6 +238,20 @@ def restricted_lots_card(filters=None) -> dict:
 
 
 @frappe.whitelist()
+def lots_waiting_for_documents_card(filters=None) -> dict:
+	"""Number card: lots with stock that lack a document their Lot Rule requires."""
+	from lot_traceability.lot_documents import waiting_for_documents
+
+	frappe.has_permission("Batch", "read", throw=True)
+	return {
+		"value": len(waiting_for_documents()),
+		"fieldtype": "Int",
+		"route": ["query-report", "Lot Exceptions"],
+		"route_options": {"kind": "Waiting for Documents"},
+	}
+
+
+@frappe.whitelist()
 def lots_expiring_card(filters=None) -> dict:
 	"""Number card: lots with stock expiring within 30 days (not already expired)."""
 	from frappe.utils import add_days, nowdate

@@ -2,6 +2,8 @@
 governs an item, the status transitions roles may make. One floor below the services and the
 doctype controllers, so that both read configuration here and neither imports the other for it."""
 
+from collections import defaultdict
+
 import frappe
 
 from lot_traceability.queries import rules as rule_queries
@@ -35,3 +37,30 @@ def get_lot_rule(item_code: str, company: str | None = None) -> core.LotRule | N
 		for record in rule_queries.get_candidate_rules(item_code, item_groups, company)
 	]
 	return core.resolve_rule(candidates, item_code, item_groups, company)
+
+
+FEW_PAIRS = 20  # fewer pairs than this: each resolved on its own (reads only its candidate rules)
+
+
+def get_lot_rules(pairs) -> dict[tuple[str, str | None], core.LotRule | None]:
+	"""The Lot Rule of each (item, company) pair, resolved in a few reads however many pairs."""
+	pairs = set(pairs)
+	if len(pairs) <= FEW_PAIRS:
+		return {pair: get_lot_rule(*pair) for pair in pairs}
+	group_of = rule_queries.get_item_groups({item for item, _company in pairs})
+	lineages = {group: rule_queries.get_item_group_lineage(group) for group in set(group_of.values())}
+	by_item, by_group, company_wide = defaultdict(list), defaultdict(list), []
+	for record in rule_queries.get_enabled_rules():
+		rule = core.LotRule.from_record(record)
+		if rule.scope is core.Scope.ITEM:
+			by_item[rule.scope_value].append(rule)
+		elif rule.scope is core.Scope.ITEM_GROUP:
+			by_group[rule.scope_value].append(rule)
+		else:
+			company_wide.append(rule)
+	resolved = {}
+	for item, company in pairs:
+		groups = lineages.get(group_of.get(item), [])
+		candidates = by_item[item] + [rule for group in groups for rule in by_group[group]] + company_wide
+		resolved[(item, company)] = core.resolve_rule(candidates, item, groups, company)
+	return resolved

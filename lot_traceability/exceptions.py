@@ -30,6 +30,7 @@ from lot_traceability.traceability.exceptions import (
 	Thresholds,
 	adjustment_findings,
 	bom_yield_findings,
+	document_findings,
 	group_productions,
 	mass_balance_findings,
 	near_expiry_findings,
@@ -51,6 +52,7 @@ KIND_LABELS = {
 	Kind.NEAR_EXPIRY_ORDERS: "Near Expiry with Open Orders",
 	Kind.REPEATED_ADJUSTMENTS: "Repeated Adjustments",
 	Kind.OUTSIDE_SCOPE: "Restricted Lot Moved outside its Scope",
+	Kind.MISSING_DOCUMENTS: "Waiting for Documents",
 }
 MAX_LISTED = 3
 
@@ -138,6 +140,12 @@ def scope_exceptions(lots, company, thresholds) -> list[Finding]:
 
 def supplier_lot_exceptions(lots, company, thresholds) -> list[Finding]:
 	return supplier_lot_findings(q.get_reused_supplier_lots(lots))
+
+
+def document_exceptions(lots, company, thresholds) -> list[Finding]:
+	from lot_traceability.lot_documents import waiting_for_documents
+
+	return document_findings(waiting_for_documents(company, lots))
 
 
 def no_input_exceptions(lots, company, thresholds) -> list[Finding]:
@@ -268,6 +276,7 @@ DETECTORS = (
 	Detector(override_exceptions, frozenset({Kind.HELD_LOT_OVERRIDE})),
 	Detector(scope_exceptions, frozenset({Kind.OUTSIDE_SCOPE})),
 	Detector(supplier_lot_exceptions, frozenset({Kind.SUPPLIER_LOT_REUSE})),
+	Detector(document_exceptions, frozenset({Kind.MISSING_DOCUMENTS})),
 	Detector(no_input_exceptions, frozenset({Kind.NO_INPUTS})),
 	Detector(production_exceptions, frozenset({Kind.MASS_BALANCE, Kind.BOM_YIELD})),
 	Detector(adjustment_exceptions, frozenset({Kind.REPEATED_ADJUSTMENTS})),
@@ -352,6 +361,12 @@ def _outside_scope(finding, p):
 	verb = _("Shipped") if p["movement"] == "shipment" else _("Issued")
 	return _("{0} by {1} without its release scope judging it (released {2})").format(
 		verb, _document(finding), p.get("summary") or p.get("restriction")
+	)
+
+
+def _missing_documents(finding, p):
+	return _("Missing: {0} (the lot is {1})").format(
+		", ".join(_(kind) for kind in p["missing"]), _(p["status"])
 	)
 
 
@@ -451,4 +466,5 @@ DESCRIBERS = {
 	Kind.REPEATED_ADJUSTMENTS: _repeated_adjustments,
 	Kind.NEAR_EXPIRY_ORDERS: _near_expiry_orders,
 	Kind.OUTSIDE_SCOPE: _outside_scope,
+	Kind.MISSING_DOCUMENTS: _missing_documents,
 }

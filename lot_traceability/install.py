@@ -34,6 +34,8 @@ def after_install():
 	sync()
 	set_default_task_roles()
 	set_default_supplier_risk_status()
+	set_default_documents_hold_status()
+	create_default_document_types()
 	rebuild_lot_balances()
 	rebuild_lot_ledger()
 	rebuild_genealogy()
@@ -72,6 +74,39 @@ def set_default_supplier_risk_status():
 		frappe.db.set_single_value(
 			"Lot Traceability Settings", "supplier_risk_status", DEFAULT_SUPPLIER_RISK_STATUS
 		)
+
+
+DEFAULT_DOCUMENTS_HOLD_STATUS = "Quarantined"
+
+
+def set_default_documents_hold_status():
+	"""Lots received without their required documents are quarantined: set once (at install, or by
+	the patch that brought the setting); an admin who empties it keeps it empty."""
+	if not frappe.db.get_single_value("Lot Traceability Settings", "documents_hold_status"):
+		frappe.db.set_single_value(
+			"Lot Traceability Settings", "documents_hold_status", DEFAULT_DOCUMENTS_HOLD_STATUS
+		)
+
+
+# The document types a new site starts with (an admin edits the list: Lot Document Type).
+DEFAULT_DOCUMENT_TYPES = (
+	(
+		"Certificate of Analysis",
+		"The supplier's or the laboratory's analysis of the lot against its specification.",
+	),
+	("Certificate of Origin", "Where the lot's goods were grown, made or processed."),
+	("Allergen Statement", "The allergens the lot contains or may contain."),
+)
+
+
+def create_default_document_types():
+	"""Create the shipped document types that are missing; types an admin removed after install are
+	created again only by a new install."""
+	for name, description in DEFAULT_DOCUMENT_TYPES:
+		if not frappe.db.exists("Lot Document Type", name):
+			frappe.get_doc(
+				{"doctype": "Lot Document Type", "document_type_name": name, "description": description}
+			).insert(ignore_permissions=True)
 
 
 def rebuild_genealogy():

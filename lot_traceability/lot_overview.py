@@ -6,10 +6,12 @@ from frappe import _
 from frappe.utils import formatdate, getdate, nowdate
 
 from lot_traceability.config import get_lot_status, get_settings, get_transitions
+from lot_traceability.lot_documents import missing_of
 from lot_traceability.messages import movement_phrase, quantity
 from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import warehouses as warehouse_queries
+from lot_traceability.traceability.documents import blocks_release
 from lot_traceability.traceability.lifecycle import allowed_targets
 from lot_traceability.traceability.movements import guidance, status_effect
 from lot_traceability.traceability.shelf_life import is_expired
@@ -40,6 +42,7 @@ def lot_overview(batch: str, roles, can_change: bool) -> dict:
 	by_name = {status.name: status for status in statuses}
 	stock = [row for row in balance_queries.get_kept_lot_balances([batch]) if row.qty > 0]
 	uom = frappe.get_cached_value("Item", lot.item, "stock_uom") if lot.item else None
+	missing = missing_of({batch: frappe._dict(item=lot.item)}).get(batch, [])
 	return {
 		"status": current.name,
 		"colour": current.colour,
@@ -52,9 +55,10 @@ def lot_overview(batch: str, roles, can_change: bool) -> dict:
 		"may_not": [movement_phrase(m) for m in said.may_not],
 		"expiry_note": expiry_note(lot, said.expired),
 		"restriction": restriction_note(batch, current, uom),
+		"missing_documents": [_(kind) for kind in missing],
 		**stock_button_hints(current, said, stock),
 		"history": lot_queries.get_lot_history(batch),
-		"targets": [target_hint(lot, by_name[name], settings, today) for name in targets],
+		"targets": [target_hint(lot, by_name[name], settings, today, missing) for name in targets],
 	}
 
 
@@ -127,10 +131,14 @@ def stock_button_hints(current: LotStatus, said, stock) -> dict:
 	return hints
 
 
-def target_hint(lot, target: LotStatus, settings, today) -> dict:
+def target_hint(lot, target: LotStatus, settings, today, missing=()) -> dict:
 	"""A status the user may choose: what it does, and a warning where it does not fit the lot."""
 	warning = ""
-	if target.name == settings.expired_status and not is_expired(lot.expiry_date, today):
+	if blocks_release(target, missing):
+		warning = _("Documents are missing ({0}): {1} will be refused until they are attached.").format(
+			", ".join(_(kind) for kind in missing), _(target.name)
+		)
+	elif target.name == settings.expired_status and not is_expired(lot.expiry_date, today):
 		warning = (
 			_("This lot expires on {0}: {1} is for lots past their expiry date.").format(
 				formatdate(lot.expiry_date), _(target.name)

@@ -376,3 +376,32 @@ def _quality_inspection(item_code, batch, receipt, status, posting_date):
 			}
 		)
 	)
+
+
+def lot_document(batch: str, document_type: str, number: str, issued_on, text: str) -> str:
+	"""A typed document on a lot: a small file attached to it, listed under Lot Documents."""
+	lot = frappe.get_doc("Batch", batch)
+	if any(row.document_number == number for row in lot.get("lot_documents") or []):
+		return batch
+	file = frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": f"{number}.txt",
+			"content": text,
+			"attached_to_doctype": "Batch",
+			"attached_to_name": batch,
+			"is_private": 1,
+		}
+	).insert(ignore_permissions=True)
+	lot.append(
+		"lot_documents",
+		{
+			"document_type": document_type,
+			"attachment": file.file_url,
+			"document_number": number,
+			"issued_on": issued_on,
+		},
+	)
+	lot.flags.ignore_permissions = True
+	lot.save()
+	return batch

@@ -58,6 +58,7 @@ def load() -> dict:
 		quality_inspection_decides_release=1,
 		shelf_life=12,
 		shelf_life_unit="Months",
+		required_documents=[{"document_type": "Certificate of Analysis"}],
 	)
 	estate = b.party("Supplier", "Demo Olive Estate")
 	cellars = b.party("Supplier", "Demo Cheese Cellars")
@@ -89,6 +90,13 @@ def load() -> dict:
 	)
 	(cheese_lot,) = b.received_lots("Purchase Receipt", cheese_receipt.name)
 	(retail_oil,) = b.received_lots("Purchase Receipt", retail_receipt.name)
+	b.lot_document(
+		cheese_lot,
+		"Certificate of Analysis",
+		"CC-1408-COA",
+		day(0),
+		"Demo Cheese Cellars: certificate of analysis of lot CC-1408 (moisture, fat, salt within spec).",
+	)
 	b.quality_inspection(wheel, cheese_lot, cheese_receipt.name, "Accepted", day(2))
 
 	b.stock_entry(
@@ -141,6 +149,9 @@ def load() -> dict:
 	customer_return.items = [row for row in customer_return.items if row.item_code == oil]
 	customer_return.items[0].qty = -2
 	b.submit(customer_return)
+
+	# the cellars' latest wheels came without their certificate: they wait for it
+	b.purchase_receipt(company, cellars, day(46), [goods(wheel, 10, central, "CC-1422", day(-120))])
 
 	hold = change_lot_status(
 		[oil_older],

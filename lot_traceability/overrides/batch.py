@@ -4,6 +4,7 @@ from frappe import _
 from frappe.utils import getdate, nowdate
 
 from lot_traceability.config import get_lot_rule, get_settings
+from lot_traceability.lot_documents import validate_lot_documents
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability.shelf_life import expiry_date
 
@@ -31,7 +32,8 @@ def set_manufacturing_date(doc, posting_date) -> None:
 
 
 def validate(doc, method=None):
-	"""A lot's status changes only through a Lot Status Change."""
+	"""A lot's status changes only through a Lot Status Change; its documents are checked."""
+	validate_lot_documents(doc)
 	if not doc.is_new() and doc.has_value_changed("lot_status"):
 		frappe.throw(
 			_(

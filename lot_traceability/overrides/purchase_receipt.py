@@ -1,5 +1,6 @@
 from lot_traceability.enforcement import check_voucher_rows
 from lot_traceability.locks import lock_if_submitting, lock_voucher
+from lot_traceability.lot_documents import hold_lots_missing_documents
 from lot_traceability.overrides.stock_rows import receiving_rows
 from lot_traceability.receiving import record_supplier_lots, validate_supplier_lots
 from lot_traceability.supplier_risk import hold_received_lots
@@ -18,6 +19,7 @@ def before_submit(doc, method=None):
 def on_submit(doc, method=None):
 	record_supplier_lots(doc)
 	hold_received_lots(doc)
+	hold_lots_missing_documents(doc)
 
 
 def before_cancel(doc, method=None):

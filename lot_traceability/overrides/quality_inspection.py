@@ -1,8 +1,10 @@
 """Quality Inspection decides a lot's release where its Lot Rule says so."""
 
+import frappe
 from frappe import _
 
 from lot_traceability.config import get_lot_rule, get_settings
+from lot_traceability.lot_documents import missing_of, missing_words
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.status_changes import change_lot_status
@@ -20,6 +22,16 @@ def on_submit(doc, method=None):
 		return
 	if lot.lot_status != (rule.receipt_status or get_settings().default_receipt_status):
 		return  # the lot is no longer waiting for inspection (held, released …): the inspection does not move it
+	if doc.status == "Accepted":
+		missing = missing_of({doc.batch_no: frappe._dict(item=lot.item, company=company)}).get(doc.batch_no)
+		if missing:
+			frappe.msgprint(
+				_(
+					"Lot {0} stays {1}: documents are missing ({2}). Attach them to the lot, then release it with a Lot Status Change."
+				).format(frappe.bold(doc.batch_no), frappe.bold(_(lot.lot_status)), missing_words(missing)),
+				indicator="orange",
+			)
+			return
 	change_lot_status(
 		[doc.batch_no],
 		get_settings().get(DECISIONS[doc.status]),

@@ -8,6 +8,7 @@ from lot_traceability.lineage import (
 	refresh_work_order,
 )
 from lot_traceability.locks import lock_if_submitting, lock_voucher
+from lot_traceability.lot_documents import hold_lots_missing_documents
 from lot_traceability.overrides.stock_rows import stock_entry_rows
 from lot_traceability.receiving import record_supplier_lots, validate_supplier_lots
 
@@ -33,6 +34,7 @@ def on_submit(doc, method=None):
 	if doc.purpose in RECEIVING_PURPOSES:
 		record_supplier_lots(doc)
 	record_genealogy(doc)
+	hold_lots_missing_documents(doc)
 
 
 def before_cancel(doc, method=None):

@@ -68,3 +68,19 @@ def get_rules_for_scope(applies_to: str, scope_field: str, scope_value: str | No
 		filters={"applies_to": applies_to, scope_field: scope_value},
 		fields=list(RULE_FIELDS),
 	)
+
+
+def get_item_groups(item_codes) -> dict[str, str]:
+	"""Item → its group, for many items in one read."""
+	item_codes = sorted({code for code in item_codes or () if code})
+	if not item_codes:
+		return {}
+	item = frappe.qb.DocType("Item")
+	return dict(
+		frappe.qb.from_(item).select(item.name, item.item_group).where(item.name.isin(item_codes)).run()
+	)
+
+
+def get_enabled_rules() -> list[dict]:
+	"""Every enabled rule (to resolve the rules of many items at once)."""
+	return frappe.get_all("Lot Rule", filters={"enabled": 1}, fields=list(RULE_FIELDS))

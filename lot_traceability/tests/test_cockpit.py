@@ -52,8 +52,8 @@ class TestCockpitOnTheDemo(FrappeTestCase):
 		fefo = kpi(rows, "FEFO adherence")
 		self.assertEqual(fefo["value"], 100.0)
 		self.assertIn("3 of 3", fefo["basis"])
-		# a receiving row without a supplier lot no lowers it: 4 of 5
-		self.assertEqual(kpis.receiving_completeness(SINCE, nowdate(), "Demo Specialty Foods").whole, 3)
+		# the distributor's complete rows: both oil lots, and both Parmesan receipts (CC-1408, CC-1422)
+		self.assertEqual(kpis.receiving_completeness(SINCE, nowdate(), "Demo Specialty Foods").whole, 4)
 
 	def test_quarantine_cycle_write_offs_and_expiration_loss(self):
 		sugar, flour_bad = lot_of("SUG-0902"), lot_of("MILL-24-118")
@@ -197,6 +197,16 @@ class TestCockpitOnTheDemo(FrappeTestCase):
 		self.assertTrue(
 			{"Lot Trace", "Recall Impact", "Lot Recall", "Lot Status Change", "Lot Rule"} <= shortcuts
 		)
-		self.assertEqual(len(workspace.number_cards), 5)
+		self.assertEqual(
+			{row.number_card_name for row in workspace.number_cards},
+			{
+				"Lots on Hold",
+				"Restricted Lots",
+				"Lots Waiting for Documents",
+				"Lots Expiring Soon",
+				"Open Recalls",
+				"Complete Lot Data on Receipts",
+			},
+		)
 		self.assertEqual(getdate(kpis.period()[0]).day, 1)
 		self.assertEqual(flt(kpis.period("2026-01-05", "2026-01-31")[0].day), 5)

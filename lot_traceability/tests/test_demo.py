@@ -22,6 +22,7 @@ EXPECTED = {
 	("DEMO-OLIVE-OIL", "OE-772"): ("Quarantined", {"Central DC - DSF": 10, "West DC - DSF": 18}),
 	("DEMO-OLIVE-OIL", "OE-780"): ("Approved", {"North DC - DSR": 25}),
 	("DEMO-PARMESAN", "CC-1408"): ("Approved", {"Central DC - DSF": 100}),
+	("DEMO-PARMESAN", "CC-1422"): ("Pending Inspection", {"Central DC - DSF": 10}),  # waits for its CoA
 }
 FINISHED = {
 	"DEMO-CAKE-MIX": [("Approved", {}), ("Approved", {"Finished Goods - DFI": 150})],

@@ -5,7 +5,7 @@ from lot_traceability.install import sync
 from lot_traceability.setup.custom_fields import CUSTOM_FIELDS, MODULE
 from lot_traceability.traceability.statuses import DEFAULT_STATUSES, LotStatus
 
-LAYOUT_TYPES = {"Section Break", "Column Break", "Tab Break"}
+LAYOUT_TYPES = {"Section Break", "Column Break", "Tab Break", "Table"}  # no column of their own
 
 
 def app_custom_field_count():

@@ -36,6 +36,7 @@ class Kind(str, Enum):
 	NEAR_EXPIRY_ORDERS = "near_expiry_orders"
 	REPEATED_ADJUSTMENTS = "repeated_adjustments"
 	OUTSIDE_SCOPE = "outside_scope"
+	MISSING_DOCUMENTS = "missing_documents"
 
 
 KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}
@@ -51,6 +52,7 @@ DEFAULT_WEIGHTS: dict[Kind, float] = {
 	Kind.NEAR_EXPIRY_ORDERS: 35,
 	Kind.REPEATED_ADJUSTMENTS: 30,
 	Kind.OUTSIDE_SCOPE: 80,
+	Kind.MISSING_DOCUMENTS: 45,
 }
 
 MAX_SCORE = 100.0
@@ -354,6 +356,19 @@ def scope_findings(
 				),
 			)
 	return list(found.values())
+
+
+# Documents
+
+
+def document_findings(waiting: Mapping[str, tuple[str, Sequence[str]]]) -> list[Finding]:
+	"""Lots with stock waiting for documents their rule requires (lot → (status, missing types)):
+	one finding each, pointing at the lot."""
+	return [
+		Finding(lot, Kind.MISSING_DOCUMENTS, "Batch", lot, {"status": status, "missing": list(kinds)})
+		for lot, (status, kinds) in sorted(waiting.items())
+		if kinds
+	]
 
 
 # Supplier lot numbers

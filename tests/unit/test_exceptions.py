@@ -462,3 +462,20 @@ def test_a_use_recorded_against_another_scope_does_not_count_and_an_end_is_exclu
 	found = scope_findings([move(voucher_no="DN-9", posted=5)], periods, {("R1", "Delivery Note", "DN-9")})
 	assert [(f.reference_name, f.params["restriction"]) for f in found] == [("DN-9", "R2")]
 	assert scope_findings([move(posted=4)], [], set()) == []
+
+
+def test_lots_waiting_for_documents_are_one_finding_each_pointing_at_the_lot():
+	from lot_traceability.traceability.exceptions import document_findings
+
+	findings = document_findings(
+		{
+			"LOT-2": ("Quarantined", ["Certificate of Analysis"]),
+			"LOT-1": ("Pending Inspection", ["A", "B"]),
+			"LOT-3": ("Approved", []),
+		}
+	)
+	assert [(f.lot, f.kind, f.reference_doctype, f.reference_name) for f in findings] == [
+		("LOT-1", Kind.MISSING_DOCUMENTS, "Batch", "LOT-1"),
+		("LOT-2", Kind.MISSING_DOCUMENTS, "Batch", "LOT-2"),
+	]
+	assert findings[0].params == {"status": "Pending Inspection", "missing": ["A", "B"]}

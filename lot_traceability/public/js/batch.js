@@ -60,6 +60,7 @@ function lot_traceability_show_overview(frm, lot) {
 					${lot.restriction.name ? ` (<a href="/app/lot-restriction/${encodeURIComponent(lot.restriction.name)}">${__("release scope")}</a>)` : ""}</p>`
 				: ""
 		}
+		${lot.missing_documents && lot.missing_documents.length ? `<p class="text-danger lt-missing-documents">${__("Documents missing (release refused until attached under Lot Documents)")}: <b>${lot.missing_documents.map(lot_traceability_esc).join(", ")}</b></p>` : ""}
 		<p>${__("On hand")}: <b>${lot_traceability_esc(lot.on_hand)}</b></p>
 	</div>`;
 	frm.dashboard.add_section(html, __("What the Lot May Do"));

@@ -41,6 +41,7 @@ class LotRule(Document):
 		self.clear_other_scope_fields()
 		self.validate_rule()
 		self.validate_no_conflict()
+		self.validate_required_documents()
 		self.set_title()
 
 	def clear_other_scope_fields(self):
@@ -76,6 +77,24 @@ class LotRule(Document):
 				),
 				title=_("Duplicate Lot Rule"),
 			)
+
+	def validate_required_documents(self):
+		"""Each document type once, and enabled (a disabled type could never be attached)."""
+		seen = set()
+		for row in self.get("required_documents") or []:
+			if row.document_type in seen:
+				frappe.throw(
+					_("Required Documents row {0}: {1} is listed twice.").format(
+						row.idx, frappe.bold(row.document_type)
+					)
+				)
+			seen.add(row.document_type)
+			if frappe.db.get_value("Lot Document Type", row.document_type, "disabled"):
+				frappe.throw(
+					_("Required Documents row {0}: document type {1} is disabled.").format(
+						row.idx, frappe.bold(row.document_type)
+					)
+				)
 
 	def set_title(self):
 		scope_value = self.get(SCOPE_FIELD[Scope(self.applies_to)])

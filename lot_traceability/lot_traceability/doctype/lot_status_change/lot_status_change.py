@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, getdate, now_datetime
 
-from lot_traceability import hold_tasks, restrictions
+from lot_traceability import hold_tasks, lot_documents, restrictions
 from lot_traceability.config import get_lot_status, get_settings, get_transitions
 from lot_traceability.messages import problem_message
 from lot_traceability.queries import lots as lot_queries
@@ -61,12 +61,14 @@ class LotStatusChange(Document):
 		self.validate_lots_listed_once()
 		self.set_from_statuses(for_update=False)
 		self.validate_transitions()
+		lot_documents.check_release(self)
 		self.validate_release_scope()
 		self.set_sign_off()
 
 	def before_submit(self):
 		self.set_from_statuses(for_update=True)
 		self.validate_transitions()
+		lot_documents.check_release(self, for_update=True)
 		self.set_sign_off()
 		self.check_sign_off()
 		self.change_datetime = now_datetime()

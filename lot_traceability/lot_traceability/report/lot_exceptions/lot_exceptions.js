@@ -26,6 +26,7 @@ frappe.query_reports["Lot Exceptions"] = {
 				"Near Expiry with Open Orders",
 				"Repeated Adjustments",
 				"Restricted Lot Moved outside its Scope",
+				"Waiting for Documents",
 			],
 		},
 		{ fieldname: "min_score", label: __("Minimum Score"), fieldtype: "Float", default: 0 },
