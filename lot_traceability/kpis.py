@@ -74,6 +74,21 @@ def write_offs_by_reason(from_date=None, to_date=None, company=None) -> dict[str
 	return {reason: {**figures, "lots": len(figures["lots"])} for reason, figures in sorted(reasons.items())}
 
 
+def return_dispositions(from_date=None, to_date=None, company=None) -> dict[str, dict]:
+	"""Customer returns of governed lots in the period, per disposition: how many lots were returned
+	(one per return and lot) and the quantity."""
+	from lot_traceability.queries.returns import get_return_dispositions
+	from lot_traceability.traceability.dispositions import Disposition
+
+	from_date, to_date = period(from_date, to_date)
+	kinds = {disposition.value: {"returns": 0, "qty": 0.0} for disposition in Disposition}
+	for row in get_return_dispositions(since=from_date, until=to_date, company=company):
+		if row.disposition in kinds:
+			kinds[row.disposition]["returns"] += 1
+			kinds[row.disposition]["qty"] += abs(flt(row.qty))
+	return kinds
+
+
 def with_ledger_values(rows):
 	"""Rows of lots on hand (batch, warehouse, qty), valued from ERPNext's ledger: a lot's stock value
 	is what its bundle entries carried there (the kept balances hold quantities; a repost can change
@@ -232,6 +247,7 @@ def summary(from_date=None, to_date=None, company=None) -> list[dict]:
 	write_offs = write_offs_by_reason(from_date, to_date, company)
 	fefo, departures = fefo_adherence(from_date, to_date, company)
 	scope = time_to_scope(from_date, to_date)
+	returns = return_dispositions(from_date, to_date, company)
 	return [
 		{
 			"kpi": _("Time to scope a recall"),
@@ -273,6 +289,17 @@ def summary(from_date=None, to_date=None, company=None) -> list[dict]:
 			"basis": _("{0} of {1} shipments took the earliest lot that could ship").format(
 				fefo.part, fefo.whole
 			),
+		},
+		{
+			"kpi": _("Customer returns by disposition"),
+			"value": sum(kind["returns"] for kind in returns.values()),
+			"unit": _("lots returned"),
+			"basis": "; ".join(
+				_("{0}: {1} ({2} units)").format(_(disposition), kind["returns"], flt(kind["qty"]))
+				for disposition, kind in returns.items()
+				if kind["returns"]
+			)
+			or _("none"),
 		},
 	]
 

@@ -1,12 +1,18 @@
-"""Customer returns of held lots: received into quarantine, and counted in their recalls' containment."""
+"""Customer returns: a return of a governed lot names the shipment it came from and gets a disposition
+(rules: `traceability.dispositions`) — restocked, quarantined, returned to its supplier (a draft
+return made at submit) or disposed of (written off at submit); returns of held lots of ungoverned
+items are received into quarantine; every return counts in its lots' recalls' containment."""
 
 import frappe
 from frappe import _
+from frappe.utils import flt
 
-from lot_traceability.config import get_lot_status, get_settings
+from lot_traceability.config import get_lot_rules, get_lot_status, get_settings
 from lot_traceability.queries import lots as lot_queries
+from lot_traceability.queries import returns as return_queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.queries import warehouses as warehouse_queries
+from lot_traceability.traceability import dispositions as core
 
 # The field of a return row that names the row it returns, per selling doctype.
 RETURNED_ROW_FIELDS = {"Delivery Note": "dn_detail", "Sales Invoice": "sales_invoice_item"}
@@ -33,16 +39,27 @@ def returned_lots(doc) -> dict[str, list[str]]:
 	return found
 
 
+def is_stock_return(doc) -> bool:
+	return bool(doc.get("is_return")) and (doc.doctype != "Sales Invoice" or bool(doc.get("update_stock")))
+
+
 def quarantine_returns(doc) -> None:
-	"""Send the rows of a customer return that bring back a held lot into a quarantine warehouse."""
-	if not doc.get("is_return") or not get_settings().hold_returns_in_quarantine:
-		return
-	if doc.doctype == "Sales Invoice" and not doc.get("update_stock"):
+	"""Before a customer return is validated: rows of governed lots are checked against their original
+	shipment and get their disposition; rows bringing back a held lot of an ungoverned item go into a
+	quarantine warehouse (Settings allowing)."""
+	if not is_stock_return(doc):
 		return
 	lots_of_row = returned_lots(doc)
 	details = lot_queries.get_lots({lot for lots in lots_of_row.values() for lot in lots})
+	governed = governed_rows(doc, lots_of_row, details)
+	if governed:
+		apply_dispositions(doc, governed, details)
+	if not get_settings().hold_returns_in_quarantine:
+		return
 	warehouse = None
 	for row in doc.items:
+		if row.name in governed:
+			continue
 		held = [
 			details[lot]
 			for lot in lots_of_row.get(row.name, [])
@@ -106,3 +123,275 @@ def update_recalls(doc) -> None:
 		if row.get("batch_no")
 	}
 	update_recalls_of_lots(lots)
+
+
+# Dispositions of governed lots
+
+
+def governed_rows(doc, lots_of_row, details) -> dict[str, list[str]]:
+	"""Row name → its lots, for the rows whose item some Lot Rule governs."""
+	items = {row.item_code for row in doc.items if lots_of_row.get(row.name)}
+	rules = get_lot_rules((item, doc.company) for item in items)
+	return {
+		row.name: [lot for lot in lots_of_row[row.name] if lot in details]
+		for row in doc.items
+		if lots_of_row.get(row.name) and rules.get((row.item_code, doc.company))
+	}
+
+
+def apply_dispositions(doc, governed, details) -> None:
+	original = doc.get("return_against")
+	shipped = return_queries.get_shipped_lots(doc.doctype, original) if original else set()
+	receipts = return_queries.get_supplier_receipts({lot for lots in governed.values() for lot in lots})
+	refusals, warehouse = [], None
+	for row in doc.items:
+		lots = governed.get(row.name)
+		if not lots:
+			continue
+		statuses = {
+			lot: get_lot_status(details[lot].lot_status or get_settings().default_receipt_status)
+			for lot in lots
+		}
+		if row.get("lot_return_disposition"):
+			disposition = core.Disposition(row.lot_return_disposition)
+		else:
+			disposition = (
+				core.Disposition.RESTOCK
+				if all(core.may_restock(status) for status in statuses.values())
+				else core.Disposition.QUARANTINE
+			)
+			row.lot_return_disposition = disposition.value
+		if disposition in core.INTO_QUARANTINE and not warehouse_queries.is_quarantine_warehouse(
+			row.warehouse
+		):
+			warehouse = warehouse or return_warehouse(doc, details[lots[0]])
+			frappe.msgprint(
+				_("Row {0}: the return of lot {1} ({2}) is received into quarantine warehouse {3}.").format(
+					row.idx, frappe.bold(lots[0]), _(disposition.value), frappe.bold(warehouse)
+				),
+				indicator="orange",
+				alert=True,
+			)
+			row.warehouse = warehouse
+		for lot in lots:
+			for problem in core.check_return_row(
+				lot,
+				statuses[lot],
+				disposition,
+				original,
+				shipped,
+				lot in receipts,
+				warehouse_queries.is_quarantine_warehouse(row.warehouse),
+			):
+				refusals.append(refusal(doc, row, lot, problem, shipped))
+	if refusals:
+		frappe.throw(
+			refusals if len(refusals) > 1 else refusals[0],
+			ReturnNotAllowedError,
+			title=_("Return Refused"),
+			as_list=len(refusals) > 1,
+		)
+
+
+class ReturnNotAllowedError(frappe.ValidationError):
+	pass
+
+
+def refusal(doc, row, lot, problem, shipped) -> str:
+	p = problem.params
+	where = _("{0} {1}, row {2}").format(_(doc.doctype), doc.name, row.idx)
+	if problem.code == "return_without_shipment":
+		return _(
+			"{0}: lot {1} of item {2} is returned by {3} without the shipment it came from. Set Return Against to the {4} that shipped it."
+		).format(where, frappe.bold(lot), row.item_code, frappe.bold(doc.customer), _(doc.doctype))
+	if problem.code == "lot_not_in_shipment":
+		return _("{0}: lot {1} was never shipped to {2} by {3} {4} (it shipped {5}).").format(
+			where,
+			frappe.bold(lot),
+			frappe.bold(doc.customer),
+			_(doc.doctype),
+			p["shipment"],
+			", ".join(sorted(shipped)) or _("no lot"),
+		)
+	if problem.code == "restock_not_allowed":
+		return _(
+			"{0}: lot {1} is {2}, so its return cannot be restocked. Choose Quarantine, Return to Supplier or Dispose."
+		).format(where, frappe.bold(lot), frappe.bold(_(p["status"])))
+	if problem.code == "restock_into_quarantine":
+		return _(
+			"{0}: lot {1} is to be restocked, but {2} is a quarantine warehouse. Restock it into the warehouse it shipped from, or choose Quarantine."
+		).format(where, frappe.bold(lot), frappe.bold(row.warehouse))
+	return _(
+		"{0}: lot {1} was not received from a supplier, so it cannot be returned to one. Choose Quarantine or Dispose."
+	).format(where, frappe.bold(lot))
+
+
+def carry_out_dispositions(doc) -> None:
+	"""After a customer return is submitted: a draft return to the supplier for each receipt of the
+	lots to return to it, a write-off of the lots to dispose of, and a note in each lot's timeline."""
+	if not is_stock_return(doc):
+		return
+	moved = return_queries.get_returned_quantities(doc.doctype, doc.name)
+	rows = {row.name: row for row in doc.items if row.get("lot_return_disposition")}
+	to_supplier, to_dispose = [], []
+	for entry in moved:
+		row = rows.get(entry.voucher_detail_no)
+		if not row:
+			continue
+		disposition = core.Disposition(row.lot_return_disposition)
+		if disposition is core.Disposition.RETURN_TO_SUPPLIER:
+			to_supplier.append((row, entry))
+		elif disposition is core.Disposition.DISPOSE:
+			to_dispose.append((row, entry))
+	made = {}
+	if to_supplier:
+		made.update(make_supplier_returns(doc, to_supplier))
+	if to_dispose:
+		made.update(write_off(doc, to_dispose))
+	for row_name, (doctype, name) in made.items():
+		frappe.db.set_value(
+			rows[row_name].doctype,
+			row_name,
+			{"lot_disposition_doctype": doctype, "lot_disposition_document": name},
+			update_modified=False,
+		)
+	for entry in moved:
+		row = rows.get(entry.voucher_detail_no)
+		if row:
+			link = made.get(row.name)
+			frappe.get_doc("Batch", entry.batch_no).add_comment(
+				"Info",
+				_("Returned by {0}: {1} on {2} {3} into {4} — {5}{6}.").format(
+					doc.customer,
+					flt(abs(entry.qty)),
+					_(doc.doctype),
+					doc.name,
+					entry.warehouse,
+					_(row.lot_return_disposition),
+					f" ({_(link[0])} {link[1]})" if link else "",
+				),
+			)
+
+
+def make_supplier_returns(doc, entries) -> dict[str, tuple[str, str]]:
+	"""One draft return per receipt the lots came from, a row per lot with its supplier lot no, at the
+	quarantine warehouse the goods wait in. Returns row name → (doctype, name) made for it."""
+	from erpnext.controllers.sales_and_purchase_return import make_return_doc
+
+	receipts = return_queries.get_supplier_receipts({entry.batch_no for _row, entry in entries})
+	by_receipt = {}
+	for row, entry in entries:
+		by_receipt.setdefault(receipts[entry.batch_no], []).append((row, entry))
+	made = {}
+	for (doctype, name), lot_entries in by_receipt.items():
+		draft = make_return_doc(doctype, name)
+		received_rows = return_queries.get_receiving_rows(
+			doctype, name, [e.batch_no for _r, e in lot_entries]
+		)
+		detail_field = "purchase_receipt_item" if doctype == "Purchase Receipt" else "purchase_invoice_item"
+		templates = {row.get(detail_field): row.as_dict() for row in draft.items}
+		draft.items = []
+		for _row, entry in lot_entries:
+			template = templates[received_rows[entry.batch_no]]
+			qty = abs(flt(entry.qty))
+			factor = flt(template.get("conversion_factor")) or 1
+			draft.append(
+				"items",
+				{
+					**{
+						k: v
+						for k, v in template.items()
+						if k not in ("name", "idx", "serial_and_batch_bundle")
+					},
+					"qty": -qty / factor,
+					"received_qty": -qty / factor,
+					"stock_qty": -qty,
+					"rejected_qty": 0,
+					"warehouse": entry.warehouse,
+					"use_serial_batch_fields": 1,
+					"batch_no": entry.batch_no,
+					"supplier_lot_no": frappe.db.get_value("Batch", entry.batch_no, "supplier_lot_no"),
+				},
+			)
+		draft.lot_customer_return_doctype = doc.doctype
+		draft.lot_customer_return = doc.name
+		draft.remarks = _("Goods returned by customer {0} on {1} {2}, to go back to the supplier.").format(
+			doc.customer, _(doc.doctype), doc.name
+		)
+		draft.flags.ignore_permissions = True
+		draft.insert()
+		for row, _entry in lot_entries:
+			made.setdefault(row.name, (draft.doctype, draft.name))
+	return made
+
+
+def write_off(doc, entries) -> dict[str, tuple[str, str]]:
+	"""The returned lots to dispose of are written off from the quarantine warehouse they came into, in
+	one submitted write-off (Material Issue, Write Off Lots)."""
+	entry_doc = frappe.get_doc(
+		{
+			"doctype": "Stock Entry",
+			"company": doc.company,
+			"purpose": "Material Issue",
+			"stock_entry_type": "Material Issue",
+			"is_lot_write_off": 1,
+			"posting_date": doc.posting_date,
+			"posting_time": doc.posting_time,
+			"set_posting_time": 1,
+			"lot_customer_return_doctype": doc.doctype,
+			"lot_customer_return": doc.name,
+			"remarks": _("Disposal of the goods returned by customer {0} on {1} {2}.").format(
+				doc.customer, _(doc.doctype), doc.name
+			),
+			"items": [
+				{
+					"item_code": row.item_code,
+					"qty": abs(flt(entry.qty)),
+					"transfer_qty": abs(flt(entry.qty)),
+					"uom": row.stock_uom,
+					"stock_uom": row.stock_uom,
+					"conversion_factor": 1,
+					"s_warehouse": entry.warehouse,
+					"batch_no": entry.batch_no,
+					"use_serial_batch_fields": 1,
+				}
+				for row, entry in entries
+			],
+		}
+	)
+	entry_doc.flags.ignore_permissions = True
+	entry_doc.insert()
+	entry_doc.submit()
+	return {row.name: ("Stock Entry", entry_doc.name) for row, _entry in entries}
+
+
+def undo_dispositions(doc) -> None:
+	"""Before a customer return is cancelled: its write-off is cancelled, its draft supplier returns
+	deleted; a supplier return already submitted must be cancelled first."""
+	if not is_stock_return(doc):
+		return
+	for doctype, name, docstatus in return_queries.get_disposition_documents(doc.doctype, doc.name):
+		if doctype == "Stock Entry" and docstatus == 1:
+			write_off_entry = frappe.get_doc(doctype, name)
+			write_off_entry.flags.ignore_permissions = True
+			write_off_entry.cancel()
+		elif doctype != "Stock Entry" and docstatus == 0:
+			frappe.delete_doc(doctype, name, ignore_permissions=True)
+		elif doctype != "Stock Entry" and docstatus == 1:
+			frappe.throw(
+				_("{0} {1} has sent the goods of this return back to the supplier: cancel it first.").format(
+					_(doctype), frappe.bold(name)
+				),
+				ReturnNotAllowedError,
+			)
+
+
+def allow_cancelling_a_write_off(doc) -> None:
+	"""On cancel of a write-off made for a customer return: the return's row links it, which must not
+	stop the cancel (ERPNext sets its own list of links to ignore in its on_cancel, before this)."""
+	if doc.get("lot_customer_return"):
+		ignored = doc.get("ignore_linked_doctypes") or ()
+		doc.ignore_linked_doctypes = (
+			*([ignored] if isinstance(ignored, str) else ignored),
+			*return_queries.RETURN_ROW_DOCTYPES,
+		)

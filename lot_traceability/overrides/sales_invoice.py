@@ -2,7 +2,12 @@ from lot_traceability.allocation import check_requirements, record_overrides, re
 from lot_traceability.enforcement import check_voucher_rows
 from lot_traceability.locks import lock_if_submitting, lock_voucher
 from lot_traceability.overrides.stock_rows import selling_rows
-from lot_traceability.returns import quarantine_returns, update_recalls
+from lot_traceability.returns import (
+	carry_out_dispositions,
+	quarantine_returns,
+	undo_dispositions,
+	update_recalls,
+)
 
 
 def before_validate(doc, method=None):
@@ -22,12 +27,14 @@ def before_submit(doc, method=None):
 def on_submit(doc, method=None):
 	if doc.update_stock:
 		record_overrides(doc)
+		carry_out_dispositions(doc)
 		update_recalls(doc)
 
 
 def before_cancel(doc, method=None):
 	if doc.update_stock:
 		lock_voucher(doc, selling_rows(doc), cancelling=True)
+		undo_dispositions(doc)
 
 
 def on_cancel(doc, method=None):

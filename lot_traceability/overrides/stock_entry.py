@@ -11,6 +11,7 @@ from lot_traceability.locks import lock_if_submitting, lock_voucher
 from lot_traceability.lot_documents import hold_lots_missing_documents
 from lot_traceability.overrides.stock_rows import stock_entry_rows
 from lot_traceability.receiving import record_supplier_lots, validate_supplier_lots
+from lot_traceability.returns import allow_cancelling_a_write_off
 
 RECEIVING_PURPOSES = {"Material Receipt"}
 
@@ -43,6 +44,7 @@ def before_cancel(doc, method=None):
 
 def on_cancel(doc, method=None):
 	record_genealogy(doc)
+	allow_cancelling_a_write_off(doc)
 
 
 def record_genealogy(doc):

@@ -43,6 +43,68 @@ AUTOMATIC_LOT_FIELDS = [
 	},
 ]
 
+# What becomes of a customer return row of a governed lot (rules: `traceability.dispositions`).
+RETURN_DISPOSITION_FIELDS = [
+	{
+		"fieldname": "lot_return_disposition",
+		"label": "Return Disposition",
+		"fieldtype": "Select",
+		"options": "\nRestock\nQuarantine\nReturn to Supplier\nDispose",
+		"insert_after": "batch_no",
+		"depends_on": "eval:parent.is_return",
+		"no_copy": 1,
+		"allow_on_submit": 0,
+		"description": "Restock (lot status allowing), Quarantine, Return to Supplier (a draft return with the supplier's lot no), Dispose (written off). Empty: Restock where the lot may be sold again, else Quarantine.",
+	},
+	{
+		"fieldname": "lot_disposition_doctype",
+		"label": "Disposition Document Type",
+		"fieldtype": "Link",
+		"options": "DocType",
+		"insert_after": "lot_return_disposition",
+		"read_only": 1,
+		"hidden": 1,
+		"no_copy": 1,
+		"print_hide": 1,
+	},
+	{
+		"fieldname": "lot_disposition_document",
+		"label": "Disposition Document",
+		"fieldtype": "Dynamic Link",
+		"options": "lot_disposition_doctype",
+		"insert_after": "lot_disposition_doctype",
+		"read_only": 1,
+		"no_copy": 1,
+		"print_hide": 1,
+		"depends_on": "eval:doc.lot_disposition_document",
+	},
+]
+
+# The customer return a supplier return or a write-off carries out.
+CUSTOMER_RETURN_FIELDS = [
+	{
+		"fieldname": "lot_customer_return_doctype",
+		"label": "Customer Return Type",
+		"fieldtype": "Link",
+		"options": "DocType",
+		"insert_after": "return_against",
+		"read_only": 1,
+		"hidden": 1,
+		"no_copy": 1,
+		"print_hide": 1,
+	},
+	{
+		"fieldname": "lot_customer_return",
+		"label": "For Customer Return",
+		"fieldtype": "Dynamic Link",
+		"options": "lot_customer_return_doctype",
+		"insert_after": "lot_customer_return_doctype",
+		"read_only": 1,
+		"no_copy": 1,
+		"depends_on": "eval:doc.lot_customer_return",
+	},
+]
+
 REMAINING_SHELF_LIFE_UNITS = "Days\n% of Shelf Life"
 
 CUSTOM_FIELDS = {
@@ -166,8 +228,10 @@ CUSTOM_FIELDS = {
 	"Purchase Invoice Item": SUPPLIER_LOT_FIELDS,
 	"Subcontracting Receipt Item": SUPPLIER_LOT_FIELDS,
 	"Stock Entry Detail": SUPPLIER_LOT_FIELDS,
-	"Delivery Note Item": AUTOMATIC_LOT_FIELDS,
-	"Sales Invoice Item": AUTOMATIC_LOT_FIELDS,
+	"Delivery Note Item": AUTOMATIC_LOT_FIELDS + RETURN_DISPOSITION_FIELDS,
+	"Sales Invoice Item": AUTOMATIC_LOT_FIELDS + RETURN_DISPOSITION_FIELDS,
+	"Purchase Receipt": CUSTOMER_RETURN_FIELDS,
+	"Purchase Invoice": CUSTOMER_RETURN_FIELDS,
 	"POS Invoice Item": AUTOMATIC_LOT_FIELDS,
 	"Customer": [
 		{
@@ -215,6 +279,8 @@ CUSTOM_FIELDS = {
 			"no_copy": 1,
 			"description": "This issue disposes of or scraps stock. Held lots (quarantined, rejected, expired …) may only leave stock this way.",
 		},
+		{**CUSTOMER_RETURN_FIELDS[0], "insert_after": "is_lot_write_off"},
+		{**CUSTOMER_RETURN_FIELDS[1]},
 	],
 	"Supplier": [
 		{

@@ -332,6 +332,17 @@ class LotRecall(Document):
 					ignore_permissions=True,
 				)
 
+	def returns_by_disposition_text(self) -> str | None:
+		"""The affected lots' customer returns since the recall date, summed per disposition."""
+		from lot_traceability.queries.returns import get_return_dispositions
+		from lot_traceability.traceability.dispositions import by_disposition
+
+		lots = [row.batch for row in self.affected_lots] or [row.batch for row in self.source_lots]
+		totals = by_disposition(
+			(row.disposition, row.qty) for row in get_return_dispositions(lots, since=self.recall_date)
+		)
+		return "\n".join(f"{_(disposition)}: {flt(qty)}" for disposition, qty in totals.items()) or None
+
 	def update_containment(self, requested: str | None = None) -> list:
 		"""Refresh the containment figures from the ledger, and the status they (or a person) allow.
 		Returns the problems that refused a requested status."""
@@ -354,6 +365,7 @@ class LotRecall(Document):
 				"disposed_qty": figures.disposed_qty,
 				"affected_on_hand_qty": figures.on_hand_qty,
 				"containment_updated_on": now_datetime(),
+				"returns_by_disposition": self.returns_by_disposition_text(),
 				"status": status,
 			}
 		)
