@@ -288,3 +288,13 @@ def receiving_completeness_card(filters=None) -> dict:
 		"fieldtype": "Percent",
 		"route": ["query-report", "Lot Traceability KPIs"],
 	}
+
+
+@frappe.whitelist(methods=["POST"])
+def make_lot_complaint(delivery_note: str, row: str) -> str:
+	"""A draft customer-complaint Lot Deviation for a Delivery Note row (customer, lot and quantity
+	filled); returns its name."""
+	from lot_traceability.deviations import complaint_from_delivery_note
+
+	frappe.has_permission("Lot Deviation", "create", throw=True)
+	return complaint_from_delivery_note(delivery_note, row)

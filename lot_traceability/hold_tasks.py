@@ -15,30 +15,37 @@ MAX_NAMED = 10
 
 def route(change) -> None:
 	"""After a submitted change: a task for the people Settings name, where the app held lots."""
-	from frappe.desk.form.assign_to import add as assign
-
 	target = get_lot_status(change.to_status)
 	if not routes_hold_task(target, change.source, bool(change.flags.by_system)):
 		return
-	roles = [row.role for row in get_settings().get("hold_task_roles") or []]
-	users = user_queries.get_users_with_roles(roles) if roles else []
-	if not users:
-		return
 	lots = [row.batch for row in change.lots]
-	named = ", ".join(lots[:MAX_NAMED]) + (
+	assign_to_task_roles(
+		change.doctype,
+		change.name,
+		_("{0} held as {1}: {2}. Decide what becomes of them ({3}).").format(
+			named(lots), _(change.to_status), change.reason or _(change.source), change.name
+		),
+	)
+
+
+def named(lots) -> str:
+	return ", ".join(lots[:MAX_NAMED]) + (
 		_(" and {0} more").format(len(lots) - MAX_NAMED) if len(lots) > MAX_NAMED else ""
 	)
-	assign(
-		{
-			"assign_to": users,
-			"doctype": change.doctype,
-			"name": change.name,
-			"description": _("{0} held as {1}: {2}. Decide what becomes of them ({3}).").format(
-				named, _(change.to_status), change.reason or _(change.source), change.name
-			),
-		},
-		ignore_permissions=True,
-	)
+
+
+def assign_to_task_roles(doctype: str, name: str, description: str) -> list[str]:
+	"""A ToDo on the document for every user with a role Settings name for automatic holds."""
+	from frappe.desk.form.assign_to import add as assign
+
+	roles = [row.role for row in get_settings().get("hold_task_roles") or []]
+	users = user_queries.get_users_with_roles(roles) if roles else []
+	if users:
+		assign(
+			{"assign_to": users, "doctype": doctype, "name": name, "description": description},
+			ignore_permissions=True,
+		)
+	return users
 
 
 def close_resolved(change) -> None:

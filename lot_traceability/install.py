@@ -12,6 +12,7 @@ DEFAULT_SETTING_STATUSES = {
 	"expired_status": "Expired",
 	"recall_status": "Recalled",
 	"lapsed_restriction_status": "Quarantined",
+	"deviation_hold_status": "Quarantined",
 }
 # Switches on by default (an admin who turns one off keeps it off).
 DEFAULT_SWITCHES = {"check_formula": 1, "require_sign_off": 1, "sign_off_from_holds_only": 1}

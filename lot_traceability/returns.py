@@ -8,6 +8,7 @@ from frappe import _
 from frappe.utils import flt
 
 from lot_traceability.config import get_lot_rules, get_lot_status, get_settings
+from lot_traceability.disposals import LotQuantity, draft_supplier_returns, write_off_lots
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import returns as return_queries
 from lot_traceability.queries import vouchers as voucher_queries
@@ -245,9 +246,26 @@ def carry_out_dispositions(doc) -> None:
 			to_dispose.append((row, entry))
 	made = {}
 	if to_supplier:
-		made.update(make_supplier_returns(doc, to_supplier))
+		made.update(
+			draft_supplier_returns(
+				[lot_quantity(row, entry) for row, entry in to_supplier],
+				doc,
+				_("Goods returned by customer {0} on {1} {2}, to go back to the supplier.").format(
+					doc.customer, _(doc.doctype), doc.name
+				),
+			)
+		)
 	if to_dispose:
-		made.update(write_off(doc, to_dispose))
+		made.update(
+			write_off_lots(
+				[lot_quantity(row, entry) for row, entry in to_dispose],
+				doc,
+				_("Disposal of the goods returned by customer {0} on {1} {2}.").format(
+					doc.customer, _(doc.doctype), doc.name
+				),
+				posted=(doc.posting_date, doc.posting_time),
+			)
+		)
 	for row_name, (doctype, name) in made.items():
 		frappe.db.set_value(
 			rows[row_name].doctype,
@@ -273,96 +291,8 @@ def carry_out_dispositions(doc) -> None:
 			)
 
 
-def make_supplier_returns(doc, entries) -> dict[str, tuple[str, str]]:
-	"""One draft return per receipt the lots came from, a row per lot with its supplier lot no, at the
-	quarantine warehouse the goods wait in. Returns row name → (doctype, name) made for it."""
-	from erpnext.controllers.sales_and_purchase_return import make_return_doc
-
-	receipts = return_queries.get_supplier_receipts({entry.batch_no for _row, entry in entries})
-	by_receipt = {}
-	for row, entry in entries:
-		by_receipt.setdefault(receipts[entry.batch_no], []).append((row, entry))
-	made = {}
-	for (doctype, name), lot_entries in by_receipt.items():
-		draft = make_return_doc(doctype, name)
-		received_rows = return_queries.get_receiving_rows(
-			doctype, name, [e.batch_no for _r, e in lot_entries]
-		)
-		detail_field = "purchase_receipt_item" if doctype == "Purchase Receipt" else "purchase_invoice_item"
-		templates = {row.get(detail_field): row.as_dict() for row in draft.items}
-		draft.items = []
-		for _row, entry in lot_entries:
-			template = templates[received_rows[entry.batch_no]]
-			qty = abs(flt(entry.qty))
-			factor = flt(template.get("conversion_factor")) or 1
-			draft.append(
-				"items",
-				{
-					**{
-						k: v
-						for k, v in template.items()
-						if k not in ("name", "idx", "serial_and_batch_bundle")
-					},
-					"qty": -qty / factor,
-					"received_qty": -qty / factor,
-					"stock_qty": -qty,
-					"rejected_qty": 0,
-					"warehouse": entry.warehouse,
-					"use_serial_batch_fields": 1,
-					"batch_no": entry.batch_no,
-					"supplier_lot_no": frappe.db.get_value("Batch", entry.batch_no, "supplier_lot_no"),
-				},
-			)
-		draft.lot_customer_return_doctype = doc.doctype
-		draft.lot_customer_return = doc.name
-		draft.remarks = _("Goods returned by customer {0} on {1} {2}, to go back to the supplier.").format(
-			doc.customer, _(doc.doctype), doc.name
-		)
-		draft.flags.ignore_permissions = True
-		draft.insert()
-		for row, _entry in lot_entries:
-			made.setdefault(row.name, (draft.doctype, draft.name))
-	return made
-
-
-def write_off(doc, entries) -> dict[str, tuple[str, str]]:
-	"""The returned lots to dispose of are written off from the quarantine warehouse they came into, in
-	one submitted write-off (Material Issue, Write Off Lots)."""
-	entry_doc = frappe.get_doc(
-		{
-			"doctype": "Stock Entry",
-			"company": doc.company,
-			"purpose": "Material Issue",
-			"stock_entry_type": "Material Issue",
-			"is_lot_write_off": 1,
-			"posting_date": doc.posting_date,
-			"posting_time": doc.posting_time,
-			"set_posting_time": 1,
-			"lot_customer_return_doctype": doc.doctype,
-			"lot_customer_return": doc.name,
-			"remarks": _("Disposal of the goods returned by customer {0} on {1} {2}.").format(
-				doc.customer, _(doc.doctype), doc.name
-			),
-			"items": [
-				{
-					"item_code": row.item_code,
-					"qty": abs(flt(entry.qty)),
-					"transfer_qty": abs(flt(entry.qty)),
-					"uom": row.stock_uom,
-					"stock_uom": row.stock_uom,
-					"conversion_factor": 1,
-					"s_warehouse": entry.warehouse,
-					"batch_no": entry.batch_no,
-					"use_serial_batch_fields": 1,
-				}
-				for row, entry in entries
-			],
-		}
-	)
-	entry_doc.flags.ignore_permissions = True
-	entry_doc.insert()
-	entry_doc.submit()
-	return {row.name: ("Stock Entry", entry_doc.name) for row, _entry in entries}
+def lot_quantity(row, entry) -> LotQuantity:
+	return LotQuantity(row.name, row.item_code, entry.batch_no, abs(flt(entry.qty)), entry.warehouse)
 
 
 def undo_dispositions(doc) -> None:
@@ -389,7 +319,7 @@ def undo_dispositions(doc) -> None:
 def allow_cancelling_a_write_off(doc) -> None:
 	"""On cancel of a write-off made for a customer return: the return's row links it, which must not
 	stop the cancel (ERPNext sets its own list of links to ignore in its on_cancel, before this)."""
-	if doc.get("lot_customer_return"):
+	if doc.get("lot_disposition_of"):
 		ignored = doc.get("ignore_linked_doctypes") or ()
 		doc.ignore_linked_doctypes = (
 			*([ignored] if isinstance(ignored, str) else ignored),

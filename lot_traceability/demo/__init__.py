@@ -114,6 +114,13 @@ def delete_status_changes(lots) -> None:
 		frappe.db.delete("Lot Status Change", {"name": ("in", parents)})
 		# the tasks automatic holds gave people go with them
 		frappe.db.delete("ToDo", {"reference_type": "Lot Status Change", "reference_name": ("in", parents)})
+	deviations = frappe.get_all(
+		"Lot Deviation Lot", filters={"batch": ("in", lots)}, pluck="parent", distinct=True
+	)
+	if deviations:
+		frappe.db.delete("Lot Deviation Lot", {"parent": ("in", deviations)})
+		frappe.db.delete("Lot Deviation", {"name": ("in", deviations)})
+		frappe.db.delete("ToDo", {"reference_type": "Lot Deviation", "reference_name": ("in", deviations)})
 	restrictions = frappe.get_all("Lot Restriction", filters={"batch": ("in", lots)}, pluck="name")
 	if restrictions:
 		frappe.db.delete("Lot Scope Entry", {"parenttype": "Lot Restriction", "parent": ("in", restrictions)})

@@ -5,7 +5,6 @@ import frappe
 from frappe.utils import add_days, nowdate
 
 from lot_traceability.demo import builders as b
-from lot_traceability.status_changes import change_lot_status
 
 COMPANY = "Demo Specialty Foods"
 ABBR = "DSF"
@@ -138,33 +137,60 @@ def load() -> dict:
 			b.lot_row(portion, 30, portion_lot, warehouse=east, rate=6.5),
 		],
 	)
-	b.delivery_note(company, hotels, day(16), [b.lot_row(oil, 12, oil_older, warehouse=west, rate=36)])
+	hotel_delivery = b.delivery_note(
+		company, hotels, day(16), [b.lot_row(oil, 12, oil_older, warehouse=west, rate=36)]
+	)
 	b.delivery_note(retail, market, day(18), [b.lot_row(oil, 5, retail_oil, warehouse=north, rate=39)])
 
-	from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
+	# customer returns, one per disposition
+	restocked = customer_return(market_delivery.name, oil, 2, "Restock", day(20))
+	to_supplier = customer_return(market_delivery.name, oil, 1, "Return to Supplier", day(20))
+	disposed = customer_return(market_delivery.name, portion, 3, "Dispose", day(20))
 
-	customer_return = make_sales_return(market_delivery.name)
-	customer_return.posting_date = day(20)
-	customer_return.set_posting_time = 1
-	customer_return.items = [row for row in customer_return.items if row.item_code == oil]
-	customer_return.items[0].qty = -2
-	b.submit(customer_return)
+	# the West DC cold room ran warm on day 21: a deviation on that warehouse and morning holds the
+	# olive-oil lot that was there (OE-772), and the hotel's return of it goes to quarantine
+	excursion = b.submit(
+		frappe.get_doc(
+			{
+				"doctype": "Lot Deviation",
+				"title": "West DC cold room above 18 °C for 3 hours",
+				"deviation_type": "Temperature Excursion",
+				"company": company,
+				"reported_on": day(21),
+				"scope_type": "Warehouse and Time Window",
+				"warehouse": west,
+				"window_from": f"{day(21)} 05:00:00",
+				"window_to": f"{day(21)} 08:00:00",
+				"description": "<p>Temperature excursion reported for the West DC shipment of this lot: "
+				"the cold room's probe logged up to 23 °C between 05:00 and 08:00.</p>",
+			}
+		)
+	)
+	b.dated(excursion.status_change, day(21))
+	quarantined = customer_return(hotel_delivery.name, oil, 2, "Quarantine", day(22))
 
 	# the cellars' latest wheels came without their certificate: they wait for it
 	b.purchase_receipt(company, cellars, day(46), [goods(wheel, 10, central, "CC-1422", day(-120))])
-
-	hold = change_lot_status(
-		[oil_older],
-		"Quarantined",
-		reason="Temperature excursion reported for the West DC shipment of this lot",
-		source="Manual",
-	)
-	b.dated(hold.name, day(21))
 	return {
 		"companies": [company, retail],
 		"lots": [oil_fresh, oil_older, cheese_lot, portion_lot, retail_oil],
-		"return": customer_return.name,
+		"return": restocked.name,
+		"returns": [restocked.name, quarantined.name, to_supplier.name, disposed.name],
+		"deviation": excursion.name,
 	}
+
+
+def customer_return(delivery_note, item_code, qty, disposition, posting_date):
+	"""A return of `qty` of one row of a delivery, with its disposition."""
+	from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
+
+	doc = make_sales_return(delivery_note)
+	doc.posting_date = posting_date
+	doc.set_posting_time = 1
+	doc.items = [row for row in doc.items if row.item_code == item_code]
+	doc.items[0].qty = -qty
+	doc.items[0].lot_return_disposition = disposition
+	return b.submit(doc)
 
 
 def goods(item_code, qty, warehouse, supplier_lot_no, made, expires=None):

@@ -88,8 +88,8 @@ def get_disposition_documents(doctype: str, name: str) -> list[tuple[str, str, i
 			for row in frappe.get_all(
 				disposition_doctype,
 				filters={
-					"lot_customer_return_doctype": doctype,
-					"lot_customer_return": name,
+					"lot_disposition_of_doctype": doctype,
+					"lot_disposition_of": name,
 					"docstatus": ("<", 2),
 				},
 				fields=["name", "docstatus"],

@@ -80,11 +80,11 @@ RETURN_DISPOSITION_FIELDS = [
 	},
 ]
 
-# The customer return a supplier return or a write-off carries out.
-CUSTOMER_RETURN_FIELDS = [
+# The customer return or deviation whose disposition a supplier return or a write-off carries out.
+DISPOSITION_OF_FIELDS = [
 	{
-		"fieldname": "lot_customer_return_doctype",
-		"label": "Customer Return Type",
+		"fieldname": "lot_disposition_of_doctype",
+		"label": "Disposition Of (Type)",
 		"fieldtype": "Link",
 		"options": "DocType",
 		"insert_after": "return_against",
@@ -94,14 +94,14 @@ CUSTOMER_RETURN_FIELDS = [
 		"print_hide": 1,
 	},
 	{
-		"fieldname": "lot_customer_return",
-		"label": "For Customer Return",
+		"fieldname": "lot_disposition_of",
+		"label": "Disposition Of",
 		"fieldtype": "Dynamic Link",
-		"options": "lot_customer_return_doctype",
-		"insert_after": "lot_customer_return_doctype",
+		"options": "lot_disposition_of_doctype",
+		"insert_after": "lot_disposition_of_doctype",
 		"read_only": 1,
 		"no_copy": 1,
-		"depends_on": "eval:doc.lot_customer_return",
+		"depends_on": "eval:doc.lot_disposition_of",
 	},
 ]
 
@@ -230,8 +230,8 @@ CUSTOM_FIELDS = {
 	"Stock Entry Detail": SUPPLIER_LOT_FIELDS,
 	"Delivery Note Item": AUTOMATIC_LOT_FIELDS + RETURN_DISPOSITION_FIELDS,
 	"Sales Invoice Item": AUTOMATIC_LOT_FIELDS + RETURN_DISPOSITION_FIELDS,
-	"Purchase Receipt": CUSTOMER_RETURN_FIELDS,
-	"Purchase Invoice": CUSTOMER_RETURN_FIELDS,
+	"Purchase Receipt": DISPOSITION_OF_FIELDS,
+	"Purchase Invoice": DISPOSITION_OF_FIELDS,
 	"POS Invoice Item": AUTOMATIC_LOT_FIELDS,
 	"Customer": [
 		{
@@ -279,8 +279,8 @@ CUSTOM_FIELDS = {
 			"no_copy": 1,
 			"description": "This issue disposes of or scraps stock. Held lots (quarantined, rejected, expired …) may only leave stock this way.",
 		},
-		{**CUSTOMER_RETURN_FIELDS[0], "insert_after": "is_lot_write_off"},
-		{**CUSTOMER_RETURN_FIELDS[1]},
+		{**DISPOSITION_OF_FIELDS[0], "insert_after": "is_lot_write_off"},
+		{**DISPOSITION_OF_FIELDS[1]},
 	],
 	"Supplier": [
 		{

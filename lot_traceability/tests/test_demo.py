@@ -18,8 +18,16 @@ EXPECTED = {
 	("DEMO-MILK-POWDER", "DC-5531"): ("Approved", {"Stores - DFI": 120}),
 	("DEMO-MILK-POWDER", "DC-5490"): ("Pending Inspection", {}),  # expired, written off
 	("DEMO-SUGAR", "SUG-0902"): ("Approved", {"Stores - DFI": 280}),
-	("DEMO-OLIVE-OIL", "OE-771"): ("Approved", {"Central DC - DSF": 20, "East DC - DSF": 32}),
-	("DEMO-OLIVE-OIL", "OE-772"): ("Quarantined", {"Central DC - DSF": 10, "West DC - DSF": 18}),
+	# returns: 2 restocked into East DC, 1 waiting in quarantine for its draft supplier return
+	("DEMO-OLIVE-OIL", "OE-771"): (
+		"Approved",
+		{"Central DC - DSF": 20, "East DC - DSF": 32, "Quarantine DC - DSF": 1},
+	),
+	# held by the West DC deviation; the hotel's 2 came back into quarantine
+	("DEMO-OLIVE-OIL", "OE-772"): (
+		"Quarantined",
+		{"Central DC - DSF": 10, "West DC - DSF": 18, "Quarantine DC - DSF": 2},
+	),
 	("DEMO-OLIVE-OIL", "OE-780"): ("Approved", {"North DC - DSR": 25}),
 	("DEMO-PARMESAN", "CC-1408"): ("Approved", {"Central DC - DSF": 100}),
 	("DEMO-PARMESAN", "CC-1422"): ("Pending Inspection", {"Central DC - DSF": 10}),  # waits for its CoA

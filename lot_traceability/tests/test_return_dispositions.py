@@ -76,8 +76,8 @@ class TestReturnDispositions(FrappeTestCase):
 		self.assertEqual(doc.items[0].lot_return_disposition, "Restock")
 		self.assertEqual(stock_by_warehouse("Delivery Note", doc.name), {(get_warehouse(), shipment.lot): 2})
 		self.assertFalse(doc.items[0].get("lot_disposition_document"))
-		self.assertEqual(frappe.get_all("Stock Entry", filters={"lot_customer_return": doc.name}), [])
-		self.assertEqual(frappe.get_all("Purchase Receipt", filters={"lot_customer_return": doc.name}), [])
+		self.assertEqual(frappe.get_all("Stock Entry", filters={"lot_disposition_of": doc.name}), [])
+		self.assertEqual(frappe.get_all("Purchase Receipt", filters={"lot_disposition_of": doc.name}), [])
 		comment = frappe.get_all(
 			"Comment",
 			filters={"reference_doctype": "Batch", "reference_name": shipment.lot, "comment_type": "Info"},
@@ -90,7 +90,7 @@ class TestReturnDispositions(FrappeTestCase):
 		doc = self.customer_return(shipment, disposition="Quarantine")
 		self.assertEqual(doc.items[0].warehouse, self.quarantine)
 		self.assertEqual(stock_by_warehouse("Delivery Note", doc.name), {(self.quarantine, shipment.lot): 2})
-		self.assertEqual(frappe.get_all("Stock Entry", filters={"lot_customer_return": doc.name}), [])
+		self.assertEqual(frappe.get_all("Stock Entry", filters={"lot_disposition_of": doc.name}), [])
 
 	def test_return_to_supplier_makes_a_draft_return_with_the_supplier_lot_no(self):
 		shipment = self.shipped_lot()
@@ -103,7 +103,7 @@ class TestReturnDispositions(FrappeTestCase):
 		self.assertEqual(draft.return_against, shipment.receipt.name)
 		self.assertEqual(draft.supplier, shipment.receipt.supplier)
 		self.assertEqual(
-			(draft.lot_customer_return_doctype, draft.lot_customer_return), ("Delivery Note", doc.name)
+			(draft.lot_disposition_of_doctype, draft.lot_disposition_of), ("Delivery Note", doc.name)
 		)
 		(item,) = draft.items
 		self.assertEqual((item.batch_no, item.supplier_lot_no), (shipment.lot, f"SUP-{shipment.lot}"))

@@ -95,8 +95,8 @@ def should_expire(status: LotStatus, expiry: date | None, today: date, expired_s
 
 
 # Automatic changes that assign their own tasks (a recall gives warehouse, quality and customer
-# service theirs).
-SOURCES_WITH_OWN_TASKS = frozenset({"Recall"})
+# service theirs; a deviation gives its own to the people Settings name).
+SOURCES_WITH_OWN_TASKS = frozenset({"Recall", "Deviation"})
 
 
 def routes_hold_task(target: LotStatus, source: str, automatic: bool) -> bool:

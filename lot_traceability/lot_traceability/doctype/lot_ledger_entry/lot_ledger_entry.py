@@ -26,3 +26,7 @@ def on_doctype_update():
 		],
 		"lot_movements",
 	)
+	# A deviation's warehouse and time window reads a warehouse's movements since a date.
+	frappe.db.add_index(
+		"Lot Ledger Entry", ["warehouse", "posting_date", "batch_no", "qty"], "lot_warehouse_movements"
+	)

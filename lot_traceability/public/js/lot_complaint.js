@@ -1,0 +1,41 @@
+// A customer complaint raised from a shipped Delivery Note row: a Lot Deviation with the customer,
+// the row's lot and quantity filled.
+frappe.ui.form.on("Delivery Note", {
+	refresh(frm) {
+		if (frm.doc.docstatus !== 1 || frm.doc.is_return || !frappe.model.can_create("Lot Deviation")) return;
+		const rows = (frm.doc.items || []).filter((row) => row.batch_no || row.serial_and_batch_bundle);
+		if (!rows.length) return;
+		frm.add_custom_button(
+			__("Lot Complaint"),
+			() => {
+				const raise = (row) =>
+					frappe
+						.call("lot_traceability.api.make_lot_complaint", { delivery_note: frm.doc.name, row: row })
+						.then(({ message }) => frappe.set_route("Form", "Lot Deviation", message));
+				if (rows.length === 1) return raise(rows[0].name);
+				const dialog = new frappe.ui.Dialog({
+					title: __("Which row is the complaint about?"),
+					fields: [
+						{
+							fieldname: "row",
+							fieldtype: "Select",
+							label: __("Row"),
+							reqd: 1,
+							options: rows.map((row) => ({
+								value: row.name,
+								label: `${row.idx}: ${row.item_code} ${row.batch_no || ""} (${row.qty} ${row.uom})`,
+							})),
+						},
+					],
+					primary_action_label: __("Raise Complaint"),
+					primary_action: ({ row }) => {
+						dialog.hide();
+						raise(row);
+					},
+				});
+				dialog.show();
+			},
+			__("Create")
+		);
+	},
+});
