@@ -39,18 +39,20 @@ def get_lot_rule(item_code: str, company: str | None = None) -> core.LotRule | N
 	return core.resolve_rule(candidates, item_code, item_groups, company)
 
 
-FEW_PAIRS = 20  # fewer pairs than this: each resolved on its own (reads only its candidate rules)
-
-
 def get_lot_rules(pairs) -> dict[tuple[str, str | None], core.LotRule | None]:
-	"""The Lot Rule of each (item, company) pair, resolved in a few reads however many pairs."""
+	"""The Lot Rule of each (item, company) pair, resolved in a few reads however many pairs: the
+	items' groups, each group's ancestors, and the candidate rules of them all."""
 	pairs = set(pairs)
-	if len(pairs) <= FEW_PAIRS:
-		return {pair: get_lot_rule(*pair) for pair in pairs}
+	if not pairs:
+		return {}
 	group_of = rule_queries.get_item_groups({item for item, _company in pairs})
 	lineages = {group: rule_queries.get_item_group_lineage(group) for group in set(group_of.values())}
 	by_item, by_group, company_wide = defaultdict(list), defaultdict(list), []
-	for record in rule_queries.get_enabled_rules():
+	for record in rule_queries.get_candidate_rules_of_many(
+		{item for item, _company in pairs},
+		{group for lineage in lineages.values() for group in lineage},
+		{company for _item, company in pairs},
+	):
 		rule = core.LotRule.from_record(record)
 		if rule.scope is core.Scope.ITEM:
 			by_item[rule.scope_value].append(rule)

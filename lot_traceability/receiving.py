@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate
 
-from lot_traceability.config import get_lot_rule
+from lot_traceability.config import get_lot_rule, get_lot_rules
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability.shelf_life import expiry_date
@@ -29,10 +29,10 @@ def lot_rows(doc):
 def validate_supplier_lots(doc) -> None:
 	"""Refuse to submit a receipt without the supplier lot numbers its Lot Rules make mandatory."""
 	missing = []
-	for row in lot_rows(doc):
-		if row.get("supplier_lot_no"):
-			continue
-		rule = get_lot_rule(row.item_code, doc.company)
+	rows = [row for row in lot_rows(doc) if not row.get("supplier_lot_no")]
+	rules = get_lot_rules((row.item_code, doc.company) for row in rows)
+	for row in rows:
+		rule = rules[(row.item_code, doc.company)]
 		if rule and rule.supplier_lot_mandatory:
 			missing.append(
 				_("Row {0}: item {1} needs its Supplier Lot No (Lot Rule {2}).").format(

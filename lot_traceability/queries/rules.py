@@ -25,7 +25,7 @@ def get_item_group_lineage(item_group: str | None) -> list[str]:
 	"""The group and its ancestors, nearest first (Item Group is a nested set)."""
 	if not item_group:
 		return []
-	bounds = frappe.db.get_value("Item Group", item_group, ["lft", "rgt"], as_dict=True)
+	bounds = frappe.get_cached_value("Item Group", item_group, ["lft", "rgt"], as_dict=True)
 	if not bounds:
 		return [item_group]
 	group = frappe.qb.DocType("Item Group")
@@ -81,6 +81,22 @@ def get_item_groups(item_codes) -> dict[str, str]:
 	)
 
 
-def get_enabled_rules() -> list[dict]:
-	"""Every enabled rule (to resolve the rules of many items at once)."""
-	return frappe.get_all("Lot Rule", filters={"enabled": 1}, fields=list(RULE_FIELDS))
+def get_candidate_rules_of_many(item_codes, item_groups, companies) -> list[dict]:
+	"""Enabled rules that may govern any of these items in any of these companies (their own rules,
+	their groups', the companies'), in one read."""
+	rule = frappe.qb.DocType("Lot Rule")
+	item_codes, item_groups = sorted(set(item_codes)), sorted(set(item_groups))
+	companies = sorted({company for company in companies if company})
+	scopes = [(rule.applies_to == "Item") & rule.item.isin(item_codes or [""])]
+	if item_groups:
+		scopes.append((rule.applies_to == "Item Group") & rule.item_group.isin(item_groups))
+	company_match = rule.rule_company.isnull() | (rule.rule_company == "")
+	if companies:
+		scopes.append(rule.applies_to == "Company")
+		company_match = company_match | rule.rule_company.isin(companies)
+	return (
+		frappe.qb.from_(rule)
+		.select(*(rule[field] for field in RULE_FIELDS))
+		.where((rule.enabled == 1) & Criterion.any(scopes) & company_match)
+		.run(as_dict=True)
+	)

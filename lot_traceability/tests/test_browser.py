@@ -269,3 +269,43 @@ class TestDeskInABrowser(FrappeTestCase):
 			):
 				self.assertIn(shown, page["text"], width)
 			self.assertIn("Restricted", page["probe"])  # a new scope is a change into the same status
+
+	def test_deviations_documents_and_return_dispositions_show_where_people_work(self):
+		specialty = "Demo Specialty Foods"
+		deviation = frappe.get_all("Lot Deviation", filters={"company": specialty}, pluck="name", limit=1)[0]
+		waiting = frappe.db.get_value("Batch", {"supplier_lot_no": "CC-1422"})
+		shipment = frappe.get_all(
+			"Delivery Note",
+			filters={"company": specialty, "customer": "Demo Gourmet Market", "is_return": 0, "docstatus": 1},
+			pluck="name",
+			limit=1,
+		)[0]
+		to_supplier = frappe.db.get_value(
+			"Delivery Note Item",
+			{"lot_return_disposition": "Return to Supplier"},
+			["parent", "lot_disposition_document"],
+		)
+		menu = """
+			return [...document.querySelectorAll(".inner-group-button .dropdown-item, .page-actions .btn")]
+				.filter((b) => b.offsetParent || b.closest(".dropdown-menu"))
+				.map((b) => b.textContent.trim());
+		"""
+		seen = self.see(
+			{
+				"deviation": f"/app/lot-deviation/{deviation}|{menu}",
+				"waiting-lot": f"/app/batch/{waiting}",
+				"shipment": f"/app/delivery-note/{shipment}|{menu}",
+				"customer-return": f"/app/delivery-note/{to_supplier[0]}",
+			},
+			not_ours={"shipment", "customer-return"},
+		)
+		for width in (1440, 390):
+			page = seen["deviation", width]
+			self.assertIn("Close", page["probe"], width)
+			for shown in ("West DC", "Temperature Excursion", "In Stock", "Quarantined"):
+				self.assertIn(shown, page["text"], width)
+			lot = seen["waiting-lot", width]["text"]
+			self.assertIn("Documents missing", lot)
+			self.assertIn("Certificate of Analysis", lot)
+			self.assertIn("Lot Complaint", seen["shipment", width]["probe"], width)
+		self.assertIn("Return to Supplier", seen["customer-return", 1440]["text"])
