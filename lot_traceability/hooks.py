@@ -29,7 +29,11 @@ app_include_css = ["/assets/lot_traceability/css/lot_traceability.css"]
 
 doctype_js = {
 	"Batch": "public/js/batch.js",
-	"Delivery Note": ["public/js/lot_allocation.js", "public/js/lot_scan.js", "public/js/lot_complaint.js"],
+	"Delivery Note": [
+		"public/js/lot_allocation.js",
+		"public/js/lot_scan.js",
+		"public/js/delivery_note_lots.js",
+	],
 	"Pick List": ["public/js/lot_allocation.js", "public/js/lot_scan.js"],
 	"Purchase Receipt": "public/js/lot_scan.js",
 	"Sales Invoice": "public/js/lot_allocation.js",

@@ -153,7 +153,7 @@ def load() -> dict:
 		frappe.get_doc(
 			{
 				"doctype": "Lot Deviation",
-				"title": "West DC cold room above 18 °C for 3 hours",
+				"title": "West DC cold room too warm",
 				"deviation_type": "Temperature Excursion",
 				"company": company,
 				"reported_on": day(21),

@@ -285,10 +285,11 @@ class TestDeskInABrowser(FrappeTestCase):
 			{"lot_return_disposition": "Return to Supplier"},
 			["parent", "lot_disposition_document"],
 		)
+		# the form's actions: its buttons, their groups' items, and the menu a phone moves them to
 		menu = """
-			return [...document.querySelectorAll(".inner-group-button .dropdown-item, .page-actions .btn")]
-				.filter((b) => b.offsetParent || b.closest(".dropdown-menu"))
-				.map((b) => b.textContent.trim());
+			return [...document.querySelectorAll(
+				".page-actions .btn, .inner-group-button .dropdown-item, .menu-btn-group .dropdown-item"
+			)].map((b) => b.textContent.trim()).filter((t) => t);
 		"""
 		seen = self.see(
 			{

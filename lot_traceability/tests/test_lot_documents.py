@@ -199,7 +199,7 @@ class TestRulesResolvedTogether(FrappeTestCase):
 		items = [*grouped, own, *frappe.get_all("Item", filters={"has_batch_no": 1}, pluck="name", limit=40)]
 		pairs = [(item, get_company()) for item in items]
 		together = get_lot_rules(pairs)
-		self.assertGreater(len(together), 20)  # the bulk path, not one by one
+		self.assertGreater(len(together), 20)  # many items, resolved in one pass
 		for pair in pairs:
 			alone = get_lot_rule(*pair)
 			self.assertEqual(together[pair] and together[pair].name, alone and alone.name, pair)

@@ -4,6 +4,9 @@
 frappe.ui.form.on("Lot Deviation", {
 	refresh(frm) {
 		frm.set_query("warehouse", () => ({ filters: { company: frm.doc.company, is_group: 0 } }));
+		// once submitted, the lots are fixed: only their dispositions are chosen
+		frm.set_df_property("lots", "cannot_add_rows", frm.doc.docstatus === 1);
+		frm.set_df_property("lots", "cannot_delete_rows", frm.doc.docstatus === 1);
 		if (frm.doc.docstatus === 1 && frm.doc.status === "Open" && frm.perm[0] && frm.perm[0].submit) {
 			frm.add_custom_button(__("Close"), () => {
 				frappe.confirm(
