@@ -25,7 +25,8 @@ def get_item_group_lineage(item_group: str | None) -> list[str]:
 	"""The group and its ancestors, nearest first (Item Group is a nested set)."""
 	if not item_group:
 		return []
-	bounds = frappe.get_cached_value("Item Group", item_group, ["lft", "rgt"], as_dict=True)
+	# read, not cached: adding a group elsewhere renumbers the tree by SQL, behind the document cache
+	bounds = frappe.db.get_value("Item Group", item_group, ["lft", "rgt"], as_dict=True)
 	if not bounds:
 		return [item_group]
 	group = frappe.qb.DocType("Item Group")
