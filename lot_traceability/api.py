@@ -298,3 +298,9 @@ def make_lot_complaint(delivery_note: str, row: str) -> str:
 
 	frappe.has_permission("Lot Deviation", "create", throw=True)
 	return complaint_from_delivery_note(delivery_note, row)
+
+
+@frappe.whitelist(methods=["POST"])
+def close_lot_deviation(name: str) -> None:
+	"""Carry out each lot's disposition of a Lot Deviation and close it (Quality Managers)."""
+	frappe.get_doc("Lot Deviation", name).close()

@@ -11,7 +11,10 @@ frappe.ui.form.on("Lot Deviation", {
 			frm.add_custom_button(__("Close"), () => {
 				frappe.confirm(
 					__("Carry out each lot's disposition (status changes, write-offs, draft supplier returns) and close {0}?", [frm.doc.name]),
-					() => frm.call("close").then(() => frm.reload_doc())
+					() =>
+						frappe
+							.call("lot_traceability.api.close_lot_deviation", { name: frm.doc.name })
+							.then(() => frm.reload_doc())
 				);
 			}).addClass("btn-primary");
 		}

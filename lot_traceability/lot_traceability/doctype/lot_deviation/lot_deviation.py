@@ -62,7 +62,7 @@ class LotDeviation(Document):
 			deviations.DeviationError,
 		)
 
-	@frappe.whitelist()
 	def close(self):
+		"""Carry out each lot's disposition and close (the desk calls `api.close_lot_deviation`)."""
 		self.check_permission("submit")
 		deviations.close(self)
