@@ -1,4 +1,10 @@
-"""The app's whitelisted methods (the only ones)."""
+"""The app's whitelisted methods (the only ones).
+
+Heavy reads that decide nothing run on a MariaDB read replica where the site has one (Frappe's
+`read_from_replica`), through `frappe.read_only()`: traces, recall impact, allocation explanations,
+lot lookup, the lot overview and the number cards. What allows or refuses a movement (the scan of a
+label on a form, the batch picker, every validation hook) reads the primary: a replica that lags
+must not decide."""
 
 import json
 
@@ -13,6 +19,7 @@ from lot_traceability.traceability.statuses import LotStatus
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_effective_lot_rule(item_code: str, company: str | None = None) -> dict:
 	"""The rule that governs an item's lots in a company, with Settings defaults filled in."""
 	frappe.has_permission("Item", "read", item_code, throw=True)
@@ -36,6 +43,7 @@ def get_effective_lot_rule(item_code: str, company: str | None = None) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_lot_overview(batch: str) -> dict:
 	"""A lot's status, what it may do, its status history and the statuses the current user may move
 	it to, each with what it would do."""
@@ -95,6 +103,7 @@ def get_batch_no(doctype, txt, searchfield, start, page_len, filters):
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_lot_trace(
 	batch: str | None = None, supplier_lot_no: str | None = None, direction: str = "Both", max_depth: int = 25
 ) -> dict:
@@ -121,6 +130,7 @@ def update_recall(recall: str, status: str | None = None) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_recall_impact(
 	batches: str | list | None = None, supplier_lot_no: str | None = None, max_depth: int = 25
 ) -> dict:
@@ -133,6 +143,7 @@ def get_recall_impact(
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def check_allocation(
 	item_code: str,
 	warehouse: str | list,
@@ -183,6 +194,7 @@ def scan_lot_label(
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def lookup_lot(text: str) -> dict:
 	"""A lot found by its GS1 label or its name: status, expiry, supplier lot and stock by warehouse."""
 	from lot_traceability.scanning import lookup
@@ -204,6 +216,7 @@ def scan_barcode(search_value: str) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def lots_on_hold_card(filters=None) -> dict:
 	"""Number card: lots with stock whose status holds them (quarantined, rejected, expired, recalled)."""
 
@@ -222,6 +235,7 @@ def lots_on_hold_card(filters=None) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def restricted_lots_card(filters=None) -> dict:
 	"""Number card: lots with stock released for named uses only (a restricted status), apart from
 	the lots on hold."""
@@ -238,6 +252,7 @@ def restricted_lots_card(filters=None) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def lots_waiting_for_documents_card(filters=None) -> dict:
 	"""Number card: lots with stock that lack a document their Lot Rule requires."""
 	from lot_traceability.lot_documents import waiting_for_documents
@@ -252,6 +267,7 @@ def lots_waiting_for_documents_card(filters=None) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def lots_expiring_card(filters=None) -> dict:
 	"""Number card: lots with stock expiring within 30 days (not already expired)."""
 	from frappe.utils import add_days, nowdate
@@ -268,6 +284,7 @@ def lots_expiring_card(filters=None) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def receiving_completeness_card(filters=None) -> dict:
 	"""Number card: % of this month's receiving rows with supplier lot no and expiry."""
 	from frappe.utils import get_first_day, nowdate

@@ -17,6 +17,7 @@ from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import recall as recall_queries
 from lot_traceability.traceability import recall as core
 from lot_traceability.traceability.genealogy import BACKWARD, FORWARD, spread_forward
+from lot_traceability.traceability.movements import INTERNAL_TRANSFER
 from lot_traceability.tracing import DEFAULT_DEPTH, as_date, end_documents, makes_lot, walks
 
 
@@ -142,7 +143,8 @@ def read_moves(ledger) -> Iterator[core.LotMove]:
 		posting_date = dates.get(posted)
 		if posting_date is None and posted:
 			posting_date = dates[posted] = as_date(posted)
-		selling = voucher_type in selling_doctypes
+		internal = purpose == INTERNAL_TRANSFER
+		selling = voucher_type in selling_doctypes and not internal
 		yield core.LotMove(
 			lot,
 			voucher_type,
@@ -156,6 +158,8 @@ def read_moves(ledger) -> Iterator[core.LotMove]:
 			selling,
 			makes_lot(voucher_type, purpose, qty),
 			purpose == "Material Issue",
+			party if internal else None,
+			internal,
 		)
 
 

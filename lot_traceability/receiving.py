@@ -15,8 +15,9 @@ class SupplierLotMissingError(frappe.ValidationError):
 
 
 def lot_rows(doc):
-	"""Rows of a receiving voucher that bring lot-controlled stock in."""
-	if doc.get("is_return"):
+	"""Rows of a receiving voucher that bring lot-controlled stock in from a supplier (a receipt from
+	one of our own companies, an internal supplier, brings lots that already have their supplier)."""
+	if doc.get("is_return") or doc.get("is_internal_supplier"):
 		return []
 	return [
 		row

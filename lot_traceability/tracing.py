@@ -21,6 +21,7 @@ from lot_traceability.traceability.genealogy import (
 	spread_forward,
 	tree,
 )
+from lot_traceability.traceability.movements import INTERNAL_TRANSFER
 
 DIRECTIONS = {"Backward": (BACKWARD,), "Forward": (FORWARD,), "Both": (BACKWARD, FORWARD)}
 DEFAULT_DEPTH = 25
@@ -133,31 +134,51 @@ def summarise(movements) -> tuple[dict[str, float], dict[str, float]]:
 
 def makes_lot(voucher_type: str, purpose: str | None, qty: float) -> bool:
 	"""An inward movement that adds to a lot's made quantity: a receipt, or a Stock Entry that
-	receives or produces (not a transfer, and not a customer return)."""
+	receives or produces (not a transfer, not a receipt from one of our own companies, and not a
+	customer return)."""
 	return qty > 0 and (
-		voucher_type in ledger_queries.RECEIVING_DOCTYPES
+		(voucher_type in ledger_queries.RECEIVING_DOCTYPES and purpose != INTERNAL_TRANSFER)
 		or (voucher_type == "Stock Entry" and purpose in ledger_queries.MAKING_PURPOSES)
 	)
 
 
 def end_documents(movements, lots: set[str], way: str) -> list[frappe._dict]:
 	"""Deliveries (forward) or receipts (backward) of the lots, netted per lot and document, with the
-	document's customer or supplier, from the kept lot ledger's movements (`TRACE_FIELDS` order)."""
+	document's customer or supplier, from the kept lot ledger's movements (`TRACE_FIELDS` order).
+
+	Transfers between our own sites and companies are not deliveries or receipts: the lot goes on.
+	A forward trace lists them (`transfer` set, the party our other company, the quantity sent, or
+	received where the document only received); a backward one leaves them out."""
 	doctypes = set(ledger_queries.SELLING_DOCTYPES if way == FORWARD else ledger_queries.RECEIVING_DOCTYPES)
+	transfer_doctypes = set(ledger_queries.SELLING_DOCTYPES) | set(ledger_queries.RECEIVING_DOCTYPES)
 	netted: dict[tuple, frappe._dict] = {}
-	for lot, voucher_type, voucher_no, posting_date, qty, _purpose, party, *_rest in movements:
-		if voucher_type in doctypes and lot in lots:
-			row = netted.get((lot, voucher_no, voucher_type))
-			if row is None:
-				row = netted[(lot, voucher_no, voucher_type)] = frappe._dict(
-					batch_no=lot,
-					voucher_type=voucher_type,
-					voucher_no=voucher_no,
-					posting_date=as_date(posting_date),
-					qty=0.0,
-					party=party,
-				)
-			row.qty += qty
+	for lot, voucher_type, voucher_no, posting_date, qty, purpose, party, *_rest in movements:
+		if lot not in lots:
+			continue
+		transfer = purpose == INTERNAL_TRANSFER
+		if transfer and (way != FORWARD or voucher_type not in transfer_doctypes):
+			continue
+		if not transfer and voucher_type not in doctypes:
+			continue
+		row = netted.get((lot, voucher_no, voucher_type))
+		if row is None:
+			row = netted[(lot, voucher_no, voucher_type)] = frappe._dict(
+				batch_no=lot,
+				voucher_type=voucher_type,
+				voucher_no=voucher_no,
+				posting_date=as_date(posting_date),
+				qty=0.0,
+				party=party,
+				transfer=transfer,
+				sent=0.0,
+			)
+		row.qty += qty
+		if qty < 0:
+			row.sent += qty
+	for row in netted.values():
+		if row.transfer and row.sent:  # both legs in our warehouses: what it sent
+			row.qty = row.sent
+		del row["sent"]
 	return list(netted.values())
 
 

@@ -18,8 +18,16 @@ PARTIES = {
 		"Demo Cane Sugar Ltd",
 		"Demo Olive Estate",
 		"Demo Cheese Cellars",
+		distributor.COMPANY,  # the internal supplier of the Retail company
 	),
-	"Customer": ("Demo Bakery North", "Demo Bakery South", "Demo Gourmet Market", "Demo Hotel Group"),
+	"Customer": (
+		"Demo Bakery North",
+		"Demo Bakery South",
+		"Demo Gourmet Market",
+		"Demo Hotel Group",
+		distributor.RETAIL_COMPANY,  # the internal customer of Demo Specialty Foods
+	),
+	"Price List": ("Demo Inter-Company Transfers",),
 }
 USERS = (manufacturer.QUALITY_LEAD,)
 SETTINGS = {("Stock Settings", "allow_to_make_quality_inspection_after_purchase_or_delivery"): 1}
@@ -41,8 +49,18 @@ def load() -> dict | None:
 	for (doctype, field), value in SETTINGS.items():
 		frappe.db.set_single_value(doctype, field, value)
 	made = {"manufacturer": manufacturer.load(), "distributor": distributor.load()}
+	settle_valuation()
 	frappe.db.set_default(MARKER, "loaded")
 	return made
+
+
+def settle_valuation() -> None:
+	"""The stories post back-dated documents, for which ERPNext queues reposts of the stock values
+	that follow: process them now, so the demo's stock values are final when it is loaded (a queued
+	repost would also keep its documents from being cancelled)."""
+	from erpnext.stock.doctype.repost_item_valuation.repost_item_valuation import repost_entries
+
+	repost_entries()
 
 
 def remove() -> None:

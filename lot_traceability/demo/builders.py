@@ -405,3 +405,53 @@ def lot_document(batch: str, document_type: str, number: str, issued_on, text: s
 	lot.flags.ignore_permissions = True
 	lot.save()
 	return batch
+
+
+INTER_COMPANY_PRICE_LIST = "Demo Inter-Company Transfers"
+
+
+def internal_parties(sender: str, receiver: str) -> tuple[str, str]:
+	"""ERPNext's parties for moving stock from company `sender` to company `receiver`: a customer of
+	`sender` that represents `receiver`, and a supplier of `receiver` that represents `sender`
+	(named as the companies they represent), and a price list for both (ERPNext asks that an
+	inter-company document's price list be for buying and selling)."""
+	if not frappe.db.exists("Price List", INTER_COMPANY_PRICE_LIST):
+		frappe.get_doc(
+			{
+				"doctype": "Price List",
+				"price_list_name": INTER_COMPANY_PRICE_LIST,
+				"buying": 1,
+				"selling": 1,
+				"currency": frappe.get_cached_value("Company", sender, "default_currency"),
+			}
+		).insert(ignore_permissions=True)
+	customer = party(
+		"Customer",
+		receiver,
+		is_internal_customer=1,
+		represents_company=receiver,
+		companies=[{"company": sender}],
+	)
+	supplier = party(
+		"Supplier",
+		sender,
+		is_internal_supplier=1,
+		represents_company=sender,
+		companies=[{"company": receiver}],
+	)
+	return customer, supplier
+
+
+def inter_company_transfer(sender, receiver, sent_on, received_on, warehouse, rows):
+	"""Stock sent from `sender` on a Delivery Note to the customer that represents `receiver`, and
+	received by `receiver` into `warehouse` on the Purchase Receipt ERPNext makes from it."""
+	from erpnext.stock.doctype.delivery_note.delivery_note import make_inter_company_purchase_receipt
+
+	customer, _supplier = internal_parties(sender, receiver)
+	sent = delivery_note(sender, customer, sent_on, rows, selling_price_list=INTER_COMPANY_PRICE_LIST)
+	receipt = make_inter_company_purchase_receipt(sent.name)
+	receipt.posting_date = received_on
+	receipt.set_posting_time = 1
+	for row in receipt.items:
+		row.warehouse = warehouse
+	return sent, submit(receipt)

@@ -77,18 +77,21 @@ def load() -> dict:
 		[
 			goods(oil, 60, central, "OE-771", day(-30), add_days(day(-30), 540)),
 			goods(oil, 40, central, "OE-772", day(-90), add_days(day(-90), 400)),
+			goods(oil, 30, central, "OE-780", day(-20)),
 		],
 	)
 	cheese_receipt = b.purchase_receipt(
 		company, cellars, day(0), [goods(wheel, 120, central, "CC-1408", day(-200))]
 	)
-	retail_receipt = b.purchase_receipt(retail, estate, day(1), [goods(oil, 30, north, "OE-780", day(-20))])
-	oil_fresh, oil_older = sorted(
+	oil_fresh, oil_older, retail_oil = sorted(
 		b.received_lots("Purchase Receipt", oil_receipt.name),
 		key=lambda lot: frappe.db.get_value("Batch", lot, "supplier_lot_no"),
 	)
 	(cheese_lot,) = b.received_lots("Purchase Receipt", cheese_receipt.name)
-	(retail_oil,) = b.received_lots("Purchase Receipt", retail_receipt.name)
+	# the Retail company gets its olive oil from Demo Specialty Foods: an inter-company transfer
+	b.inter_company_transfer(
+		company, retail, day(1), day(2), north, [b.lot_row(oil, 30, retail_oil, warehouse=central, rate=20)]
+	)
 	b.lot_document(
 		cheese_lot,
 		"Certificate of Analysis",

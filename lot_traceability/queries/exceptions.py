@@ -12,6 +12,8 @@ import frappe
 from frappe.query_builder.functions import Coalesce, Count, Sum
 
 from lot_traceability.queries.ledger import ledger_entries
+from lot_traceability.queries.vouchers import get_internal_transfers
+from lot_traceability.traceability.movements import INTERNAL_TRANSFER
 
 SUPPLIER_RETURN_VOUCHERS = ("Purchase Receipt", "Purchase Invoice")
 PRODUCTION_PURPOSES = ("Manufacture", "Repack")
@@ -88,10 +90,13 @@ def get_moves_of_lots_with_history(lots=None, company: str | None = None) -> lis
 	if company:
 		query = query.where(bundle.company == company)
 	rows = query.run(as_dict=True)
+	internal = get_internal_transfers({(row.voucher_type, row.voucher_no) for row in rows})
 	for row in rows:
 		row.posted_at = posting_datetime(row.posting_date, row.posting_time)
 		row.entered_at = max(filter(None, (row.creation, row.ledger_creation)))
 		row.is_return = row.voucher_type in SUPPLIER_RETURN_VOUCHERS
+		if (row.voucher_type, row.voucher_no) in internal:
+			row.purpose = INTERNAL_TRANSFER
 	return rows
 
 

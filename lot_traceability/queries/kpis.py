@@ -3,10 +3,14 @@ bundle received (a join through `voucher_detail_no` that frappe.qb writes no mor
 
 import frappe
 
-# receiving doctype → (row table, extra condition on the parent)
+# receiving doctype → (row table, extra condition on the parent); a receipt from one of our own
+# companies is a transfer, not a receipt from a supplier
 RECEIVING = {
-	"Purchase Receipt": ("Purchase Receipt Item", "and doc.is_return = 0"),
-	"Purchase Invoice": ("Purchase Invoice Item", "and doc.is_return = 0 and doc.update_stock = 1"),
+	"Purchase Receipt": ("Purchase Receipt Item", "and doc.is_return = 0 and doc.is_internal_supplier = 0"),
+	"Purchase Invoice": (
+		"Purchase Invoice Item",
+		"and doc.is_return = 0 and doc.update_stock = 1 and doc.is_internal_supplier = 0",
+	),
 	"Subcontracting Receipt": ("Subcontracting Receipt Item", "and doc.is_return = 0"),
 	"Stock Entry": ("Stock Entry Detail", "and doc.purpose = 'Material Receipt'"),
 }
@@ -90,13 +94,17 @@ def get_expired_stock(from_date, to_date, company=None) -> list[dict]:
 
 
 def get_shipments(from_date, to_date, company=None) -> list[dict]:
-	"""Lots shipped (Delivery Notes, Sales Invoices with stock, POS) in the period, per bundle entry."""
+	"""Lots shipped (Delivery Notes, Sales Invoices with stock, POS) to customers in the period, per
+	bundle entry: deliveries to our own companies (internal customers) are transfers, not shipments."""
 	return frappe.db.sql(
 		f"""select e.batch_no, b.item_code, b.warehouse, b.posting_date, lot.expiry_date
 		from `tabSerial and Batch Bundle` b
 		join `tabSerial and Batch Entry` e on e.parent = b.name
 		join `tabBatch` lot on lot.name = e.batch_no
+		left join `tabDelivery Note` dn on b.voucher_type = 'Delivery Note' and dn.name = b.voucher_no
+		left join `tabSales Invoice` si on b.voucher_type = 'Sales Invoice' and si.name = b.voucher_no
 		where b.voucher_type in ('Delivery Note', 'Sales Invoice', 'POS Invoice')
+			and ifnull(dn.is_internal_customer, 0) = 0 and ifnull(si.is_internal_customer, 0) = 0
 			and b.type_of_transaction = 'Outward' and b.docstatus = 1 and b.is_cancelled = 0
 			and b.posting_date between %(from_date)s and %(to_date)s{_company("b", company)}""",
 		{"from_date": from_date, "to_date": to_date, "company": company},

@@ -17,6 +17,8 @@ from frappe.utils import now_datetime
 
 from lot_traceability.queries import packed
 from lot_traceability.queries.locks import lock_clause
+from lot_traceability.queries.vouchers import INTERNAL_PARTY_FLAGS
+from lot_traceability.traceability.movements import INTERNAL_TRANSFER
 
 SELLING_ROWS = {
 	"Delivery Note": "Delivery Note Item",
@@ -43,11 +45,21 @@ COLUMNS = (
 )
 
 
-def _document_joins(voucher_type: str, voucher_no: str, voucher_detail_no: str) -> tuple[str, str, str]:
+def _document_joins(voucher_type: str, voucher_no: str, voucher_detail_no: str) -> tuple[str, ...]:
 	"""Joins (by primary key) to each movement's Stock Entry, selling row and party document, and
-	the party and sales amount expressions over them."""
+	the expressions over them: party, sales amount, whether the party is one of our own companies
+	(an internal customer or supplier that represents a company) and that company."""
 	joins = [f"left join `tabStock Entry` se on {voucher_type} = 'Stock Entry' and se.name = {voucher_no}"]
-	parties, amounts = [], []
+	parties, amounts, internal, companies = [], [], [], []
+
+	def own_company(alias: str, doctype: str) -> None:
+		flag = INTERNAL_PARTY_FLAGS.get(doctype)
+		if flag:
+			internal.append(
+				f"(ifnull({alias}.{flag}, 0) = 1 and ifnull({alias}.represents_company, '') != '')"
+			)
+			companies.append(f"{alias}.represents_company")
+
 	for number, (doctype, row_doctype) in enumerate(SELLING_ROWS.items()):
 		joins.append(
 			f"left join `tab{row_doctype}` sold_row{number} "
@@ -59,47 +71,65 @@ def _document_joins(voucher_type: str, voucher_no: str, voucher_detail_no: str) 
 		)
 		parties.append(f"sold{number}.customer")
 		amounts.append(f"sold_row{number}.base_net_amount / nullif(sold_row{number}.stock_qty, 0)")
+		own_company(f"sold{number}", doctype)
 	for number, doctype in enumerate(SUPPLIER_DOCUMENTS):
 		joins.append(
 			f"left join `tab{doctype}` bought{number} "
 			f"on {voucher_type} = '{doctype}' and bought{number}.name = {voucher_no}"
 		)
 		parties.append(f"bought{number}.supplier")
-	return "\n".join(joins), f"coalesce({', '.join(parties)})", f"coalesce({', '.join(amounts)})"
+		own_company(f"bought{number}", doctype)
+	return (
+		"\n".join(joins),
+		f"coalesce({', '.join(parties)})",
+		f"coalesce({', '.join(amounts)})",
+		f"({' or '.join(internal)})",
+		f"coalesce({', '.join(companies)})",
+	)
 
 
-def _party_type(voucher_type: str) -> str:
+def _party_type(voucher_type: str, internal: str) -> str:
 	selling = ", ".join(f"'{doctype}'" for doctype in SELLING_ROWS)
 	buying = ", ".join(f"'{doctype}'" for doctype in SUPPLIER_DOCUMENTS)
-	return f"case when {voucher_type} in ({selling}) then 'Customer' when {voucher_type} in ({buying}) then 'Supplier' end"
+	return (
+		f"case when {internal} then 'Company' when {voucher_type} in ({selling}) then 'Customer' "
+		f"when {voucher_type} in ({buying}) then 'Supplier' end"
+	)
 
 
 def _movements(entry_filter: str = "", sle_filter: str = "") -> str:
-	bundle_joins, bundle_party, bundle_amount = _document_joins(
+	"""A movement whose party is one of our own companies is a transfer between our sites, not a sale
+	or a purchase: its purpose is *Internal Transfer*, its party that company (the receiving one on a
+	delivery, the sending one on a receipt) and it has no sales amount."""
+	b_joins, b_party, b_amount, b_internal, b_company = _document_joins(
 		"b.voucher_type", "b.voucher_no", "b.voucher_detail_no"
 	)
-	sle_joins, sle_party, sle_amount = _document_joins(
+	s_joins, s_party, s_amount, s_internal, s_company = _document_joins(
 		"sle.voucher_type", "sle.voucher_no", "sle.voucher_detail_no"
 	)
 	return f"""
 		select e.name, e.batch_no, b.item_code,
 			if(ifnull(e.warehouse, '') = '', b.warehouse, e.warehouse) as warehouse, e.qty,
-			b.posting_date, b.voucher_type, b.voucher_no, b.voucher_detail_no, se.purpose,
-			{_party_type("b.voucher_type")} as party_type, {bundle_party} as party,
-			ifnull(-e.qty * {bundle_amount}, 0) as sales_amount, b.company,
+			b.posting_date, b.voucher_type, b.voucher_no, b.voucher_detail_no,
+			coalesce(se.purpose, if({b_internal}, '{INTERNAL_TRANSFER}', null)) as purpose,
+			{_party_type("b.voucher_type", b_internal)} as party_type,
+			if({b_internal}, {b_company}, {b_party}) as party,
+			if({b_internal}, 0, ifnull(-e.qty * {b_amount}, 0)) as sales_amount, b.company,
 			b.name as serial_and_batch_bundle
 		from `tabSerial and Batch Entry` e
 		join `tabSerial and Batch Bundle` b on b.name = e.parent
-		{bundle_joins}
+		{b_joins}
 		where b.docstatus = 1 and b.is_cancelled = 0 and b.voucher_type != 'Pick List'
 			and ifnull(e.batch_no, '') != '' {entry_filter}
 		union all
 		select concat('sle-', sle.name), sle.batch_no, sle.item_code, sle.warehouse, sle.actual_qty,
-			sle.posting_date, sle.voucher_type, sle.voucher_no, sle.voucher_detail_no, se.purpose,
-			{_party_type("sle.voucher_type")}, {sle_party},
-			ifnull(-sle.actual_qty * {sle_amount}, 0), sle.company, null
+			sle.posting_date, sle.voucher_type, sle.voucher_no, sle.voucher_detail_no,
+			coalesce(se.purpose, if({s_internal}, '{INTERNAL_TRANSFER}', null)),
+			{_party_type("sle.voucher_type", s_internal)},
+			if({s_internal}, {s_company}, {s_party}),
+			if({s_internal}, 0, ifnull(-sle.actual_qty * {s_amount}, 0)), sle.company, null
 		from `tabStock Ledger Entry` sle
-		{sle_joins}
+		{s_joins}
 		where sle.is_cancelled = 0 and ifnull(sle.batch_no, '') != ''
 			and ifnull(sle.serial_and_batch_bundle, '') = '' {sle_filter}
 	"""

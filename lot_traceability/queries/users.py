@@ -21,3 +21,21 @@ def get_users_with_roles(roles) -> list[str]:
 		)
 		.run(pluck=True)
 	)
+
+
+def get_company_access(users) -> dict[str, set[str] | None]:
+	"""The companies each user may see through Company user permissions (None: no such restriction,
+	every company)."""
+	found: dict[str, set[str] | None] = {user: None for user in users}
+	if not found:
+		return found
+	for user, company in frappe.get_all(
+		"User Permission",
+		filters={"user": ("in", list(found)), "allow": "Company"},
+		fields=["user", "for_value"],
+		as_list=True,
+	):
+		if found[user] is None:
+			found[user] = set()
+		found[user].add(company)
+	return found

@@ -184,3 +184,35 @@ def get_bundle_quantities(bundle_name: str) -> dict[str, float]:
 		if batch:
 			found[batch] = found.get(batch, 0.0) + abs(qty or 0)
 	return found
+
+
+# Documents whose party can be one of our own companies: doctype → its "internal party" flag (POS
+# Invoices have none).
+INTERNAL_PARTY_FLAGS = {
+	"Delivery Note": "is_internal_customer",
+	"Sales Invoice": "is_internal_customer",
+	"Purchase Receipt": "is_internal_supplier",
+	"Purchase Invoice": "is_internal_supplier",
+}
+
+
+def get_internal_transfers(vouchers) -> set[tuple[str, str]]:
+	"""The (doctype, name) of these vouchers whose party is one of our own companies (ERPNext's
+	internal customer or supplier representing a company): transfers between our sites."""
+	by_type: dict[str, set[str]] = {}
+	for doctype, name in vouchers:
+		if doctype in INTERNAL_PARTY_FLAGS and name:
+			by_type.setdefault(doctype, set()).add(name)
+	found = set()
+	for doctype, names in by_type.items():
+		for name in frappe.get_all(
+			doctype,
+			filters={
+				"name": ("in", list(names)),
+				INTERNAL_PARTY_FLAGS[doctype]: 1,
+				"represents_company": ("is", "set"),
+			},
+			pluck="name",
+		):
+			found.add((doctype, name))
+	return found

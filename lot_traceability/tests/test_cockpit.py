@@ -30,11 +30,8 @@ class TestCockpitOnTheDemo(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		if not demo.is_loaded():
-			if any(frappe.db.exists("Company", name) for name in demo.COMPANIES):
-				demo.remove()
-			demo.load()
-			frappe.db.commit()
+		demo.load()  # loads it once (afresh if an earlier install left its companies)
+		frappe.db.commit()
 
 	def setUp(self):
 		frappe.db.savepoint("cockpit_test")  # each test starts from the demo as loaded

@@ -12,6 +12,9 @@ from lot_traceability.traceability.shelf_life import is_expired
 from lot_traceability.traceability.statuses import LotStatus, Movement
 
 INWARD, OUTWARD = "Inward", "Outward"
+# The purpose the lot ledger gives a selling or buying document whose party is one of our own
+# companies (ERPNext's internal customer or supplier): a transfer between our sites.
+INTERNAL_TRANSFER = "Internal Transfer"
 
 RECEIVING_VOUCHERS = frozenset({"Purchase Receipt", "Purchase Invoice", "Subcontracting Receipt"})
 SELLING_VOUCHERS = frozenset({"Delivery Note", "Sales Invoice", "POS Invoice"})
@@ -33,8 +36,11 @@ def classify(
 	is_write_off: bool = False,
 ) -> Movement | None:
 	"""The movement of one side of a stock transaction, or None when that side is not gated
-	(the inward leg of a transfer is the same movement as its outward leg)."""
+	(the inward leg of a transfer is the same movement as its outward leg). A selling or buying
+	document between our own companies (`INTERNAL_TRANSFER`) is a transfer."""
 	inward = direction == INWARD
+	if purpose == INTERNAL_TRANSFER and voucher_type in RECEIVING_VOUCHERS | SELLING_VOUCHERS:
+		return None if inward else Movement.TRANSFER
 	if voucher_type in RECEIVING_VOUCHERS:
 		if inward:
 			return Movement.RECEIPT

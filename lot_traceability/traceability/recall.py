@@ -14,6 +14,12 @@ Shipments. Outward movements of selling documents are shipments, inward ones are
 Per customer and document: shipped, returned (netted), affected and sales value. A return posted on
 or after the recall date counts as *recovered* (containment); an earlier one only nets the shipment.
 
+Our own sites and companies are not customers. A selling or buying document whose party is one of
+our companies (an internal transfer) moves the lot between our warehouses: it is neither a shipment
+nor a receipt that makes the lot. Where it crosses companies (a delivery to the other company, and
+later that company's receipt), what has left one company and not yet reached the other is in transit
+to the receiving company.
+
 Containment. A submitted recall is Open. It is Contained once every unit shipped is recovered (or a
 person marks it contained) and Closed once it is contained and no affected stock is left on hand.
 """
@@ -24,9 +30,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 
+from lot_traceability.traceability.movements import SELLING_VOUCHERS
 from lot_traceability.traceability.problems import Problem
 
 OPEN, CONTAINED, CLOSED = "Open", "Contained", "Closed"
+IN_TRANSIT_BETWEEN_COMPANIES = "In transit between companies"
 EPSILON = 1e-9
 
 
@@ -47,6 +55,8 @@ class LotMove:
 	is_selling: bool = False
 	makes_lot: bool = False  # a receipt or production of the lot: counts to its made quantity
 	is_write_off: bool = False  # a Material Issue: outward ones on or after the recall are disposed
+	transfer_company: str | None = None  # an internal transfer's other company (receiving when outward)
+	is_internal: bool = False  # a selling or buying document between our own sites or companies
 
 
 @dataclass(slots=True)
@@ -123,6 +133,8 @@ class Tally:
 	balances: dict[tuple[str, str], list[float]] = field(default_factory=dict)
 	shipments: dict[tuple, ShipmentRow] = field(default_factory=dict)
 	disposed: float = 0.0
+	# internal transfers' legs: (lot, warehouse, other company, selling document) → quantity
+	internal: dict[tuple, float] = field(default_factory=dict)
 
 
 def tally(moves: Iterable[LotMove], recall_date: date | None = None) -> Tally:
@@ -144,6 +156,10 @@ def tally(moves: Iterable[LotMove], recall_date: date | None = None) -> Tally:
 				balance[1] += move.value
 		if move.makes_lot:
 			made[lot] = made.get(lot, 0.0) + qty
+		if move.is_internal:
+			key = (lot, move.warehouse, move.transfer_company, move.voucher_type in SELLING_VOUCHERS)
+			result.internal[key] = result.internal.get(key, 0.0) + qty
+			continue
 		if move.is_selling and qty:
 			key = (move.party, move.voucher_type, move.voucher_no, lot)
 			row = shipped.get(key)
@@ -175,9 +191,16 @@ def stock_rows(
 	companies: Mapping[str, str | None],
 	transit: Iterable[str] = (),
 ) -> list[StockRow]:
-	"""On hand per warehouse and lot (only what is left above zero), largest first."""
+	"""On hand per warehouse and lot (only what is left above zero), and what internal transfers
+	between companies sent and the receiving company has not received yet (in transit, without a
+	warehouse, under the receiving company), largest first."""
 	transit = set(transit)
-	left = [
+	between = [
+		StockRow(company, "", lot, qty, 0.0, qty * lot_shares.get(lot, 1.0), True)
+		for (lot, company), qty in between_companies(figures.internal, companies).items()
+		if qty > EPSILON
+	]
+	left = between + [
 		StockRow(
 			companies.get(warehouse),
 			warehouse,
@@ -191,6 +214,25 @@ def stock_rows(
 		if qty > EPSILON
 	]
 	return sorted(left, key=lambda r: (-r.qty, r.warehouse, r.lot))
+
+
+def between_companies(
+	internal: Mapping[tuple, float], companies: Mapping[str, str | None]
+) -> dict[tuple[str, str], float]:
+	"""(lot, receiving company) → quantity an internal delivery sent from another company and no
+	receipt of the receiving company has taken in yet. A delivery's outward leg sends to its party;
+	a receipt's inward leg takes in what its party sent. The other legs (a delivery into a target
+	warehouse, a receipt out of a transit warehouse) move stock within one company's warehouses."""
+	between: dict[tuple[str, str], float] = {}
+	for (lot, warehouse, other, selling), qty in internal.items():
+		own = companies.get(warehouse) if warehouse else None
+		if not other or not own or own == other:
+			continue
+		if selling and qty < 0:
+			between[(lot, other)] = between.get((lot, other), 0.0) - qty
+		elif not selling and qty > 0:
+			between[(lot, own)] = between.get((lot, own), 0.0) - qty
+	return between
 
 
 def shipment_rows(figures: Tally, lot_shares: Mapping[str, float]) -> list[ShipmentRow]:
@@ -295,7 +337,7 @@ def summarise(lots: Iterable[str], stock: Iterable[StockRow], shipped: Iterable[
 		returned_qty=returned_qty,
 		shipped_value=shipped_value,
 		customers=len(customers),
-		sites=len({r.warehouse for r in stock}),
+		sites=len({r.warehouse for r in stock if r.warehouse}),
 		affected_on_hand_qty=sum(r.affected_qty for r in stock),
 		affected_shipped_qty=affected_shipped_qty,
 	)
@@ -305,7 +347,7 @@ def by_site(stock: Iterable[StockRow]) -> dict[str, float]:
 	"""On-hand quantity per warehouse (the report's chart)."""
 	sites: dict[str, float] = defaultdict(float)
 	for row in stock:
-		sites[row.warehouse] += row.qty
+		sites[row.warehouse or IN_TRANSIT_BETWEEN_COMPANIES] += row.qty
 	return dict(sorted(sites.items(), key=lambda kv: (-kv[1], kv[0])))
 
 

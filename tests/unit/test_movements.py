@@ -6,6 +6,9 @@ from hypothesis import strategies as st
 
 from lot_traceability.traceability.movements import (
 	EXPIRY_GATED,
+	INTERNAL_TRANSFER,
+	INWARD,
+	OUTWARD,
 	Lot,
 	check_movement,
 	classify,
@@ -232,3 +235,12 @@ def test_a_quarantined_lot_may_go_into_quarantine_only_while_the_setting_allows(
 )
 def test_each_default_status_says_in_a_word_what_it_does(status, effect):
 	assert status_effect(S[status]) == effect
+
+
+@pytest.mark.parametrize(
+	"voucher_type", ["Delivery Note", "Sales Invoice", "Purchase Receipt", "Purchase Invoice"]
+)
+def test_documents_between_our_own_companies_are_transfers(voucher_type):
+	assert classify(voucher_type, OUTWARD, INTERNAL_TRANSFER) is Movement.TRANSFER
+	assert classify(voucher_type, INWARD, INTERNAL_TRANSFER) is None
+	assert classify("Stock Entry", OUTWARD, "Material Transfer") is Movement.TRANSFER

@@ -7,15 +7,19 @@ from hypothesis import strategies as st
 from lot_traceability.traceability.recall import (
 	CLOSED,
 	CONTAINED,
+	IN_TRANSIT_BETWEEN_COMPANIES,
 	OPEN,
 	LotMove,
+	between_companies,
 	by_site,
 	containment,
 	customers,
 	next_status,
 	shares,
+	shipment_rows,
 	shipments,
 	stock_on_hand,
+	stock_rows,
 	summarise,
 	tally,
 )
@@ -201,3 +205,91 @@ def test_stock_rows_are_the_positive_balances_and_affected_never_exceeds_them(ro
 	stock = stock_on_hand(moves, lot_shares, {})
 	assert {(r.warehouse, r.lot): r.qty for r in stock} == {k: v for k, v in balances.items() if v > 0}
 	assert all(0 <= r.affected_qty <= r.qty + 1e-9 for r in stock)
+
+
+def internal(lot, qty, warehouse, voucher_type, voucher_no, other, posting_date=D2):
+	"""A leg of a transfer between our own companies (ERPNext's internal customer or supplier)."""
+	return LotMove(
+		lot,
+		voucher_type,
+		voucher_no,
+		posting_date,
+		warehouse,
+		qty,
+		transfer_company=other,
+		is_internal=True,
+	)
+
+
+COMPANIES = {"Central": "Foods", "Goods in Transit": "Foods", "North": "Retail"}
+
+
+def test_internal_transfer_within_a_company_is_no_shipment_and_stock_is_where_it_went():
+	moves = [
+		move("OIL", 60, "Central", "Purchase Receipt", "PR-1", makes_lot=True),
+		internal("OIL", -8, "Central", "Delivery Note", "DN-1", "Foods"),
+		internal("OIL", 8, "Goods in Transit", "Delivery Note", "DN-1", "Foods"),
+	]
+	figures = tally(moves, RECALL)
+	assert figures.shipments == {}
+	assert figures.made == {"OIL": 60}
+	rows = stock_rows(figures, {"OIL": 1.0}, COMPANIES, ["Goods in Transit"])
+	assert [(r.company, r.warehouse, r.qty, r.in_transit) for r in rows] == [
+		("Foods", "Central", 52, False),
+		("Foods", "Goods in Transit", 8, True),
+	]
+	assert summarise(["OIL"], rows, shipment_rows(figures, {"OIL": 1.0})).customers == 0
+
+
+def test_delivery_to_our_other_company_is_in_transit_to_it_until_its_receipt():
+	sent = [
+		move("OIL", 60, "Central", "Purchase Receipt", "PR-1", makes_lot=True),
+		internal("OIL", -8, "Central", "Delivery Note", "DN-1", "Retail"),
+	]
+	rows = stock_rows(tally(sent), {"OIL": 0.5}, COMPANIES)
+	assert [(r.company, r.warehouse, r.qty, r.affected_qty, r.in_transit) for r in rows] == [
+		("Foods", "Central", 52, 26, False),
+		("Retail", "", 8, 4, True),
+	]
+	assert by_site(rows) == {"Central": 52, IN_TRANSIT_BETWEEN_COMPANIES: 8}
+	assert summarise(["OIL"], rows, []).sites == 1
+
+	received = [*sent, internal("OIL", 5, "North", "Purchase Receipt", "PR-9", "Foods")]
+	figures = tally(received)
+	assert figures.made == {"OIL": 60}  # a receipt from our own company does not make the lot
+	rows = stock_rows(figures, {"OIL": 1.0}, COMPANIES)
+	assert [(r.company, r.warehouse, r.qty, r.in_transit) for r in rows] == [
+		("Foods", "Central", 52, False),
+		("Retail", "North", 5, False),
+		("Retail", "", 3, True),
+	]
+	everything = [*received, internal("OIL", 3, "North", "Purchase Receipt", "PR-10", "Foods")]
+	rows = stock_rows(tally(everything), {"OIL": 1.0}, COMPANIES)
+	assert [(r.company, r.warehouse, r.qty, r.in_transit) for r in rows] == [
+		("Foods", "Central", 52, False),
+		("Retail", "North", 8, False),
+	]
+
+
+def test_our_other_company_selling_on_is_the_shipment_not_the_transfer():
+	moves = [
+		move("OIL", 60, "Central", "Purchase Receipt", "PR-1", makes_lot=True),
+		internal("OIL", -8, "Central", "Delivery Note", "DN-1", "Retail"),
+		internal("OIL", 8, "North", "Purchase Receipt", "PR-9", "Foods"),
+		LotMove("OIL", "Delivery Note", "DN-2", D4, "North", -5, party="Market", is_selling=True),
+	]
+	shipped = shipment_rows(tally(moves, RECALL), {"OIL": 1.0})
+	assert [(r.customer, r.voucher_no, r.shipped_qty, r.returned_qty) for r in shipped] == [
+		("Market", "DN-2", 5, 0)
+	]
+	assert [c.customer for c in customers(shipped)] == ["Market"]
+
+
+def test_between_companies_ignores_legs_within_one_company_and_unknown_warehouses():
+	internal_legs = {
+		("OIL", "Central", "Foods", True): -8,  # to a target warehouse of the same company
+		("OIL", "Goods in Transit", "Foods", True): 8,
+		("OIL", None, "Retail", True): -2,  # no warehouse: not placed
+		("OIL", "Central", "Retail", True): -4,
+	}
+	assert between_companies(internal_legs, COMPANIES) == {("OIL", "Retail"): 4}

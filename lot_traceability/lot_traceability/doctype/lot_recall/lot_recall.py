@@ -297,40 +297,86 @@ class LotRecall(Document):
 		row.db_insert()
 
 	def assign_tasks(self):
-		"""ToDos for the people who hold the stock, own quality and talk to customers."""
+		"""ToDos for the people who hold the stock, own quality and talk to customers, company by
+		company: a lot that crossed our companies has stock (or customers) in each, and each company's
+		people get the part that is theirs. A user restricted to some companies (Company user
+		permissions) gets only theirs; one task per user, naming each of their companies."""
 		from frappe.desk.form.assign_to import add as assign
 
 		settings = get_settings()
-		tasks = [
-			(
-				settings.recall_warehouse_role,
-				_(
-					"Recall {0}: hold and segregate {1} on hand in {2} warehouses (see Stock Locations)."
-				).format(self.name, flt(self.on_hand_qty), self.sites_count),
-			),
-			(
-				settings.recall_quality_role,
-				_("Recall {0}: investigate, follow containment and close the recall.").format(self.name),
-			),
-			(
-				settings.recall_customer_service_role,
-				_("Recall {0}: notify {1} customers (Customer Notice List).").format(
-					self.name, self.customers_count
-				),
-			),
-		]
-		for role, description in tasks:
-			users = user_queries.get_users_with_roles([role]) if role else []
-			if users:
-				assign(
-					{
-						"assign_to": users,
-						"doctype": self.doctype,
-						"name": self.name,
-						"description": description,
-					},
-					ignore_permissions=True,
+		stock: dict[str | None, list] = {}
+		for row in self.locations:
+			figures = stock.setdefault(row.company, [0.0, set()])
+			figures[0] += flt(row.qty)
+			if row.warehouse:
+				figures[1].add(row.warehouse)
+		customers: dict[str | None, int] = {}
+		for row in self.customers:
+			customers[row.company] = customers.get(row.company, 0) + 1
+		companies = sorted(c for c in set(stock) | set(customers) if c)
+		tasks = []  # (role, company, description)
+		for company in sorted(stock, key=lambda c: c or ""):
+			qty, warehouses = stock[company]
+			tasks.append(
+				(
+					settings.recall_warehouse_role,
+					company,
+					_(
+						"Recall {0}: hold and segregate {1} on hand in {2} warehouses of {3} (see Stock Locations)."
+					).format(self.name, flt(qty), len(warehouses), company or _("no company")),
 				)
+			)
+		if len(companies) > 1:
+			for company in companies:
+				tasks.append(
+					(
+						settings.recall_quality_role,
+						company,
+						_("Recall {0}: investigate and follow containment in {1}.").format(
+							self.name, company
+						),
+					)
+				)
+		else:
+			tasks.append(
+				(
+					settings.recall_quality_role,
+					None,
+					_("Recall {0}: investigate, follow containment and close the recall.").format(self.name),
+				)
+			)
+		for company in sorted(customers, key=lambda c: c or ""):
+			tasks.append(
+				(
+					settings.recall_customer_service_role,
+					company,
+					_("Recall {0}: notify {1} customers of {2} (Customer Notice List).").format(
+						self.name, customers[company], company or _("no company")
+					),
+				)
+			)
+		by_user: dict[str, list[str]] = {}
+		roles = {role for role, _company, _text in tasks if role}
+		users = {role: user_queries.get_users_with_roles([role]) for role in roles}
+		access = user_queries.get_company_access({user for found in users.values() for user in found})
+		for role, company, description in tasks:
+			for user in users.get(role, ()):
+				allowed = access.get(user)
+				if company and allowed is not None and company not in allowed:
+					continue
+				texts = by_user.setdefault(user, [])
+				if description not in texts:
+					texts.append(description)
+		for user, texts in sorted(by_user.items()):
+			assign(
+				{
+					"assign_to": [user],
+					"doctype": self.doctype,
+					"name": self.name,
+					"description": "\n".join(texts),
+				},
+				ignore_permissions=True,
+			)
 
 	def returns_by_disposition_text(self) -> str | None:
 		"""The affected lots' customer returns since the recall date, summed per disposition."""

@@ -47,7 +47,7 @@ def get_columns():
 		col("item", _("Item"), "Link", 170, "Item"),
 		col("document", _("Document"), "Dynamic Link", 190, "document_type"),
 		col("posting_date", _("Date"), "Date", 110),
-		col("party", _("Supplier / Customer"), "Data", 180),
+		col("party", _("Supplier / Customer / Company"), "Data", 180),
 		col("uom", _("UOM"), "Link", 60, "UOM"),
 		col("link_qty", _("Quantity Moved"), "Data", 120),
 		col("qty", _("Traced Quantity"), "Data", 120),
@@ -119,7 +119,7 @@ def direction_rows(way, nodes, found):
 		for document in documents.get(node["lot"], []):
 			rows.append(
 				{
-					"relation": _("Delivered") if way == FORWARD else _("Received"),
+					"relation": relation(way, document),
 					"uom": node.get("uom"),
 					"link_qty": quantity(abs(document.qty), node.get("uom")),
 					"document_type": document.voucher_type,
@@ -134,6 +134,12 @@ def direction_rows(way, nodes, found):
 	return [{"relation": heading(way), "indent": 1, "is_heading": 1}, *rows]
 
 
+def relation(way, document) -> str:
+	if document.get("transfer"):
+		return _("Transferred to") if document.qty < 0 else _("Transferred in")
+	return _("Delivered") if way == FORWARD else _("Received")
+
+
 def root_map(nodes) -> dict[str, str]:
 	"""Lot → the traced lot it hangs under (nodes come depth first: a parent before its children)."""
 	roots = {}
@@ -145,7 +151,7 @@ def root_map(nodes) -> dict[str, str]:
 def get_summary(result):
 	summary = []
 	for way, found in result["directions"].items():
-		customers = {d.party for d in found["documents"] if d.party}
+		customers = {d.party for d in found["documents"] if d.party and not d.get("transfer")}
 		summary.append(
 			{
 				"label": heading(way) + " — " + _("lots"),
