@@ -19,7 +19,6 @@ from lot_traceability.traceability.statuses import LotStatus
 
 
 @frappe.whitelist()
-@frappe.read_only()
 def get_effective_lot_rule(item_code: str, company: str | None = None) -> dict:
 	"""The rule that governs an item's lots in a company, with Settings defaults filled in."""
 	frappe.has_permission("Item", "read", item_code, throw=True)
@@ -321,3 +320,40 @@ def make_lot_complaint(delivery_note: str, row: str) -> str:
 def close_lot_deviation(name: str) -> None:
 	"""Carry out each lot's disposition of a Lot Deviation and close it (Quality Managers)."""
 	frappe.get_doc("Lot Deviation", name).close()
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def get_recall_rows(
+	recall: str, table: str, start: int = 0, page_length: int = 50, search: str | None = None
+) -> dict:
+	"""One page of a recall's scope table (affected lots, stock locations or customers), for the
+	form: `rows` and the `total` matching `search` (a lot, item, warehouse or customer, in part)."""
+	from lot_traceability.queries.recall import SCOPE_ROW_FIELDS
+	from lot_traceability.queries.recall import get_recall_rows as read_rows
+
+	doc = frappe.get_doc("Lot Recall", recall)
+	doc.check_permission("read")
+	if table not in SCOPE_ROW_FIELDS:
+		frappe.throw(
+			_("A recall's scope tables are {0}, not {1}.").format(", ".join(SCOPE_ROW_FIELDS), table)
+		)
+	start, page_length = max(0, int(start or 0)), min(500, max(1, int(page_length or 50)))
+	rows, total = read_rows(recall, table, start, page_length, (search or "").strip() or None)
+	return {"rows": rows, "total": total, "start": start, "page_length": page_length}
+
+
+@frappe.whitelist(methods=["POST"])
+def check_lot_ledger_now() -> str:
+	"""Run the daily check of the kept lot ledger and lot balances against ERPNext's ledger now, on
+	the long queue; the user sees its progress. Once at a time (a second request joins the first)."""
+	frappe.only_for(("System Manager", "Stock Manager"))
+	job_id = "lot_traceability_check_lot_ledger"
+	frappe.enqueue(
+		"lot_traceability.tasks.check_lot_ledger_now",
+		queue="long",
+		timeout=7200,
+		job_id=job_id,
+		deduplicate=True,
+	)
+	return job_id

@@ -127,11 +127,24 @@ def set_lot_balances_from_ledger(batches) -> None:
 		balance_queries.set_lot_balances_from_ledger(batches[start : start + 5000])
 
 
-def reconcile() -> list[dict]:
-	"""Repair the balances that differ from the ledger; returns what was repaired (daily job)."""
-	found = differences()
+def reconcile(chunk_size: int = 5000, commit: bool = False, on_chunk=None) -> list[dict]:
+	"""Repair the balances that differ from the ledger, a chunk of lots at a time; returns what was
+	repaired (the daily job). `commit` and `on_chunk` as `lot_ledger.reconcile`: a job killed midway
+	keeps the chunks it repaired, and running it again ends where one uninterrupted run ends."""
+	from lot_traceability.queries.lot_ledger import get_all_lots
+
+	lots = sorted(get_all_lots())
+	found = []
+	for start in range(0, len(lots), chunk_size):
+		chunk = differences(lots[start : start + chunk_size])
+		if chunk:
+			balance_queries.set_lot_balances_from_ledger(sorted({row.batch for row in chunk}))
+			found += chunk
+		if commit:
+			frappe.db.commit()  # nosemgrep: a daily job's chunk, kept if the job dies later
+		if on_chunk:
+			on_chunk(min(start + chunk_size, len(lots)), len(lots))
 	if found:
-		balance_queries.set_lot_balances_from_ledger([row.batch for row in found])
 		frappe.log_error(
 			title=_("Lot balances repaired from the ledger"),
 			message="\n".join(

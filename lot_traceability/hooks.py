@@ -125,9 +125,9 @@ scheduler_events = {
 		"lot_traceability.tasks.lapse_restrictions",
 		"lot_traceability.tasks.notify_near_expiry",
 		"lot_traceability.tasks.update_open_recalls",
-		"lot_traceability.tasks.reconcile_lot_balances",
 	],
 	"daily_long": [
+		"lot_traceability.tasks.reconcile_lot_balances",
 		"lot_traceability.tasks.reconcile_lot_ledger",
 	],
 }

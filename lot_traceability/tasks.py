@@ -112,7 +112,7 @@ def reconcile_lot_balances():
 	people who answer for stock and quality what was repaired."""
 	from lot_traceability.balances import reconcile
 
-	found = reconcile()
+	found = reconcile(commit=True, on_chunk=progress(_("Checking lot balances")))
 	notify_repairs(
 		_("Lot balances: {0} differences from the stock ledger were repaired").format(len(found)),
 		[f"{row.batch} @ {row.warehouse}: {row.kept_qty:g} → {row.ledger_qty:g}" for row in found],
@@ -125,12 +125,31 @@ def reconcile_lot_ledger():
 	the people who answer for stock and quality what was repaired."""
 	from lot_traceability.lot_ledger import reconcile
 
-	found = reconcile()
+	found = reconcile(commit=True, on_chunk=progress(_("Checking the lot ledger")))
 	notify_repairs(
 		_("Lot ledger: {0} differences from the stock ledger were repaired").format(len(found)),
 		[f"{row.batch_no} / {row.voucher_no}: {row.problem}" for row in found],
 	)
 	return found
+
+
+def check_lot_ledger_now():
+	"""The two daily checks, run at a user's request (`api.check_lot_ledger_now`)."""
+	reconcile_lot_balances()
+	reconcile_lot_ledger()
+
+
+def progress(title: str):
+	"""Frappe's realtime progress bar for a long job (to the user who started it)."""
+
+	def publish(done: int, total: int) -> None:
+		frappe.publish_progress(
+			100 * done / total if total else 100,
+			title=title,
+			description=_("{0} of {1} lots").format(done, total),
+		)
+
+	return publish
 
 
 def repair_roles() -> list[str]:

@@ -256,3 +256,67 @@ def get_voucher_companies(vouchers) -> dict[tuple[str, str], str]:
 		):
 			found[(doctype, name)] = company
 	return found
+
+
+# A recall's scope tables: (child doctype, fields shown in the form, fields searched)
+SCOPE_ROW_FIELDS = {
+	"affected_lots": (
+		"Lot Recall Lot",
+		(
+			"batch",
+			"item",
+			"level",
+			"made_qty",
+			"traced_qty",
+			"share",
+			"on_hand_qty",
+			"status_before",
+			"status_after",
+		),
+		("batch", "item"),
+	),
+	"locations": (
+		"Lot Recall Location",
+		("company", "warehouse", "batch", "item", "qty", "affected_qty", "stock_value", "in_transit"),
+		("company", "warehouse", "batch", "item"),
+	),
+	"customers": (
+		"Lot Recall Customer",
+		(
+			"customer",
+			"customer_name",
+			"company",
+			"email",
+			"phone",
+			"shipped_qty",
+			"returned_qty",
+			"affected_qty",
+			"sales_value",
+			"last_delivery",
+			"lots",
+		),
+		("customer", "customer_name", "lots"),
+	),
+}
+
+
+def get_recall_rows(recall: str, table: str, start: int, page_length: int, search: str | None):
+	"""A page of a recall's scope table in its order, and how many rows match."""
+	doctype, fields, searched = SCOPE_ROW_FIELDS[table]
+	filters = {"parent": recall, "parenttype": "Lot Recall", "parentfield": table}
+	or_filters = {field: ("like", f"%{search}%") for field in searched} if search else None
+	rows = frappe.get_all(
+		doctype,
+		filters=filters,
+		or_filters=or_filters,
+		fields=list(fields),
+		order_by="idx asc",
+		limit_start=start,
+		limit_page_length=page_length,
+	)
+	total = (
+		len(frappe.get_all(doctype, filters=filters, or_filters=or_filters, pluck="name"))
+		if search
+		else frappe.db.count(doctype, filters)
+	)
+	return rows, total

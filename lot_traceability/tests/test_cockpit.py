@@ -49,8 +49,12 @@ class TestCockpitOnTheDemo(FrappeTestCase):
 		fefo = kpi(rows, "FEFO adherence")
 		self.assertEqual(fefo["value"], 100.0)
 		self.assertIn("3 of 3", fefo["basis"])
-		# the distributor's complete rows: both oil lots, and both Parmesan receipts (CC-1408, CC-1422)
-		self.assertEqual(kpis.receiving_completeness(SINCE, nowdate(), "Demo Specialty Foods").whole, 4)
+		# the distributor's complete rows: three oil lots, and both Parmesan receipts (CC-1408, CC-1422);
+		# the Retail company's oil came from Demo Specialty Foods: not a receipt from a supplier
+		self.assertEqual(kpis.receiving_completeness(SINCE, nowdate(), "Demo Specialty Foods").whole, 5)
+		self.assertEqual(
+			kpis.receiving_completeness(SINCE, nowdate(), "Demo Specialty Foods Retail").whole, 0
+		)
 
 	def test_quarantine_cycle_write_offs_and_expiration_loss(self):
 		sugar, flour_bad = lot_of("SUG-0902"), lot_of("MILL-24-118")

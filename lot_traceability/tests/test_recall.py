@@ -529,3 +529,125 @@ class TestLargeRecallSubmission(FrappeTestCase):
 		recall = new_recall(is_mock=1, source_lots=[{"batch": lot.batch}])
 		recall.submit()
 		self.assertEqual(frappe.db.get_value("Lot Recall", recall.name, "docstatus"), 1)
+
+
+def statements(kind: str) -> int:
+	"""This connection's count of statements of a kind (`Com_insert`, `Com_update` …)."""
+	return int(frappe.db.sql(f"show session status like 'Com_{kind}'")[0][1])
+
+
+def stored_rows(recall: str, table: str) -> list[dict]:
+	doctype = frappe.get_meta("Lot Recall").get_field(table).options
+	return frappe.get_all(
+		doctype,
+		filters={"parent": recall, "parenttype": "Lot Recall", "parentfield": table},
+		fields=["*"],
+		order_by="idx asc",
+	)
+
+
+class TestLargeScopes(FrappeTestCase):
+	"""A recall's scope and a status change of many lots are written in bulk, read back whole by the
+	document (print format, containment), and paged in the form."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		demo.load()  # loads it once (afresh if an earlier install left its companies)
+		frappe.db.commit()
+
+	def test_the_scope_is_kept_row_for_row_through_save_submit_cancel_and_delete(self):
+		recall = new_recall(supplier_lot_no=CONTAMINATED, is_mock=1)
+		kept = {
+			table: stored_rows(recall.name, table) for table in ("affected_lots", "locations", "customers")
+		}
+		for table, rows in kept.items():
+			self.assertEqual(len(rows), len(recall.get(table)), table)
+			self.assertTrue(rows, table)
+			for stored, row in zip(rows, recall.get(table), strict=True):
+				self.assertEqual(stored.name, row.name)
+				self.assertEqual(stored.idx, row.idx)
+				for field in ("batch", "warehouse", "customer", "qty", "share", "email", "products"):
+					if row.meta.has_field(field):
+						self.assertEqual(stored[field], row.get(field), f"{table}.{field}")
+		recall.save()  # saved again: the same rows, not twice
+		self.assertEqual(
+			[len(stored_rows(recall.name, t)) for t in kept], [len(rows) for rows in kept.values()]
+		)
+		recall.submit()
+		reloaded = frappe.get_doc("Lot Recall", recall.name)
+		self.assertEqual({row.docstatus for row in reloaded.customers}, {1})
+		self.assertEqual(len(reloaded.affected_lots), len(kept["affected_lots"]))
+		recall.cancel()
+		self.assertEqual({row.docstatus for row in stored_rows(recall.name, "customers")}, {2})
+		frappe.delete_doc("Lot Recall", recall.name)
+		self.assertEqual(stored_rows(recall.name, "customers"), [])
+
+	def test_thousands_of_rows_take_a_few_statements(self):
+		from lot_traceability.bulk_rows import insert_rows
+
+		recall = new_recall(supplier_lot_no=CONTAMINATED, is_mock=1)
+		rows = [
+			frappe.new_doc("Lot Recall Customer", parent_doc=recall, parentfield="customers")
+			for _ in range(4500)
+		]
+		for number, row in enumerate(rows, start=1):
+			row.update(
+				{"customer": TEST_CUSTOMER, "customer_name": f"Customer {number:04}", "idx": 100 + number}
+			)
+			row.parent, row.parenttype = recall.name, "Lot Recall"
+		before = statements("insert")
+		insert_rows(rows)
+		self.assertEqual(statements("insert") - before, 3)  # 2,000 rows a statement
+		self.assertEqual(len(stored_rows(recall.name, "customers")), 4500 + len(recall.customers))
+
+		# the form pages through them, and searches
+		page = frappe.call(
+			"lot_traceability.api.get_recall_rows",
+			recall=recall.name,
+			table="customers",
+			start=50,
+			page_length=50,
+		)
+		self.assertEqual(page["total"], 4500 + len(recall.customers))
+		self.assertEqual(len(page["rows"]), 50)
+		found = frappe.call(
+			"lot_traceability.api.get_recall_rows",
+			recall=recall.name,
+			table="customers",
+			search="Customer 0042",
+		)
+		self.assertEqual([row.customer_name for row in found["rows"]], ["Customer 0042"])
+		with self.assertRaises(frappe.ValidationError):
+			frappe.call("lot_traceability.api.get_recall_rows", recall=recall.name, table="actions")
+
+		# a form is sent the counts, not the rows
+		from frappe.desk.form.load import getdoc
+
+		frappe.local.response = frappe._dict({"docs": []})
+		getdoc("Lot Recall", recall.name)
+		sent = frappe.local.response.docs[0]
+		self.assertEqual(sent.customers, [])
+		self.assertEqual(sent.get("__onload").scope_rows["customers"], 4500 + len(recall.customers))
+
+	def test_a_status_change_of_many_lots_writes_them_in_bulk(self):
+		from lot_traceability.status_changes import change_lot_status
+
+		item = make_lot_item()
+		lots = []
+		for _ in range(4):
+			doc = receive(item, qty=1)
+			lots += get_received_batches(doc.name)
+		before = statements("insert")
+		change = change_lot_status(lots, "Quarantined", reason="bulk")
+		inserts = statements("insert") - before
+		self.assertEqual(
+			{row.batch for row in frappe.get_doc("Lot Status Change", change.name).lots}, set(lots)
+		)
+		self.assertEqual(frappe.db.count("Lot Status Change Lot", {"parent": change.name}), len(lots))
+		# the same change of one lot costs as many inserts: the rows are one statement
+		single = receive(item, qty=1)
+		(one,) = get_received_batches(single.name)
+		before = statements("insert")
+		change_lot_status([one], "Quarantined", reason="bulk")
+		self.assertEqual(statements("insert") - before, inserts)

@@ -11,6 +11,7 @@ from frappe.tests.utils import FrappeTestCase
 
 from lot_traceability import api, demo
 from lot_traceability.labels import lot_gs1_string
+from lot_traceability.tests import hold_replica_reads, replica_reads
 
 CONTAMINATED = "DC-5531"
 SKIP_REASON = (
@@ -53,6 +54,14 @@ class TestReplicaReads(FrappeTestCase):
 		demo.load()  # loads it once (afresh if an earlier install left its companies)
 		frappe.db.commit()
 		cls.milk = frappe.db.get_value("Batch", {"supplier_lot_no": CONTAMINATED})
+		hold_replica_reads()  # where the tier's setup did not run (a module run without it)
+		replica_reads["on"] = True
+
+	@classmethod
+	def tearDownClass(cls):
+		replica_reads["on"] = False
+		forget_replica()
+		super().tearDownClass()
 
 	def setUp(self):
 		forget_replica()

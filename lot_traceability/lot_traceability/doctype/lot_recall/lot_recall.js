@@ -36,6 +36,9 @@ frappe.ui.form.on("Lot Recall", {
 		} else {
 			frm.set_intro("");
 		}
+		for (const table of SCOPE_TABLES) {
+			render_scope_table(frm, table);
+		}
 		if (frm.doc.time_to_scope) {
 			frm.dashboard.add_comment(
 				__("Scope of {0} lots, {1} customers and {2} sites computed in {3} s.", [
@@ -59,4 +62,94 @@ function set_status(frm, status) {
 			freeze: true,
 		})
 		.then(() => frm.reload_doc());
+}
+
+// The scope's tables can hold thousands of rows: the form pages through them (50 at a time, with a
+// search) instead of loading them all into grids.
+const SCOPE_TABLES = ["affected_lots", "locations", "customers"];
+const PAGE_LENGTH = 50;
+const LINKS = {
+	batch: "Batch",
+	item: "Item",
+	warehouse: "Warehouse",
+	company: "Company",
+	customer: "Customer",
+};
+
+function render_scope_table(frm, table) {
+	const field = frm.get_field(`${table}_list`);
+	if (!field) return;
+	const $wrapper = $(field.wrapper).empty();
+	const counts = (frm.doc.__onload || {}).scope_rows || {};
+	if (frm.is_new() || !counts[table]) {
+		$wrapper.html(
+			`<p class="text-muted small">${__(frm.is_new() ? "Saved with the recall." : "None.")}</p>`
+		);
+		return;
+	}
+	const state = { start: 0, search: "" };
+	const $search = $(
+		`<input type="search" class="form-control input-xs" style="max-width: 260px; margin-bottom: 8px"
+			placeholder="${__("Search lot, item, warehouse or customer")}">`
+	).appendTo($wrapper);
+	const $body = $('<div class="scope-rows"></div>').appendTo($wrapper);
+	const load = () =>
+		frappe
+			.call({
+				method: "lot_traceability.api.get_recall_rows",
+				args: {
+					recall: frm.doc.name,
+					table: table,
+					start: state.start,
+					page_length: PAGE_LENGTH,
+					search: state.search,
+				},
+			})
+			.then((r) => draw($body, r.message, state, load));
+	$search.on(
+		"input",
+		frappe.utils.debounce(() => {
+			state.search = $search.val();
+			state.start = 0;
+			load();
+		}, 300)
+	);
+	load();
+}
+
+function draw($body, page, state, load) {
+	const rows = page.rows || [];
+	const fields = rows.length ? Object.keys(rows[0]) : [];
+	const cell = (field, value) => {
+		if (value === null || value === undefined || value === "") return "";
+		if (LINKS[field]) {
+			return `<a href="/app/${frappe.router.slug(LINKS[field])}/${encodeURIComponent(value)}">${frappe.utils.escape_html(String(value))}</a>`;
+		}
+		if (typeof value === "number") return format_number(value, null, 3);
+		return frappe.utils.escape_html(String(value));
+	};
+	const header = fields.map((f) => `<th>${__(frappe.unscrub(f))}</th>`).join("");
+	const body = rows
+		.map((row) => `<tr>${fields.map((f) => `<td>${cell(f, row[f])}</td>`).join("")}</tr>`)
+		.join("");
+	const last = Math.min(page.start + rows.length, page.total);
+	$body.html(`
+		<div class="table-responsive"><table class="table table-bordered table-condensed small">
+			<thead><tr>${header}</tr></thead><tbody>${body}</tbody>
+		</table></div>
+		<div class="flex justify-between align-center small">
+			<span class="text-muted">${__("{0}–{1} of {2}", [page.total ? page.start + 1 : 0, last, page.total])}</span>
+			<span>
+				<button class="btn btn-xs btn-default scope-prev" ${page.start ? "" : "disabled"}>${__("Previous")}</button>
+				<button class="btn btn-xs btn-default scope-next" ${last < page.total ? "" : "disabled"}>${__("Next")}</button>
+			</span>
+		</div>`);
+	$body.find(".scope-prev").on("click", () => {
+		state.start = Math.max(0, state.start - PAGE_LENGTH);
+		load();
+	});
+	$body.find(".scope-next").on("click", () => {
+		state.start += PAGE_LENGTH;
+		load();
+	});
 }

@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import flt, getdate, now_datetime
 
 from lot_traceability import hold_tasks, lot_documents, restrictions
+from lot_traceability.bulk_rows import BulkChildTables
 from lot_traceability.config import get_lot_status, get_settings, get_transitions
 from lot_traceability.messages import problem_message
 from lot_traceability.queries import lots as lot_queries
@@ -33,7 +34,9 @@ def substance(doc) -> tuple:
 	)
 
 
-class LotStatusChange(Document):
+class LotStatusChange(BulkChildTables, Document):
+	bulk_tables = ("lots",)  # a recall moves thousands of lots in one change
+
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
