@@ -48,6 +48,9 @@ def after_migrate():
 		rebuild_lot_balances()
 	rebuild_lot_ledger()
 	rebuild_genealogy()
+	from lot_traceability.tasks import switch_heavy_reports
+
+	switch_heavy_reports()  # a report's synced definition may have reset it
 
 
 DEFAULT_TASK_ROLES = ("Quality Manager",)

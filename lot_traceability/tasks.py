@@ -133,6 +133,20 @@ def reconcile_lot_ledger():
 	return found
 
 
+HEAVY_REPORTS = ("Recall Impact", "Lot Exceptions", "Expiry Risk")
+
+
+def switch_heavy_reports() -> dict[str, bool]:
+	"""Above the Settings' size (kept lot movements), the heavy reports run as Frappe's prepared
+	reports; below it, at once. Returns each report's setting (daily, and after each migration)."""
+	threshold = get_settings().prepared_report_rows or 0
+	prepared = bool(threshold) and lot_queries.count_lot_movements() > threshold
+	for report in HEAVY_REPORTS:
+		if frappe.db.get_value("Report", report, "prepared_report") != int(prepared):
+			frappe.db.set_value("Report", report, "prepared_report", int(prepared))
+	return dict.fromkeys(HEAVY_REPORTS, prepared)
+
+
 def check_lot_ledger_now():
 	"""The two daily checks, run at a user's request (`api.check_lot_ledger_now`)."""
 	reconcile_lot_balances()

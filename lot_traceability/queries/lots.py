@@ -246,3 +246,8 @@ def get_lots_created_by(batch_nos, voucher_no: str) -> list[dict]:
 		fields=["name", "lot_status"],
 		order_by="name",
 	)
+
+
+def count_lot_movements() -> int:
+	"""The kept lot movements (Lot Ledger Entry rows), as InnoDB estimates them (no scan)."""
+	return frappe.db.estimate_count("Lot Ledger Entry")

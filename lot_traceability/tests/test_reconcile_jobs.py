@@ -107,3 +107,32 @@ class TestReconcileKilledMidway(FrappeTestCase):
 		self.assertEqual(seen[-1][0], seen[-1][1])  # progress reached the end
 		self.assertEqual(len(seen), -(-seen[-1][1] // CHUNK))
 		self.assertEqual(balances.differences([row.batch]), [])
+
+
+class TestHeavyReportsInTheBackground(FrappeTestCase):
+	def test_above_the_size_the_heavy_reports_are_prepared_in_the_background(self):
+		from frappe.desk.query_report import run
+
+		from lot_traceability.tasks import HEAVY_REPORTS, switch_heavy_reports
+
+		settings = frappe.get_single("Lot Traceability Settings")
+		kept = settings.prepared_report_rows
+		try:
+			settings.db_set("prepared_report_rows", 1)  # this site has more movements than that
+			self.assertEqual(switch_heavy_reports(), dict.fromkeys(HEAVY_REPORTS, True))
+			from frappe.core.doctype.prepared_report.prepared_report import make_prepared_report
+
+			answer = run("Lot Exceptions", filters={})
+			self.assertTrue(answer.get("prepared_report"))  # the desk offers to prepare it
+			self.assertNotIn("result", answer)
+			queued = make_prepared_report("Lot Exceptions", {})  # what its button does
+			self.assertEqual(frappe.db.get_value("Prepared Report", queued["name"], "status"), "Queued")
+
+			settings.db_set("prepared_report_rows", 0)  # 0: never
+			self.assertEqual(switch_heavy_reports(), dict.fromkeys(HEAVY_REPORTS, False))
+			answer = run("Lot Exceptions", filters={})
+			self.assertFalse(answer.get("prepared_report"))
+			self.assertIn("result", answer)
+		finally:
+			settings.db_set("prepared_report_rows", kept)
+			switch_heavy_reports()
