@@ -189,6 +189,10 @@ class TestDeskInABrowser(FrappeTestCase):
 		self.assertIn("In stock", stock)
 		self.assertNotIn("On Hand\n270", stock)  # two items are not added up
 		self.assertIn(self.recall, seen["lot-recall", 1440]["title"])
+		recall = seen["lot-recall", 1440]["text"]  # its scope, paged: lots, and customers to notify
+		self.assertIn(milk, recall)
+		self.assertIn("Demo Bakery North", recall)
+		self.assertRegex(recall, r"1–\d+ of \d+")
 		self.assertIn("Lot Traceability KPIs", seen["kpis", 390]["title_text"])
 		for report in ("kpis", "exceptions"):  # the user's own company, not every company at once
 			self.assertTrue(frappe.db.exists("Company", seen[report, 1440]["probe"]), report)

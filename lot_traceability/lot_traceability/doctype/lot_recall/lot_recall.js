@@ -68,21 +68,20 @@ function set_status(frm, status) {
 // search) instead of loading them all into grids.
 const SCOPE_TABLES = ["affected_lots", "locations", "customers"];
 const PAGE_LENGTH = 50;
-const LINKS = {
-	batch: "Batch",
-	item: "Item",
-	warehouse: "Warehouse",
-	company: "Company",
-	customer: "Customer",
+const TABLE_DOCTYPES = {
+	affected_lots: "Lot Recall Lot",
+	locations: "Lot Recall Location",
+	customers: "Lot Recall Customer",
 };
 
 function render_scope_table(frm, table) {
 	const field = frm.get_field(`${table}_list`);
 	if (!field) return;
 	const $wrapper = $(field.wrapper).empty();
+	$(`<div class="control-label" style="margin-bottom: 6px">${__(field.df.label)}</div>`).appendTo($wrapper);
 	const counts = (frm.doc.__onload || {}).scope_rows || {};
 	if (frm.is_new() || !counts[table]) {
-		$wrapper.html(
+		$wrapper.append(
 			`<p class="text-muted small">${__(frm.is_new() ? "Saved with the recall." : "None.")}</p>`
 		);
 		return;
@@ -105,7 +104,7 @@ function render_scope_table(frm, table) {
 					search: state.search,
 				},
 			})
-			.then((r) => draw($body, r.message, state, load));
+			.then((r) => draw($body, TABLE_DOCTYPES[table], r.message, state, load));
 	$search.on(
 		"input",
 		frappe.utils.debounce(() => {
@@ -117,20 +116,18 @@ function render_scope_table(frm, table) {
 	load();
 }
 
-function draw($body, page, state, load) {
+function draw($body, doctype, page, state, load) {
 	const rows = page.rows || [];
 	const fields = rows.length ? Object.keys(rows[0]) : [];
-	const cell = (field, value) => {
-		if (value === null || value === undefined || value === "") return "";
-		if (LINKS[field]) {
-			return `<a href="/app/${frappe.router.slug(LINKS[field])}/${encodeURIComponent(value)}">${frappe.utils.escape_html(String(value))}</a>`;
-		}
-		if (typeof value === "number") return format_number(value, null, 3);
-		return frappe.utils.escape_html(String(value));
-	};
-	const header = fields.map((f) => `<th>${__(frappe.unscrub(f))}</th>`).join("");
+	const docfield = (f) => frappe.meta.get_docfield(doctype, f) || { fieldname: f, fieldtype: "Data" };
+	const header = fields.map((f) => `<th>${__(docfield(f).label || frappe.unscrub(f))}</th>`).join("");
 	const body = rows
-		.map((row) => `<tr>${fields.map((f) => `<td>${cell(f, row[f])}</td>`).join("")}</tr>`)
+		.map(
+			(row) =>
+				`<tr>${fields
+					.map((f) => `<td>${frappe.format(row[f], docfield(f), { inline: true }, row)}</td>`)
+					.join("")}</tr>`
+		)
 		.join("");
 	const last = Math.min(page.start + rows.length, page.total);
 	$body.html(`
