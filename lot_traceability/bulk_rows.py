@@ -57,12 +57,29 @@ class BulkChildTables:
 
 
 def insert_rows(rows) -> None:
-	"""Insert child rows (documents of one child doctype) with multi-row inserts."""
+	"""Insert child rows (documents of one child doctype) with multi-row inserts. A chunk whose random
+	name is taken (as Frappe does for one row, on a duplicate name) is written again with new names."""
 	if not rows:
 		return
 	for row in rows:
 		if not row.name:
 			row.set_new_name()
+	for start in range(0, len(rows), CHUNK):
+		chunk = rows[start : start + CHUNK]
+		for attempt in range(3):
+			try:
+				_insert_chunk(chunk)
+				break
+			except Exception as error:  # the statement is undone; the transaction goes on
+				if attempt == 2 or not frappe.db.is_duplicate_entry(error):
+					raise
+				for row in chunk:
+					row.set_new_name(force=True)
+	for row in rows:
+		row.set("__islocal", False)
+
+
+def _insert_chunk(rows) -> None:
 	values = [row.get_valid_dict(convert_dates_to_str=True) for row in rows]
 	columns = list(values[0])
 	frappe.db.bulk_insert(
@@ -71,5 +88,3 @@ def insert_rows(rows) -> None:
 		([value.get(column) for column in columns] for value in values),
 		chunk_size=CHUNK,
 	)
-	for row in rows:
-		row.set("__islocal", False)

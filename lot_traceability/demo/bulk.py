@@ -236,7 +236,9 @@ class BulkWriter:
 
 	def clone(self, template: dict, name: str | None = None, stamp=None, **fields) -> dict:
 		row = copy.copy(dict(template))
-		row["name"] = name or frappe.generate_hash(length=10)
+		# 20 characters: with 10 (Frappe's length for child rows) two of a million rows share a name
+		# about every other history
+		row["name"] = name or frappe.generate_hash(length=20)
 		stamp = stamp or now_datetime()
 		row["creation"] = row["modified"] = stamp
 		if "posting_time" in row:

@@ -651,3 +651,25 @@ class TestLargeScopes(FrappeTestCase):
 		before = statements("insert")
 		change_lot_status([one], "Quarantined", reason="bulk")
 		self.assertEqual(statements("insert") - before, inserts)
+
+
+class TestBulkRowNames(FrappeTestCase):
+	def test_a_chunk_whose_name_is_taken_is_written_again_with_new_names(self):
+		from lot_traceability.bulk_rows import insert_rows
+
+		demo.load()  # loads it once (afresh if an earlier install left its companies)
+		recall = new_recall(supplier_lot_no=CONTAMINATED, is_mock=1)
+		taken = recall.customers[0].name
+		rows = [
+			frappe.new_doc("Lot Recall Customer", parent_doc=recall, parentfield="customers")
+			for _ in range(3)
+		]
+		for number, row in enumerate(rows):
+			row.update({"customer": TEST_CUSTOMER, "idx": 50 + number, "parent": recall.name})
+			row.parenttype = "Lot Recall"
+		rows[1].name = taken  # as if a random name came out twice
+		insert_rows(rows)
+		self.assertNotEqual(rows[1].name, taken)
+		self.assertEqual(
+			frappe.db.count("Lot Recall Customer", {"parent": recall.name}), len(recall.customers) + 3
+		)
