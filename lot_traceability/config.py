@@ -25,8 +25,17 @@ def get_transitions() -> list[Transition]:
 
 
 def get_lot_status(name: str) -> LotStatus:
-	"""The status as the core sees it (cached per request)."""
-	return LotStatus.from_record(frappe.get_cached_doc("Lot Status", name).as_dict())
+	"""The status as the core sees it (cached per request, and per version of the record: a change
+	of thousands of lots asks for it once a lot)."""
+	record = frappe.get_cached_doc("Lot Status", name)
+	cache = getattr(frappe.local, "lot_statuses", None)
+	if cache is None:
+		cache = frappe.local.lot_statuses = {}
+	key = (name, str(record.modified))
+	found = cache.get(key)
+	if found is None:
+		found = cache[key] = LotStatus.from_record(record.as_dict())
+	return found
 
 
 def get_lot_rule(item_code: str, company: str | None = None) -> core.LotRule | None:

@@ -100,7 +100,12 @@ def get_disposition_documents(doctype: str, name: str) -> list[tuple[str, str, i
 
 def get_return_dispositions(batch_nos=None, since=None, until=None, company=None) -> list[dict]:
 	"""Submitted customer returns of lots, per lot and row: the disposition, the quantity returned,
-	the return and its posting date (of these lots, within these dates, in this company)."""
+	the return and its posting date (of these lots, within these dates, in this company).
+
+	Read from the return rows that carry a disposition (few: returns are a small part of the
+	deliveries), then their bundles, and matched to the lots here: a recall asks for thousands of lots,
+	and starting from their bundle entries made the database visit every delivery of every lot."""
+	wanted = set(batch_nos) if batch_nos is not None else None
 	rows = []
 	bundle = frappe.qb.DocType("Serial and Batch Bundle")
 	entry = frappe.qb.DocType("Serial and Batch Entry")
@@ -111,34 +116,58 @@ def get_return_dispositions(batch_nos=None, since=None, until=None, company=None
 			frappe.qb.from_(item)
 			.join(parent)
 			.on(parent.name == item.parent)
-			.join(bundle)
-			.on((bundle.voucher_detail_no == item.name) & (bundle.voucher_no == parent.name))
-			.join(entry)
-			.on(entry.parent == bundle.name)
 			.select(
-				entry.batch_no,
+				item.name,
 				item.lot_return_disposition.as_("disposition"),
-				Sum(entry.qty).as_("qty"),
 				parent.name.as_("voucher_no"),
 				parent.posting_date,
 			)
 			.where(
 				(parent.is_return == 1)
 				& (parent.docstatus == 1)
-				& (bundle.docstatus == 1)
-				& (bundle.is_cancelled == 0)
 				& (item.lot_return_disposition.isnotnull())
 				& (item.lot_return_disposition != "")
 			)
-			.groupby(entry.batch_no, item.lot_return_disposition, parent.name, parent.posting_date)
 		)
-		if batch_nos is not None:
-			query = query.where(entry.batch_no.isin(sorted(set(batch_nos)) or [""]))
 		if since:
 			query = query.where(parent.posting_date >= since)
 		if until:
 			query = query.where(parent.posting_date <= until)
 		if company:
 			query = query.where(parent.company == company)
-		rows += [frappe._dict(row, voucher_type=doctype) for row in query.run(as_dict=True)]
+		returned = {row.name: row for row in query.run(as_dict=True)}
+		if not returned:
+			continue
+		entries = (
+			frappe.qb.from_(bundle)
+			.join(entry)
+			.on(entry.parent == bundle.name)
+			.select(bundle.voucher_detail_no, entry.batch_no, Sum(entry.qty).as_("qty"))
+			.where(
+				(bundle.voucher_type == doctype)
+				& bundle.voucher_detail_no.isin(list(returned))
+				& (bundle.docstatus == 1)
+				& (bundle.is_cancelled == 0)
+			)
+			.groupby(bundle.voucher_detail_no, entry.batch_no)
+			.run(as_dict=True)
+		)
+		totals: dict[tuple, float] = {}
+		for found in entries:
+			if wanted is not None and found.batch_no not in wanted:
+				continue
+			row = returned[found.voucher_detail_no]
+			key = (found.batch_no, row.disposition, row.voucher_no, row.posting_date)
+			totals[key] = totals.get(key, 0.0) + (found.qty or 0.0)
+		rows += [
+			frappe._dict(
+				batch_no=lot,
+				disposition=disposition,
+				qty=qty,
+				voucher_no=voucher_no,
+				posting_date=posting_date,
+				voucher_type=doctype,
+			)
+			for (lot, disposition, voucher_no, posting_date), qty in totals.items()
+		]
 	return rows
