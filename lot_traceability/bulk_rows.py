@@ -21,6 +21,9 @@ CHUNK = 2000  # rows per INSERT statement (well under MariaDB's packet limit for
 
 class BulkChildTables:
 	bulk_tables: tuple[str, ...] = ()
+	# whether Frappe's copy of the document as last saved (`get_doc_before_save`, loaded on every save)
+	# holds these tables; a controller that never compares them can say no
+	bulk_tables_before_save = True
 
 	def db_insert(self, *args, **kwargs):
 		"""The parent's row, then the large tables' rows in bulk; Frappe's loop that inserts the
@@ -63,6 +66,42 @@ class BulkChildTables:
 		parent = super()
 		if hasattr(parent, "after_insert"):
 			parent.after_insert()
+
+	def load_doc_before_save(self, *, raise_exception: bool = False):
+		if self.bulk_tables_before_save or not self.bulk_tables:
+			return super().load_doc_before_save(raise_exception=raise_exception)
+		frappe.flags.bulk_tables_not_loaded = (self.doctype, self.name)
+		try:
+			return super().load_doc_before_save(raise_exception=raise_exception)
+		finally:
+			frappe.flags.bulk_tables_not_loaded = None
+
+	def _get_table_fields(self):
+		fields = super()._get_table_fields()
+		if self.bulk_tables and frappe.flags.bulk_tables_not_loaded == (self.doctype, self.name):
+			return [df for df in fields if df.fieldname not in self.bulk_tables]
+		return fields
+
+	def save_version(self):
+		"""The version kept of a save leaves the large tables out: their rows are computed, and a diff
+		of thousands of them says nothing a person reads."""
+		before = self.get_doc_before_save()
+		kept = {}
+		for fieldname in self.bulk_tables:
+			kept[fieldname] = (
+				self.__dict__.get(fieldname),
+				before.__dict__.get(fieldname) if before else None,
+			)
+			self.__dict__[fieldname] = []
+			if before is not None:
+				before.__dict__[fieldname] = []
+		try:
+			return super().save_version()
+		finally:
+			for fieldname, (current, previous) in kept.items():
+				self.__dict__[fieldname] = current
+				if before is not None:
+					before.__dict__[fieldname] = previous
 
 	def update_child_table(self, fieldname: str, df=None):
 		"""On save and submit: a large table's rows replaced by one delete and bulk inserts (Frappe

@@ -31,6 +31,7 @@ MAX_SCOPE_ROUNDS = 5
 
 class LotRecall(BulkChildTables, Document):
 	bulk_tables = SCOPE_TABLES
+	bulk_tables_before_save = False  # nothing compares a recall's scope with its last save
 
 	def validate(self):
 		self.validate_sources()
