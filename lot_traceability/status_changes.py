@@ -56,6 +56,9 @@ def change_lot_status(
 	if by_system:
 		doc.flags.ignore_permissions = True
 		doc.flags.ignore_links = True  # it may cite a document being cancelled (a reverted inspection)
+	if by_system:
+		doc.submit()  # inserted and submitted at once (its lots written once): never signed off
+		return doc
 	doc.insert()
 	if doc.needs_sign_off:
 		request_approval(doc)
