@@ -131,19 +131,15 @@ def reconcile(chunk_size: int = 5000, commit: bool = False, on_chunk=None) -> li
 	"""Repair the balances that differ from the ledger, a chunk of lots at a time; returns what was
 	repaired (the daily job). `commit` and `on_chunk` as `lot_ledger.reconcile`: a job killed midway
 	keeps the chunks it repaired, and running it again ends where one uninterrupted run ends."""
-	from lot_traceability.queries.lot_ledger import get_all_lots
+	from lot_traceability.lot_ledger import repair_in_chunks
 
-	lots = sorted(get_all_lots())
-	found = []
-	for start in range(0, len(lots), chunk_size):
-		chunk = differences(lots[start : start + chunk_size])
-		if chunk:
-			balance_queries.set_lot_balances_from_ledger(sorted({row.batch for row in chunk}))
-			found += chunk
-		if commit:
-			frappe.db.commit()  # nosemgrep: a daily job's chunk, kept if the job dies later
-		if on_chunk:
-			on_chunk(min(start + chunk_size, len(lots)), len(lots))
+	found = repair_in_chunks(
+		differences,
+		lambda rows: balance_queries.set_lot_balances_from_ledger(sorted({row.batch for row in rows})),
+		chunk_size,
+		commit,
+		on_chunk,
+	)
 	if found:
 		frappe.log_error(
 			title=_("Lot balances repaired from the ledger"),

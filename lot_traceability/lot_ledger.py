@@ -101,23 +101,36 @@ def differences(batches=None) -> list[dict]:
 CHUNK = 2000  # lots compared and repaired at a time
 
 
+def repair_in_chunks(find, repair, chunk_size: int, commit: bool = False, on_chunk=None) -> list:
+	"""Every lot, a chunk at a time: `find(lots)` what differs, `repair(rows)` it; each chunk committed
+	(`commit`) and reported (`on_chunk(done, total)`). Returns everything found."""
+	lots = sorted(queries.get_all_lots())
+	found = []
+	for start in range(0, len(lots), chunk_size):
+		chunk = find(lots[start : start + chunk_size])
+		if chunk:
+			repair(chunk)
+			found += chunk
+		if commit:
+			frappe.db.commit()  # nosemgrep: a daily job's chunk, kept if the job dies later
+		if on_chunk:
+			on_chunk(min(start + chunk_size, len(lots)), len(lots))
+	return found
+
+
 def reconcile(chunk_size: int = CHUNK, commit: bool = False, on_chunk=None) -> list[dict]:
 	"""Repair the lots whose kept rows differ from the ledger, a chunk of lots at a time; returns what
 	differed (the daily job). With `commit` each chunk's repair is committed as it is done, so a job
 	killed midway keeps what it repaired, and running it again (it compares everything afresh and
 	sets rows from the ledger) ends where one uninterrupted run ends. `on_chunk(done, total)` is told
 	after each chunk (the job's progress)."""
-	lots = sorted(queries.get_all_lots())
-	found = []
-	for start in range(0, len(lots), chunk_size):
-		chunk = differences(lots[start : start + chunk_size])
-		if chunk:
-			set_lots_from_ledger({row.batch_no for row in chunk})
-			found += chunk
-		if commit:
-			frappe.db.commit()  # nosemgrep: a daily job's chunk, kept if the job dies later
-		if on_chunk:
-			on_chunk(min(start + chunk_size, len(lots)), len(lots))
+	found = repair_in_chunks(
+		differences,
+		lambda rows: set_lots_from_ledger({row.batch_no for row in rows}),
+		chunk_size,
+		commit,
+		on_chunk,
+	)
 	if found:
 		frappe.log_error(
 			title=_("Lot ledger repaired from the stock ledger"),

@@ -9,6 +9,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
+from lot_traceability.messages import quantity
 from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import ledger as ledger_queries
 from lot_traceability.queries import lot_ledger as lot_ledger_queries
@@ -276,13 +277,11 @@ def customer_products(scope) -> dict[str, str]:
 		entry[1] += row.shipped_qty
 	found = {}
 	line = _("{0} ({1}) — lots {2}: {3}")  # translated once: thousands of customers
-	units = {uom: _(uom) for _name, uom in names.values() if uom}
 	for customer, by_item in received.items():
 		lines = []
 		for item, (lots, qty) in sorted(by_item.items(), key=lambda pair: pair[0] or ""):
 			name, uom = names.get(item, (item, ""))
-			amount = f"{flt(qty, 6):g} {units[uom]}" if uom in units else f"{flt(qty, 6):g}"
-			lines.append(line.format(name, item, ", ".join(sorted(lots)), amount))
+			lines.append(line.format(name, item, ", ".join(sorted(lots)), quantity(qty, uom)))
 		found[customer] = "\n".join(lines)
 	return found
 
