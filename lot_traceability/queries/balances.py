@@ -6,6 +6,8 @@ affected-row count is the answer, and the set-based rebuild are not expressible 
 import frappe
 from frappe.utils import now_datetime
 
+from lot_traceability.queries.lot_ledger import SLE_BATCH_INDEX
+
 # (lot, warehouse, item, quantity, value) of every lot and warehouse, from the ledger: submitted
 # bundle entries (Pick Lists reserve, they do not move) and legacy SLE.batch_no rows.
 LEDGER_BALANCES = """
@@ -19,7 +21,7 @@ LEDGER_BALANCES = """
 			and ifnull(e.batch_no, '') != '' {entry_filter}
 		union all
 		select sle.batch_no, sle.warehouse, sle.item_code, sle.actual_qty, sle.stock_value_difference
-		from `tabStock Ledger Entry` sle
+		from `tabStock Ledger Entry` sle {sle_index}
 		where sle.is_cancelled = 0 and ifnull(sle.batch_no, '') != ''
 			and ifnull(sle.serial_and_batch_bundle, '') = '' {sle_filter}
 	) moves
@@ -29,10 +31,12 @@ LEDGER_BALANCES = """
 
 def _ledger_query(batches=None) -> tuple[str, dict]:
 	if batches is None:
-		return LEDGER_BALANCES.format(entry_filter="", sle_filter=""), {}
+		return LEDGER_BALANCES.format(entry_filter="", sle_filter="", sle_index=""), {}
 	return (
 		LEDGER_BALANCES.format(
-			entry_filter="and e.batch_no in %(batches)s", sle_filter="and sle.batch_no in %(batches)s"
+			entry_filter="and e.batch_no in %(batches)s",
+			sle_filter="and sle.batch_no in %(batches)s",
+			sle_index=SLE_BATCH_INDEX,
 		),
 		{"batches": list(set(batches)) or [""]},
 	)

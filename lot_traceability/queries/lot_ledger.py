@@ -97,7 +97,13 @@ def _party_type(voucher_type: str, internal: str) -> str:
 	)
 
 
-def _movements(entry_filter: str = "", sle_filter: str = "") -> str:
+# ERPNext's index of Stock Ledger Entry by batch. Since batches moved to bundles the column is empty
+# on nearly every row, and MariaDB's estimate for a list of lots can prefer a scan of the whole
+# ledger (0.3 s on a 330,000-row ledger, 0.04 s through the index): the read of given lots names it.
+SLE_BATCH_INDEX = "force index (batch_no_item_code_warehouse_index)"
+
+
+def _movements(entry_filter: str = "", sle_filter: str = "", sle_index: str = "") -> str:
 	"""A movement whose party is one of our own companies is a transfer between our sites, not a sale
 	or a purchase: its purpose is *Internal Transfer*, its party that company (the receiving one on a
 	delivery, the sending one on a receipt) and it has no sales amount."""
@@ -128,7 +134,7 @@ def _movements(entry_filter: str = "", sle_filter: str = "") -> str:
 			{_party_type("sle.voucher_type", s_internal)},
 			if({s_internal}, {s_company}, {s_party}),
 			if({s_internal}, 0, ifnull(-sle.actual_qty * {s_amount}, 0)), sle.company, null
-		from `tabStock Ledger Entry` sle
+		from `tabStock Ledger Entry` sle {sle_index}
 		{s_joins}
 		where sle.is_cancelled = 0 and ifnull(sle.batch_no, '') != ''
 			and ifnull(sle.serial_and_batch_bundle, '') = '' {sle_filter}
@@ -138,7 +144,9 @@ def _movements(entry_filter: str = "", sle_filter: str = "") -> str:
 LEDGER_MOVEMENTS = _movements()
 BUNDLE_MOVEMENTS = _movements(entry_filter="and b.name = %(bundle)s", sle_filter="and 1 = 0")
 LOT_MOVEMENTS = _movements(
-	entry_filter="and e.batch_no in %(batches)s", sle_filter="and sle.batch_no in %(batches)s"
+	entry_filter="and e.batch_no in %(batches)s",
+	sle_filter="and sle.batch_no in %(batches)s",
+	sle_index=SLE_BATCH_INDEX,
 )
 
 
