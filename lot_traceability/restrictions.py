@@ -416,8 +416,12 @@ def grant(change, lots) -> None:
 
 
 def lift(change, lots) -> None:
-	"""On a submitted change into a status that is not restricted: the lots' scopes end."""
+	"""On a submitted change into a status that is not restricted: the lots' scopes end. Where the
+	change read the lots locked (`restricted_lots`: those with a scope in effect, the lot's
+	`lot_restriction`, which `grant` sets and this clears), only those are written."""
 	batches = [row.batch for row in lots]
+	if change.flags.restricted_lots is not None:
+		batches = [batch for batch in batches if batch in change.flags.restricted_lots]
 	restriction_queries.end_restrictions(batches, change.name)
 	restriction_queries.set_batch_restriction(batches, None, None)
 

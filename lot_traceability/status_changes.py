@@ -26,6 +26,7 @@ def change_lot_status(
 	cap_qty: float | None = None,
 	valid_until=None,
 	concession_reference: str | None = None,
+	locked_lots: dict | None = None,
 ) -> Document:
 	"""Record and apply one status change for any number of lots, as one submitted document — or,
 	where Settings ask a second person to approve it, record it awaiting that approval.
@@ -33,7 +34,8 @@ def change_lot_status(
 	`by_system` is for changes the app makes on its own account (quality inspection, expiry check,
 	recall): the transition roles are not checked and no sign-off is asked, every other rule is.
 	`scope` ((applies to, value) pairs), `cap_qty`, `valid_until` and `concession_reference` are the
-	release scope of a change into a restricted status.
+	release scope of a change into a restricted status. `locked_lots`: the lots' rows (`lots.get_lots`)
+	as the caller read and locked them in this transaction, not read again.
 	"""
 	doc = frappe.new_doc("Lot Status Change")
 	doc.update(
@@ -53,6 +55,7 @@ def change_lot_status(
 	for applies_to, value in scope or ():
 		doc.append("scope", {"applies_to": applies_to, "value": value})
 	doc.flags.by_system = by_system
+	doc.flags.locked_lots = locked_lots
 	if by_system:
 		doc.flags.ignore_permissions = True
 		doc.flags.ignore_links = True  # it may cite a document being cancelled (a reverted inspection)

@@ -104,27 +104,27 @@ def end_restrictions(batches, ended_by: str | None) -> None:
 	batches = sorted(set(batches))
 	if not batches:
 		return
-	restriction = frappe.qb.DocType("Lot Restriction")
-	(
-		frappe.qb.update(restriction)
-		.set(restriction.is_active, 0)
-		.set(restriction.ended, now_datetime())
-		.set(restriction.ended_by, ended_by)
-		.where(restriction.batch.isin(batches) & (restriction.is_active == 1))
-	).run()
+	frappe.db.sql(  # raw SQL: a recall ends the scopes of thousands of lots at once
+		"""update `tabLot Restriction` set is_active = 0, ended = %(now)s, ended_by = %(ended_by)s
+		where batch in %(batches)s and is_active = 1""",
+		{"now": now_datetime(), "ended_by": ended_by, "batches": batches},
+	)
 
 
 def set_batch_restriction(batches, restriction: str | None, summary: str | None) -> None:
+	"""Set (or clear) the scope in effect shown on lots; clearing writes only the lots that had one
+	(a recall lifts thousands of lots, few of them restricted). Raw SQL, as `lots.get_lots`."""
 	batches = sorted(set(batches))
 	if not batches:
 		return
-	batch = frappe.qb.DocType("Batch")
-	(
-		frappe.qb.update(batch)
-		.set(batch.lot_restriction, restriction)
-		.set(batch.restricted_to, summary)
-		.where(batch.name.isin(batches))
-	).run()
+	only_restricted = (
+		"" if restriction or summary else " and (lot_restriction is not null or restricted_to is not null)"
+	)
+	frappe.db.sql(
+		f"""update `tabBatch` set lot_restriction = %(restriction)s, restricted_to = %(summary)s
+		where name in %(batches)s{only_restricted}""",
+		{"restriction": restriction, "summary": summary, "batches": batches},
+	)
 
 
 def get_lapsed_restrictions(before) -> list[dict]:

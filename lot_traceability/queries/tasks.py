@@ -8,21 +8,15 @@ def get_changes_with_open_tasks(lots, exclude: str | None = None) -> dict[str, l
 	lots each names."""
 	if not lots:
 		return {}
-	todo = frappe.qb.DocType("ToDo")
-	row = frappe.qb.DocType("Lot Status Change Lot")
-	changes = (
-		frappe.qb.from_(todo)
-		.join(row)
-		.on((row.parent == todo.reference_name) & (row.parenttype == "Lot Status Change"))
-		.select(todo.reference_name)
-		.distinct()
-		.where(
-			(todo.reference_type == "Lot Status Change")
-			& (todo.status == "Open")
-			& row.batch.isin(sorted(set(lots)))
-			& (todo.reference_name != (exclude or ""))
-		)
-		.run(pluck=True)
+	# raw SQL: a recall's change names thousands of lots, a list the query builder writes slowly
+	changes = frappe.db.sql(
+		"""select distinct todo.reference_name from `tabToDo` todo
+		join `tabLot Status Change Lot` lot_row
+			on lot_row.parent = todo.reference_name and lot_row.parenttype = 'Lot Status Change'
+		where todo.reference_type = 'Lot Status Change' and todo.status = 'Open'
+			and lot_row.batch in %(lots)s and todo.reference_name != %(exclude)s""",
+		{"lots": sorted(set(lots)), "exclude": exclude or ""},
+		pluck=True,
 	)
 	found: dict[str, list[str]] = {name: [] for name in changes}
 	if changes:

@@ -62,9 +62,10 @@ class LotStatusChange(BulkChildTables, Document):
 		self.validate_unchanged_since_requested()
 		self.validate_system_source()
 		self.validate_lots_listed_once()
-		self.set_from_statuses(for_update=False)
-		self.validate_transitions()
-		lot_documents.check_release(self)
+		if self._action != "submit":  # a submit reads and checks them locked (`before_submit`)
+			self.set_from_statuses(for_update=False)
+			self.validate_transitions()
+			lot_documents.check_release(self)
 		self.validate_release_scope()
 		self.set_sign_off()
 
@@ -171,7 +172,13 @@ class LotStatusChange(BulkChildTables, Document):
 			seen.add(row.batch)
 
 	def set_from_statuses(self, for_update: bool):
-		lots = lot_queries.get_lots([row.batch for row in self.lots], for_update=for_update)
+		"""Each lot's item and current status (locked with `for_update`). A caller that has just read
+		and locked the lots in this transaction (a recall) hands them over (`flags.locked_lots`)."""
+		lots = (for_update and self.flags.locked_lots) or lot_queries.get_lots(
+			[row.batch for row in self.lots], for_update=for_update
+		)
+		if for_update:  # read as last committed and held: which of them have a scope in effect
+			self.flags.restricted_lots = {name for name, lot in lots.items() if lot.get("lot_restriction")}
 		for row in self.lots:
 			lot = lots.get(row.batch)
 			if not lot:
@@ -184,8 +191,12 @@ class LotStatusChange(BulkChildTables, Document):
 		roles = set(frappe.get_roles())
 		transitions = get_transitions()
 		refusals, codes = [], set()
+		default_status = get_settings().default_receipt_status
+		statuses = {
+			name: get_lot_status(name) for name in {row.from_status or default_status for row in self.lots}
+		}
 		for row in self.lots:
-			current = get_lot_status(row.from_status or get_settings().default_receipt_status)
+			current = statuses[row.from_status or default_status]
 			problems = check_transition(
 				current, target, roles, transitions, self.reason, check_roles=not self.flags.by_system
 			)
