@@ -40,7 +40,7 @@ def quantity(value, uom: str | None = None) -> str:
 	"""A quantity as people read it: no trailing zeros, with its unit ("120 Kg", "2.5 Nos")."""
 	from frappe.utils import flt
 
-	text = f"{flt(value, 6):g}"
+	text = f"{round(flt(value), 6):g}"  # `flt(value, 6)` rounds half to even, slowly: thousands of lines
 	return f"{text} {_(uom)}" if uom else text
 
 

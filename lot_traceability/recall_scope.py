@@ -277,11 +277,15 @@ def customer_products(scope) -> dict[str, str]:
 		entry[1] += row.shipped_qty
 	found = {}
 	line = _("{0} ({1}) — lots {2}: {3}")  # translated once: thousands of customers
+	units = {uom: _(uom) for _name, uom in names.values() if uom}  # and each unit once
 	for customer, by_item in received.items():
 		lines = []
 		for item, (lots, qty) in sorted(by_item.items(), key=lambda pair: pair[0] or ""):
 			name, uom = names.get(item, (item, ""))
-			lines.append(line.format(name, item, ", ".join(sorted(lots)), quantity(qty, uom)))
+			text = quantity(qty)
+			lines.append(
+				line.format(name, item, ", ".join(sorted(lots)), f"{text} {units[uom]}" if uom else text)
+			)
 		found[customer] = "\n".join(lines)
 	return found
 

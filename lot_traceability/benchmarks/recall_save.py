@@ -3,14 +3,17 @@
 	bench --site <site> execute lot_traceability.benchmarks.recall_save.run --kwargs "{'seed': 100}"
 
 Raw lots of a generated history (prefix `S<seed>-0-`) are taken, in a seeded order, as the recall's
-source lots until the scope holds at least `min_lots` affected lots. Then, `runs` times each and
+source lots until the scope holds at least `min_lots` affected lots (a lot that would take it past
+`max_lots`, 20 % more unless given, is passed over). Then, `runs` times each and
 alternating: a drill (insert, then submit) and a real recall (insert, then submit: its lots moved
 to Recalled in one Lot Status Change, tasks, containment), each rolled back afterwards.
 
-- **app**: the scope's tables and the status change's lots written in bulk, the scope computed once
-  at a real recall's submit and reused for its first containment figures;
+- **app**: the scope's tables and the status change's lots written in bulk, the scope computed at
+  the save and, at the submit, checked with the lots locked (what it was computed from unchanged)
+  instead of computed again, and reused for the first containment figures;
 - **baseline**: the same code with Frappe's own writing of child rows (one statement a row), the
-  scope computed again at validate and at the first containment — what the app did before.
+  scope computed again at every save, at a real recall's locked submit and at the first
+  containment — what the app did before.
 
 The submit is timed in the request (the background job a large recall used to go to runs the same
 `_submit`). Recorded figures: docs/benchmarks.md.
@@ -30,8 +33,15 @@ from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_chan
 from lot_traceability.recall_scope import compute_scope
 
 
-def run(seed: int = 100, min_lots: int = 4000, runs: int = 3, candidates: int = 200) -> dict:
-	sources = pick_sources(seed, min_lots, candidates)
+def run(
+	seed: int = 100,
+	min_lots: int = 4000,
+	runs: int = 3,
+	candidates: int = 200,
+	max_lots: int | None = None,
+	min_customers: int = 2000,
+) -> dict:
+	sources = pick_sources(seed, min_lots, candidates, max_lots, min_customers)
 	scope = compute_scope(sources, with_demand=False, with_contacts=False)
 	figures = {
 		"sources": sources,
@@ -56,16 +66,28 @@ def run(seed: int = 100, min_lots: int = 4000, runs: int = 3, candidates: int = 
 	return figures
 
 
-def pick_sources(seed: int, min_lots: int, candidates: int) -> list[str]:
+def pick_sources(
+	seed: int, min_lots: int, candidates: int, max_lots: int | None = None, min_customers: int = 2000
+) -> list[str]:
+	"""Raw lots in a seeded order, each kept if the scope stays within `max_lots` (20 % above
+	`min_lots` unless given), until the scope holds at least `min_lots` lots and `min_customers`
+	customers."""
 	raw = frappe.get_all("Batch", filters={"batch_id": ("like", f"S{seed}-0-%")}, pluck="name")
 	if not raw:
 		frappe.throw(f"No generated raw lots with prefix S{seed}-0-: run lot-traceability generate first.")
+	max_lots = max_lots or int(min_lots * 1.2)
 	sources = []
 	for lot in random.Random(seed).sample(raw, min(candidates, len(raw))):
+		summary = compute_scope([*sources, lot], with_demand=False, with_contacts=False).summary
+		if summary.lots > max_lots:
+			continue
 		sources.append(lot)
-		if compute_scope(sources, with_demand=False, with_contacts=False).summary.lots >= min_lots:
+		if summary.lots >= min_lots and summary.customers >= min_customers:
 			return sources
-	frappe.throw(f"{candidates} raw lots do not reach {min_lots} affected lots together.")
+	frappe.throw(
+		f"{candidates} raw lots do not make a scope of {min_lots} to {max_lots} lots and {min_customers} "
+		"customers together."
+	)
 
 
 def timed_recall(sources, mock: int) -> dict[str, float]:
@@ -99,7 +121,7 @@ def nothing():
 @contextmanager
 def baseline():
 	"""The app as it was: Frappe writes every child row on its own, the scope is computed again at
-	validate and for the first containment figures."""
+	every save, at a real recall's submit and for the first containment figures."""
 	validate, update_containment = LotRecall.validate, LotRecall.update_containment
 
 	def validate_always(self):
@@ -112,11 +134,15 @@ def baseline():
 	def containment_afresh(self, requested=None, scope=None):
 		return update_containment(self, requested)
 
+	def never_holds(self, lots=None):
+		return False
+
 	with (
 		patch.object(LotRecall, "bulk_tables", ()),
 		patch.object(LotStatusChange, "bulk_tables", ()),
 		patch.object(LotRecall, "validate", validate_always),
 		patch.object(LotRecall, "update_containment", containment_afresh),
+		patch.object(LotRecall, "scope_still_holds", never_holds),
 	):
 		yield
 	assert LotRecall.validate is validate

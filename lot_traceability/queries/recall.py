@@ -5,7 +5,7 @@ import frappe
 from frappe.query_builder.functions import Sum
 
 from lot_traceability.queries import packed
-from lot_traceability.queries.locks import locking
+from lot_traceability.queries.locks import lock_clause, locking
 
 
 def get_warehouses(names) -> dict[str, dict]:
@@ -196,16 +196,19 @@ def get_open_sales_order_lines(item_warehouses) -> list[dict]:
 	return [row for row in rows if (row.item_code, row.warehouse) in wanted]
 
 
-def set_recall_lots_status_after(recall: str, lots, status: str | None) -> None:
-	"""Record on a recall's affected-lot rows the status the recall left them in (one write)."""
-	if not lots:
+def set_recall_lots_status_after(recall: str, lots, status: str | None, docstatus: int | None = None) -> None:
+	"""Record on a recall's affected-lot rows the status the recall left them in (one write; raw
+	SQL: thousands of lots). `lots` None: every affected lot of the recall; `docstatus`: the
+	recall's, written with it."""
+	lots = None if lots is None else sorted(set(lots))
+	if lots == []:
 		return
-	row = frappe.qb.DocType("Lot Recall Lot")
-	(
-		frappe.qb.update(row)
-		.set(row.status_after, status)
-		.where((row.parent == recall) & (row.parenttype == "Lot Recall") & row.batch.isin(list(lots)))
-		.run()
+	frappe.db.sql(
+		f"""update `tabLot Recall Lot` set status_after = %(status)s
+			{"" if docstatus is None else ", docstatus = %(docstatus)s"}
+		where parent = %(recall)s and parenttype = 'Lot Recall' and parentfield = 'affected_lots'
+		{"" if lots is None else "and batch in %(lots)s"}""",
+		{"status": status, "recall": recall, "lots": lots, "docstatus": docstatus},
 	)
 
 
@@ -251,8 +254,9 @@ def get_voucher_companies(vouchers) -> dict[tuple[str, str], str]:
 	for doctype, name in vouchers:
 		by_type.setdefault(doctype, []).append(name)
 	for doctype, names in by_type.items():
-		for name, company in frappe.get_all(
-			doctype, filters={"name": ("in", names)}, fields=["name", "company"], as_list=True
+		# raw SQL: a recall names thousands of delivery notes, a list Frappe's filters write slowly
+		for name, company in frappe.db.sql(
+			f"select name, company from `tab{doctype}` where name in %(names)s", {"names": sorted(set(names))}
 		):
 			found[(doctype, name)] = company
 	return found
@@ -320,3 +324,47 @@ def get_recall_rows(recall: str, table: str, start: int, page_length: int, searc
 		else frappe.db.count(doctype, filters)
 	)
 	return rows, total
+
+
+def get_recall_lot_names(recall: str) -> list[str]:
+	"""The affected lots saved on a recall."""
+	return frappe.get_all(
+		"Lot Recall Lot",
+		filters={"parent": recall, "parenttype": "Lot Recall", "parentfield": "affected_lots"},
+		pluck="batch",
+		order_by="idx asc",
+	)
+
+
+def get_recall_rows_of_table(recall, table: str) -> list[dict]:
+	"""Every saved row of one of a recall's scope tables, in its order, as Frappe loads child rows."""
+	doctype = recall.meta.get_field(table).options
+	return frappe.db.sql(
+		f"select * from `tab{doctype}` where parent = %s and parenttype = %s and parentfield = %s order by idx",
+		(recall.name, recall.doctype, table),
+		as_dict=True,
+	)
+
+
+def get_scope_fingerprint(lots) -> str:
+	"""What a recall's scope of these lots is computed from, in a few numbers: the count and a
+	checksum of the lots' kept movements and of the genealogy links from them. Any movement posted
+	or cancelled for one of the lots, any lot made from one of them changes it. Inside
+	`locking_reads` it reads the last committed rows (and holds them). Raw SQL: frappe.qb writes
+	neither `bit_xor` nor `crc32`."""
+	lots = sorted({lot for lot in lots or () if lot})
+	if not lots:
+		return ""
+	lock = lock_clause()
+	parts = [
+		frappe.db.sql(
+			f"select count(*), bit_xor(crc32(name)) from `tabLot Ledger Entry` where batch_no in %(lots)s{lock}",
+			{"lots": lots},
+		)[0],
+		frappe.db.sql(
+			f"""select count(*), bit_xor(crc32(concat(name, ':', child_lot, ':', qty)))
+			from `tabLot Genealogy` where parent_lot in %(lots)s{lock}""",
+			{"lots": lots},
+		)[0],
+	]
+	return " ".join(f"{int(count or 0)}:{int(checksum or 0)}" for count, checksum in parts)

@@ -327,22 +327,29 @@ class TestHoldAgainstScanning(ConcurrencyTestCase):
 		self.quality.commit()
 
 
+def recall_of(lot, submit_it: bool = True):
+	"""A step: a real recall of the lot, inserted (and submitted)."""
+
+	def step():
+		doc = frappe.get_doc(
+			{
+				"doctype": "Lot Recall",
+				"title": f"Recall of {lot.batch}",
+				"reason": "Supplier notice",
+				"source_lots": [{"batch": lot.batch}],
+			}
+		)
+		doc.insert()
+		if submit_it:
+			doc.submit()
+		return doc.name
+
+	return step
+
+
 class TestRecallAgainstDelivery(ConcurrencyTestCase):
 	def recall(self, lot):
-		def step():
-			doc = frappe.get_doc(
-				{
-					"doctype": "Lot Recall",
-					"title": f"Recall of {lot.batch}",
-					"reason": "Supplier notice",
-					"source_lots": [{"batch": lot.batch}],
-				}
-			)
-			doc.insert()
-			doc.submit()
-			return doc.name
-
-		return step
+		return recall_of(lot)
 
 	def test_a_recall_committed_after_the_delivery_began_refuses_it(self):
 		lot = make_lot(qty=10)
@@ -374,6 +381,67 @@ class TestRecallAgainstDelivery(ConcurrencyTestCase):
 		self.assertIn(note.name, doc.customers[0].documents)
 		self.assertEqual(frappe.db.get_value("Batch", lot.batch, "lot_status"), "Recalled")
 		self.assert_ledgers_agree(lot.batch)
+
+
+class TestSavedRecallAgainstDelivery(ConcurrencyTestCase):
+	"""A recall saved as a draft keeps the scope it computed; its submit checks, with the lots locked,
+	that nothing the scope was computed from changed since, and computes it again if anything did."""
+
+	def saved_recall(self, lot) -> str:
+		frappe.db.commit()  # the lot, for the other connections
+		name = self.quality.call(recall_of(lot, submit_it=False))
+		self.quality.commit()
+		return name
+
+	def assert_recall_of(self, recall, lot, note=None):
+		frappe.db.rollback()
+		doc = frappe.get_doc("Lot Recall", recall)
+		self.assertEqual(doc.docstatus, 1)
+		self.assertEqual([row.customer for row in doc.customers], [note.customer] if note else [])
+		self.assertEqual(doc.shipped_qty, 2 if note else 0)
+		self.assertEqual({row.docstatus for row in doc.customers + doc.affected_lots + doc.locations}, {1})
+		self.assertEqual([row.status_after for row in doc.affected_lots], ["Recalled"])
+		self.assertEqual(frappe.db.get_value("Batch", lot.batch, "lot_status"), "Recalled")
+		self.assert_ledgers_agree(lot.batch)
+
+	def test_a_delivery_committed_after_the_draft_was_saved_joins_the_scope_at_submit(self):
+		lot = make_lot(qty=10)
+		recall = self.saved_recall(lot)
+		self.assertEqual(frappe.db.count("Lot Recall Customer", {"parent": recall}), 0)
+		note = self.committed(delivery_note(lot.item, 2, lot.batch))
+		self.mover.call(submit("Delivery Note", note.name))
+		self.mover.commit()
+		outcome = self.quality.call(submit("Lot Recall", recall))
+		self.assertIsNone(raised(outcome), repr(outcome))
+		self.quality.commit()
+		self.assert_recall_of(recall, lot, note)
+
+	def test_a_delivery_being_submitted_joins_the_scope_of_the_saved_draft_that_waited_for_it(self):
+		lot = make_lot(qty=10)
+		recall = self.saved_recall(lot)
+		note = self.committed(delivery_note(lot.item, 2, lot.batch))
+		self.mover.call(submit("Delivery Note", note.name))
+		self.quality.start(submit("Lot Recall", recall))
+		self.quality.wait_for_lock()
+		self.mover.commit()
+		outcome = self.quality.result()
+		self.assertIsNone(raised(outcome), repr(outcome))
+		self.quality.commit()
+		self.assert_recall_of(recall, lot, note)
+
+	def test_a_saved_draft_submitted_first_refuses_the_delivery_that_waited_for_it(self):
+		lot = make_lot(qty=10)
+		recall = self.saved_recall(lot)
+		note = self.committed(delivery_note(lot.item, 2, lot.batch))
+		self.mover.call(read("Delivery Note", note.name))
+		self.quality.call(submit("Lot Recall", recall))
+		self.mover.start(submit("Delivery Note", note.name))
+		self.quality.commit()
+		outcome = self.mover.result()
+		self.mover.rollback()
+		self.assert_refused(outcome, lot.batch, "Recalled", "Delivery Note", note.name)
+		self.assert_posted_nothing("Delivery Note", note.name)
+		self.assert_recall_of(recall, lot)
 
 
 class TestDeadlockAnswer(ConcurrencyTestCase):

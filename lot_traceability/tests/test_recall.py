@@ -2,14 +2,17 @@
 (contaminated milk powder lot DC-5531), mock and real recalls, returns into quarantine, containment,
 reservations and pick lists released, permissions over REST."""
 
+from unittest.mock import patch
+
 import frappe
 from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
 from frappe.tests.test_api import make_request
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import flt, get_test_client, nowdate
+from frappe.utils import add_days, flt, get_test_client, nowdate
 
 from lot_traceability import demo
 from lot_traceability.enforcement import LotNotAllowedError
+from lot_traceability.lot_traceability.doctype.lot_recall.lot_recall import SCOPE_TABLES, LotRecall
 from lot_traceability.lot_traceability.report.lot_trace import lot_trace
 from lot_traceability.lot_traceability.report.recall_impact import recall_impact
 from lot_traceability.tests.utils import (
@@ -651,6 +654,77 @@ class TestLargeScopes(FrappeTestCase):
 		before = statements("insert")
 		change_lot_status([one], "Quarantined", reason="bulk")
 		self.assertEqual(statements("insert") - before, inserts)
+
+	def recall_with_a_delivery(self, is_mock=0):
+		lot = make_lot(qty=10)
+		note = delivery_note(lot.item, 4, lot.batch)
+		note.insert()
+		note.submit()
+		recall = new_recall(source_lots=[{"batch": lot.batch}], is_mock=is_mock)
+		return lot, recall
+
+	def submitted_from_the_form(self, recall):
+		"""Submitted as the desk does: the form was sent without the scope's rows (`onload`)."""
+		doc = frappe.get_doc("Lot Recall", recall.name)
+		doc.run_method("onload")
+		self.assertEqual((doc.affected_lots, doc.customers, doc.locations), ([], [], []))
+		with patch.object(
+			LotRecall, "capture_scope", autospec=True, side_effect=LotRecall.capture_scope
+		) as spy:
+			doc.submit()
+		return doc, spy.call_count
+
+	def test_a_submit_keeps_the_saved_scope_when_nothing_it_was_computed_from_changed(self):
+		for is_mock in (1, 0):
+			lot, recall = self.recall_with_a_delivery(is_mock)
+			saved = {table: stored_rows(recall.name, table) for table in SCOPE_TABLES}
+			doc, captured = self.submitted_from_the_form(recall)
+			self.assertEqual(captured, 0, "the saved scope still holds: not computed again")
+			for table, rows in saved.items():
+				stored = stored_rows(recall.name, table)
+				self.assertEqual([row.name for row in stored], [row.name for row in rows], table)
+				self.assertEqual({row.docstatus for row in stored}, {1}, table)
+			self.assertEqual(doc.customers_count, 1)
+			self.assertEqual(flt(doc.shipped_qty), 4)
+			if not is_mock:
+				self.assertEqual(statuses([lot.batch]), {lot.batch: "Recalled"})
+				self.assertEqual(
+					[row.status_after for row in stored_rows(recall.name, "affected_lots")], ["Recalled"]
+				)
+				self.assertEqual(
+					flt(doc.affected_on_hand_qty), 6
+				)  # the containment figures of the saved scope
+			doc.reload()
+			self.assertEqual(len(doc.customers), 1)
+
+	def test_a_submit_computes_the_scope_again_when_a_lot_moved_or_changed_status_since_the_save(self):
+		from lot_traceability.status_changes import change_lot_status
+
+		lot, recall = self.recall_with_a_delivery()
+		more = delivery_note(lot.item, 1, lot.batch)
+		more.insert()
+		more.submit()
+		doc, captured = self.submitted_from_the_form(recall)
+		self.assertEqual(captured, 1)
+		self.assertEqual(flt(doc.shipped_qty), 5)
+		self.assertIn(more.name, stored_rows(recall.name, "customers")[0].documents)
+
+		lot, recall = self.recall_with_a_delivery()
+		change_lot_status([lot.batch], "Quarantined", reason="Held meanwhile", by_system=True)
+		doc, captured = self.submitted_from_the_form(recall)
+		self.assertEqual(captured, 1)
+		self.assertEqual(
+			[row.status_before for row in stored_rows(recall.name, "affected_lots")], ["Quarantined"]
+		)
+
+		lot, recall = self.recall_with_a_delivery(is_mock=1)
+		recall.reload()
+		recall.recall_date = add_days(nowdate(), -1)  # an input of the scope, changed in the submit
+		with patch.object(
+			LotRecall, "capture_scope", autospec=True, side_effect=LotRecall.capture_scope
+		) as spy:
+			recall.submit()
+		self.assertEqual(spy.call_count, 1)
 
 
 class TestBulkRowNames(FrappeTestCase):

@@ -1,6 +1,8 @@
 # Copyright (c) 2026, lot_traceability contributors
 # For license information, please see license.txt
 
+import zlib
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
@@ -36,10 +38,15 @@ class LotRecall(BulkChildTables, Document):
 	def validate(self):
 		self.validate_sources()
 		self.set_target_status()
-		if self._action != "submit" or self.is_mock:
-			self.capture_scope()  # a real recall's submit captures it again, locked (`before_submit`)
+		if self._action != "submit":
+			self.capture_scope()
+		elif self.is_mock and not self.scope_still_holds():
+			self.capture_scope()  # a real recall's submit checks its scope locked (`before_submit`)
 		if self.docstatus == 0:
 			self.status = "Draft"
+
+	def on_update(self):
+		self.flags.scope_to_write = set()  # written by this save (`keep_bulk_table`)
 
 	def onload(self):
 		"""The form gets the scope's counts, not its rows: it pages through them (`get_recall_rows`)."""
@@ -48,8 +55,14 @@ class LotRecall(BulkChildTables, Document):
 			self.set(table, [])
 
 	def keep_bulk_table(self, fieldname: str) -> bool:
-		# after submit the scope's rows do not change (a form may even have been sent without them)
-		return self._action != "update_after_submit"
+		"""A save writes the scope's rows only when it computed them: a submit that found the saved
+		scope still holding, or a change after submit, leaves them as they are (a form may even
+		have been sent without them)."""
+		return fieldname in (self.flags.scope_to_write or ())
+
+	def bulk_docstatus_written_later(self, fieldname: str) -> bool:
+		# a real recall's submit writes every affected lot's status after (`recall_lots`)
+		return fieldname == "affected_lots" and self._action == "submit" and not self.is_mock
 
 	def submit(self):
 		rows = len(self.affected_lots) + len(self.customers)
@@ -109,7 +122,9 @@ class LotRecall(BulkChildTables, Document):
 	def capture_scope(self):
 		"""Compute the whole scope now and keep it on the document, with the time it took."""
 		started = now_datetime()
-		scope = compute_scope([row.batch for row in self.source_lots], self.supplier_lot_no, self.recall_date)
+		scope = compute_scope(
+			[row.batch for row in self.source_lots], self.supplier_lot_no, self.recall_date, with_demand=False
+		)  # open demand is released at submit (`release_demand`), read then
 		self.flags.scope = scope
 		self.time_to_scope = round(scope.seconds, 3)
 		self.scope_computed_on = started
@@ -175,6 +190,50 @@ class LotRecall(BulkChildTables, Document):
 			],
 		)
 		self.set_source_lots(scope.roots)
+		self.scope_fingerprint = self.fingerprint({lot.lot: lot.lot_status for lot in scope.lots})
+		self.flags.scope_to_write = set(SCOPE_TABLES)
+
+	def fingerprint(self, statuses: dict) -> str:
+		"""What the scope of these lots (lot → its status) was computed from: the recall's own inputs
+		(source lots, supplier lot no, recall date), the lots' statuses, their movements and the
+		genealogy links from them."""
+		inputs = frappe.as_json(
+			[
+				sorted(row.batch for row in self.source_lots),
+				self.supplier_lot_no,
+				str(self.recall_date),
+				sorted((lot, status or "") for lot, status in statuses.items()),
+			],
+			indent=None,
+		)
+		return f"{zlib.crc32(inputs.encode())} {recall_queries.get_scope_fingerprint(statuses)}"
+
+	def scope_lots(self) -> list[str]:
+		"""The affected lots of the scope as saved (from the form's rows, or read when the form was
+		sent without them)."""
+		if self.affected_lots or not self.affected_lots_count or self.is_new():
+			return [row.batch for row in self.affected_lots]
+		return recall_queries.get_recall_lot_names(self.name)
+
+	def scope_still_holds(self, lots: dict | None = None) -> bool:
+		"""Whether the scope saved with the recall is still its scope: nothing it was computed from
+		changed since (`fingerprint`). `lots`: the scope's lots as just read and locked (else read
+		now). Inside `locking_reads`, as last committed. When it holds, the saved rows are in memory
+		afterwards."""
+		if lots is None:
+			lots = lot_queries.get_lots(self.scope_lots())
+		statuses = {name: lot.lot_status for name, lot in lots.items()}
+		if not self.scope_fingerprint or not lots or self.fingerprint(statuses) != self.scope_fingerprint:
+			return False
+		self.load_scope_rows()
+		return True
+
+	def load_scope_rows(self):
+		"""The scope's rows as saved, where the form was sent without them."""
+		if self.affected_lots or not self.affected_lots_count or self.is_new():
+			return
+		for table in SCOPE_TABLES:
+			self.set(table, recall_queries.get_recall_rows_of_table(self, table))
 
 	def set_source_lots(self, roots):
 		"""The lots the recall starts from, as the scope resolved them (the lots of a supplier lot no
@@ -196,18 +255,29 @@ class LotRecall(BulkChildTables, Document):
 				)
 
 	def capture_scope_as_committed(self):
-		"""A real recall decides what to hold: its scope is captured again with its lots locked. The
-		lots of the scope saved with the form are locked first (in name order, as every status change
-		locks them): a delivery or production of one of them that is being submitted finishes first,
-		and none can start until the recall has committed. The scope is then read with locking reads,
-		which see those last commits; lots made meanwhile from affected lots join the scope, are
-		locked, and the scope is read again, until it holds no lot that is not locked."""
-		locked = set()
+		"""A real recall decides what to hold: its scope is checked, or captured again, with its lots
+		locked. The lots of the scope saved with the form are locked first (in name order, as every
+		status change locks them): a delivery or production of one of them that is being submitted
+		finishes first, and none can start until the recall has committed. What the saved scope was
+		computed from is then read with locking reads, which see those last commits: if nothing
+		changed (`scope_still_holds`), the saved scope is the scope. Otherwise it is read again;
+		lots made meanwhile from affected lots join the scope, are locked, and the scope is read
+		again, until it holds no lot that is not locked."""
+		saved = set(self.scope_lots())
+		lots = saved | {row.batch for row in self.source_lots}
+		self.flags.locked_lots = lot_queries.get_lots(lots, for_update=True)  # read again at `recall_lots`
+		locked = lots
+		with lock_queries.locking_reads():
+			if self.scope_still_holds(
+				{lot: self.flags.locked_lots[lot] for lot in saved if lot in self.flags.locked_lots}
+			):
+				return  # nothing it was computed from moved since it was saved
+			self.capture_scope()
 		for _round in range(MAX_SCOPE_ROUNDS):
 			lots = {row.batch for row in self.affected_lots} | {row.batch for row in self.source_lots}
 			if lots <= locked:
 				return
-			lock_queries.lock_lots(lots - locked)
+			self.flags.locked_lots.update(lot_queries.get_lots(lots - locked, for_update=True))
 			locked |= lots
 			with lock_queries.locking_reads():
 				self.capture_scope()
@@ -245,11 +315,22 @@ class LotRecall(BulkChildTables, Document):
 	def recall_lots(self):
 		"""Move every affected lot to the recall status in one governed Lot Status Change."""
 		target = self.target_status
-		current = lot_queries.get_lots([row.batch for row in self.affected_lots], for_update=True)
+		lots = {row.batch for row in self.affected_lots}
+		locked = self.flags.locked_lots or {}
+		current = (
+			{lot: locked[lot] for lot in lots}  # read and locked by this submit (`before_submit`)
+			if lots <= set(locked)
+			else lot_queries.get_lots(lots, for_update=True)
+		)
 		moving, skipped = [], []
+		terminal = {
+			status
+			for status in {lot.lot_status for lot in current.values()} - {None, ""}
+			if get_lot_status(status).is_terminal
+		}
 		for row in self.affected_lots:
 			status = (current.get(row.batch) or {}).get("lot_status")
-			if status == target or (status and get_lot_status(status).is_terminal):
+			if status == target or status in terminal:
 				skipped.append((row, status))
 			else:
 				moving.append(row)
@@ -262,6 +343,7 @@ class LotRecall(BulkChildTables, Document):
 				reference_name=self.name,
 				source="Recall",
 				by_system=True,
+				locked_lots={row.batch: current[row.batch] for row in moving if row.batch in current},
 			)
 			self.db_set("status_change", change.name)
 			self.add_action(
@@ -277,7 +359,8 @@ class LotRecall(BulkChildTables, Document):
 			row.status_after = (
 				target if row.batch in moved else (current.get(row.batch) or {}).get("lot_status")
 			)
-		recall_queries.set_recall_lots_status_after(self.name, moved, target)
+		# every row (submitted with the recall), then those the recall did not move
+		recall_queries.set_recall_lots_status_after(self.name, None, target, docstatus=self.docstatus)
 		for row, status in skipped:
 			recall_queries.set_recall_lots_status_after(self.name, [row.batch], status)
 
@@ -397,11 +480,14 @@ class LotRecall(BulkChildTables, Document):
 				ignore_permissions=True,
 			)
 
-	def returns_by_disposition_text(self) -> str | None:
-		"""The affected lots' customer returns since the recall date, summed per disposition."""
+	def returns_by_disposition_text(self, scope=None) -> str | None:
+		"""The affected lots' customer returns since the recall date, summed per disposition (none
+		where the scope of the recall's submit recovered nothing: submitted before any return)."""
 		from lot_traceability.queries.returns import get_return_dispositions
 		from lot_traceability.traceability.dispositions import by_disposition
 
+		if scope is not None and not any(row.recovered_qty for row in scope.shipments):
+			return None
 		lots = [row.batch for row in self.affected_lots] or [row.batch for row in self.source_lots]
 		totals = by_disposition(
 			(row.disposition, row.qty) for row in get_return_dispositions(lots, since=self.recall_date)
@@ -414,6 +500,7 @@ class LotRecall(BulkChildTables, Document):
 		submit (a status change and cancelled reservations move no stock)."""
 		if self.docstatus != 1 or self.is_mock:
 			return []
+		at_submit = scope
 		scope = scope or compute_scope(
 			[row.batch for row in self.affected_lots if row.level == 0]
 			or [row.batch for row in self.source_lots],
@@ -431,7 +518,7 @@ class LotRecall(BulkChildTables, Document):
 				"disposed_qty": figures.disposed_qty,
 				"affected_on_hand_qty": figures.on_hand_qty,
 				"containment_updated_on": now_datetime(),
-				"returns_by_disposition": self.returns_by_disposition_text(),
+				"returns_by_disposition": self.returns_by_disposition_text(at_submit),
 				"status": status,
 			}
 		)
