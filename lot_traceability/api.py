@@ -357,3 +357,54 @@ def check_lot_ledger_now() -> str:
 		deduplicate=True,
 	)
 	return job_id
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def epcis_events(
+	eventType: str | None = None,
+	GE_eventTime: str | None = None,
+	LT_eventTime: str | None = None,
+	EQ_bizStep: str | None = None,
+	EQ_bizLocation: str | None = None,
+	MATCH_anyEPCClass: str | None = None,
+	lot: str | None = None,
+	perPage: int | None = None,
+	nextPageToken: str | None = None,
+) -> dict:
+	"""The site's lot events as the EPCIS 2.0 query interface answers a SimpleEventQuery, with its
+	standard parameters (comma-separated values: any of them), a page at a time: `document` (an
+	EPCISQueryDocument) and `nextPageToken` (none on the last page). Only the events of companies
+	whose stock the caller may read."""
+	from lot_traceability import epcis_export
+
+	return epcis_export.query(
+		event_type=eventType,
+		since=GE_eventTime,
+		until=LT_eventTime,
+		biz_step=EQ_bizStep,
+		biz_location=EQ_bizLocation,
+		epc_classes=MATCH_anyEPCClass,
+		lot=lot,
+		per_page=perPage,
+		page_token=nextPageToken,
+	)
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def download_epcis(
+	lot: str | None = None,
+	lot_recall: str | None = None,
+	company: str | None = None,
+	from_date: str | None = None,
+	to_date: str | None = None,
+) -> None:
+	"""An EPCIS 2.0 document (JSON-LD) to download: of a lot's trace, of a Lot Recall's scope, or of
+	a company's events between two dates."""
+	from lot_traceability import epcis_export
+
+	document, filename = epcis_export.export_for(lot, lot_recall, company, from_date, to_date)
+	frappe.response["filename"] = filename
+	frappe.response["filecontent"] = json.dumps(document, indent=1, ensure_ascii=False)
+	frappe.response["type"] = "download"

@@ -48,6 +48,10 @@ override_whitelisted_methods = {
 }
 
 doc_events = {
+	**{
+		doctype: {"validate": "lot_traceability.epcis_export.validate_gln"}
+		for doctype in ("Warehouse", "Company", "Supplier", "Customer")
+	},
 	"Batch": {
 		"before_insert": "lot_traceability.overrides.batch.before_insert",
 		"validate": "lot_traceability.overrides.batch.validate",
@@ -137,5 +141,6 @@ jinja = {
 	"methods": [
 		"lot_traceability.labels.lot_gs1_string",
 		"lot_traceability.labels.lot_qr_data_uri",
+		"lot_traceability.epcis_export.status_change_epcis",
 	],
 }

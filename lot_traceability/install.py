@@ -147,6 +147,22 @@ def sync():
 	create_sign_off_workflow()
 	print_labels_by_default()
 	set_status_chart_colours()
+	set_epcis_defaults()
+
+
+def set_epcis_defaults():
+	"""The CBV disposition of each shipped status and the UN/CEFACT code of common units, where an
+	admin has not set them."""
+	from lot_traceability.traceability.epcis import DEFAULT_DISPOSITIONS, DEFAULT_UOM_CODES
+
+	for status, disposition in DEFAULT_DISPOSITIONS.items():
+		if frappe.db.exists("Lot Status", status) and not frappe.db.get_value(
+			"Lot Status", status, "epcis_disposition"
+		):
+			frappe.db.set_value("Lot Status", status, "epcis_disposition", disposition, update_modified=False)
+	for uom, code in DEFAULT_UOM_CODES.items():
+		if frappe.db.exists("UOM", uom) and not frappe.db.get_value("UOM", uom, "un_cefact_code"):
+			frappe.db.set_value("UOM", uom, "un_cefact_code", code, update_modified=False)
 
 
 def create_default_statuses():

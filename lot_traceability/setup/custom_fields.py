@@ -107,6 +107,20 @@ DISPOSITION_OF_FIELDS = [
 
 REMAINING_SHELF_LIFE_UNITS = "Days\n% of Shelf Life"
 
+
+def gln_field(insert_after: str, what: str) -> dict:
+	"""The GS1 Global Location Number of a place or a party, as the EPCIS events name it."""
+	return {
+		"fieldname": "gln",
+		"label": "GLN",
+		"fieldtype": "Data",
+		"length": 13,
+		"insert_after": insert_after,
+		"description": f"GS1 Global Location Number of this {what} (13 digits): the EPCIS events the app "
+		"exports name it by this number; without one, by a private URI.",
+	}
+
+
 CUSTOM_FIELDS = {
 	"Batch": [
 		{
@@ -268,6 +282,7 @@ CUSTOM_FIELDS = {
 			"fieldtype": "Check",
 			"insert_after": "lot_requirements_column",
 		},
+		gln_field("no_older_lot_than_last", "customer"),
 	],
 	"Stock Entry": [
 		{
@@ -291,6 +306,7 @@ CUSTOM_FIELDS = {
 			"insert_after": "release_date",
 			"description": "Every lot received from this supplier takes this status, whatever its item's Lot Rule says (e.g. Quarantined for a supplier under review). Empty: the rule decides, unless the supplier is on hold or its scorecard prevents or warns on purchase orders.",
 		},
+		gln_field("lot_receipt_status", "supplier"),
 	],
 	"Warehouse": [
 		{
@@ -299,6 +315,19 @@ CUSTOM_FIELDS = {
 			"fieldtype": "Check",
 			"insert_after": "is_rejected_warehouse",
 			"description": "Held lots (quarantined, rejected, recalled …) may still be moved into this warehouse.",
+		},
+		gln_field("is_quarantine_warehouse", "warehouse"),
+	],
+	"Company": [gln_field("tax_id", "company")],
+	"UOM": [
+		{
+			"fieldname": "un_cefact_code",
+			"label": "UN/CEFACT Code",
+			"fieldtype": "Data",
+			"length": 3,
+			"insert_after": "must_be_whole_number",
+			"description": "The unit's code in UN/CEFACT Recommendation 20 (KGM, LTR …), carried by the EPCIS "
+			"events' quantities. Empty for a count of units (each, box …), which EPCIS counts without one.",
 		},
 	],
 }

@@ -30,3 +30,8 @@ def on_doctype_update():
 	frappe.db.add_index(
 		"Lot Ledger Entry", ["warehouse", "posting_date", "batch_no", "qty"], "lot_warehouse_movements"
 	)
+	# The EPCIS export reads documents in time order (and within a time range), then their rows.
+	frappe.db.add_index(
+		"Lot Ledger Entry", ["posting_date", "voucher_type", "voucher_no"], "lot_documents_by_date"
+	)
+	frappe.db.add_index("Lot Ledger Entry", ["voucher_type", "voucher_no", "batch_no"], "lot_document_rows")

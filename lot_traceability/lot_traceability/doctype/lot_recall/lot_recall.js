@@ -20,6 +20,17 @@ frappe.ui.form.on("Lot Recall", {
 				frappe.route_options = { format: "Lot Recall Customer Notice" };
 				frappe.set_route("print", frm.doctype, frm.doc.name);
 			});
+			frm.add_custom_button(
+				__("EPCIS Events"),
+				() => {
+					// the scope's lot events as a GS1 EPCIS 2.0 document
+					window.open(
+						"/api/method/lot_traceability.api.download_epcis?lot_recall=" +
+							encodeURIComponent(frm.doc.name)
+					);
+				},
+				__("Export")
+			);
 		}
 		if (frm.doc.docstatus === 0 && !frm.is_new()) {
 			frm.set_intro(

@@ -21,6 +21,19 @@ frappe.query_reports["Lot Trace"] = {
 	],
 	tree: true,
 	initial_depth: 4,
+	onload(report) {
+		report.page.add_inner_button(__("EPCIS Events"), () => {
+			// the lot's trace as a GS1 EPCIS 2.0 document
+			const lot = report.get_filter_value("batch");
+			if (!lot) {
+				frappe.msgprint(__("Choose a lot first."));
+				return;
+			}
+			window.open(
+				"/api/method/lot_traceability.api.download_epcis?lot=" + encodeURIComponent(lot)
+			);
+		});
+	},
 	formatter(value, row, column, data, default_formatter) {
 		// headings and document rows (deliveries, receipts) carry no lot: no traced quantity, no stock
 		if (data && data.is_heading && column.fieldname !== "relation") return "";

@@ -1,0 +1,336 @@
+"""EPCIS 2.0 documents and queries of the site's lot events: the lot ledger's movements and the
+submitted status changes, as `traceability.epcis` maps them, named with the site's identifiers
+(Settings → Integrations), for the lots, companies, places and times asked — and only of the
+companies whose stock the user may read."""
+
+from datetime import datetime
+from urllib.parse import unquote
+
+import frappe
+from frappe import _
+from frappe.utils import get_datetime, get_system_timezone, get_url, now_datetime
+
+from lot_traceability.config import get_lot_status, get_settings
+from lot_traceability.queries import epcis as epcis_queries
+from lot_traceability.queries import users as user_queries
+from lot_traceability.traceability import epcis, gs1
+
+DEFAULT_PAGE = 100
+MAX_PAGE = 1000
+EVENT_TYPES = (epcis.OBJECT_EVENT, epcis.TRANSFORMATION_EVENT)
+
+
+def identifiers() -> epcis.Identifiers:
+	settings = get_settings()
+	base = (settings.get("epcis_uri_base") or "").strip() or f"{get_url().rstrip('/')}/epcis"
+	resolver = (settings.get("gs1_resolver") or "").strip() or epcis.DEFAULT_RESOLVER
+	try:
+		return epcis.Identifiers(base, resolver)
+	except epcis.EpcisError as error:
+		frappe.throw(_("Lot Traceability Settings, Integrations: {0}").format(error))
+
+
+def master_data() -> epcis.MasterData:
+	return epcis.MasterData(
+		warehouse_gln=epcis_queries.get_glns("Warehouse"),
+		company_gln=epcis_queries.get_glns("Company"),
+		supplier_gln=epcis_queries.get_glns("Supplier"),
+		customer_gln=epcis_queries.get_glns("Customer"),
+		uom_codes=epcis_queries.get_uom_codes(),
+	)
+
+
+def readable_companies() -> set[str] | None:
+	"""The companies whose stock the user may read (None: every company). A user who may not read
+	stock at all is refused."""
+	if not frappe.has_permission("Stock Ledger Entry", "read"):
+		frappe.throw(
+			_("You may not read stock movements, so you may not read lot events."), frappe.PermissionError
+		)
+	user = frappe.session.user
+	return user_queries.get_company_access({user}).get(user)
+
+
+def lots_of(names) -> dict[str, epcis.Lot]:
+	masters = epcis_queries.get_lot_masters(names)
+	barcodes = epcis_queries.get_item_barcodes({row.item for row in masters.values()})
+	gtins = {
+		item: next(
+			(gs1.normalize_gtin(code.strip()) for code in codes if code and gs1.is_valid_gtin(code.strip())),
+			None,
+		)
+		for item, codes in barcodes.items()
+	}
+	return {
+		name: epcis.Lot(name, row.item or name, gtins.get(row.item), row.stock_uom)
+		for name, row in masters.items()
+	}
+
+
+def disposition_of(status: str, mapped: str | None) -> str:
+	"""The CBV disposition of a status: as mapped on the Lot Status, else by whether it holds lots."""
+	if mapped:
+		return mapped
+	return "sellable_not_accessible" if get_lot_status(status).allows("shipment") else "non_sellable_other"
+
+
+def events_of(sources, lots=None, companies=None, warehouses=None) -> list[dict]:
+	"""The events of these sources ((time, doctype, name), `get_event_sources`), in time order."""
+	vouchers = [(doctype, name) for _time, doctype, name in sources if doctype != "Lot Status Change"]
+	changes = [name for _time, doctype, name in sources if doctype == "Lot Status Change"]
+	rows = epcis_queries.get_movements_of(vouchers, lots, companies, warehouses)
+	status_rows = epcis_queries.get_status_changes_of(changes, lots)
+	masters = lots_of({row.batch_no for row in rows} | {row.batch for row in status_rows})
+	ids, master, zone = identifiers(), master_data(), get_system_timezone()
+	moves = [
+		epcis.Move(
+			lot=row.batch_no,
+			qty=float(row.qty or 0),
+			voucher_type=row.voucher_type,
+			voucher_no=row.voucher_no,
+			posted=get_datetime(row.posted),
+			warehouse=row.warehouse,
+			company=row.company,
+			purpose=row.purpose,
+			party_type=row.party_type,
+			party=row.party,
+			work_order=row.work_order,
+		)
+		for row in rows
+	]
+	statuses = [
+		epcis.StatusChange(
+			lot=row.batch,
+			change=row.change_name,
+			status=row.to_status,
+			disposition=disposition_of(row.to_status, row.epcis_disposition),
+			changed=get_datetime(row.change_datetime),
+			source=row.source,
+		)
+		for row in status_rows
+	]
+	events = epcis.movement_events(moves, masters, ids, master, zone) + epcis.status_events(
+		statuses, masters, ids, master, zone
+	)
+	events.sort(key=lambda event: (event["eventTime"], event["eventID"]))
+	return events
+
+
+def export(lots=None, company=None, since=None, until=None) -> dict:
+	"""An EPCIS document of the lot events of these lots (or all), in a company (or every company
+	the user may read), within these times."""
+	companies = restrict(readable_companies(), company)
+	sources = epcis_queries.get_event_sources(lots=lots, companies=companies, since=since, until=until)
+	events = events_of(sources, lots, companies)
+	return epcis.document(events, now_datetime(), get_system_timezone(), sender=company or None)
+
+
+def export_for(lot=None, lot_recall=None, company=None, from_date=None, to_date=None) -> tuple[dict, str]:
+	"""The EPCIS document a user downloads, and its file name: a lot's trace (the lot, every lot made
+	from it and every lot it was made from), a Lot Recall's scope, or a company's (or every readable
+	company's) events between two dates."""
+	from frappe.utils import add_days, getdate
+
+	from lot_traceability.traceability.genealogy import BACKWARD, FORWARD
+	from lot_traceability.tracing import walks
+
+	if lot:
+		if not frappe.db.exists("Batch", lot):
+			frappe.throw(_("Lot {0} does not exist.").format(frappe.bold(lot)), frappe.DoesNotExistError)
+		frappe.has_permission("Batch", "read", lot, throw=True)
+		traces = walks([lot], (FORWARD, BACKWARD))
+		lots = set(traces[FORWARD].lots) | set(traces[BACKWARD].lots) | {lot}
+		return export(lots=lots, company=company), f"EPCIS {lot}.jsonld"
+	if lot_recall:
+		recall = frappe.get_doc("Lot Recall", lot_recall)
+		recall.check_permission("read")
+		lots = set(recall.scope_lots()) | {row.batch for row in recall.source_lots}
+		return export(lots=lots, company=company), f"EPCIS {lot_recall}.jsonld"
+	if not (from_date and to_date):
+		frappe.throw(_("Choose a lot, a Lot Recall, or a date range (from and to)."))
+	if getdate(from_date) > getdate(to_date):
+		frappe.throw(_("The date range ends ({0}) before it begins ({1}).").format(to_date, from_date))
+	since, until = get_datetime(getdate(from_date)), get_datetime(add_days(getdate(to_date), 1))
+	name = f"EPCIS {company or _('all companies')} {getdate(from_date)} {getdate(to_date)}.jsonld"
+	return export(company=company, since=since, until=until), name
+
+
+def status_change_epcis(name: str) -> str:
+	"""The EPCIS document (JSON) of one submitted Lot Status Change: the body of a Frappe Webhook on
+	Lot Status Change that tells a partner (Request Structure JSON, body
+	`{{ status_change_epcis(doc.name) }}`). The webhook's own setup decides who receives it."""
+	import json
+
+	events = events_of([(None, "Lot Status Change", name)])
+	return json.dumps(epcis.document(events, now_datetime(), get_system_timezone()))
+
+
+def restrict(readable: set[str] | None, company: str | None) -> set[str] | None:
+	if not company:
+		return readable
+	if readable is not None and company not in readable:
+		frappe.throw(
+			_("You may not read the stock of {0}.").format(frappe.bold(company)), frappe.PermissionError
+		)
+	return {company}
+
+
+# ---------------------------------------------------------------- the REST query
+
+
+def query(
+	event_type: str | None = None,
+	since=None,
+	until=None,
+	biz_step: str | None = None,
+	biz_location: str | None = None,
+	epc_classes: str | None = None,
+	lot: str | None = None,
+	per_page=DEFAULT_PAGE,
+	page_token: str | None = None,
+) -> dict:
+	"""A page of lot events as the EPCIS 2.0 query interface answers it (an EPCISQueryDocument of a
+	SimpleEventQuery), and the token of the next page. A page holds the events of whole documents,
+	at most `per_page` events (more only when one document alone has more)."""
+	companies = readable_companies()
+	per_page = min(MAX_PAGE, max(1, int(per_page or DEFAULT_PAGE)))
+	start = parse_token(page_token)
+	types = [value.strip() for value in (event_type or "").split(",") if value.strip()]
+	for value in types:
+		if value not in EVENT_TYPES:
+			frappe.throw(_("eventType {0}: the app records {1}.").format(value, ", ".join(EVENT_TYPES)))
+	steps = {value.strip() for value in (biz_step or "").split(",") if value.strip()}
+	lots = None
+	if lot or epc_classes:
+		lots = set(filter(None, [lot])) | lots_of_classes(epc_classes)
+	warehouses = None
+	if biz_location:
+		warehouses = {warehouse_of(uri.strip()) for uri in biz_location.split(",") if uri.strip()}
+	since = parse_time(since, "GE_eventTime")
+	until = parse_time(until, "LT_eventTime")
+	ids = identifiers()
+	events, taken = [], 0
+	while True:
+		sources = epcis_queries.get_event_sources(
+			lots=lots,
+			companies=companies,
+			warehouses=warehouses,
+			since=since,
+			until=until,
+			start=start + taken,
+			limit=per_page,
+		)
+		if not sources:
+			break
+		by_document: dict[str, list[dict]] = {}  # each event names its document first
+		for event in events_of(sources, lots, companies, warehouses):
+			by_document.setdefault(event["bizTransactionList"][0]["bizTransaction"], []).append(event)
+		for _time, doctype, name in sources:
+			found = [
+				event
+				for event in by_document.get(ids.document(doctype, name), ())
+				if (not types or event["type"] in types) and (not steps or event.get("bizStep") in steps)
+			]
+			if events and len(events) + len(found) > per_page:
+				return page(events, start + taken)
+			events += found
+			taken += 1
+		if len(sources) < per_page or len(events) >= per_page:
+			break
+	more = bool(
+		epcis_queries.get_event_sources(
+			lots=lots,
+			companies=companies,
+			warehouses=warehouses,
+			since=since,
+			until=until,
+			start=start + taken,
+			limit=1,
+		)
+	)
+	return page(events, start + taken if more else None)
+
+
+def page(events: list[dict], next_start: int | None) -> dict:
+	document = {
+		"@context": [epcis.CONTEXT],
+		"type": "EPCISQueryDocument",
+		"schemaVersion": epcis.SCHEMA_VERSION,
+		"creationDate": epcis.event_time(now_datetime(), get_system_timezone())[0],
+		"epcisBody": {
+			"queryResults": {"queryName": "SimpleEventQuery", "resultsBody": {"eventList": events}}
+		},
+	}
+	return {"document": document, "nextPageToken": None if next_start is None else str(next_start)}
+
+
+def parse_token(token) -> int:
+	if not token:
+		return 0
+	try:
+		start = int(token)
+	except (TypeError, ValueError):
+		start = -1
+	if start < 0:
+		frappe.throw(_("nextPageToken {0} is not one this query gave.").format(frappe.bold(token)))
+	return start
+
+
+def parse_time(value, name: str) -> datetime | None:
+	"""A query time as a local time of the site (an ISO time with an offset is converted)."""
+	if not value:
+		return None
+	try:
+		moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+	except ValueError:
+		frappe.throw(
+			_("{0}: {1} is not a date and time (ISO 8601, e.g. 2026-03-01T00:00:00+01:00).").format(
+				name, value
+			)
+		)
+	if moment.tzinfo is not None:
+		from zoneinfo import ZoneInfo
+
+		moment = moment.astimezone(ZoneInfo(get_system_timezone())).replace(tzinfo=None)
+	return moment
+
+
+def lots_of_classes(classes: str | None) -> set[str]:
+	"""The lots named by these EPC class URIs (Digital Link GTIN + lot, or the private lot URI)."""
+	ids = identifiers()
+	found = set()
+	for uri in (value.strip() for value in (classes or "").split(",") if value.strip()):
+		lot = None
+		if uri.startswith(f"{ids.resolver}/01/") and "/10/" in uri:
+			lot = unquote(uri.split("/10/", 1)[1])
+		elif uri.startswith(f"{ids.private_base}/lot/"):
+			lot = unquote(uri.rsplit("/", 1)[1])
+		if not lot:
+			frappe.throw(_("MATCH_anyEPCClass: {0} names no lot of this site.").format(uri))
+		found.add(lot)
+	return found
+
+
+def warehouse_of(uri: str) -> str:
+	ids = identifiers()
+	warehouse = None
+	if uri.startswith(f"{ids.resolver}/414/"):
+		warehouse = epcis_queries.get_warehouse_by_gln(uri.rsplit("/", 1)[1])
+	elif uri.startswith(f"{ids.private_base}/location/"):
+		warehouse = unquote(uri.rsplit("/", 1)[1])
+	if not warehouse:
+		frappe.throw(_("EQ_bizLocation: {0} names no warehouse of this site.").format(uri))
+	return warehouse
+
+
+def validate_gln(doc, method=None) -> None:
+	"""A GLN typed on a warehouse, company, supplier or customer is 13 digits with its check digit."""
+	gln = (doc.get("gln") or "").strip()
+	if gln and not epcis.is_valid_gln(gln):
+		frappe.throw(
+			_(
+				"{0} {1}: GLN {2} is not a GS1 Global Location Number (13 digits ending in their check digit)."
+			).format(_(doc.doctype), frappe.bold(doc.name), frappe.bold(gln))
+		)
+	if doc.get("gln") is not None:
+		doc.gln = gln or None

