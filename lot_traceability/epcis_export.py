@@ -54,13 +54,7 @@ def readable_companies() -> set[str] | None:
 def lots_of(names) -> dict[str, epcis.Lot]:
 	masters = epcis_queries.get_lot_masters(names)
 	barcodes = epcis_queries.get_item_barcodes({row.item for row in masters.values()})
-	gtins = {
-		item: next(
-			(gs1.normalize_gtin(code.strip()) for code in codes if code and gs1.is_valid_gtin(code.strip())),
-			None,
-		)
-		for item, codes in barcodes.items()
-	}
+	gtins = {item: gs1.first_gtin(codes) for item, codes in barcodes.items()}  # as `labels.item_gtin`
 	return {
 		name: epcis.Lot(name, row.item or name, gtins.get(row.item), row.stock_uom)
 		for name, row in masters.items()
@@ -209,17 +203,21 @@ def query(
 	since = parse_time(since, "GE_eventTime")
 	until = parse_time(until, "LT_eventTime")
 	ids = identifiers()
-	events, taken = [], 0
-	while True:
-		sources = epcis_queries.get_event_sources(
+
+	def sources_from(offset: int, limit: int) -> list[tuple]:
+		return epcis_queries.get_event_sources(
 			lots=lots,
 			companies=companies,
 			warehouses=warehouses,
 			since=since,
 			until=until,
-			start=start + taken,
-			limit=per_page,
+			start=offset,
+			limit=limit,
 		)
+
+	events, taken = [], 0
+	while True:
+		sources = sources_from(start + taken, per_page)
 		if not sources:
 			break
 		by_document: dict[str, list[dict]] = {}  # each event names its document first
@@ -237,17 +235,7 @@ def query(
 			taken += 1
 		if len(sources) < per_page or len(events) >= per_page:
 			break
-	more = bool(
-		epcis_queries.get_event_sources(
-			lots=lots,
-			companies=companies,
-			warehouses=warehouses,
-			since=since,
-			until=until,
-			start=start + taken,
-			limit=1,
-		)
-	)
+	more = bool(sources_from(start + taken, 1))
 	return page(events, start + taken if more else None)
 
 
@@ -323,7 +311,7 @@ def warehouse_of(uri: str) -> str:
 	return warehouse
 
 
-def validate_gln(doc, method=None) -> None:
+def validate_gln(doc) -> None:
 	"""A GLN typed on a warehouse, company, supplier or customer is 13 digits with its check digit."""
 	gln = (doc.get("gln") or "").strip()
 	if gln and not epcis.is_valid_gln(gln):

@@ -48,15 +48,13 @@ override_whitelisted_methods = {
 }
 
 doc_events = {
-	**{
-		doctype: {"validate": "lot_traceability.epcis_export.validate_gln"}
-		for doctype in ("Warehouse", "Company", "Supplier", "Customer")
-	},
 	"Batch": {
 		"before_insert": "lot_traceability.overrides.batch.before_insert",
 		"validate": "lot_traceability.overrides.batch.validate",
 		"on_trash": "lot_traceability.overrides.batch.on_trash",
 	},
+	"Company": {"validate": "lot_traceability.overrides.company.validate"},
+	"Customer": {"validate": "lot_traceability.overrides.customer.validate"},
 	"Delivery Note": {
 		"before_validate": "lot_traceability.overrides.delivery_note.before_validate",
 		"before_submit": "lot_traceability.overrides.delivery_note.before_submit",
@@ -121,6 +119,8 @@ doc_events = {
 		"before_cancel": "lot_traceability.overrides.subcontracting_receipt.before_cancel",
 		"on_cancel": "lot_traceability.overrides.subcontracting_receipt.on_cancel",
 	},
+	"Supplier": {"validate": "lot_traceability.overrides.supplier.validate"},
+	"Warehouse": {"validate": "lot_traceability.overrides.warehouse.validate"},
 }
 
 scheduler_events = {

@@ -10,10 +10,7 @@ from lot_traceability.traceability import gs1
 
 def item_gtin(item_code: str) -> str | None:
 	"""The item's GTIN: the first of its barcodes that is a valid GTIN-8/12/13/14."""
-	for code in label_queries.get_item_barcodes(item_code):
-		if code and gs1.is_valid_gtin(code.strip()):
-			return gs1.normalize_gtin(code.strip())
-	return None
+	return gs1.first_gtin(label_queries.get_item_barcodes(item_code))
 
 
 def lot_gs1_string(batch: str, raw: bool = False) -> str:

@@ -224,6 +224,15 @@ def normalize_gtin(code: str) -> str:
 	return code.zfill(14)
 
 
+def first_gtin(codes) -> str | None:
+	"""The GTIN-14 form of the first code that is a valid GTIN-8/12/13/14 (an item's barcodes, in
+	their order), or None."""
+	for code in codes or ():
+		if code and is_valid_gtin(code.strip()):
+			return normalize_gtin(code.strip())
+	return None
+
+
 # ---------------------------------------------------------------- the current year and dates
 
 

@@ -211,9 +211,13 @@ class LotRecall(BulkChildTables, Document):
 	def scope_lots(self) -> list[str]:
 		"""The affected lots of the scope as saved (from the form's rows, or read when the form was
 		sent without them)."""
-		if self.affected_lots or not self.affected_lots_count or self.is_new():
+		if self.scope_rows_in_memory():
 			return [row.batch for row in self.affected_lots]
 		return recall_queries.get_recall_lot_names(self.name)
+
+	def scope_rows_in_memory(self) -> bool:
+		"""Whether the scope's rows are on the document (computed, loaded), not left out of the form."""
+		return bool(self.affected_lots) or not self.affected_lots_count or self.is_new()
 
 	def scope_still_holds(self, lots: dict | None = None) -> bool:
 		"""Whether the scope saved with the recall is still its scope: nothing it was computed from
@@ -230,7 +234,7 @@ class LotRecall(BulkChildTables, Document):
 
 	def load_scope_rows(self):
 		"""The scope's rows as saved, where the form was sent without them."""
-		if self.affected_lots or not self.affected_lots_count or self.is_new():
+		if self.scope_rows_in_memory():
 			return
 		for table in SCOPE_TABLES:
 			self.set(table, recall_queries.get_recall_rows_of_table(self, table))

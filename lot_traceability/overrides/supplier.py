@@ -1,0 +1,7 @@
+"""Supplier: its GLN, as the EPCIS events name it."""
+
+from lot_traceability.epcis_export import validate_gln
+
+
+def validate(doc, method=None):
+	validate_gln(doc)
