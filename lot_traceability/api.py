@@ -408,3 +408,45 @@ def download_epcis(
 	frappe.response["filename"] = filename
 	frappe.response["filecontent"] = json.dumps(document, indent=1, ensure_ascii=False)
 	frappe.response["type"] = "download"
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def download_fsma204(
+	lot: str | None = None,
+	lot_recall: str | None = None,
+	item: str | None = None,
+	company: str | None = None,
+	from_date: str | None = None,
+	to_date: str | None = None,
+	file_format: str = "xlsx",
+) -> None:
+	"""The FSMA 204 electronic sortable spreadsheet (.xlsx or .csv) to download: of a lot's trace, a
+	Lot Recall's scope, a product, or a company's dates."""
+	from lot_traceability import fsma204_export
+
+	filename, content = fsma204_export.download(
+		file_format,
+		lot=lot,
+		lot_recall=lot_recall,
+		item=item,
+		company=company,
+		from_date=from_date,
+		to_date=to_date,
+	)
+	frappe.response["filename"] = filename
+	frappe.response["filecontent"] = content
+	frappe.response["type"] = "download"
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def download_recall_audit_pack(lot_recall: str) -> None:
+	"""A Lot Recall's audit pack (ZIP): summary PDF, customer notice list (CSV), EPCIS document and
+	FSMA 204 spreadsheet of its scope."""
+	from lot_traceability import recall_audit
+
+	filename, content = recall_audit.pack(lot_recall)
+	frappe.response["filename"] = filename
+	frappe.response["filecontent"] = content
+	frappe.response["type"] = "download"

@@ -11,8 +11,9 @@ from frappe import _
 from frappe.utils import get_datetime, get_system_timezone, get_url, now_datetime
 
 from lot_traceability.config import get_lot_status, get_settings
+from lot_traceability.export_scopes import date_range, readable_companies, recall_lots, restrict, trace_lots
+from lot_traceability.lot_ledger import moves_of
 from lot_traceability.queries import epcis as epcis_queries
-from lot_traceability.queries import users as user_queries
 from lot_traceability.traceability import epcis, gs1
 
 DEFAULT_PAGE = 100
@@ -40,17 +41,6 @@ def master_data() -> epcis.MasterData:
 	)
 
 
-def readable_companies() -> set[str] | None:
-	"""The companies whose stock the user may read (None: every company). A user who may not read
-	stock at all is refused."""
-	if not frappe.has_permission("Stock Ledger Entry", "read"):
-		frappe.throw(
-			_("You may not read stock movements, so you may not read lot events."), frappe.PermissionError
-		)
-	user = frappe.session.user
-	return user_queries.get_company_access({user}).get(user)
-
-
 def lots_of(names) -> dict[str, epcis.Lot]:
 	masters = epcis_queries.get_lot_masters(names)
 	barcodes = epcis_queries.get_item_barcodes({row.item for row in masters.values()})
@@ -76,22 +66,7 @@ def events_of(sources, lots=None, companies=None, warehouses=None) -> list[dict]
 	status_rows = epcis_queries.get_status_changes_of(changes, lots)
 	masters = lots_of({row.batch_no for row in rows} | {row.batch for row in status_rows})
 	ids, master, zone = identifiers(), master_data(), get_system_timezone()
-	moves = [
-		epcis.Move(
-			lot=row.batch_no,
-			qty=float(row.qty or 0),
-			voucher_type=row.voucher_type,
-			voucher_no=row.voucher_no,
-			posted=get_datetime(row.posted),
-			warehouse=row.warehouse,
-			company=row.company,
-			purpose=row.purpose,
-			party_type=row.party_type,
-			party=row.party,
-			work_order=row.work_order,
-		)
-		for row in rows
-	]
+	moves = moves_of(rows)
 	statuses = [
 		epcis.StatusChange(
 			lot=row.batch,
@@ -123,30 +98,17 @@ def export_for(lot=None, lot_recall=None, company=None, from_date=None, to_date=
 	"""The EPCIS document a user downloads, and its file name: a lot's trace (the lot, every lot made
 	from it and every lot it was made from), a Lot Recall's scope, or a company's (or every readable
 	company's) events between two dates."""
-	from frappe.utils import add_days, getdate
-
-	from lot_traceability.traceability.genealogy import BACKWARD, FORWARD
-	from lot_traceability.tracing import walks
+	from frappe.utils import add_days
 
 	if lot:
-		if not frappe.db.exists("Batch", lot):
-			frappe.throw(_("Lot {0} does not exist.").format(frappe.bold(lot)), frappe.DoesNotExistError)
-		frappe.has_permission("Batch", "read", lot, throw=True)
-		traces = walks([lot], (FORWARD, BACKWARD))
-		lots = set(traces[FORWARD].lots) | set(traces[BACKWARD].lots) | {lot}
-		return export(lots=lots, company=company), f"EPCIS {lot}.jsonld"
+		return export(lots=trace_lots(lot), company=company), f"EPCIS {lot}.jsonld"
 	if lot_recall:
-		recall = frappe.get_doc("Lot Recall", lot_recall)
-		recall.check_permission("read")
-		lots = set(recall.scope_lots()) | {row.batch for row in recall.source_lots}
-		return export(lots=lots, company=company), f"EPCIS {lot_recall}.jsonld"
-	if not (from_date and to_date):
-		frappe.throw(_("Choose a lot, a Lot Recall, or a date range (from and to)."))
-	if getdate(from_date) > getdate(to_date):
-		frappe.throw(_("The date range ends ({0}) before it begins ({1}).").format(to_date, from_date))
-	since, until = get_datetime(getdate(from_date)), get_datetime(add_days(getdate(to_date), 1))
-	name = f"EPCIS {company or _('all companies')} {getdate(from_date)} {getdate(to_date)}.jsonld"
-	return export(company=company, since=since, until=until), name
+		return export(lots=recall_lots(lot_recall), company=company), f"EPCIS {lot_recall}.jsonld"
+	since, until = date_range(
+		from_date, to_date, _("Choose a lot, a Lot Recall, or a date range (from and to).")
+	)
+	name = f"EPCIS {company or _('all companies')} {since} {until}.jsonld"
+	return export(company=company, since=get_datetime(since), until=get_datetime(add_days(until, 1))), name
 
 
 def status_change_epcis(name: str) -> str:
@@ -157,16 +119,6 @@ def status_change_epcis(name: str) -> str:
 
 	events = events_of([(None, "Lot Status Change", name)])
 	return json.dumps(epcis.document(events, now_datetime(), get_system_timezone()))
-
-
-def restrict(readable: set[str] | None, company: str | None) -> set[str] | None:
-	if not company:
-		return readable
-	if readable is not None and company not in readable:
-		frappe.throw(
-			_("You may not read the stock of {0}.").format(frappe.bold(company)), frappe.PermissionError
-		)
-	return {company}
 
 
 # ---------------------------------------------------------------- the REST query

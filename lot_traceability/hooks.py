@@ -142,5 +142,6 @@ jinja = {
 		"lot_traceability.labels.lot_gs1_string",
 		"lot_traceability.labels.lot_qr_data_uri",
 		"lot_traceability.epcis_export.status_change_epcis",
+		"lot_traceability.recall_audit.audit_figures",
 	],
 }

@@ -12,9 +12,10 @@ repost may change them); readers that need them ask the ledger for the lots that
 
 import frappe
 from frappe import _
-from frappe.utils import flt
+from frappe.utils import flt, get_datetime
 
 from lot_traceability.queries import lot_ledger as queries
+from lot_traceability.traceability.movements import LedgerMove
 
 TOLERANCE = 1e-6
 COMPARED = ("batch_no", "warehouse", "voucher_type", "voucher_no", "posting_date", "purpose", "party")
@@ -137,3 +138,24 @@ def reconcile(chunk_size: int = CHUNK, commit: bool = False, on_chunk=None) -> l
 			message="\n".join(f"{row.batch_no} / {row.voucher_no}: {row.problem}" for row in found[:200]),
 		)
 	return found
+
+
+def moves_of(rows) -> list[LedgerMove]:
+	"""Lot ledger rows read with their posting time (`posted`) and, for a Stock Entry, its work order,
+	as the pure core's moves."""
+	return [
+		LedgerMove(
+			lot=row.batch_no,
+			qty=float(row.qty or 0),
+			voucher_type=row.voucher_type,
+			voucher_no=row.voucher_no,
+			posted=get_datetime(row.posted),
+			warehouse=row.warehouse,
+			company=row.company,
+			purpose=row.purpose,
+			party_type=row.party_type,
+			party=row.party,
+			work_order=row.work_order,
+		)
+		for row in rows
+	]

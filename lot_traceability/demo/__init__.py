@@ -96,7 +96,10 @@ def remove() -> None:
 	for group in ITEM_GROUPS:
 		if frappe.db.exists("Item Group", group):
 			frappe.delete_doc("Item Group", group, force=True, ignore_permissions=True)
+	from frappe.contacts.address_and_contact import delete_contact_and_address
+
 	for company in companies:
+		delete_contact_and_address("Company", company)
 		frappe.delete_doc("Company", company, force=True, ignore_permissions=True)
 	frappe.db.set_default(MARKER, None)
 

@@ -44,7 +44,48 @@ def company(name: str, abbr: str, country: str = "United States", currency: str 
 			}
 		).insert(ignore_permissions=True)
 	ensure_fiscal_year(name)
+	if name in PLACES and not frappe.db.exists(
+		"Dynamic Link", {"link_doctype": "Company", "link_name": name, "parenttype": "Address"}
+	):
+		address("Company", name, *PLACES[name])
 	return name
+
+
+# Where the demo's companies and suppliers are (an FSMA 204 location description): street, city,
+# state, postal code, phone.
+PLACES = {
+	"Demo Food Ingredients": ("5 Mill Lane", "Dayton", "OH", "45402", "+1 937 555 0100"),
+	"Demo Specialty Foods": ("90 Dock Street", "Columbus", "OH", "43215", "+1 614 555 0110"),
+	"Demo Specialty Foods Retail": ("14 Market Square", "Cincinnati", "OH", "45202", "+1 513 555 0120"),
+	"Demo Mill Co.": ("1 Grain Road", "Salina", "KS", "67401", "+1 785 555 0130"),
+	"Demo Dairy Cooperative": ("22 Pasture Way", "Eau Claire", "WI", "54701", "+1 715 555 0140"),
+	"Demo Cane Sugar Ltd": ("3 Cane Row", "Thibodaux", "LA", "70301", "+1 985 555 0150"),
+	"Demo Olive Estate": ("Via degli Ulivi 8", "Lucca", None, "55100", "+39 0583 555 016", "Italy"),
+	"Demo Cheese Cellars": ("Strada Vecchia 4", "Parma", None, "43121", "+39 0521 555 017", "Italy"),
+}
+
+
+def address(doctype, name, street, city, state, pincode, phone, country="United States") -> str:
+	"""The party's (or our company's) primary address."""
+	doc = frappe.get_doc(
+		{
+			"doctype": "Address",
+			"address_title": name,
+			"address_type": "Office" if doctype == "Company" else "Billing",
+			"address_line1": street,
+			"city": city,
+			"state": state,
+			"pincode": pincode,
+			"country": country,
+			"phone": phone,
+			"is_primary_address": 1,
+			"is_your_company_address": int(doctype == "Company"),
+			"links": [{"link_doctype": doctype, "link_name": name}],
+		}
+	).insert(ignore_permissions=True)
+	if doctype == "Supplier":
+		frappe.db.set_value("Supplier", name, "supplier_primary_address", doc.name)
+	return doc.name
 
 
 def ensure_fiscal_year(company_name: str) -> None:
@@ -128,13 +169,15 @@ def party(doctype: str, name: str, **properties) -> str:
 		if doctype == "Customer":
 			values.setdefault("territory", frappe.db.get_value("Territory", {"is_group": 0}))
 		frappe.get_doc(values).insert(ignore_permissions=True)
+		if doctype == "Supplier" and name in PLACES:
+			address("Supplier", name, *PLACES[name])
 		if doctype == "Customer" and name in CUSTOMER_CONTACTS:
 			contact_and_address(name, *CUSTOMER_CONTACTS[name])
 	return name
 
 
 # Who to notify at each demo customer (a recall's notice is a letter to them): contact, e-mail,
-# phone, street, city, postal code.
+# phone, street, city, state, postal code.
 CUSTOMER_CONTACTS = {
 	"Demo Bakery North": (
 		"Anna Berg",
@@ -142,6 +185,7 @@ CUSTOMER_CONTACTS = {
 		"+1 555 0101",
 		"12 Mill Street",
 		"Duluth",
+		"MN",
 		"55802",
 	),
 	"Demo Bakery South": (
@@ -150,6 +194,7 @@ CUSTOMER_CONTACTS = {
 		"+1 555 0102",
 		"48 Harbor Road",
 		"Mobile",
+		"AL",
 		"36602",
 	),
 	"Demo Gourmet Market": (
@@ -158,6 +203,7 @@ CUSTOMER_CONTACTS = {
 		"+1 555 0103",
 		"7 Vine Avenue",
 		"Portland",
+		"OR",
 		"97205",
 	),
 	"Demo Hotel Group": (
@@ -166,12 +212,13 @@ CUSTOMER_CONTACTS = {
 		"+1 555 0104",
 		"200 Lake Shore Drive",
 		"Chicago",
+		"IL",
 		"60611",
 	),
 }
 
 
-def contact_and_address(customer: str, person, email, phone, street, city, pincode) -> None:
+def contact_and_address(customer: str, person, email, phone, street, city, state, pincode) -> None:
 	"""The customer's primary contact and address (set on the customer, as ERPNext does)."""
 	first, last = person.split(" ", 1)
 	contact = frappe.get_doc(
@@ -192,8 +239,10 @@ def contact_and_address(customer: str, person, email, phone, street, city, pinco
 			"address_type": "Shipping",
 			"address_line1": street,
 			"city": city,
+			"state": state,
 			"pincode": pincode,
 			"country": "United States",
+			"phone": phone,
 			"links": [{"link_doctype": "Customer", "link_name": customer}],
 			"is_primary_address": 1,
 			"is_shipping_address": 1,

@@ -20,7 +20,14 @@ def load() -> dict:
 	raw_group = b.item_group("Demo Ingredients")
 	finished_group = b.item_group("Demo Finished Goods")
 	flour = b.item("DEMO-FLOUR", "Wheat Flour Type 550", raw_group, {company: stores})
-	milk = b.item("DEMO-MILK-POWDER", "Skimmed Milk Powder", raw_group, {company: stores})
+	# listed on the Food Traceability List for the demo's FSMA 204 records (with what is made of it)
+	milk = b.item(
+		"DEMO-MILK-POWDER",
+		"Skimmed Milk Powder",
+		raw_group,
+		{company: stores},
+		on_food_traceability_list=1,
+	)
 	sugar = b.item("DEMO-SUGAR", "Fine Cane Sugar", raw_group, {company: stores})
 	cake = b.item(
 		"DEMO-CAKE-MIX", "Vanilla Cake Mix", finished_group, {company: finished}, shelf_life_in_days=270

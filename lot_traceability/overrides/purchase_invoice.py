@@ -1,4 +1,5 @@
 from lot_traceability.enforcement import check_voucher_rows
+from lot_traceability.fsma204_export import record_tlc_sources
 from lot_traceability.locks import lock_if_submitting, lock_voucher
 from lot_traceability.lot_documents import hold_lots_missing_documents
 from lot_traceability.overrides.stock_rows import receiving_rows
@@ -21,6 +22,7 @@ def before_submit(doc, method=None):
 def on_submit(doc, method=None):
 	if doc.update_stock:
 		record_supplier_lots(doc)
+		record_tlc_sources(doc)
 		hold_received_lots(doc)
 		hold_lots_missing_documents(doc)
 

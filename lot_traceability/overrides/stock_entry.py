@@ -1,6 +1,7 @@
 import frappe
 
 from lot_traceability.enforcement import check_voucher_rows
+from lot_traceability.fsma204_export import record_tlc_sources
 from lot_traceability.lineage import (
 	CONSUMPTION_PURPOSE,
 	PRODUCTION_PURPOSES,
@@ -35,6 +36,7 @@ def on_submit(doc, method=None):
 	if doc.purpose in RECEIVING_PURPOSES:
 		record_supplier_lots(doc)
 	record_genealogy(doc)
+	record_tlc_sources(doc)
 	hold_lots_missing_documents(doc)
 
 

@@ -6,22 +6,10 @@ not write."""
 
 import frappe
 
+from lot_traceability.queries.lot_ledger import movement_filters
+
 # a movement's time: its bundle's posting date and time (the kept ledger has the date)
 MOVEMENT_TIME = "timestamp(l.posting_date, ifnull(b.posting_time, '00:00:00'))"
-
-
-def _movement_filters(lots, companies, warehouses) -> tuple[list[str], dict]:
-	conditions, values = [], {}
-	if lots is not None:
-		conditions.append("l.batch_no in %(lots)s")
-		values["lots"] = sorted(lots) or [""]
-	if companies is not None:
-		conditions.append("l.company in %(companies)s")
-		values["companies"] = sorted(companies) or [""]
-	if warehouses is not None:
-		conditions.append("l.warehouse in %(warehouses)s")
-		values["warehouses"] = sorted(warehouses) or [""]
-	return conditions, values
 
 
 def get_event_sources(
@@ -38,7 +26,7 @@ def get_event_sources(
 	the movements' documents (of these lots, companies, warehouses) and the submitted Lot Status
 	Changes of lots (of these lots; of lots these companies moved), from `since` (included) to
 	`until` (excluded), in time order, a page of them."""
-	conditions, values = _movement_filters(lots, companies, warehouses)
+	conditions, values = movement_filters(lots, companies, warehouses)
 	having = []
 	if since:
 		having.append("time >= %(since)s")
@@ -87,7 +75,7 @@ def get_movements_of(vouchers, lots=None, companies=None, warehouses=None) -> li
 	vouchers = sorted(set(vouchers))
 	if not vouchers:
 		return []
-	conditions, values = _movement_filters(lots, companies, warehouses)
+	conditions, values = movement_filters(lots, companies, warehouses)
 	values["vouchers"] = vouchers
 	return frappe.db.sql(
 		f"""select l.batch_no, l.item_code, l.warehouse, l.qty, l.voucher_type, l.voucher_no, l.purpose,

@@ -256,3 +256,26 @@ def iter_lot_movements(lots, fields=TRACE_FIELDS) -> Iterator[list]:
 	):
 		for move in json.loads(moves):
 			yield [lot, *move]
+
+
+def movement_filters(lots=None, companies=None, warehouses=None, items=None, since=None, until=None):
+	"""(conditions, values) that limit reads of `tabLot Ledger Entry` (as `l`) to these lots,
+	companies, warehouses and items (None: any) and to posting dates from `since` to `until`
+	(dates, both included)."""
+	conditions, values = [], {}
+	for column, key, given in (
+		("batch_no", "lots", lots),
+		("company", "companies", companies),
+		("warehouse", "warehouses", warehouses),
+		("item_code", "items", items),
+	):
+		if given is not None:
+			conditions.append(f"l.{column} in %({key})s")
+			values[key] = sorted(given) or [""]
+	if since:
+		conditions.append("l.posting_date >= %(since_date)s")
+		values["since_date"] = since
+	if until:
+		conditions.append("l.posting_date <= %(until_date)s")
+		values["until_date"] = until
+	return conditions, values

@@ -237,6 +237,47 @@ CUSTOM_FIELDS = {
 			"description": "Certificates and statements received with the lot, each typed and with its file. "
 			"A lot whose Lot Rule requires a document cannot be released without it.",
 		},
+		{
+			"fieldname": "tlc_source_section",
+			"label": "Traceability Lot Code Source (FSMA 204)",
+			"fieldtype": "Section Break",
+			"insert_after": "lot_documents",
+			"collapsible": 1,
+		},
+		{
+			"fieldname": "tlc_source_address",
+			"label": "TLC Source Address",
+			"fieldtype": "Link",
+			"options": "Address",
+			"insert_after": "tlc_source_section",
+			"no_copy": 1,
+			"description": "Where this lot's code was assigned, for a lot received from a supplier: recorded "
+			"from the receipt (the supplier's dispatch address, else its address).",
+		},
+		{
+			"fieldname": "tlc_source_warehouse",
+			"label": "TLC Source Warehouse",
+			"fieldtype": "Link",
+			"options": "Warehouse",
+			"insert_after": "tlc_source_address",
+			"no_copy": 1,
+			"description": "Where this lot's code was assigned, for a lot we made or took in: the warehouse "
+			"of the production or stock entry that brought it into being.",
+		},
+		{
+			"fieldname": "tlc_source_column",
+			"fieldtype": "Column Break",
+			"insert_after": "tlc_source_warehouse",
+		},
+		{
+			"fieldname": "tlc_source_reference",
+			"label": "TLC Source Reference",
+			"fieldtype": "Data",
+			"insert_after": "tlc_source_column",
+			"no_copy": 1,
+			"description": "A reference to the traceability lot code source instead of, or beside, its "
+			"address (its GLN, FDA Food Facility Registration number, or web address).",
+		},
 	],
 	"Purchase Receipt Item": SUPPLIER_LOT_FIELDS,
 	"Purchase Invoice Item": SUPPLIER_LOT_FIELDS,
@@ -319,6 +360,32 @@ CUSTOM_FIELDS = {
 		gln_field("is_quarantine_warehouse", "warehouse"),
 	],
 	"Company": [gln_field("tax_id", "company")],
+	"Item": [
+		{
+			"fieldname": "food_traceability_section",
+			"label": "Food Traceability (FSMA 204)",
+			"fieldtype": "Section Break",
+			"insert_after": "sample_quantity",
+			"collapsible": 1,
+		},
+		{
+			"fieldname": "on_food_traceability_list",
+			"label": "On the Food Traceability List",
+			"fieldtype": "Check",
+			"insert_after": "food_traceability_section",
+			"description": "A food the FDA's Food Traceability List names: its lots, and the lots made from "
+			"them, are listed in the FSMA 204 sortable spreadsheet.",
+		},
+		{
+			"fieldname": "ftl_kill_step",
+			"label": "Made with a Kill Step",
+			"fieldtype": "Check",
+			"insert_after": "on_food_traceability_list",
+			"depends_on": "eval:!doc.on_food_traceability_list",
+			"description": "Lots of this item made from listed foods are not covered themselves (a kill step "
+			"applied, 21 CFR 1.1305(d)); without it they inherit the listing.",
+		},
+	],
 	"UOM": [
 		{
 			"fieldname": "un_cefact_code",

@@ -28,6 +28,7 @@ from lot_traceability.traceability.movements import (
 	PRODUCTION_PURPOSES,
 	RECEIVING_VOUCHERS,
 	SELLING_VOUCHERS,
+	LedgerMove,
 )
 
 CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
@@ -200,21 +201,7 @@ class Lot:
 	uom: str | None = None
 
 
-@dataclass(frozen=True)
-class Move:
-	"""One lot ledger row: a lot moved in or out of a warehouse by a document."""
-
-	lot: str
-	qty: float
-	voucher_type: str
-	voucher_no: str
-	posted: datetime
-	warehouse: str | None = None
-	company: str | None = None
-	purpose: str | None = None
-	party_type: str | None = None
-	party: str | None = None
-	work_order: str | None = None
+Move = LedgerMove  # one lot ledger row
 
 
 @dataclass(frozen=True)

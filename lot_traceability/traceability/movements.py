@@ -6,7 +6,7 @@ enough to tell which of the lot movements it is.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from lot_traceability.traceability.shelf_life import is_expired
 from lot_traceability.traceability.statuses import LotStatus, Movement
@@ -66,6 +66,24 @@ def classify(
 			return Movement.RECEIPT if inward else Movement.ISSUE
 	# Any other voucher that moves lots: held lots stay where they are.
 	return Movement.RECEIPT if inward else Movement.ISSUE
+
+
+@dataclass(frozen=True)
+class LedgerMove:
+	"""One lot ledger row as the exports read it: a lot moved in (positive) or out of a warehouse by
+	a document, with the document's purpose, party and work order."""
+
+	lot: str
+	qty: float
+	voucher_type: str
+	voucher_no: str
+	posted: date | datetime
+	warehouse: str | None = None
+	company: str | None = None
+	purpose: str | None = None
+	party_type: str | None = None
+	party: str | None = None
+	work_order: str | None = None
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,28 @@ frappe.ui.form.on("Lot Recall", {
 				},
 				__("Export")
 			);
+			frm.add_custom_button(
+				__("FSMA 204 Spreadsheet"),
+				() => {
+					// the scope's Critical Tracking Events as the FDA's sortable spreadsheet
+					window.open(
+						"/api/method/lot_traceability.api.download_fsma204?lot_recall=" +
+							encodeURIComponent(frm.doc.name)
+					);
+				},
+				__("Export")
+			);
+			frm.add_custom_button(
+				__("Audit Pack"),
+				() => {
+					// summary PDF, customer notice list, EPCIS document and FSMA spreadsheet in one ZIP
+					window.open(
+						"/api/method/lot_traceability.api.download_recall_audit_pack?lot_recall=" +
+							encodeURIComponent(frm.doc.name)
+					);
+				},
+				__("Export")
+			);
 		}
 		if (frm.doc.docstatus === 0 && !frm.is_new()) {
 			frm.set_intro(

@@ -33,6 +33,17 @@ frappe.query_reports["Lot Trace"] = {
 				"/api/method/lot_traceability.api.download_epcis?lot=" + encodeURIComponent(lot)
 			);
 		});
+		report.page.add_inner_button(__("FSMA 204 Spreadsheet"), () => {
+			// the trace's Critical Tracking Events as the FDA's sortable spreadsheet
+			const lot = report.get_filter_value("batch");
+			if (!lot) {
+				frappe.msgprint(__("Choose a lot first."));
+				return;
+			}
+			window.open(
+				"/api/method/lot_traceability.api.download_fsma204?lot=" + encodeURIComponent(lot)
+			);
+		});
 	},
 	formatter(value, row, column, data, default_formatter) {
 		// headings and document rows (deliveries, receipts) carry no lot: no traced quantity, no stock

@@ -1,0 +1,335 @@
+"""The FSMA 204 electronic sortable spreadsheet of the site's lot records, and the capture of the
+Key Data Element ERPNext does not keep: the traceability lot code source (where a lot's code was
+assigned), recorded on the lot when a receipt or a production entry brings it into being.
+
+The spreadsheet covers a lot and its trace, a Lot Recall's scope, a product, or a company's (or
+every readable company's) dates; only lots the Food Traceability List covers (`traceability.fsma204`),
+and only companies whose stock the user may read. Written as .xlsx by Frappe's spreadsheet writer
+(one header row, dates and quantities typed) or as .csv."""
+
+import csv
+import io
+
+import frappe
+from frappe import _
+
+from lot_traceability.export_scopes import date_range, readable_companies, recall_lots, restrict, trace_lots
+from lot_traceability.lot_ledger import moves_of
+from lot_traceability.queries import fsma204 as queries
+from lot_traceability.queries import vouchers as voucher_queries
+from lot_traceability.traceability import fsma204
+from lot_traceability.traceability.genealogy import BACKWARD
+
+FORMATS = ("xlsx", "csv")
+SHEET = "FSMA 204 Records"
+PRODUCTION_PURPOSES = ("Manufacture", "Repack", "Disassemble", "Material Receipt")
+
+
+# ---------------------------------------------------------------- capture
+
+
+def record_tlc_sources(doc) -> None:
+	"""On submit of a receipt or a production entry: the lots it brought into being that have no
+	traceability lot code source yet get one — the supplier's dispatch (else supplier, else primary)
+	address for a receipt from a supplier, the warehouse that made or took in the lot otherwise.
+	A receipt from one of our own companies or a return changes nothing: the lot has its source."""
+	if doc.get("is_return") or doc.get("is_internal_supplier"):
+		return
+	if doc.doctype == "Stock Entry" and doc.purpose not in PRODUCTION_PURPOSES:
+		return
+	received = voucher_queries.get_inward_lots_of_voucher(doc.doctype, doc.name)
+	lots = queries.get_lots_without_source([entry.batch_no for entry in received])
+	if not lots:
+		return
+	rows = {row.name: row for row in doc.get("items")}
+	values = {}
+	if doc.doctype == "Stock Entry":
+		for entry in received:
+			row = rows.get(entry.voucher_detail_no)
+			if entry.batch_no in lots and row and row.t_warehouse:
+				values[entry.batch_no] = {"tlc_source_warehouse": row.t_warehouse}
+	else:
+		supplier = queries.get_parties("Supplier", [doc.supplier]).get(doc.supplier) or {}
+		address = (
+			doc.get("dispatch_address") or doc.get("supplier_address") or supplier.get("primary_address")
+		)
+		fields = {"tlc_source_address": address, "tlc_source_reference": supplier.get("gln")}
+		fields = {key: value for key, value in fields.items() if value}
+		if fields:
+			values = {lot: fields for lot in lots}
+	queries.set_lot_sources(values)
+
+
+# ---------------------------------------------------------------- places
+
+
+def _place(address: dict | None, business: str | None = None, phone: str | None = None, gln=None):
+	address = address or {}
+	lines = ", ".join(line for line in (address.get("address_line1"), address.get("address_line2")) if line)
+	return fsma204.Place(
+		business=business or address.get("address_title"),
+		address=lines or None,
+		city=address.get("city"),
+		state=address.get("state"),
+		postal_code=address.get("pincode"),
+		country=address.get("country"),
+		phone=address.get("phone") or phone,
+		reference=gln,
+	)
+
+
+class PlaceBook:
+	"""Reads and describes the places the rows name, each once."""
+
+	def __init__(self):
+		self.addresses: dict[str, dict] = {}
+		self.companies: dict[str, dict] = {}
+		self.warehouses: dict[str, dict] = {}
+
+	def load(self, warehouses=(), addresses=(), companies=()):
+		self.warehouses.update(queries.get_warehouses(set(warehouses) - set(self.warehouses)))
+		companies = set(companies) | {row.company for row in self.warehouses.values() if row.company}
+		self.companies.update(queries.get_companies(companies - set(self.companies)))
+		addresses = set(addresses) | {
+			row.get("address") for row in self.companies.values() if row.get("address")
+		}
+		self.addresses.update(queries.get_addresses(addresses - set(self.addresses)))
+
+	def company(self, name: str | None) -> fsma204.Place | None:
+		row = self.companies.get(name or "")
+		if not row:
+			return None
+		return _place(
+			self.addresses.get(row.get("address") or ""),
+			row.company_name or row.name,
+			row.phone_no,
+			row.gln,
+		)
+
+	def warehouse(self, name: str | None) -> fsma204.Place | None:
+		row = self.warehouses.get(name or "")
+		if not row:
+			return None
+		company = self.companies.get(row.company or "") or {}
+		business = company.get("company_name") or row.company
+		if row.address_line_1 or row.city:
+			lines = ", ".join(line for line in (row.address_line_1, row.address_line_2) if line)
+			fallback = self.company(row.company)
+			return fsma204.Place(
+				business=business,
+				address=lines or None,
+				city=row.city,
+				state=row.state,
+				postal_code=row.pin,
+				country=fallback.country if fallback else None,
+				phone=row.phone_no or (fallback.phone if fallback else None),
+				reference=row.gln,
+			)
+		if row.warehouse_type == "Transit":  # goods on the road: no site of ours
+			return fsma204.Place(business=business, reference=row.gln)
+		place = self.company(row.company)
+		return place if place else fsma204.Place(business=business, reference=row.gln)
+
+	def address(self, name: str | None, business: str | None = None, gln=None) -> fsma204.Place | None:
+		if not name:
+			return None
+		return _place(self.addresses.get(name), business, gln=gln)
+
+
+# ---------------------------------------------------------------- the spreadsheet
+
+
+def coverage_of(lots) -> tuple[dict[str, str], dict[str, dict]]:
+	"""(lot → why covered, lot → its record) for these lots: their ancestors are read to learn
+	whether one of them is on the Food Traceability List."""
+	from lot_traceability.tracing import walks
+
+	lots = set(lots)
+	if not lots:
+		return {}, {}
+	backward = walks(sorted(lots), (BACKWARD,))[BACKWARD]
+	parents: dict[str, set[str]] = {}
+	for edge in backward.edges:
+		parents.setdefault(edge.child, set()).add(edge.parent)
+	records = queries.get_lots(lots | set(backward.lots))
+	lot_items = {name: row.item for name, row in records.items()}
+	listed = {row.item for row in records.values() if row.on_food_traceability_list}
+	breaking = {row.item for row in records.values() if row.ftl_kill_step}
+	covered = fsma204.covered_lots(lot_items, parents, listed, breaking)
+	return {lot: why for lot, why in covered.items() if lot in lots}, records
+
+
+def rows_for(lots=None, companies=None, since=None, until=None) -> list[dict]:
+	"""The spreadsheet rows of the covered lots among these (or every lot moved in these companies
+	and dates), their events in these companies and dates."""
+	if lots is None:
+		lots = queries.get_moved_lots(companies, since, until)
+	coverage, records = coverage_of(lots)
+	if not coverage:
+		return []
+	ledger = queries.get_movements(set(coverage), companies, since, until)
+	moves = moves_of(ledger)
+	return fsma204.spreadsheet_rows(moves, lot_records(coverage, records), places_of(moves), coverage)
+
+
+def places_of(moves) -> fsma204.Places:
+	book = PlaceBook()
+	vouchers = {(move.voucher_type, move.voucher_no) for move in moves}
+	party_addresses, ship_from = queries.get_document_addresses(vouchers)
+	party_of = {(move.voucher_type, move.voucher_no): (move.party_type, move.party) for move in moves}
+	company_of = {(move.voucher_type, move.voucher_no): move.company for move in moves}
+	parties = {
+		party_type: queries.get_parties(
+			party_type, {party for kind, party in party_of.values() if kind == party_type}
+		)
+		for party_type in ("Supplier", "Customer")
+	}
+	primary = {
+		row.get("primary_address")
+		for rows in parties.values()
+		for row in rows.values()
+		if row.get("primary_address")
+	}
+	book.load(
+		warehouses={move.warehouse for move in moves if move.warehouse},
+		addresses=set(party_addresses.values()) | set(ship_from.values()) | primary,
+		companies={move.company for move in moves if move.company},
+	)
+	party_places = {}
+	for key, (party_type, party) in party_of.items():
+		record = parties.get(party_type or "", {}).get(party or "")
+		address = party_addresses.get(key) or (record or {}).get("primary_address")
+		business = (record or {}).get("title") or party
+		if address:
+			party_places[key] = book.address(address, business, (record or {}).get("gln"))
+		elif party:
+			party_places[key] = fsma204.Place(business=business, reference=(record or {}).get("gln"))
+	return fsma204.Places(
+		warehouses={name: book.warehouse(name) for name in book.warehouses},
+		parties=party_places,
+		ship_from={
+			key: book.address(name, (book.company(company_of.get(key)) or fsma204.Place()).business)
+			for key, name in ship_from.items()
+		},
+	)
+
+
+def lot_records(coverage, records) -> dict[str, fsma204.Lot]:
+	"""The covered lots as the spreadsheet names them, each with its traceability lot code source:
+	the one captured when the lot came into being, else the supplier's primary address or the
+	warehouse of the first receipt or production that brought it in."""
+	book = PlaceBook()
+	lots = {name: records[name] for name in coverage if name in records}
+	first = queries.get_first_receipts([name for name, row in lots.items() if not _captured(row)])
+	suppliers = queries.get_parties("Supplier", {row.supplier for row in lots.values() if row.supplier})
+	book.load(
+		warehouses={row.tlc_source_warehouse for row in lots.values() if row.tlc_source_warehouse}
+		| {row.warehouse for row in first.values() if not row.party},
+		addresses={row.tlc_source_address for row in lots.values() if row.tlc_source_address}
+		| {row.get("primary_address") for row in suppliers.values() if row.get("primary_address")},
+	)
+	found = {}
+	for name, row in lots.items():
+		supplier = suppliers.get(row.supplier or "") or {}
+		source, reference = None, row.tlc_source_reference
+		if row.tlc_source_address:
+			source = book.address(row.tlc_source_address, supplier.get("title"))
+		elif row.tlc_source_warehouse:
+			source = book.warehouse(row.tlc_source_warehouse)
+		elif name in first and first[name].party_type == "Supplier":
+			source = book.address(supplier.get("primary_address"), supplier.get("title")) or (
+				fsma204.Place(business=supplier.get("title") or row.supplier)
+			)
+			reference = reference or supplier.get("gln")
+		elif name in first:
+			source = book.warehouse(first[name].warehouse)
+		if source and source.reference and not reference:
+			reference = source.reference
+		product = row.item_name or row.item
+		if row.brand:
+			product = f"{product}, {row.brand}"
+		found[name] = fsma204.Lot(
+			name=name,
+			item=row.item,
+			product=f"{product} ({row.item})" if row.item_name and row.item_name != row.item else product,
+			uom=row.stock_uom,
+			supplier=row.supplier,
+			supplier_lot_no=row.supplier_lot_no,
+			tlc_source=source,
+			tlc_source_reference=reference,
+		)
+	return found
+
+
+def _captured(row) -> bool:
+	return bool(row.tlc_source_address or row.tlc_source_warehouse or row.tlc_source_reference)
+
+
+# ---------------------------------------------------------------- ways out
+
+
+def rows_in_scope(lot=None, lot_recall=None, item=None, company=None, from_date=None, to_date=None):
+	"""(rows, name) of the spreadsheet a user asks for: a lot's trace (the lot, the lots made from it
+	and those it was made from), a Lot Recall's scope, a product's lots, or a company's (or every
+	readable company's) dates — the last two within the dates when given."""
+	companies = restrict(readable_companies(), company)
+	required = (
+		None
+		if (lot or lot_recall or item)
+		else _("Choose a lot, a Lot Recall, a product, or a date range (from and to).")
+	)
+	since, until = date_range(from_date, to_date, required)
+	if lot:
+		return rows_for(trace_lots(lot), companies, since, until), f"FSMA 204 {lot}"
+	if lot_recall:
+		return rows_for(recall_lots(lot_recall), companies, since, until), f"FSMA 204 {lot_recall}"
+	if item:
+		if not frappe.db.exists("Item", item):
+			frappe.throw(_("Item {0} does not exist.").format(frappe.bold(item)), frappe.DoesNotExistError)
+		frappe.has_permission("Item", "read", item, throw=True)
+		lots = queries.get_moved_lots(companies, since, until, items=[item])
+		return rows_for(lots, companies, since, until), f"FSMA 204 {item}"
+	return rows_for(
+		None, companies, since, until
+	), f"FSMA 204 {company or _('all companies')} {since} {until}"
+
+
+def xlsx_of(rows) -> bytes:
+	"""The spreadsheet as .xlsx, written by Frappe's writer: one header row, typed cells; the header
+	frozen and filtered so that it sorts in any spreadsheet program."""
+	from frappe.utils.xlsxutils import make_xlsx
+	from openpyxl import load_workbook
+
+	written = make_xlsx(fsma204.table(rows), SHEET)
+	book = load_workbook(io.BytesIO(written.getvalue()))
+	sheet = book.active
+	sheet.freeze_panes = "A2"
+	sheet.auto_filter.ref = sheet.dimensions
+	for column, (_key, _header, kind) in enumerate(fsma204.COLUMNS, start=1):
+		letter = sheet.cell(row=1, column=column).column_letter
+		if kind == "date":
+			for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+				cell.number_format = "yyyy-mm-dd"
+		sheet.column_dimensions[letter].width = 14 if kind != "text" else 28
+	out = io.BytesIO()
+	book.save(out)
+	return out.getvalue()
+
+
+def csv_of(rows) -> str:
+	out = io.StringIO()
+	writer = csv.writer(out)
+	for values in fsma204.table(rows):
+		writer.writerow([value.isoformat() if hasattr(value, "isoformat") else value for value in values])
+	return out.getvalue()
+
+
+def download(file_format: str = "xlsx", **scope) -> tuple[str, bytes | str]:
+	"""(file name, content) of the spreadsheet in this format."""
+	file_format = (file_format or "xlsx").lower()
+	if file_format not in FORMATS:
+		frappe.throw(_("Format {0}: choose xlsx or csv.").format(frappe.bold(file_format)))
+	rows, name = rows_in_scope(**scope)
+	if file_format == "csv":
+		return f"{name}.csv", csv_of(rows)
+	return f"{name}.xlsx", xlsx_of(rows)

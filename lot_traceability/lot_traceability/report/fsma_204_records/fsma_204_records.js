@@ -1,0 +1,42 @@
+// Copyright (c) 2026, lot_traceability contributors
+// For license information, please see license.txt
+
+frappe.query_reports["FSMA 204 Records"] = {
+	filters: [
+		{ fieldname: "company", label: __("Company"), fieldtype: "Link", options: "Company" },
+		{
+			fieldname: "from_date",
+			label: __("From Date"),
+			fieldtype: "Date",
+			default: frappe.datetime.add_days(frappe.datetime.get_today(), -30),
+		},
+		{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date", default: frappe.datetime.get_today() },
+		{ fieldname: "item", label: __("Product"), fieldtype: "Link", options: "Item" },
+		{ fieldname: "lot", label: __("Lot (and its trace)"), fieldtype: "Link", options: "Batch" },
+		{ fieldname: "lot_recall", label: __("Lot Recall"), fieldtype: "Link", options: "Lot Recall" },
+	],
+	onload(report) {
+		for (const file_format of ["xlsx", "csv"]) {
+			report.page.add_inner_button(
+				__("Download .{0}", [file_format]),
+				() => {
+					// the FDA's sortable spreadsheet of the same filters
+					const values = report.get_filter_values(false) || {};
+					const query = Object.entries({ ...values, file_format })
+						.filter(([, value]) => value)
+						.map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
+						.join("&");
+					window.open("/api/method/lot_traceability.api.download_fsma204?" + query);
+				},
+				__("FSMA 204 Spreadsheet")
+			);
+		}
+	},
+	formatter(value, row, column, data, default_formatter) {
+		value = default_formatter(value, row, column, data);
+		if (column.fieldname === "missing" && data && data.missing) {
+			value = `<span style="color: var(--red-600)">${value}</span>`;
+		}
+		return value;
+	},
+};

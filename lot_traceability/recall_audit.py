@@ -1,0 +1,205 @@
+"""A recall's audit pack: one ZIP for regulators, customers and insurers — the summary PDF (scope
+with time to scope, affected quantities and value by site, every action with its user and time,
+tasks and their state, containment over time; a drill's mass balance), the customer notice list as
+CSV, the EPCIS document and the FSMA 204 spreadsheet of the scope. The PDF is the Lot Recall's
+print format "Lot Recall Audit Summary", rendered by Frappe's print (wkhtmltopdf); its figures
+come from `audit_figures`, a Jinja method."""
+
+import csv
+import io
+import json
+import zipfile
+
+import frappe
+from frappe import _
+from frappe.utils import flt, getdate, strip_html
+
+from lot_traceability.queries import recall_audit as queries
+from lot_traceability.traceability import recall_audit
+
+PRINT_FORMAT = "Lot Recall Audit Summary"
+NOTICE_COLUMNS = (
+	("customer", "Customer"),
+	("customer_name", "Customer Name"),
+	("company", "Our Company"),
+	("contact", "Contact"),
+	("email", "Email"),
+	("phone", "Phone"),
+	("address_display", "Address"),
+	("products", "Products"),
+	("lots", "Lots"),
+	("shipped_qty", "Shipped Qty"),
+	("returned_qty", "Returned Qty"),
+	("affected_qty", "Affected Qty"),
+	("recovered_qty", "Recovered Qty"),
+	("sales_value", "Sales Value"),
+	("first_delivery", "First Delivery"),
+	("last_delivery", "Last Delivery"),
+	("documents", "Delivery Documents"),
+)
+
+
+def _recall(name: str):
+	recall = frappe.get_doc("Lot Recall", name)
+	recall.check_permission("read")
+	if recall.docstatus != 1:
+		frappe.throw(
+			_("Lot Recall {0} is not submitted: its scope and actions are not on record yet.").format(
+				frappe.bold(name)
+			)
+		)
+	return recall
+
+
+def audit_figures(name: str) -> dict:
+	"""What the summary states beyond the recall's own fields: quantities and value by site, the
+	mass balance, containment over time, actions, tasks and the change log."""
+	recall = _recall(name)
+	lots = set(recall.scope_lots()) | {row.batch for row in recall.source_lots}
+	rows = [
+		recall_audit.LedgerRow(
+			row.batch_no, row.voucher_type, flt(row.qty), getdate(row.posting_date), row.purpose
+		)
+		for row in queries.get_ledger_rows(lots)
+	]
+	balance = recall_audit.mass_balance(rows)
+	sites: dict[tuple, dict] = {}
+	for row in recall.locations:
+		site = sites.setdefault(
+			(row.company or "", row.warehouse or ""),
+			{
+				"company": row.company,
+				"warehouse": row.warehouse,
+				"in_transit": row.in_transit,
+				"qty": 0.0,
+				"affected_qty": 0.0,
+				"value": 0.0,
+				"lots": set(),
+			},
+		)
+		site["qty"] += flt(row.qty)
+		site["affected_qty"] += flt(row.affected_qty)
+		site["value"] += flt(row.stock_value)
+		site["lots"].add(row.batch)
+	by_site = [
+		{**site, "lots": len(site["lots"])}
+		for _key, site in sorted(sites.items(), key=lambda item: (item[0][0], item[0][1]))
+	]
+	actions = [
+		{
+			"time": row.creation,
+			"user": row.owner,
+			"document_type": row.document_type,
+			"document": row.document,
+			"action": row.action,
+			"detail": row.detail,
+		}
+		for row in sorted(recall.actions, key=lambda row: (row.creation or "", row.idx))
+	]
+	tasks = [
+		{**task, "description": strip_html(task.description or "")[:300]}
+		for task in queries.get_tasks(
+			[("Lot Recall", recall.name), ("Lot Status Change", recall.status_change)]
+		)
+	]
+	changes = []
+	for version in queries.get_changes("Lot Recall", recall.name):
+		data = json.loads(version.data or "{}")
+		fields = [change[0] for change in data.get("changed") or []]
+		changes.append(
+			{"time": version.creation, "user": version.owner, "fields": ", ".join(fields) or _("created")}
+		)
+	return {
+		"by_site": by_site,
+		"balance": {
+			"made": balance.made,
+			"on_hand": balance.on_hand,
+			"shipped": balance.shipped,
+			"consumed": balance.consumed,
+			"located": balance.located,
+			"written_off": balance.written_off,
+			"adjusted": balance.adjusted,
+			"share_located": balance.share_located,
+		},
+		"containment": [
+			vars(day) for day in recall_audit.containment_over_time(rows, getdate(recall.recall_date))
+		],
+		"actions": actions,
+		"tasks": tasks,
+		"changes": changes,
+		"lots": len(lots),
+	}
+
+
+def notice_csv(recall) -> str:
+	out = io.StringIO()
+	writer = csv.writer(out)
+	writer.writerow([_(label) for _field, label in NOTICE_COLUMNS])
+	for row in recall.customers:
+		values = []
+		for field, _label in NOTICE_COLUMNS:
+			value = row.get(field)
+			values.append(
+				value.isoformat() if hasattr(value, "isoformat") else ("" if value is None else value)
+			)
+		writer.writerow(values)
+	return out.getvalue()
+
+
+def summary_pdf(name: str) -> bytes:
+	"""The summary through Frappe's print and wkhtmltopdf, with the print stylesheets written into the
+	page: wkhtmltopdf then needs no request back to the site (whose host name a server often cannot
+	resolve for itself), and a pack can be made from a worker or a replica-reading request alike."""
+	import logging
+
+	import cssutils
+	from frappe.utils.pdf import get_pdf
+
+	html = frappe.get_print("Lot Recall", name, print_format=PRINT_FORMAT)
+	level = cssutils.log.getEffectiveLevel()
+	cssutils.log.setLevel(
+		logging.CRITICAL
+	)  # Frappe reads the page's styles for its margins: CSS 3 is no error
+	try:
+		return get_pdf(inline_stylesheets(html))
+	finally:
+		cssutils.log.setLevel(level)
+
+
+def inline_stylesheets(html: str) -> str:
+	"""Each <link rel="stylesheet"> of the site's own assets replaced by a <style> of its content (a
+	link to anything else dropped), and what the print view marks print-hide hidden."""
+	import os
+	import re
+
+	assets = os.path.realpath(os.path.join(frappe.local.sites_path, "assets"))
+
+	def inline(match):
+		href = match.group(1)
+		path = href.split("/assets/", 1)[1].split("?", 1)[0] if "/assets/" in href else None
+		if path:
+			full = os.path.realpath(os.path.join(assets, path))
+			if full.startswith(assets + os.sep) and os.path.isfile(full):
+				with open(full, encoding="utf-8") as stylesheet:
+					return f"<style>{stylesheet.read()}</style>"
+		return ""
+
+	html = re.sub(r"<link[^>]*rel=[\"']stylesheet[\"'][^>]*href=[\"']([^\"']+)[\"'][^>]*>", inline, html)
+	# the print view's buttons: hidden by the print media type, which not every wkhtmltopdf applies
+	return html.replace("</head>", "<style>.print-hide { display: none !important; }</style></head>", 1)
+
+
+def pack(name: str) -> tuple[str, bytes]:
+	"""(file name, ZIP) of the recall's audit pack."""
+	from lot_traceability import epcis_export, fsma204_export
+
+	recall = _recall(name)
+	document, _epcis_name = epcis_export.export_for(lot_recall=name)
+	rows, _fsma_name = fsma204_export.rows_in_scope(lot_recall=name)
+	out = io.BytesIO()
+	with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+		archive.writestr(f"{name} summary.pdf", summary_pdf(name))
+		archive.writestr(f"{name} customer notice list.csv", notice_csv(recall))
+		archive.writestr(f"{name} EPCIS.jsonld", json.dumps(document, indent=1, ensure_ascii=False))
+		archive.writestr(f"{name} FSMA 204.xlsx", fsma204_export.xlsx_of(rows))
+	return f"{name} audit pack.zip", out.getvalue()

@@ -1,0 +1,208 @@
+"""FSMA 204 on real documents: the demo's milk powder is on the Food Traceability List, so its lot
+and the cake-mix lots made from it are covered; the sortable spreadsheet of the demo recall lists
+the receiving, transformation and shipping events of every affected lot with their Key Data
+Elements, equal to the ledger; the .xlsx has one header row and typed cells; the traceability lot
+code source is captured at receipt; permissions and bad input are refused."""
+
+import csv
+import io
+from datetime import date, datetime
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from lot_traceability import api, demo, fsma204_export
+from lot_traceability.tests.utils import make_user
+from lot_traceability.traceability import fsma204
+
+CONTAMINATED = "DC-5531"  # the demo's skimmed milk powder lot
+NO_STOCK_USER = "lt-fsma-nostock@example.com"
+RETAIL_USER = "lt-fsma-retail@example.com"
+RETAIL = "Demo Specialty Foods Retail"
+
+
+def ledger_events(lots) -> dict[tuple, float]:
+	"""(lot, event, role, document) → quantity, from the lot ledger by the rule's own words: a
+	receipt or delivery is receiving or shipping by its direction, a production entry a
+	transformation (inputs out, outputs in)."""
+	found: dict[tuple, float] = {}
+	for lot, voucher_type, voucher_no, purpose, qty in frappe.db.sql(
+		"""select batch_no, voucher_type, voucher_no, purpose, qty from `tabLot Ledger Entry`
+		where batch_no in %(lots)s and qty != 0""",
+		{"lots": sorted(lots)},
+	):
+		if voucher_type in ("Purchase Receipt", "Delivery Note"):
+			key = (lot, "Receiving" if qty > 0 else "Shipping", "", voucher_no)
+		elif voucher_type == "Stock Entry" and purpose in ("Manufacture", "Repack"):
+			key = (lot, "Transformation", "output" if qty > 0 else "input", voucher_no)
+		else:
+			continue
+		found[key] = found.get(key, 0.0) + abs(float(qty))
+	return found
+
+
+class TestFsma204(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		demo.load()
+		cls.milk = frappe.db.get_value("Batch", {"supplier_lot_no": CONTAMINATED})
+		cls.cakes = sorted(
+			frappe.get_all(
+				"Lot Genealogy", filters={"parent_lot": cls.milk}, pluck="child_lot", distinct=True
+			)
+		)
+		make_user(NO_STOCK_USER, ["Accounts User"])
+		make_user(RETAIL_USER, ["Stock User"])
+		if not frappe.db.exists("User Permission", {"user": RETAIL_USER, "allow": "Company"}):
+			frappe.get_doc(
+				{"doctype": "User Permission", "user": RETAIL_USER, "allow": "Company", "for_value": RETAIL}
+			).insert(ignore_permissions=True)
+		frappe.db.commit()
+
+	def setUp(self):
+		frappe.set_user("Administrator")
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def recall(self) -> str:
+		from lot_traceability.tests.test_recall import new_recall
+
+		return new_recall(supplier_lot_no=CONTAMINATED, is_mock=1).name
+
+	def test_the_milk_powder_is_listed_and_the_cake_mix_made_from_it_inherits(self):
+		self.assertEqual(len(self.cakes), 2)
+		coverage, _records = fsma204_export.coverage_of([self.milk, *self.cakes])
+		self.assertEqual(coverage[self.milk], "listed")
+		for cake in self.cakes:
+			self.assertEqual(coverage[cake], f"made from {self.milk}")
+		# a kill step on the cake mix stops the inheritance
+		frappe.db.set_value("Item", "DEMO-CAKE-MIX", "ftl_kill_step", 1)
+		coverage, _records = fsma204_export.coverage_of([self.milk, *self.cakes])
+		self.assertEqual(set(coverage), {self.milk})
+
+	def test_the_recall_spreadsheet_lists_every_affected_lots_events_equal_to_the_ledger(self):
+		name = self.recall()
+		rows, filename = fsma204_export.rows_in_scope(lot_recall=name)
+		self.assertEqual(filename, f"FSMA 204 {name}")
+		affected = set(frappe.get_doc("Lot Recall", name).scope_lots()) | {self.milk}
+		self.assertEqual({row["lot"] for row in rows}, {self.milk, *self.cakes})
+		self.assertTrue(affected >= {row["lot"] for row in rows})
+		self.assertEqual(fsma204.quantities(rows), ledger_events({row["lot"] for row in rows}))
+		kinds = {(row["lot"], row["cte"]) for row in rows}
+		self.assertIn((self.milk, "Receiving"), kinds)
+		self.assertIn((self.milk, "Transformation"), kinds)
+		for cake in self.cakes:
+			self.assertIn((cake, "Transformation"), kinds)
+			self.assertIn((cake, "Shipping"), kinds)
+		receipt = next(row for row in rows if row["lot"] == self.milk and row["cte"] == "Receiving")
+		self.assertEqual(receipt["tlc"], CONTAMINATED)  # the supplier's code, not our lot number
+		self.assertIn("Demo Dairy Cooperative", receipt["previous_source"])
+		self.assertIn("Eau Claire", receipt["tlc_source"])
+		self.assertIn("Dayton", receipt["location"])
+		self.assertEqual(receipt["reference_document_type"], "Purchase Receipt")
+		self.assertEqual(receipt["missing"], "")
+		for row in rows:
+			if row["cte"] == "Shipping":
+				self.assertIn(
+					row["subsequent_recipient"].split(",")[0], ("Demo Bakery North", "Demo Bakery South")
+				)
+				self.assertEqual(row["missing"], "")
+			if row["cte"] == "Transformation" and row["role"] == "output":
+				self.assertEqual(row["tlc"], row["lot"])
+				self.assertIn("Dayton", row["tlc_source"])
+
+	def test_the_xlsx_has_one_header_row_and_typed_dates_and_numbers(self):
+		from openpyxl import load_workbook
+
+		filename, content = fsma204_export.download("xlsx", lot=self.milk)
+		self.assertEqual(filename, f"FSMA 204 {self.milk}.xlsx")
+		sheet = load_workbook(io.BytesIO(content)).active
+		values = list(sheet.iter_rows(values_only=True))
+		self.assertEqual(list(values[0]), list(fsma204.HEADERS))
+		keys = [key for key, _header, _kind in fsma204.COLUMNS]
+		self.assertGreaterEqual(len(values), 8)
+		for line in values[1:]:
+			self.assertIsInstance(line[keys.index("event_date")], (date, datetime))
+			self.assertIsInstance(line[keys.index("quantity")], (int, float))
+			self.assertFalse(any(isinstance(cell, str) and cell == fsma204.HEADERS[0] for cell in line))
+		self.assertEqual(sheet.auto_filter.ref, sheet.dimensions)
+
+	def test_the_csv_holds_the_same_rows(self):
+		rows, _name = fsma204_export.rows_in_scope(lot=self.milk)
+		filename, content = fsma204_export.download("csv", lot=self.milk)
+		self.assertTrue(filename.endswith(".csv"))
+		lines = list(csv.reader(io.StringIO(content)))
+		self.assertEqual(lines[0], list(fsma204.HEADERS))
+		self.assertEqual(len(lines), len(rows) + 1)
+		self.assertEqual(lines[1][1], rows[0]["event_date"].isoformat())
+
+	def test_the_traceability_lot_code_source_is_captured_at_receipt(self):
+		address, reference = frappe.db.get_value(
+			"Batch", self.milk, ["tlc_source_address", "tlc_source_reference"]
+		)
+		self.assertTrue(address)
+		self.assertIn(
+			"Demo Dairy Cooperative",
+			frappe.get_all(
+				"Dynamic Link", filters={"parent": address, "parenttype": "Address"}, pluck="link_name"
+			),
+		)
+		for cake in self.cakes:
+			self.assertTrue(frappe.db.get_value("Batch", cake, "tlc_source_warehouse"))
+
+	def test_a_missing_kde_is_named_in_its_column(self):
+		# the supplier's address loses its phone: the receipt's row says so instead of a silent blank
+		address = frappe.db.get_value("Batch", self.milk, "tlc_source_address")
+		frappe.db.set_value("Address", address, "phone", None)
+		rows, _name = fsma204_export.rows_in_scope(lot=self.milk)
+		receipt = next(row for row in rows if row["lot"] == self.milk and row["cte"] == "Receiving")
+		self.assertIn("traceability lot code source: phone number", receipt["missing"])
+
+	def test_a_date_range_and_a_product(self):
+		posted = frappe.db.get_value(
+			"Lot Ledger Entry", {"batch_no": self.milk, "voucher_type": "Purchase Receipt"}, "posting_date"
+		)
+		rows, _name = fsma204_export.rows_in_scope(from_date=posted, to_date=posted)
+		self.assertIn((self.milk, "Receiving"), {(row["lot"], row["cte"]) for row in rows})
+		self.assertTrue(all(row["event_date"] == posted for row in rows))
+		rows, name = fsma204_export.rows_in_scope(item="DEMO-CAKE-MIX")
+		self.assertEqual(name, "FSMA 204 DEMO-CAKE-MIX")
+		self.assertTrue(set(self.cakes) <= {row["lot"] for row in rows})
+		self.assertEqual({row["item"] for row in rows}, {"DEMO-CAKE-MIX"})
+
+	def test_a_user_sees_only_the_companies_whose_stock_they_may_read(self):
+		frappe.set_user(RETAIL_USER)
+		rows, _name = fsma204_export.rows_in_scope(from_date="2000-01-01", to_date="2100-01-01")
+		self.assertTrue(all(row["company"] == RETAIL for row in rows))
+		frappe.set_user(NO_STOCK_USER)
+		with self.assertRaises(frappe.PermissionError):
+			fsma204_export.rows_in_scope(lot=self.milk)
+
+	def test_bad_requests_are_refused_in_words(self):
+		with self.assertRaisesRegex(frappe.ValidationError, "Choose a lot, a Lot Recall, a product"):
+			fsma204_export.rows_in_scope()
+		with self.assertRaisesRegex(frappe.ValidationError, "ends .* before it begins"):
+			fsma204_export.rows_in_scope(from_date="2026-03-02", to_date="2026-03-01")
+		with self.assertRaisesRegex(
+			frappe.DoesNotExistError, "Lot <strong>NO-SUCH-LOT</strong> does not exist"
+		):
+			fsma204_export.rows_in_scope(lot="NO-SUCH-LOT")
+		with self.assertRaisesRegex(
+			frappe.ValidationError, "Format <strong>pdf</strong>: choose xlsx or csv"
+		):
+			fsma204_export.download("pdf", lot=self.milk)
+
+	def test_the_download_api_and_the_report(self):
+		api.download_fsma204(lot=self.milk, file_format="csv")
+		self.assertEqual(frappe.response["type"], "download")
+		self.assertTrue(frappe.response["filename"].endswith(".csv"))
+		from lot_traceability.lot_traceability.report.fsma_204_records.fsma_204_records import execute
+
+		columns, data = execute({"lot": self.milk})
+		self.assertEqual(
+			[column["fieldname"] for column in columns], [key for key, _h, _k in fsma204.COLUMNS]
+		)
+		self.assertEqual(fsma204.quantities(data), ledger_events({row["lot"] for row in data}))

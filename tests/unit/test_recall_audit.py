@@ -1,0 +1,114 @@
+"""A recall's audit figures: the mass balance of the affected lots (made against located: on hand,
+shipped, consumed; written off and counted differences beside it; transfers between our companies
+add nothing) and containment over time from the recall date (a return on the recall date counts)."""
+
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lot_traceability.traceability.movements import INTERNAL_TRANSFER
+from lot_traceability.traceability.recall_audit import (
+	ContainmentDay,
+	LedgerRow,
+	containment_over_time,
+	mass_balance,
+)
+
+D1, D2, D3, D4 = date(2026, 3, 1), date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4)
+
+
+def row(lot, voucher, qty, posted=D1, purpose=None):
+	return LedgerRow(lot, voucher, qty, posted, purpose)
+
+
+def test_the_mass_balance_of_a_received_lot_made_into_another_and_shipped():
+	rows = [
+		row("MILK", "Purchase Receipt", 200),
+		row("MILK", "Stock Entry", -40, purpose="Manufacture"),
+		row("CAKE", "Stock Entry", 100, purpose="Manufacture"),
+		row("CAKE", "Delivery Note", -60),
+		row("CAKE", "Delivery Note", 10),  # a customer return nets the shipment
+		row("MILK", "Stock Entry", -50, purpose="Material Issue"),  # written off
+		row("MILK", "Stock Entry", -20, purpose="Material Transfer"),
+		row("MILK", "Stock Entry", 20, purpose="Material Transfer"),
+		row("MILK", "Stock Reconciliation", -5),
+	]
+	balance = mass_balance(rows)
+	assert balance.made == 300  # 200 received + 100 made
+	assert balance.consumed == 40
+	assert balance.shipped == 50
+	assert balance.written_off == 50
+	assert balance.adjusted == -5
+	assert balance.on_hand == 200 - 40 - 50 - 5 + 100 - 50
+	assert balance.located == balance.on_hand + 50 + 40
+	assert balance.share_located == balance.located / 300
+
+
+def test_a_transfer_between_our_companies_neither_makes_nor_ships():
+	rows = [
+		row("OIL", "Purchase Receipt", 100),
+		row("OIL", "Delivery Note", -8, purpose=INTERNAL_TRANSFER),
+		row("OIL", "Purchase Receipt", 8, purpose=INTERNAL_TRANSFER),
+	]
+	balance = mass_balance(rows)
+	assert (balance.made, balance.shipped, balance.on_hand) == (100, 0, 100)
+	assert balance.share_located == 1
+
+
+def test_a_return_to_the_supplier_is_shipped_and_nothing_made_has_no_share():
+	assert mass_balance([row("X", "Purchase Receipt", 10), row("X", "Purchase Receipt", -4)]).shipped == 4
+	assert mass_balance([]).share_located is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+	st.lists(
+		st.tuples(
+			st.sampled_from(
+				[
+					("Purchase Receipt", None),
+					("Delivery Note", None),
+					("Stock Entry", "Manufacture"),
+					("Stock Entry", "Material Issue"),
+					("Stock Entry", "Material Receipt"),
+					("Stock Entry", "Material Transfer"),
+					("Stock Reconciliation", None),
+					("Delivery Note", INTERNAL_TRANSFER),
+				]
+			),
+			st.integers(-30, 30).filter(bool),
+		),
+		max_size=30,
+	)
+)
+def test_what_is_made_and_adjusted_equals_what_is_located_and_written_off(moves):
+	rows = []
+	for (voucher, purpose), qty in moves:
+		rows.append(row("L", voucher, qty, purpose=purpose))
+		if purpose in ("Material Transfer", INTERNAL_TRANSFER):  # a move between sites: both legs
+			other = "Purchase Receipt" if purpose == INTERNAL_TRANSFER else voucher
+			rows.append(row("L", other, -qty, purpose=purpose))
+	balance = mass_balance(rows)
+	assert abs(balance.made + balance.adjusted - balance.written_off - balance.located) < 1e-9
+
+
+def test_containment_counts_returns_from_the_recall_date_on():
+	rows = [
+		row("C", "Delivery Note", -60, D1),
+		row("C", "Delivery Note", -40, D2),
+		row("C", "Delivery Note", 5, D1),  # returned before the recall: nets the shipment only
+		row("C", "Delivery Note", 30, D2),  # on the recall date: recovered
+		row("C", "Stock Entry", -30, D3, "Material Issue"),
+		row("C", "Delivery Note", 20, D4),
+		row("C", "Delivery Note", -8, D4, INTERNAL_TRANSFER),
+	]
+	assert containment_over_time(rows, D2) == [
+		ContainmentDay(D2, 30, 0, 25),
+		ContainmentDay(D3, 30, 30, 25),
+		ContainmentDay(D4, 50, 30, 5),
+	]
+
+
+def test_containment_of_a_recall_with_nothing_back_is_one_line():
+	assert containment_over_time([row("C", "Delivery Note", -10, D1)], D2) == [ContainmentDay(D2, 0, 0, 10)]
