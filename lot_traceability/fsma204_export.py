@@ -12,13 +12,13 @@ import io
 
 import frappe
 from frappe import _
+from openpyxl import Workbook
 
 from lot_traceability.export_scopes import date_range, readable_companies, recall_lots, restrict, trace_lots
 from lot_traceability.lot_ledger import moves_of
 from lot_traceability.queries import fsma204 as queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability import fsma204
-from lot_traceability.traceability.genealogy import BACKWARD
 
 FORMATS = ("xlsx", "csv")
 SHEET = "FSMA 204 Records"
@@ -139,24 +139,49 @@ class PlaceBook:
 # ---------------------------------------------------------------- the spreadsheet
 
 
-def coverage_of(lots) -> tuple[dict[str, str], dict[str, dict]]:
-	"""(lot → why covered, lot → its record) for these lots: their ancestors are read to learn
-	whether one of them is on the Food Traceability List."""
-	from lot_traceability.tracing import walks
+def coverage_of(lots) -> dict[str, str]:
+	"""Lot → why the rule covers it, for the covered lots among these. Their ancestors are read level
+	by level (each link once), and only as far as a lot could still inherit: not above a lot already
+	covered, a listed lot, or a kill-step item's lot (covered only if listed itself)."""
+	from lot_traceability.tracing import DEFAULT_DEPTH
 
 	lots = set(lots)
-	if not lots:
-		return {}, {}
-	backward = walks(sorted(lots), (BACKWARD,))[BACKWARD]
+	lot_items = queries.get_lot_items(lots)
+	flags = queries.get_item_flags(set(lot_items.values()))
 	parents: dict[str, set[str]] = {}
-	for edge in backward.edges:
-		parents.setdefault(edge.child, set()).add(edge.parent)
-	records = queries.get_lots(lots | set(backward.lots))
-	lot_items = {name: row.item for name, row in records.items()}
-	listed = {row.item for row in records.values() if row.on_food_traceability_list}
-	breaking = {row.item for row in records.values() if row.ftl_kill_step}
-	covered = fsma204.covered_lots(lot_items, parents, listed, breaking)
-	return {lot: why for lot, why in covered.items() if lot in lots}, records
+
+	def open_ended(batch):
+		listed, kill_step = flags.get(lot_items.get(batch), (False, False))
+		return not listed and not kill_step
+
+	def covered_now():
+		listed = {item for item, (on_list, _kill) in flags.items() if on_list}
+		breaking = {item for item, (_on, kill_step) in flags.items() if kill_step}
+		return fsma204.covered_lots(lot_items, parents, listed, breaking)
+
+	pending, covered = {lot for lot in lot_items if open_ended(lot)}, {}
+	for _level in range(DEFAULT_DEPTH + 1):
+		if not pending:
+			break
+		reached = set()
+		for parent, child in queries.get_parent_links(pending):
+			parents.setdefault(child, set()).add(parent)
+			if parent not in lot_items:
+				reached.add(parent)
+		lot_items.update(queries.get_lot_items(reached))
+		flags.update(
+			queries.get_item_flags({lot_items[lot] for lot in reached if lot in lot_items} - set(flags))
+		)
+		covered = covered_now()
+		pending = {
+			parent
+			for child in pending
+			if child not in covered
+			for parent in parents.get(child, ())
+			if parent in reached and open_ended(parent)
+		}
+	covered = covered_now()
+	return {lot: why for lot, why in covered.items() if lot in lots}
 
 
 def rows_for(lots=None, companies=None, since=None, until=None) -> list[dict]:
@@ -164,9 +189,10 @@ def rows_for(lots=None, companies=None, since=None, until=None) -> list[dict]:
 	and dates), their events in these companies and dates."""
 	if lots is None:
 		lots = queries.get_moved_lots(companies, since, until)
-	coverage, records = coverage_of(lots)
+	coverage = coverage_of(lots)
 	if not coverage:
 		return []
+	records = queries.get_lots(coverage)
 	ledger = queries.get_movements(set(coverage), companies, since, until)
 	moves = moves_of(ledger)
 	return fsma204.spreadsheet_rows(moves, lot_records(coverage, records), places_of(moves), coverage)
@@ -295,25 +321,29 @@ def rows_in_scope(lot=None, lot_recall=None, item=None, company=None, from_date=
 
 
 def xlsx_of(rows) -> bytes:
-	"""The spreadsheet as .xlsx, written by Frappe's writer: one header row, typed cells; the header
-	frozen and filtered so that it sorts in any spreadsheet program."""
+	"""The spreadsheet as .xlsx, written by Frappe's writer: one header row, typed cells (dates shown
+	as dates); the header frozen and filtered, so that it sorts in any spreadsheet program."""
 	from frappe.utils.xlsxutils import make_xlsx
-	from openpyxl import load_workbook
+	from openpyxl.utils import get_column_letter
 
-	written = make_xlsx(fsma204.table(rows), SHEET)
-	book = load_workbook(io.BytesIO(written.getvalue()))
-	sheet = book.active
-	sheet.freeze_panes = "A2"
-	sheet.auto_filter.ref = sheet.dimensions
-	for column, (_key, _header, kind) in enumerate(fsma204.COLUMNS, start=1):
-		letter = sheet.cell(row=1, column=column).column_letter
-		if kind == "date":
-			for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
-				cell.number_format = "yyyy-mm-dd"
-		sheet.column_dimensions[letter].width = 14 if kind != "text" else 28
-	out = io.BytesIO()
-	book.save(out)
-	return out.getvalue()
+	table = fsma204.table(rows)
+	widths = [14 if kind != "text" else 28 for _key, _header, kind in fsma204.COLUMNS]
+	book = SortableBook(f"A1:{get_column_letter(len(fsma204.COLUMNS))}{len(table)}")
+	return make_xlsx(table, SHEET, wb=book, column_widths=widths).getvalue()
+
+
+class SortableBook(Workbook):
+	"""A write-only workbook whose sheets start with the header row frozen and filtered."""
+
+	def __init__(self, filter_range: str):
+		super().__init__(write_only=True)
+		self.filter_range = filter_range
+
+	def create_sheet(self, title=None, index=None):
+		sheet = super().create_sheet(title, index)
+		sheet.freeze_panes = "A2"
+		sheet.auto_filter.ref = self.filter_range
+		return sheet
 
 
 def csv_of(rows) -> str:

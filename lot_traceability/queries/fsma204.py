@@ -47,16 +47,16 @@ ADDRESS_FIELDS = [
 
 def get_movements(lots=None, companies=None, since=None, until=None) -> list[dict]:
 	"""The lot ledger rows of documents that can be Critical Tracking Events, of these lots (or
-	all), companies (or all), posted from `since` to `until` (dates, both included)."""
+	all), companies (or all), posted from `since` to `until` (dates, both included), with their
+	posting date (the events' KDEs are dates) and, for a Stock Entry, its work order."""
 	conditions, values = movement_filters(lots, companies, since=since, until=until)
 	conditions.append("l.voucher_type in %(vouchers)s")
 	values["vouchers"] = CTE_VOUCHERS
 	return frappe.db.sql(
 		f"""select l.batch_no, l.item_code, l.warehouse, l.qty, l.voucher_type, l.voucher_no, l.purpose,
 			l.party_type, l.party, l.company,
-			timestamp(l.posting_date, ifnull(b.posting_time, '00:00:00')) as posted, se.work_order
+			l.posting_date as posted, se.work_order
 		from `tabLot Ledger Entry` l
-		left join `tabSerial and Batch Bundle` b on b.name = l.serial_and_batch_bundle
 		left join `tabStock Entry` se on l.voucher_type = 'Stock Entry' and se.name = l.voucher_no
 		where {" and ".join(conditions)}""",
 		values,
@@ -79,15 +79,14 @@ def get_moved_lots(companies=None, since=None, until=None, items=None) -> list[s
 
 
 def get_lots(lots) -> dict[str, dict]:
-	"""Lot → its item, the item's name, brand, stock unit and Food Traceability List flags, the
-	supplier and supplier lot no, and the captured traceability lot code source."""
+	"""Lot → its item, the item's name, brand and stock unit, the supplier and supplier lot no, and
+	the captured traceability lot code source."""
 	lots = sorted({lot for lot in lots if lot})
 	if not lots:
 		return {}
 	rows = frappe.db.sql(
 		"""select b.name, b.item, i.item_name, i.brand, i.stock_uom, b.supplier, b.supplier_lot_no,
-			b.tlc_source_address, b.tlc_source_warehouse, b.tlc_source_reference,
-			i.on_food_traceability_list, i.ftl_kill_step
+			b.tlc_source_address, b.tlc_source_warehouse, b.tlc_source_reference
 		from `tabBatch` b left join `tabItem` i on i.name = b.item
 		where b.name in %(lots)s""",
 		{"lots": lots},
@@ -96,8 +95,37 @@ def get_lots(lots) -> dict[str, dict]:
 	return {row.name: row for row in rows}
 
 
-def get_listed_items() -> list[str]:
-	return frappe.get_all("Item", filters={"on_food_traceability_list": 1}, pluck="name")
+def get_lot_items(lots) -> dict[str, str]:
+	"""Lot → its item."""
+	lots = sorted({lot for lot in lots if lot})
+	if not lots:
+		return {}
+	return dict(frappe.db.sql("select name, item from `tabBatch` where name in %(lots)s", {"lots": lots}))
+
+
+def get_item_flags(items) -> dict[str, tuple[bool, bool]]:
+	"""Item → (on the Food Traceability List, made with a kill step)."""
+	items = sorted({item for item in items if item})
+	if not items:
+		return {}
+	return {
+		name: (bool(listed), bool(kill_step))
+		for name, listed, kill_step in frappe.db.sql(
+			"""select name, on_food_traceability_list, ftl_kill_step from `tabItem` where name in %(items)s""",
+			{"items": items},
+		)
+	}
+
+
+def get_parent_links(lots) -> list[tuple[str, str]]:
+	"""(input lot, output lot) of every genealogy link into these lots (through `lot_backward`)."""
+	lots = sorted({lot for lot in lots if lot})
+	if not lots:
+		return []
+	return frappe.db.sql(
+		"select distinct parent_lot, child_lot from `tabLot Genealogy` where child_lot in %(lots)s",
+		{"lots": lots},
+	)
 
 
 def get_first_receipts(lots) -> dict[str, dict]:

@@ -74,13 +74,13 @@ class TestFsma204(FrappeTestCase):
 
 	def test_the_milk_powder_is_listed_and_the_cake_mix_made_from_it_inherits(self):
 		self.assertEqual(len(self.cakes), 2)
-		coverage, _records = fsma204_export.coverage_of([self.milk, *self.cakes])
+		coverage = fsma204_export.coverage_of([self.milk, *self.cakes])
 		self.assertEqual(coverage[self.milk], "listed")
 		for cake in self.cakes:
 			self.assertEqual(coverage[cake], f"made from {self.milk}")
 		# a kill step on the cake mix stops the inheritance
 		frappe.db.set_value("Item", "DEMO-CAKE-MIX", "ftl_kill_step", 1)
-		coverage, _records = fsma204_export.coverage_of([self.milk, *self.cakes])
+		coverage = fsma204_export.coverage_of([self.milk, *self.cakes])
 		self.assertEqual(set(coverage), {self.milk})
 
 	def test_the_recall_spreadsheet_lists_every_affected_lots_events_equal_to_the_ledger(self):

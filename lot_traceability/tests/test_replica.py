@@ -96,6 +96,12 @@ class TestReplicaReads(FrappeTestCase):
 		)
 		self.assertEqual(explained["item_code"], item)
 
+	def test_the_exports_read_the_replica(self):
+		self.answered_by_replica(lambda: api.download_epcis(lot=self.milk))
+		self.assertIn(b'"EPCISDocument"', frappe.response["filecontent"].encode())
+		self.answered_by_replica(lambda: api.download_fsma204(lot=self.milk, file_format="csv"))
+		self.assertIn(self.milk, frappe.response["filecontent"])
+
 	def test_reports_run_on_the_replica_and_write_nothing(self):
 		for report, filters in (
 			("Recall Impact", {"supplier_lot_no": CONTAMINATED, "section": "Customers"}),
@@ -103,6 +109,7 @@ class TestReplicaReads(FrappeTestCase):
 			("Lot Trace", {"batch": self.milk}),
 			("Expiry Risk", {}),
 			("Lot Exceptions", {}),
+			("FSMA 204 Records", {"lot": self.milk}),
 		):
 			with self.subTest(report=report):
 				result = self.answered_by_replica(lambda r=report, f=filters: run_report(r, filters=f))

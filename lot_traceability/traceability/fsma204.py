@@ -178,6 +178,8 @@ def cte_of(move: Movement, transfer_between_sites: bool = False) -> tuple[str, s
 	the row is no Critical Tracking Event (a write-off, a count, a move within one site)."""
 	inward = move.qty > 0
 	voucher, purpose = move.voucher_type, move.purpose
+	if voucher == "Subcontracting Receipt" and not inward:  # what the subcontractor used
+		return TRANSFORMATION, INPUT
 	if voucher in RECEIVING_VOUCHERS:
 		return (RECEIVING, None) if inward else (SHIPPING, None)
 	if voucher in SELLING_VOUCHERS:
@@ -209,17 +211,13 @@ def _sites_crossed(moves: list[Movement], places: Places) -> set[tuple[str, str]
 	return {key for key, (outs, ins) in sides.items() if outs and ins and outs != ins}
 
 
-def _other_side(moves: list[Movement], move: Movement, places: Places) -> Place | None:
-	"""The warehouse place at the other end of a transfer between sites (of the same lot)."""
-	for other in moves:
-		if (
-			other.voucher_no == move.voucher_no
-			and other.voucher_type == move.voucher_type
-			and other.lot == move.lot
-			and (other.qty > 0) != (move.qty > 0)
-		):
-			return _place_of_warehouse(places, other.warehouse)
-	return None
+def _ends(moves: list[Movement]) -> dict[tuple, str | None]:
+	"""(document type, document, lot, inward) → the first warehouse of a stock entry's side."""
+	ends: dict[tuple, str | None] = {}
+	for move in moves:
+		if move.voucher_type == "Stock Entry":
+			ends.setdefault((move.voucher_type, move.voucher_no, move.lot, move.qty > 0), move.warehouse)
+	return ends
 
 
 def spreadsheet_rows(
@@ -244,8 +242,9 @@ def spreadsheet_rows(
 			totals[key][0] = min(totals[key][0], move, key=lambda m: _as_datetime(m.posted))
 		else:
 			totals[key] = [move, float(abs(move.qty))]
+	ends = _ends(moves)
 	rows = [
-		_row(move, qty, cte, lots, places, coverage, moves) for (*_k, cte, _w), (move, qty) in totals.items()
+		_row(move, qty, cte, lots, places, coverage, ends) for (*_k, cte, _w), (move, qty) in totals.items()
 	]
 	rows.sort(
 		key=lambda row: (
@@ -264,20 +263,23 @@ def _as_datetime(value) -> datetime:
 	return value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time())
 
 
-def _row(move, qty, cte, lots, places, coverage, moves) -> dict:
+def _row(move, qty, cte, lots, places, coverage, ends) -> dict:
 	event, role = cte
 	lot = lots.get(move.lot) or Lot(move.lot, move.lot, move.lot)
 	missing: list[str] = []
 	here = _place_of_warehouse(places, move.warehouse)
 	party = places.parties.get((move.voucher_type, move.voucher_no))
+	other_end = _place_of_warehouse(
+		places, ends.get((move.voucher_type, move.voucher_no, move.lot, move.qty <= 0))
+	)
 	previous = recipient = None
 	if event == SHIPPING:
 		here = places.ship_from.get((move.voucher_type, move.voucher_no)) or here
-		recipient = _other_side(moves, move, places) if move.voucher_type == "Stock Entry" else party
+		recipient = other_end if move.voucher_type == "Stock Entry" else party
 		_need(recipient, "immediate subsequent recipient", missing)
 	elif event == RECEIVING:
 		if move.voucher_type == "Stock Entry":
-			previous = _other_side(moves, move, places)
+			previous = other_end
 		else:
 			previous = party
 		_need(previous, "immediate previous source", missing)

@@ -4,7 +4,8 @@ the lot ledger rows of the scope.
 
 Mass balance, in lot quantities. *Made*: what receipts from suppliers and production (and stock
 taken in by a stock receipt) brought into being. *Located*: what is on hand (in transit included),
-shipped (to customers and back to suppliers, net of customer returns) and consumed by production.
+shipped (to customers and back to suppliers, net of customer returns) and consumed by production
+(ours or a subcontractor's).
 Written off and counted differences are shown beside it: they are accounted for, not located. The
 share located is located / made. Transfers between our sites and companies move stock; they add
 nothing.
@@ -26,6 +27,7 @@ from lot_traceability.traceability.movements import (
 )
 
 CONSUMING_PURPOSES = PRODUCTION_PURPOSES | {"Material Consumption for Manufacture"}
+SUBCONTRACTING_RECEIPT = "Subcontracting Receipt"
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ def mass_balance(rows: Iterable[LedgerRow]) -> Balance:
 		if row.voucher_type in RECEIVING_VOUCHERS:
 			if inward:
 				made += qty
+			elif row.voucher_type == SUBCONTRACTING_RECEIPT:
+				consumed -= qty  # the materials the subcontractor used
 			else:
 				shipped -= qty  # back to the supplier
 		elif row.voucher_type in SELLING_VOUCHERS:

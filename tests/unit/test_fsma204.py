@@ -144,6 +144,8 @@ def test_a_place_describes_itself_and_names_what_it_lacks():
 def test_which_movements_are_critical_tracking_events():
 	assert cte_of(move("L", 5, "Purchase Receipt", "PR-1")) == (RECEIVING, None)
 	assert cte_of(move("L", -5, "Purchase Receipt", "PR-2")) == (SHIPPING, None)  # back to the supplier
+	assert cte_of(move("L", -5, "Subcontracting Receipt", "SCR-1")) == (TRANSFORMATION, INPUT)
+	assert cte_of(move("L", 5, "Subcontracting Receipt", "SCR-1")) == (RECEIVING, None)
 	assert cte_of(move("L", -5, "Delivery Note", "DN-1")) == (SHIPPING, None)
 	assert cte_of(move("L", 5, "Delivery Note", "DN-2")) == (RECEIVING, None)  # a customer return
 	assert cte_of(move("L", 5, "Stock Entry", "SE", purpose="Manufacture")) == (TRANSFORMATION, OUTPUT)

@@ -56,6 +56,11 @@ def test_a_transfer_between_our_companies_neither_makes_nor_ships():
 	assert balance.share_located == 1
 
 
+def test_what_a_subcontractor_used_is_consumed():
+	rows = [row("S", "Purchase Receipt", 10), row("S", "Subcontracting Receipt", -4)]
+	assert (mass_balance(rows).consumed, mass_balance(rows).shipped) == (4, 0)
+
+
 def test_a_return_to_the_supplier_is_shipped_and_nothing_made_has_no_share():
 	assert mass_balance([row("X", "Purchase Receipt", 10), row("X", "Purchase Receipt", -4)]).shipped == 4
 	assert mass_balance([]).share_located is None
@@ -68,6 +73,7 @@ def test_a_return_to_the_supplier_is_shipped_and_nothing_made_has_no_share():
 			st.sampled_from(
 				[
 					("Purchase Receipt", None),
+					("Subcontracting Receipt", None),
 					("Delivery Note", None),
 					("Stock Entry", "Manufacture"),
 					("Stock Entry", "Material Issue"),
