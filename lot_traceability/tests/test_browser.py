@@ -19,6 +19,7 @@ from pathlib import Path
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, nowdate
 from frappe.utils.password import update_password
 
 from lot_traceability import demo
@@ -168,6 +169,7 @@ class TestDeskInABrowser(FrappeTestCase):
 				"kpis": f"/app/query-report/Lot Traceability KPIs|{company_filter}",
 				"exceptions": f"/app/query-report/Lot Exceptions|{company_filter}",
 				"expiry-risk": "/app/query-report/Expiry Risk",
+				"fsma-204": f"/app/query-report/FSMA 204 Records?lot={milk}&from_date={add_days(nowdate(), -400)}",
 			}
 		)
 		for width in (1440, 390):
@@ -194,6 +196,16 @@ class TestDeskInABrowser(FrappeTestCase):
 		self.assertIn("Demo Bakery North", recall)
 		self.assertRegex(recall, r"1–\d+ of \d+")
 		self.assertIn("Lot Traceability KPIs", seen["kpis", 390]["title_text"])
+		fsma = seen["fsma-204", 1440]["text"]  # the milk powder's events, each with its KDEs
+		for shown in (
+			"Receiving",
+			"Transformation",
+			"Shipping",
+			"DC-5531",
+			"Demo Bakery North",
+			"Eau Claire",
+		):
+			self.assertIn(shown, fsma)
 		for report in ("kpis", "exceptions"):  # the user's own company, not every company at once
 			self.assertTrue(frappe.db.exists("Company", seen[report, 1440]["probe"]), report)
 
