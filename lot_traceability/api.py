@@ -450,3 +450,25 @@ def download_recall_audit_pack(lot_recall: str) -> None:
 	frappe.response["filename"] = filename
 	frappe.response["filecontent"] = content
 	frappe.response["type"] = "download"
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def get_lot_graph(lot: str, expand: str | list | None = None, limit: int = 25) -> dict:
+	"""A lot's genealogy as a graph (Lot Genealogy page): lots, suppliers and customers as nodes,
+	traced quantities on the edges; columns and parties beyond `limit` grouped unless in `expand`."""
+	from lot_traceability.genealogy_graph import graph_of
+
+	if isinstance(expand, str):
+		expand = json.loads(expand) if expand.startswith("[") else [expand]
+	return graph_of(lot, expand or (), limit=max(1, min(int(limit), 500)))
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def get_recall_war_room(recall: str) -> dict:
+	"""The war room of a Lot Recall: exposure by site, in transit, shipped, recovered and outstanding
+	by customer, sales value, tasks, containment over time (the figures of Recall Impact, now)."""
+	from lot_traceability.recall_war_room import figures
+
+	return figures(recall)

@@ -19,6 +19,7 @@ from lot_traceability.lot_ledger import moves_of
 from lot_traceability.queries import fsma204 as queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability import fsma204
+from lot_traceability.traceability.movements import INTERNAL_TRANSFER
 
 FORMATS = ("xlsx", "csv")
 SHEET = "FSMA 204 Records"
@@ -58,6 +59,40 @@ def record_tlc_sources(doc) -> None:
 		if fields:
 			values = {lot: fields for lot in lots}
 	queries.set_lot_sources(values)
+
+
+def record_tlc_sources_from_ledger(lots, chunk: int = 5000) -> int:
+	"""The same capture for lots that came into being without the hooks (documents written in bulk,
+	lots from before the app): from the first receipt or production that brought each in. Returns
+	the number of lots given a source."""
+	lots, done = sorted(set(lots)), 0
+	for start in range(0, len(lots), chunk):
+		missing = queries.get_lots_without_source(lots[start : start + chunk])
+		first = queries.get_first_receipts(missing)
+		receipts = {
+			(row.voucher_type, row.voucher_no) for row in first.values() if row.voucher_type != "Stock Entry"
+		}
+		party_addresses, _ship_from = queries.get_document_addresses(receipts)
+		suppliers = queries.get_parties(
+			"Supplier", {row.party for row in first.values() if row.party_type == "Supplier"}
+		)
+		values = {}
+		for lot, row in first.items():
+			if row.voucher_type == "Stock Entry":
+				values[lot] = {"tlc_source_warehouse": row.warehouse}
+			elif row.party_type == "Supplier" and row.purpose != INTERNAL_TRANSFER:
+				supplier = suppliers.get(row.party) or {}
+				fields = {
+					"tlc_source_address": party_addresses.get((row.voucher_type, row.voucher_no))
+					or supplier.get("primary_address"),
+					"tlc_source_reference": supplier.get("gln"),
+				}
+				fields = {key: value for key, value in fields.items() if value}
+				if fields:
+					values[lot] = fields
+		queries.set_lot_sources(values)
+		done += len(values)
+	return done
 
 
 # ---------------------------------------------------------------- places

@@ -96,6 +96,7 @@ doc_events = {
 		"before_cancel": "lot_traceability.overrides.sales_invoice.before_cancel",
 		"on_cancel": "lot_traceability.overrides.sales_invoice.on_cancel",
 	},
+	"ToDo": {"on_update": "lot_traceability.recall_war_room.notify_for_task"},
 	"Serial and Batch Bundle": {
 		"on_submit": "lot_traceability.overrides.serial_and_batch_bundle.on_submit",
 		"on_cancel": "lot_traceability.overrides.serial_and_batch_bundle.on_cancel",

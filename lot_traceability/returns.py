@@ -116,6 +116,7 @@ def update_recalls(doc) -> None:
 	if not doc.get("is_return"):
 		return
 	from lot_traceability.recall_containment import update_recalls_of_lots
+	from lot_traceability.recall_war_room import notify as notify_war_rooms
 
 	lots = {lot for lots in returned_lots(doc).values() for lot in lots}
 	lots |= {
@@ -124,6 +125,7 @@ def update_recalls(doc) -> None:
 		if row.get("batch_no")
 	}
 	update_recalls_of_lots(lots)
+	notify_war_rooms(lots=lots)
 
 
 # Dispositions of governed lots

@@ -111,6 +111,10 @@ def generate(
 		balances.set_lot_balances_from_ledger(list(batches.values()))
 		lot_ledger.set_lots_from_ledger(batches.values())
 		out("lot balances and lot ledger of the generated lots set from the ledger")
+		if writer:  # what the receipt and production hooks record, for the documents written in bulk
+			from lot_traceability.fsma204_export import record_tlc_sources_from_ledger
+
+			record_tlc_sources_from_ledger(batches.values())
 	finally:
 		frappe.flags.defer_lot_balances = False
 	frappe.db.commit()

@@ -11,6 +11,7 @@ from lot_traceability.lineage import (
 from lot_traceability.locks import lock_if_submitting, lock_voucher
 from lot_traceability.lot_documents import hold_lots_missing_documents
 from lot_traceability.overrides.stock_rows import stock_entry_rows
+from lot_traceability.recall_war_room import notify_for_voucher as notify_war_rooms_of
 from lot_traceability.receiving import record_supplier_lots, validate_supplier_lots
 from lot_traceability.returns import allow_cancelling_a_write_off
 
@@ -38,6 +39,8 @@ def on_submit(doc, method=None):
 	record_genealogy(doc)
 	record_tlc_sources(doc)
 	hold_lots_missing_documents(doc)
+	if doc.purpose == "Material Issue" and doc.is_lot_write_off:  # recalled stock destroyed
+		notify_war_rooms_of(doc)
 
 
 def before_cancel(doc, method=None):

@@ -252,9 +252,17 @@ def get_companies(names) -> dict[str, dict]:
 
 
 def set_lot_sources(values: dict[str, dict]) -> None:
-	"""Record the traceability lot code source of these lots (lot → fields)."""
+	"""Record the traceability lot code source of these lots (lot → fields): one statement per
+	distinct source."""
+	by_source: dict[tuple, list[str]] = {}
 	for lot, fields in values.items():
-		frappe.db.set_value("Batch", lot, fields, update_modified=False)
+		by_source.setdefault(tuple(sorted(fields.items())), []).append(lot)
+	for fields, lots in by_source.items():
+		assignments = ", ".join(f"`{field}` = %({field})s" for field, _value in fields)
+		frappe.db.sql(
+			f"update `tabBatch` set {assignments} where name in %(lots)s",
+			{**dict(fields), "lots": sorted(lots)},
+		)
 
 
 def get_lots_without_source(lots) -> list[str]:

@@ -368,3 +368,22 @@ def get_scope_fingerprint(lots) -> str:
 		)[0],
 	]
 	return " ".join(f"{int(count or 0)}:{int(checksum or 0)}" for count, checksum in parts)
+
+
+def get_submitted_recalls_of_lots(lots) -> list[str]:
+	"""Submitted recalls (drills too, any status) whose scope holds any of the lots."""
+	lots = sorted({lot for lot in lots if lot})
+	if not lots:
+		return []
+	return [
+		row[0]
+		for row in frappe.db.sql(
+			"""select distinct r.name from `tabLot Recall Lot` l join `tabLot Recall` r on r.name = l.parent
+			where l.parenttype = 'Lot Recall' and l.batch in %(lots)s and r.docstatus = 1""",
+			{"lots": lots},
+		)
+	]
+
+
+def get_recalls_of_status_change(name: str) -> list[str]:
+	return frappe.get_all("Lot Recall", filters={"status_change": name, "docstatus": 1}, pluck="name")

@@ -24,6 +24,7 @@ from frappe.utils.password import update_password
 
 from lot_traceability import demo
 from lot_traceability.tests.loopback import free_port, port_open, wait_for
+from lot_traceability.tests.utils import demo_milk_and_cakes
 
 HERE = Path(__file__).resolve().parent / "browser"
 USER = "lt-browser@example.com"
@@ -208,6 +209,114 @@ class TestDeskInABrowser(FrappeTestCase):
 			self.assertIn(shown, fsma)
 		for report in ("kpis", "exceptions"):  # the user's own company, not every company at once
 			self.assertTrue(frappe.db.exists("Company", seen[report, 1440]["probe"]), report)
+
+	def test_the_genealogy_graph_shows_the_milk_powders_way_to_both_bakeries(self):
+		milk, cakes = demo_milk_and_cakes()
+		probe = """
+			const state = frappe.pages["lot-genealogy"].genealogy;
+			const edges = [...document.querySelectorAll(".lt-edge")].map((g) => [
+				g.dataset.source, g.dataset.target, Number(g.querySelector(".lt-edge-qty").dataset.qty),
+				g.querySelector(".lt-edge-qty").textContent,
+			]);
+			const nodes = [...document.querySelectorAll(".lt-node")].map((g) => [g.dataset.id, g.textContent]);
+			const way = state.graph.highlight("supplier:Demo Dairy Cooperative", "customer:Demo Bakery North");
+			return JSON.stringify({
+				edges, nodes, way,
+				highlighted: document.querySelectorAll(".lt-on-path").length,
+				svg: state.graph.svg_text().length,
+				found: state.graph.find("DC-5531"),
+				fitted: (state.graph.fit(), true),
+			});
+		"""
+		seen = self.see({"genealogy": f"/app/lot-genealogy?lot={milk}|{probe}"})
+		for width in (1440, 390):
+			answer = json.loads(seen["genealogy", width]["probe"])
+			nodes = dict(answer["nodes"])
+			edges = {(source, target): qty for source, target, qty, _label in answer["edges"]}
+			self.assertEqual(len(cakes), 2)
+			for cake in cakes:
+				self.assertIn(cake, nodes, width)
+				self.assertIn((milk, cake), edges, width)
+			self.assertIn("customer:Demo Bakery North", nodes)
+			self.assertIn("customer:Demo Bakery South", nodes)
+			self.assertIn("Demo Bakery North", nodes["customer:Demo Bakery North"])
+			for (source, target), qty in edges.items():  # the ledger's quantities on the edges
+				if target.startswith("customer:"):
+					delivered = frappe.db.sql(
+						"""select -sum(qty) from `tabLot Ledger Entry` where batch_no = %s and party = %s
+						and voucher_type = 'Delivery Note'""",
+						(source, target.split(":", 1)[1]),
+					)[0][0]
+					self.assertAlmostEqual(qty, float(delivered), msg=(source, target))
+				elif source == milk:
+					consumed = frappe.db.sql(
+						"select sum(qty) from `tabLot Genealogy` where parent_lot = %s and child_lot = %s",
+						(milk, target),
+					)[0][0]
+					self.assertAlmostEqual(qty, float(consumed), msg=target)
+			self.assertIn("Kg", " ".join(label for *_rest, label in answer["edges"]))
+			self.assertEqual(answer["way"][0], "supplier:Demo Dairy Cooperative")
+			self.assertEqual(answer["way"][-1], "customer:Demo Bakery North")
+			self.assertIn(milk, answer["way"])
+			self.assertGreaterEqual(answer["highlighted"], 2 * len(answer["way"]) - 1)
+			self.assertGreater(answer["svg"], 1000)
+			self.assertEqual(answer["found"], milk)
+
+	def test_the_war_room_shows_recall_impact_and_redraws_after_a_return_without_a_reload(self):
+		from lot_traceability import api
+
+		sold = frappe.db.get_value(
+			"Delivery Note",
+			{
+				"customer": "Demo Bakery North",
+				"docstatus": 1,
+				"is_return": 0,
+				"company": "Demo Food Ingredients",
+			},
+		)
+		impact = api.get_recall_impact(supplier_lot_no="DC-5531")["summary"]
+		probe = """
+			const value = (kind) => {
+				const node = document.querySelector(`.lt-war-room [data-figure="${kind}"] .lt-war-room-value`);
+				return node ? node.textContent.trim() : null;
+			};
+			for (let i = 0; i < 40 && value("recovered") === null; i++) await new Promise((r) => setTimeout(r, 250));
+			const before = { recovered: value("recovered"), on_hand: value("on_hand"), shipped: value("shipped") };
+			const charts = document.querySelectorAll(".lt-war-room .frappe-chart").length;
+			const draft = (await frappe.call({
+				method: "erpnext.stock.doctype.delivery_note.delivery_note.make_sales_return",
+				args: { source_name: "__SOLD__" },
+			})).message;
+			draft.items = draft.items.slice(0, 1);
+			draft.items[0].qty = -5;
+			const saved = (await frappe.call({ method: "frappe.client.insert", args: { doc: draft } })).message;
+			const submitted = (await frappe.call({ method: "frappe.client.submit", args: { doc: saved } })).message;
+			for (let i = 0; i < 60 && value("recovered") === before.recovered; i++) await new Promise((r) => setTimeout(r, 250));
+			return JSON.stringify({ before, after: value("recovered"), charts, returned: submitted.name });
+		""".replace("__SOLD__", sold)
+		started = frappe.utils.now_datetime()
+		try:
+			seen = self.see({"war-room": f"/app/lot-recall/{self.recall}|{probe}"}, sizes=("1440x1000",))
+			answer = json.loads(seen["war-room", 1440]["probe"])
+
+			def number(text):
+				return float((text or "nan").replace(",", ""))
+
+			self.assertEqual(number(answer["before"]["recovered"]), 0)
+			self.assertAlmostEqual(number(answer["before"]["on_hand"]), impact["on_hand_qty"])
+			self.assertAlmostEqual(number(answer["before"]["shipped"]), impact["shipped_qty"])
+			self.assertGreaterEqual(answer["charts"], 3)
+			# redrawn by the realtime event: the page never reloaded
+			self.assertEqual(number(answer["after"]), 5)
+		finally:  # the return the page made goes again
+			frappe.db.rollback()
+			for name in frappe.get_all(
+				"Delivery Note",
+				filters={"return_against": sold, "docstatus": 1, "creation": (">=", started)},
+				pluck="name",
+			):
+				frappe.get_doc("Delivery Note", name).cancel()
+			frappe.db.commit()
 
 	def test_a_held_lot_says_what_it_may_do_and_pickers_say_what_they_left_out(self):
 		oil = frappe.get_all(

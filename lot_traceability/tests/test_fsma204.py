@@ -12,7 +12,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from lot_traceability import api, demo, fsma204_export
-from lot_traceability.tests.utils import make_user
+from lot_traceability.tests.utils import demo_milk_and_cakes, make_user
 from lot_traceability.traceability import fsma204
 
 CONTAMINATED = "DC-5531"  # the demo's skimmed milk powder lot
@@ -46,12 +46,7 @@ class TestFsma204(FrappeTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		demo.load()
-		cls.milk = frappe.db.get_value("Batch", {"supplier_lot_no": CONTAMINATED})
-		cls.cakes = sorted(
-			frappe.get_all(
-				"Lot Genealogy", filters={"parent_lot": cls.milk}, pluck="child_lot", distinct=True
-			)
-		)
+		cls.milk, cls.cakes = demo_milk_and_cakes()
 		make_user(NO_STOCK_USER, ["Accounts User"])
 		make_user(RETAIL_USER, ["Stock User"])
 		if not frappe.db.exists("User Permission", {"user": RETAIL_USER, "allow": "Company"}):
@@ -152,6 +147,35 @@ class TestFsma204(FrappeTestCase):
 		)
 		for cake in self.cakes:
 			self.assertTrue(frappe.db.get_value("Batch", cake, "tlc_source_warehouse"))
+
+	def test_lots_made_without_the_hooks_get_their_source_from_the_ledger(self):
+		captured = {
+			lot: frappe.db.get_value(
+				"Batch",
+				lot,
+				["tlc_source_address", "tlc_source_warehouse", "tlc_source_reference"],
+				as_dict=True,
+			)
+			for lot in [self.milk, *self.cakes]
+		}
+		frappe.db.sql(
+			"""update `tabBatch` set tlc_source_address = null, tlc_source_warehouse = null,
+			tlc_source_reference = null where name in %(lots)s""",
+			{"lots": list(captured)},
+		)
+		self.assertEqual(fsma204_export.record_tlc_sources_from_ledger(captured), 3)
+		for lot, fields in captured.items():
+			self.assertEqual(
+				frappe.db.get_value(
+					"Batch",
+					lot,
+					["tlc_source_address", "tlc_source_warehouse", "tlc_source_reference"],
+					as_dict=True,
+				),
+				fields,
+				lot,
+			)
+		self.assertEqual(fsma204_export.record_tlc_sources_from_ledger(captured), 0)  # once only
 
 	def test_a_missing_kde_is_named_in_its_column(self):
 		# the supplier's address loses its phone: the receipt's row says so instead of a silent blank

@@ -535,3 +535,12 @@ def subcontracting_receipt(sco_name: str):
 	)
 
 	return make_subcontracting_receipt(sco_name)
+
+
+def demo_milk_and_cakes() -> tuple[str, list[str]]:
+	"""The demo's skimmed milk powder lot (supplier lot DC-5531) and the cake-mix lots made from it."""
+	milk = frappe.db.get_value("Batch", {"supplier_lot_no": "DC-5531"})
+	cakes = sorted(
+		frappe.get_all("Lot Genealogy", filters={"parent_lot": milk}, pluck="child_lot", distinct=True)
+	)
+	return milk, cakes

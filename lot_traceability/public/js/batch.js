@@ -7,6 +7,9 @@ frappe.ui.form.on("Batch", {
 		frm.add_custom_button(__("Trace"), () =>
 			frappe.set_route("query-report", "Lot Trace", { batch: frm.doc.name, direction: "Both" })
 		);
+		frm.add_custom_button(__("Genealogy Graph"), () =>
+			frappe.set_route("lot-genealogy", { lot: frm.doc.name })
+		);
 		frappe
 			.call("lot_traceability.api.get_lot_overview", { batch: frm.doc.name })
 			.then(({ message: lot }) => {

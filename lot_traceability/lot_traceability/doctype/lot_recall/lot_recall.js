@@ -15,6 +15,11 @@ frappe.ui.form.on("Lot Recall", {
 			frm.add_custom_button(__("Recall Impact"), () => {
 				frappe.set_route("query-report", "Recall Impact", { lot_recall: frm.doc.name });
 			});
+			if ((frm.doc.source_lots || []).length) {
+				frm.add_custom_button(__("Genealogy Graph"), () => {
+					frappe.set_route("lot-genealogy", { lot: frm.doc.source_lots[0].batch });
+				});
+			}
 			frm.add_custom_button(__("Customer Notice"), () => {
 				// one letter per customer, all of them in one print
 				frappe.route_options = { format: "Lot Recall Customer Notice" };
@@ -84,8 +89,106 @@ frappe.ui.form.on("Lot Recall", {
 				true
 			);
 		}
+		if (frm.doc.docstatus === 1) render_war_room(frm);
+	},
+	onload() {
+		// a return, a write-off or a task of a recall redraws the war room of whoever has it open
+		if (lot_traceability_war_room_listening) return;
+		lot_traceability_war_room_listening = true;
+		frappe.realtime.on("lot_recall_war_room", (data) => {
+			const frm = window.cur_frm;
+			if (frm && frm.doctype === "Lot Recall" && frm.doc.name === data.recall && frm.doc.docstatus === 1) {
+				render_war_room(frm);
+			}
+		});
 	},
 });
+
+let lot_traceability_war_room_listening = false;
+
+// The war room: where the affected stock is now, what is still with customers, containment over
+// time and the tasks — the figures of Recall Impact for the recall's source lots, computed now.
+function render_war_room(frm) {
+	frappe.call("lot_traceability.api.get_recall_war_room", { recall: frm.doc.name }).then(({ message: w }) => {
+		if (!w || w.recall !== frm.doc.name) return;
+		if (!frm.lt_war_room || !document.body.contains(frm.lt_war_room[0])) {
+			frm.lt_war_room = frm.dashboard.add_section("", __("War Room"), "lt-war-room");
+			frm.dashboard.show();
+		}
+		const body = frm.lt_war_room;
+		const figure = (label, value, kind) => `
+			<div class="col-6 col-md-2 lt-war-room-figure" data-figure="${kind}">
+				<div class="text-muted small">${label}</div>
+				<div class="h5 lt-war-room-value">${value}</div>
+			</div>`;
+		const money = (value) => format_currency(value, frappe.defaults.get_default("currency"));
+		body.html(`
+			<div class="row lt-war-room-figures">
+				${figure(__("On Hand"), format_number(w.on_hand), "on_hand")}
+				${figure(__("In Transit"), format_number(w.in_transit), "in_transit")}
+				${figure(__("Shipped"), format_number(w.shipped), "shipped")}
+				${figure(__("Recovered"), format_number(w.recovered), "recovered")}
+				${figure(__("With Customers"), format_number(w.outstanding), "outstanding")}
+				${figure(__("Sales Value Shipped"), money(w.revenue), "revenue")}
+			</div>
+			<div class="row">
+				<div class="col-md-6"><div class="lt-war-room-chart" data-chart="sites"></div></div>
+				<div class="col-md-6"><div class="lt-war-room-chart" data-chart="customers"></div></div>
+				<div class="col-md-8"><div class="lt-war-room-chart" data-chart="containment"></div></div>
+				<div class="col-md-4"><div class="lt-war-room-chart" data-chart="tasks"></div></div>
+			</div>`);
+		const chart = (name, options) => {
+			const element = body.find(`[data-chart="${name}"]`)[0];
+			if (!options.data.labels.length) {
+				$(element).html(`<div class="text-muted small">${options.title}: ${__("nothing")}</div>`);
+				return;
+			}
+			new frappe.Chart(element, { height: 220, ...options });
+		};
+		const sites = w.sites.slice(0, 12);
+		chart("sites", {
+			title: __("On hand by warehouse"),
+			type: "bar",
+			data: {
+				labels: sites.map((site) => site.warehouse + (site.in_transit ? " (" + __("in transit") + ")" : "")),
+				datasets: [{ name: __("On Hand"), values: sites.map((site) => site.qty) }],
+			},
+		});
+		const customers = w.customers.slice(0, 12);
+		chart("customers", {
+			title: __("Outstanding by customer"),
+			type: "bar",
+			barOptions: { stacked: 1 },
+			data: {
+				labels: customers.map((row) => row.customer),
+				datasets: [
+					{ name: __("With Customer"), values: customers.map((row) => row.outstanding) },
+					{ name: __("Recovered"), values: customers.map((row) => row.recovered) },
+				],
+			},
+		});
+		chart("containment", {
+			title: __("Containment since the recall date"),
+			type: w.containment.length > 1 ? "line" : "bar", // a line needs two days
+			data: {
+				labels: w.containment.map((day) => frappe.datetime.str_to_user(day.day)),
+				datasets: [
+					{ name: __("Recovered"), values: w.containment.map((day) => day.recovered) },
+					{ name: __("With Customers"), values: w.containment.map((day) => day.with_customers) },
+					{ name: __("Written Off"), values: w.containment.map((day) => day.written_off) },
+				],
+			},
+		});
+		chart("tasks", {
+			title: __("Tasks"),
+			type: "donut",
+			data: {
+				labels: [__("Open"), __("Closed")].filter((_label, i) => [w.tasks.open, w.tasks.closed][i]),
+				datasets: [{ values: [w.tasks.open, w.tasks.closed].filter((value) => value) }],
+			},
+		});
+	});
+}
 
 function set_status(frm, status) {
 	frappe

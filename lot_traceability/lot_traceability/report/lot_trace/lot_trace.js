@@ -33,6 +33,14 @@ frappe.query_reports["Lot Trace"] = {
 				"/api/method/lot_traceability.api.download_epcis?lot=" + encodeURIComponent(lot)
 			);
 		});
+		report.page.add_inner_button(__("Genealogy Graph"), () => {
+			const lot = report.get_filter_value("batch");
+			if (!lot) {
+				frappe.msgprint(__("Choose a lot first."));
+				return;
+			}
+			frappe.set_route("lot-genealogy", { lot });
+		});
 		report.page.add_inner_button(__("FSMA 204 Spreadsheet"), () => {
 			// the trace's Critical Tracking Events as the FDA's sortable spreadsheet
 			const lot = report.get_filter_value("batch");

@@ -23,4 +23,31 @@ frappe.query_reports["Recall Impact"] = {
 		{ fieldname: "recall_date", label: __("Recovered From"), fieldtype: "Date" },
 		lot_traceability.levels_filter(),
 	],
+	onload(report) {
+		report.page.add_inner_button(__("Genealogy Graph"), async () => {
+			// the graph of the lot the impact is computed for (the first source lot)
+			let lot = report.get_filter_value("batch");
+			const supplier_lot_no = report.get_filter_value("supplier_lot_no");
+			const lot_recall = report.get_filter_value("lot_recall");
+			if (!lot && supplier_lot_no) {
+				lot = (await frappe.db.get_value("Batch", { supplier_lot_no }, "name")).message.name;
+			}
+			if (!lot && lot_recall) {
+				const { message } = await frappe.call("frappe.client.get_list", {
+					doctype: "Lot Recall Source",
+					parent: "Lot Recall",
+					filters: { parent: lot_recall, parenttype: "Lot Recall" },
+					fields: ["batch"],
+					order_by: "idx asc",
+					limit_page_length: 1,
+				});
+				lot = message && message.length && message[0].batch;
+			}
+			if (!lot) {
+				frappe.msgprint(__("Choose a lot, a supplier lot no or a Lot Recall first."));
+				return;
+			}
+			frappe.set_route("lot-genealogy", { lot });
+		});
+	},
 };
