@@ -9,7 +9,7 @@ const times = [];
 for (let run = 0; run < runs; run++) {
 	const start = performance.now();
 	const g = new dagre.graphlib.Graph();
-	g.setGraph({ rankdir: "LR", nodesep: 18, ranksep: 90, marginx: 20, marginy: 20 });
+	g.setGraph({ rankdir: "LR", nodesep: 18, ranksep: 90, marginx: 20, marginy: 20, ranker: "tight-tree" });
 	g.setDefaultEdgeLabel(() => ({}));
 	for (const node of data.nodes) g.setNode(node.id, { width: 190, height: 64 });
 	for (const edge of data.edges) g.setEdge(edge.source, edge.target, { width: 50, height: 14 });

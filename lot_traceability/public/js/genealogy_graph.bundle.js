@@ -58,7 +58,7 @@ export class GenealogyGraph {
 	render(data) {
 		this.data = data;
 		const g = new dagre.graphlib.Graph();
-		g.setGraph({ rankdir: "LR", nodesep: 18, ranksep: 90, marginx: 20, marginy: 20 });
+		g.setGraph({ rankdir: "LR", nodesep: 18, ranksep: 90, marginx: 20, marginy: 20, ranker: "tight-tree" });
 		g.setDefaultEdgeLabel(() => ({}));
 		for (const node of data.nodes) {
 			const party = ["supplier", "customer", "suppliers", "customers"].includes(node.kind);
