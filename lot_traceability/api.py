@@ -472,3 +472,12 @@ def get_recall_war_room(recall: str) -> dict:
 	from lot_traceability.recall_war_room import figures
 
 	return figures(recall)
+
+
+@frappe.whitelist(methods=["POST"])
+def make_quarantine_transfer(batch: str) -> list[str]:
+	"""Draft Material Transfers of a lot's stock into its companies' quarantine warehouses (nothing
+	submitted); their names."""
+	from lot_traceability.quarantine_moves import make_quarantine_transfers
+
+	return make_quarantine_transfers(batch)

@@ -138,7 +138,7 @@ def lookup(text: str) -> dict:
 			]
 		}
 	lot = lots[names[0]]
-	return {
+	found = {
 		"batch": lot.name,
 		"item": lot.item,
 		"lot_status": lot.lot_status,
@@ -146,6 +146,17 @@ def lookup(text: str) -> dict:
 		"supplier_lot_no": lot.supplier_lot_no,
 		"balances": label_queries.get_lot_stock(lot.name),
 	}
+	if looks_like_gs1(text):  # what the label itself says: its lot, expiry and quantity
+		data = read_label(text)
+		found["label"] = {
+			"lot": data.lot,
+			"expiry_date": data.expiry or data.best_before,
+			"qty": data.count
+			or data.trade_item_count
+			or (float(data.net_weight_kg) if data.net_weight_kg else None),
+			"gtin": data.gtin,
+		}
+	return found
 
 
 def candidates_for(text: str) -> list[str]:

@@ -111,7 +111,7 @@ class TestDeskInABrowser(FrappeTestCase):
 			frappe.db.commit()
 		super().tearDownClass()
 
-	def see(self, pages: dict, sizes=SIZES, not_ours=()) -> dict:
+	def see(self, pages: dict, sizes=SIZES, not_ours=(), user=None, password=None) -> dict:
 		"""Each page at each size, as `browser/screenshots.mjs` reports it: {(name, width): page}. The
 		titles of the app's own pages (all but `not_ours`) must not be cut."""
 		out = os.environ.get("LOT_TRACEABILITY_SCREENSHOTS") or tempfile.mkdtemp(prefix="lot-traceability-")
@@ -120,8 +120,8 @@ class TestDeskInABrowser(FrappeTestCase):
 				"node",
 				str(HERE / "screenshots.mjs"),
 				f"http://127.0.0.1:{self.port}",
-				USER,
-				self.password,
+				user or USER,
+				password or self.password,
 				out,
 				",".join(sizes),
 				*(f"{name}={route}" for name, route in pages.items()),
@@ -191,6 +191,10 @@ class TestDeskInABrowser(FrappeTestCase):
 		stock = seen["recall-stock", 1440]["text"]
 		self.assertIn("In stock", stock)
 		self.assertNotIn("On Hand\n270", stock)  # two items are not added up
+		for width in (1440, 390):  # the war room's figures at both sizes
+			room = seen["lot-recall", width]["text"]
+			for shown in ("War Room", "In Transit", "Recovered", "With Customers", "Sales Value Shipped"):
+				self.assertIn(shown, room, width)
 		self.assertIn(self.recall, seen["lot-recall", 1440]["title"])
 		recall = seen["lot-recall", 1440]["text"]  # its scope, paged: lots, and customers to notify
 		self.assertIn(milk, recall)
@@ -370,6 +374,88 @@ class TestDeskInABrowser(FrappeTestCase):
 			self.assertIn("Scan with Camera", seen["lot-lookup", width]["probe"])
 		self.assertIn("Expired — not expired yet", seen["held-lot", 1440]["probe"])
 		self.assertIn("Approved — free to use and ship", seen["held-lot", 1440]["probe"])
+
+	def test_the_warehouse_page_finds_a_lot_from_its_label_and_refuses_a_quarantine_without_the_role(self):
+		from lot_traceability.labels import lot_gs1_string
+
+		_milk, cakes = demo_milk_and_cakes()
+		lot = cakes[0]  # the milk powder's id is longer than a GS1 lot (AI 10) may be
+		label = lot_gs1_string(lot)
+		clerk = "lt-browser-clerk@example.com"
+		if not frappe.db.exists("User", clerk):
+			frappe.get_doc(
+				{"doctype": "User", "email": clerk, "first_name": "Clerk", "send_welcome_email": 0}
+			).insert()
+		frappe.get_doc("User", clerk).add_roles("Stock User")
+		clerk_password = frappe.generate_hash(length=16)
+		update_password(clerk, clerk_password)
+		frappe.db.commit()
+		# the label typed into the scan field, as a scanner types it
+		probe = r"""
+			const field = document.querySelector('input[data-fieldname="label"]');
+			field.value = "__LABEL__";
+			field.dispatchEvent(new Event("input", { bubbles: true }));
+			field.dispatchEvent(new Event("change", { bubbles: true }));
+			const shown = () => document.querySelector(".lot-lookup-title");
+			for (let i = 0; i < 40 && !shown(); i++) await new Promise((r) => setTimeout(r, 250));
+			for (let i = 0; i < 40 && !document.querySelector(".lot-lookup-quarantine[title]"); i++) {
+				await new Promise((r) => setTimeout(r, 250));
+			}
+			const button = document.querySelector(".lot-lookup-quarantine");
+			return JSON.stringify({
+				title: shown() ? shown().textContent.replace(/\s+/g, " ").trim() : null,
+				label: (document.querySelector(".lot-lookup-label") || {}).textContent || "",
+				quarantine_disabled: button.disabled,
+				actions: [...document.querySelectorAll(".lot-lookup-actions .btn")].map((b) => b.textContent.trim()),
+			});
+		""".replace("__LABEL__", label)
+		status = frappe.db.get_value("Batch", lot, "lot_status")
+		scan_dialog = """
+			lot_traceability.scan_lot_label(cur_frm);
+			await new Promise((r) => setTimeout(r, 800));
+			return [...document.querySelectorAll(".modal.show .btn")].filter((b) => b.offsetParent).map((b) => b.textContent.trim());
+		"""
+		manager = self.see(
+			{"warehouse": f"/app/lot-lookup|{probe}", "scan-dialog": f"/app/delivery-note/new|{scan_dialog}"},
+			not_ours={"scan-dialog"},
+		)
+		clerk_seen = self.see(
+			{"warehouse-clerk": f"/app/lot-lookup|{probe}"},
+			sizes=("390x844",),
+			user=clerk,
+			password=clerk_password,
+		)
+		for width in (1440, 390):
+			answer = json.loads(manager["warehouse", width]["probe"])
+			self.assertIn(lot, answer["title"], width)
+			self.assertIn(status, answer["title"])
+			self.assertIn(lot, answer["label"])  # what the label itself reads: lot, expiry
+			self.assertFalse(answer["quarantine_disabled"], width)  # a Stock and Quality Manager may
+			for action in (
+				"Quarantine",
+				"Move to Quarantine Warehouse",
+				"Print Label",
+				"Trace",
+				"Genealogy Graph",
+			):
+				self.assertIn(action, answer["actions"])
+			self.assertIn("Scan with Camera", manager["scan-dialog", width]["probe"])  # the label dialog, too
+		answer = json.loads(clerk_seen["warehouse-clerk", 390]["probe"])
+		self.assertIn(lot, answer["title"])
+		self.assertTrue(answer["quarantine_disabled"])
+		from lot_traceability import api
+
+		frappe.set_user(clerk)  # and the server refuses the change itself
+		try:
+			with self.assertRaises(frappe.PermissionError):
+				api.change_lot_status([lot], "Quarantined", reason="a warehouse clerk tries")
+		finally:
+			frappe.set_user("Administrator")
+			frappe.db.rollback()
+		self.assertIn(
+			"Your roles may not move this lot to Quarantined", clerk_seen["warehouse-clerk", 390]["text"]
+		)
+		self.assertEqual(frappe.db.get_value("Batch", lot, "lot_status"), status)  # nothing changed
 
 	def test_a_restricted_lot_shows_its_scope_and_a_restricted_release_asks_for_one(self):
 		flour = frappe.db.get_value("Batch", {"supplier_lot_no": "MILL-24-131"})

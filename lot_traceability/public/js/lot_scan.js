@@ -17,6 +17,18 @@ lot_traceability.scan_lot_label = function (frm) {
 			},
 		],
 		primary_action_label: __("Add Row"),
+		// a phone's camera reads the label (Frappe's scanner: QR, DataMatrix, GS1-128)
+		secondary_action_label: __("Scan with Camera"),
+		secondary_action() {
+			new frappe.ui.Scanner({
+				dialog: true,
+				multiple: false,
+				on_scan: (data) => {
+					dialog.set_value("label", data.decodedText);
+					dialog.primary_action({ label: data.decodedText });
+				},
+			});
+		},
 		primary_action(values) {
 			frappe
 				.call({

@@ -14,22 +14,91 @@ frappe.pages["lot-lookup"].on_page_load = function (wrapper) {
 				<td class="text-right">${format_number(b.qty)}</td></tr>`
 			)
 			.join("");
+		const label = lot.label
+			? `<p class="lot-lookup-label small text-muted">${__("The label reads")}: ${__("lot")} <b>${esc(lot.label.lot || "—")}</b>
+				· ${__("expiry")} ${lot.label.expiry_date ? frappe.datetime.str_to_user(lot.label.expiry_date) : "—"}
+				· ${__("quantity")} ${lot.label.qty != null ? format_number(lot.label.qty) : "—"}</p>`
+			: "";
+		const lot_url = encodeURIComponent(lot.batch);
 		result.html(`
 			<h4 class="lot-lookup-title">
-				<a href="/app/batch/${encodeURIComponent(lot.batch)}">${esc(lot.batch)}</a>
-				<span class="indicator-pill">${esc(__(lot.lot_status || ""))}</span>
+				<a href="/app/batch/${lot_url}">${esc(lot.batch)}</a>
+				<span class="indicator-pill lot-lookup-status">${esc(__(lot.lot_status || ""))}</span>
 			</h4>
 			<p>${__("Item")}: ${esc(lot.item)}
 				· ${__("Expiry")}: ${lot.expiry_date ? frappe.datetime.str_to_user(lot.expiry_date) : "—"}
 				· ${__("Supplier Lot")}: ${esc(lot.supplier_lot_no || "—")}</p>
+			${label}
 			<div class="table-responsive">
 				<table class="table table-bordered lot-lookup-stock">
 					<thead><tr><th>${__("Warehouse")}</th><th class="text-right">${__("On Hand")}</th></tr></thead>
 					<tbody>${rows || `<tr><td colspan="2">${__("No stock")}</td></tr>`}</tbody>
 				</table>
 			</div>
-			<a class="btn btn-default btn-sm" href="/app/query-report/Lot Trace?batch=${encodeURIComponent(lot.batch)}">
-				${__("Trace")}</a>`);
+			<div class="lot-lookup-actions">
+				<button class="btn btn-default btn-sm lot-lookup-quarantine" disabled>${__("Quarantine")}</button>
+				<button class="btn btn-default btn-sm lot-lookup-move">${__("Move to Quarantine Warehouse")}</button>
+				<a class="btn btn-default btn-sm" href="/app/print/Batch/${lot_url}?format=${encodeURIComponent("Lot Label")}">${__("Print Label")}</a>
+				<a class="btn btn-default btn-sm" href="/app/query-report/Lot Trace?batch=${lot_url}">${__("Trace")}</a>
+				<a class="btn btn-default btn-sm" href="/app/lot-genealogy?lot=${lot_url}">${__("Genealogy Graph")}</a>
+			</div>
+			<div class="lot-lookup-changes"></div>`);
+		result.find(".lot-lookup-move").on("click", () => {
+			frappe
+				.call({ method: "lot_traceability.api.make_quarantine_transfer", args: { batch: lot.batch }, freeze: true })
+				.then(({ message: drafts }) => {
+					if (!drafts || !drafts.length) return;
+					frappe.show_alert({ message: __("Draft {0}: check and submit it.", [drafts.join(", ")]), indicator: "blue" });
+					frappe.set_route("Form", "Stock Entry", drafts[0]);
+				});
+		});
+		// the status changes this user may make (the quarantine among them, when their roles allow it)
+		frappe.call({ method: "lot_traceability.api.get_lot_overview", args: { batch: lot.batch } }).then(({ message }) => {
+			const targets = (message && message.targets) || [];
+			const quarantine = targets.find((target) => target.status === "Quarantined");
+			const button = result.find(".lot-lookup-quarantine");
+			if (quarantine) {
+				button.prop("disabled", false).attr("title", quarantine.hint);
+				button.on("click", () => change_status(lot, quarantine));
+			} else {
+				button.attr("title", __("Your roles may not move this lot to Quarantined."));
+				result
+					.find(".lot-lookup-changes")
+					.html(`<p class="small text-muted lot-lookup-no-quarantine">${__("Your roles may not move this lot to Quarantined.")}</p>`);
+			}
+			const others = targets.filter((target) => target.status !== "Quarantined");
+			if (others.length) {
+				result.find(".lot-lookup-changes").append(
+					`<p class="small">${__("Change status")}: ${others
+						.map((target) => `<button class="btn btn-xs btn-default lot-lookup-target" data-status="${esc(target.status)}" title="${esc(target.hint)}">${esc(__(target.status))}</button>`)
+						.join(" ")}</p>`
+				);
+				result.find(".lot-lookup-target").on("click", (e) =>
+					change_status(lot, others.find((target) => target.status === $(e.currentTarget).attr("data-status")))
+				);
+			}
+		});
+	};
+
+	// a status change as one recorded Lot Status Change, with the reason asked for
+	const change_status = (lot, target) => {
+		frappe.prompt(
+			[{ fieldname: "reason", label: __("Reason"), fieldtype: "Small Text", reqd: 1 }],
+			({ reason }) => {
+				frappe
+					.call({
+						method: "lot_traceability.api.change_lot_status",
+						args: { batches: [lot.batch], to_status: target.status, reason },
+						freeze: true,
+					})
+					.then(() => {
+						frappe.show_alert({ message: __("Lot {0}: {1}", [lot.batch, __(target.status)]), indicator: "green" });
+						look_up(lot.batch);
+					});
+			},
+			__("{0} → {1}", [lot.batch, __(target.status)]),
+			__("Change Status")
+		);
 	};
 
 	const show_matches = (matches, text) => {
