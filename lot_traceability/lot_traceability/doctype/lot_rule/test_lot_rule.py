@@ -39,7 +39,10 @@ class TestLotRule(FrappeTestCase):
 		self.assertIn("longer than the whole shelf life", str(refusal.exception))
 
 	def test_percentage_over_100_is_refused(self):
-		with self.assertRaises(frappe.ValidationError):
+		with self.assertRaisesRegex(
+			frappe.ValidationError,
+			r"Minimum Remaining Shelf Life cannot exceed 100 % of the shelf life \(got 150\.0\)",
+		):
 			make_lot_rule(
 				item=self.item, min_remaining_shelf_life=150, min_remaining_shelf_life_unit="% of Shelf Life"
 			)
@@ -59,11 +62,16 @@ class TestLotRule(FrappeTestCase):
 		make_lot_rule(item=item, enabled=0)
 		make_lot_rule(item=item, rule_company=self.company)
 		self.assertEqual(frappe.db.count("Lot Rule", {"item": item}), 3)
-		with self.assertRaises(frappe.ValidationError):
+		with self.assertRaisesRegex(
+			frappe.ValidationError,
+			f"already applies to Item <strong>{item}</strong> in company <strong>{self.company}</strong>",
+		):
 			make_lot_rule(item=item, rule_company=self.company)
 
 	def test_company_rule_needs_its_company(self):
-		with self.assertRaises(frappe.ValidationError):
+		with self.assertRaisesRegex(
+			frappe.ValidationError, "A Lot Rule that applies to Company needs <strong>Company</strong>"
+		):
 			make_lot_rule(applies_to="Company")
 
 	def test_scope_fields_of_other_scopes_are_cleared_and_title_set(self):

@@ -35,5 +35,8 @@ class TestLotStatus(FrappeTestCase):
 		self.assertTrue(status.requires_reason)
 
 	def test_colour_must_be_an_indicator_colour(self):
-		with self.assertRaises(frappe.ValidationError):
+		with self.assertRaisesRegex(
+			frappe.ValidationError, "Colour <strong>mauve</strong> is not an indicator colour"
+		):
 			new_status("_Mauve", colour="mauve").insert()
+		self.assertFalse(frappe.db.exists("Lot Status", "_Mauve"))
