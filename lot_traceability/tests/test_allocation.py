@@ -170,5 +170,5 @@ class TestAllocationInERPNextPicking(FrappeTestCase):
 		self.assertIn("Quarantined", by_lot[lots["quarantined"]]["reason"])
 		self.assertIn("below the required minimum", by_lot[lots["short"]]["reason"])
 		self.assertEqual(result["shortfall"], 0)
-		with self.assertRaises(frappe.ValidationError):
+		with self.assertRaisesRegex(frappe.ValidationError, "Quantity must be greater than zero, not 0"):
 			check_allocation(item, warehouse, 0)

@@ -199,9 +199,13 @@ class TestEpcisExport(FrappeTestCase):
 		)
 		late = events_of(api.epcis_events(GE_eventTime="2999-01-01T00:00:00Z")["document"])
 		self.assertEqual(late, [])
-		with self.assertRaises(frappe.ValidationError):
+		with self.assertRaisesRegex(
+			frappe.ValidationError, "eventType AggregationEvent: the app records ObjectEvent"
+		):
 			api.epcis_events(eventType="AggregationEvent")
-		with self.assertRaises(frappe.ValidationError):
+		with self.assertRaisesRegex(
+			frappe.ValidationError, "nextPageToken <strong>abc</strong> is not one this query gave"
+		):
 			api.epcis_events(nextPageToken="abc")
 		with self.assertRaises(frappe.ValidationError):
 			api.epcis_events(GE_eventTime="yesterday")

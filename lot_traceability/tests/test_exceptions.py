@@ -326,7 +326,7 @@ class TestLotExceptions(FrappeTestCase):
 		)
 		company = company_defaults().company
 		self.assertIn(held.batch, [row["lot"] for row in report(company=company)[1]])
-		with self.assertRaises(frappe.ValidationError):
+		with self.assertRaisesRegex(frappe.ValidationError, "Exception must be one of .*, not Not a kind"):
 			report(kind="Not a kind")
 
 

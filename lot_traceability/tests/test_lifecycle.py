@@ -137,7 +137,7 @@ class TestLotStatusChange(FrappeTestCase):
 		change = frappe.get_doc(
 			"Lot Status Change", change_lot_status([lot.batch], "Quarantined", reason="x")
 		)
-		with self.assertRaises(LotStatusChangeError):
+		with self.assertRaisesRegex(LotStatusChangeError, "is an audit record and cannot be cancelled"):
 			change.cancel()
 		self.assertEqual(frappe.db.get_value("Lot Status Change", change.name, "docstatus"), 1)
 

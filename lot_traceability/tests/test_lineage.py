@@ -210,7 +210,9 @@ class TestLotTrace(FrappeTestCase):
 
 		with self.assertRaises(frappe.DoesNotExistError):
 			get_lot_trace(batch="NO-SUCH-LOT")
-		with self.assertRaises(frappe.ValidationError):
+		with self.assertRaisesRegex(
+			frappe.ValidationError, "Direction must be Backward, Forward or Both, not Sideways"
+		):
 			get_lot_trace(direction="Sideways", batch=make_lot().batch)
 		lot = make_lot()
 		frappe.db.set_value("Batch", lot.batch, "supplier_lot_no", "SUP-TRACE-1")

@@ -173,7 +173,9 @@ class TestLotDocuments(DocumentsCase):
 
 	def test_a_rule_lists_a_type_once_and_only_enabled_types(self):
 		item = make_lot_item()
-		with self.assertRaises(frappe.ValidationError):
+		with self.assertRaisesRegex(
+			frappe.ValidationError, f"Required Documents row 2: <strong>{COA}</strong> is listed twice"
+		):
 			make_lot_rule(item=item, required_documents=[{"document_type": COA}, {"document_type": COA}])
 		kind = frappe.get_doc(
 			{

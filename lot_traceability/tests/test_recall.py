@@ -401,7 +401,9 @@ class TestRecallReleasesDemand(FrappeTestCase):
 		self.assertEqual(statuses([lot.batch]), {lot.batch: "Recalled"})
 
 	def test_a_recall_needs_sources_and_a_holding_status(self):
-		with self.assertRaises(frappe.ValidationError):
+		with self.assertRaisesRegex(
+			frappe.ValidationError, "Name the source lots of the recall, or a supplier lot no"
+		):
 			new_recall()
 		lot = make_lot(qty=2)
 		with self.assertRaises(frappe.ValidationError) as refused:
@@ -621,7 +623,7 @@ class TestLargeScopes(FrappeTestCase):
 			search="Customer 0042",
 		)
 		self.assertEqual([row.customer_name for row in found["rows"]], ["Customer 0042"])
-		with self.assertRaises(frappe.ValidationError):
+		with self.assertRaisesRegex(frappe.ValidationError, "A recall's scope tables are .*, not actions"):
 			frappe.call("lot_traceability.api.get_recall_rows", recall=recall.name, table="actions")
 
 		# a form is sent the counts, not the rows

@@ -1,7 +1,7 @@
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lot_traceability.traceability.lifecycle import (
@@ -97,6 +97,37 @@ def test_allowed_targets_for_a_stock_manager():
 def test_allowed_targets_agree_with_check_transition(current, target, roles):
 	allowed = target.name in allowed_targets(current, DEFAULT_STATUSES, roles, DEFAULT_TRANSITIONS)
 	assert allowed == (check_transition(current, target, roles, DEFAULT_TRANSITIONS, reason="r") == [])
+
+
+# The spec's table of who may move a lot where (docs/spec.md, Status changes), written out here as a
+# reference independent of the code's own tuple: any status may be left unless it is terminal; a lot
+# is not "moved" to the status it has, except a new release scope of a restricted one.
+MAY_MOVE_TO = {
+	"Approved": {"Quality Manager"},
+	"Restricted": {"Quality Manager"},
+	"Rejected": {"Quality Manager"},
+	"Recalled": {"Quality Manager"},
+	"Expired": {"Quality Manager"},
+	"Pending Inspection": {"Quality Manager", "Stock Manager"},
+	"Quarantined": {"Quality Manager", "Stock Manager"},
+	"Disposed": {"Quality Manager", "Stock Manager"},
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+	st.sampled_from(DEFAULT_STATUSES),
+	st.sampled_from(DEFAULT_STATUSES),
+	st.sets(st.sampled_from(["Quality Manager", "Stock Manager", "Stock User", "Accounts User"])),
+)
+def test_transitions_against_the_written_table(current, target, roles):
+	expected = (
+		not current.is_terminal
+		and (current.name != target.name or target.name == "Restricted")
+		and bool(MAY_MOVE_TO.get(target.name, set()) & roles)
+	)
+	assert (target.name in allowed_targets(current, DEFAULT_STATUSES, roles, DEFAULT_TRANSITIONS)) == expected
+	assert (check_transition(current, target, roles, DEFAULT_TRANSITIONS, reason="r") == []) == expected
 
 
 @pytest.mark.parametrize(
