@@ -405,9 +405,7 @@ def download_epcis(
 	from lot_traceability import epcis_export
 
 	document, filename = epcis_export.export_for(lot, lot_recall, company, from_date, to_date)
-	frappe.response["filename"] = filename
-	frappe.response["filecontent"] = json.dumps(document, indent=1, ensure_ascii=False)
-	frappe.response["type"] = "download"
+	_download(filename, json.dumps(document, indent=1, ensure_ascii=False))
 
 
 @frappe.whitelist()
@@ -434,9 +432,7 @@ def download_fsma204(
 		from_date=from_date,
 		to_date=to_date,
 	)
-	frappe.response["filename"] = filename
-	frappe.response["filecontent"] = content
-	frappe.response["type"] = "download"
+	_download(filename, content)
 
 
 @frappe.whitelist()
@@ -447,9 +443,7 @@ def download_recall_audit_pack(lot_recall: str) -> None:
 	from lot_traceability import recall_audit
 
 	filename, content = recall_audit.pack(lot_recall)
-	frappe.response["filename"] = filename
-	frappe.response["filecontent"] = content
-	frappe.response["type"] = "download"
+	_download(filename, content)
 
 
 @frappe.whitelist()
@@ -481,3 +475,10 @@ def make_quarantine_transfer(batch: str) -> list[str]:
 	from lot_traceability.quarantine_moves import make_quarantine_transfers
 
 	return make_quarantine_transfers(batch)
+
+
+def _download(filename: str, content) -> None:
+	"""Answer the request with a file to download."""
+	frappe.response["filename"] = filename
+	frappe.response["filecontent"] = content
+	frappe.response["type"] = "download"

@@ -49,6 +49,11 @@ def recall_lots(name: str) -> set[str]:
 	"""A Lot Recall's affected lots and its source lots (the user must read the recall)."""
 	recall = frappe.get_doc("Lot Recall", name)
 	recall.check_permission("read")
+	return lots_of_recall(recall)
+
+
+def lots_of_recall(recall) -> set[str]:
+	"""The affected and source lots of a Lot Recall already loaded."""
 	return set(recall.scope_lots()) | {row.batch for row in recall.source_lots}
 
 

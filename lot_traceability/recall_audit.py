@@ -14,6 +14,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate, strip_html
 
+from lot_traceability.export_scopes import lots_of_recall, readable_companies
 from lot_traceability.queries import recall_audit as queries
 from lot_traceability.traceability import recall_audit
 
@@ -55,7 +56,7 @@ def audit_figures(name: str) -> dict:
 	"""What the summary states beyond the recall's own fields: quantities and value by site, the
 	mass balance, containment over time, actions, tasks and the change log."""
 	recall = _recall(name)
-	lots = set(recall.scope_lots()) | {row.batch for row in recall.source_lots}
+	lots = lots_of_recall(recall)
 	rows = [
 		recall_audit.LedgerRow(
 			row.batch_no, row.voucher_type, flt(row.qty), getdate(row.posting_date), row.purpose
@@ -193,9 +194,10 @@ def pack(name: str) -> tuple[str, bytes]:
 	"""(file name, ZIP) of the recall's audit pack."""
 	from lot_traceability import epcis_export, fsma204_export
 
-	recall = _recall(name)
-	document, _epcis_name = epcis_export.export_for(lot_recall=name)
-	rows, _fsma_name = fsma204_export.rows_in_scope(lot_recall=name)
+	recall = _recall(name)  # loaded once: its lots serve both exports
+	lots = lots_of_recall(recall)
+	document = epcis_export.export(lots=lots)
+	rows = fsma204_export.rows_for(lots, readable_companies())
 	out = io.BytesIO()
 	with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
 		archive.writestr(f"{name} summary.pdf", summary_pdf(name))
