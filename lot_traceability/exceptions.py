@@ -10,6 +10,7 @@ from frappe.utils import add_days, cint, flt, formatdate, getdate, today
 
 from lot_traceability.config import get_settings
 from lot_traceability.queries import exceptions as q
+from lot_traceability.queries.foresight import get_lot_anomalies
 from lot_traceability.queries.lots import get_lot_statuses
 from lot_traceability.queries.recall import (
 	get_open_pick_lists,
@@ -17,6 +18,7 @@ from lot_traceability.queries.recall import (
 	get_reservations,
 )
 from lot_traceability.traceability.exceptions import (
+	ANOMALY_KINDS,
 	CONSUMPTION,
 	Adjustment,
 	Finding,
@@ -29,6 +31,7 @@ from lot_traceability.traceability.exceptions import (
 	StatusChange,
 	Thresholds,
 	adjustment_findings,
+	anomaly_finding,
 	bom_yield_findings,
 	document_findings,
 	group_productions,
@@ -53,6 +56,10 @@ KIND_LABELS = {
 	Kind.REPEATED_ADJUSTMENTS: "Repeated Adjustments",
 	Kind.OUTSIDE_SCOPE: "Restricted Lot Moved outside its Scope",
 	Kind.MISSING_DOCUMENTS: "Waiting for Documents",
+	Kind.YIELD_ANOMALY: "Unusual Production Yield",
+	Kind.ADJUSTMENT_BURST: "Burst of Adjustments",
+	Kind.UNUSUAL_QUANTITY: "Unusual Movement Quantity",
+	Kind.SUPPLIER_DATES: "Supplier Dates Out of Line",
 }
 MAX_LISTED = 3
 
@@ -262,6 +269,22 @@ def near_expiry_exceptions(lots, company, thresholds) -> list[Finding]:
 	)
 
 
+def anomaly_exceptions(lots, company, thresholds) -> list[Finding]:
+	"""The statistical anomalies the daily job stored (`foresight`), as findings of their lots."""
+	return [
+		anomaly_finding(
+			row.batch,
+			row.kind,
+			flt(row.strength),
+			row.reference_doctype,
+			row.reference_name,
+			{"description": row.description},
+		)
+		for row in get_lot_anomalies(lots, company)
+		if row.batch
+	]
+
+
 @dataclass(frozen=True)
 class Detector:
 	find: Callable
@@ -281,6 +304,7 @@ DETECTORS = (
 	Detector(production_exceptions, frozenset({Kind.MASS_BALANCE, Kind.BOM_YIELD})),
 	Detector(adjustment_exceptions, frozenset({Kind.REPEATED_ADJUSTMENTS})),
 	Detector(near_expiry_exceptions, frozenset({Kind.NEAR_EXPIRY_ORDERS})),
+	Detector(anomaly_exceptions, ANOMALY_KINDS),
 )
 
 
@@ -455,6 +479,10 @@ def _near_expiry_orders(finding, p):
 	)
 
 
+def _anomaly(finding, p):
+	return p.get("description") or ""
+
+
 DESCRIBERS = {
 	Kind.SHIPPED_BEFORE_RELEASE: _shipped_before_release,
 	Kind.HELD_LOT_OVERRIDE: _held_lot_override,
@@ -467,4 +495,5 @@ DESCRIBERS = {
 	Kind.NEAR_EXPIRY_ORDERS: _near_expiry_orders,
 	Kind.OUTSIDE_SCOPE: _outside_scope,
 	Kind.MISSING_DOCUMENTS: _missing_documents,
+	**{kind: _anomaly for kind in ANOMALY_KINDS},
 }

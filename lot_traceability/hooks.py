@@ -38,6 +38,7 @@ doctype_js = {
 	"Purchase Receipt": "public/js/lot_scan.js",
 	"Sales Invoice": "public/js/lot_allocation.js",
 	"Stock Entry": "public/js/lot_scan.js",
+	"Supplier": "public/js/supplier_risk.js",
 }
 doctype_list_js = {
 	"Batch": "public/js/batch_list.js",
@@ -135,6 +136,7 @@ scheduler_events = {
 	"daily_long": [
 		"lot_traceability.tasks.reconcile_lot_balances",
 		"lot_traceability.tasks.reconcile_lot_ledger",
+		"lot_traceability.tasks.compute_foresight",
 	],
 }
 

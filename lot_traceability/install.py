@@ -28,6 +28,18 @@ DEFAULT_EXCEPTION_THRESHOLDS = {
 	"bom_yield_tolerance": 10,
 	"max_lot_adjustments": 2,
 	"adjustment_window_days": 90,
+	# foresight: the demand history, transfer lead time, supplier-score and anomaly thresholds
+	"forecast_history_weeks": 26,
+	"rebalance_lead_days": 2,
+	"supplier_risk_half_life_days": 365,
+	"supplier_risk_prior_lots": 5,
+	"supplier_risk_hold_score": 0,
+	"anomaly_yield_mads": 3.5,
+	"anomaly_quantity_mads": 5,
+	"anomaly_dates_mads": 3.5,
+	"anomaly_adjustment_p": 0.001,
+	"anomaly_min_adjustments": 3,
+	"anomaly_min_history": 5,
 }
 
 

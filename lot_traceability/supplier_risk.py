@@ -3,9 +3,10 @@ risky supplier go to the held status Settings name — whatever the item's Lot R
 recorded Lot Status Change whose reason names the supplier's standing."""
 
 from frappe import _
-from frappe.utils import format_date, getdate, nowdate
+from frappe.utils import flt, format_date, getdate, nowdate
 
 from lot_traceability.config import get_settings
+from lot_traceability.queries import foresight as foresight_queries
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import suppliers as supplier_queries
 from lot_traceability.queries import vouchers as voucher_queries
@@ -69,32 +70,50 @@ def reason_of(hold: core.ReceiptHold, standing: core.SupplierStanding) -> str:
 
 
 def hold_received_lots(doc) -> str | None:
-	"""On a receipt's submit: the lots it created from a risky supplier are held. Returns the change."""
+	"""On a receipt's submit: the lots it created from a risky supplier are held — by the supplier's
+	standing (all of them), else by its learned score for each lot's item group. Returns the last
+	change made."""
 	supplier = doc.get("supplier")
 	if not supplier:
 		return None
+	settings = get_settings()
 	standing = standing_of(supplier)
 	hold = standing and core.receipt_hold(
-		standing, getdate(doc.get("posting_date")), get_settings().supplier_risk_status
+		standing, getdate(doc.get("posting_date")), settings.supplier_risk_status
 	)
-	if not hold:
-		return None
 	received = [
 		entry.batch_no
 		for entry in voucher_queries.get_inward_lots_of_voucher(doc.doctype, doc.name)
 		if entry.batch_no
 	]
-	moving = [
-		lot.name
-		for lot in lot_queries.get_lots_created_by(received, doc.name)
-		if lot.lot_status != hold.status
-	]
+	created = lot_queries.get_lots_created_by(received, doc.name)
+	if hold:
+		return hold_lots(created, hold, reason_of(hold, standing), supplier)
+	threshold = flt(settings.supplier_risk_hold_score)
+	if threshold <= 0 or not created:
+		return None
+	change = None
+	groups = lot_queries.get_item_groups_of_lots([lot.name for lot in created])
+	for item_group in sorted(set(groups.values())):
+		learned = foresight_queries.get_supplier_score(supplier, item_group)
+		hold = core.score_hold(learned.score if learned else None, threshold, settings.supplier_risk_status)
+		if hold:
+			reason = _(
+				"Received from {0}, whose learned risk score for {1} is {2} (hold from {3}): {4} of its {5} lots with outcomes"
+			).format(supplier, item_group, learned.score, threshold, learned.failed_lots, learned.lots)
+			lots = [lot for lot in created if groups.get(lot.name) == item_group]
+			change = hold_lots(lots, hold, reason, supplier) or change
+	return change
+
+
+def hold_lots(lots, hold: core.ReceiptHold, reason: str, supplier: str) -> str | None:
+	moving = [lot.name for lot in lots if lot.lot_status != hold.status]
 	if not moving:
 		return None
 	return change_lot_status(
 		moving,
 		hold.status,
-		reason=reason_of(hold, standing),
+		reason=reason,
 		reference_doctype="Supplier",
 		reference_name=supplier,
 		source="System",

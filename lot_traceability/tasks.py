@@ -153,6 +153,13 @@ def check_lot_ledger_now():
 	reconcile_lot_ledger()
 
 
+def compute_foresight():
+	"""The daily expiry forecast, supplier scores and anomalies, stored for the reports."""
+	from lot_traceability.foresight import compute_all
+
+	return compute_all()
+
+
 def progress(title: str):
 	"""Frappe's realtime progress bar for a long job (to the user who started it)."""
 

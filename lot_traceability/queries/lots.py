@@ -252,6 +252,19 @@ def get_lots_created_by(batch_nos, voucher_no: str) -> list[dict]:
 	)
 
 
+def get_item_groups_of_lots(batch_nos) -> dict[str, str]:
+	"""The item group of each lot's item."""
+	if not batch_nos:
+		return {}
+	return dict(
+		frappe.db.sql(
+			"""select lot.name, item.item_group from `tabBatch` lot join `tabItem` item on item.name = lot.item
+			where lot.name in %(lots)s""",
+			{"lots": sorted(set(batch_nos))},
+		)
+	)
+
+
 def count_lot_movements() -> int:
 	"""The kept lot movements (Lot Ledger Entry rows), as InnoDB estimates them (no scan)."""
 	return frappe.db.estimate_count("Lot Ledger Entry")

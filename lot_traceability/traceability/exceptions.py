@@ -37,6 +37,11 @@ class Kind(str, Enum):
 	REPEATED_ADJUSTMENTS = "repeated_adjustments"
 	OUTSIDE_SCOPE = "outside_scope"
 	MISSING_DOCUMENTS = "missing_documents"
+	# statistical anomalies (`traceability.anomalies`), stored by the daily job
+	YIELD_ANOMALY = "yield_anomaly"
+	ADJUSTMENT_BURST = "adjustment_burst"
+	UNUSUAL_QUANTITY = "unusual_quantity"
+	SUPPLIER_DATES = "supplier_dates"
 
 
 KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}
@@ -53,7 +58,15 @@ DEFAULT_WEIGHTS: dict[Kind, float] = {
 	Kind.REPEATED_ADJUSTMENTS: 30,
 	Kind.OUTSIDE_SCOPE: 80,
 	Kind.MISSING_DOCUMENTS: 45,
+	Kind.YIELD_ANOMALY: 50,
+	Kind.ADJUSTMENT_BURST: 40,
+	Kind.UNUSUAL_QUANTITY: 35,
+	Kind.SUPPLIER_DATES: 40,
 }
+ANOMALY_KINDS = frozenset(
+	{Kind.YIELD_ANOMALY, Kind.ADJUSTMENT_BURST, Kind.UNUSUAL_QUANTITY, Kind.SUPPLIER_DATES}
+)
+MAX_ANOMALY_FACTOR = 1.5  # an anomaly far past its threshold weighs up to this much more than its kind
 
 MAX_SCORE = 100.0
 OTHERS_SHARE = 0.1  # each finding after the most severe one adds this share of its severity
@@ -676,3 +689,22 @@ def near_expiry_findings(lots: Iterable[NearExpiryLot], on_date: date, days: int
 			)
 		)
 	return findings
+
+
+def anomaly_finding(
+	lot: str,
+	kind: str,
+	strength: float,
+	reference_doctype: str | None,
+	reference_name: str | None,
+	params: Mapping[str, Any],
+	weights: Mapping[Kind, float] | None = None,
+) -> Finding:
+	"""A stored anomaly as a finding of its lot: its kind's severity scaled by how far past its
+	threshold it is (`strength`, 1 at the threshold), up to MAX_ANOMALY_FACTOR times."""
+	kind = Kind(kind)
+	if kind not in ANOMALY_KINDS:
+		raise ValueError(f"not an anomaly kind: {kind.value}")
+	base = (weights or {}).get(kind, DEFAULT_WEIGHTS[kind])
+	factor = min(MAX_ANOMALY_FACTOR, max(1.0, float(strength)))
+	return Finding(lot, kind, reference_doctype, reference_name, dict(params), weight=_clamp(base * factor))

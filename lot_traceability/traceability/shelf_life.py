@@ -8,8 +8,9 @@ count would not.
 A lot is usable through its expiry date and expired from the day after it.
 """
 
+import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import Enum
 
 from dateutil.relativedelta import relativedelta
@@ -107,3 +108,31 @@ def meets_minimum_remaining(
 	if total <= 0:
 		return False
 	return left * 100 >= minimum.value * total
+
+
+def last_day_meeting(
+	expiry: date, minimum: MinimumRemaining | None, manufacturing_date: date | None = None
+) -> date | None:
+	"""The last day on which a lot still has the required shelf life (`meets_minimum_remaining`), or
+	None when no day does (a percentage of an unknown or empty total shelf life). Without a minimum it
+	is the expiry date itself."""
+	if minimum is None:
+		return expiry
+	if minimum.unit is RemainingUnit.PERCENT and (
+		manufacturing_date is None or (expiry - manufacturing_date).days <= 0
+	):
+		return None
+	total = (expiry - manufacturing_date).days if manufacturing_date else 0
+
+	def meets(left: int) -> bool:  # the very comparison `meets_minimum_remaining` makes
+		if minimum.unit is RemainingUnit.DAYS:
+			return left >= minimum.value
+		return left * 100 >= minimum.value * total
+
+	needed = minimum.value if minimum.unit is RemainingUnit.DAYS else minimum.value * total / 100
+	required = max(0, math.ceil(needed))
+	while not meets(required):  # float rounding: settle on what the check itself decides
+		required += 1
+	while required > 0 and meets(required - 1):
+		required -= 1
+	return expiry - timedelta(days=required)

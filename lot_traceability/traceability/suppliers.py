@@ -6,6 +6,10 @@ What ERPNext already keeps decides, with one setting of the app's own:
 - the supplier **on hold** (Supplier → *Hold Type* All, or none given) until its *Release Date* — a
   hold on invoices or payments only is a matter for accounts, not for the goods;
 - a **Supplier Scorecard** standing that prevents, or warns on, purchase orders.
+
+Then, where none of those holds, the app's own **learned score** of the supplier for the item's group
+(`traceability.supplier_scores`): at or above the Settings' threshold (0: off), the score's
+recommendation is carried out by the same hold — the score recommends, the setting acts.
 """
 
 from dataclasses import dataclass
@@ -19,6 +23,7 @@ OVERRIDE, ON_HOLD, SCORECARD_PREVENTS, SCORECARD_WARNS = (
 	"scorecard_prevents",
 	"scorecard_warns",
 )
+LEARNED_SCORE = "learned_score"
 
 
 @dataclass(frozen=True)
@@ -64,3 +69,11 @@ def receipt_hold(standing: SupplierStanding, on_date: date, risk_status: str | N
 	if risk is None or not risk_status:
 		return None
 	return ReceiptHold(risk_status, risk)
+
+
+def score_hold(score: float | None, threshold: float | None, risk_status: str | None) -> ReceiptHold | None:
+	"""The hold of lots received from a supplier whose learned score (for the lots' item group) is
+	`score`: the risky-supplier status when a threshold is set (above 0) and the score reaches it."""
+	if not risk_status or not threshold or threshold <= 0 or score is None or score < threshold:
+		return None
+	return ReceiptHold(risk_status, LEARNED_SCORE)

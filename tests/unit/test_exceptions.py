@@ -479,3 +479,22 @@ def test_lots_waiting_for_documents_are_one_finding_each_pointing_at_the_lot():
 		("LOT-2", Kind.MISSING_DOCUMENTS, "Batch", "LOT-2"),
 	]
 	assert findings[0].params == {"status": "Pending Inspection", "missing": ["A", "B"]}
+
+
+def test_an_anomaly_weighs_its_kind_at_the_threshold_and_up_to_half_more_beyond():
+	from lot_traceability.traceability.exceptions import anomaly_finding
+
+	at = anomaly_finding("L1", "yield_anomaly", 1.0, "Stock Entry", "SE-1", {})
+	assert severity(at) == DEFAULT_WEIGHTS[Kind.YIELD_ANOMALY] == 50
+	assert severity(anomaly_finding("L1", "yield_anomaly", 1.2, None, None, {})) == 60
+	assert severity(anomaly_finding("L1", "yield_anomaly", 1.5, None, None, {})) == 75
+	assert severity(anomaly_finding("L1", "yield_anomaly", 9.0, None, None, {})) == 75  # capped
+	assert severity(anomaly_finding("L1", "yield_anomaly", 0.5, None, None, {})) == 50  # never below its kind
+	assert at.kind is Kind.YIELD_ANOMALY and at.reference_name == "SE-1"
+
+
+def test_only_anomaly_kinds_are_stored_anomalies():
+	from lot_traceability.traceability.exceptions import anomaly_finding
+
+	with pytest.raises(ValueError, match="not an anomaly kind: mass_balance"):
+		anomaly_finding("L1", "mass_balance", 2.0, None, None, {})

@@ -11,6 +11,7 @@ from lot_traceability.traceability.shelf_life import (
 	ShelfLifeUnit,
 	expiry_date,
 	is_expired,
+	last_day_meeting,
 	meets_minimum_remaining,
 	remaining_days,
 )
@@ -132,3 +133,46 @@ def test_days_minimum_matches_remaining_days(expiry, on, days):
 	assert meets_minimum_remaining(expiry, on, MinimumRemaining(days)) == (
 		remaining_days(expiry, on) >= days and not is_expired(expiry, on)
 	)
+
+
+def test_last_day_meeting_a_minimum_in_days_on_both_sides():
+	expiry = date(2026, 6, 30)
+	minimum = MinimumRemaining(10)
+	last = last_day_meeting(expiry, minimum)
+	assert last == date(2026, 6, 20)
+	assert meets_minimum_remaining(expiry, last, minimum)
+	assert not meets_minimum_remaining(expiry, last + timedelta(days=1), minimum)
+
+
+def test_last_day_meeting_a_percentage_on_both_sides():
+	made, expiry = date(2026, 1, 1), date(2026, 4, 11)  # 100 days
+	minimum = MinimumRemaining(25, RemainingUnit.PERCENT)
+	last = last_day_meeting(expiry, minimum, made)
+	assert last == date(2026, 3, 17)  # 25 days left: exactly a quarter
+	assert meets_minimum_remaining(expiry, last, minimum, made)
+	assert not meets_minimum_remaining(expiry, last + timedelta(days=1), minimum, made)
+
+
+def test_last_day_meeting_without_minimum_is_the_expiry_and_unknown_percentage_is_none():
+	expiry = date(2026, 6, 30)
+	assert last_day_meeting(expiry, None) == expiry
+	assert last_day_meeting(expiry, MinimumRemaining(20, RemainingUnit.PERCENT)) is None
+	assert last_day_meeting(expiry, MinimumRemaining(20, RemainingUnit.PERCENT), expiry) is None
+
+
+@given(
+	st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 1, 1)),
+	st.integers(min_value=1, max_value=800),
+	st.floats(min_value=0, max_value=100),
+	st.booleans(),
+)
+def test_last_day_meeting_is_the_boundary_of_meets_minimum(made, total, value, percent):
+	"""Checked against the day-by-day definition: the last day meets the minimum, the next does not."""
+	expiry = made + timedelta(days=total)
+	minimum = MinimumRemaining(value, RemainingUnit.PERCENT if percent else RemainingUnit.DAYS)
+	last = last_day_meeting(expiry, minimum, made)
+	assert last is not None
+	day = expiry
+	while day >= made - timedelta(days=800) and not meets_minimum_remaining(expiry, day, minimum, made):
+		day -= timedelta(days=1)
+	assert last == day

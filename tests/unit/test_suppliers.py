@@ -4,6 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lot_traceability.traceability.suppliers import (
+	LEARNED_SCORE,
 	ON_HOLD,
 	OVERRIDE,
 	SCORECARD_PREVENTS,
@@ -11,6 +12,7 @@ from lot_traceability.traceability.suppliers import (
 	ReceiptHold,
 	SupplierStanding,
 	receipt_hold,
+	score_hold,
 )
 
 TODAY = date(2026, 11, 26)
@@ -65,3 +67,16 @@ def test_matches_the_written_rule(on_hold, hold_type, released_days, prevent, wa
 		assert found.status == HOLD
 	else:
 		assert found is None
+
+
+def test_a_learned_score_holds_from_exactly_the_threshold():
+	assert score_hold(40.0, 40.0, "Quarantined") == ReceiptHold("Quarantined", LEARNED_SCORE)
+	assert score_hold(39.9, 40.0, "Quarantined") is None
+	assert score_hold(80.0, 40.0, "Quarantined").reason == LEARNED_SCORE
+
+
+def test_a_learned_score_only_recommends_without_a_threshold_or_a_status():
+	assert score_hold(99.0, 0, "Quarantined") is None
+	assert score_hold(99.0, None, "Quarantined") is None
+	assert score_hold(99.0, 40.0, None) is None
+	assert score_hold(None, 40.0, "Quarantined") is None  # a supplier never scored

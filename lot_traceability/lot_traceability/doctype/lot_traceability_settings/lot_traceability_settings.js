@@ -16,6 +16,17 @@ frappe.ui.form.on("Lot Traceability Settings", {
 					)
 			);
 		}
+		if (frappe.user.has_role(["System Manager", "Stock Manager", "Quality Manager"])) {
+			// the daily forecast, scores and anomalies, now (long queue, progress shown here)
+			frm.add_custom_button(__("Compute Foresight Now"), () =>
+				frappe.call({ method: "lot_traceability.api.compute_foresight_now" }).then(() =>
+					frappe.show_alert({
+						message: __("Computing the expiry forecast, supplier scores and anomalies…"),
+						indicator: "blue",
+					})
+				)
+			);
+		}
 		if (!frm.doc.enable_enforcement) {
 			frm.dashboard.set_headline_alert(
 				__("Lot status enforcement is off: held and expired lots are not stopped."),

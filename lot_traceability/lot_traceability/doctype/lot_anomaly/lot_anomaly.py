@@ -1,0 +1,15 @@
+# Copyright (c) 2026, lot_traceability contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe.model.document import Document
+
+
+class LotAnomaly(Document):
+	pass
+
+
+def on_doctype_update():
+	"""The reports read these stored results by these keys (nothing is recomputed per page view)."""
+	frappe.db.add_index("Lot Anomaly", ["batch", "kind"], "anomaly_by_lot")
+	frappe.db.add_index("Lot Anomaly", ["strength"], "anomaly_by_strength")
