@@ -12,7 +12,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from lot_traceability.config import get_lot_rule, get_settings
+from lot_traceability.config import check_lot_read, get_lot_rule, get_settings
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.status_changes import change_lot_status as record_status_change
 from lot_traceability.traceability.statuses import LotStatus
@@ -48,7 +48,7 @@ def get_lot_overview(batch: str) -> dict:
 	it to, each with what it would do."""
 	from lot_traceability.lot_overview import lot_overview
 
-	frappe.has_permission("Batch", "read", batch, throw=True)
+	check_lot_read(batch)
 	return lot_overview(batch, frappe.get_roles(), frappe.has_permission("Lot Status Change", "submit"))
 
 

@@ -5,6 +5,7 @@ doctype controllers, so that both read configuration here and neither imports th
 from collections import defaultdict
 
 import frappe
+from frappe import _
 
 from lot_traceability.queries import rules as rule_queries
 from lot_traceability.traceability import rules as core
@@ -75,3 +76,14 @@ def get_lot_rules(pairs) -> dict[tuple[str, str | None], core.LotRule | None]:
 		candidates = by_item[item] + [rule for group in groups for rule in by_group[group]] + company_wide
 		resolved[(item, company)] = core.resolve_rule(candidates, item, groups, company)
 	return resolved
+
+
+def check_lot_read(lot: str) -> None:
+	"""Refuse, naming the lot, a user who may not read it (Frappe's own check says only that a
+	permission is missing)."""
+	if not frappe.has_permission("Batch", "read", lot):
+		frappe.throw(
+			_("You may not read lot {0}.").format(frappe.bold(lot)),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)

@@ -8,6 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate
 
+from lot_traceability.config import check_lot_read
 from lot_traceability.queries import users as user_queries
 
 
@@ -40,7 +41,7 @@ def trace_lots(lot: str) -> set[str]:
 
 	if not frappe.db.exists("Batch", lot):
 		frappe.throw(_("Lot {0} does not exist.").format(frappe.bold(lot)), frappe.DoesNotExistError)
-	frappe.has_permission("Batch", "read", lot, throw=True)
+	check_lot_read(lot)
 	traces = walks([lot], (FORWARD, BACKWARD))
 	return set(traces[FORWARD].lots) | set(traces[BACKWARD].lots) | {lot}
 

@@ -15,7 +15,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cint, flt, format_date, getdate, now_datetime, nowdate
 
-from lot_traceability.config import get_lot_rules, get_lot_status, get_settings
+from lot_traceability.config import check_lot_read, get_lot_rules, get_lot_status, get_settings
 from lot_traceability.queries import foresight as queries
 from lot_traceability.traceability import anomalies as anomaly_core
 from lot_traceability.traceability import forecast as forecast_core
@@ -379,6 +379,7 @@ def find_anomalies(today, thresholds) -> tuple[list[anomaly_core.Anomaly], dict[
 				row.batch_no,
 				getdate(row.posting_date),
 				abs(flt(row.qty)),
+				movement_kind(row),
 			)
 		)
 	receipts = [
@@ -410,6 +411,12 @@ def find_anomalies(today, thresholds) -> tuple[list[anomaly_core.Anomaly], dict[
 		+ anomaly_core.supplier_date_anomalies(receipts, thresholds)
 	)
 	return anomaly_core.rank(found), companies
+
+
+def movement_kind(row) -> str:
+	"""What sort of movement a lot ledger row is, for the sizes it usually comes in: its document
+	type, Stock Entry purpose and direction."""
+	return f"{row.voucher_type}:{row.purpose or ''}:{'in' if flt(row.qty) > 0 else 'out'}"
 
 
 def compute_anomalies(today) -> int:
@@ -481,14 +488,17 @@ def describe(anomaly: anomaly_core.Anomaly) -> str:
 			f"{flt(p.get('p')):.2g}",
 		)
 	if kind is anomaly_core.AnomalyKind.UNUSUAL_QUANTITY:
+		voucher_type, purpose, direction = (p.get("movement") or "::").split(":")
+		movement = _("{0} {1}").format(_(purpose or voucher_type), _("in") if direction == "in" else _("out"))
 		return _(
-			"{0} moved {1} of {2}; it usually moves {3} (median of {4} movements): {5} robust deviations away on a log scale."
+			"{0} moved {1} of {2}; it usually moves {3} (median of {4} {5} movements): {6} robust deviations away on a log scale."
 		).format(
 			anomaly.reference_name,
 			_n(anomaly.value),
 			anomaly.item,
 			_n(anomaly.expected),
 			anomaly.compared_with,
+			movement.strip(),
 			_n(abs(flt(p.get("z"))), 1),
 		)
 	if p.get("reason"):
@@ -560,7 +570,7 @@ def make_rebalance_transfer(batch: str, from_warehouse: str, to_warehouse: str, 
 			)
 	if from_warehouse == to_warehouse:
 		frappe.throw(_("Lot {0} is already in {1}.").format(frappe.bold(batch), frappe.bold(to_warehouse)))
-	frappe.has_permission("Batch", "read", batch, throw=True)
+	check_lot_read(batch)
 	on_hand = flt(frappe.db.get_value("Lot Balance", {"batch": batch, "warehouse": from_warehouse}, "qty"))
 	if qty <= 0 or qty > on_hand + 1e-9:
 		frappe.throw(

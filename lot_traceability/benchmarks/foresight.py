@@ -41,7 +41,7 @@ def summary(seconds: list[float]) -> dict:
 	}
 
 
-def run(runs: int = 3, report_runs: int = 5) -> dict:
+def run(runs: int = 3, report_runs: int = 3) -> dict:
 	today = getdate(nowdate())
 	figures = {
 		"lot_movements": frappe.db.estimate_count("Lot Ledger Entry"),

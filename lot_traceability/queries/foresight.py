@@ -306,7 +306,7 @@ def get_movements(since) -> list[dict]:
 	"""Every lot movement since `since` (quantity as moved, signed), for the sizes an item usually
 	moves in."""
 	return frappe.db.sql(
-		"""select voucher_type, voucher_no, item_code, warehouse, company, batch_no, posting_date, qty
+		"""select voucher_type, voucher_no, purpose, item_code, warehouse, company, batch_no, posting_date, qty
 		from `tabLot Ledger Entry` where posting_date >= %(since)s and qty != 0""",
 		{"since": since},
 		as_dict=True,

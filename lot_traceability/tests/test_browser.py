@@ -447,7 +447,9 @@ class TestDeskInABrowser(FrappeTestCase):
 
 		frappe.set_user(clerk)  # and the server refuses the change itself
 		try:
-			with self.assertRaises(frappe.PermissionError):
+			with self.assertRaisesRegex(
+				frappe.PermissionError, f"Lot <strong>{lot}</strong> .*is allowed only to"
+			):
 				api.change_lot_status([lot], "Quarantined", reason="a warehouse clerk tries")
 		finally:
 			frappe.set_user("Administrator")
@@ -456,6 +458,76 @@ class TestDeskInABrowser(FrappeTestCase):
 			"Your roles may not move this lot to Quarantined", clerk_seen["warehouse-clerk", 390]["text"]
 		)
 		self.assertEqual(frappe.db.get_value("Batch", lot, "lot_status"), status)  # nothing changed
+
+	def test_planners_see_the_forecast_move_a_lot_in_one_click_and_read_a_suppliers_risk(self):
+		from lot_traceability import foresight
+
+		foresight.compute_all()
+		frappe.db.commit()
+		(move,) = frappe.get_all(
+			"Lot Expiry Forecast",
+			filters={"company": ("in", demo.COMPANIES), "suggested_qty": (">", 0)},
+			fields=["batch", "warehouse", "company", "suggested_warehouse", "suggested_qty", "leftover_qty"],
+			order_by="value_saved desc, batch",
+			limit=1,
+		)
+		scored = frappe.get_all(
+			"Supplier Risk Score",
+			filters={"supplier": "Demo Mill Co."},
+			fields=["item_group", "score", "failed_lots", "lots"],
+		)
+		self.assertTrue(scored)
+		before = set(frappe.get_all("Stock Entry", filters={"docstatus": 0}, pluck="name"))
+		# the lot's row in the report, then its Move button: the draft transfer it opens
+		probe = r"""
+			const rowOf = () => [...document.querySelectorAll(".dt-row")].find((r) => r.textContent.includes("__LOT__") && r.querySelector(".lot-rebalance"));
+			for (let i = 0; i < 40 && !rowOf(); i++) await new Promise((r) => setTimeout(r, 250));
+			const row = rowOf();
+			const text = row ? row.textContent.replace(/\s+/g, " ") : "";
+			row.querySelector(".lot-rebalance").click();
+			for (let i = 0; i < 40 && !(cur_frm && cur_frm.doctype === "Stock Entry" && !cur_frm.is_new()); i++) {
+				await new Promise((r) => setTimeout(r, 250));
+			}
+			const line = cur_frm.doc.items[0];
+			return JSON.stringify({ text, doctype: cur_frm.doctype, docstatus: cur_frm.doc.docstatus,
+				purpose: cur_frm.doc.purpose, batch: line.batch_no, qty: line.qty, from: line.s_warehouse, to: line.t_warehouse });
+		""".replace("__LOT__", move.batch)
+		supplier_probe = """
+			for (let i = 0; i < 40 && !document.querySelector(".supplier-lot-risk"); i++) await new Promise((r) => setTimeout(r, 250));
+			return (document.querySelector(".supplier-lot-risk") || {}).textContent || "";
+		"""
+		try:
+			seen = self.see(
+				{
+					"expiry-forecast": f"/app/query-report/Expiry Risk?forecast_at_risk=1&company={move.company}|{probe}",
+					"supplier-risk": f"/app/supplier/Demo Mill Co.|{supplier_probe}",
+				},
+				not_ours={"supplier-risk"},
+			)
+			for width in (1440, 390):
+				answer = json.loads(seen["expiry-forecast", width]["probe"])
+				self.assertIn(move.warehouse, answer["text"], width)
+				self.assertIn(move.suggested_warehouse, answer["text"], width)
+				self.assertEqual(
+					(answer["doctype"], answer["docstatus"], answer["purpose"], answer["batch"]),
+					("Stock Entry", 0, "Material Transfer", move.batch),
+				)
+				self.assertEqual(
+					(answer["qty"], answer["from"], answer["to"]),
+					(move.suggested_qty, move.warehouse, move.suggested_warehouse),
+				)
+				risk = seen["supplier-risk", width]["probe"]
+				for row in scored:
+					self.assertIn(row.item_group, risk)
+					self.assertIn(f"{row.score:.1f}", risk)
+					self.assertIn(f"{row.failed_lots} of {row.lots} lots with outcomes", risk)
+			page = seen["expiry-forecast", 1440]["text"]
+			for label in ("Learned Demand / Week", "Forecast Unsold", "Sells in Time at", "Value Saved"):
+				self.assertIn(label, page)
+		finally:
+			for name in set(frappe.get_all("Stock Entry", filters={"docstatus": 0}, pluck="name")) - before:
+				frappe.delete_doc("Stock Entry", name, force=True)
+			frappe.db.commit()
 
 	def test_a_restricted_lot_shows_its_scope_and_a_restricted_release_asks_for_one(self):
 		flour = frappe.db.get_value("Batch", {"supplier_lot_no": "MILL-24-131"})

@@ -211,17 +211,21 @@ class TestWindow(DeviationCase):
 		)
 		# closed: nothing changes any more
 		doc.lots[0].disposition = "Reject"
-		with self.assertRaises(DeviationError):
+		with self.assertRaisesRegex(DeviationError, f"{doc.name}</strong> is closed and cannot be changed"):
 			doc.save()
 
 	def test_lots_cannot_be_added_after_submit_nor_the_deviation_cancelled(self):
 		doc = self.window()
 		doc.submit()
 		doc.append("lots", {"batch": self.later.lot})
-		with self.assertRaises(DeviationError):
+		with self.assertRaisesRegex(
+			DeviationError, "were fixed when it was submitted: only their dispositions"
+		):
 			doc.save()
 		doc.reload()
-		with self.assertRaises(DeviationError):
+		with self.assertRaisesRegex(
+			DeviationError, f"{doc.name}</strong> is an audit record and cannot be cancelled"
+		):
 			doc.cancel()
 
 

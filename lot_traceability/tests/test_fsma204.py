@@ -202,7 +202,7 @@ class TestFsma204(FrappeTestCase):
 		rows, _name = fsma204_export.rows_in_scope(from_date="2000-01-01", to_date="2100-01-01")
 		self.assertTrue(all(row["company"] == RETAIL for row in rows))
 		frappe.set_user(NO_STOCK_USER)
-		with self.assertRaises(frappe.PermissionError):
+		with self.assertRaisesRegex(frappe.PermissionError, "You may not read stock movements"):
 			fsma204_export.rows_in_scope(lot=self.milk)
 
 	def test_bad_requests_are_refused_in_words(self):

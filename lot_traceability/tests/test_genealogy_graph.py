@@ -79,5 +79,7 @@ class TestGenealogyGraph(FrappeTestCase):
 		with self.assertRaisesRegex(frappe.DoesNotExistError, "Lot <strong>NO-SUCH</strong> does not exist"):
 			api.get_lot_graph("NO-SUCH")
 		frappe.set_user(NO_READ_USER)
-		with self.assertRaises(frappe.PermissionError):
+		with self.assertRaisesRegex(
+			frappe.PermissionError, f"You may not read lot <strong>{self.milk}</strong>"
+		):
 			api.get_lot_graph(self.milk)

@@ -87,7 +87,9 @@ class TestLotLabels(FrappeTestCase):
 		self.assertIn(held.batch, str(refused.exception))
 		self.assertIn("Quarantined", str(refused.exception))
 		# ERPNext's own scan field understands the label and refuses the lot too
-		with self.assertRaises(LabelError):
+		with self.assertRaisesRegex(
+			LabelError, f"Lot <strong>{held.batch}</strong> of item .* is <strong>Quarantined</strong>"
+		):
 			scan_barcode(label)
 		released = make_lot()
 		give_gtin(released.item)

@@ -187,8 +187,10 @@ class TestLotStatusChange(FrappeTestCase):
 
 	def test_one_refused_lot_refuses_the_whole_change(self):
 		lots = [make_lot(), make_lot(status="Disposed")]
-		with self.assertRaises(LotStatusChangeError):
+		with self.assertRaises(LotStatusChangeError) as refusal:
 			change_lot_status([lot.batch for lot in lots], "Quarantined", reason="x")
+		self.assertIn(lots[1].batch, str(refusal.exception))  # the refused lot, by name
+		self.assertIn("terminal", str(refusal.exception))
 		self.assertEqual(lot_status(lots[0].batch), "Approved")
 
 

@@ -208,7 +208,7 @@ class TestLotTrace(FrappeTestCase):
 	def test_trace_by_supplier_lot_and_bad_input(self):
 		from lot_traceability.api import get_lot_trace
 
-		with self.assertRaises(frappe.DoesNotExistError):
+		with self.assertRaisesRegex(frappe.DoesNotExistError, "NO-SUCH-LOT"):
 			get_lot_trace(batch="NO-SUCH-LOT")
 		with self.assertRaisesRegex(
 			frappe.ValidationError, "Direction must be Backward, Forward or Both, not Sideways"

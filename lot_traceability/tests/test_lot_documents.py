@@ -184,7 +184,9 @@ class TestLotDocuments(DocumentsCase):
 				"disabled": 1,
 			}
 		).insert()
-		with self.assertRaises(frappe.ValidationError):
+		with self.assertRaisesRegex(
+			frappe.ValidationError, f"Required Documents row 1: document type .*{kind.name}.* is disabled"
+		):
 			make_lot_rule(item=item, required_documents=[{"document_type": kind.name}])
 
 

@@ -411,7 +411,9 @@ class TestRecallReleasesDemand(FrappeTestCase):
 		self.assertIn("Approved", str(refused.exception))
 		recall = new_recall(source_lots=[{"batch": lot.batch}])
 		recall.submit()
-		with self.assertRaises(frappe.ValidationError):
+		with self.assertRaisesRegex(
+			frappe.ValidationError, f"Recall .*{recall.name}.* cannot be cancelled: its lots were moved"
+		):
 			recall.cancel()
 
 

@@ -532,7 +532,7 @@ class TestSignOff(FrappeTestCase):
 			self.assertEqual(frappe.db.get_value("Lot Status Change", release, "docstatus"), 0)
 			self.assertEqual(frappe.db.get_value("Batch", lot.batch, "lot_status"), "Quarantined")
 			doc = frappe.get_doc("Lot Status Change", release)
-			with self.assertRaises(frappe.PermissionError):
+			with self.assertRaisesRegex(frappe.PermissionError, "needs a second person's approval"):
 				doc.submit()
 		finally:
 			frappe.set_user("Administrator")

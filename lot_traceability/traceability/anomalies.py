@@ -57,6 +57,7 @@ from datetime import date, timedelta
 from enum import Enum
 
 MAD_SCALE = 1.4826  # MAD × this estimates the standard deviation of normal data
+MEAN_AD_SCALE = 1.2533  # √(π/2): the mean absolute deviation of normal data × this is its standard deviation
 MIN_SPREAD = 1e-9
 DAYS_FLOOR = 1.0  # spread floor of date figures, in days
 LOG_QUANTITY_FLOOR = 0.25  # spread floor of log quantities
@@ -108,8 +109,12 @@ def _median_of_sorted(values: Sequence[float]) -> float:
 	return values[middle] if n % 2 else (values[middle - 1] + values[middle]) / 2
 
 
-def _spread(median: float, mad: float, floor_fraction: float, floor: float) -> float:
-	return max(MAD_SCALE * mad, floor_fraction * abs(median), floor)
+def _spread(median: float, mad: float, mean_ad: float, floor_fraction: float, floor: float) -> float:
+	"""1.4826 × MAD; when more than half the history is equal (MAD 0), 1.2533 × the mean absolute
+	deviation from the median instead (Iglewicz and Hoaglin's fallback: a tail of different values
+	still widens the spread); then floored."""
+	scaled = MAD_SCALE * mad if mad > 0 else MEAN_AD_SCALE * mean_ad
+	return max(scaled, floor_fraction * abs(median), floor)
 
 
 def baseline(
@@ -120,8 +125,10 @@ def baseline(
 	if not ordered:
 		return None
 	median = _median_of_sorted(ordered)
-	mad = _median_of_sorted(sorted(abs(value - median) for value in ordered))
-	return Baseline(median, _spread(median, mad, floor_fraction, floor), len(ordered))
+	deviations = sorted(abs(value - median) for value in ordered)
+	mad = _median_of_sorted(deviations)
+	mean_ad = math.fsum(deviations) / len(deviations)
+	return Baseline(median, _spread(median, mad, mean_ad, floor_fraction, floor), len(ordered))
 
 
 def _median_without(ordered: Sequence[float], index: int) -> float:
@@ -154,6 +161,7 @@ def leave_one_out(
 	result: list[Baseline | None] = [None] * n
 	for median, members in by_median.items():
 		deviations = [abs(value - median) for value in ordered]
+		total = math.fsum(deviations)
 		deviation_order = sorted(range(n), key=deviations.__getitem__)
 		sorted_deviations = [deviations[p] for p in deviation_order]
 		deviation_rank = [0] * n
@@ -161,7 +169,8 @@ def leave_one_out(
 			deviation_rank[p] = position
 		for i in members:
 			mad = _median_without(sorted_deviations, deviation_rank[rank[i]])
-			result[i] = Baseline(median, _spread(median, mad, floor_fraction, floor), n - 1)
+			mean_ad = max(0.0, total - deviations[rank[i]]) / (n - 1)
+			result[i] = Baseline(median, _spread(median, mad, mean_ad, floor_fraction, floor), n - 1)
 	return result
 
 
@@ -379,15 +388,17 @@ class Movement:
 	lot: str
 	on: date
 	qty: float  # absolute quantity
+	kind: str = ""  # what sort of movement (e.g. a delivery out, a production receipt in)
 
 
 def quantity_anomalies(moves: Iterable[Movement], thresholds: Thresholds = Thresholds()) -> list[Anomaly]:
-	"""Movements whose log quantity is |z| ≥ `quantity_mads` from the item's other movements (exact
-	leave-one-out; zero quantities are skipped)."""
-	by_item: dict[str, list[tuple[Movement, float]]] = defaultdict(list)
+	"""Movements whose log quantity is |z| ≥ `quantity_mads` from the item's other movements of the
+	same kind (exact leave-one-out; zero quantities are skipped). Kinds are judged apart: a production
+	receipt of a whole batch and the deliveries that sell it by the case are different sizes by design."""
+	by_item: dict[tuple[str, str], list[tuple[Movement, float]]] = defaultdict(list)
 	for move in moves:
 		if _finite(move.qty) and move.qty != 0:
-			by_item[move.item].append((move, math.log(abs(move.qty))))
+			by_item[(move.item, move.kind)].append((move, math.log(abs(move.qty))))
 	found = []
 	for item_moves in by_item.values():
 		bases = leave_one_out([value for _move, value in item_moves], 0.0, LOG_QUANTITY_FLOOR)
@@ -417,6 +428,7 @@ def quantity_anomalies(moves: Iterable[Movement], thresholds: Thresholds = Thres
 						"scale": "log",
 						"log_qty": log_qty,
 						"log_median": base.median,
+						"movement": move.kind,
 					},
 				)
 			)

@@ -44,10 +44,13 @@ Quantities and values are rounded to 6 decimals on output, so float noise never 
 leftover or a suggestion.
 """
 
+import bisect
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import accumulate
 
 DECIMALS = 6
 
@@ -161,9 +164,20 @@ def _check_orders(orders: Iterable[tuple[date, float]]) -> tuple[tuple[date, flo
 
 
 def _curve(per_week: float, orders: Iterable[tuple[date, float]], today: date) -> Callable[[date], float]:
+	"""`cumulative_demand` as a function of the day, the orders summed once (a warehouse's thousands of
+	lots each ask it)."""
 	_check_rate(per_week)
-	orders = _check_orders(orders)
-	return lambda until: cumulative_demand(per_week, orders, today, until)
+	orders = sorted(_check_orders(orders), key=lambda order: order[0])
+	dues = [due for due, _qty in orders]
+	totals = list(accumulate(qty for _due, qty in orders))
+
+	def demand(until: date) -> float:
+		if until < today:
+			return 0.0
+		due_by = bisect.bisect_right(dues, until)
+		return max(totals[due_by - 1] if due_by else 0.0, per_week / 7 * ((until - today).days + 1))
+
+	return demand
 
 
 def _fefo_order(lots: Sequence[StockLot]) -> list[int]:
@@ -189,8 +203,7 @@ def forecast_leftover(
 ) -> dict[str, LotForecast]:
 	"""Lots of one item at one warehouse, by lot name in FEFO order: what each sells by its deadline
 	and what is left over then."""
-	names = [lot.lot for lot in lots]
-	twice = sorted({name for name in names if names.count(name) > 1})
+	twice = sorted(name for name, count in Counter(lot.lot for lot in lots).items() if count > 1)
 	if twice:
 		raise ValueError(f"a lot is listed twice: {twice}")
 	taken = _fefo_taken(lots, _curve(per_week, orders, today), today)
@@ -254,8 +267,7 @@ def rebalance(
 		raise ValueError(f"leftover of lot {lot.lot} ({leftover}) exceeds its quantity ({lot.qty})")
 	if lead_days < 0:
 		raise ValueError(f"lead days cannot be negative: {lead_days}")
-	warehouses = [site.warehouse for site in candidates]
-	twice = sorted({w for w in warehouses if warehouses.count(w) > 1})
+	twice = sorted(w for w, count in Counter(site.warehouse for site in candidates).items() if count > 1)
 	if twice:
 		raise ValueError(f"a candidate warehouse is listed twice: {twice}")
 	unit_value = lot.value / lot.qty if lot.qty else 0.0

@@ -38,10 +38,13 @@ def ref_median(values):
 
 
 def ref_baseline(values, floor_fraction=0.01, floor=1e-9):
-	"""(median, spread): 1.4826 × the median of |x − median|, floored."""
+	"""(median, spread): 1.4826 × the median of |x − median| (if that is 0: 1.2533 × their mean),
+	floored."""
 	median = ref_median(values)
-	mad = ref_median([abs(v - median) for v in values])
-	return median, max(1.4826 * mad, floor_fraction * abs(median), floor)
+	deviations = [abs(v - median) for v in values]
+	mad = ref_median(deviations)
+	scaled = 1.4826 * mad if mad > 0 else 1.2533 * sum(deviations) / len(deviations)
+	return median, max(scaled, floor_fraction * abs(median), floor)
 
 
 def ref_z(value, others, floor_fraction=0.01, floor=1e-9):
@@ -76,10 +79,13 @@ def test_baseline_figures():
 
 
 def test_spread_floor_when_most_of_the_history_is_equal():
-	base = baseline([1.0, 1.0, 1.0, 1.0, 1.0, 1.2])
-	assert (base.median, base.spread) == (1.0, 0.01)  # MAD 0: 1 % of the median
+	base = baseline([1.0, 1.0, 1.0, 1.0, 1.0, 1.0])
+	assert (base.median, base.spread) == (1.0, 0.01)  # MAD 0, no tail: 1 % of the median
 	assert robust_z(1.0, base) == 0.0
 	assert robust_z(1.05, base) == pytest.approx(5.0)
+	# MAD 0 with a tail: the mean absolute deviation (0.2 / 6) × 1.2533 widens it
+	base = baseline([1.0, 1.0, 1.0, 1.0, 1.0, 1.2])
+	assert base.spread == pytest.approx(1.2533 * 0.2 / 6)
 	assert baseline([0.0, 0.0, 0.0]).spread == 1e-9  # nothing to take a share of: the absolute floor
 	assert baseline([0.0, 0.0, 0.0], floor=0.25).spread == 0.25
 	assert baseline([200.0] * 4, floor_fraction=0.0, floor=1.0).spread == 1.0
@@ -103,7 +109,9 @@ def test_baseline_matches_the_brute_force_reference(values):
 	if not values:
 		assert base is None
 	else:
-		assert (base.median, base.spread, base.n) == (*ref_baseline(values), len(values))
+		median, spread = ref_baseline(values)
+		assert (base.median, base.n) == (median, len(values))
+		assert base.spread == pytest.approx(spread, rel=1e-9, abs=1e-12)
 
 
 @given(values_st, st.sampled_from([0.0, 0.01, 0.1]), st.sampled_from([1e-9, 0.25, 1.0]))
@@ -115,10 +123,9 @@ def test_leave_one_out_is_the_baseline_of_the_others_exactly(values, floor_fract
 		if not others:
 			assert base is None
 		else:
-			assert (base.median, base.spread, base.n) == (
-				*ref_baseline(others, floor_fraction, floor),
-				len(others),
-			)
+			median, spread = ref_baseline(others, floor_fraction, floor)
+			assert (base.median, base.n) == (median, len(others))
+			assert base.spread == pytest.approx(spread, rel=1e-9, abs=1e-12)
 
 
 @given(st.lists(st.floats(-1e3, 1e3, allow_nan=False), min_size=1, max_size=30))
@@ -681,3 +688,25 @@ def test_a_pair_first_seen_after_its_first_adjustment_starts_at_that_adjustment(
 	assert (
 		found.compared_with == 19
 	)  # its 20 weeks (the one 20 weeks back .. last week), the burst's left out
+
+
+def test_quantities_are_judged_against_movements_of_the_same_kind_only():
+	"""A batch of 1,000 received among deliveries of ten is no anomaly when receipts are their own kind."""
+	deliveries = [
+		Movement("Delivery Note", f"DN-{i}", "ITEM", "Stores", f"L{i}", D, 10.0, "Delivery Note:out")
+		for i in range(8)
+	]
+	receipts = [
+		Movement("Stock Entry", f"SE-{i}", "ITEM", "Stores", f"R{i}", D, 1000.0, "Stock Entry:Manufacture:in")
+		for i in range(6)
+	]
+	assert quantity_anomalies(deliveries + receipts) == []
+	untold = [
+		Movement(m.reference_doctype, m.reference_name, m.item, m.warehouse, m.lot, m.on, m.qty)
+		for m in deliveries + receipts[:1]
+	]
+	flagged = quantity_anomalies(untold)  # one receipt among the deliveries, kinds not told
+	assert [a.reference_name for a in flagged] == ["SE-0"]
+	odd = Movement("Delivery Note", "DN-BIG", "ITEM", "Stores", "LB", D, 1000.0, "Delivery Note:out")
+	(found,) = quantity_anomalies(deliveries + receipts + [odd])
+	assert (found.reference_name, found.params["movement"]) == ("DN-BIG", "Delivery Note:out")

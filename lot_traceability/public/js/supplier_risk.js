@@ -38,12 +38,12 @@ frappe.ui.form.on("Supplier", {
 					})
 					.join("");
 				frm.dashboard.add_section(
-					`<table class="table table-sm supplier-lot-risk">
+					`<div class="table-responsive"><table class="table table-sm supplier-lot-risk">
 						<thead><tr><th>${__("Item Group")}</th><th>${__("Lot Risk Score")}</th><th>${__(
 						"Why"
 					)}</th></tr></thead>
 						<tbody>${rows}</tbody>
-					</table>`,
+					</table></div>`,
 					__("Lot Risk Learned from Outcomes")
 				);
 				frm.dashboard.show();
