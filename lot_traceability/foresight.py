@@ -557,8 +557,9 @@ def compute_with_progress():
 
 def make_rebalance_transfer(batch: str, from_warehouse: str, to_warehouse: str, qty) -> dict:
 	"""A draft move of `qty` of the lot from one warehouse to another: a Material Transfer within a
-	company, or ERPNext's inter-company transfer (a Delivery Note to the internal customer that
-	represents the receiving company, into its warehouse) between two of ours. Nothing is submitted."""
+	company, or ERPNext's inter-company transfer between two of ours (a Delivery Note to the internal
+	customer that represents the receiving company; its instructions name the warehouse the Purchase
+	Receipt made from it is to receive into). Nothing is submitted."""
 	qty = flt(qty)
 	if not batch or not frappe.db.exists("Batch", batch):
 		frappe.throw(_("Lot {0} does not exist.").format(frappe.bold(batch or "")), frappe.DoesNotExistError)
@@ -619,13 +620,11 @@ def make_rebalance_transfer(batch: str, from_warehouse: str, to_warehouse: str, 
 			"doctype": "Delivery Note",
 			"company": source_company,
 			"customer": customer,
-			"remarks": remark,
 			"items": [
 				{
 					"item_code": item,
 					"qty": qty,
 					"warehouse": from_warehouse,
-					"target_warehouse": to_warehouse,
 					"batch_no": batch,
 					"use_serial_batch_fields": 1,
 				}
@@ -633,6 +632,11 @@ def make_rebalance_transfer(batch: str, from_warehouse: str, to_warehouse: str, 
 		}
 	)
 	note.set_missing_values()
+	# ERPNext receives an inter-company delivery on the Purchase Receipt made from it: the receiving
+	# warehouse is chosen there
+	note.instructions = _(
+		"{0}; to be received into {1} on the inter-company Purchase Receipt made from it"
+	).format(remark, to_warehouse)
 	note.insert()
 	return {"doctype": note.doctype, "name": note.name}
 

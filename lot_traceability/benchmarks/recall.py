@@ -5,7 +5,11 @@ shipment with its customer and sales value, upstream receipts), timed in the ser
 	bench --site <site> execute lot_traceability.benchmarks.recall.run --kwargs "{'seed': 100}"
 
 Raw lots (prefix `S<seed>-0-`) are tried in a seeded random order until `lots` of them reach
-`min_deliveries`; each is then scoped `runs` times. With `'report': 1`, each section of the Recall
+`min_deliveries`; each is then scoped `runs` times, alternately with the baseline: the same scope's
+core answered from ERPNext's own tables with the best plain queries (`plain_scope`: the lots made
+from it, a level per statement; then every delivery with its customer, the stock by warehouse with
+value, and the upstream receipts, one statement each). Both must find the same lots, deliveries and
+customers. With `'report': 1`, each section of the Recall
 Impact report is also run `runs` times per lot through Frappe's report runner (what the browser
 calls, rows and all). Recorded figures: docs/benchmarks.md.
 """
@@ -40,14 +44,21 @@ def run(
 				break
 	if not picked:
 		frappe.throw(f"None of {tried} raw lots reaches {min_deliveries} deliveries.")
-	timings, rows = [], []
+	timings, plain_timings, rows = [], [], []
 	for lot in picked:
-		seconds = []
+		seconds, plain_seconds = [], []
 		for _ in range(runs):
 			start = time.perf_counter()
 			scope = compute_scope([lot])
 			seconds.append(time.perf_counter() - start)
+			start = time.perf_counter()
+			plain = plain_scope(lot)
+			plain_seconds.append(time.perf_counter() - start)
 		timings += seconds
+		plain_timings += plain_seconds
+		ours = (scope.summary.lots, deliveries(scope), scope.summary.customers)
+		if ours != (plain["lots"], plain["deliveries"], plain["customers"]):
+			frappe.throw(f"the plain scope of {lot} differs: {plain} against {ours}")
 		rows.append(
 			{
 				"lot": lot,
@@ -57,6 +68,7 @@ def run(
 				"shipped_qty": round(scope.summary.shipped_qty, 1),
 				"sites": scope.summary.sites,
 				"median_s": round(statistics.median(seconds), 3),
+				"plain_queries_median_s": round(statistics.median(plain_seconds), 3),
 			}
 		)
 		if report:
@@ -68,6 +80,7 @@ def run(
 		"p50_s": round(statistics.median(ordered), 3),
 		"p95_s": round(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], 3),
 		"max_s": round(ordered[-1], 3),
+		"plain_queries_p50_s": round(statistics.median(plain_timings), 3),
 	}
 	print(figures)
 	return figures
@@ -94,3 +107,59 @@ def report_seconds(lot: str, runs: int) -> dict[str, float]:
 			seconds.append(time.perf_counter() - start)
 		medians[section] = round(statistics.median(seconds), 3)
 	return medians
+
+
+def plain_scope(lot: str) -> dict:
+	"""The core of a recall's scope from ERPNext's own tables, as a competent developer would query
+	it without the app: the lots made from `lot` (a level per statement), every delivery of them with
+	its customer, their stock by warehouse with value, and the receipts upstream of `lot`."""
+	from lot_traceability.benchmarks.trace import level_lots
+
+	affected, frontier = {lot}, {lot}
+	while frontier:
+		frontier = set(level_lots(frontier, forward=True)) - affected
+		affected |= frontier
+	lots = sorted(affected)
+	shipped = frappe.db.sql(
+		"""select b.voucher_type, b.voucher_no, coalesce(dn.customer, si.customer, pos.customer) as customer,
+			sum(e.qty) as qty
+		from `tabSerial and Batch Entry` e
+		join `tabSerial and Batch Bundle` b on b.name = e.parent
+		left join `tabDelivery Note` dn on b.voucher_type = 'Delivery Note' and dn.name = b.voucher_no
+		left join `tabSales Invoice` si on b.voucher_type = 'Sales Invoice' and si.name = b.voucher_no
+		left join `tabPOS Invoice` pos on b.voucher_type = 'POS Invoice' and pos.name = b.voucher_no
+		where e.batch_no in %(lots)s and b.docstatus = 1 and b.is_cancelled = 0
+			and b.voucher_type in ('Delivery Note', 'Sales Invoice', 'POS Invoice')
+		group by b.voucher_type, b.voucher_no, customer""",
+		{"lots": lots},
+		as_dict=True,
+	)
+	frappe.db.sql(
+		"""select e.batch_no, e.warehouse, sum(e.qty), sum(e.stock_value_difference)
+		from `tabSerial and Batch Entry` e
+		join `tabSerial and Batch Bundle` b on b.name = e.parent
+		where e.batch_no in %(lots)s and b.docstatus = 1 and b.is_cancelled = 0 and b.voucher_type != 'Pick List'
+		group by e.batch_no, e.warehouse having sum(e.qty) > 0""",
+		{"lots": lots},
+	)
+	upstream, frontier = {lot}, {lot}
+	while frontier:
+		frontier = set(level_lots(frontier, forward=False)) - upstream
+		upstream |= frontier
+	frappe.db.sql(
+		"""select distinct e.batch_no, b.voucher_type, b.voucher_no
+		from `tabSerial and Batch Entry` e
+		join `tabSerial and Batch Bundle` b on b.name = e.parent
+		where e.batch_no in %(lots)s and b.docstatus = 1 and b.is_cancelled = 0
+			and b.voucher_type in ('Purchase Receipt', 'Purchase Invoice', 'Subcontracting Receipt')""",
+		{"lots": sorted(upstream)},
+	)
+	net = {}
+	for row in shipped:
+		key = (row.voucher_type, row.voucher_no)
+		net[key] = net.get(key, 0.0) + float(row.qty or 0)
+	return {
+		"lots": len(affected),
+		"deliveries": sum(1 for qty in net.values() if qty),
+		"customers": len({row.customer for row in shipped if row.customer}),
+	}

@@ -354,3 +354,47 @@ class TestAnomaliesOnTheDemo(FrappeTestCase):
 		_columns, data, *_rest = lot_exceptions.execute({"company": MAKER, "kind": "Burst of Adjustments"})
 		(row,) = [row for row in data if row["lot"] == self.adjusted_lot]
 		self.assertIn(f"6 adjustments of {self.adjusted}", row["reasons"])
+
+
+class TestMovesBetweenOurCompanies(FrappeTestCase):
+	"""A suggestion into another of our companies is ERPNext's inter-company transfer, as a draft."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		demo.load()
+		frappe.db.commit()
+
+	def oil_lot(self):
+		return frappe.db.sql(
+			"""select balance.batch, balance.warehouse, balance.qty from `tabLot Balance` balance
+			join `tabWarehouse` warehouse on warehouse.name = balance.warehouse
+			where balance.item = 'DEMO-OLIVE-OIL' and balance.qty > 0 and warehouse.company = 'Demo Specialty Foods'
+			order by balance.batch, balance.warehouse limit 1""",
+			as_dict=True,
+		)[0]
+
+	def test_a_move_into_our_retail_company_is_a_draft_delivery_to_its_internal_customer(self):
+		oil = self.oil_lot()
+		retail = get_warehouse("Demo Specialty Foods Retail")
+		made = api.make_rebalance_transfer(oil.batch, oil.warehouse, retail, 1)
+		note = frappe.get_doc(made["doctype"], made["name"])
+		self.assertEqual(
+			(note.doctype, note.docstatus, note.company), ("Delivery Note", 0, "Demo Specialty Foods")
+		)
+		customer = frappe.get_doc("Customer", note.customer)
+		self.assertEqual(
+			(customer.is_internal_customer, customer.represents_company), (1, "Demo Specialty Foods Retail")
+		)
+		(line,) = note.items
+		self.assertEqual((line.batch_no, flt(line.qty), line.warehouse), (oil.batch, 1.0, oil.warehouse))
+		self.assertIn(f"to be received into {retail}", note.instructions)
+
+	def test_a_move_between_companies_without_an_internal_customer_is_refused_in_words(self):
+		oil = self.oil_lot()
+		maker = get_warehouse(MAKER)
+		with self.assertRaisesRegex(
+			frappe.ValidationError,
+			f"Demo Specialty Foods</strong> has no internal customer that represents <strong>{MAKER}</strong>.*lot <strong>{oil.batch}</strong>",
+		):
+			api.make_rebalance_transfer(oil.batch, oil.warehouse, maker, 1)
