@@ -160,6 +160,6 @@ def plain_scope(lot: str) -> dict:
 		net[key] = net.get(key, 0.0) + float(row.qty or 0)
 	return {
 		"lots": len(affected),
-		"deliveries": sum(1 for qty in net.values() if qty),
+		"deliveries": sum(1 for qty in net.values() if qty < 0),  # out; a return comes back in
 		"customers": len({row.customer for row in shipped if row.customer}),
 	}

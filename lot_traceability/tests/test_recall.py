@@ -280,8 +280,25 @@ class TestRecallSeedScenario(FrappeTestCase):
 		)
 		_c, lots, *_ = recall_impact.execute({"supplier_lot_no": CONTAMINATED, "section": "Affected Lots"})
 		self.assertEqual([r["level"] for r in lots], [0, 1, 1])
+		# every section, each with its own figures: two stock locations, two bakeries, three deliveries
+		# (the first cake lot to North, both lots to South), no open demand, the milk and two cake
+		# lots, one receipt upstream
+		seen = {}
 		for section in recall_impact.SECTIONS:
-			recall_impact.execute({"supplier_lot_no": CONTAMINATED, "section": section})
+			columns, rows, *_ = recall_impact.execute({"supplier_lot_no": CONTAMINATED, "section": section})
+			seen[section] = rows
+			self.assertTrue(columns, section)
+		self.assertEqual(
+			{section: len(rows) for section, rows in seen.items()},
+			{"Stock": 2, "Customers": 2, "Shipments": 3, "Open Demand": 0, "Affected Lots": 3, "Upstream": 1},
+		)
+		self.assertEqual(
+			{r["customer"] for r in seen["Customers"]}, {"Demo Bakery North", "Demo Bakery South"}
+		)
+		self.assertEqual(
+			sum(r["shipped_qty"] for r in seen["Shipments"]), sum(r["shipped_qty"] for r in seen["Customers"])
+		)
+		self.assertEqual({r["lot"] for r in seen["Affected Lots"]}, {self.milk, *self.cakes})
 		self.assertEqual(recall_impact.execute({"section": "Stock"})[1], [])
 
 	def test_lot_trace_shows_each_lot_once_with_supplier_lot_units_and_dates(self):
