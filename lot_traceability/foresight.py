@@ -382,6 +382,9 @@ def find_anomalies(today, thresholds) -> tuple[list[anomaly_core.Anomaly], dict[
 				movement_kind(row),
 			)
 		)
+	supplier_receipts = queries.get_supplier_receipts(add_days(today, -366 * SUPPLIER_YEARS))
+	for row in supplier_receipts:
+		companies[row.reference_name or row.lot] = row.company
 	receipts = [
 		anomaly_core.Receipt(
 			row.reference_doctype or "Batch",
@@ -393,7 +396,7 @@ def find_anomalies(today, thresholds) -> tuple[list[anomaly_core.Anomaly], dict[
 			getdate(row.manufacturing_date) if row.manufacturing_date else None,
 			getdate(row.expiry_date) if row.expiry_date else None,
 		)
-		for row in queries.get_supplier_receipts(add_days(today, -366 * SUPPLIER_YEARS))
+		for row in supplier_receipts
 	]
 	found = (
 		anomaly_core.yield_anomalies(production, thresholds)

@@ -7,7 +7,8 @@ no status or shelf-life filtering), on the same item, warehouse and lots, altern
 For each size an item `BENCH-ALLOC-<size>` is made once (kept for later runs) with that many lots in
 one warehouse, received through ERPNext's controllers (500 lots to a Material Receipt row), with
 seeded expiry dates (from 20 days ago to 700 days ahead) and one lot in ten quarantined. Each run asks for the
-quantity of `pick_lots` lots. Recorded figures: docs/benchmarks.md.
+quantity of `pick_lots` lots. Once per size, where the two sides' rules coincide, their picks are
+compared (`same_picks`). Recorded figures: docs/benchmarks.md.
 """
 
 import random
@@ -46,6 +47,7 @@ def run(sizes=(2000, 10000), runs: int = 20, pick_lots: int = 20, seed: int = 11
 			erpnext = get_auto_batch_nos(frappe._dict(kwargs))
 			theirs.append(time.perf_counter() - start)
 		figures[size] = {
+			"where_the_rules_coincide": same_picks(item, warehouse, qty, kwargs),
 			"lots_in_warehouse": frappe.db.count("Lot Balance", {"item": item, "qty": (">", 0)}),
 			"app_ms": summary(ours),
 			"erpnext_ms": summary(theirs),
@@ -57,6 +59,31 @@ def run(sizes=(2000, 10000), runs: int = 20, pick_lots: int = 20, seed: int = 11
 		frappe.db.commit()
 	print(figures)
 	return figures
+
+
+def same_picks(item: str, warehouse: str, qty: float, kwargs) -> dict:
+	"""Where the two sides' rules coincide — no customer requirement (the item's rule asks none), the
+	lots the app holds back (quarantined) set aside — both take lots of the same expiry dates in the
+	same order, and the same lots wherever the order is defined: ERPNext orders lots of equal expiry
+	as its query returns them, the app by its tie-breaks, so only the last expiry date taken (which
+	both may take part of) may hold different lots."""
+	picked = allocate_lots(item, [warehouse], qty, nowdate(), None, COMPANY).picks
+	ours = [(candidate.lot, candidate.expiry_date) for candidate, _qty in picked]
+	held = set(frappe.get_all("Batch", filters={"item": item, "lot_status": "Quarantined"}, pluck="name"))
+	expiry = dict(
+		frappe.get_all("Batch", filters={"item": item}, fields=["name", "expiry_date"], as_list=True)
+	)
+	theirs = [
+		(row.batch_no, expiry[row.batch_no])
+		for row in get_auto_batch_nos(frappe._dict({**kwargs, "qty": 3 * qty}))
+		if row.batch_no not in held
+	][: len(ours)]
+	last = ours[-1][1] if ours else None
+	return {
+		"same_expiry_order": [day for _lot, day in ours] == [day for _lot, day in theirs],
+		"same_lots_before_the_last_expiry": {lot for lot, day in ours if day != last}
+		== {lot for lot, day in theirs if day != last},
+	}
 
 
 def summary(seconds):

@@ -314,11 +314,14 @@ def get_movements(since) -> list[dict]:
 
 
 def get_supplier_receipts(since) -> list[dict]:
-	"""Lots received from a supplier (not one of ours), with the dates the supplier gave."""
+	"""Lots received from a supplier (not one of ours), with the dates the supplier gave and the
+	company that received them (of their first movement)."""
 	return frappe.db.sql(
 		"""select lot.name as lot, lot.supplier, lot.item, lot.manufacturing_date, lot.expiry_date,
 			coalesce(lot.received_date, date(lot.creation)) as received,
-			lot.reference_doctype, lot.reference_name
+			lot.reference_doctype, lot.reference_name,
+			(select entry.company from `tabLot Ledger Entry` entry where entry.batch_no = lot.name
+				order by entry.posting_date limit 1) as company
 		from `tabBatch` lot
 		join `tabSupplier` supplier on supplier.name = lot.supplier
 		where ifnull(supplier.is_internal_supplier, 0) = 0
