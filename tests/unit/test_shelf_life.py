@@ -176,3 +176,36 @@ def test_last_day_meeting_is_the_boundary_of_meets_minimum(made, total, value, p
 	while day >= made - timedelta(days=800) and not meets_minimum_remaining(expiry, day, minimum, made):
 		day -= timedelta(days=1)
 	assert last == day
+
+
+def test_the_longest_span_of_a_shelf_life_is_exact():
+	assert ShelfLife(2, ShelfLifeUnit.MONTHS).longest_days() == 62
+	assert ShelfLife(2, ShelfLifeUnit.YEARS).longest_days() == 732
+	assert ShelfLife(45).longest_days() == 45
+
+
+def test_a_minimum_given_by_name_is_read_as_its_unit_and_refused_in_words():
+	assert MinimumRemaining(10, "Days").unit is RemainingUnit.DAYS
+	assert MinimumRemaining(10, "% of Shelf Life").unit is RemainingUnit.PERCENT
+	assert MinimumRemaining(100, RemainingUnit.PERCENT).value == 100  # the whole shelf life: allowed
+	with pytest.raises(ValueError, match="cannot exceed 100 %: 100.5"):
+		MinimumRemaining(100.5, RemainingUnit.PERCENT)
+	with pytest.raises(ValueError, match="cannot be negative: -1"):
+		MinimumRemaining(-1)
+	with pytest.raises(ValueError, match="cannot be negative: -1"):
+		ShelfLife(-1)
+
+
+def test_a_percentage_of_an_empty_or_one_day_shelf_life():
+	day = date(2026, 6, 1)
+	percent = MinimumRemaining(50, RemainingUnit.PERCENT)
+	# made and expiring the same day: no shelf life to take a share of, never met
+	assert not meets_minimum_remaining(day, day, percent, manufacturing_date=day)
+	assert not meets_minimum_remaining(
+		day, day, MinimumRemaining(0, RemainingUnit.PERCENT), manufacturing_date=day
+	)
+	# one day of shelf life: half of it is met on the day it was made, not on the expiry day
+	made = day - timedelta(days=1)
+	assert meets_minimum_remaining(day, made, percent, manufacturing_date=made)
+	assert not meets_minimum_remaining(day, day, percent, manufacturing_date=made)
+	assert last_day_meeting(day, percent, made) == made
