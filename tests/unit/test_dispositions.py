@@ -84,3 +84,39 @@ def test_the_default_is_always_allowed_and_quarantine_always_is(status, supplier
 	assert default(status) in kinds
 	assert Disposition.QUARANTINE in kinds and Disposition.DISPOSE in kinds
 	assert (Disposition.RESTOCK in kinds) == may_restock(status)
+
+
+def test_each_refused_return_points_at_its_field_and_names_its_lot():
+	def written(**kw):
+		args = {
+			"status": APPROVED,
+			"disposition": Disposition.RESTOCK,
+			"original": "DN-1",
+			"shipped": ("L1",),
+			"supplier": True,
+			"quarantine": False,
+			**kw,
+		}
+		problems = check_return_row(
+			"L1",
+			args["status"],
+			args["disposition"],
+			args["original"],
+			args["shipped"],
+			args["supplier"],
+			args["quarantine"],
+		)
+		return [(p.code, p.field, p.params) for p in problems]
+
+	assert written(original=None) == [("return_without_shipment", "return_against", {"lot": "L1"})]
+	assert written(shipped=("L2",)) == [
+		("lot_not_in_shipment", "batch_no", {"lot": "L1", "shipment": "DN-1"})
+	]
+	assert written(status=RECALLED) == [
+		("restock_not_allowed", "lot_return_disposition", {"lot": "L1", "status": "Recalled"})
+	]
+	assert written(quarantine=True) == [("restock_into_quarantine", "warehouse", {"lot": "L1"})]
+	assert written(disposition=Disposition.RETURN_TO_SUPPLIER, supplier=False) == [
+		("no_supplier", "lot_return_disposition", {"lot": "L1"})
+	]
+	assert written() == []

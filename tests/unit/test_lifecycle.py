@@ -192,3 +192,42 @@ def test_a_hold_is_resolved_when_every_lot_is_out_of_hold():
 	assert not hold_resolved([S["Approved"], S["Rejected"]])
 	assert not hold_resolved([S["Expired"]])
 	assert hold_resolved([])
+
+
+def as_written(problems):
+	"""Each problem whole: its code, the form field it points at and the figures its message names."""
+	return [(p.code, p.field, p.params) for p in problems]
+
+
+def test_each_refusal_points_at_its_field_and_names_its_statuses():
+	transitions = [
+		Transition("Approved", "Quality Manager", "Quarantined"),
+		Transition("Quarantined", "Stock Manager"),
+	]
+	assert as_written(check_transition(S["Approved"], S["Approved"], QUALITY, transitions)) == [
+		("same_status", "to_status", {"status": "Approved"})
+	]
+	assert as_written(check_transition(S["Disposed"], S["Quarantined"], STOCK, transitions, reason="x")) == [
+		("from_terminal", "to_status", {"status": "Disposed"})
+	]
+	assert as_written(check_transition(S["Approved"], S["Quarantined"], STOCK, transitions)) == [
+		("reason_required", "reason", {"status": "Quarantined"})
+	]
+	# who may: only the roles whose transition would allow this very move (the from-status counts)
+	assert as_written(
+		check_transition(S["Rejected"], S["Approved"], STOCK, transitions, check_roles=True)
+	) == [("transition_not_allowed", "to_status", {"from": "Rejected", "to": "Approved", "roles": []})]
+	assert as_written(check_transition(S["Quarantined"], S["Approved"], STOCK, transitions)) == [
+		(
+			"transition_not_allowed",
+			"to_status",
+			{"from": "Quarantined", "to": "Approved", "roles": ["Quality Manager"]},
+		)
+	]
+
+
+def test_a_transition_with_an_empty_from_status_grants_from_any_status():
+	anywhere = Transition("Quarantined", "Stock Manager", "")
+	assert anywhere.grants("Approved", "Quarantined", STOCK)
+	assert anywhere.grants("Expired", "Quarantined", STOCK)
+	assert not Transition("Quarantined", "Stock Manager", "Approved").grants("Expired", "Quarantined", STOCK)

@@ -188,7 +188,7 @@ def test_a_minimum_given_by_name_is_read_as_its_unit_and_refused_in_words():
 	assert MinimumRemaining(10, "Days").unit is RemainingUnit.DAYS
 	assert MinimumRemaining(10, "% of Shelf Life").unit is RemainingUnit.PERCENT
 	assert MinimumRemaining(100, RemainingUnit.PERCENT).value == 100  # the whole shelf life: allowed
-	with pytest.raises(ValueError, match="cannot exceed 100 %: 100.5"):
+	with pytest.raises(ValueError, match=r"cannot exceed 100 %: 100\.5"):
 		MinimumRemaining(100.5, RemainingUnit.PERCENT)
 	with pytest.raises(ValueError, match="cannot be negative: -1"):
 		MinimumRemaining(-1)
