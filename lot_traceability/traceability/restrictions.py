@@ -177,22 +177,6 @@ def ancestors(group: str | None, parents: dict[str, str | None]) -> frozenset[st
 	return frozenset(found)
 
 
-def describe(scope: Scope) -> dict:
-	"""The parts of a scope a message names, in a stable order (the app words them)."""
-	return {
-		"customers": sorted(scope.customers),
-		"customer_groups": sorted(scope.customer_groups),
-		"items": sorted(scope.items),
-		"boms": sorted(scope.boms),
-		"companies": sorted(scope.companies),
-		"warehouses": sorted(scope.warehouses),
-		"cap": scope.cap,
-		"used": scope.used,
-		"valid_until": scope.valid_until,
-		"reference": scope.reference,
-	}
-
-
 def scope_from(rows: Iterable[tuple[str, str]], **values) -> Scope:
 	"""A scope from (kind, value) rows — kinds: Customer, Customer Group, Item, BOM, Company,
 	Warehouse — and its other values (cap, used, valid_until, reference)."""

@@ -214,3 +214,53 @@ def test_a_lot_belongs_in_a_formula_that_lists_its_item_or_allows_it_as_a_substi
 	assert problem.code == "not_in_formula"
 	assert problem.params == {"bom": "BOM-CAKE-001", "item": "MILK"}
 	assert check_formula("MILK", None) is None  # no BOM known: not checked
+
+
+def whole(problem):
+	"""A refusal whole: its code, the form field it points at and the figures its message names."""
+	return (problem.code, problem.field, problem.params) if problem else None
+
+
+def test_each_refusal_of_a_use_points_at_its_field_and_names_what_refused():
+	scoped = Scope(
+		customers=frozenset({"Bakery North"}),
+		items=frozenset({"CAKE-MIX"}),
+		companies=frozenset({"Acme"}),
+		warehouses=frozenset({"Stores"}),
+		cap=200.0,
+		used=150.0,
+		valid_until=date(2026, 6, 30),
+	)
+	assert whole(check_use(scoped, use(on=date(2026, 7, 1)))) == (
+		LAPSED,
+		"valid_until",
+		{"valid_until": date(2026, 6, 30)},
+	)
+	assert whole(check_use(scoped, use(company="Other Co"))) == (
+		COMPANY,
+		"companies",
+		{"company": "Other Co"},
+	)
+	assert whole(
+		check_use(scoped, use(warehouse="Stores", target_warehouse="Annex", movement=M.TRANSFER))
+	) == (
+		WAREHOUSE,
+		"warehouses",
+		{"warehouse": "Annex"},
+	)
+	assert whole(check_use(scoped, use(customer="Bakery South"))) == (
+		CUSTOMER,
+		"customers",
+		{"customer": "Bakery South"},
+	)
+	assert whole(check_use(scoped, use(M.ISSUE, items_made=frozenset({"BREAD", "BAGEL"}), bom="BOM-9"))) == (
+		ITEM,
+		"items",
+		{"items": ["BAGEL", "BREAD"], "bom": "BOM-9"},
+	)
+	assert whole(check_use(scoped, use(customer="Bakery North", qty=60))) == (
+		CAP,
+		"cap",
+		{"cap": 200.0, "used": 150.0, "qty": 60},
+	)
+	assert check_use(scoped, use(customer="Bakery North", qty=50)) is None  # exactly what is left
