@@ -710,3 +710,127 @@ def test_quantities_are_judged_against_movements_of_the_same_kind_only():
 	odd = Movement("Delivery Note", "DN-BIG", "ITEM", "Stores", "LB", D, 1000.0, "Delivery Note:out")
 	(found,) = quantity_anomalies(deliveries + receipts + [odd])
 	assert (found.reference_name, found.params["movement"]) == ("DN-BIG", "Delivery Note:out")
+
+
+def anomaly_whole(a):
+	"""An anomaly whole, its figures included (they are left out of its equality)."""
+	return (
+		a.kind,
+		a.lots,
+		a.reference_doctype,
+		a.reference_name,
+		a.item,
+		a.warehouse,
+		a.on,
+		round(a.value, 6),
+		round(a.expected, 6),
+		a.compared_with,
+		{k: (round(v, 6) if isinstance(v, float) else v) for k, v in a.params.items()},
+	)
+
+
+def test_a_quantity_anomaly_whole_after_usual_movements():
+	usual = [
+		Movement("Delivery Note", f"DN-{i}", "ITEM", "Stores", f"L{i}", D, 10.0, "Delivery Note::out")
+		for i in range(6)
+	]
+	small = Movement(
+		"Delivery Note", "DN-S", "ITEM", "Stores", "LS", D + timedelta(days=1), 1.0, "Delivery Note::out"
+	)
+	(found,) = quantity_anomalies([*usual, small])  # the odd one comes last: every movement is looked at
+	z = (math.log(1.0) - math.log(10.0)) / 0.25
+	assert anomaly_whole(found) == (
+		AnomalyKind.UNUSUAL_QUANTITY,
+		("LS",),
+		"Delivery Note",
+		"DN-S",
+		"ITEM",
+		"Stores",
+		D + timedelta(days=1),
+		1.0,
+		10.0,
+		6,
+		{
+			"z": round(z, 6),
+			"direction": "low",
+			"scale": "log",
+			"log_qty": 0.0,
+			"log_median": round(math.log(10.0), 6),
+			"movement": "Delivery Note::out",
+		},
+	)
+
+
+def test_a_yield_anomaly_whole_after_usual_runs():
+	runs = [
+		ProductionRun(f"SE-{i}", "CAKE", D + timedelta(days=i), 10.0, 10.0, (f"C{i}",), "FG")
+		for i in range(6)
+	]
+	high = ProductionRun("SE-H", "CAKE", D + timedelta(days=9), 10.0, 12.0, ("CH",), "FG")
+	(found,) = yield_anomalies([*runs, high])
+	assert anomaly_whole(found) == (
+		AnomalyKind.YIELD,
+		("CH",),
+		"Stock Entry",
+		"SE-H",
+		"CAKE",
+		"FG",
+		D + timedelta(days=9),
+		1.2,
+		1.0,
+		6,
+		{"z": 20.0, "direction": "high", "consumed": 10.0, "made": 12.0},
+	)
+	# a run that consumed less than one unit is still a run
+	tiny = [ProductionRun(f"T-{i}", "DROP", D, 0.5, 0.5, (), "") for i in range(6)]
+	assert [
+		a.reference_name for a in yield_anomalies([*tiny, ProductionRun("T-X", "DROP", D, 0.5, 0.25, (), "")])
+	] == ["T-X"]
+
+
+def test_a_supplier_dates_anomaly_whole():
+	past = [
+		Receipt(
+			"Purchase Receipt",
+			f"PR-{i}",
+			"Acme",
+			"MILK",
+			f"M{i}",
+			D + timedelta(days=i),
+			D,
+			D + timedelta(days=365),
+			"Stores",
+		)
+		for i in range(6)
+	]
+	odd = Receipt(
+		"Purchase Receipt",
+		"PR-X",
+		"Acme",
+		"MILK",
+		"MX",
+		D + timedelta(days=20),
+		D + timedelta(days=20),
+		D + timedelta(days=50),
+		"Stores",
+	)
+	(found,) = supplier_date_anomalies([*past, odd])
+	whole = anomaly_whole(found)
+	assert whole[:7] == (
+		AnomalyKind.SUPPLIER_DATES,
+		("MX",),
+		"Purchase Receipt",
+		"PR-X",
+		"MILK",
+		"Stores",
+		D + timedelta(days=20),
+	)
+	assert (whole[7], whole[8], whole[9]) == (30.0, 365.0, 6)
+	params = whole[10]
+	assert (params["supplier"], params["figure"], params["made"], params["expiry"], params["received"]) == (
+		"Acme",
+		"shelf_life_days",
+		D + timedelta(days=20),
+		D + timedelta(days=50),
+		D + timedelta(days=20),
+	)

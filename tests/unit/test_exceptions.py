@@ -498,3 +498,153 @@ def test_only_anomaly_kinds_are_stored_anomalies():
 
 	with pytest.raises(ValueError, match="not an anomaly kind: mass_balance"):
 		anomaly_finding("L1", "mass_balance", 2.0, None, None, {})
+
+
+def whole(findings):
+	"""Each finding whole: its lot, kind, document and every figure its reason names."""
+	return sorted(
+		((f.lot, f.kind.value, f.reference_doctype, f.reference_name, f.params) for f in findings),
+		key=lambda f: (f[1], f[3]),
+	)
+
+
+def test_status_findings_carry_their_documents_and_figures():
+	moves = [
+		move("Delivery Note", "DN-9", posted=12),  # shipped while held, entered then too
+		move("Stock Entry", "SE-B", posted=8, entered=11, purpose="Material Transfer", into_quarantine=True),
+	]
+	assert whole(status_findings(moves, HISTORY, STATUSES, {"LOT-1": date(2026, 3, 20)})) == [
+		(
+			"LOT-1",
+			"back_dated",
+			"Stock Entry",
+			"SE-B",
+			{
+				"status": "Quarantined",
+				"hold_date": date(2026, 3, 11),
+				"posting_date": date(2026, 3, 9),
+				"entered_at": at(11),
+				"status_change": "LSC-2",
+			},
+		),
+		(
+			"LOT-1",
+			"held_lot_override",
+			"Delivery Note",
+			"DN-9",
+			{"movement": "shipment", "status": "Quarantined", "entered_at": at(12)},
+		),
+		(
+			"LOT-1",
+			"shipped_before_release",
+			"Delivery Note",
+			"DN-9",
+			{
+				"movement": "shipment",
+				"status": "Quarantined",
+				"moment": "posting",
+				"posting_date": date(2026, 3, 13),
+				"release_date": date(2026, 3, 20),
+			},
+		),
+	]
+
+
+def test_the_release_date_is_named_only_for_a_shipment_dated_before_it():
+	on_the_day = status_findings([move(posted=2, entered=6)], HISTORY, STATUSES, {"LOT-1": date(2026, 3, 3)})
+	assert on_the_day[0].params["release_date"] is None  # posted on the release day: not before it
+	before = status_findings([move(posted=2, entered=6)], HISTORY, STATUSES, {"LOT-1": date(2026, 3, 4)})
+	assert before[0].params["release_date"] == date(2026, 3, 4)
+
+
+def test_a_move_entered_at_the_moment_a_hold_was_recorded_is_not_back_dated_past_it():
+	history = {"LOT-1": [StatusChange(at(5), "Approved", "Quarantined", "LSC-H", recorded_at=at(5, 3))]}
+	at_the_moment = move("Stock Entry", "SE-1", posted=2, purpose="Material Receipt", direction="Inward")
+	at_the_moment = LotMove(**{**at_the_moment.__dict__, "entered_at": at(5, 3)})
+	assert status_findings([at_the_moment], history, STATUSES) == []
+	later = LotMove(**{**at_the_moment.__dict__, "entered_at": at(5, 4)})
+	assert kinds(status_findings([later], history, STATUSES)) == [("LOT-1", "back_dated", "SE-1")]
+
+
+def test_the_status_a_move_was_entered_under_is_read_as_recorded_not_as_effective():
+	"""A hold dated back to day 3 but recorded on day 7: a shipment entered on day 5 was entered
+	while the books still said Approved — not a held lot moved by override."""
+	history = {
+		"LOT-1": [
+			StatusChange(at(1), "Pending Inspection", "Approved", "LSC-A"),
+			StatusChange(at(3), "Approved", "Quarantined", "LSC-H", recorded_at=at(7)),
+		]
+	}
+	shipped = move("Delivery Note", "DN-5", posted=5, entered=5)
+	assert "held_lot_override" not in {f.kind.value for f in status_findings([shipped], history, STATUSES)}
+	entered_later = move("Delivery Note", "DN-8", posted=5, entered=8)
+	assert "held_lot_override" in {f.kind.value for f in status_findings([entered_later], history, STATUSES)}
+
+
+def test_supplier_lot_mass_balance_bom_adjustment_and_expiry_findings_carry_their_figures():
+	lots = [
+		{"name": "A1", "supplier": "Acme", "supplier_lot_no": "X"},
+		{"name": "B1", "supplier": "Bolt", "supplier_lot_no": "X"},
+		{"name": "B2", "supplier": "Bolt", "supplier_lot_no": "X"},
+	]
+	assert next(f for f in whole(supplier_lot_findings(lots)) if f[0] == "A1") == (
+		"A1",
+		"supplier_lot_reuse",
+		"Batch",
+		"B1",
+		{"supplier_lot_no": "X", "supplier": "Acme", "other_suppliers": ["Bolt"], "other_lots": ["B1", "B2"]},
+	)
+	(production,) = group_productions([entry("SE-BAD", consumed={"A": 10.0}, made=20.0, lots=("O1",))])
+	assert whole(mass_balance_findings([production], 5)) == [
+		(
+			"O1",
+			"mass_balance",
+			"Stock Entry",
+			"SE-BAD",
+			{"consumed": 10.0, "made": 20.0, "unit": "", "deviation": 100.0, "tolerance": 5},
+		)
+	]
+	(production,) = group_productions(
+		[entry("SE-1", consumed={"FLOUR": 25.0}, made=10, bom_no="BOM-1", fg_qty=10)]
+	)
+	(found,) = bom_yield_findings([production], {"BOM-1": {"FLOUR": 2.0}}, 10)
+	assert (found.kind, found.reference_doctype, found.params["bom"], found.params["tolerance"]) == (
+		Kind.BOM_YIELD,
+		"Stock Entry",
+		"BOM-1",
+		10,
+	)
+	assert found.params["items"] == [{"item": "FLOUR", "expected": 20.0, "actual": 25.0, "deviation": 25.0}]
+	rows = [Adjustment("L1", at(day), "Stock Reconciliation", f"SR-{day}") for day in (0, 5, 9)]
+	assert whole(adjustment_findings(rows, 2, 90)) == [
+		(
+			"L1",
+			"repeated_adjustments",
+			"Stock Reconciliation",
+			"SR-9",
+			{"count": 3, "first": date(2026, 3, 1), "last": date(2026, 3, 10), "max": 2, "window": 90},
+		)
+	]
+	today = date(2026, 3, 1)
+	soon = NearExpiryLot(
+		"SOON", today + timedelta(days=30), 5, (("Sales Order", "SO-2"), ("Pick List", "PL-1"))
+	)
+	assert whole(near_expiry_findings([soon], today, 30)) == [
+		(
+			"SOON",
+			"near_expiry_orders",
+			"Pick List",
+			"PL-1",
+			{
+				"expiry_date": date(2026, 3, 31),
+				"days_left": 30,
+				"on_hand": 5,
+				"demand": [("Pick List", "PL-1"), ("Sales Order", "SO-2")],
+				"window": 30,
+			},
+		)
+	]
+	assert (
+		near_expiry_findings([NearExpiryLot("LATER", today + timedelta(days=31), 5, soon.demand)], today, 30)
+		== []
+	)

@@ -293,3 +293,45 @@ def test_between_companies_ignores_legs_within_one_company_and_unknown_warehouse
 		("OIL", "Central", "Retail", True): -4,
 	}
 	assert between_companies(internal_legs, COMPANIES) == {("OIL", "Retail"): 4}
+
+
+def test_next_status_refusals_name_their_quantities_and_each_boundary_holds():
+	from lot_traceability.traceability.recall import Containment
+
+	def written(current, figures, requested=None):
+		status, problems = next_status(current, figures, requested)
+		return status, [(p.code, p.params) for p in problems]
+
+	out = Containment(shipped_qty=10.0, recovered_qty=4.0, disposed_qty=0.0, on_hand_qty=3.0)
+	assert written(OPEN, out, CLOSED) == (
+		OPEN,
+		[("recall_stock_on_hand", {"qty": 3.0}), ("recall_not_contained", {"qty": 6.0})],
+	)
+	assert written(CONTAINED, out, CLOSED) == (CONTAINED, [("recall_stock_on_hand", {"qty": 3.0})])
+	clear = Containment(shipped_qty=10.0, recovered_qty=10.0, disposed_qty=0.0, on_hand_qty=0.0)
+	assert written(CONTAINED, clear, CLOSED) == (CLOSED, [])
+	assert written(OPEN, clear, CLOSED) == (CLOSED, [])  # nothing outstanding: it may close at once
+	# closed is final; asking for it again is no refusal
+	assert written(CLOSED, out, OPEN) == (CLOSED, [("recall_closed", {})])
+	assert written(CLOSED, out, CLOSED) == (CLOSED, [])
+	assert written(CLOSED, out) == (CLOSED, [])
+	# reopening: refused once contained, nothing to do while open
+	assert written(CONTAINED, out, OPEN) == (CONTAINED, [("recall_cannot_reopen", {})])
+	assert written(OPEN, out, OPEN) == (OPEN, [])
+	# contained by the figures once every shipped unit is back (exactly), not before
+	assert written(OPEN, clear) == (CONTAINED, [])
+	assert written(OPEN, out) == (OPEN, [])
+	assert written(CONTAINED, out) == (CONTAINED, [])  # a person's containment stands
+
+
+def test_stock_between_companies_is_what_one_sent_and_the_other_has_not_taken_in():
+	companies = {"Stores - A": "A", "Stores - B": "B", "Transit - B": "B"}
+	internal = {
+		("L1", "Stores - A", "B", True): -8.0,  # A's delivery to B sends 8
+		("L1", "Stores - B", "A", False): 5.0,  # B's receipt from A takes in 5
+		("L2", "Stores - A", "B", True): 3.0,  # a return on a delivery: not a sending leg
+		("L3", "Stores - A", "A", True): -4.0,  # within one company
+		("L4", None, "B", True): -2.0,  # no warehouse: no company of ours to send from
+		("L5", "Stores - B", "A", False): -1.0,  # a receipt's other leg
+	}
+	assert between_companies(internal, companies) == {("L1", "B"): 3.0}
