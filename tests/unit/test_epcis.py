@@ -351,3 +351,57 @@ def test_a_document_of_every_kind_of_event_validates_against_gs1s_schemas():
 	broken = json.loads(json.dumps(doc))
 	broken["epcisBody"]["eventList"][0]["bizStep"] = "teleporting"
 	assert validate(broken, Path(SCHEMAS))  # the validator does refuse
+
+
+def test_a_status_change_event_whole():
+	changes = [StatusChange("L1", "LSC-7", "Quarantined", "non_sellable_other", WHEN, source="Manual")]
+	(event,) = status_events(changes, LOTS, IDS, MASTER, TZ)
+	assert event == {
+		"type": "ObjectEvent",
+		"eventID": IDS.event_id("Lot Status Change", "LSC-7", "Quarantined"),
+		"eventTime": "2026-03-02T09:30:00+05:30",
+		"eventTimeZoneOffset": "+05:30",
+		"action": "OBSERVE",
+		"bizStep": "holding",
+		"disposition": "non_sellable_other",
+		"quantityList": [{"epcClass": "https://id.gs1.org/01/09506000134352/10/L1"}],
+		"bizTransactionList": [
+			{"bizTransaction": "https://erp.example.com/epcis/document/Lot%20Status%20Change/LSC-7"}
+		],
+	}
+	# one event per change and status, each with its own ID
+	two = status_events(
+		[*changes, StatusChange("L1", "LSC-8", "Quarantined", "non_sellable_other", WHEN)],
+		LOTS,
+		IDS,
+		MASTER,
+		TZ,
+	)
+	assert len({event["eventID"] for event in two}) == 2
+
+
+def test_identifiers_refuse_in_words_and_keep_no_trailing_slash():
+	assert IDS.private_base == "https://erp.example.com/epcis"
+	with pytest.raises(
+		EpcisError, match=r"the EPCIS private URI base must be an absolute URI, not 'erp\.example\.com'"
+	):
+		Identifiers("erp.example.com")
+	with pytest.raises(
+		EpcisError, match=r"the EPCIS GS1 resolver must be an absolute URI, not 'id\.gs1\.org'"
+	):
+		Identifiers("https://erp.example.com/epcis", resolver="id.gs1.org")
+	with pytest.raises(EpcisError, match="private URI base must be an absolute URI"):
+		Identifiers("https://erp.example.com/my epcis")
+
+
+@pytest.mark.parametrize(
+	("purpose", "qty", "expected"),
+	[
+		("Material Issue", 1, ("ADD", "receiving", "in_progress")),  # an issue reversed: stock comes in
+		("Material Receipt", 1, ("ADD", "receiving", "in_progress")),  # one unit is a movement in
+		("Material Receipt", -1, ("DELETE", "removing", "inactive")),  # a receipt reversed
+	],
+)
+def test_adjustments_by_direction(purpose, qty, expected):
+	kind = kind_of(move("L1", qty, "Stock Entry", "SE-1", purpose))
+	assert (kind.action, kind.biz_step, kind.disposition) == expected
