@@ -405,3 +405,17 @@ def test_identifiers_refuse_in_words_and_keep_no_trailing_slash():
 def test_adjustments_by_direction(purpose, qty, expected):
 	kind = kind_of(move("L1", qty, "Stock Entry", "SE-1", purpose))
 	assert (kind.action, kind.biz_step, kind.disposition) == expected
+
+
+def test_the_document_wraps_its_events_with_the_standard_context():
+	events = [{"type": "ObjectEvent", "eventID": "urn:uuid:1"}]
+	assert epcis.document(events, WHEN, TZ) == {
+		"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+		"type": "EPCISDocument",
+		"schemaVersion": "2.0",
+		"creationDate": "2026-03-02T09:30:00+05:30",
+		"epcisBody": {"eventList": events},
+	}
+	assert epcis.document([], WHEN, TZ, sender="urn:epc:id:pgln:0950600.00000")["sender"] == (
+		"urn:epc:id:pgln:0950600.00000"
+	)

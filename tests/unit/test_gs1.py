@@ -634,3 +634,12 @@ def test_fuzz_build_returns_text_or_raises_gs1_error(fields, month_only, raw):
 		return
 	assert isinstance(text, str)
 	assert build(parse(text, today=TODAY), raw=raw, today=TODAY) == text
+
+
+def test_the_first_valid_gtin_of_an_items_barcodes_in_their_order():
+	from lot_traceability.traceability.gs1 import first_gtin
+
+	assert first_gtin(["not a gtin", " 9506000134352 ", "09506000134376"]) == "09506000134352"
+	assert first_gtin(["12345678", "12345670"]) == "00000012345670"  # a bad check digit is passed over
+	assert first_gtin(["", None, "abc"]) is None
+	assert first_gtin(None) is None
