@@ -53,6 +53,32 @@ function measure() {
 	};
 }
 
+// Waits until the page has settled: nothing on it says it is loading (Frappe's number cards, charts
+// and lists show a loading state until their data arrives) and its text has not changed for 1.5 s.
+// A page that never settles is read after 45 s as it is (its test then says what is missing).
+async function settle(page) {
+	await page
+		.waitForFunction(
+			() => {
+				const loading = document.querySelectorAll(
+					".number-card-loading, .chart-loading-state, .list-loading-state"
+				);
+				const busy = [...loading].some((el) => el.offsetParent);
+				const text = document.body.innerText;
+				const now = performance.now();
+				if (busy || text !== window.__settleText) {
+					window.__settleText = text;
+					window.__settleSince = now;
+					return false;
+				}
+				return now - window.__settleSince >= 1500;
+			},
+			null,
+			{ timeout: 45000, polling: 250 }
+		)
+		.catch(() => {});
+}
+
 let failed = false;
 try {
 	for (const size of sizes.split(",")) {
@@ -79,7 +105,10 @@ try {
 				if (message.type() === "error") errors.push(message.text());
 				if (message.type() === "warning") warnings.push(message.text());
 			});
-			page.on("pageerror", (error) => errors.push(String(error)));
+			// where it was thrown, so a failure says whose code threw
+			page.on("pageerror", (error) =>
+				errors.push([String(error), ...(error.stack || "").split("\n").slice(1, 6)].join("\n"))
+			);
 			await page.goto(base + route, { waitUntil: "networkidle", timeout: 60000 });
 			// the desk sets the page title once the page has rendered
 			await page
@@ -87,7 +116,7 @@ try {
 					timeout: 30000,
 				})
 				.catch(() => {});
-			await page.waitForTimeout(2500); // charts, cards and report rows render after the data arrives
+			await settle(page); // charts, cards and report rows render after the data arrives
 			let answer = null;
 			if (probe) {
 				try {
@@ -95,15 +124,20 @@ try {
 				} catch (error) {
 					errors.push(`probe: ${error}`);
 				}
-				await page.waitForTimeout(2000);
+				await settle(page);
 			}
-			await page.screenshot({ path: path.join(outDir, `${name}-${width}.png`), fullPage: true });
+			// Read the page before the screenshot: a full-page screenshot of a phone-sized page briefly
+			// resizes the window (to 1x1 and back), which a person never does and which makes every
+			// chart redraw at no width; what that throws is not what the person sees.
 			const seen = await page.evaluate(measure);
 			const title = await page.title();
+			const thrown = [...errors];
+			const warned = [...warnings];
+			await page.screenshot({ path: path.join(outDir, `${name}-${width}.png`), fullPage: true });
 			console.log(
-				JSON.stringify({ name, size, route, title, errors, warnings, probe: answer, ...seen })
+				JSON.stringify({ name, size, route, title, errors: thrown, warnings: warned, probe: answer, ...seen })
 			);
-			if (errors.length) failed = true;
+			if (thrown.length) failed = true;
 			await page.close();
 		}
 		await context.close();
