@@ -32,16 +32,17 @@ def compute_all(today=None, publish=None) -> dict:
 	"""Every forecast, score and anomaly, stored; returns how many of each. `publish(done, total,
 	step)` hears of each step (the job's progress)."""
 	today = getdate(today or nowdate())
+	first_seen = queries.get_first_movements()  # the forecast and the anomalies both need it
 	steps = (
-		(_("Expiry forecast"), compute_expiry_forecasts),
-		(_("Supplier risk"), compute_supplier_scores),
-		(_("Anomalies"), compute_anomalies),
+		(_("Expiry forecast"), "expiry_forecasts", lambda: compute_expiry_forecasts(today, first_seen)),
+		(_("Supplier risk"), "supplier_scores", lambda: compute_supplier_scores(today)),
+		(_("Anomalies"), "anomalies", lambda: compute_anomalies(today, first_seen)),
 	)
 	counts = {}
-	for done, (label, step) in enumerate(steps):
+	for done, (label, name, step) in enumerate(steps):
 		if publish:
 			publish(done, len(steps), label)
-		counts[step.__name__.removeprefix("compute_")] = step(today)
+		counts[name] = step()
 	frappe.db.set_single_value("Lot Traceability Settings", "foresight_computed_on", now_datetime())
 	if publish:
 		publish(len(steps), len(steps), _("Done"))
@@ -95,11 +96,14 @@ def deadline_of(row, rule, today):
 	return last if last is not None else today - timedelta(days=1)
 
 
-def compute_expiry_forecasts(today) -> int:
+def compute_expiry_forecasts(today, first_seen=None) -> int:
+	"""`first_seen`: when each item first moved at each warehouse (read when not given)."""
 	settings = get_settings()
 	weeks = cint(settings.forecast_history_weeks) or 26
 	lead_days = cint(settings.rebalance_lead_days)
-	rates = demand_rates(today, weeks, queries.get_first_movements())
+	if first_seen is None:
+		first_seen = queries.get_first_movements()
+	rates = demand_rates(today, weeks, first_seen)
 	orders = open_orders(today)
 	rows = [row for row in queries.get_lots_on_hand() if sellable(row.lot_status)]
 	rules = get_lot_rules({(row.item, row.company) for row in rows})
@@ -333,8 +337,11 @@ def anomaly_thresholds() -> anomaly_core.Thresholds:
 	)
 
 
-def find_anomalies(today, thresholds) -> tuple[list[anomaly_core.Anomaly], dict[str, str]]:
-	"""Every anomaly of the history, strongest first, and the company of each reference."""
+def find_anomalies(today, thresholds, first_seen=None) -> tuple[list[anomaly_core.Anomaly], dict[str, str]]:
+	"""Every anomaly of the history, strongest first, and the company of each reference.
+	`first_seen`: when each item first moved at each warehouse (read when not given)."""
+	if first_seen is None:
+		first_seen = queries.get_first_movements()
 	since = add_days(today, -7 * ANOMALY_WEEKS)
 	companies = {}
 	runs = queries.get_production_runs(since)
@@ -405,10 +412,7 @@ def find_anomalies(today, thresholds) -> tuple[list[anomaly_core.Anomaly], dict[
 			today,
 			ANOMALY_WEEKS,
 			thresholds,
-			{
-				(warehouse, item): getdate(first)
-				for (item, warehouse), first in queries.get_first_movements().items()
-			},
+			{(warehouse, item): getdate(first) for (item, warehouse), first in first_seen.items()},
 		)
 		+ anomaly_core.quantity_anomalies(moves, thresholds)
 		+ anomaly_core.supplier_date_anomalies(receipts, thresholds)
@@ -422,8 +426,8 @@ def movement_kind(row) -> str:
 	return f"{row.voucher_type}:{row.purpose or ''}:{'in' if flt(row.qty) > 0 else 'out'}"
 
 
-def compute_anomalies(today) -> int:
-	anomalies, companies = find_anomalies(today, anomaly_thresholds())
+def compute_anomalies(today, first_seen=None) -> int:
+	anomalies, companies = find_anomalies(today, anomaly_thresholds(), first_seen)
 	stamp = now_datetime()
 	stored = []
 	for index, anomaly in enumerate(anomalies):
