@@ -1,0 +1,91 @@
+"""How the app's kept tables grow next to ERPNext's own batch ledger, and what a fixed read costs.
+
+For each kept table of the app and ERPNext's batch tables: rows (counted), data and index size
+(InnoDB's figures after `ANALYZE TABLE`) and bytes per row; lot movements per lot, per Delivery Note and per production entry. Then a fixed read — the kept
+movements of `lots` lots drawn at random (seeded) through `lot_movements`, the read traces and
+recalls make — best of `runs`, with the plan MariaDB chose for it.
+
+	bench --site <site> execute lot_traceability.benchmarks.growth.run --kwargs "{'lots': 200, 'runs': 5}"
+
+Recorded figures: docs/benchmarks.md.
+"""
+
+import random
+import time
+
+import frappe
+
+from lot_traceability.queries import lot_ledger as lot_ledger_queries
+
+TABLES = (
+	"Lot Ledger Entry",
+	"Lot Genealogy",
+	"Lot Balance",
+	"Serial and Batch Entry",
+	"Serial and Batch Bundle",
+	"Stock Ledger Entry",
+)
+PRODUCTION = ("Manufacture", "Repack", "Material Consumption for Manufacture")
+
+
+def run(lots: int = 200, runs: int = 5, seed: int = 100) -> dict:
+	figures = {"tables": {}}
+	for doctype in TABLES:
+		frappe.db.sql(f"analyze table `tab{doctype}`")
+		rows = frappe.db.count(doctype)
+		data, index = frappe.db.sql(
+			"""select data_length, index_length from information_schema.tables
+			where table_schema = database() and table_name = %s""",
+			f"tab{doctype}",
+		)[0]
+		figures["tables"][doctype] = {
+			"rows": rows,
+			"mb": round((data + index) / 2**20, 1),
+			"bytes_per_row": round((data + index) / rows) if rows else None,
+		}
+	movements = figures["tables"]["Lot Ledger Entry"]["rows"]
+	figures["movements_per_lot"] = {
+		"average": round(movements / max(1, _count_lots()), 1),
+		"max": frappe.db.sql(
+			"select count(*) c from `tabLot Ledger Entry` group by batch_no order by c desc limit 1"
+		)[0][0],
+	}
+	for label, condition, values in (
+		("per_delivery_note", "voucher_type = 'Delivery Note'", {}),
+		(
+			"per_production_entry",
+			"voucher_type = 'Stock Entry' and purpose in %(purposes)s",
+			{"purposes": PRODUCTION},
+		),
+	):
+		rows, documents = frappe.db.sql(
+			f"select count(*), count(distinct voucher_no) from `tabLot Ledger Entry` where {condition}",
+			values,
+		)[0]
+		figures["movements_" + label] = round(rows / documents, 1) if documents else None
+	every = frappe.db.sql_list("select distinct batch_no from `tabLot Ledger Entry`")
+	sample = random.Random(seed).sample(sorted(every), min(lots, len(every)))
+	plan = frappe.db.sql(
+		"explain select batch_no, voucher_type, voucher_no, posting_date, qty from `tabLot Ledger Entry`"
+		" where batch_no in %(lots)s",
+		{"lots": sample},
+		as_dict=True,
+	)[0]
+	times, returned = [], 0
+	for _run in range(runs):
+		start = time.perf_counter()
+		returned = len(lot_ledger_queries.get_lot_movements(sample))
+		times.append(time.perf_counter() - start)
+	figures["fixed_read"] = {
+		"lots": len(sample),
+		"rows": returned,
+		"best_ms": round(min(times) * 1000, 1),
+		"us_per_row": round(min(times) * 1e6 / returned, 1) if returned else None,
+		"plan": {"type": plan.get("type"), "key": plan.get("key"), "extra": plan.get("Extra")},
+	}
+	print(figures)
+	return figures
+
+
+def _count_lots() -> int:
+	return frappe.db.sql("select count(distinct batch_no) from `tabLot Ledger Entry`")[0][0]
