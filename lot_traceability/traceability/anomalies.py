@@ -276,11 +276,10 @@ def poisson_log_tail(k: int, rate: float) -> float:
 	if rate <= 0:
 		return -math.inf
 	if k <= rate:
-		# the tail is large: one minus the (small) lower sum is accurate
-		term, lower = math.exp(-rate), 0.0
-		for i in range(k):
-			lower += term
-			term *= rate / (i + 1)
+		# the tail is large: one minus the lower sum is accurate. Each term from its logarithm:
+		# e^-rate alone underflows to 0 for rates past ~745 (then every term would be 0).
+		log_rate = math.log(rate)
+		lower = math.fsum(math.exp(-rate + i * log_rate - math.lgamma(i + 1)) for i in range(k))
 		return math.log(max(1.0 - lower, 0.0)) if lower < 1 else -math.inf
 	# terms from k on fall at least geometrically: sum their ratios to the k-th term
 	log_first = -rate + k * math.log(rate) - math.lgamma(k + 1)

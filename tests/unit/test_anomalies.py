@@ -1,4 +1,5 @@
 import math
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal, localcontext
 
@@ -368,6 +369,21 @@ def test_poisson_tail_against_explicit_summation(k, rate):
 	reference = ref_poisson_tail(k, rate)
 	if reference > 0:
 		assert math.exp(poisson_log_tail(k, rate)) == pytest.approx(reference, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+	("k", "rate", "reference"),
+	[
+		# ln P(X >= k), summed with 60-digit decimals
+		(1000, 1000.0, -0.68477186329031014615),
+		(700, 750.0, -0.03201063815526248218),
+		(2000, 2100.0, -0.01374145043444612239),
+	],
+)
+def test_poisson_tail_of_a_large_rate_does_not_underflow(k, rate, reference):
+	"""An item and warehouse adjusted hundreds of times a week: e^-rate is below the smallest float,
+	yet the tail at or below the rate is about a half, not certain."""
+	assert poisson_log_tail(k, rate) == pytest.approx(reference, rel=1e-9)
 
 
 def test_poisson_tail_far_out_stays_finite():
@@ -834,3 +850,215 @@ def test_a_supplier_dates_anomaly_whole():
 		D + timedelta(days=50),
 		D + timedelta(days=20),
 	)
+
+
+# thresholds, in detail
+
+
+def test_thresholds_down_to_their_least_allowed_values_are_accepted():
+	"""A fraction of a MAD is a positive number of MADs; one adjustment and one point of history are enough."""
+	thresholds = Thresholds(
+		yield_mads=0.5, quantity_mads=1.0, dates_mads=0.25, min_adjustments=1, min_history=1
+	)
+	assert (thresholds.yield_mads, thresholds.quantity_mads, thresholds.dates_mads) == (0.5, 1.0, 0.25)
+	assert (thresholds.min_adjustments, thresholds.min_history) == (1, 1)
+
+
+# missing figures
+
+
+def test_runs_and_movements_with_missing_figures_are_not_judged():
+	"""A run without a consumed or made quantity, a movement without one: skipped, the rest judged."""
+	runs = [*noisy_runs(), run("SE-LOW", 0.5)]
+	blank = [
+		ProductionRun("SE-N1", "FG", D, None, 50.0, ("N1",)),
+		ProductionRun("SE-N2", "FG", D, "", 50.0, ("N2",)),
+		ProductionRun("SE-N3", "FG", D, 100.0, None, ("N3",)),
+	]
+	assert [a.reference_name for a in yield_anomalies([*blank, *runs])] == ["SE-LOW"]
+	moves = [
+		Movement("Stock Entry", "SE-N", "ITEM", "Stores", "L", D, None),
+		*usual_moves(),
+		move("DN-BIG", 1000),
+	]
+	assert [a.reference_name for a in quantity_anomalies(moves)] == ["DN-BIG"]
+
+
+# direction
+
+
+def test_a_quantity_far_above_the_usual_sizes_is_high():
+	found = quantity_anomalies([*usual_moves(), move("DN-BIG", 1000)])
+	assert [(a.reference_name, a.params["direction"]) for a in found] == [("DN-BIG", "high")]
+
+
+def test_direction_follows_the_sign_under_a_threshold_below_one_mad():
+	"""Half a MAD above the median is high, half below is low."""
+	# yields: median 1.0, spread 0.014826; 1.0074 is z ≈ 0.5, 0.9926 z ≈ -0.5
+	runs = [*noisy_runs(), run("SE-UP", 1.0074), run("SE-DOWN", 0.9926)]
+	found = {
+		a.reference_name: a.params["direction"] for a in yield_anomalies(runs, Thresholds(yield_mads=0.45))
+	}
+	assert (found["SE-UP"], found["SE-DOWN"]) == ("high", "low")
+	# log quantities of ten among eights to twelves: spread 0.25; e^(0.2) × 10 is z ≈ 0.8
+	moves = [*usual_moves(), move("SE-UP", 10 * math.exp(0.2))]
+	found = {a.reference_name: a for a in quantity_anomalies(moves, Thresholds(quantity_mads=0.5))}
+	assert found["SE-UP"].params["z"] == pytest.approx(0.8)
+	assert found["SE-UP"].params["direction"] == "high"
+
+
+# adjustment bursts, in detail
+
+
+def test_a_burst_reports_its_probability_in_decimal_logs():
+	"""log10_p is log10 of the reported p."""
+	found = adjustment_bursts(burst(FIRST_DAY, 3), TODAY)
+	p = ref_poisson_tail(3, 1 / 52)
+	assert found[0].params["log10_p"] == pytest.approx(math.log10(p), rel=1e-9)
+
+
+def test_a_window_of_one_week_is_allowed_and_judges_nothing():
+	"""One week has no other weeks to be its history."""
+	assert adjustment_bursts(burst(TODAY - timedelta(days=7), 6), TODAY, weeks=1) == []
+	assert (
+		adjustment_bursts(
+			burst(TODAY - timedelta(days=7), 6), TODAY, weeks=1, thresholds=Thresholds(min_history=1)
+		)
+		== []
+	)
+	# two weeks, one of them history
+	(found,) = adjustment_bursts(
+		burst(TODAY - timedelta(days=7), 6), TODAY, weeks=2, thresholds=Thresholds(min_history=1)
+	)
+	assert (found.value, found.compared_with, found.expected) == (6.0, 1, 0.5)
+
+
+def test_rows_outside_the_window_do_not_hide_the_rows_after_them():
+	"""An adjustment from before the window listed first; the burst after it is still found."""
+	old = adjustment(FIRST_DAY - timedelta(days=30), "SR-OLD")
+	found = adjustment_bursts([old, *burst(TODAY - timedelta(days=7), 6)], TODAY)
+	assert [(a.value, a.on) for a in found] == [(6.0, TODAY - timedelta(days=7))]
+
+
+def test_a_pair_too_new_to_judge_does_not_stop_the_others_being_judged():
+	"""The first pair was first seen three weeks ago; the second's burst is still found."""
+	week = TODAY - timedelta(days=7)
+	rows = burst(week, 6, warehouse="New", prefix="N") + burst(week, 6, warehouse="Old", prefix="O")
+	seen = {("New", "ITEM"): TODAY - timedelta(days=21)}
+	found = adjustment_bursts(rows, TODAY, 52, Thresholds(), first_seen=seen)
+	assert [(a.warehouse, a.value) for a in found] == [("Old", 6.0)]
+
+
+def test_a_pair_first_seen_before_the_window_is_judged_against_the_whole_window():
+	"""First seen long ago, or on the window's first day: all 51 other weeks are its history."""
+	week = TODAY - timedelta(days=7)
+	for seen_on in (FIRST_DAY - timedelta(days=400), FIRST_DAY):
+		seen = {("Stores", "ITEM"): seen_on}
+		(found,) = adjustment_bursts(burst(week, 6), TODAY, 52, Thresholds(), first_seen=seen)
+		assert found.compared_with == 51
+		assert found.expected == pytest.approx(1 / 52)
+
+
+# poisson tail, in detail
+
+
+def test_poisson_tail_edges():
+	"""At least nothing is certain; at least one of a rate of nothing never happens."""
+	assert poisson_log_tail(0, 0.0) == 0.0
+	assert poisson_log_tail(0, 2.0) == 0.0
+	assert poisson_log_tail(1, 0.0) == -math.inf
+	assert poisson_log_tail(3, 0.0) == -math.inf
+
+
+# supplier dates, in detail
+
+
+def test_a_receipt_without_a_lot_names_no_lot():
+	"""Its impossible dates are still flagged."""
+	found = supplier_date_anomalies(
+		[
+			Receipt(
+				"Purchase Receipt",
+				"PR-1",
+				"Acme",
+				"ITEM",
+				"",
+				D,
+				D + timedelta(days=1),
+				D + timedelta(days=9),
+			)
+		]
+	)
+	assert [(a.reference_name, a.lots, a.params["reason"]) for a in found] == [
+		("PR-1", (), "made_after_received")
+	]
+
+
+def test_an_impossibility_with_too_little_history_stays_at_strength_two_under_any_threshold():
+	"""Its z is unknown: a threshold of a quarter MAD does not make it stronger."""
+	wrong = receipt("PR-X", D, made=D - timedelta(days=2), expiry=D - timedelta(days=7))
+	(found,) = supplier_date_anomalies([wrong], Thresholds(dates_mads=0.25))
+	assert (found.params["reason"], found.params["z"], found.strength) == ("expiry_not_after_made", None, 2.0)
+
+
+def test_the_stronger_impossibility_is_the_reason():
+	"""Made after received and expiring before made: the expiry, far off the history, is the stronger."""
+	both = receipt(
+		"PR-X", D + timedelta(days=100), made=D + timedelta(days=101), expiry=D + timedelta(days=95)
+	)
+	(found,) = supplier_date_anomalies([*past(8), both])
+	assert (found.params["reason"], found.params["figure"], found.value) == (
+		"expiry_not_after_made",
+		"shelf_life_days",
+		-6.0,
+	)
+	assert found.strength == pytest.approx(371 / 3.65 / 3.5)
+
+
+def test_the_figure_furthest_past_the_threshold_is_the_one_reported():
+	"""A lot both short-lived and old at receipt: age (58 days off a one-day spread) beats shelf life."""
+	odd = receipt("PR-ODD", D + timedelta(days=100), shelf_life=300, age=60)
+	(found,) = supplier_date_anomalies([*past(8), odd])
+	assert (found.params["figure"], found.value, found.expected) == ("age_at_receipt_days", 60.0, 2.0)
+	assert found.strength == pytest.approx(58 / 3.5)
+
+
+def test_lots_that_expire_the_day_they_are_made_are_no_shelf_life_history():
+	"""Five such lots, then a year-long one: too little history to judge it."""
+	zero = [
+		receipt(f"PR-Z{i}", D + timedelta(days=i), made=D + timedelta(days=i), expiry=D + timedelta(days=i))
+		for i in range(5)
+	]
+	year = receipt("PR-Y", D + timedelta(days=10), shelf_life=365, age=0)
+	found = supplier_date_anomalies([*zero, year])
+	assert [a.reference_name for a in found] == [f"PR-Z{i}" for i in range(5)]
+
+
+def test_lots_made_the_day_they_arrive_are_history_of_age_nought():
+	"""Five fresh lots, then one sixty days old: flagged against ages of 0."""
+	fresh = [receipt(f"PR-F{i}", D + timedelta(days=i), shelf_life=None, age=0) for i in range(5)]
+	late = receipt("PR-LATE", D + timedelta(days=10), shelf_life=None, age=60)
+	(found,) = supplier_date_anomalies([*fresh, late])
+	assert (
+		found.reference_name,
+		found.params["figure"],
+		found.value,
+		found.expected,
+		found.compared_with,
+	) == (
+		"PR-LATE",
+		"age_at_receipt_days",
+		60.0,
+		0.0,
+		5,
+	)
+
+
+# rank, in detail
+
+
+def test_anomalies_equal_in_all_else_rank_by_date():
+	"""The earlier first, whatever order they came in."""
+	later = replace(anomaly(AnomalyKind.YIELD, 1.5), on=D + timedelta(days=1))
+	earlier = replace(anomaly(AnomalyKind.YIELD, 1.5), on=D)
+	assert [a.on for a in rank([later, earlier])] == [D, D + timedelta(days=1)]
