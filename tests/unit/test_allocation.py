@@ -67,7 +67,7 @@ def test_expiry_is_judged_at_the_posting_date_not_today():
 	later = Request(5, TODAY + timedelta(days=10))
 	result = allocate(candidates, later)
 	assert [c.lot for c, _ in result.picks] == ["B"]
-	assert [s.reason for s in result.skipped] == [EXPIRED]
+	assert [(s.candidate.lot, s.reason, s.remaining_days) for s in result.skipped] == [("A", EXPIRED, -5)]
 	assert [c.lot for c, _ in allocate(candidates, Request(5, TODAY)).picks] == ["A"]
 
 
@@ -129,7 +129,7 @@ def test_fefo_across_warehouses_and_ties_need_the_fewest_lots():
 def test_shortfall_and_bad_policy():
 	result = allocate([lot("A", 3, expires_in=10)], Request(5, TODAY))
 	assert result.qty == 3 and result.shortfall == 2
-	with pytest.raises(ValueError):
+	with pytest.raises(ValueError, match="policy must be FEFO or FIFO, not 'LIFO'"):
 		allocate([], Request(1, TODAY, policy="LIFO"))
 
 
@@ -273,3 +273,88 @@ def test_a_restricted_lot_without_a_cap_is_taken_whole_for_its_customer():
 	# a request that names no customer (an issue for production) is judged by the scope's uses
 	issue = Request(10, TODAY, movement=Movement.ISSUE)
 	assert allocate(lots, issue).skipped[0].scope_problem == "use_not_in_scope"
+
+
+def test_a_tie_is_settled_by_the_lot_that_exactly_covers_what_is_wanted() -> None:
+	"""Among lots tied on expiry, one holding exactly (or short only by rounding) what is still
+	wanted covers it, rather than breaking into a bigger lot."""
+	tied = [lot("BIG", 20, expires_in=60), lot("EXACT", 10, expires_in=60)]
+	result = allocate(tied, Request(10, TODAY))
+	assert [(c.lot, q) for c, q in result.picks] == [("EXACT", 10)]
+	assert result.shortfall == 0.0
+	tied = [lot("BIG", 20, expires_in=60), lot("EXACT", 0.125, expires_in=60)]
+	result = allocate(tied, Request(0.125000001, TODAY))
+	assert [(c.lot, q) for c, q in result.picks] == [("EXACT", 0.125)]
+	assert result.shortfall == 0.0
+
+
+def test_fifo_ties_on_receipt_date_alone_whatever_the_expiry() -> None:
+	"""Under FIFO, lots received the same day tie even when their expiries differ, so the one that
+	covers the line is taken alone."""
+	received = TODAY - timedelta(days=3)
+	small = lot("A-SMALL", 5, expires_in=30, received=received)
+	big = lot("B-BIG", 20, expires_in=90, received=received)
+	result = allocate([small, big], Request(10, TODAY, policy=FIFO))
+	assert [(c.lot, q) for c, q in result.picks] == [("B-BIG", 10)]
+
+
+def test_quantities_within_rounding_of_zero_count_as_nothing() -> None:
+	"""A lot holding no more than 1e-9 is neither taken nor reported; a line wanting no more than
+	1e-9 (or less than nothing) is already met; just above that, it is taken."""
+	crumb = lot("CRUMB", 1e-9, expires_in=10)
+	quarantined_crumb = lot("Q-CRUMB", 1e-9, expires_in=10, status="Quarantined")
+	result = allocate([crumb, quarantined_crumb], Request(5, TODAY))
+	assert (result.picks, result.skipped, result.shortfall) == ([], [], 5.0)
+	for qty in (1e-9, 5e-10, 0, -3):
+		result = allocate([lot("A", 10, expires_in=10)], Request(qty, TODAY))
+		assert (result.picks, result.shortfall) == ([], 0.0)
+	result = allocate([lot("A", 10, expires_in=10)], Request(2e-9, TODAY))
+	assert [(c.lot, q) for c, q in result.picks] == [("A", 2e-9)]
+	assert result.shortfall == 0.0
+
+
+def test_a_cap_with_only_rounding_left_is_spent() -> None:
+	"""A restricted lot whose cap has no more than 1e-9 left is passed over as over its cap."""
+	from lot_traceability.traceability.restrictions import Scope, Use
+
+	for_c = Request(5, TODAY, use=Use(Movement.SHIPMENT, 0, TODAY, customer="C"))
+	crumb_left = [restricted("R", 100, Scope(customers=frozenset({"C"}), cap=1e-9))]
+	result = allocate(crumb_left, for_c)
+	assert [(s.candidate.lot, s.reason, s.scope_problem) for s in result.skipped] == [
+		("R", STATUS_SCOPE, "cap_exceeded")
+	]
+	assert (result.picks, result.shortfall) == ([], 5.0)
+	a_little_left = [restricted("R", 100, Scope(customers=frozenset({"C"}), cap=2e-9))]
+	assert [(c.lot, q) for c, q in allocate(a_little_left, for_c).picks] == [("R", 2e-9)]
+
+
+def test_a_release_scope_judges_the_request_as_this_lot_would_leave() -> None:
+	"""The scope is judged with the request's own movement and date, the candidate's warehouse, and
+	none of the line's quantity (the cap limits how much is taken, it does not refuse the lot)."""
+	from lot_traceability.traceability.restrictions import Scope, Use
+
+	# the use as the order states it: another movement, another day, the whole line's quantity
+	stated = Use(Movement.TRANSFER, 50, TODAY - timedelta(days=30), customer="Other")
+	scope = Scope(customers=frozenset({"C"}))
+	result = allocate([restricted("R", 100, scope)], Request(5, TODAY, use=stated))
+	assert [(s.candidate.lot, s.scope_problem) for s in result.skipped] == [("R", "customer_not_in_scope")]
+
+	lapsed = Scope(customers=frozenset({"C"}), valid_until=TODAY - timedelta(days=1))
+	for_c = replace(stated, customer="C")
+	result = allocate([restricted("R", 100, lapsed)], Request(5, TODAY, use=for_c))
+	assert [(s.candidate.lot, s.scope_problem) for s in result.skipped] == [("R", "scope_lapsed")]
+	result = allocate([restricted("R", 100, lapsed)], Request(5, TODAY - timedelta(days=1), use=for_c))
+	assert [(c.lot, q) for c, q in result.picks] == [("R", 5)]
+
+	in_w1 = Scope(customers=frozenset({"C"}), warehouses=frozenset({"W1"}))
+	lots = [restricted("R", 100, in_w1), replace(restricted("R", 100, in_w1), warehouse="W2")]
+	result = allocate(lots, Request(150, TODAY, use=for_c))
+	assert [(c.lot, c.warehouse, q) for c, q in result.picks] == [("R", "W1", 100)]
+	assert [(s.candidate.warehouse, s.scope_problem) for s in result.skipped] == [
+		("W2", "warehouse_not_in_scope")
+	]
+
+	capped = Scope(customers=frozenset({"C"}), cap=30.0, used=20.0)
+	result = allocate([restricted("R", 100, capped)], Request(50, TODAY, use=for_c))
+	assert [(c.lot, q) for c, q in result.picks] == [("R", 10.0)]
+	assert result.skipped == [] and result.shortfall == 40.0

@@ -131,3 +131,61 @@ def test_dispositions_are_grouped_into_one_change_or_document_each():
 		(Disposition.RESTRICT, ("Customer", "X")): ["B", "F"],
 		(Disposition.RESTRICT, ("Customer", "Y")): ["D"],
 	}
+
+
+def test_a_lot_that_moved_at_the_very_moment_the_window_began_was_in_it():
+	"""A movement posted exactly when the window opened counts as inside it: stock that arrived then
+	was there, and stock that left then was there when it began."""
+	moves = [WindowMove("ARRIVED", START, 4), WindowMove("LEFT", START, -6, "Stock Entry", "SE-9")]
+	found = window_lots({"ARRIVED": 4, "LEFT": 0}, moves, START, END)
+	assert set(found) == {"ARRIVED", "LEFT"}
+	assert (found["ARRIVED"].lot, found["ARRIVED"].at_start, found["ARRIVED"].came_in) == ("ARRIVED", 0, 4)
+	assert (found["LEFT"].lot, found["LEFT"].at_start, found["LEFT"].now) == ("LEFT", 6, 0)
+	assert [m.voucher_no for m in found["LEFT"].left] == ["SE-9"]
+
+
+def test_part_units_that_came_in_put_a_lot_in_the_window_and_did_not_leave_it():
+	"""Stock kept in fractions (kilograms, litres) counts as it is: half a unit received during the
+	window is stock that came in, not a movement out."""
+	moves = [WindowMove("L", at(10), 0.5, "Purchase Receipt", "PR-1"), WindowMove("L", at(11), 0.0)]
+	found = window_lots({"L": 0.5}, moves, START, END)
+	assert set(found) == {"L"}
+	assert (found["L"].at_start, found["L"].came_in, found["L"].now) == (0, 0.5, 0.5)
+	assert found["L"].left == []
+
+
+def test_a_rounding_residue_of_stock_does_not_put_a_lot_in_the_window():
+	"""A balance of a billionth of a unit, at the start or coming in, is rounding, not stock; twice
+	that is stock."""
+	residue, stock = 1e-9, 2e-9
+	assert window_lots({"L": residue}, [], START, END) == {}
+	assert set(window_lots({"L": stock}, [], START, END)) == {"L"}
+	assert window_lots({"L": residue}, [WindowMove("L", at(10), residue)], START, END) == {}
+	assert set(window_lots({"L": stock}, [WindowMove("L", at(10), stock)], START, END)) == {"L"}
+
+
+def test_each_refusal_to_close_points_at_the_field_to_fill_and_names_the_lot():
+	rows = [
+		{"lot": "A", "held": 1, "disposition": None},
+		{"lot": "C", "held": 1, "disposition": "Return to Supplier", "from_supplier": False},
+		{"lot": "D", "held": 1, "disposition": "Restrict", "restrict_to": ()},
+	]
+	assert [(p.code, p.field, p.params) for p in check_close(rows)] == [
+		("disposition_missing", "disposition", {"lot": "A"}),
+		("no_supplier", "disposition", {"lot": "C"}),
+		("restriction_missing", "restrict_to", {"lot": "D"}),
+	]
+
+
+def test_a_restriction_left_on_a_lot_not_restricted_does_not_split_its_group():
+	"""Only a restricted lot is grouped by what it is restricted to; a released or rejected lot with a
+	leftover restriction goes with the others released or rejected."""
+	rows = [
+		{"lot": "A", "disposition": "Release"},
+		{"lot": "B", "disposition": "Release", "restrict_to": ("Customer", "X")},
+		{"lot": "C", "disposition": "Reject", "restrict_to": ("Customer", "Y")},
+	]
+	assert group_dispositions(rows) == {
+		(Disposition.RELEASE, ()): ["A", "B"],
+		(Disposition.REJECT, ()): ["C"],
+	}

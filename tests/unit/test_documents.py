@@ -50,6 +50,13 @@ def test_at_receipt_a_lot_already_held_or_complete_stays():
 	assert receipt_status(QUARANTINED, [COA], "Quarantined") is None
 	assert receipt_status(APPROVED, [], "Quarantined") is None
 	assert receipt_status(APPROVED, [COA], None) is None
+	assert receipt_status(APPROVED, [COA], "") is None
+
+
+def test_at_receipt_a_lot_already_in_the_hold_status_stays_even_if_that_status_lets_it_be_used():
+	"""Settings may name a usable status as the hold: a lot received into it is not moved again."""
+	assert receipt_status(APPROVED, [COA], "Approved") is None
+	assert receipt_status(RESTRICTED, [COA], "Restricted") is None
 
 
 def test_a_release_waits_for_documents_other_changes_do_not():

@@ -419,3 +419,86 @@ def test_the_document_wraps_its_events_with_the_standard_context():
 	assert epcis.document([], WHEN, TZ, sender="urn:epc:id:pgln:0950600.00000")["sender"] == (
 		"urn:epc:id:pgln:0950600.00000"
 	)
+
+
+def test_a_trailing_slash_is_dropped_from_the_private_base_and_the_resolver():
+	ids = Identifiers("https://erp.example.com/LUX/", resolver="https://resolver.example.com/GS1X/")
+	assert ids.private_base == "https://erp.example.com/LUX"
+	assert ids.resolver == "https://resolver.example.com/GS1X"
+	assert ids.lot_class("MILK", "L1", "09506000134352") == (
+		"https://resolver.example.com/GS1X/01/09506000134352/10/L1"
+	)
+	assert ids.lot_class("CAKE", "C1") == "https://erp.example.com/LUX/lot/CAKE/C1"
+	assert ids.location("Stores", GLN) == f"https://resolver.example.com/GS1X/414/{GLN}"
+	assert (
+		ids.document("Delivery Note", "DN-1") == "https://erp.example.com/LUX/document/Delivery%20Note/DN-1"
+	)
+
+
+def test_a_party_with_an_invalid_gln_is_named_by_its_private_uri():
+	assert IDS.party("Supplier", "Dairy Co", "0614141000006") == (
+		"https://erp.example.com/epcis/party/supplier/Dairy%20Co"
+	)
+	assert IDS.party("Supplier", "Dairy Co", "") == "https://erp.example.com/epcis/party/supplier/Dairy%20Co"
+
+
+def test_an_event_id_is_the_name_based_uuid_of_the_site_and_what_the_event_records():
+	"""The ID of the same event is the same in every export and on every release of the app."""
+	assert IDS.event_id("Delivery Note", "DN-1") == "urn:uuid:edbf7f6e-204b-5aa4-a6e3-11e1fc0275cd"
+
+
+def test_master_data_gives_the_gln_of_a_company_supplier_or_customer():
+	master = MasterData(
+		company_gln={"Demo Food Ingredients": "0614141000005"},
+		supplier_gln={"Dairy Co": "0614141000012"},
+		customer_gln={"Café Nord": "0614141000029"},
+	)
+	assert master.party_gln("Company", "Demo Food Ingredients") == "0614141000005"
+	assert master.party_gln("Supplier", "Dairy Co") == "0614141000012"
+	assert master.party_gln("Customer", "Café Nord") == "0614141000029"
+	# the kind is matched exactly; an unknown kind, no kind or no name has no GLN
+	assert master.party_gln("customer", "Café Nord") is None
+	assert master.party_gln("Employee", "Café Nord") is None
+	assert master.party_gln(None, "Café Nord") is None
+	assert master.party_gln("Customer", None) is None
+	assert master.party_gln("Customer", "Someone Else") is None
+
+
+def test_a_time_that_already_has_its_zone_keeps_it():
+	from zoneinfo import ZoneInfo
+
+	moment = datetime(2026, 3, 2, 4, 0, tzinfo=ZoneInfo("UTC"))
+	assert event_time(moment, "Asia/Kolkata") == ("2026-03-02T04:00:00+00:00", "+00:00")
+
+
+def test_an_offset_of_odd_seconds_west_of_utc_is_given_to_the_minute_below():
+	"""Liberia kept -00:44:30 until 1972: the offset alone reads -00:45."""
+	assert event_time(datetime(1970, 1, 1, 12, 0), "Africa/Monrovia") == (
+		"1970-01-01T12:00:00-00:44:30",
+		"-00:45",
+	)
+
+
+def test_a_movement_of_any_other_document_is_an_observation_of_step_other():
+	kind = kind_of(move("L1", 5, "Asset Capitalization", "ACC-1"))
+	assert kind == epcis.Kind("ObjectEvent", "OBSERVE", "other", None)
+	(event,) = movement_events([move("L1", -5, "Asset Capitalization", "ACC-1")], LOTS, IDS, MASTER, TZ)
+	assert (event["type"], event["action"], event["bizStep"]) == ("ObjectEvent", "OBSERVE", "other")
+	assert "disposition" not in event
+
+
+def test_a_row_that_moves_nothing_makes_no_event_and_is_not_stock_coming_in():
+	zero = move("L1", 0, "Purchase Receipt", "PR-0", party_type="Supplier", party="Dairy Co")
+	assert kind_of(zero).biz_step != "receiving"
+	assert kind_of(move("L1", 0, "Stock Entry", "SE-0", "Manufacture")).side == "input"
+	# rows after it still count
+	events = movement_events(
+		[zero, move("L1", 6, "Purchase Receipt", "PR-1", party_type="Supplier", party="Dairy Co")],
+		LOTS,
+		IDS,
+		MASTER,
+		TZ,
+	)
+	assert [event["bizTransactionList"][0]["bizTransaction"] for event in events] == [
+		"https://erp.example.com/epcis/document/Purchase%20Receipt/PR-1"
+	]

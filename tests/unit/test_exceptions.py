@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lot_traceability.traceability.exceptions import (
+	CONSUMPTION,
 	DEFAULT_WEIGHTS,
 	Adjustment,
 	Finding,
@@ -12,6 +13,7 @@ from lot_traceability.traceability.exceptions import (
 	Kind,
 	LotMove,
 	NearExpiryLot,
+	Production,
 	ProductionEntry,
 	RestrictionPeriod,
 	StatusChange,
@@ -647,4 +649,253 @@ def test_supplier_lot_mass_balance_bom_adjustment_and_expiry_findings_carry_thei
 	assert (
 		near_expiry_findings([NearExpiryLot("LATER", today + timedelta(days=31), 5, soon.demand)], today, 30)
 		== []
+	)
+
+
+def test_a_score_keeps_one_decimal():
+	"""A tenth of a small finding shows in the score to one decimal, no more and no less."""
+	assert combine([60, 5]) == 60.5
+	assert combine([60, 1.23]) == 60.1
+
+
+def test_reasons_of_equal_severity_and_kind_list_those_without_a_document_first():
+	"""Among reasons of one kind and severity, a missing document type or name comes first."""
+	findings = [
+		Finding("L", Kind.MASS_BALANCE, "Stock Entry", "SE-1"),
+		Finding("L", Kind.MASS_BALANCE, None, "SE-1"),
+		Finding("L", Kind.MASS_BALANCE, "Stock Entry", None),
+	]
+	assert [
+		(r.finding.reference_doctype, r.finding.reference_name) for r in score_lot("L", findings).reasons
+	] == [
+		(None, "SE-1"),
+		("Stock Entry", None),
+		("Stock Entry", "SE-1"),
+	]
+
+
+def test_reasons_differing_only_in_figures_or_own_weight_come_in_one_order_whatever_the_input():
+	"""Findings on one document of one kind are ordered by their figures, then those weighed by their
+	kind before those with their own weight, then by that weight."""
+	low = Finding("L", Kind.BOM_YIELD, "Stock Entry", "SE-1", {"deviation": 12.5, "item": "FLOUR"})
+	high = Finding("L", Kind.BOM_YIELD, "Stock Entry", "SE-1", {"deviation": 30.0, "item": "SALT"})
+	for findings in ([low, high], [high, low]):
+		assert [r.finding.params["item"] for r in score_lot("L", findings).reasons] == ["FLOUR", "SALT"]
+	by_kind = Finding("L", Kind.BACK_DATED, "Stock Entry", "SE-1")
+	own = Finding("L", Kind.BACK_DATED, "Stock Entry", "SE-1", weight=70)
+	over = Finding("L", Kind.BACK_DATED, "Stock Entry", "SE-1", weight=150)
+	far_over = Finding("L", Kind.BACK_DATED, "Stock Entry", "SE-1", weight=200)
+	for findings in ([by_kind, own, over, far_over], [far_over, own, over, by_kind]):
+		reasons = score_lot("L", findings).reasons
+		assert [(r.finding.weight, r.severity) for r in reasons] == [
+			(150, 100),
+			(200, 100),
+			(None, 70),
+			(70, 70),
+		]
+
+
+def test_a_lots_score_and_rank_use_the_weights_given():
+	"""Configured weights replace the kinds' default severities in a lot's score and in the ranking."""
+	weights = {Kind.BACK_DATED: 20, Kind.SUPPLIER_LOT_REUSE: 50}
+	score = score_lot("L", [Finding("L", Kind.BACK_DATED)], weights)
+	assert (score.score, [r.severity for r in score.reasons]) == (20, [20])
+	ranked = rank_lots([Finding("A", Kind.BACK_DATED), Finding("B", Kind.SUPPLIER_LOT_REUSE)], weights)
+	assert [(s.lot, s.score) for s in ranked] == [("B", 50), ("A", 20)]
+
+
+def test_a_lot_without_a_status_history_does_not_hide_the_next_lots_findings():
+	"""Moves of a lot with no history are passed over and the other lots' moves are still judged."""
+	moves = [move(posted=2, entered=6, lot="A-NO-HISTORY"), move(posted=2, entered=6)]
+	assert kinds(status_findings(moves, HISTORY, STATUSES)) == [("LOT-1", "shipped_before_release", "DN-1")]
+
+
+def test_a_shipment_dated_while_released_but_entered_under_a_hold_is_flagged_at_entry():
+	"""Posted while Approved, entered once Quarantined: shipped before release, at its entry."""
+	found = status_findings([move(posted=6, entered=11)], HISTORY, STATUSES)
+	shipped = next(f for f in found if f.kind is Kind.SHIPPED_BEFORE_RELEASE)
+	assert (shipped.params["moment"], shipped.params["status"]) == ("entry", "Quarantined")
+
+
+def test_scope_findings_read_past_moves_no_scope_judges_and_name_the_document_type():
+	"""Receipts, transfers and returns to the supplier in a scope period are not uses; the issue after
+	them is found, with its document type. A move entered at the scope's end is outside it."""
+	periods = [RestrictionPeriod("R1", "LOT-1", at(1), at(10))]
+	moves = [
+		move("Delivery Note", "DN-R", direction="Inward", posted=2, is_return=True),
+		move("Stock Entry", "SE-T", posted=2, purpose="Material Transfer"),
+		move("Purchase Receipt", "PR-R", posted=2, is_return=True),  # back to the supplier
+		move("Stock Entry", "SE-I", posted=3, purpose="Material Issue"),
+		move("Delivery Note", "DN-END", posted=10),
+	]
+	found = scope_findings(moves, periods, set())
+	assert [(f.lot, f.kind, f.reference_doctype, f.reference_name) for f in found] == [
+		("LOT-1", Kind.OUTSIDE_SCOPE, "Stock Entry", "SE-I")
+	]
+
+
+def test_a_work_order_is_named_by_its_latest_entry_and_sums_what_its_entries_made():
+	"""Entries of a work order in date order (undated first); the latest maker names it; each
+	item made adds up; a work order that only consumed is no production."""
+	only_consumed = entry("SE-0", CONSUMPTION, {"RAW": 1.0}, made=0, lots=(), work_order="WO-0")
+	entries = [
+		entry(
+			"SE-1",
+			made=6.0,
+			lots=("B1",),
+			work_order="WO-1",
+			posting_date=date(2026, 3, 5),
+			made_items={"BREAD": 6.0},
+		),
+		entry(
+			"SE-2",
+			made=4.0,
+			lots=("B2",),
+			work_order="WO-1",
+			posting_date=date(2026, 3, 1),
+			made_items={"BREAD": 4.0},
+		),
+		entry("SE-3", CONSUMPTION, {"RAW": 2.0}, made=0, lots=(), work_order="WO-1"),
+	]
+	(production,) = group_productions([only_consumed, *entries])
+	assert (production.reference, production.entries, production.lots) == (
+		"SE-1",
+		("SE-3", "SE-2", "SE-1"),
+		("B2", "B1"),
+	)
+	assert (production.made, production.made_items, production.consumed) == (
+		10.0,
+		{"BREAD": 10.0},
+		{"RAW": 22.0},
+	)
+
+
+def test_portions_consumed_are_weighed_by_their_mass_per_unit():
+	"""A hundred portions of 0.2 kg made into one wheel of 20 kg balance in kilograms."""
+	portions_into_wheel = repack({"PORTION": 100.0}, {"WHEEL": 20.0})
+	assert balance_quantities(portions_into_wheel, UNITS) == (pytest.approx(20.0), 20.0, "Kg")
+	assert mass_balance_findings([portions_into_wheel], 5, UNITS) == []
+
+
+def made_from(name, consumed, made_items, lot):
+	(production,) = group_productions(
+		[
+			entry(
+				name,
+				"Repack",
+				consumed=consumed,
+				made=sum(made_items.values()),
+				made_items=made_items,
+				lots=(lot,),
+			)
+		]
+	)
+	return production
+
+
+def test_mass_balance_reads_on_past_productions_it_does_not_flag():
+	"""A production that cannot be compared, one that consumed and made nothing, and one in balance
+	are passed over; making even one unit from nothing is flagged, and so is a production far off."""
+	productions = [
+		made_from("SE-1", {"WHEEL": 20.0}, {"JAR": 7.0}, "O1"),
+		made_from("SE-2", {}, {}, "O2"),
+		made_from("SE-3", {"FLOUR": 10.0}, {"SACK": 10.0}, "O3"),
+		made_from("SE-4", {}, {"SACK": 1.0}, "O4"),
+		made_from("SE-5", {"FLOUR": 10.0}, {"SACK": 20.0}, "O5"),
+	]
+	found = mass_balance_findings(productions, 5, UNITS)
+	assert [
+		(f.lot, f.reference_name, f.params["consumed"], f.params["made"], f.params["deviation"])
+		for f in found
+	] == [
+		("O4", "SE-4", 0, 1.0, None),
+		("O5", "SE-5", 10.0, 20.0, 100.0),
+	]
+
+
+def test_bom_yield_reads_on_past_productions_it_cannot_or_need_not_judge():
+	"""A production without a BOM (whatever the BOMs are called), one whose BOM has no figures, and
+	one made as its BOM asks are passed over; one unit made 50 % over and a later production at half
+	the BOM's quantity are both flagged."""
+
+	def made(name, bom_no, fg_qty, flour, lot):
+		return Production(name, (name,), bom_no, fg_qty, {"FLOUR": flour}, fg_qty, (lot,))
+
+	per_unit = {"BOM-1": {"FLOUR": 2.0}, "XXXX": {"FLOUR": 2.0}}
+	productions = [
+		made("SE-1", None, 5, 20.0, "O1"),
+		made("SE-2", "BOM-GONE", 5, 20.0, "O2"),
+		made("SE-3", "BOM-1", 5, 10.0, "O3"),
+		made("SE-4", "BOM-1", 1, 3.0, "O4"),
+		made("SE-5", "BOM-1", 5, 5.0, "O5"),
+	]
+	found = bom_yield_findings(productions, per_unit, 10)
+	assert [(f.lot, f.reference_name, f.params["items"]) for f in found] == [
+		("O4", "SE-4", [{"item": "FLOUR", "expected": 2.0, "actual": 3.0, "deviation": 50.0}]),
+		("O5", "SE-5", [{"item": "FLOUR", "expected": 10.0, "actual": 5.0, "deviation": 50.0}]),
+	]
+
+
+def test_a_one_day_window_counts_only_dates_on_the_same_day():
+	"""With a window of one day, adjustments a day apart are not within it."""
+	day = date(2026, 1, 1)
+	next_day = day + timedelta(days=1)
+	assert busiest_window([day, next_day, next_day], 1) == (2, next_day, next_day)
+
+
+def test_adjustments_on_one_day_are_flagged_with_the_latest_and_a_lot_below_the_limit_stops_nothing():
+	"""Three adjustments within one day are too many; the finding points at the latest of them. A lot
+	adjusted once, listed before, is passed over."""
+	rows = [
+		Adjustment("A", at(0), "Stock Reconciliation", "SR-A"),
+		Adjustment("L1", at(3, hours=1), "Stock Entry", "SE-1"),
+		Adjustment("L1", at(3, hours=5), "Stock Entry", "SE-3"),
+		Adjustment("L1", at(3, hours=2), "Stock Entry", "SE-2"),
+	]
+	assert whole(adjustment_findings(rows, 2, 90)) == [
+		(
+			"L1",
+			"repeated_adjustments",
+			"Stock Entry",
+			"SE-3",
+			{"count": 3, "first": date(2026, 3, 4), "last": date(2026, 3, 4), "max": 2, "window": 90},
+		)
+	]
+
+
+def test_a_single_unit_on_hand_near_expiry_with_demand_is_found():
+	"""One unit left is stock that open demand would draw on."""
+	today = date(2026, 3, 1)
+	lots = [NearExpiryLot("ONE", today + timedelta(days=5), 1, (("Sales Order", "SO-1"),))]
+	assert [(f.lot, f.params["on_hand"]) for f in near_expiry_findings(lots, today, 30)] == [("ONE", 1)]
+
+
+def test_an_anomaly_finding_keeps_its_lot_document_figures_and_the_weights_given():
+	"""A stored anomaly becomes a finding of its lot on its document, with its figures, weighed by
+	the configured weight of its kind."""
+	from lot_traceability.traceability.exceptions import anomaly_finding
+
+	found = anomaly_finding(
+		"L1",
+		"adjustment_burst",
+		1.5,
+		"Stock Reconciliation",
+		"SR-4",
+		{"count": 6},
+		{Kind.ADJUSTMENT_BURST: 20},
+	)
+	assert (
+		found.lot,
+		found.kind,
+		found.reference_doctype,
+		found.reference_name,
+		found.params,
+		found.weight,
+	) == (
+		"L1",
+		Kind.ADJUSTMENT_BURST,
+		"Stock Reconciliation",
+		"SR-4",
+		{"count": 6},
+		30.0,
 	)

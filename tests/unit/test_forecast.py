@@ -1,3 +1,4 @@
+import math
 from datetime import date, timedelta
 from itertools import pairwise
 
@@ -130,6 +131,27 @@ def test_smoothing_outside_zero_one_is_refused(name, value):
 		demand_rate([1, 2], **{name: value})
 
 
+def test_a_refused_smoothing_is_named_with_its_value() -> None:
+	"""The refusal says which smoothing constant is wrong and what it was given."""
+	with pytest.raises(ValueError) as alpha:
+		demand_rate([1, 2], alpha=0)
+	assert str(alpha.value) == "alpha must be in (0, 1]: 0"
+	with pytest.raises(ValueError) as beta:
+		demand_rate([1, 2], beta=1.5)
+	assert str(beta.value) == "beta must be in (0, 1]: 1.5"
+
+
+def test_a_week_of_less_than_one_unit_is_a_week_with_demand() -> None:
+	"""A week selling half a unit updates the size and keeps the probability up, like any sale."""
+	# first week: size 2, probability 2/2; second week (0.5): size 2 + 0.2 * (0.5 - 2) = 1.7,
+	# probability 1 + 0.1 * (1 - 1) = 1
+	rate = demand_rate([2, 0.5])
+	assert rate.size == pytest.approx(1.7)
+	assert rate.probability == 1.0
+	assert rate.per_week == pytest.approx(1.7)
+	assert (rate.weeks, rate.nonzero_weeks) == (2, 2)
+
+
 @pytest.mark.parametrize("name", ["alpha", "beta"])
 def test_smoothing_of_one_is_allowed(name):
 	assert demand_rate([1, 2], **{name: 1}).per_week > 0
@@ -223,6 +245,15 @@ def test_demand_before_a_later_lot_is_served_by_it_once_the_earlier_runs_out():
 def test_leftover_value_is_prorated_and_zero_for_an_empty_lot():
 	assert forecast_leftover([lot("A", 0, 3, value=0)], 7, [], TODAY)["A"] == LotForecast("A", 0, 0, 0, 0)
 	assert forecast_leftover([lot("A", 4, 0, value=10)], 7, [], TODAY)["A"].leftover_value == 7.5
+
+
+def test_a_sold_out_lot_of_negative_value_shows_a_plain_zero_leftover_value() -> None:
+	"""A lot that sells out shows its leftover value as 0.0, never as -0.0, even when its stock
+	value is negative."""
+	f = forecast_leftover([lot("A", 10, 9, value=-20)], 7, [], TODAY)["A"]
+	assert (f.taken, f.leftover, f.leftover_value) == (10, 0, 0)
+	assert math.copysign(1.0, f.leftover_value) == 1.0
+	assert str(f.leftover_value) == "0.0"
 
 
 def test_quantities_are_rounded():
@@ -460,3 +491,56 @@ def test_whole_units_move_the_whole_units_it_would_sell():
 
 def test_whole_units_leave_a_whole_suggestion_unchanged():
 	assert rebalance(lot("L1", 100, 42), 30, [Site("A", "C1", 10)], TODAY, whole_units=True)[0].qty == 30
+
+
+def test_a_leftover_may_exceed_the_lot_by_rounding_only() -> None:
+	"""A leftover at most a millionth above the lot's quantity is accepted; beyond that it is refused."""
+	for leftover in (10.0000008, 10.000001):
+		assert rebalance(lot("L1", 10, 9), leftover, [], TODAY) == []
+	with pytest.raises(ValueError, match=r"leftover of lot L1 \(10.0000011\) exceeds its quantity \(10\)"):
+		rebalance(lot("L1", 10, 9), 10.0000011, [], TODAY)
+
+
+def test_whole_units_suggest_a_single_unit_or_a_small_saving() -> None:
+	"""With whole units, a candidate that sells one whole unit, or whose whole units save less than
+	one unit, is still suggested."""
+	at_b = lot("L1", 100, 9, value=200)  # 2 a unit
+	one_and_a_half = Site("A", "C1", 0, orders=((day(3), 1.5),))
+	assert rebalance(at_b, 100, [one_and_a_half], TODAY, whole_units=True) == [
+		Suggestion("A", "C1", 1, 1, 2.0, 0)
+	]
+	# B sells 2.5 of it by day 9, but its own lot (12, deadline in 19 days, 12.5 wanted by then)
+	# then sells only 10 of its 12: 2 whole units save 0.5
+	own = Site("B", "C2", 0, orders=((day(2), 2.5), (day(15), 10)), lots=(lot("OWN", 12, 19),))
+	assert rebalance(at_b, 100, [own], TODAY, whole_units=True) == [Suggestion("B", "C2", 2, 0.5, 1.0, 0)]
+
+
+def test_whole_units_pass_over_a_candidate_selling_under_one_unit_and_try_the_next() -> None:
+	"""The best candidate selling less than one whole unit is dropped and the next one is tried."""
+	at_b = lot("L1", 100, 9, value=200)
+	under_one = Site("A", "C1", 0, orders=((day(3), 0.9),))  # saves 0.9, but not one whole unit
+	own = Site("B", "C2", 0, orders=((day(2), 2.5), (day(15), 10)), lots=(lot("OWN", 12, 19),))  # saves 0.5
+	assert rebalance(at_b, 100, [under_one, own], TODAY, whole_units=True) == [
+		Suggestion("B", "C2", 2, 0.5, 1.0, 0)
+	]
+
+
+def test_whole_units_moved_beside_a_target_lot_of_the_same_deadline() -> None:
+	"""The whole units moved keep the lot's name, so they sell in FEFO order (deadline, then lot name)
+	beside the target's own lot of the same deadline."""
+	# 10.5 wanted by day 9: the moved L1 sells before OWN (3); 10 whole units leave OWN 0.5
+	site = Site("A", "C1", 0, orders=((day(5), 10.5),), lots=(lot("OWN", 3, 9),))
+	assert rebalance(lot("L1", 100, 9, value=200), 100, [site], TODAY, whole_units=True) == [
+		Suggestion("A", "C1", 10, 7.5, 15.0, 0)
+	]
+
+
+def test_a_site_keeps_its_orders_and_lots_given_as_any_iterable() -> None:
+	"""A site's open orders and lots, passed as lists or one-shot iterators, are kept as tuples and
+	still count."""
+	site = Site("A", "C1", 7, orders=[(day(4), 6)], lots=[lot("OWN", 1, 9)])
+	assert (site.orders, site.lots) == (((day(4), 6),), (lot("OWN", 1, 9),))
+	once = Site("A", "C1", 0, orders=iter([(day(4), 6)]), lots=iter([lot("OWN", 1, 9)]))
+	assert (once.orders, once.lots) == (((day(4), 6),), (lot("OWN", 1, 9),))
+	# 6 ordered by day 4: the moved L1 sells all 6 before OWN (same deadline), so OWN's 1 is left: 5 saved
+	assert [(s.qty, s.qty_saved) for s in rebalance(lot("L1", 15, 9), 15, [once], TODAY)] == [(6, 5)]

@@ -316,3 +316,281 @@ def test_the_rows_quantities_equal_the_ledgers_per_lot_event_and_document(ledger
 		key = (m.lot, event, role, m.voucher_no)
 		expected[key] = expected.get(key, 0.0) + abs(m.qty)
 	assert quantities(spreadsheet_rows(moves, LOTS, PLACES, COVERED)) == expected
+
+
+# ---------------------------------------------------------------- places, in detail
+
+
+def test_a_place_with_only_a_phone_number_is_described_by_it_alone():
+	"""No leading comma when the phone number is all there is."""
+	assert Place(phone=" +1 937 000 0000 ").description() == "tel. +1 937 000 0000"
+	assert Place("Demo Foods", phone="+1").description() == "Demo Foods, tel. +1"
+
+
+def test_an_empty_place_lacks_every_part_in_the_rules_order():
+	"""A domestic place asks for the state between the city and the ZIP code."""
+	assert Place().missing() == ["business name", "phone number", "address", "city", "postal code", "country"]
+	assert Place(country="United States").missing() == [
+		"business name",
+		"phone number",
+		"address",
+		"city",
+		"state",
+		"postal code",
+	]
+	assert Place("A", "1 St", "Town", None, None, "United States", "1").missing() == ["state", "postal code"]
+
+
+def test_a_blank_part_is_as_missing_as_an_absent_one():
+	"""Spaces are no business name, no phone number."""
+	assert Place("  ", "1 St", "Town", None, "1", "Germany", " ").missing() == [
+		"business name",
+		"phone number",
+	]
+
+
+def test_a_site_is_its_address_city_and_country_trimmed_and_in_lower_case():
+	"""The business aside; what is absent is blank."""
+	assert Place("Demo Foods", " 5 Mill Lane ", "Dayton", "OH", "45402", "United States").site() == (
+		"5 mill lane",
+		"dayton",
+		"united states",
+	)
+	assert Place("Demo Foods").site() == ("", "", "")
+
+
+# ---------------------------------------------------------------- events, in detail
+
+
+def test_a_material_receipt_that_brings_nothing_in_is_no_receiving_event():
+	"""Only a positive quantity comes in."""
+	assert cte_of(move("L", 0, "Stock Entry", "SE", purpose="Material Receipt")) is None
+
+
+def test_a_lot_the_records_do_not_describe_is_named_by_its_own_number():
+	"""Its lot number stands for its code, item and product description."""
+	(row,) = spreadsheet_rows(
+		[move("BULK-9", 5, "Purchase Receipt", "PR-1", party="X")], {}, PLACES, {"BULK-9": "listed"}
+	)
+	assert (row["tlc"], row["lot"], row["item"], row["product"]) == ("BULK-9", "BULK-9", "BULK-9", "BULK-9")
+	assert (row["uom"], row["tlc_source"], row["tlc_source_reference"], row["coverage"]) == (
+		"",
+		"",
+		"",
+		"listed",
+	)
+	assert row["missing"] == "traceability lot code source; unit of measure"
+
+
+def test_a_row_carries_the_unit_of_measure_and_the_company():
+	"""Blank when the records lack them."""
+	(row,) = spreadsheet_rows(
+		[move("MILK-1", 5, "Purchase Receipt", "PR-1", party="X")], LOTS, PLACES, COVERED
+	)
+	assert (row["uom"], row["company"]) == ("Kg", "Demo Foods")
+	without_company = Movement("MILK-1", 5, "Purchase Receipt", "PR-1", WHEN, "Stores", None)
+	(row,) = spreadsheet_rows([without_company], LOTS, PLACES, COVERED)
+	assert row["company"] == ""
+
+
+def test_places_the_records_lack_leave_their_columns_blank():
+	"""A transformation has neither previous source nor recipient; a row without places has no location."""
+	rows = spreadsheet_rows(history(), LOTS, PLACES, COVERED)
+	consumed = rows[1]
+	assert (consumed["cte"], consumed["previous_source"], consumed["subsequent_recipient"]) == (
+		TRANSFORMATION,
+		"",
+		"",
+	)
+	(row,) = spreadsheet_rows(
+		[move("MILK-1", -5, "Delivery Note", "DN-9", "Nowhere")], LOTS, Places(), COVERED
+	)
+	assert (row["location"], row["subsequent_recipient"]) == ("", "")
+	assert row["missing"] == "immediate subsequent recipient; location description"
+
+
+def test_a_blank_warehouse_names_no_location():
+	"""Even when the places happen to hold an entry for a blank warehouse name."""
+	places = Places(warehouses={"": PLANT})
+	(row,) = spreadsheet_rows(
+		[move("MILK-1", 5, "Stock Entry", "SE-1", "", "Material Receipt")], LOTS, places, COVERED
+	)
+	assert row["location"] == ""
+	assert "location description" in row["missing"].split("; ")
+
+
+def test_every_gap_of_a_place_is_named_after_the_kde_it_belongs_to():
+	"""Gaps of one place are listed together, comma separated."""
+	shop = Place("Corner Shop", "3 High St", "Akron", "OH", None, "United States", None)
+	places = Places(PLACES.warehouses, {("Delivery Note", "DN-5"): shop})
+	(row,) = spreadsheet_rows(
+		[move("CAKE-1", -2, "Delivery Note", "DN-5", "Finished")], LOTS, places, COVERED
+	)
+	assert row["missing"] == "immediate subsequent recipient: phone number, postal code"
+
+
+def test_an_incomplete_lot_code_source_without_a_reference_names_its_gaps():
+	"""The source's address must then be whole."""
+	lots = {"MILK-1": Lot("MILK-1", "MILK", "Milk", "Kg", "Dairy Co", "DC", Place("Dairy Co", phone="1"))}
+	(row,) = spreadsheet_rows(
+		[move("MILK-1", 5, "Purchase Receipt", "PR-1", party="X")], lots, PLACES, COVERED
+	)
+	assert row["tlc_source"] == "Dairy Co, tel. 1"
+	assert row["missing"] == "traceability lot code source: address, city, postal code, country"
+
+
+def test_a_transfer_of_a_single_unit_between_sites_is_a_shipment_and_a_receipt():
+	"""The direction is the sign of the quantity, whatever its size."""
+	moves = [
+		move("MILK-1", -1, "Stock Entry", "SE-2", "Stores", "Material Transfer"),
+		move("MILK-1", 1, "Stock Entry", "SE-2", "Depot", "Material Transfer"),
+	]
+	receipt, shipment = spreadsheet_rows(moves, LOTS, PLACES, COVERED)
+	assert (receipt["cte"], receipt["quantity"], receipt["location"], receipt["previous_source"]) == (
+		RECEIVING,
+		1.0,
+		DEPOT.description(),
+		PLANT.description(),
+	)
+	assert (shipment["cte"], shipment["location"], shipment["subsequent_recipient"]) == (
+		SHIPPING,
+		PLANT.description(),
+		DEPOT.description(),
+	)
+
+
+def test_a_transfer_for_manufacture_between_sites_is_identified_by_its_document():
+	"""Its event ID is the stock entry, not the work order: only a transformation is grouped by that."""
+	moves = [
+		move(
+			"MILK-1",
+			-3,
+			"Stock Entry",
+			"SE-4",
+			"Stores",
+			"Material Transfer for Manufacture",
+			work_order="WO-1",
+		),
+		move(
+			"MILK-1",
+			3,
+			"Stock Entry",
+			"SE-4",
+			"Depot",
+			"Material Transfer for Manufacture",
+			work_order="WO-1",
+		),
+	]
+	rows = spreadsheet_rows(moves, LOTS, PLACES, COVERED)
+	assert [(row["cte"], row["event_id"]) for row in rows] == [(RECEIVING, "SE-4"), (SHIPPING, "SE-4")]
+
+
+def test_a_transfer_to_a_warehouse_without_a_place_crosses_sites():
+	"""An unknown place is not the known site it left."""
+	moves = [
+		move("MILK-1", -4, "Stock Entry", "SE-6", "Stores", "Material Transfer"),
+		move("MILK-1", 4, "Stock Entry", "SE-6", "Yard", "Material Transfer"),
+	]
+	rows = spreadsheet_rows(moves, LOTS, PLACES, COVERED)
+	assert [(row["cte"], row["location"]) for row in rows] == [
+		(RECEIVING, ""),
+		(SHIPPING, PLANT.description()),
+	]
+
+
+def test_a_transfer_between_places_without_addresses_is_not_taken_for_a_move_between_sites():
+	"""A warehouse with no place and one with a place that has no address: no site tells them apart."""
+	places = Places(warehouses={"Stores": Place("Demo Foods")})
+	moves = [
+		move("MILK-1", -4, "Stock Entry", "SE-7", "Stores", "Material Transfer"),
+		move("MILK-1", 4, "Stock Entry", "SE-7", "Yard", "Material Transfer"),
+	]
+	assert spreadsheet_rows(moves, LOTS, places, COVERED) == []
+
+
+def test_only_the_transfer_rows_of_a_document_say_where_it_took_a_lot():
+	"""Other rows filed under the same document number do not make a move within a site a move between sites."""
+	moves = [
+		move("MILK-1", -5, "Stock Entry", "SE-3", "Stores", "Material Transfer"),
+		move("MILK-1", 5, "Stock Entry", "SE-3", "Finished", "Material Transfer"),
+		move("MILK-1", -1, "Stock Entry", "SE-3", "Depot", "Material Issue"),
+	]
+	assert spreadsheet_rows(moves, LOTS, PLACES, COVERED) == []
+
+
+def test_rows_that_are_no_event_do_not_hide_the_ones_after_them():
+	"""A write-off or an ordinary movement listed first, a transfer between sites after."""
+	moves = [
+		move("MILK-1", -10, "Stock Entry", "SE-9", "Stores", "Material Issue"),
+		move("MILK-1", -2, "Stock Entry", "SE-2", "Stores", "Material Transfer"),
+		move("MILK-1", 2, "Stock Entry", "SE-2", "Depot", "Material Transfer"),
+	]
+	rows = spreadsheet_rows(moves, LOTS, PLACES, COVERED)
+	assert [(row["cte"], row["reference_document_number"]) for row in rows] == [
+		(RECEIVING, "SE-2"),
+		(SHIPPING, "SE-2"),
+	]
+	moves = [move("MILK-1", 200, "Purchase Receipt", "PR-1", party="Dairy Co"), *moves]
+	rows = spreadsheet_rows(moves, LOTS, PLACES, COVERED)
+	assert [(row["cte"], row["reference_document_number"]) for row in rows] == [
+		(RECEIVING, "PR-1"),
+		(RECEIVING, "SE-2"),
+		(SHIPPING, "SE-2"),
+	]
+
+
+def test_one_shipment_from_two_warehouses_is_one_row_per_warehouse():
+	"""Each with its own location; a blank and an absent warehouse are the same (none)."""
+	moves = [
+		move("CAKE-1", -3, "Delivery Note", "DN-1", "Finished"),
+		move("CAKE-1", -2, "Delivery Note", "DN-1", "Depot"),
+	]
+	rows = spreadsheet_rows(moves, LOTS, PLACES, COVERED)
+	assert sorted((row["location"], row["quantity"]) for row in rows) == [
+		(PLANT.description(), 3.0),
+		(DEPOT.description(), 2.0),
+	]
+	moves = [
+		move("CAKE-1", -3, "Delivery Note", "DN-1", None),
+		move("CAKE-1", -2, "Delivery Note", "DN-1", ""),
+	]
+	assert [row["quantity"] for row in spreadsheet_rows(moves, LOTS, PLACES, COVERED)] == [5.0]
+
+
+def test_a_row_posted_on_a_date_without_a_time_is_dated_that_day():
+	"""The ledger may give a posting date alone."""
+	moves = [
+		move("CAKE-1", -3, "Delivery Note", "DN-1", "Finished", posted=date(2026, 3, 4)),
+		move("CAKE-1", -2, "Delivery Note", "DN-1", "Finished", posted=datetime(2026, 3, 4, 8)),
+	]
+	(row,) = spreadsheet_rows(moves, LOTS, PLACES, COVERED)
+	assert (row["event_date"], row["quantity"]) == (date(2026, 3, 4), 5.0)
+
+
+def test_the_rows_of_one_event_take_the_details_of_its_earliest_row():
+	"""Two rows of one lot made by one stock entry on one day: the first posted names the work order."""
+	moves = [
+		move("CAKE-1", 60, "Stock Entry", "SE-1", "Finished", "Manufacture", posted=datetime(2026, 3, 2, 15)),
+		move(
+			"CAKE-1",
+			40,
+			"Stock Entry",
+			"SE-1",
+			"Finished",
+			"Manufacture",
+			posted=datetime(2026, 3, 2, 9),
+			work_order="WO-7",
+		),
+	]
+	(row,) = spreadsheet_rows(moves, LOTS, PLACES, COVERED)
+	assert (row["event_id"], row["quantity"], row["event_date"]) == ("WO-7", 100.0, date(2026, 3, 2))
+
+
+def test_a_row_without_a_warehouse_is_never_merged_with_a_warehouses_row():
+	"""Whatever the warehouse is called, the two are two rows."""
+	for name in ("Stores", "XXXX", "-"):
+		moves = [
+			move("CAKE-1", -3, "Delivery Note", "DN-1", None),
+			move("CAKE-1", -2, "Delivery Note", "DN-1", name),
+		]
+		assert sorted(row["quantity"] for row in spreadsheet_rows(moves, LOTS, PLACES, COVERED)) == [2.0, 3.0]

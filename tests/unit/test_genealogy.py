@@ -8,10 +8,12 @@ from lot_traceability.traceability.genealogy import (
 	BACKWARD,
 	FORWARD,
 	Edge,
+	Trace,
 	attribute,
 	closure,
 	gather_backward,
 	spread_forward,
+	tree,
 )
 
 
@@ -101,7 +103,7 @@ def test_depth_limit_stops_and_says_so():
 
 
 def test_bad_direction_is_refused():
-	with pytest.raises(ValueError):
+	with pytest.raises(ValueError, match="direction must be 'forward' or 'backward', not 'sideways'"):
 		closure(["A"], lambda lots: [], direction="sideways")
 
 
@@ -156,8 +158,6 @@ def test_forward_and_backward_agree_on_random_dags(data):
 
 def test_tree_shows_each_lot_once_under_its_first_parent():
 	forward, backward, _ = edge_map(DIAMOND)
-	from lot_traceability.traceability.genealogy import tree
-
 	nodes = tree(closure(["A"], forward))
 	assert [(n.lot, n.parent, n.depth) for n in nodes] == [
 		("A", None, 0),
@@ -169,3 +169,55 @@ def test_tree_shows_each_lot_once_under_its_first_parent():
 	back = tree(closure(["E"], backward, BACKWARD))
 	assert [(n.lot, n.depth) for n in back] == [("E", 0), ("D", 1), ("B", 2), ("A", 3), ("C", 2)]
 	assert back[1].link_qty == 40
+
+
+def test_rows_without_a_lot_or_a_positive_quantity_are_left_out() -> None:
+	"""An entry row with no lot, or a zero, negative or missing quantity, gives no edge."""
+	edges = attribute([("", 5), ("A", 10), ("B", None), ("C", -3), ("D", 0)], [("X", 10), ("", 4)], "SE-9")
+	assert [(e.parent, e.child, e.qty, e.voucher) for e in edges] == [("A", "X", 10.0, "SE-9")]
+
+
+def test_a_lot_that_went_nowhere_keeps_its_own_quantity_only() -> None:
+	"""A lot never consumed (forward) or never made from anything (backward) holds just itself."""
+	assert spread_forward("A", 7, [], {"A": 7}) == {"A": 7.0}
+	assert gather_backward("A", 7, [], {}) == {"A": 7.0}
+	assert spread_forward("A", 7, [Edge("B", "C", 1)], {"A": 7}) == {"A": 7.0}
+
+
+def test_a_lot_with_no_known_quantity_passes_nothing_on() -> None:
+	"""A lot whose total quantity is unknown or zero carries no share of the source further along."""
+	edges = [Edge("A", "B", 10), Edge("B", "C", 5)]
+	assert spread_forward("A", 100, edges, {"A": 100, "C": 5}) == {"A": 100.0, "B": 10.0, "C": 0.0}
+	assert spread_forward("A", 100, edges, {"A": 100, "B": 0, "C": 5}) == {"A": 100.0, "B": 10.0, "C": 0.0}
+	assert gather_backward("C", 5, edges, {"C": 5}) == {"C": 5.0, "B": 5.0, "A": 0.0}
+	assert gather_backward("C", 5, edges, {"B": 0, "C": 5}) == {"C": 5.0, "B": 5.0, "A": 0.0}
+
+
+def test_tree_shows_a_lot_fed_by_two_entries_once_with_the_first_entrys_link() -> None:
+	"""A lot reached by two vouchers appears once (first link's quantity and voucher) and its
+	siblings still follow; a root has no link quantity and no voucher."""
+	edges = [
+		Edge("A", "B", 10, "SE-1"),
+		Edge("A", "B", 5, "SE-2"),
+		Edge("A", "C", 3, "SE-3"),
+		Edge("C", "D", 2, "SE-4"),
+	]
+	forward, _, _ = edge_map(edges)
+	nodes = tree(closure(["A"], forward))
+	assert [(n.lot, n.parent, n.depth, n.link_qty, n.voucher) for n in nodes] == [
+		("A", None, 0, 0.0, None),
+		("B", "A", 1, 10, "SE-1"),
+		("C", "A", 1, 3, "SE-3"),
+		("D", "C", 2, 2, "SE-4"),
+	]
+
+
+def test_tree_ignores_a_link_from_a_lot_outside_the_trace() -> None:
+	"""A link whose near end was never reached hangs nothing in the tree."""
+	trace = Trace(
+		FORWARD, ["A"], depth={"A": 0, "B": 1}, edges=[Edge("A", "B", 1, "SE-1"), Edge("Q", "B", 2, "SE-2")]
+	)
+	assert [(n.lot, n.parent, n.link_qty, n.voucher) for n in tree(trace)] == [
+		("A", None, 0.0, None),
+		("B", "A", 1, "SE-1"),
+	]

@@ -10,6 +10,7 @@ from lot_traceability.traceability.movements import (
 	INWARD,
 	OUTWARD,
 	Lot,
+	Refusal,
 	check_movement,
 	classify,
 	guidance,
@@ -17,7 +18,7 @@ from lot_traceability.traceability.movements import (
 	may_pick,
 	status_effect,
 )
-from lot_traceability.traceability.statuses import DEFAULT_STATUSES, Movement
+from lot_traceability.traceability.statuses import DEFAULT_STATUSES, LotStatus, Movement
 
 S = {status.name: status for status in DEFAULT_STATUSES}
 M = Movement
@@ -271,3 +272,47 @@ def test_documents_between_our_own_companies_are_transfers(voucher_type):
 	assert classify(voucher_type, OUTWARD, INTERNAL_TRANSFER) is Movement.TRANSFER
 	assert classify(voucher_type, INWARD, INTERNAL_TRANSFER) is None
 	assert classify("Stock Entry", OUTWARD, "Material Transfer") is Movement.TRANSFER
+
+
+def test_a_return_or_write_off_is_only_what_the_document_says_it_is():
+	"""Unless a document is flagged a return or a write-off, its outward leg is an ordinary issue."""
+	assert classify("Purchase Receipt", OUTWARD) is M.ISSUE
+	assert classify("Purchase Receipt", OUTWARD, is_return=True) is M.SUPPLIER_RETURN
+	assert classify("Stock Entry", OUTWARD, "Material Issue") is M.ISSUE
+	assert classify("Stock Entry", OUTWARD, "Material Issue", is_write_off=True) is M.WRITE_OFF
+
+
+def test_a_material_receipt_taken_back_out_is_a_write_off():
+	assert classify("Stock Entry", INWARD, "Material Receipt") is M.RECEIPT
+	assert classify("Stock Entry", OUTWARD, "Material Receipt") is M.WRITE_OFF
+
+
+@pytest.mark.parametrize(
+	("voucher_type", "purpose"),
+	[("Asset Capitalization", None), ("Stock Entry", "Some Other Purpose"), ("Stock Entry", None)],
+)
+def test_any_other_document_receives_inward_and_issues_outward(voucher_type, purpose):
+	assert classify(voucher_type, INWARD, purpose) is M.RECEIPT
+	assert classify(voucher_type, OUTWARD, purpose) is M.ISSUE
+
+
+def test_a_refusal_names_the_lot_and_the_movement_it_refused():
+	held = lot("Quarantined")
+	assert check_movement(held, M.SHIPMENT, TODAY) == Refusal(held, M.SHIPMENT, "status")
+	expired = lot("Approved", date(2025, 5, 31))
+	assert check_movement(expired, M.ALLOCATION, TODAY) == Refusal(expired, M.ALLOCATION, "expired")
+
+
+@pytest.mark.parametrize(
+	("allowed", "effect"),
+	[
+		({M.ISSUE, M.TRANSFER}, "internal_use"),
+		({M.ISSUE}, "internal_use"),
+		({M.SHIPMENT, M.TRANSFER}, "put_away_only"),
+		({M.SHIPMENT, M.ISSUE}, "frees"),
+	],
+)
+def test_a_status_frees_a_lot_only_when_it_may_both_ship_and_be_issued(allowed, effect):
+	"""A status that allows issue but not shipment keeps the lot to internal use; one that ships but
+	may not be issued does not free it."""
+	assert status_effect(LotStatus("Custom", frozenset(allowed), "blue")) == effect

@@ -10,6 +10,7 @@ from lot_traceability.traceability.recall import (
 	IN_TRANSIT_BETWEEN_COMPANIES,
 	OPEN,
 	LotMove,
+	StockRow,
 	between_companies,
 	by_site,
 	containment,
@@ -335,3 +336,204 @@ def test_stock_between_companies_is_what_one_sent_and_the_other_has_not_taken_in
 		("L5", "Stores - B", "A", False): -1.0,  # a receipt's other leg
 	}
 	assert between_companies(internal, companies) == {("L1", "B"): 3.0}
+
+
+def test_a_share_is_never_more_than_the_whole_lot_and_a_trace_made_counts_as_unrecorded():
+	"""More traced than made is the whole lot; made quantity at or below a billionth is no record,
+	just above it divides the traced quantity."""
+	content = {"OVER": 150.0, "TRACE": 0.0, "ABOVE": 1e-9}
+	made = {"OVER": 100.0, "TRACE": 1e-9, "ABOVE": 2e-9}
+	assert shares(content, made, []) == {"OVER": 1.0, "TRACE": 1.0, "ABOVE": 0.5}
+
+
+def test_tally_sums_stock_value_per_warehouse_and_sales_value_per_document():
+	"""Every movement's value adds to its warehouse's balance; every line of a delivery adds to its
+	sales value and shipped quantity."""
+	moves = [
+		move("MIX", 10, value=100),
+		move("MIX", -4, voucher_no="SE-2", value=-40),
+		move("MIX", 1, voucher_no="SE-3", value=12),
+		sale("MIX", -3, "Bakery", "DN-1", amount=30),
+		sale("MIX", -2, "Bakery", "DN-1", amount=20),  # a second line of the same delivery
+	]
+	figures = tally(moves)
+	assert figures.balances == {("Stores", "MIX"): [2, 72]}
+	(row,) = figures.shipments.values()
+	assert (row.customer, row.voucher_no, row.shipped_qty, row.sales_value) == ("Bakery", "DN-1", 5, 50)
+
+
+def test_a_fraction_returned_is_a_return_and_only_outward_write_offs_are_disposed():
+	"""Half a unit back from the customer is returned (and recovered after the recall), not shipped;
+	a write-off that takes stock in disposes of nothing."""
+	moves = [
+		sale("MIX", -2.5, "Bakery", "DN-1"),
+		sale("MIX", 0.5, "Bakery", "DN-1", posting_date=D4),
+		move("MIX", 0.5, posting_date=D4, is_write_off=True),
+		move("MIX", -0.25, voucher_no="SE-2", posting_date=D4, is_write_off=True),
+	]
+	figures = tally(moves, RECALL)
+	(row,) = figures.shipments.values()
+	assert (row.shipped_qty, row.returned_qty, row.recovered_qty) == (2.5, 0.5, 0.5)
+	assert figures.disposed == 0.25
+
+
+def test_stock_in_transit_between_companies_names_its_lot_carries_no_value_and_is_whole_without_a_share():
+	"""What our other company has not yet received is listed under its lot, valued at nothing, and
+	wholly affected when the lot has no share."""
+	sent = [
+		move("OIL", 60, "Central", "Purchase Receipt", "PR-1", makes_lot=True, value=600),
+		internal("OIL", -8, "Central", "Delivery Note", "DN-1", "Retail"),
+	]
+	rows = stock_rows(tally(sent), {}, COMPANIES)
+	assert [(r.company, r.warehouse, r.lot, r.qty, r.value, r.affected_qty, r.in_transit) for r in rows] == [
+		("Foods", "Central", "OIL", 52, 600, 52, False),
+		("Retail", "", "OIL", 8, 0.0, 8, True),
+	]
+
+
+def test_stock_of_a_billionth_or_less_is_none_and_just_above_it_is_listed():
+	"""On hand and in transit alike: a billionth left is nothing, two billionths are stock."""
+	moves = [
+		move("A", 1e-9, "West"),
+		move("B", 2e-9, "West"),
+		internal("C", -1e-9, "Central", "Delivery Note", "DN-1", "Retail"),
+		internal("D", -2e-9, "Central", "Delivery Note", "DN-2", "Retail"),
+	]
+	rows = stock_rows(tally(moves), {}, COMPANIES)
+	assert [(r.company, r.warehouse, r.lot, r.in_transit) for r in rows] == [
+		("Retail", "", "D", True),
+		(None, "West", "B", False),
+	]
+
+
+def test_stock_between_companies_adds_every_sender_and_a_receipt_read_before_its_delivery():
+	"""Two warehouses sending to one company add up; a receipt met before its delivery still takes
+	its quantity in; a delivery returned in whole or in part sends nothing."""
+	companies = {"Stores - A": "A", "Cold - A": "A", "Stores - B": "B", "": "A"}
+	internal = {
+		("L1", "Stores - A", "B", True): -3.0,
+		("L1", "Cold - A", "B", True): -2.0,
+		("L2", "Stores - B", "A", False): 0.5,  # B's receipt, read before A's delivery
+		("L2", "Stores - A", "B", True): -2.0,
+		("L3", "Stores - A", "B", True): 0.0,  # a delivery returned in whole
+		("L4", "Stores - A", "B", True): 0.5,  # a return on a delivery
+		("L5", "Stores - B", "A", False): 0.0,  # a receipt that took nothing in
+		("L6", "", "B", True): -4.0,  # no warehouse: no company of ours sent it
+	}
+	assert between_companies(internal, companies) == {("L1", "B"): 5.0, ("L2", "B"): 1.5}
+
+
+def test_shipments_without_a_customer_come_first():
+	"""Shipments are listed by customer; one with no customer comes before every named one."""
+	rows = shipments(
+		[
+			sale("MIX", -1, "Bakery", "DN-1"),
+			LotMove("MIX", "Delivery Note", "DN-2", D2, "Stores", -1, is_selling=True),
+		],
+		{},
+	)
+	assert [(r.customer, r.voucher_no) for r in rows] == [(None, "DN-2"), ("Bakery", "DN-1")]
+
+
+def test_customers_sum_every_document_and_lot_and_skip_shipments_without_a_customer():
+	"""A customer's recovered quantity and lots gather all its documents; a shipment without a
+	customer belongs to no one and does not stop the others being counted."""
+	rows = shipments(
+		[
+			LotMove("A", "Delivery Note", "DN-0", D2, "Stores", -2, is_selling=True),
+			sale("A", -10, "Bakery", "DN-1"),
+			sale("B", -5, "Bakery", "DN-2"),
+			sale("A", 3, "Bakery", "DN-R1", posting_date=D4),
+			sale("B", 2, "Bakery", "DN-R2", posting_date=D4),
+		],
+		{},
+		RECALL,
+	)
+	(bakery,) = customers(rows)
+	assert (bakery.customer, bakery.shipped_qty, bakery.returned_qty, bakery.recovered_qty) == (
+		"Bakery",
+		15,
+		5,
+		5,
+	)
+	assert bakery.lots == {"A", "B"}
+	assert bakery.documents == {("Delivery Note", "DN-1"), ("Delivery Note", "DN-2")}
+
+
+def test_customers_with_equal_affected_quantity_come_by_more_held_first():
+	"""Where no customer holds any affected quantity, the one holding more of the lot comes first."""
+	rows = shipments([sale("A", -5, "Hotel", "DN-1"), sale("A", -9, "Deli", "DN-2")], {"A": 0.0})
+	assert [(c.customer, c.affected_qty, c.net_qty) for c in customers(rows)] == [
+		("Deli", 0.0, 9),
+		("Hotel", 0.0, 5),
+	]
+
+
+def test_summary_sums_returns_and_affected_quantities_and_counts_only_customers_shipped_to():
+	"""Returns and affected quantities add up over every row; a customer who only returned, or a
+	shipment without a customer, is not a customer reached."""
+	lot_shares = {"A": 0.5, "B": 0.25}
+	stock = stock_on_hand([move("A", 8, "W1"), move("B", 4, "W2")], lot_shares, {})
+	shipped = shipments(
+		[
+			sale("A", -6, "X", "DN-1"),
+			sale("A", 2, "X", "DN-2"),
+			sale("B", -4, "Y", "DN-3"),
+			sale("B", 1, "Y", "DN-4"),
+			sale("B", 1, "Z", "DN-5"),
+			LotMove("B", "Delivery Note", "DN-6", D2, "Stores", -3, is_selling=True),
+		],
+		lot_shares,
+	)
+	s = summarise(["A", "B"], stock, shipped)
+	assert (s.shipped_qty, s.returned_qty, s.customers) == (13, 4, 2)
+	assert (s.affected_on_hand_qty, s.affected_shipped_qty) == (5.0, 3.25)
+
+
+def test_by_site_sums_each_warehouse_largest_first_then_by_name():
+	"""The chart adds a warehouse's lots together and lists the fullest first, equal ones by name."""
+	rows = [
+		StockRow("C1", "North", "A", 9),
+		StockRow("C1", "Dock", "A", 7),
+		StockRow("C1", "Annex", "B", 4),
+		StockRow("C1", "Annex", "A", 3),
+	]
+	assert list(by_site(rows).items()) == [("North", 9), ("Annex", 7), ("Dock", 7)]
+
+
+def test_containment_with_nothing_shipped_is_whole_and_carries_disposed_and_on_hand():
+	"""Nothing shipped: nothing outstanding, all recovered; what was disposed of and is on hand is
+	passed on as given."""
+	figures = containment([], disposed_qty=4.0, on_hand_qty=6.0)
+	assert (figures.shipped_qty, figures.recovered_qty, figures.disposed_qty, figures.on_hand_qty) == (
+		0.0,
+		0,
+		4.0,
+		6.0,
+	)
+	assert (figures.outstanding_qty, figures.recovered_pct) == (0.0, 100.0)
+
+
+def test_a_billionth_outstanding_or_on_hand_is_nothing_and_two_billionths_are_something():
+	"""Containment and closing treat a billionth as nothing; twice that keeps the recall open."""
+	from lot_traceability.traceability.recall import Containment
+
+	trace = Containment(shipped_qty=1e-9, recovered_qty=0.0, disposed_qty=0.0, on_hand_qty=1e-9)
+	assert next_status(OPEN, trace) == (CONTAINED, [])
+	assert next_status(OPEN, trace, CLOSED) == (CLOSED, [])
+	more = Containment(shipped_qty=2e-9, recovered_qty=0.0, disposed_qty=0.0, on_hand_qty=2e-9)
+	assert next_status(OPEN, more) == (OPEN, [])
+	status, problems = next_status(OPEN, more, CLOSED)
+	assert (status, [(p.code, p.params) for p in problems]) == (
+		OPEN,
+		[("recall_stock_on_hand", {"qty": 2e-9}), ("recall_not_contained", {"qty": 2e-9})],
+	)
+
+
+def test_only_an_open_recall_is_contained_by_its_figures():
+	"""A recall in any status other than Open (a draft, a drill) keeps it when everything is back."""
+	from lot_traceability.traceability.recall import Containment
+
+	clear = Containment(shipped_qty=10.0, recovered_qty=10.0, disposed_qty=0.0, on_hand_qty=0.0)
+	assert next_status("Draft", clear) == ("Draft", [])
+	assert next_status("Drill", clear, CONTAINED) == ("Drill", [])

@@ -118,3 +118,78 @@ def test_containment_counts_returns_from_the_recall_date_on():
 
 def test_containment_of_a_recall_with_nothing_back_is_one_line():
 	assert containment_over_time([row("C", "Delivery Note", -10, D1)], D2) == [ContainmentDay(D2, 0, 0, 10)]
+
+
+def test_a_row_without_quantity_moves_nothing_and_a_single_unit_counts():
+	"""A ledger row of zero quantity changes no figure; a receipt of one unit makes one unit."""
+	rows = [
+		row("Z", "Purchase Receipt", 1),
+		row("Z", "Delivery Note", 0),
+		row("Z", "Purchase Receipt", 0),
+	]
+	balance = mass_balance(rows)
+	assert (balance.made, balance.on_hand, balance.shipped, balance.consumed) == (1, 1, 0, 0)
+	assert balance.share_located == 1
+
+
+def test_stock_taken_in_by_a_material_receipt_is_made_not_adjusted():
+	"""An inward Material Receipt brings stock into being; its outward leg is a counted difference."""
+	rows = [
+		row("R", "Stock Entry", 12, purpose="Material Receipt"),
+		row("R", "Stock Entry", -2, purpose="Material Receipt"),
+	]
+	balance = mass_balance(rows)
+	assert (balance.made, balance.adjusted, balance.written_off, balance.on_hand) == (12, -2, 0, 10)
+
+
+def test_containment_skips_transfers_between_our_companies_and_reads_on():
+	"""A transfer leg between our companies is no shipment, and the returns after it still count."""
+	rows = [
+		row("C", "Delivery Note", -8, D1, INTERNAL_TRANSFER),
+		row("C", "Delivery Note", -10, D1),
+		row("C", "Delivery Note", 4, D3),
+	]
+	assert containment_over_time(rows, D2) == [ContainmentDay(D2, 0, 0, 10), ContainmentDay(D3, 4, 0, 6)]
+
+
+def test_containment_sums_each_days_returns_and_write_offs():
+	"""Two returns and two write-offs on one day add up; a write-off on the recall date counts."""
+	rows = [
+		row("C", "Delivery Note", -20, D1),
+		row("C", "Delivery Note", 3, D3),
+		row("C", "Delivery Note", 1, D3),
+		row("C", "Stock Entry", -2, D2, "Material Issue"),
+		row("C", "Stock Entry", -5, D3, "Material Issue"),
+		row("C", "Stock Entry", -6, D3, "Material Issue"),
+	]
+	assert containment_over_time(rows, D2) == [
+		ContainmentDay(D2, 0, 2, 20),
+		ContainmentDay(D3, 4, 13, 16),
+	]
+
+
+def test_containment_counts_only_customer_returns_and_write_offs_as_days():
+	"""Production consumption, stock taken in, and rows of zero quantity after the recall add no day."""
+	rows = [
+		row("C", "Delivery Note", -10, D1),
+		row("C", "Delivery Note", 0, D1),  # nothing shipped
+		row("C", "Delivery Note", 0, D3),  # nothing returned
+		row("C", "Stock Entry", -4, D3, "Manufacture"),  # consumed, not written off
+		row("C", "Stock Entry", 7, D3, "Material Receipt"),  # taken in, not written off
+		row("C", "Stock Entry", 0, D4, "Material Issue"),  # nothing written off
+	]
+	assert containment_over_time(rows, D2) == [ContainmentDay(D2, 0, 0, 10)]
+
+
+def test_a_single_unit_returned_is_recovered_and_nothing_is_left_with_customers_once_all_is_back():
+	"""Every shipped unit back leaves zero with customers, never a negative or a floor above zero."""
+	rows = [
+		row("C", "Delivery Note", -3, D1),
+		row("C", "Delivery Note", 1, D3),
+		row("C", "Delivery Note", 2, D4),
+	]
+	assert containment_over_time(rows, D2) == [
+		ContainmentDay(D2, 0, 0, 3),
+		ContainmentDay(D3, 1, 0, 2),
+		ContainmentDay(D4, 3, 0, 0),
+	]

@@ -264,3 +264,42 @@ def test_each_refusal_of_a_use_points_at_its_field_and_names_what_refused():
 		{"cap": 200.0, "used": 150.0, "qty": 60},
 	)
 	assert check_use(scoped, use(customer="Bakery North", qty=50)) is None  # exactly what is left
+
+
+def test_a_use_over_what_is_left_by_no_more_than_rounding_is_allowed():
+	"""Quantities that add up to the cap only up to floating-point rounding are not refused."""
+	scope = Scope(customers=frozenset({"C"}), cap=10.0)
+	assert check_use(scope, use(qty=10.000000001, customer="C")) is None
+	assert code(check_use(scope, use(qty=10.00000001, customer="C"))) == CAP
+
+
+def test_an_allocation_asking_for_more_than_is_left_is_offered_what_is_left():
+	"""However much an order asks for, a pick of a capped lot is offered what is left of the cap, even
+	when that is less than one unit."""
+	scope = Scope(customers=frozenset({"C"}), cap=200.0, used=199.5)
+	assert may_allocate(scope, use(M.ALLOCATION, qty=500, customer="C")) == 0.5
+	assert may_allocate(scope, use(M.SHIPMENT, qty=0.75, customer="C")) == 0.5
+	assert may_allocate(scope, use(M.SHIPMENT, qty=500, customer="Other")) == 0.0
+
+
+def test_a_formula_refusal_points_at_the_bom():
+	formula = Formula("BOM-CAKE-001", frozenset({"FLOUR"}))
+	assert whole(check_formula("MILK", formula)) == (
+		"not_in_formula",
+		"bom",
+		{"bom": "BOM-CAKE-001", "item": "MILK"},
+	)
+
+
+def test_a_scope_row_for_a_company_keeps_the_lot_within_it():
+	scope = scope_from([("Company", "Acme"), ("Company", "Acme Foods")])
+	assert scope.companies == {"Acme", "Acme Foods"}
+	assert code(check_use(scope, use(M.TRANSFER, company="Other Co"))) == COMPANY
+
+
+def test_an_unknown_scope_kind_is_refused_naming_the_kinds_there_are():
+	with pytest.raises(ValueError) as refused:
+		scope_from([("Supplier", "S")])
+	assert str(refused.value) == (
+		"scope kind must be one of Customer, Customer Group, Item, BOM, Company, Warehouse, not 'Supplier'"
+	)

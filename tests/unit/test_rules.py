@@ -2,6 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lot_traceability.traceability.problems import Problem
 from lot_traceability.traceability.rules import (
 	LotRule,
 	Scope,
@@ -154,3 +155,65 @@ def test_disabled_rules_never_conflict():
 
 def test_same_item_in_different_companies_is_no_conflict():
 	assert find_conflicts(ITEM_IN_ACME, [ITEM, rule("b", Scope.ITEM, "MILK-1L", company="Beta")]) == []
+
+
+def test_the_nearest_group_wins_whatever_the_rule_names() -> None:
+	"""The group nearest the item wins even when a farther group's rule sorts first by name."""
+	far = rule("a-root", Scope.ITEM_GROUP, "All Item Groups")
+	middle = rule("b-ingredients", Scope.ITEM_GROUP, "Ingredients")
+	near = rule("z-dairy", Scope.ITEM_GROUP, "Dairy")
+	assert resolve([far, middle, near]) == "z-dairy"
+	assert resolve([far, middle]) == "b-ingredients"
+
+
+def test_rules_of_equal_standing_resolve_by_name_whatever_their_order() -> None:
+	"""Two rules for the same item and company (a conflict that got in) resolve to the first by
+	name; a rule not yet named comes before named ones; two unnamed ones go by the order given."""
+	later = rule("LR-00002", Scope.ITEM, "MILK-1L")
+	earlier = rule("LR-00001", Scope.ITEM, "MILK-1L")
+	assert resolve([later, earlier]) == "LR-00001"
+	unnamed = rule(None, Scope.ITEM, "MILK-1L", receipt_status="Approved")
+	assert resolve_rule([earlier, unnamed], "MILK-1L", GROUPS, "Acme") is unnamed
+	blank = rule("", Scope.ITEM, "MILK-1L", receipt_status="Quarantined")
+	assert resolve_rule([blank, unnamed], "MILK-1L", GROUPS, "Acme") is blank
+	assert resolve_rule([unnamed, blank], "MILK-1L", GROUPS, "Acme") is unnamed
+
+
+def test_a_company_rule_naming_its_company_is_well_formed() -> None:
+	"""A company default rule that names its company has no problem; one that names none is told so
+	on the company field."""
+	assert validate_rule(ACME) == []
+	assert validate_rule(LotRule("x", Scope.COMPANY, None, None)) == [
+		Problem("scope_value_missing", "rule_company", {"scope": "Company"})
+	]
+
+
+@pytest.mark.parametrize(
+	"fields",
+	[
+		{"shelf_life_value": 0},
+		{"min_remaining_value": 0},
+		{"min_remaining_value": 0.5},
+		{"min_remaining_value": 100, "min_remaining_unit": "% of Shelf Life"},
+		{
+			"min_remaining_value": 50,
+			"min_remaining_unit": "% of Shelf Life",
+			"shelf_life_value": 1,
+			"shelf_life_unit": "Months",
+		},
+		{"min_remaining_value": 50, "min_remaining_unit": "% of Shelf Life"},
+		{"shelf_life_value": 1, "shelf_life_unit": "Months"},
+	],
+)
+def test_boundary_values_of_shelf_life_and_minimum_are_accepted(fields) -> None:
+	"""No shelf life (0), no or a fractional minimum, a 100 % minimum, and a percentage minimum
+	whatever the shelf life's length are all well formed."""
+	assert validate_rule(rule("x", Scope.ITEM, "A", **fields)) == []
+
+
+def test_a_percentage_minimum_over_100_is_refused_with_its_value() -> None:
+	"""Just over 100 % is refused, naming the field and the value."""
+	problems = validate_rule(
+		rule("x", Scope.ITEM, "A", min_remaining_value=100.5, min_remaining_unit="% of Shelf Life")
+	)
+	assert problems == [Problem("minimum_over_100_percent", "min_remaining_shelf_life", {"value": 100.5})]

@@ -209,3 +209,14 @@ def test_a_percentage_of_an_empty_or_one_day_shelf_life():
 	assert meets_minimum_remaining(day, made, percent, manufacturing_date=made)
 	assert not meets_minimum_remaining(day, day, percent, manufacturing_date=made)
 	assert last_day_meeting(day, percent, made) == made
+
+
+def test_any_positive_percentage_however_small_needs_a_day_left():
+	"""Even the smallest positive percentage is more than nothing: the lot must still have a day left,
+	so the last day is the day before expiry; a zero percentage is met on the expiry date itself."""
+	made, expiry = date(2026, 1, 1), date(2026, 1, 17)  # 16 days of shelf life
+	tiny = MinimumRemaining(5e-324, RemainingUnit.PERCENT)  # the smallest positive float there is
+	assert last_day_meeting(expiry, tiny, made) == date(2026, 1, 16)
+	assert meets_minimum_remaining(expiry, date(2026, 1, 16), tiny, made)
+	assert not meets_minimum_remaining(expiry, expiry, tiny, made)
+	assert last_day_meeting(expiry, MinimumRemaining(0, RemainingUnit.PERCENT), made) == expiry

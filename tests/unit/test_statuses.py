@@ -101,3 +101,44 @@ def test_held_statuses_are_those_that_neither_ship_nor_transfer():
 
 	held = {status.name for status in DEFAULT_STATUSES if status.is_hold}
 	assert held == {"Quarantined", "Rejected", "Expired", "Recalled", "Disposed"}
+
+
+def test_each_default_status_shows_its_own_colour():
+	"""The indicator colour each shipped status is shown in on the Batch form and in lists."""
+	assert {status.name: status.colour for status in DEFAULT_STATUSES} == {
+		"Pending Inspection": "orange",
+		"Approved": "green",
+		"Restricted": "yellow",
+		"Quarantined": "red",
+		"Rejected": "red",
+		"Expired": "darkgrey",
+		"Recalled": "purple",
+		"Disposed": "gray",
+	}
+
+
+def test_a_status_record_without_a_name_is_refused_for_its_name():
+	"""A Lot Status record that carries neither a status name nor a document name is refused, pointing
+	at the status name field."""
+	unnamed = LotStatus.from_record({"colour": "red", "allow_write_off": 1})
+	problems = validate_status(unnamed)
+	assert [(p.code, p.field, p.params) for p in problems] == [("status_name_missing", "status_name", {})]
+
+
+def test_a_terminal_status_names_each_movement_it_may_not_allow_in_alphabetical_order():
+	"""Every movement that would keep an ended lot alive is refused on its own flag, listed by the
+	movement's name."""
+	bad = LotStatus(
+		"Scrapped",
+		frozenset(
+			{Movement.TRANSFER, Movement.SHIPMENT, Movement.ISSUE, Movement.RECEIPT, Movement.WRITE_OFF}
+		),
+		"gray",
+		is_terminal=True,
+	)
+	assert [(p.code, p.field, p.params) for p in validate_status(bad)] == [
+		("terminal_allows_movement", "allow_issue", {"movement": "issue"}),
+		("terminal_allows_movement", "allow_receipt", {"movement": "receipt"}),
+		("terminal_allows_movement", "allow_shipment", {"movement": "shipment"}),
+		("terminal_allows_movement", "allow_transfer", {"movement": "transfer"}),
+	]

@@ -223,6 +223,8 @@ def test_an_outcome_weighted_zero_does_not_count_and_is_no_evidence():
 		({"weights": {Outcome.RECALL: 1.01}}, "weight of recall must be between 0 and 1"),
 		({"weights": {Outcome.RETURN: -0.01}}, "weight of return must be between 0 and 1"),
 		({"weights": {"praise": 0.5}}, "unknown outcome"),
+		({"weights": {Outcome.COMPLAINT: "high"}}, "weight of complaint must be between 0 and 1, not 'high'"),
+		({"weights": {"deviation": None}}, "weight of deviation must be between 0 and 1, not None"),
 	],
 )
 def test_params_are_validated(params, message):
@@ -411,3 +413,48 @@ def test_scores_do_not_depend_on_order(raw, rnd):
 	assert [(s.supplier, s.item_group, s.score, s.evidence) for s in score_suppliers(history, TODAY)] == [
 		(s.supplier, s.item_group, s.score, s.evidence) for s in score_suppliers(shuffled, TODAY)
 	]
+
+
+def test_a_lots_events_given_as_a_list_are_kept_as_a_tuple():
+	"""A lot is a value: built from a list of events it equals, and hashes like, the same lot built
+	from a tuple."""
+	event = Event(Outcome.COMPLAINT, TODAY, "Customer Complaint", "CC-1")
+	from_list = SupplierLot("S", "G", "L", TODAY, [event])
+	assert from_list.events == (event,)
+	assert from_list == SupplierLot("S", "G", "L", TODAY, (event,))
+	assert len({from_list, SupplierLot("S", "G", "L", TODAY, (event,))}) == 1
+
+
+def test_outcomes_missing_from_the_weights_given_keep_their_default_weight():
+	def lot(*kinds):
+		return SupplierLot("S", "G", "L", TODAY, tuple(Event(k, TODAY) for k in kinds))
+
+	only_complaints = {Outcome.COMPLAINT: 0.2}
+	assert lot_failure(lot(Outcome.RECALL, Outcome.COMPLAINT), only_complaints) == 1.0
+	assert lot_failure(lot(Outcome.DEVIATION), only_complaints) == 0.5
+	assert lot_failure(lot(Outcome.COMPLAINT), only_complaints) == 0.2
+
+
+THREE_YEARS_AGO = TODAY - timedelta(days=1096)  # with a one-day half-life: 0.5 ** 1096, nothing
+
+
+def test_one_recent_lot_gives_the_average_for_groups_whose_lots_weigh_nothing():
+	params = Params(half_life_days=1.0)
+	old = lots("Old", 2, group="Box", received=THREE_YEARS_AGO)
+	box = by_supplier(score_suppliers(lots("A", 1, failed={0}) + old, TODAY, params))[("Old", "Box")]
+	assert (box.lots, box.weighted_lots, box.prior_rate, box.score) == (2, 0.0, 1.0, 100.0)
+
+
+def test_when_no_lot_weighs_anything_the_average_is_zero():
+	params = Params(half_life_days=1.0)
+	old = score_suppliers(lots("Old", 3, failed={0}, group="Box", received=THREE_YEARS_AGO), TODAY, params)
+	assert [(s.lots, s.failed_lots, s.weighted_lots, s.raw_rate, s.prior_rate, s.score) for s in old] == [
+		(3, 1, 0.0, None, 0.0, 0.0)
+	]
+
+
+def test_without_shrinkage_a_supplier_whose_lots_weigh_nothing_scores_the_average():
+	params = Params(half_life_days=1.0, prior_strength=0)
+	old = lots("Old", 3, group="Box", received=THREE_YEARS_AGO)
+	box = by_supplier(score_suppliers(lots("A", 2, failed={0}) + old, TODAY, params))[("Old", "Box")]
+	assert (box.weighted_lots, box.prior_rate, box.score) == (0.0, 0.5, 50.0)

@@ -80,3 +80,11 @@ def test_a_learned_score_only_recommends_without_a_threshold_or_a_status():
 	assert score_hold(99.0, None, "Quarantined") is None
 	assert score_hold(99.0, 40.0, None) is None
 	assert score_hold(None, 40.0, "Quarantined") is None  # a supplier never scored
+
+
+def test_a_threshold_below_one_still_holds_and_a_negative_one_is_off():
+	"""Any threshold above 0 acts, however small; one at or below 0 leaves the score a recommendation."""
+	assert score_hold(0.7, 0.5, "Quarantined") == ReceiptHold("Quarantined", LEARNED_SCORE)
+	assert score_hold(1.0, 1.0, "Quarantined") == ReceiptHold("Quarantined", LEARNED_SCORE)
+	assert score_hold(0.4, 0.5, "Quarantined") is None
+	assert score_hold(99.0, -5.0, "Quarantined") is None
