@@ -162,6 +162,7 @@ def leave_one_out(
 	for median, members in by_median.items():
 		deviations = [abs(value - median) for value in ordered]
 		total = math.fsum(deviations)
+		residual = math.fsum([*deviations, -total])  # what rounding the sum left out, exactly
 		deviation_order = sorted(range(n), key=deviations.__getitem__)
 		sorted_deviations = [deviations[p] for p in deviation_order]
 		deviation_rank = [0] * n
@@ -169,7 +170,8 @@ def leave_one_out(
 			deviation_rank[p] = position
 		for i in members:
 			mad = _median_without(sorted_deviations, deviation_rank[rank[i]])
-			mean_ad = max(0.0, total - deviations[rank[i]]) / (n - 1)
+			# the others' sum without the cancellation of a large deviation taken from a rounded total
+			mean_ad = max(0.0, math.fsum((total, residual, -deviations[rank[i]]))) / (n - 1)
 			result[i] = Baseline(median, _spread(median, mad, mean_ad, floor_fraction, floor), n - 1)
 	return result
 

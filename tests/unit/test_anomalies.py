@@ -129,6 +129,14 @@ def test_leave_one_out_is_the_baseline_of_the_others_exactly(values, floor_fract
 			assert base.spread == pytest.approx(spread, rel=1e-9, abs=1e-12)
 
 
+def test_leave_one_out_of_a_large_value_keeps_the_small_spread_of_the_others():
+	"""Leaving out 32768 leaves 0, 0 and 0.001: their mean absolute deviation from 0 is 0.001 / 3,
+	exactly, not what is left of 32768.001 − 32768 in floating point."""
+	bases = leave_one_out([0.0, 0.0, 32768.0, 0.001], floor_fraction=0.0, floor=1e-9)
+	assert (bases[2].median, bases[2].n) == (0.0, 3)
+	assert bases[2].spread == pytest.approx(1.2533 * 0.001 / 3, rel=1e-12)
+
+
 @given(st.lists(st.floats(-1e3, 1e3, allow_nan=False), min_size=1, max_size=30))
 def test_the_median_itself_scores_zero(values):
 	base = baseline(values)
