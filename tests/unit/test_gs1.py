@@ -125,6 +125,31 @@ def test_invalid_gtins(code):
 	assert error.value.ai == "01"
 
 
+@pytest.mark.parametrize(
+	("code", "message"),
+	[
+		(9506000134352, "AI (01): a GTIN is a string of digits, not int"),
+		("0950600013435x", "AI (01): a GTIN has only digits: '0950600013435x'"),
+		("1234567", "AI (01): a GTIN has 8, 12, 13 or 14 digits, not 7: '1234567'"),
+		("09506000134353", "AI (01): wrong check digit in GTIN 09506000134353: 3, expected 2"),
+		("96385076", "AI (01): wrong check digit in GTIN 96385076: 6, expected 4"),
+	],
+)
+def test_a_refused_gtin_says_why(code, message):
+	"""A bad GTIN is refused naming what is wrong: its type, a non-digit, its length, or the check
+	digit found and the one expected."""
+	with pytest.raises(Gs1Error) as error:
+		normalize_gtin(code)
+	assert str(error.value) == message
+
+
+def test_a_check_digit_of_non_digits_is_refused_naming_them():
+	"""A check digit is refused for anything but ASCII digits, quoting what was given."""
+	with pytest.raises(Gs1Error) as error:
+		gtin_check_digit("12a")
+	assert str(error.value) == "a check digit is computed over digits, not '12a'"
+
+
 @pytest.mark.parametrize("digits", ["", "12a", "١٢٣", None])
 def test_check_digit_needs_ascii_digits(digits):
 	with pytest.raises(Gs1Error):
@@ -281,9 +306,61 @@ def test_invalid_element_strings_raise_gs1_error_naming_the_ai(text, ai, message
 	assert message in str(error.value)
 	if ai is not None:
 		assert f"AI ({ai})" in str(error.value)
+	else:
+		assert not str(error.value).startswith("AI (")
 	for convert in (to_raw, to_human):
 		with pytest.raises(Gs1Error):
 			convert(text, today=TODAY)
+
+
+@pytest.mark.parametrize(
+	("text", "message"),
+	[
+		("", "empty GS1 element string"),
+		("ABC", "expected an application identifier at position 0, found 'A'"),
+		("10A" + GS + GS + "21B", "expected an application identifier at position 4, found '\\x1d'"),
+		("]d2010950600013435231", "AI (31): incomplete application identifier at position 19"),
+		("99ABC", "AI (99): unknown or unsupported application identifier"),
+		("(17)261301", "AI (17): month 13 does not exist (date 261301)"),
+		("17260" + GS + "10ABC", "AI (17): must have exactly 6 digits of data, found 3"),
+		("010950600013435", "AI (01): must have exactly 14 digits of data, found 13"),
+		("(10)", "AI (10): has no data"),
+		("(10)A B", "AI (10): character ' ' at data position 1 is not allowed: only GS1 character set 82"),
+		("(30)1a", "AI (30): character 'a' at data position 1 is not allowed: only digits"),
+		(GS + "ABC", "expected an application identifier at position 1, found 'A'"),
+		("]d2" + GS + "ABC", "expected an application identifier at position 4, found 'A'"),
+		(GS + "(10)A", "expected an application identifier at position 1, found '('"),
+		("]d2(10)A", "expected an application identifier at position 3, found '('"),
+		("]e0ABC", "unsupported symbology identifier ']e0' (accepted: ]C1, ]d2, ]Q3)"),
+		("(99)ABC", "AI (99): unknown or unsupported application identifier"),
+		("(1234567890)A", "AI (1234567890): unknown or unsupported application identifier"),
+		("(12345678901)A", "AI (1234567890…): unknown or unsupported application identifier"),
+		("(10)A(21)B(10)C", "AI (10): appears more than once"),
+		("(09506000134353", "the '(' at position 0 is not closed"),
+		("(10)A)(17", "the '(' at position 6 is not closed"),
+		("(10)A x", "AI (10): character ' ' at data position 1 is not allowed: only GS1 character set 82"),
+	],
+)
+def test_a_refused_scan_says_exactly_what_is_wrong_and_where(text, message):
+	"""The whole message of a refused scan: the AI, the problem, and positions counted in the text
+	as scanned (a symbology identifier included)."""
+	with pytest.raises(Gs1Error) as error:
+		parse(text, today=TODAY)
+	assert str(error.value) == message
+
+
+@pytest.mark.parametrize(
+	("text", "message"),
+	[
+		(b"(10)A", "a GS1 element string is text, not bytes"),
+		(["(10)A"], "a GS1 element string is text, not list"),
+	],
+)
+def test_a_scan_that_is_not_text_is_refused_naming_its_type(text, message):
+	"""A scan handed over as bytes or a list is refused, naming the type it came as."""
+	with pytest.raises(Gs1Error) as error:
+		parse(text)
+	assert str(error.value) == message
 
 
 def test_gs1_error_is_a_value_error():
@@ -374,6 +451,16 @@ def test_century_window(yy, current_year, year):
 	assert current_year - 49 <= year <= current_year + 50
 
 
+def test_today_may_be_any_year_from_100_to_9899():
+	"""The current year may be 100 … 9899 (99 and 9900 are refused): dates then fall in year 51 … 9949."""
+	assert parse("(17)000101", today=100).expiry == date(100, 1, 1)
+	assert parse("(17)510101", today=100).expiry == date(51, 1, 1)
+	assert parse("(17)990101", today=9899).expiry == date(9899, 1, 1)
+	assert parse("(17)491231", today=9899).expiry == date(9949, 12, 31)
+	assert build(Gs1Data(expiry=date(9949, 12, 31)), today=9899) == "(17)491231"
+	assert build(Gs1Data(expiry=date(51, 1, 1)), today=date(100, 6, 1)) == "(17)510101"
+
+
 def test_the_current_year_defaults_to_today():
 	this_year = date.today().year
 	assert parse(f"(17){this_year % 100:02d}0615").expiry == date(this_year, 6, 15)
@@ -392,6 +479,18 @@ def test_build_refuses_a_year_a_reader_would_put_in_another_century():
 	assert error.value.ai == "17"
 	with pytest.raises(Gs1Error, match="1976 to 2075"):
 		build(Gs1Data(production_date=date(1975, 12, 31)), today=2025)
+
+
+def test_conversions_read_dates_in_the_given_current_year():
+	"""to_raw and to_human check 29 February in the century of the caller's current year, and
+	refuse a current year that is not one."""
+	assert to_raw("(17)000229", today=2025) == "17000229"
+	assert to_human("17000229", today=2025) == "(17)000229"
+	for convert in (to_raw, to_human):
+		with pytest.raises(Gs1Error, match="day 29"):
+			convert("17000229", today=2060)  # 00 is 2100 then, not a leap year
+		with pytest.raises(Gs1Error, match="today"):
+			convert("(10)A", today="2025")
 
 
 def test_datetime_is_written_as_its_date():
@@ -422,6 +521,9 @@ def test_datetime_is_written_as_its_date():
 		(Gs1Data(expiry="2026-05-31"), "17", "must be a date"),
 		(Gs1Data(net_weight_kg=Decimal("0.000001")), "310n", "more than 5 decimals"),
 		(Gs1Data(net_weight_kg=Decimal("1000000")), "310n", "six digits"),
+		(Gs1Data(net_weight_kg=Decimal("1000000.000001")), "310n", "six digits"),
+		(Gs1Data(net_weight_kg=Decimal("1500000.5")), "310n", "six digits"),
+		(Gs1Data(net_weight_kg=Decimal("0.0000010")), "310n", "more than 5 decimals"),
 		(Gs1Data(net_weight_kg=Decimal("12345.67")), "310n", "six digits"),
 		(Gs1Data(net_weight_kg=Decimal("-1")), "310n", "at least 0"),
 		(Gs1Data(net_weight_kg=Decimal("NaN")), "310n", "finite"),
@@ -437,8 +539,42 @@ def test_build_rejects_invalid_data(data, ai, message):
 
 
 def test_build_takes_only_gs1_data():
-	with pytest.raises(Gs1Error, match="Gs1Data"):
+	with pytest.raises(Gs1Error, match="Gs1Data") as error:
 		build({"lot": "A"})
+	assert str(error.value) == "build takes a Gs1Data, not dict"
+
+
+@pytest.mark.parametrize(
+	("data", "message"),
+	[
+		(Gs1Data(), "nothing to encode: every field of the Gs1Data is empty"),
+		(Gs1Data(expiry="2026-05-31"), "AI (17): expiry must be a date, not str"),
+		(Gs1Data(net_weight_kg="1.5"), "AI (310n): net_weight_kg must be a number, not str"),
+		(Gs1Data(count="12"), "AI (30): count must be an int, not str"),
+		(Gs1Data(lot=123), "AI (10): lot must be a str, not int"),
+		(
+			Gs1Data(lot="A", month_only=frozenset({"x", "lot"})),
+			"month_only names fields that are not dates: 'lot', 'x'",
+		),
+		(
+			Gs1Data(lot="A", month_only=frozenset({"expiry"})),
+			"AI (17): month_only names expiry, which is not given",
+		),
+	],
+)
+def test_a_refused_label_says_exactly_what_is_wrong(data, message):
+	"""The whole message when a lot's label data cannot be written: the field, the AI and the type
+	that was given instead."""
+	with pytest.raises(Gs1Error) as error:
+		build(data, today=TODAY)
+	assert str(error.value) == message
+
+
+def test_counts_up_to_eight_nines_are_written():
+	"""(30) and (37) take 0 … 99999999; one more is refused (see the invalid-data cases)."""
+	data = Gs1Data(count=99_999_999, trade_item_count=0)
+	assert build(data) == "(30)99999999(37)0"
+	assert build(Gs1Data(trade_item_count=99_999_999)) == "(37)99999999"
 
 
 @pytest.mark.parametrize(
@@ -453,6 +589,9 @@ def test_build_takes_only_gs1_data():
 		(Decimal("1E+2"), "(3100)000100"),
 		(Decimal("0.1000000"), "(3105)010000"),  # trailing zeros dropped down to five decimals
 		(Decimal("12345.60"), "(3101)123456"),  # and down to six digits
+		(Decimal("10.00000"), "(3104)100000"),  # trailing zeros dropped one at a time: 10.0000 kg
+		(Decimal("100000.0"), "(3100)100000"),
+		(Decimal("123456.0"), "(3100)123456"),  # down to no decimals at all
 		(Decimal("999999"), "(3100)999999"),
 		(Decimal("0.00001"), "(3105)000001"),
 		(Decimal("0"), "(3100)000000"),
