@@ -14,10 +14,11 @@ const { chromium } = await import(
 const data = fs.readFileSync(file, "utf8");
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium" });
 const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-await context.request.post(`${base}/api/method/login`, { form: { usr: user, pwd: password } });
+const login = await context.request.post(`${base}/api/method/login`, { form: { usr: user, pwd: password } });
+if (!login.ok()) throw new Error(`login as ${user} failed: HTTP ${login.status()}`);
 const page = await context.newPage();
 await page.goto(`${base}/app/lot-genealogy`, { waitUntil: "networkidle" });
-await page.waitForTimeout(1500);
+await page.waitForSelector(".lt-genealogy-canvas", { timeout: 60000 }); // the page has rendered
 const result = await page.evaluate(async (json) => {
 	await new Promise((resolve) => frappe.require("genealogy_graph.bundle.js", resolve));
 	const canvas = document.querySelector(".lt-genealogy-canvas");

@@ -332,7 +332,12 @@ class TestDeskInABrowser(FrappeTestCase):
 			const { message: lot } = await frappe.call("lot_traceability.api.get_lot_overview", { batch: cur_frm.doc.name });
 			const labels = [...document.querySelectorAll(".inner-group-button .dropdown-item")].map((a) => a.textContent.trim());
 			lot_traceability_change_status([cur_frm.doc.name], lot.targets.find((t) => t.status === "Expired"), null, lot);
-			return labels;
+			let warning = null;  // the dialog's warning, read once the dialog is on the screen
+			for (let i = 0; i < 200 && !warning; i++) {
+				warning = document.querySelector(".modal.show .lt-warning");
+				if (!warning) await new Promise((resolve) => setTimeout(resolve, 100));
+			}
+			return [...labels, "DIALOG: " + (warning ? warning.textContent.trim() : "(no dialog)")];
 		"""
 		picker_and_allocation = f"""
 			const r = await frappe.call({{ method: "frappe.desk.search.search_link", args: {{
@@ -364,7 +369,9 @@ class TestDeskInABrowser(FrappeTestCase):
 			self.assertIn("be shipped", held["text"])
 			self.assertIn("moves only into a quarantine warehouse", held["text"])
 			self.assertIn("Split repacks part of the lot", held["text"])
-			self.assertIn("is for lots past their expiry date", held["text"])  # the dialog's warning
+			dialog = held["probe"][-1]  # the dialog's warning, as the dialog showed it
+			self.assertTrue(dialog.startswith("DIALOG: "), dialog)
+			self.assertIn("is for lots past their expiry date", dialog)
 			self.assertEqual(held["title_text"], oil)
 			note = seen["delivery-note", width]["probe"][-1]
 			self.assertTrue(note.startswith("NOTE:"), note)

@@ -116,7 +116,10 @@ try {
 					timeout: 30000,
 				})
 				.catch(() => {});
-			await settle(page); // charts, cards and report rows render after the data arrives
+			// charts, cards and report rows render after the data arrives; a fixed minimum first: a dialog
+			// a probe opened sooner has been seen closed again by the time the page was read
+			await page.waitForTimeout(2500);
+			await settle(page);
 			let answer = null;
 			if (probe) {
 				try {
@@ -124,6 +127,7 @@ try {
 				} catch (error) {
 					errors.push(`probe: ${error}`);
 				}
+				await page.waitForTimeout(2000);
 				await settle(page);
 			}
 			// Read the page before the screenshot: a full-page screenshot of a phone-sized page briefly
