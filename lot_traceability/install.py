@@ -374,13 +374,30 @@ def before_uninstall():
 def delete_custom_fields():
 	"""Remove every field this app added, its column included, so the site is left as it was."""
 	for doctype, fields in get_custom_fields().items():
+		columns = []
 		for field in fields:
 			name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": field["fieldname"]})
 			if name:
 				frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
 			if frappe.db.has_column(doctype, field["fieldname"]):
-				frappe.db.sql_ddl(f"alter table `tab{doctype}` drop column `{field['fieldname']}`")
+				columns.append(field["fieldname"])
+		drop_columns(doctype, columns)
 		frappe.clear_cache(doctype=doctype)
+
+
+def drop_columns(doctype, columns):
+	"""Drop the columns in one statement that rebuilds the table.
+
+	MariaDB drops a column instantly by default: the row format keeps the dropped column until
+	the table is rebuilt, and every later add counts it. After some dozens of install and
+	uninstall cycles a wide table (Stock Entry Detail, Delivery Note Item …) then refuses the
+	next change with "Row size too large" (error 1118). FORCE rebuilds the table once per
+	uninstall, so nothing accumulates; the cost is one copy of each table the app extended.
+	"""
+	if not columns:
+		return
+	drops = ", ".join(f"drop column `{column}`" for column in columns)
+	frappe.db.sql_ddl(f"alter table `tab{doctype}` {drops}, force")
 
 
 def delete_records_about_app_doctypes():

@@ -1,7 +1,7 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from lot_traceability.install import sync
+from lot_traceability.install import drop_columns, sync
 from lot_traceability.setup.custom_fields import CUSTOM_FIELDS, MODULE
 from lot_traceability.traceability.statuses import DEFAULT_STATUSES, LotStatus
 
@@ -79,3 +79,36 @@ class TestInstall(FrappeTestCase):
 			self.assertTrue(
 				frappe.db.exists("Custom DocPerm", {"parent": "Batch", "role": role, "read": 1}), role
 			)
+
+
+PROBE_DOCTYPE = "LT Column Drop Probe"  # a scratch table, not a DocType: `tabLT Column Drop Probe`
+
+
+class TestUninstallDropsColumns(FrappeTestCase):
+	"""Uninstall drops the app's columns without leaving the table to grow towards MariaDB's limit."""
+
+	def tearDown(self):
+		frappe.db.sql_ddl(f"drop table if exists `tab{PROBE_DOCTYPE}`")
+
+	def test_install_and_uninstall_cycles_never_reach_the_row_size_limit(self):
+		# As wide as Frappe makes a busy child table: 60 Data/Link columns of varchar(140).
+		columns = ", ".join(f"`c{i}` varchar(140)" for i in range(60))
+		frappe.db.sql_ddl(
+			f"create table `tab{PROBE_DOCTYPE}` (name varchar(140) primary key, {columns})"
+			" engine=InnoDB row_format=dynamic character set utf8mb4"
+		)
+		frappe.db.sql(f"insert into `tab{PROBE_DOCTYPE}` (name, c0) values ('row', 'kept')")
+		added = [f"lot_field_{i}" for i in range(8)]
+		# Dropped one by one, instantly, MariaDB 10.11 refuses the drop of cycle 41 with error 1118.
+		for cycle in range(60):
+			adds = ", ".join(f"add column `{column}` varchar(140)" for column in added)
+			frappe.db.sql_ddl(f"alter table `tab{PROBE_DOCTYPE}` {adds}")
+			drop_columns(PROBE_DOCTYPE, added)
+			present = frappe.db.sql(f"show columns from `tab{PROBE_DOCTYPE}` like %s", "lot_field_%")
+			self.assertEqual(present, (), f"cycle {cycle}")
+		self.assertEqual(frappe.db.sql(f"select c0 from `tab{PROBE_DOCTYPE}`"), (("kept",),))
+
+	def test_nothing_to_drop_leaves_the_table_alone(self):
+		frappe.db.sql_ddl(f"create table `tab{PROBE_DOCTYPE}` (name varchar(140) primary key, c0 int)")
+		drop_columns(PROBE_DOCTYPE, [])
+		self.assertEqual(len(frappe.db.sql(f"show columns from `tab{PROBE_DOCTYPE}`")), 2)
