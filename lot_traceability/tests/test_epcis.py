@@ -11,13 +11,12 @@ import unittest
 from pathlib import Path
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, nowdate
 
 from lot_traceability import api, demo, epcis_export
 from lot_traceability.demo.scale import generate
 from lot_traceability.epcis_schema import validate
-from lot_traceability.tests.utils import make_user
+from lot_traceability.tests.utils import AsAdministrator, make_user
 from lot_traceability.traceability import epcis
 
 CONTAMINATED = "DC-5531"  # the demo's skimmed milk powder lot
@@ -70,7 +69,7 @@ def every_event() -> list[dict]:
 	return events_of(epcis_export.export(company=None))
 
 
-class TestEpcisExport(FrappeTestCase):
+class TestEpcisExport(AsAdministrator):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -83,13 +82,6 @@ class TestEpcisExport(FrappeTestCase):
 			).insert(ignore_permissions=True)
 		make_user(NO_STOCK_USER, ["Accounts User"])
 		frappe.db.commit()
-
-	def setUp(self):
-		frappe.set_user("Administrator")
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-		frappe.db.rollback()
 
 	def assert_valid(self, document):
 		if not SCHEMAS:

@@ -9,10 +9,9 @@ import io
 from datetime import date, datetime
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from lot_traceability import api, demo, fsma204_export
-from lot_traceability.tests.utils import demo_milk_and_cakes, make_user
+from lot_traceability.tests.utils import AsAdministrator, demo_milk_and_cakes, make_user
 from lot_traceability.traceability import fsma204
 
 CONTAMINATED = "DC-5531"  # the demo's skimmed milk powder lot
@@ -41,7 +40,7 @@ def ledger_events(lots) -> dict[tuple, float]:
 	return found
 
 
-class TestFsma204(FrappeTestCase):
+class TestFsma204(AsAdministrator):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -54,13 +53,6 @@ class TestFsma204(FrappeTestCase):
 				{"doctype": "User Permission", "user": RETAIL_USER, "allow": "Company", "for_value": RETAIL}
 			).insert(ignore_permissions=True)
 		frappe.db.commit()
-
-	def setUp(self):
-		frappe.set_user("Administrator")
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-		frappe.db.rollback()
 
 	def recall(self) -> str:
 		from lot_traceability.tests.test_recall import new_recall

@@ -9,30 +9,22 @@ import json
 import zipfile
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from lot_traceability import api, demo, recall_audit
 from lot_traceability.tests.test_recall import new_recall
-from lot_traceability.tests.utils import make_user
+from lot_traceability.tests.utils import AsAdministrator, make_user
 
 CONTAMINATED = "DC-5531"
 NO_READ_USER = "lt-audit-noread@example.com"
 
 
-class TestRecallAuditPack(FrappeTestCase):
+class TestRecallAuditPack(AsAdministrator):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
 		demo.load()
 		make_user(NO_READ_USER, ["Accounts User"])
 		frappe.db.commit()
-
-	def setUp(self):
-		frappe.set_user("Administrator")
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-		frappe.db.rollback()
 
 	def drill(self):
 		recall = new_recall(supplier_lot_no=CONTAMINATED, is_mock=1)

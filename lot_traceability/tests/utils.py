@@ -6,6 +6,7 @@ import erpnext
 import frappe
 from erpnext.stock.doctype.item.test_item import make_item
 from erpnext.stock.doctype.purchase_receipt.test_purchase_receipt import make_purchase_receipt
+from frappe.tests.utils import FrappeTestCase
 from frappe.utils import today
 
 from lot_traceability.queries.vouchers import get_inward_lots_of_voucher
@@ -544,3 +545,14 @@ def demo_milk_and_cakes() -> tuple[str, list[str]]:
 		frappe.get_all("Lot Genealogy", filters={"parent_lot": milk}, pluck="child_lot", distinct=True)
 	)
 	return milk, cakes
+
+
+class AsAdministrator(FrappeTestCase):
+	"""Each test starts as Administrator (a test may act as another user) and is rolled back."""
+
+	def setUp(self):
+		frappe.set_user("Administrator")
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
