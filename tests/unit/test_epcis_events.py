@@ -51,6 +51,12 @@ def move(
 	)
 
 
+def assert_parties(event: dict, source: str, destination: str) -> None:
+	"""The event runs from one owning party to another."""
+	assert event["sourceList"] == [{"type": "owning_party", "source": source}]
+	assert event["destinationList"] == [{"type": "owning_party", "destination": destination}]
+
+
 # ---------------------------------------------------------------- transformations
 
 
@@ -117,12 +123,7 @@ def test_a_repack_that_only_makes_lots_is_named_by_its_stock_entry():
 def test_a_receipt_runs_from_the_suppliers_gln_to_the_companys_gln():
 	moves = [move("L1", 6, "Purchase Receipt", "PR-1", party_type="Supplier", party="Dairy Co")]
 	(event,) = movement_events(moves, LOTS, IDS, MASTER, TZ)
-	assert event["sourceList"] == [
-		{"type": "owning_party", "source": f"https://id.gs1.org/417/{SUPPLIER_GLN}"}
-	]
-	assert event["destinationList"] == [
-		{"type": "owning_party", "destination": f"https://id.gs1.org/417/{COMPANY_GLN}"}
-	]
+	assert_parties(event, f"https://id.gs1.org/417/{SUPPLIER_GLN}", f"https://id.gs1.org/417/{COMPANY_GLN}")
 
 
 def test_a_delivery_to_our_other_company_goes_to_that_companys_gln():
@@ -133,12 +134,7 @@ def test_a_delivery_to_our_other_company_goes_to_that_companys_gln():
 		)
 	]
 	(event,) = movement_events(moves, LOTS, IDS, master, TZ)
-	assert event["sourceList"] == [
-		{"type": "owning_party", "source": f"https://id.gs1.org/417/{COMPANY_GLN}"}
-	]
-	assert event["destinationList"] == [
-		{"type": "owning_party", "destination": f"https://id.gs1.org/417/{SUPPLIER_GLN}"}
-	]
+	assert_parties(event, f"https://id.gs1.org/417/{COMPANY_GLN}", f"https://id.gs1.org/417/{SUPPLIER_GLN}")
 
 
 def test_a_company_without_a_gln_is_named_by_its_private_uri():
