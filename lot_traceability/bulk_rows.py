@@ -12,7 +12,9 @@ change moves), not typed by a person: Frappe's checks of user input on each row 
 mandatory values, lengths, selects, HTML sanitizing) are left out for them — thousands of queries
 and checks that could not fail. The document's other tables and fields are checked as always."""
 
+import weakref
 from contextlib import contextmanager
+from decimal import Decimal
 
 import frappe
 from frappe.model import datetime_fields, default_fields, float_like_fields
@@ -20,7 +22,10 @@ from frappe.model.base_document import BaseDocument, get_controller
 from frappe.model.docstatus import DocStatus
 from frappe.utils import cint, flt
 
+from lot_traceability.queries.quoting import Quoted, connection, sql_literal
+
 CHUNK = 2000  # rows per INSERT statement (well under MariaDB's packet limit for these tables)
+NUMERIC_STANDARD_COLUMNS = ("docstatus", "idx")
 
 
 class BulkChildTables:
@@ -46,10 +51,33 @@ class BulkChildTables:
 			return super()._init_child(value, key)
 		return child_row(self, key, value)
 
+	def extend(self, key, value):
+		"""A large table's rows made in one loop (`row_maker`), each as `append` adds a row."""
+		if key not in self.bulk_tables:
+			return super().extend(key, value)
+		try:
+			value = iter(value)
+		except TypeError:
+			raise ValueError from None  # as `BaseDocument.extend`
+		table = self.__dict__.get(key)
+		if table is None:
+			table = self.__dict__[key] = []
+		make, parent = row_maker(self, key), weakref.ref(self)
+		for item in value:
+			row = (
+				self._init_child(item, key) if isinstance(item, BaseDocument) else make(item, len(table) + 1)
+			)
+			row._parent_doc = parent  # `append`'s reference to the parent
+			table.append(row)
+
 	def get_all_children(self, parenttype=None):
-		children = super().get_all_children(parenttype)
-		if self.flags.bulk_tables_written or self.flags.without_bulk_tables:
-			return [row for row in children if row.parentfield not in self.bulk_tables]
+		if not (self.flags.bulk_tables_written or self.flags.without_bulk_tables):
+			return super().get_all_children(parenttype)
+		children = []  # the other tables' rows, without going through the large ones
+		for df in self.meta.get_table_fields():
+			if df.fieldname in self.bulk_tables or (parenttype and df.options != parenttype):
+				continue
+			children.extend(self.get(df.fieldname) or ())
 		return children
 
 	@contextmanager
@@ -180,35 +208,45 @@ class BulkChildTables:
 
 def child_row(parent, fieldname: str, value: dict):
 	"""A child row of `parent`'s table `fieldname`, as Frappe's `_init_child` makes it."""
+	return row_maker(parent, fieldname)(value, len(parent.__dict__.get(fieldname) or ()) + 1)
+
+
+def row_maker(parent, fieldname: str):
+	"""A function that makes child rows of `parent`'s table `fieldname` from dicts, as Frappe's
+	`_init_child` makes them: `make(values, idx)` (the idx where the values have none)."""
 	made = parent.flags.bulk_row_types or {}
 	if fieldname not in made:
 		doctype = parent.get_table_field_doctype(fieldname)
 		made[fieldname] = (doctype, get_controller(doctype), empty_row(doctype))
 		parent.flags.bulk_row_types = made
 	doctype, controller, empty = made[fieldname]
-	row = object.__new__(controller)
-	fields = row.__dict__
-	fields.update(empty)  # every column present, as `init_valid_columns` leaves a row
-	fields.update(value)
-	fields.update(
-		{
-			"doctype": doctype,
-			"name": value.get("name"),
-			"flags": frappe._dict(),
-			"_table_fieldnames": set(),
-			"dont_update_if_missing": [],
-			"parent": parent.name,
-			"parenttype": parent.doctype,
-			"parentfield": fieldname,
-		}
-	)
-	if fields.get("docstatus") is None:
-		fields["docstatus"] = DocStatus.DRAFT
-	if not fields.get("idx"):
-		fields["idx"] = len(parent.__dict__.get(fieldname) or ()) + 1
-	if not fields["name"]:
-		fields["__islocal"] = 1
-	return row
+	fixed = {
+		"doctype": doctype,
+		"parent": parent.name,
+		"parenttype": parent.doctype,
+		"parentfield": fieldname,
+	}
+	new, new_flags, draft = object.__new__, frappe._dict, DocStatus.DRAFT
+
+	def make(value: dict, idx: int):
+		row = new(controller)
+		fields = row.__dict__
+		fields.update(empty)  # every column present, as `init_valid_columns` leaves a row
+		fields.update(value)
+		fields.update(fixed)
+		fields["name"] = name = value.get("name")
+		fields["flags"] = new_flags()
+		fields["_table_fieldnames"] = set()
+		fields["dont_update_if_missing"] = []
+		if fields["docstatus"] is None:
+			fields["docstatus"] = draft
+		if not fields["idx"]:
+			fields["idx"] = idx
+		if not name:
+			fields["__islocal"] = 1
+		return row
+
+	return make
 
 
 def empty_row(doctype: str) -> dict:
@@ -242,52 +280,38 @@ def insert_rows(rows) -> None:
 
 def _insert_chunk(rows) -> None:
 	"""One INSERT of many rows. Raw SQL: the query builder takes longer to write a statement of
-	thousands of rows than the database to run it."""
+	thousands of rows than the database to run it. Values are quoted column by column: a column that
+	holds one value in every row (the parent, its owner and times, the docstatus) is quoted once.
+
+	Each row's quoted values are a parameter of the statement (`quoting.Quoted`), not part of its
+	text, which `frappe.db.sql` rewrites."""
 	columns = table_columns(rows[0].doctype)
-	if not frappe.db._conn:
-		frappe.db.connect()
-	literal = sql_literal(frappe.db._conn)  # quoting by the connection's own rules
-	lines = []
-	for row in rows:
-		fields = row.__dict__
-		lines.append(
-			"("
-			+ ", ".join(
-				[
-					literal(convert(fields.get(column)) if convert else fields.get(column))
-					for column, convert in columns
-				]
-			)
-			+ ")"
-		)
+	literal = sql_literal(connection())  # quoting by the connection's own rules
+	count = len(rows)
+	fields = [row.__dict__ for row in rows]
+	quoted = []
+	for column, convert, numeric in columns:
+		values = [row.get(column) for row in fields]
+		if convert:
+			values = [convert(value) for value in values]
+		first = values[0]
+		# equal values are one literal, except numbers of different kinds bound for a text column
+		# (1 and 1.0 are written "1" and "1.0")
+		if values.count(first) == count and (numeric or not isinstance(first, int | float | Decimal)):
+			quoted.append([literal(first)] * count)
+		else:
+			quoted.append([literal(value) for value in values])
 	frappe.db.sql(
-		f"insert into `tab{rows[0].doctype}` ({', '.join(f'`{column}`' for column, _ in columns)}) values "
-		+ ", ".join(lines)
+		f"insert into `tab{rows[0].doctype}` ({', '.join(f'`{column}`' for column, _c, _n in columns)}) values "
+		+ ", ".join(["%s"] * count),
+		[Quoted("(" + ", ".join(line) + ")") for line in zip(*quoted, strict=True)],
 	)
-
-
-def sql_literal(connection):
-	"""A value as an SQL literal, quoted by the connection's rules: strings, numbers and nulls (nearly
-	every value of a computed row) directly, anything else by the driver."""
-	escape_string, driver_literal = connection.escape_string, connection.literal
-
-	def literal(value) -> str:
-		if value is None:
-			return "NULL"
-		kind = type(value)
-		if kind is str:
-			return "'" + escape_string(value) + "'"
-		if kind is int or kind is float:
-			return repr(value)
-		return driver_literal(value)
-
-	return literal
 
 
 def table_columns(doctype: str) -> list[tuple]:
 	"""The columns of a child doctype's table, each with the conversion Frappe applies to its values
 	before writing them (`BaseDocument.get_valid_dict`: checks and integers as integers, numbers as
-	floats, empty dates as nulls)."""
+	floats, empty dates as nulls) and whether the column holds numbers."""
 	meta = frappe.get_meta(doctype)
 	columns = []
 	for column in meta.get_valid_columns():
@@ -302,7 +326,8 @@ def table_columns(doctype: str) -> list[tuple]:
 				convert = _float
 			elif df.fieldtype in datetime_fields:
 				convert = _date
-		columns.append((column, convert))
+		numeric = convert in (_check, _int, _float) or column in NUMERIC_STANDARD_COLUMNS
+		columns.append((column, convert, numeric))
 	return columns
 
 

@@ -2,6 +2,7 @@
 
 import frappe
 from frappe import _
+from frappe.utils import flt
 
 from lot_traceability.traceability.problems import Problem
 from lot_traceability.traceability.statuses import Movement
@@ -38,8 +39,6 @@ def movement_phrase(movement: str | Movement) -> str:
 
 def quantity(value, uom: str | None = None) -> str:
 	"""A quantity as people read it: no trailing zeros, with its unit ("120 Kg", "2.5 Nos")."""
-	from frappe.utils import flt
-
 	text = f"{round(flt(value), 6):g}"  # `flt(value, 6)` rounds half to even, slowly: thousands of lines
 	return f"{text} {_(uom)}" if uom else text
 

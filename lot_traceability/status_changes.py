@@ -50,8 +50,7 @@ def change_lot_status(
 			"concession_reference": concession_reference,
 		}
 	)
-	for batch in dict.fromkeys(batches):
-		doc.append("lots", {"batch": batch})
+	doc.extend("lots", [{"batch": batch} for batch in dict.fromkeys(batches)])  # thousands, in one go
 	for applies_to, value in scope or ():
 		doc.append("scope", {"applies_to": applies_to, "value": value})
 	doc.flags.by_system = by_system

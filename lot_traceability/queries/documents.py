@@ -4,6 +4,8 @@ from collections import defaultdict
 
 import frappe
 
+from lot_traceability.queries.quoting import value_list
+
 
 def any_rule_requires_documents() -> bool:
 	"""Whether an enabled Lot Rule requires any document (if none, no lot can be waiting for one)."""
@@ -50,7 +52,7 @@ def get_lot_documents(batch_nos, for_update: bool = False) -> dict[str, list[dic
 		f"""select parent, document_type, attachment, document_number, issued_on from `tabLot Document`
 		where parenttype = 'Batch' and parentfield = 'lot_documents' and parent in %(lots)s
 		order by parent, idx{" for update" if for_update else ""}""",
-		{"lots": batch_nos},
+		{"lots": value_list(batch_nos)},
 		as_dict=True,
 	)
 	found = defaultdict(list)

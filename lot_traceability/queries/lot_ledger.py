@@ -17,6 +17,7 @@ from frappe.utils import now_datetime
 
 from lot_traceability.queries import packed
 from lot_traceability.queries.locks import lock_clause
+from lot_traceability.queries.quoting import value_list
 from lot_traceability.queries.vouchers import INTERNAL_PARTY_FLAGS
 from lot_traceability.traceability.movements import INTERNAL_TRANSFER
 
@@ -237,7 +238,7 @@ def iter_lot_movements(lots, fields=TRACE_FIELDS) -> Iterator[list]:
 		return
 	if fields[0] != "batch_no" or not set(fields) <= set(COLUMNS):
 		raise ValueError(f"lot movement fields must start with batch_no and be columns: {fields}")
-	values = {"lots": list(set(lots))}
+	values = {"lots": value_list(set(lots))}
 	rows = packed.read(
 		[f"`{field}`" for field in fields],
 		"from `tabLot Ledger Entry` where batch_no in %(lots)s",

@@ -7,6 +7,7 @@ import frappe
 from frappe.query_builder.functions import Count, Sum
 
 from lot_traceability.queries import packed
+from lot_traceability.queries.quoting import value_list
 
 
 def get_lot_statuses() -> list[dict]:
@@ -36,7 +37,7 @@ def get_lots(batch_nos, for_update: bool = False) -> dict[str, dict]:
 	rows = frappe.db.sql(
 		f"""select {", ".join(f"`{field}`" for field in LOT_FIELDS)} from `tabBatch`
 		where name in %(names)s order by name{" for update" if for_update else ""}""",
-		{"names": batch_nos},
+		{"names": value_list(batch_nos)},
 		as_dict=True,
 	)
 	return {row.name: row for row in rows}
@@ -55,7 +56,7 @@ def set_lot_status(batch_nos, status: str, release_date=None) -> None:
 			"now": frappe.utils.now_datetime(),
 			"user": frappe.session.user,
 			"release_date": release_date,
-			"names": batch_nos,
+			"names": value_list(batch_nos),
 		},
 	)
 

@@ -6,6 +6,7 @@ from frappe.query_builder.functions import Sum
 
 from lot_traceability.queries import packed
 from lot_traceability.queries.locks import lock_clause, locking
+from lot_traceability.queries.quoting import value_list
 
 
 def get_warehouses(names) -> dict[str, dict]:
@@ -356,15 +357,16 @@ def get_scope_fingerprint(lots) -> str:
 	if not lots:
 		return ""
 	lock = lock_clause()
+	quoted = value_list(lots)  # thousands of names, quoted once for both reads
 	parts = [
 		frappe.db.sql(
 			f"select count(*), bit_xor(crc32(name)) from `tabLot Ledger Entry` where batch_no in %(lots)s{lock}",
-			{"lots": lots},
+			{"lots": quoted},
 		)[0],
 		frappe.db.sql(
 			f"""select count(*), bit_xor(crc32(concat(name, ':', child_lot, ':', qty)))
 			from `tabLot Genealogy` where parent_lot in %(lots)s{lock}""",
-			{"lots": lots},
+			{"lots": quoted},
 		)[0],
 	]
 	return " ".join(f"{int(count or 0)}:{int(checksum or 0)}" for count, checksum in parts)

@@ -2,6 +2,8 @@
 
 import frappe
 
+from lot_traceability.queries.quoting import value_list
+
 
 def get_changes_with_open_tasks(lots, exclude: str | None = None) -> dict[str, list[str]]:
 	"""The Lot Status Changes naming any of these lots that still have an open task, with all the
@@ -15,7 +17,7 @@ def get_changes_with_open_tasks(lots, exclude: str | None = None) -> dict[str, l
 			on lot_row.parent = todo.reference_name and lot_row.parenttype = 'Lot Status Change'
 		where todo.reference_type = 'Lot Status Change' and todo.status = 'Open'
 			and lot_row.batch in %(lots)s and todo.reference_name != %(exclude)s""",
-		{"lots": sorted(set(lots)), "exclude": exclude or ""},
+		{"lots": value_list(sorted(set(lots))), "exclude": exclude or ""},
 		pluck=True,
 	)
 	found: dict[str, list[str]] = {name: [] for name in changes}

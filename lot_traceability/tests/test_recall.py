@@ -2,13 +2,14 @@
 (contaminated milk powder lot DC-5531), mock and real recalls, returns into quarantine, containment,
 reservations and pick lists released, permissions over REST."""
 
+from decimal import Decimal
 from unittest.mock import patch
 
 import frappe
 from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
 from frappe.tests.test_api import make_request
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_days, flt, get_test_client, nowdate
+from frappe.utils import add_days, flt, get_test_client, getdate, now_datetime, nowdate
 
 from lot_traceability import demo
 from lot_traceability.enforcement import LotNotAllowedError
@@ -653,6 +654,65 @@ class TestLargeScopes(FrappeTestCase):
 		sent = frappe.local.response.docs[0]
 		self.assertEqual(sent.customers, [])
 		self.assertEqual(sent.get("__onload").scope_rows["customers"], 4500 + len(recall.customers))
+
+	def test_rows_written_in_bulk_are_stored_as_frappe_stores_them(self):
+		"""Whatever the values (one in every row, quotes, backslashes, nulls, numbers of mixed kinds in
+		a text column, dates as dates or text, SQL in text), the bulk insert stores what Frappe's
+		row-by-row insert stores."""
+		from lot_traceability.bulk_rows import insert_rows
+
+		recall = new_recall(supplier_lot_no=CONTAMINATED, is_mock=1)
+		names = ("A", "B", "C", "D", "it's", "back\\slash", "%s", "\\'", "IFNULL(x, y)", "ifnull(")
+		stamp = now_datetime()
+		values = [
+			{
+				"customer": TEST_CUSTOMER,  # one value in every row
+				"customer_name": name,
+				"email": None if number % 2 else "o'hara\\x@example.com",
+				"phone": (1, 1.0, "1", True)[number % 4],  # equal numbers in a text column
+				"address_display": 'line 1\nline 2 "quoted" \u00e9\u4e2d',
+				"shipped_qty": (2, 2.5, "3", None)[number % 4],
+				"sales_value": 10.0,  # one number in every row
+				"first_delivery": ("2026-01-05", getdate("2026-01-06"), "", None)[number % 4],
+				"lots": "",
+				"owner": "Administrator",
+				"modified_by": "Administrator",
+				"creation": stamp,
+				"modified": stamp,
+			}
+			for number, name in enumerate(names)
+		]
+		for equal_numbers in (False, True):
+			if equal_numbers:
+				for number, value in enumerate(values):
+					value["phone"] = (1, Decimal("1.0"))[number % 2]  # equal, yet written "1" and "1.0"
+			written = {}
+			for way in ("bulk", "frappe"):
+				parentfield = f"bulk_check_{way}"
+				rows = []
+				for number, value in enumerate(values, start=1):
+					row = frappe.new_doc("Lot Recall Customer", parent_doc=recall, parentfield=parentfield)
+					row.update({**value, "idx": number})
+					row.parent, row.parenttype = recall.name, "Lot Recall"
+					rows.append(row)
+				if way == "bulk":
+					insert_rows(rows)
+				else:
+					for row in rows:
+						row.db_insert()
+				written[way] = [
+					{k: v for k, v in row.items() if k not in ("name", "parentfield")}
+					for row in frappe.db.sql(
+						"select * from `tabLot Recall Customer` where parent = %s and parentfield = %s order by idx",
+						(recall.name, parentfield),
+						as_dict=True,
+					)
+				]
+				frappe.db.delete("Lot Recall Customer", {"parent": recall.name, "parentfield": parentfield})
+			self.assertEqual(len(written["bulk"]), len(values))
+			self.assertEqual(written["bulk"], written["frappe"])
+		self.assertEqual([row["phone"] for row in written["bulk"][:2]], ["1", "1.0"])
+		self.assertEqual(written["bulk"][8]["customer_name"], "IFNULL(x, y)")  # not rewritten on the way
 
 	def test_a_status_change_of_many_lots_writes_them_in_bulk(self):
 		from lot_traceability.status_changes import change_lot_status

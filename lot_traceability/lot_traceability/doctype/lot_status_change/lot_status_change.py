@@ -195,11 +195,14 @@ class LotStatusChange(BulkChildTables, Document):
 		statuses = {
 			name: get_lot_status(name) for name in {row.from_status or default_status for row in self.lots}
 		}
+		problems_from: dict[str, list] = {}  # a transition's problems, once per status lots leave
 		for row in self.lots:
 			current = statuses[row.from_status or default_status]
-			problems = check_transition(
-				current, target, roles, transitions, self.reason, check_roles=not self.flags.by_system
-			)
+			problems = problems_from.get(current.name)
+			if problems is None:
+				problems = problems_from[current.name] = check_transition(
+					current, target, roles, transitions, self.reason, check_roles=not self.flags.by_system
+				)
 			codes.update(problem.code for problem in problems)
 			refusals += [
 				_("Lot {0} ({1}, now {2}): {3}").format(
