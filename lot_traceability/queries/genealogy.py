@@ -3,6 +3,7 @@
 import frappe
 
 from lot_traceability.queries.locks import locking
+from lot_traceability.queries.quoting import value_list
 
 
 def get_genealogy_vouchers(
@@ -68,7 +69,7 @@ def get_reachable_edges(roots, directions, max_depth: int) -> list[dict]:
 		)
 	return frappe.db.sql(
 		f"with recursive {', '.join(reaches)} {' union all '.join(selects)}",
-		{"roots": list(roots), "max_depth": int(max_depth)},
+		{"roots": value_list(roots), "max_depth": int(max_depth)},
 	)
 
 
@@ -85,7 +86,7 @@ def _reachable_edges_locked(roots, directions, max_depth: int) -> list[tuple]:
 			edges = frappe.db.sql(
 				f"""select parent_lot, child_lot, qty, voucher_no from `tabLot Genealogy`
 				where {column} in %(lots)s order by name lock in share mode""",
-				{"lots": sorted(frontier)},
+				{"lots": value_list(sorted(frontier))},
 			)
 			rows += [(direction, *edge, level) for edge in edges]
 			frontier = {edge[far] for edge in edges} - seen

@@ -212,7 +212,7 @@ def get_lot_details(lots) -> dict[str, dict]:
 	rows = packed.read_all(
 		[f"`{field}`" for field in LOT_DETAIL_FIELDS],
 		"from `tabBatch` where name in %(lots)s",
-		{"lots": list(set(lots))},
+		{"lots": value_list(set(lots))},
 	)
 	expiry = LOT_DETAIL_FIELDS.index("expiry_date")
 	for row in rows:

@@ -73,7 +73,7 @@ def _records_by_name(doctype: str, fields, names) -> dict[str, dict]:
 	rows = packed.read_all(
 		[f"`{field}`" for field in fields],
 		f"from `tab{doctype}` where name in %(names)s",
-		{"names": list(set(names))},
+		{"names": value_list(set(names))},
 	)
 	return {row[0]: frappe._dict(zip(fields, row, strict=True)) for row in rows}
 
@@ -257,7 +257,8 @@ def get_voucher_companies(vouchers) -> dict[tuple[str, str], str]:
 	for doctype, names in by_type.items():
 		# raw SQL: a recall names thousands of delivery notes, a list Frappe's filters write slowly
 		for name, company in frappe.db.sql(
-			f"select name, company from `tab{doctype}` where name in %(names)s", {"names": sorted(set(names))}
+			f"select name, company from `tab{doctype}` where name in %(names)s",
+			{"names": value_list(set(names))},
 		):
 			found[(doctype, name)] = company
 	return found

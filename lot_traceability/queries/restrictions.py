@@ -4,6 +4,8 @@ and what a production document makes (for the scope's items and the formula chec
 import frappe
 from frappe.utils import now_datetime
 
+from lot_traceability.queries.quoting import value_list
+
 RESTRICTION_FIELDS = (
 	"name",
 	"batch",
@@ -107,7 +109,7 @@ def end_restrictions(batches, ended_by: str | None) -> None:
 	frappe.db.sql(  # raw SQL: a recall ends the scopes of thousands of lots at once
 		"""update `tabLot Restriction` set is_active = 0, ended = %(now)s, ended_by = %(ended_by)s
 		where batch in %(batches)s and is_active = 1""",
-		{"now": now_datetime(), "ended_by": ended_by, "batches": batches},
+		{"now": now_datetime(), "ended_by": ended_by, "batches": value_list(batches)},
 	)
 
 
@@ -123,7 +125,7 @@ def set_batch_restriction(batches, restriction: str | None, summary: str | None)
 	frappe.db.sql(
 		f"""update `tabBatch` set lot_restriction = %(restriction)s, restricted_to = %(summary)s
 		where name in %(batches)s{only_restricted}""",
-		{"restriction": restriction, "summary": summary, "batches": batches},
+		{"restriction": restriction, "summary": summary, "batches": value_list(batches)},
 	)
 
 

@@ -52,6 +52,7 @@ class TestDeskInABrowser(FrappeTestCase):
 		if missing:
 			raise RuntimeError("the browser test needs " + ", ".join(missing) + " (see .ci/run)")
 		demo.load()  # loads it once (afresh if an earlier install left its companies)
+		frappe.db.commit()  # the demo kept whole, not undone by this class's rollback
 		cls.cake = frappe.get_all(
 			"Lot Genealogy", filters={"child_item": "DEMO-CAKE-MIX"}, pluck="child_lot", limit=1
 		)[0]

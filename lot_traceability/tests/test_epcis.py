@@ -74,6 +74,7 @@ class TestEpcisExport(AsAdministrator):
 	def setUpClass(cls):
 		super().setUpClass()
 		demo.load()
+		frappe.db.commit()  # the demo kept whole, not undone by this class's rollback
 		cls.milk = frappe.db.get_value("Batch", {"supplier_lot_no": CONTAMINATED})
 		make_user(RETAIL_USER, ["Stock User"])
 		if not frappe.db.exists("User Permission", {"user": RETAIL_USER, "allow": "Company"}):

@@ -45,6 +45,7 @@ class TestFsma204(AsAdministrator):
 	def setUpClass(cls):
 		super().setUpClass()
 		demo.load()
+		frappe.db.commit()  # the demo kept whole, not undone by this class's rollback
 		cls.milk, cls.cakes = demo_milk_and_cakes()
 		make_user(NO_STOCK_USER, ["Accounts User"])
 		make_user(RETAIL_USER, ["Stock User"])

@@ -17,6 +17,7 @@ class TestGenealogyGraph(FrappeTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		demo.load()
+		frappe.db.commit()  # the demo kept whole, not undone by this class's rollback
 		cls.milk, cls.cakes = demo_milk_and_cakes()
 		make_user(NO_READ_USER, ["Accounts User"])
 		frappe.db.commit()

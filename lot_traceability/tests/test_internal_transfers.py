@@ -106,6 +106,7 @@ class TestInternalTransfers(FrappeTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		demo.load()  # loads it once (afresh if an earlier install left its companies)
+		frappe.db.commit()  # the demo kept whole, not undone by this class's rollback
 		builders.internal_parties(FOODS, RETAIL)
 		make_customer(MARKET)
 		frappe.db.commit()

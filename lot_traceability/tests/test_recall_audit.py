@@ -23,6 +23,7 @@ class TestRecallAuditPack(AsAdministrator):
 	def setUpClass(cls):
 		super().setUpClass()
 		demo.load()
+		frappe.db.commit()  # the demo kept whole, not undone by this class's rollback
 		make_user(NO_READ_USER, ["Accounts User"])
 		frappe.db.commit()
 

@@ -19,6 +19,7 @@ class TestWarehousePage(FrappeTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		demo.load()
+		frappe.db.commit()  # the demo kept whole, not undone by this class's rollback
 		cls.milk, cls.cakes = demo_milk_and_cakes()
 		make_user(CLERK, ["Accounts User"])
 		frappe.db.commit()
