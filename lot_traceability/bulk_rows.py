@@ -295,8 +295,8 @@ def _insert_chunk(rows) -> None:
 		if convert:
 			values = [convert(value) for value in values]
 		first = values[0]
-		# equal values are one literal, except numbers of different kinds bound for a text column
-		# (1 and 1.0 are written "1" and "1.0")
+		# equal values are one literal, except numbers bound for a text column, where equal numbers
+		# of different kinds are stored differently (1 as "1", Decimal("1.0") as "1.0")
 		if values.count(first) == count and (numeric or not isinstance(first, int | float | Decimal)):
 			quoted.append([literal(first)] * count)
 		else:

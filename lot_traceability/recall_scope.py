@@ -268,16 +268,11 @@ def customer_products(scope) -> dict[str, str]:
 	items = {lot.lot: lot.item for lot in scope.lots}
 	names = recall_queries.get_item_names_and_units({item for item in items.values() if item})
 	received: dict[str, dict[str, list]] = {}
-	for row in scope.shipments:  # tens of thousands: nothing made for a row that is not new
+	for row in scope.shipments:
 		if not row.customer or not row.shipped_qty:
 			continue
 		item = items.get(row.lot)
-		by_item = received.get(row.customer)
-		if by_item is None:
-			by_item = received[row.customer] = {}
-		entry = by_item.get(item)
-		if entry is None:
-			entry = by_item[item] = [set(), 0.0]
+		entry = received.setdefault(row.customer, {}).setdefault(item, [set(), 0.0])
 		entry[0].add(row.lot)
 		entry[1] += row.shipped_qty
 	found = {}
