@@ -24,6 +24,8 @@ before_job = [
 	"lot_traceability.overrides.erpnext_allocation.apply",
 ]
 
+boot_session = "lot_traceability.overrides.boot.boot_session"
+
 app_include_js = ["/assets/lot_traceability/js/lot_traceability.js"]
 app_include_css = ["/assets/lot_traceability/css/lot_traceability.css"]
 

@@ -120,3 +120,61 @@ lot_traceability.patch_link_control = function () {
 
 if (frappe.ui.form && frappe.ui.form.ControlLink) lot_traceability.patch_link_control();
 else $(document).on("app_ready", lot_traceability.patch_link_control);
+
+// While lot status enforcement is off, every page of the app says so (the workspace, the app's
+// doctypes and Batch, its reports and pages): held and expired lots are not stopped meanwhile.
+lot_traceability.APP_REPORTS = [
+	"Expiry Risk",
+	"FSMA 204 Records",
+	"Lot Exceptions",
+	"Lot Trace",
+	"Lot Traceability KPIs",
+	"Recall Impact",
+	"Supplier Lot Risk",
+];
+lot_traceability.APP_PAGES = ["lot-genealogy", "lot-lookup"];
+
+lot_traceability.is_app_route = function (route) {
+	const [view, name] = route || [];
+	if (!view) return false;
+	if (view === "Workspaces") return name === "Lot Traceability";
+	if (view === "query-report") return lot_traceability.APP_REPORTS.includes(name);
+	if (lot_traceability.APP_PAGES.includes(view)) return true;
+	if (["List", "Form", "Report", "Tree"].includes(view) && name) {
+		if (name === "Batch") return true;
+		const meta = locals.DocType && locals.DocType[name];
+		return name.startsWith("Lot ") || (meta && meta.module === "Lot Traceability");
+	}
+	return false;
+};
+
+lot_traceability.show_enforcement_banner = function () {
+	const enforced = !frappe.boot.lot_traceability || frappe.boot.lot_traceability.enforcement;
+	const show = !enforced && lot_traceability.is_app_route(frappe.get_route());
+	let banner = document.querySelector(".lt-enforcement-off");
+	if (!show) {
+		if (banner) banner.remove();
+		return;
+	}
+	if (banner) return;
+	banner = document.createElement("div");
+	banner.className = "lt-enforcement-off alert alert-danger text-center";
+	banner.setAttribute("role", "alert");
+	banner.textContent = __(
+		"Lot status enforcement is off: held, recalled and expired lots are not stopped on any stock path."
+	);
+	const body = document.getElementById("body");
+	if (body) body.parentNode.insertBefore(banner, body);
+	else document.body.prepend(banner);
+};
+
+$(document).on("app_ready", () => {
+	frappe.router.on("change", lot_traceability.show_enforcement_banner);
+	frappe.realtime.on("lot_traceability_enforcement", (data) => {
+		frappe.boot.lot_traceability = Object.assign(frappe.boot.lot_traceability || {}, {
+			enforcement: data.enabled,
+		});
+		lot_traceability.show_enforcement_banner();
+	});
+	lot_traceability.show_enforcement_banner();
+});

@@ -3,6 +3,7 @@
 
 from frappe.model.document import Document
 
+from lot_traceability import controls
 from lot_traceability.kpis import set_status_chart_colours
 from lot_traceability.messages import throw_problems
 from lot_traceability.traceability.statuses import LotStatus as LotStatusRule
@@ -35,11 +36,17 @@ class LotStatus(Document):
 		status_name: DF.Data
 	# end: auto-generated types
 
+	def validate_higher_perm_levels(self):
+		controls.refuse_control_changes(self)
+		super().validate_higher_perm_levels()
+
 	def validate(self):
 		self.validate_flags()
+		self.flags.changed_controls = controls.changed_controls(self)
 
 	def on_update(self):
 		set_status_chart_colours()
+		controls.notify_control_change(self)
 
 	def after_delete(self):
 		set_status_chart_colours()

@@ -5,6 +5,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from lot_traceability import controls
+
 
 class LotTraceabilitySettings(Document):
 	# begin: auto-generated types
@@ -42,9 +44,14 @@ class LotTraceabilitySettings(Document):
 		transitions: DF.Table[LotStatusTransition]
 	# end: auto-generated types
 
+	def validate_higher_perm_levels(self):
+		controls.refuse_control_changes(self)
+		super().validate_higher_perm_levels()
+
 	def validate(self):
 		self.validate_transitions()
 		self.validate_returns_warehouse()
+		self.flags.changed_controls = controls.changed_controls(self)
 
 	def validate_returns_warehouse(self):
 		warehouse = self.returns_quarantine_warehouse
@@ -70,6 +77,12 @@ class LotTraceabilitySettings(Document):
 	def on_update(self):
 		if self.has_value_changed("enable_enforcement") and not self.is_new():
 			self.record_enforcement_change()
+		controls.notify_control_change(self)
+		if self.has_value_changed("enable_enforcement"):
+			# every open desk shows (or stops showing) that enforcement is off
+			frappe.publish_realtime(
+				"lot_traceability_enforcement", {"enabled": int(self.enable_enforcement)}, after_commit=True
+			)
 
 	def record_enforcement_change(self):
 		"""Switching enforcement off or on is itself part of the audit trail (besides the Version)."""
