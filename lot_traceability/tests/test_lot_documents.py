@@ -200,7 +200,9 @@ class TestRulesResolvedTogether(FrappeTestCase):
 		own = make_lot_item(item_group=group)
 		group_rule = make_lot_rule(applies_to="Item Group", item_group=group, receipt_status="Quarantined")
 		own_rule = make_lot_rule(item=own, receipt_status="Pending Inspection")
-		items = [*grouped, own, *frappe.get_all("Item", filters={"has_batch_no": 1}, pluck="name", limit=40)]
+		others = frappe.get_all("Item", filters={"has_batch_no": 1}, pluck="name", limit=40)
+		others += [make_lot_item() for _ in range(max(0, 21 - len(others)))]  # a fresh site has few
+		items = [*grouped, own, *others]
 		pairs = [(item, get_company()) for item in items]
 		together = get_lot_rules(pairs)
 		self.assertGreater(len(together), 20)  # many items, resolved in one pass
