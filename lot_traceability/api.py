@@ -13,6 +13,7 @@ from frappe import _
 from frappe.utils import flt
 
 from lot_traceability.config import check_lot_read, get_lot_rule, get_settings
+from lot_traceability.messages import bold
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.status_changes import change_lot_status as record_status_change
 from lot_traceability.traceability.statuses import LotStatus
@@ -23,7 +24,7 @@ def get_effective_lot_rule(item_code: str, company: str | None = None) -> dict:
 	"""The rule that governs an item's lots in a company, with Settings defaults filled in."""
 	frappe.has_permission("Item", "read", item_code, throw=True)
 	if not frappe.db.exists("Item", item_code):
-		frappe.throw(_("Item {0} does not exist.").format(frappe.bold(item_code)), frappe.DoesNotExistError)
+		frappe.throw(_("Item {0} does not exist.").format(bold(item_code)), frappe.DoesNotExistError)
 	rule = get_lot_rule(item_code, company)
 	settings = get_settings()
 	return {
@@ -159,7 +160,7 @@ def check_allocation(
 
 	frappe.has_permission("Batch", "read", throw=True)
 	if not frappe.db.exists("Item", item_code):
-		frappe.throw(_("Item {0} does not exist.").format(frappe.bold(item_code)), frappe.DoesNotExistError)
+		frappe.throw(_("Item {0} does not exist.").format(bold(item_code)), frappe.DoesNotExistError)
 	if flt(qty) <= 0:
 		frappe.throw(_("Quantity must be greater than zero, not {0}.").format(qty))
 	warehouses = (

@@ -12,6 +12,7 @@ from frappe.utils import flt, format_datetime, get_datetime, now_datetime
 from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.disposals import LotQuantity, draft_supplier_returns, write_off_lots
 from lot_traceability.hold_tasks import assign_to_task_roles, named
+from lot_traceability.messages import bold
 from lot_traceability.queries import deviations as q
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import returns as return_queries
@@ -61,7 +62,7 @@ def fill_window_lots(doc) -> None:
 	if company != doc.company:
 		frappe.throw(
 			_("Warehouse {0} belongs to {1}, not to {2}.").format(
-				frappe.bold(doc.warehouse), company, doc.company
+				bold(doc.warehouse), company, doc.company
 			),
 			DeviationError,
 		)
@@ -133,7 +134,7 @@ def fill_named_lots(doc) -> None:
 	for row in doc.lots:
 		if row.batch in seen:
 			frappe.throw(
-				_("Row {0}: lot {1} is listed twice.").format(row.idx, frappe.bold(row.batch)), DeviationError
+				_("Row {0}: lot {1} is listed twice.").format(row.idx, bold(row.batch)), DeviationError
 			)
 		seen.add(row.batch)
 	stock = q.get_company_stock(seen, doc.company)
@@ -141,7 +142,7 @@ def fill_named_lots(doc) -> None:
 	for row in doc.lots:
 		if row.batch not in details:
 			frappe.throw(
-				_("Row {0}: lot {1} does not exist.").format(row.idx, frappe.bold(row.batch)), DeviationError
+				_("Row {0}: lot {1} does not exist.").format(row.idx, bold(row.batch)), DeviationError
 			)
 		row.item = details[row.batch].item
 		row.on_hand_qty = sum(qty for _warehouse, qty in stock.get(row.batch, ()))
@@ -157,7 +158,7 @@ def hold(doc) -> None:
 	change citing the deviation."""
 	fill_lots(doc)
 	if not doc.lots:
-		frappe.throw(_("{0} concerns no lot: nothing to hold.").format(frappe.bold(doc.name)), DeviationError)
+		frappe.throw(_("{0} concerns no lot: nothing to hold.").format(bold(doc.name)), DeviationError)
 	hold_status = get_settings().deviation_hold_status
 	if not hold_status:
 		frappe.throw(
@@ -336,7 +337,7 @@ def restricted_status() -> str:
 
 
 def close_problem(doc, problem) -> str:
-	lot = frappe.bold(problem.params["lot"])
+	lot = bold(problem.params["lot"])
 	if problem.code == "disposition_missing":
 		return _("Lot {0} was held by {1}: choose its disposition.").format(lot, doc.name)
 	if problem.code == "no_supplier":

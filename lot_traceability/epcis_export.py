@@ -13,6 +13,7 @@ from frappe.utils import get_datetime, get_system_timezone, get_url, now_datetim
 from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.export_scopes import date_range, readable_companies, recall_lots, restrict, trace_lots
 from lot_traceability.lot_ledger import moves_of
+from lot_traceability.messages import bold
 from lot_traceability.queries import epcis as epcis_queries
 from lot_traceability.traceability import epcis, gs1
 
@@ -212,7 +213,7 @@ def parse_token(token) -> int:
 	except (TypeError, ValueError):
 		start = -1
 	if start < 0:
-		frappe.throw(_("nextPageToken {0} is not one this query gave.").format(frappe.bold(token)))
+		frappe.throw(_("nextPageToken {0} is not one this query gave.").format(bold(token)))
 	return start
 
 
@@ -270,7 +271,7 @@ def validate_gln(doc) -> None:
 		frappe.throw(
 			_(
 				"{0} {1}: GLN {2} is not a GS1 Global Location Number (13 digits ending in their check digit)."
-			).format(_(doc.doctype), frappe.bold(doc.name), frappe.bold(gln))
+			).format(_(doc.doctype), bold(doc.name), bold(gln))
 		)
 	if doc.get("gln") is not None:
 		doc.gln = gln or None

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from lot_traceability.export_scopes import date_range, readable_companies, recall_lots, restrict, trace_lots
 from lot_traceability.lot_ledger import moves_of
+from lot_traceability.messages import bold
 from lot_traceability.queries import fsma204 as queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability import fsma204
@@ -346,7 +347,7 @@ def rows_in_scope(lot=None, lot_recall=None, item=None, company=None, from_date=
 		return rows_for(recall_lots(lot_recall), companies, since, until), f"FSMA 204 {lot_recall}"
 	if item:
 		if not frappe.db.exists("Item", item):
-			frappe.throw(_("Item {0} does not exist.").format(frappe.bold(item)), frappe.DoesNotExistError)
+			frappe.throw(_("Item {0} does not exist.").format(bold(item)), frappe.DoesNotExistError)
 		frappe.has_permission("Item", "read", item, throw=True)
 		lots = queries.get_moved_lots(companies, since, until, items=[item])
 		return rows_for(lots, companies, since, until), f"FSMA 204 {item}"
@@ -393,7 +394,7 @@ def download(file_format: str = "xlsx", **scope) -> tuple[str, bytes | str]:
 	"""(file name, content) of the spreadsheet in this format."""
 	file_format = (file_format or "xlsx").lower()
 	if file_format not in FORMATS:
-		frappe.throw(_("Format {0}: choose xlsx or csv.").format(frappe.bold(file_format)))
+		frappe.throw(_("Format {0}: choose xlsx or csv.").format(bold(file_format)))
 	rows, name = rows_in_scope(**scope)
 	if file_format == "csv":
 		return f"{name}.csv", csv_of(rows)

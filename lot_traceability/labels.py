@@ -3,6 +3,7 @@
 import frappe
 from frappe.utils import getdate
 
+from lot_traceability.messages import bold
 from lot_traceability.qr import qr_png_data_uri
 from lot_traceability.queries import labels as label_queries
 from lot_traceability.traceability import gs1
@@ -29,7 +30,7 @@ def lot_gs1_string(batch: str, raw: bool = False) -> str:
 		return gs1.build(data, raw=raw)
 	except gs1.Gs1Error as error:
 		frappe.throw(
-			frappe._("Lot {0} cannot be written as a GS1 label: {1}").format(frappe.bold(batch), error),
+			frappe._("Lot {0} cannot be written as a GS1 label: {1}").format(bold(batch), error),
 			title=frappe._("No GS1 Label"),
 		)
 

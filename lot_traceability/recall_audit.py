@@ -15,6 +15,7 @@ from frappe import _
 from frappe.utils import flt, getdate, strip_html
 
 from lot_traceability.export_scopes import lots_of_recall, readable_companies
+from lot_traceability.messages import bold
 from lot_traceability.queries import recall_audit as queries
 from lot_traceability.traceability import recall_audit
 
@@ -46,7 +47,7 @@ def _recall(name: str):
 	if recall.docstatus != 1:
 		frappe.throw(
 			_("Lot Recall {0} is not submitted: its scope and actions are not on record yet.").format(
-				frappe.bold(name)
+				bold(name)
 			)
 		)
 	return recall
