@@ -13,7 +13,7 @@ from frappe import _
 from frappe.utils import flt
 
 from lot_traceability.config import check_lot_read, get_lot_rule, get_settings
-from lot_traceability.messages import bold
+from lot_traceability.messages import bold, esc
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.status_changes import change_lot_status as record_status_change
 from lot_traceability.traceability.statuses import LotStatus
@@ -123,7 +123,7 @@ def update_recall(recall: str, status: str | None = None) -> dict:
 	doc = frappe.get_doc("Lot Recall", recall)
 	doc.check_permission("submit")
 	if status and status not in ("Contained", "Closed"):
-		frappe.throw(_("A recall can be marked Contained or Closed, not {0}.").format(status))
+		frappe.throw(_("A recall can be marked Contained or Closed, not {0}.").format(esc(status)))
 	doc.update_containment(status or None)
 	doc.reload()
 	return {"status": doc.status, "outstanding_qty": doc.outstanding_qty, "recovered_qty": doc.recovered_qty}
@@ -337,7 +337,7 @@ def get_recall_rows(
 	doc.check_permission("read")
 	if table not in SCOPE_ROW_FIELDS:
 		frappe.throw(
-			_("A recall's scope tables are {0}, not {1}.").format(", ".join(SCOPE_ROW_FIELDS), table)
+			_("A recall's scope tables are {0}, not {1}.").format(", ".join(SCOPE_ROW_FIELDS), esc(table))
 		)
 	start, page_length = max(0, int(start or 0)), min(500, max(1, int(page_length or 50)))
 	rows, total = read_rows(recall, table, start, page_length, (search or "").strip() or None)

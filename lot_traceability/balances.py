@@ -16,7 +16,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from lot_traceability.messages import bold
+from lot_traceability.messages import bold, esc
 from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import lots as lot_queries
 
@@ -85,7 +85,7 @@ def refuse(bundle, batch, warehouse, wanted):
 			bold(warehouse),
 			frappe.format(wanted, {"fieldtype": "Float"}),
 			_(bundle.voucher_type),
-			bundle.voucher_no,
+			esc(bundle.voucher_no),
 		),
 		LotBalanceError,
 		title=_("Not Enough Stock of Lot"),

@@ -12,7 +12,7 @@ from frappe.utils import flt, format_datetime, get_datetime, now_datetime
 from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.disposals import LotQuantity, draft_supplier_returns, write_off_lots
 from lot_traceability.hold_tasks import assign_to_task_roles, named
-from lot_traceability.messages import bold
+from lot_traceability.messages import bold, esc
 from lot_traceability.queries import deviations as q
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import returns as return_queries
@@ -62,7 +62,7 @@ def fill_window_lots(doc) -> None:
 	if company != doc.company:
 		frappe.throw(
 			_("Warehouse {0} belongs to {1}, not to {2}.").format(
-				bold(doc.warehouse), company, doc.company
+				bold(doc.warehouse), esc(company), esc(doc.company)
 			),
 			DeviationError,
 		)
@@ -236,7 +236,7 @@ def close(doc) -> None:
 	rejection) or a document (a write-off, a draft return to the supplier) — and close the deviation."""
 	if doc.docstatus != 1 or doc.status != "Open":
 		frappe.throw(
-			_("{0} is {1}: only an open deviation can be closed.").format(doc.name, _(doc.status)),
+			_("{0} is {1}: only an open deviation can be closed.").format(esc(doc.name), _(doc.status)),
 			DeviationError,
 		)
 	lots = [row.batch for row in doc.lots]
@@ -265,7 +265,7 @@ def close(doc) -> None:
 		frappe.throw(
 			[close_problem(doc, p) for p in problems],
 			DeviationError,
-			title=_("{0} cannot close").format(doc.name),
+			title=_("{0} cannot close").format(esc(doc.name)),
 			as_list=True,
 		)
 	made = {}
@@ -369,11 +369,11 @@ def complaint_from_delivery_note(delivery_note: str, row_name: str) -> str:
 	note.check_permission("read")
 	row = next((row for row in note.items if row.name == row_name), None)
 	if not row:
-		frappe.throw(_("Delivery Note {0} has no row {1}.").format(delivery_note, row_name), DeviationError)
+		frappe.throw(_("Delivery Note {0} has no row {1}.").format(esc(delivery_note), esc(row_name)), DeviationError)
 	lots = get_row_lots("Delivery Note", [row.name]).get(row.name) or ([row.batch_no] if row.batch_no else [])
 	if not lots:
 		frappe.throw(
-			_("Row {0} of {1} ({2}) shipped no lot.").format(row.idx, delivery_note, row.item_code),
+			_("Row {0} of {1} ({2}) shipped no lot.").format(row.idx, esc(delivery_note), esc(row.item_code)),
 			DeviationError,
 		)
 	doc = frappe.get_doc(

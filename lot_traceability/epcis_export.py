@@ -13,7 +13,7 @@ from frappe.utils import get_datetime, get_system_timezone, get_url, now_datetim
 from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.export_scopes import date_range, readable_companies, recall_lots, restrict, trace_lots
 from lot_traceability.lot_ledger import moves_of
-from lot_traceability.messages import bold
+from lot_traceability.messages import bold, esc
 from lot_traceability.queries import epcis as epcis_queries
 from lot_traceability.traceability import epcis, gs1
 
@@ -29,7 +29,7 @@ def identifiers() -> epcis.Identifiers:
 	try:
 		return epcis.Identifiers(base, resolver)
 	except epcis.EpcisError as error:
-		frappe.throw(_("Lot Traceability Settings, Integrations: {0}").format(error))
+		frappe.throw(_("Lot Traceability Settings, Integrations: {0}").format(esc(error)))
 
 
 def master_data() -> epcis.MasterData:
@@ -145,7 +145,7 @@ def query(
 	types = [value.strip() for value in (event_type or "").split(",") if value.strip()]
 	for value in types:
 		if value not in EVENT_TYPES:
-			frappe.throw(_("eventType {0}: the app records {1}.").format(value, ", ".join(EVENT_TYPES)))
+			frappe.throw(_("eventType {0}: the app records {1}.").format(esc(value), ", ".join(EVENT_TYPES)))
 	steps = {value.strip() for value in (biz_step or "").split(",") if value.strip()}
 	lots = None
 	if lot or epc_classes:
@@ -226,7 +226,7 @@ def parse_time(value, name: str) -> datetime | None:
 	except ValueError:
 		frappe.throw(
 			_("{0}: {1} is not a date and time (ISO 8601, e.g. 2026-03-01T00:00:00+01:00).").format(
-				name, value
+				esc(name), esc(value)
 			)
 		)
 	if moment.tzinfo is not None:
@@ -247,7 +247,7 @@ def lots_of_classes(classes: str | None) -> set[str]:
 		elif uri.startswith(f"{ids.private_base}/lot/"):
 			lot = unquote(uri.rsplit("/", 1)[1])
 		if not lot:
-			frappe.throw(_("MATCH_anyEPCClass: {0} names no lot of this site.").format(uri))
+			frappe.throw(_("MATCH_anyEPCClass: {0} names no lot of this site.").format(esc(uri)))
 		found.add(lot)
 	return found
 
@@ -260,7 +260,7 @@ def warehouse_of(uri: str) -> str:
 	elif uri.startswith(f"{ids.private_base}/location/"):
 		warehouse = unquote(uri.rsplit("/", 1)[1])
 	if not warehouse:
-		frappe.throw(_("EQ_bizLocation: {0} names no warehouse of this site.").format(uri))
+		frappe.throw(_("EQ_bizLocation: {0} names no warehouse of this site.").format(esc(uri)))
 	return warehouse
 
 

@@ -111,7 +111,7 @@ def problem_message(problem: Problem, doc=None) -> str:
 		"transition_not_allowed": lambda: _("moving a lot from {0} to {1} is allowed only to {2}").format(
 			bold(_(p["from"])),
 			bold(_(p["to"])),
-			", ".join(_(role) for role in p["roles"]) or _("no role (see Lot Traceability Settings)"),
+			", ".join(esc(_(role)) for role in p["roles"]) or _("no role (see Lot Traceability Settings)"),
 		),
 	}
 	return messages[problem.code]()

@@ -9,7 +9,7 @@ from frappe.utils import flt
 
 from lot_traceability.config import get_lot_rules, get_lot_status, get_settings
 from lot_traceability.disposals import LotQuantity, draft_supplier_returns, write_off_lots
-from lot_traceability.messages import bold
+from lot_traceability.messages import bold, esc
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import returns as return_queries
 from lot_traceability.queries import vouchers as voucher_queries
@@ -79,7 +79,7 @@ def quarantine_returns(doc) -> None:
 			).format(
 				row.idx,
 				bold(held[0].name),
-				row.item_code,
+				esc(row.item_code),
 				bold(_(held[0].lot_status)),
 				bold(warehouse),
 			),
@@ -102,11 +102,11 @@ def return_warehouse(doc, lot) -> str:
 			"Lot {0} of item {1} is {2}: its return on {3} {4} must be received into a quarantine warehouse, and company {5} has none. Tick Is Quarantine Warehouse on one of its warehouses."
 		).format(
 			bold(lot.name),
-			lot.item,
+			esc(lot.item),
 			bold(_(lot.lot_status)),
 			_(doc.doctype),
-			doc.name,
-			doc.company,
+			esc(doc.name),
+			esc(doc.company),
 		),
 		title=_("No Quarantine Warehouse"),
 	)

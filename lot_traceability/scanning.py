@@ -8,7 +8,7 @@ from frappe import _
 from frappe.utils import getdate, nowdate
 
 from lot_traceability.enforcement import check_lots, throw_refusals
-from lot_traceability.messages import bold
+from lot_traceability.messages import bold, esc
 from lot_traceability.pickers import offered
 from lot_traceability.queries import labels as label_queries
 from lot_traceability.queries import lots as lot_queries
@@ -26,7 +26,7 @@ def read_label(text: str) -> gs1.Gs1Data:
 	try:
 		return gs1.parse((text or "").strip("\r\n"))
 	except gs1.Gs1Error as error:
-		frappe.throw(_("Not a valid GS1 lot label: {0}").format(error), LabelError, title=_("Label Not Read"))
+		frappe.throw(_("Not a valid GS1 lot label: {0}").format(esc(error)), LabelError, title=_("Label Not Read"))
 
 
 def item_of(data: gs1.Gs1Data) -> str:

@@ -7,7 +7,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate
 
-from lot_traceability.messages import bold
+from lot_traceability.messages import bold, esc
 from lot_traceability.queries import genealogy as genealogy_queries
 from lot_traceability.queries import ledger as ledger_queries
 from lot_traceability.queries import lot_ledger as lot_ledger_queries
@@ -76,7 +76,7 @@ def trace_lot(
 ) -> dict:
 	"""The trace of a lot (or of every lot of a supplier lot no) as plain data."""
 	if direction not in DIRECTIONS:
-		frappe.throw(_("Direction must be Backward, Forward or Both, not {0}.").format(direction))
+		frappe.throw(_("Direction must be Backward, Forward or Both, not {0}.").format(esc(direction)))
 	roots = roots_of(batch, supplier_lot_no)
 	traces = walks(roots, DIRECTIONS[direction], max_depth)
 	all_lots = {lot for trace in traces.values() for lot in trace.lots}

@@ -10,7 +10,7 @@ from frappe.utils import flt, now_datetime
 
 from lot_traceability.bulk_rows import BulkChildTables
 from lot_traceability.config import get_lot_status, get_settings
-from lot_traceability.messages import bold, problem_message
+from lot_traceability.messages import bold, esc, problem_message
 from lot_traceability.queries import locks as lock_queries
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import recall as recall_queries
@@ -529,7 +529,7 @@ class LotRecall(BulkChildTables, Document):
 		if problems:
 			frappe.throw(
 				[problem_message(problem) for problem in problems],
-				title=_("Recall {0} stays {1}").format(self.name, _(status)),
+				title=_("Recall {0} stays {1}").format(esc(self.name), _(status)),
 				as_list=True,
 			)
 		return problems
