@@ -21,6 +21,7 @@ from lot_traceability.queries import fsma204 as queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability import fsma204
 from lot_traceability.traceability.movements import INTERNAL_TRANSFER
+from lot_traceability.traceability.spreadsheet import safe_row
 
 FORMATS = ("xlsx", "csv")
 SHEET = "FSMA 204 Records"
@@ -362,7 +363,7 @@ def xlsx_of(rows) -> bytes:
 	from frappe.utils.xlsxutils import make_xlsx
 	from openpyxl.utils import get_column_letter
 
-	table = fsma204.table(rows)
+	table = [safe_row(values) for values in fsma204.table(rows)]
 	widths = [14 if kind != "text" else 28 for _key, _header, kind in fsma204.COLUMNS]
 	book = SortableBook(f"A1:{get_column_letter(len(fsma204.COLUMNS))}{len(table)}")
 	return make_xlsx(table, SHEET, wb=book, column_widths=widths).getvalue()
@@ -386,7 +387,9 @@ def csv_of(rows) -> str:
 	out = io.StringIO()
 	writer = csv.writer(out)
 	for values in fsma204.table(rows):
-		writer.writerow([value.isoformat() if hasattr(value, "isoformat") else value for value in values])
+		writer.writerow(
+			[value.isoformat() if hasattr(value, "isoformat") else value for value in safe_row(values)]
+		)
 	return out.getvalue()
 
 

@@ -18,6 +18,7 @@ from lot_traceability.export_scopes import lots_of_recall, readable_companies
 from lot_traceability.messages import bold
 from lot_traceability.queries import recall_audit as queries
 from lot_traceability.traceability import recall_audit
+from lot_traceability.traceability.spreadsheet import safe_cell
 
 PRINT_FORMAT = "Lot Recall Audit Summary"
 NOTICE_COLUMNS = (
@@ -140,7 +141,7 @@ def notice_csv(recall) -> str:
 	for row in recall.customers:
 		values = []
 		for field, _label in NOTICE_COLUMNS:
-			value = row.get(field)
+			value = safe_cell(row.get(field))
 			values.append(
 				value.isoformat() if hasattr(value, "isoformat") else ("" if value is None else value)
 			)
