@@ -148,10 +148,10 @@ def check_release(change, for_update: bool = False) -> None:
 				title=_("Documents Missing"),
 				as_list=len(refusals) > 1,
 			)
-	if for_update:
-		documents = documents_of(lots, for_update=True)
-		for row in change.lots:
-			row.documents = describe(documents.get(row.batch, ())) or None
+	# the documents a row records are the server's: written at submit, never taken from a form
+	documents = documents_of(lots, for_update=True) if for_update else {}
+	for row in change.lots:
+		row.documents = describe(documents.get(row.batch, ())) or None
 
 
 # Editing a lot's documents
