@@ -160,3 +160,40 @@ class TestExportsAreSafeToOpen(AsAdministrator):
 		self.assertNotIn(FORMULA, names)
 		for line in notice[1:]:
 			self.assertFalse([cell for cell in line if cell.startswith(("=", "+", "@", "\t", "\r"))])
+
+
+class TestPrintFormatsEscapeValues(AsAdministrator):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		demo.load()
+		frappe.db.commit()  # the demo kept whole, not undone by this class's rollback
+
+	def render(self, print_format: str, doc) -> str:
+		"""The print format as stored with the app, rendered as Frappe renders a Jinja print format."""
+		import json
+		from pathlib import Path
+
+		folder = frappe.scrub(print_format)
+		path = Path(frappe.get_app_path("lot_traceability", "lot_traceability", "print_format", folder))
+		html = json.loads((path / f"{folder}.json").read_text())["html"]
+		return frappe.render_template(html, {"doc": doc})
+
+	def test_the_customer_notice_writes_names_as_text(self):
+		from lot_traceability.tests.test_recall import new_recall
+
+		frappe.db.set_value("Customer", CUSTOMER, "customer_name", MARKUP, update_modified=False)
+		recall = new_recall(supplier_lot_no="DC-5531", is_mock=1, reason=f"Salmonella {MARKUP}")
+		html = self.render("Lot Recall Customer Notice", recall)
+		# stored sanitized (no handler left), printed as text
+		self.assertIn("<b>&lt;img src=", html)
+		self.assertIn("Reason: Salmonella &lt;img src=", html)
+		self.assertNotIn("<img", html)
+
+	def test_the_lot_label_writes_the_supplier_lot_as_text(self):
+		lot = make_lot()
+		frappe.db.set_value("Batch", lot.batch, "supplier_lot_no", MARKUP, update_modified=False)
+		html = self.render("Lot Label", frappe.get_doc("Batch", lot.batch))
+		self.assertIn(QUOTED, html)
+		self.assertNotIn("<img src=x", html)
+		self.assertEqual(html.count("<img"), 1)  # the QR code only
