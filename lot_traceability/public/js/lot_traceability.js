@@ -19,13 +19,13 @@ lot_traceability.levels_filter = function () {
 
 // A report cell as text: Frappe's formatter writes a Data or Small Text value (and a link the user may
 // not open) into the table as HTML, so a value holding markup is escaped before it is formatted.
-const LT_TEXT_FIELDTYPES = ["Data", "Small Text", "Text", "Long Text", "Select", "Autocomplete", "Read Only"];
+lot_traceability.TEXT_FIELDTYPES = ["Data", "Small Text", "Text", "Long Text", "Select", "Autocomplete", "Read Only"];
 lot_traceability.escape_cell = function (value, column) {
 	if (typeof value !== "string") return value;
 	const fieldtype = (column && column.fieldtype) || "Data";
 	const unreadable_link =
 		["Link", "Dynamic Link"].includes(fieldtype) && !(column.options && frappe.model.can_read(column.options));
-	return LT_TEXT_FIELDTYPES.includes(fieldtype) || unreadable_link ? frappe.utils.escape_html(value) : value;
+	return lot_traceability.TEXT_FIELDTYPES.includes(fieldtype) || unreadable_link ? frappe.utils.escape_html(value) : value;
 };
 
 // A report's formatter that only writes values as text (reports with no formatter of their own).
