@@ -72,6 +72,14 @@ class TestMessagesQuoteValues(AsAdministrator):
 			{"supplier_lot_no": MARKUP, "section": MARKUP},
 		)
 
+	def test_lot_lookup_quotes_what_was_typed_or_scanned(self):
+		"""The Lot Lookup page shows the answer's message as HTML: the text typed or scanned is in it
+		as text, a lot id or a label alike."""
+		for text in (MARKUP, f"(01)09506000134352(10){MARKUP}", f"]C1010950600013435210{MARKUP}"):
+			message = api.lookup_lot(text=text)["message"]
+			self.assertIn("&lt;img", message, text)
+			self.assertNotIn("<img", message, text)
+
 	def test_reports_quote_a_choice_they_do_not_know(self):
 		self.assertRefusedQuoting(
 			frappe.ValidationError, "View must be one of", lot_traceability_kpis.execute, {"view": MARKUP}

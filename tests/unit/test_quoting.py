@@ -35,7 +35,7 @@ SAFE_CALLS = {
 	"missing_words",  # document kinds, the app's own words
 	"get_desk_link",  # a link to a document whose name the app numbers (LR-00001)
 }
-# attributes and names that hold numbers (row positions, quantities, counts)
+# attributes and names that hold numbers or dates (row positions, quantities, counts, date ranges)
 NUMBERS = {"idx", "qty", "cap_qty", "on_hand", "available", "wanted", "count", "days", "until", "since"}
 MESSAGE_CALLS = {"throw", "msgprint"}
 
