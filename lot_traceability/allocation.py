@@ -9,7 +9,7 @@ from frappe.utils import flt, format_date, getdate, nowdate
 
 from lot_traceability import locks, restrictions
 from lot_traceability.config import get_lot_rule, get_lot_status, get_settings
-from lot_traceability.messages import bold, document_label, movement_label, quantity
+from lot_traceability.messages import bold, document_label, esc, movement_label, quantity
 from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import locks as lock_queries
 from lot_traceability.queries import lots as lot_queries
@@ -412,7 +412,7 @@ def explain_shortage(
 		passed_over = passed_over or why != _("may be taken")
 		if len(reasons) < MAX_EXPLAINED:
 			reasons.append(
-				_("{0} ({1}): {2}").format(bold(candidate.lot), quantity(candidate.qty, uom), why)
+				_("{0} ({1}): {2}").format(bold(candidate.lot), quantity(candidate.qty, uom), esc(why))
 			)
 	if not passed_over:
 		return  # a plain shortage of the item: ERPNext says so in its own words

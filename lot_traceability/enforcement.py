@@ -19,7 +19,7 @@ from frappe.utils import format_date, getdate, nowdate
 
 from lot_traceability import restrictions
 from lot_traceability.config import get_lot_status, get_settings
-from lot_traceability.messages import bold, document_label, movement_label
+from lot_traceability.messages import bold, document_label, esc, movement_label
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import restrictions as restriction_queries
 from lot_traceability.queries import vouchers as voucher_queries
@@ -260,7 +260,7 @@ def throw_use_refusals(scope_found, formula_found, use, movement, voucher_type, 
 			bold(refusal.batch),
 			bold(refusal.item),
 			bold(_(refusal.status)),
-			refusal.summary,
+			esc(refusal.summary),
 			movement_label(movement),
 			restrictions.refusal_reason(refusal),
 			where_of(row),
