@@ -9,7 +9,7 @@ from frappe.utils import flt, format_date, getdate, nowdate
 
 from lot_traceability import locks, restrictions
 from lot_traceability.config import get_lot_rule, get_lot_status, get_settings
-from lot_traceability.messages import document_label, movement_label, quantity
+from lot_traceability.messages import bold, document_label, esc, movement_label, quantity
 from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import locks as lock_queries
 from lot_traceability.queries import lots as lot_queries
@@ -412,7 +412,7 @@ def explain_shortage(
 		passed_over = passed_over or why != _("may be taken")
 		if len(reasons) < MAX_EXPLAINED:
 			reasons.append(
-				_("{0} ({1}): {2}").format(frappe.bold(candidate.lot), quantity(candidate.qty, uom), why)
+				_("{0} ({1}): {2}").format(bold(candidate.lot), quantity(candidate.qty, uom), esc(why))
 			)
 	if not passed_over:
 		return  # a plain shortage of the item: ERPNext says so in its own words
@@ -429,8 +429,8 @@ def explain_shortage(
 		_("{0}: {1} of {2} are needed from {3}, and only {4} of lots there may {5} on {6}.").format(
 			where,
 			quantity(qty, uom),
-			frappe.bold(item_code),
-			frappe.bold(warehouse),
+			bold(item_code),
+			bold(warehouse),
 			quantity(picked, uom),
 			movement_label(movement),
 			format_date(on_date),
@@ -442,7 +442,7 @@ def explain_shortage(
 			_("Lots that may {0} are in: {1}.").format(
 				movement_label(movement),
 				", ".join(
-					f"{frappe.bold(name)} ({flt(left)} {uom})" for name, left in sorted(elsewhere.items())
+					f"{bold(name)} ({flt(left)} {uom})" for name, left in sorted(elsewhere.items())
 				),
 			)
 		)
@@ -548,8 +548,8 @@ def record_overrides(doc) -> None:
 def violation_message(doc, row, skip, on_date) -> str:
 	where = _("{0}, row {1}").format(document_label(doc.doctype, doc.name, saved=not doc.is_new()), row.idx)
 	return _("Lot {0} of item {1} ({2}): {3} — {4}.").format(
-		frappe.bold(skip.candidate.lot),
-		frappe.bold(row.item_code),
+		bold(skip.candidate.lot),
+		bold(row.item_code),
 		_(skip.candidate.status.name),
 		skip_reason(skip, on_date),
 		where,

@@ -13,6 +13,7 @@ from frappe import _
 from frappe.utils import flt
 
 from lot_traceability.config import check_lot_read, get_lot_rule, get_settings
+from lot_traceability.messages import bold, esc
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.status_changes import change_lot_status as record_status_change
 from lot_traceability.traceability.statuses import LotStatus
@@ -23,7 +24,7 @@ def get_effective_lot_rule(item_code: str, company: str | None = None) -> dict:
 	"""The rule that governs an item's lots in a company, with Settings defaults filled in."""
 	frappe.has_permission("Item", "read", item_code, throw=True)
 	if not frappe.db.exists("Item", item_code):
-		frappe.throw(_("Item {0} does not exist.").format(frappe.bold(item_code)), frappe.DoesNotExistError)
+		frappe.throw(_("Item {0} does not exist.").format(bold(item_code)), frappe.DoesNotExistError)
 	rule = get_lot_rule(item_code, company)
 	settings = get_settings()
 	return {
@@ -122,7 +123,7 @@ def update_recall(recall: str, status: str | None = None) -> dict:
 	doc = frappe.get_doc("Lot Recall", recall)
 	doc.check_permission("submit")
 	if status and status not in ("Contained", "Closed"):
-		frappe.throw(_("A recall can be marked Contained or Closed, not {0}.").format(status))
+		frappe.throw(_("A recall can be marked Contained or Closed, not {0}.").format(esc(status)))
 	doc.update_containment(status or None)
 	doc.reload()
 	return {"status": doc.status, "outstanding_qty": doc.outstanding_qty, "recovered_qty": doc.recovered_qty}
@@ -159,7 +160,7 @@ def check_allocation(
 
 	frappe.has_permission("Batch", "read", throw=True)
 	if not frappe.db.exists("Item", item_code):
-		frappe.throw(_("Item {0} does not exist.").format(frappe.bold(item_code)), frappe.DoesNotExistError)
+		frappe.throw(_("Item {0} does not exist.").format(bold(item_code)), frappe.DoesNotExistError)
 	if flt(qty) <= 0:
 		frappe.throw(_("Quantity must be greater than zero, not {0}.").format(qty))
 	warehouses = (
@@ -336,7 +337,7 @@ def get_recall_rows(
 	doc.check_permission("read")
 	if table not in SCOPE_ROW_FIELDS:
 		frappe.throw(
-			_("A recall's scope tables are {0}, not {1}.").format(", ".join(SCOPE_ROW_FIELDS), table)
+			_("A recall's scope tables are {0}, not {1}.").format(", ".join(SCOPE_ROW_FIELDS), esc(table))
 		)
 	start, page_length = max(0, int(start or 0)), min(500, max(1, int(page_length or 50)))
 	rows, total = read_rows(recall, table, start, page_length, (search or "").strip() or None)

@@ -16,6 +16,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
+from lot_traceability.messages import bold, esc
 from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import lots as lot_queries
 
@@ -77,14 +78,14 @@ def refuse(bundle, batch, warehouse, wanted):
 		_(
 			"Lot {0} of item {1} ({2}) has {3} in warehouse {4}, not the {5} that {6} {7} takes. Nothing was posted."
 		).format(
-			frappe.bold(batch),
-			frappe.bold(bundle.item_code),
+			bold(batch),
+			bold(bundle.item_code),
 			_(lot.lot_status or ""),
 			frappe.format(available, {"fieldtype": "Float"}),
-			frappe.bold(warehouse),
+			bold(warehouse),
 			frappe.format(wanted, {"fieldtype": "Float"}),
 			_(bundle.voucher_type),
-			bundle.voucher_no,
+			esc(bundle.voucher_no),
 		),
 		LotBalanceError,
 		title=_("Not Enough Stock of Lot"),

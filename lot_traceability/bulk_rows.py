@@ -9,8 +9,10 @@ linked as before.
 
 The rows of such a table are computed by the app from the database (a recall's scope, the lots a
 change moves), not typed by a person: Frappe's checks of user input on each row (links exist,
-mandatory values, lengths, selects, HTML sanitizing) are left out for them — thousands of queries
-and checks that could not fail. The document's other tables and fields are checked as always."""
+mandatory values, lengths, selects) are left out for them — thousands of queries and checks that
+could not fail. Their text is sanitized as Frappe's own save sanitizes it (`_sanitize_content`: markup
+stripped of scripts and event handlers), since a value can still come from a form. The document's
+other tables and fields are checked as always."""
 
 import weakref
 from contextlib import contextmanager
@@ -263,6 +265,7 @@ def insert_rows(rows) -> None:
 	for row in rows:
 		if not row.name:
 			row.name = frappe.generate_hash(length=10)
+	sanitize_rows(rows)
 	for start in range(0, len(rows), CHUNK):
 		chunk = rows[start : start + CHUNK]
 		for attempt in range(3):
@@ -276,6 +279,16 @@ def insert_rows(rows) -> None:
 					row.name = frappe.generate_hash(length=10)
 	for row in rows:
 		row.set("__islocal", False)
+
+
+def sanitize_rows(rows) -> None:
+	"""Each row's text as Frappe's own save leaves it (`BaseDocument._sanitize_content`, which a save
+	runs on every child row but the large tables'): HTML sanitized in every field but those Frappe
+	leaves as they are (Code, Attach, emails, fields that ignore the XSS filter, submitted values).
+	Only rows holding `<` or `>` can change, so only they go through it."""
+	for row in rows:
+		if any(isinstance(value, str) and ("<" in value or ">" in value) for value in row.__dict__.values()):
+			row._sanitize_content()
 
 
 def _insert_chunk(rows) -> None:

@@ -7,6 +7,7 @@ from collections import defaultdict
 import frappe
 from frappe import _
 
+from lot_traceability.messages import bold
 from lot_traceability.queries import rules as rule_queries
 from lot_traceability.traceability import rules as core
 from lot_traceability.traceability.lifecycle import Transition
@@ -83,7 +84,7 @@ def check_lot_read(lot: str) -> None:
 	permission is missing)."""
 	if not frappe.has_permission("Batch", "read", lot):
 		frappe.throw(
-			_("You may not read lot {0}.").format(frappe.bold(lot)),
+			_("You may not read lot {0}.").format(bold(lot)),
 			frappe.PermissionError,
 			title=_("Not Permitted"),
 		)

@@ -10,6 +10,7 @@ learns that the control held."""
 import frappe
 from frappe import _
 
+from lot_traceability.messages import bold
 from lot_traceability.queries import users as user_queries
 
 CONTROL_PERMLEVEL = 1
@@ -25,20 +26,23 @@ def refuse_control_changes(doc) -> None:
 		return
 	changed = changed_controls(doc)
 	if changed:
-		frappe.throw(
-			_("Only a System Manager may change {0} of {1}: they decide what the lot controls stop.").format(
-				", ".join(frappe.bold(frappe.utils.escape_html(_(label))) for label in changed), record_label(doc)
-			),
-			frappe.PermissionError,
-			title=_("Not Permitted"),
-		)
+		labels = ", ".join(bold(_(label)) for label in changed)
+		if doc.meta.issingle:
+			message = _(
+				"Only a System Manager may change {0} of {1}: they decide what the lot controls stop."
+			).format(labels, _(doc.doctype))
+		else:
+			message = _(
+				"Only a System Manager may change {0} of {1} {2}: they decide what the lot controls stop."
+			).format(labels, _(doc.doctype), bold(doc.name or ""))
+		frappe.throw(message, frappe.PermissionError, title=_("Not Permitted"))
 
 
 def record_label(doc) -> str:
 	"""The record as a message names it: a Single by its doctype alone."""
 	if doc.meta.issingle:
 		return _(doc.doctype)
-	return _("{0} {1}").format(_(doc.doctype), frappe.bold(frappe.utils.escape_html(doc.name or "")))
+	return _("{0} {1}").format(_(doc.doctype), bold(doc.name or ""))
 
 
 def changed_controls(doc) -> list[str]:
@@ -86,8 +90,8 @@ def notify_control_change(doc) -> list[str]:
 			"document_name": doc.name,
 			"from_user": frappe.session.user,
 			"subject": _("{0} changed {1} of {2}").format(
-				frappe.bold(frappe.utils.escape_html(frappe.utils.get_fullname(frappe.session.user))),
-				", ".join(frappe.bold(frappe.utils.escape_html(_(label))) for label in changed),
+				bold(frappe.utils.get_fullname(frappe.session.user)),
+				", ".join(bold(_(label)) for label in changed),
 				record_label(doc),
 			),
 		},

@@ -12,6 +12,7 @@ from frappe.utils import flt, format_datetime, get_datetime, now_datetime
 from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.disposals import LotQuantity, draft_supplier_returns, write_off_lots
 from lot_traceability.hold_tasks import assign_to_task_roles, named
+from lot_traceability.messages import bold, esc
 from lot_traceability.queries import deviations as q
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import returns as return_queries
@@ -61,7 +62,7 @@ def fill_window_lots(doc) -> None:
 	if company != doc.company:
 		frappe.throw(
 			_("Warehouse {0} belongs to {1}, not to {2}.").format(
-				frappe.bold(doc.warehouse), company, doc.company
+				bold(doc.warehouse), esc(company), esc(doc.company)
 			),
 			DeviationError,
 		)
@@ -133,7 +134,7 @@ def fill_named_lots(doc) -> None:
 	for row in doc.lots:
 		if row.batch in seen:
 			frappe.throw(
-				_("Row {0}: lot {1} is listed twice.").format(row.idx, frappe.bold(row.batch)), DeviationError
+				_("Row {0}: lot {1} is listed twice.").format(row.idx, bold(row.batch)), DeviationError
 			)
 		seen.add(row.batch)
 	stock = q.get_company_stock(seen, doc.company)
@@ -141,7 +142,7 @@ def fill_named_lots(doc) -> None:
 	for row in doc.lots:
 		if row.batch not in details:
 			frappe.throw(
-				_("Row {0}: lot {1} does not exist.").format(row.idx, frappe.bold(row.batch)), DeviationError
+				_("Row {0}: lot {1} does not exist.").format(row.idx, bold(row.batch)), DeviationError
 			)
 		row.item = details[row.batch].item
 		row.on_hand_qty = sum(qty for _warehouse, qty in stock.get(row.batch, ()))
@@ -157,7 +158,7 @@ def hold(doc) -> None:
 	change citing the deviation."""
 	fill_lots(doc)
 	if not doc.lots:
-		frappe.throw(_("{0} concerns no lot: nothing to hold.").format(frappe.bold(doc.name)), DeviationError)
+		frappe.throw(_("{0} concerns no lot: nothing to hold.").format(bold(doc.name)), DeviationError)
 	hold_status = get_settings().deviation_hold_status
 	if not hold_status:
 		frappe.throw(
@@ -235,7 +236,7 @@ def close(doc) -> None:
 	rejection) or a document (a write-off, a draft return to the supplier) — and close the deviation."""
 	if doc.docstatus != 1 or doc.status != "Open":
 		frappe.throw(
-			_("{0} is {1}: only an open deviation can be closed.").format(doc.name, _(doc.status)),
+			_("{0} is {1}: only an open deviation can be closed.").format(esc(doc.name), _(doc.status)),
 			DeviationError,
 		)
 	lots = [row.batch for row in doc.lots]
@@ -264,7 +265,7 @@ def close(doc) -> None:
 		frappe.throw(
 			[close_problem(doc, p) for p in problems],
 			DeviationError,
-			title=_("{0} cannot close").format(doc.name),
+			title=_("{0} cannot close").format(esc(doc.name)),
 			as_list=True,
 		)
 	made = {}
@@ -336,7 +337,7 @@ def restricted_status() -> str:
 
 
 def close_problem(doc, problem) -> str:
-	lot = frappe.bold(problem.params["lot"])
+	lot = bold(problem.params["lot"])
 	if problem.code == "disposition_missing":
 		return _("Lot {0} was held by {1}: choose its disposition.").format(lot, doc.name)
 	if problem.code == "no_supplier":
@@ -368,11 +369,11 @@ def complaint_from_delivery_note(delivery_note: str, row_name: str) -> str:
 	note.check_permission("read")
 	row = next((row for row in note.items if row.name == row_name), None)
 	if not row:
-		frappe.throw(_("Delivery Note {0} has no row {1}.").format(delivery_note, row_name), DeviationError)
+		frappe.throw(_("Delivery Note {0} has no row {1}.").format(esc(delivery_note), esc(row_name)), DeviationError)
 	lots = get_row_lots("Delivery Note", [row.name]).get(row.name) or ([row.batch_no] if row.batch_no else [])
 	if not lots:
 		frappe.throw(
-			_("Row {0} of {1} ({2}) shipped no lot.").format(row.idx, delivery_note, row.item_code),
+			_("Row {0} of {1} ({2}) shipped no lot.").format(row.idx, esc(delivery_note), esc(row.item_code)),
 			DeviationError,
 		)
 	doc = frappe.get_doc(

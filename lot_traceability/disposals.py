@@ -8,6 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
+from lot_traceability.messages import bold
 from lot_traceability.queries import returns as return_queries
 
 
@@ -34,7 +35,7 @@ def draft_supplier_returns(items: list[LotQuantity], of, remarks: str) -> dict[s
 	if missing:
 		frappe.throw(
 			_("Lot {0} was not received from a supplier, so it cannot be returned to one.").format(
-				", ".join(frappe.bold(lot) for lot in missing)
+				", ".join(bold(lot) for lot in missing)
 			),
 			DisposalError,
 		)

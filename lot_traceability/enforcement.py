@@ -19,7 +19,7 @@ from frappe.utils import format_date, getdate, nowdate
 
 from lot_traceability import restrictions
 from lot_traceability.config import get_lot_status, get_settings
-from lot_traceability.messages import document_label, movement_label
+from lot_traceability.messages import bold, document_label, esc, movement_label
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import restrictions as restriction_queries
 from lot_traceability.queries import vouchers as voucher_queries
@@ -225,8 +225,8 @@ def refusal_message(refusal: Refusal, voucher_type: str, voucher_no: str, postin
 		where = _("{0}, row {1}").format(where, row)
 	if refusal.reason == "expired":
 		return _("Lot {0} of item {1} ({2}) expired on {3} and may not {4} on {5} — {6}.").format(
-			frappe.bold(lot.batch_no),
-			frappe.bold(lot.item_code),
+			bold(lot.batch_no),
+			bold(lot.item_code),
 			_(lot.status.name),
 			format_date(lot.expiry_date),
 			movement_label(refusal.movement),
@@ -234,9 +234,9 @@ def refusal_message(refusal: Refusal, voucher_type: str, voucher_no: str, postin
 			where,
 		)
 	return _("Lot {0} of item {1} is {2} and may not {3} — {4}.").format(
-		frappe.bold(lot.batch_no),
-		frappe.bold(lot.item_code),
-		frappe.bold(_(lot.status.name)),
+		bold(lot.batch_no),
+		bold(lot.item_code),
+		bold(_(lot.status.name)),
 		movement_label(refusal.movement),
 		where,
 	)
@@ -257,10 +257,10 @@ def throw_use_refusals(scope_found, formula_found, use, movement, voucher_type, 
 	where_of = lambda row: _row_label(voucher_type, voucher_no, row)  # noqa: E731
 	messages = [
 		_("Lot {0} of item {1} is {2}, released {3}: it may not {4} {5} — {6}.").format(
-			frappe.bold(refusal.batch),
-			frappe.bold(refusal.item),
-			frappe.bold(_(refusal.status)),
-			refusal.summary,
+			bold(refusal.batch),
+			bold(refusal.item),
+			bold(_(refusal.status)),
+			esc(refusal.summary),
 			movement_label(movement),
 			restrictions.refusal_reason(refusal),
 			where_of(row),
@@ -271,10 +271,10 @@ def throw_use_refusals(scope_found, formula_found, use, movement, voucher_type, 
 		_(
 			"Lot {0} of item {1} may not be issued to make {2}: its formula, BOM {3}, does not list {1}{4} — {5}."
 		).format(
-			frappe.bold(batch),
-			frappe.bold(item),
-			frappe.bold(", ".join(sorted(use.items_made)) or _("this production")),
-			frappe.bold(problem.params["bom"]),
+			bold(batch),
+			bold(item),
+			bold(", ".join(sorted(use.items_made)) or _("this production")),
+			bold(problem.params["bom"]),
 			_(" (work order {0})").format(use.work_order) if use and use.work_order else "",
 			where_of(row),
 		)

@@ -13,6 +13,7 @@ from frappe.utils import get_datetime, get_system_timezone, get_url, now_datetim
 from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.export_scopes import date_range, readable_companies, recall_lots, restrict, trace_lots
 from lot_traceability.lot_ledger import moves_of
+from lot_traceability.messages import bold, esc
 from lot_traceability.queries import epcis as epcis_queries
 from lot_traceability.traceability import epcis, gs1
 
@@ -28,7 +29,7 @@ def identifiers() -> epcis.Identifiers:
 	try:
 		return epcis.Identifiers(base, resolver)
 	except epcis.EpcisError as error:
-		frappe.throw(_("Lot Traceability Settings, Integrations: {0}").format(error))
+		frappe.throw(_("Lot Traceability Settings, Integrations: {0}").format(esc(error)))
 
 
 def master_data() -> epcis.MasterData:
@@ -144,7 +145,7 @@ def query(
 	types = [value.strip() for value in (event_type or "").split(",") if value.strip()]
 	for value in types:
 		if value not in EVENT_TYPES:
-			frappe.throw(_("eventType {0}: the app records {1}.").format(value, ", ".join(EVENT_TYPES)))
+			frappe.throw(_("eventType {0}: the app records {1}.").format(esc(value), ", ".join(EVENT_TYPES)))
 	steps = {value.strip() for value in (biz_step or "").split(",") if value.strip()}
 	lots = None
 	if lot or epc_classes:
@@ -212,7 +213,7 @@ def parse_token(token) -> int:
 	except (TypeError, ValueError):
 		start = -1
 	if start < 0:
-		frappe.throw(_("nextPageToken {0} is not one this query gave.").format(frappe.bold(token)))
+		frappe.throw(_("nextPageToken {0} is not one this query gave.").format(bold(token)))
 	return start
 
 
@@ -225,7 +226,7 @@ def parse_time(value, name: str) -> datetime | None:
 	except ValueError:
 		frappe.throw(
 			_("{0}: {1} is not a date and time (ISO 8601, e.g. 2026-03-01T00:00:00+01:00).").format(
-				name, value
+				esc(name), esc(value)
 			)
 		)
 	if moment.tzinfo is not None:
@@ -246,7 +247,7 @@ def lots_of_classes(classes: str | None) -> set[str]:
 		elif uri.startswith(f"{ids.private_base}/lot/"):
 			lot = unquote(uri.rsplit("/", 1)[1])
 		if not lot:
-			frappe.throw(_("MATCH_anyEPCClass: {0} names no lot of this site.").format(uri))
+			frappe.throw(_("MATCH_anyEPCClass: {0} names no lot of this site.").format(esc(uri)))
 		found.add(lot)
 	return found
 
@@ -259,7 +260,7 @@ def warehouse_of(uri: str) -> str:
 	elif uri.startswith(f"{ids.private_base}/location/"):
 		warehouse = unquote(uri.rsplit("/", 1)[1])
 	if not warehouse:
-		frappe.throw(_("EQ_bizLocation: {0} names no warehouse of this site.").format(uri))
+		frappe.throw(_("EQ_bizLocation: {0} names no warehouse of this site.").format(esc(uri)))
 	return warehouse
 
 
@@ -270,7 +271,7 @@ def validate_gln(doc) -> None:
 		frappe.throw(
 			_(
 				"{0} {1}: GLN {2} is not a GS1 Global Location Number (13 digits ending in their check digit)."
-			).format(_(doc.doctype), frappe.bold(doc.name), frappe.bold(gln))
+			).format(_(doc.doctype), bold(doc.name), bold(gln))
 		)
 	if doc.get("gln") is not None:
 		doc.gln = gln or None

@@ -9,6 +9,7 @@ from frappe import _
 from frappe.utils import getdate
 
 from lot_traceability.config import check_lot_read
+from lot_traceability.messages import bold
 from lot_traceability.queries import users as user_queries
 
 
@@ -29,7 +30,7 @@ def restrict(readable: set[str] | None, company: str | None) -> set[str] | None:
 		return readable
 	if readable is not None and company not in readable:
 		frappe.throw(
-			_("You may not read the stock of {0}.").format(frappe.bold(company)), frappe.PermissionError
+			_("You may not read the stock of {0}.").format(bold(company)), frappe.PermissionError
 		)
 	return {company}
 
@@ -40,7 +41,7 @@ def trace_lots(lot: str) -> set[str]:
 	from lot_traceability.tracing import walks
 
 	if not frappe.db.exists("Batch", lot):
-		frappe.throw(_("Lot {0} does not exist.").format(frappe.bold(lot)), frappe.DoesNotExistError)
+		frappe.throw(_("Lot {0} does not exist.").format(bold(lot)), frappe.DoesNotExistError)
 	check_lot_read(lot)
 	traces = walks([lot], (FORWARD, BACKWARD))
 	return set(traces[FORWARD].lots) | set(traces[BACKWARD].lots) | {lot}

@@ -16,6 +16,7 @@ from frappe import _
 from frappe.utils import add_days, cint, flt, format_date, getdate, now_datetime, nowdate
 
 from lot_traceability.config import check_lot_read, get_lot_rules, get_lot_status, get_settings
+from lot_traceability.messages import bold
 from lot_traceability.queries import foresight as queries
 from lot_traceability.traceability import anomalies as anomaly_core
 from lot_traceability.traceability import forecast as forecast_core
@@ -569,21 +570,21 @@ def make_rebalance_transfer(batch: str, from_warehouse: str, to_warehouse: str, 
 	Receipt made from it is to receive into). Nothing is submitted."""
 	qty = flt(qty)
 	if not batch or not frappe.db.exists("Batch", batch):
-		frappe.throw(_("Lot {0} does not exist.").format(frappe.bold(batch or "")), frappe.DoesNotExistError)
+		frappe.throw(_("Lot {0} does not exist.").format(bold(batch or "")), frappe.DoesNotExistError)
 	for warehouse in (from_warehouse, to_warehouse):
 		if not warehouse or not frappe.db.exists("Warehouse", warehouse):
 			frappe.throw(
-				_("Warehouse {0} does not exist.").format(frappe.bold(warehouse or "")),
+				_("Warehouse {0} does not exist.").format(bold(warehouse or "")),
 				frappe.DoesNotExistError,
 			)
 	if from_warehouse == to_warehouse:
-		frappe.throw(_("Lot {0} is already in {1}.").format(frappe.bold(batch), frappe.bold(to_warehouse)))
+		frappe.throw(_("Lot {0} is already in {1}.").format(bold(batch), bold(to_warehouse)))
 	check_lot_read(batch)
 	on_hand = flt(frappe.db.get_value("Lot Balance", {"batch": batch, "warehouse": from_warehouse}, "qty"))
 	if qty <= 0 or qty > on_hand + 1e-9:
 		frappe.throw(
 			_("Lot {0} has {1} in {2}: a move of {3} is not possible.").format(
-				frappe.bold(batch), on_hand, frappe.bold(from_warehouse), qty
+				bold(batch), on_hand, bold(from_warehouse), qty
 			)
 		)
 	item = frappe.db.get_value("Batch", batch, "item")
@@ -619,7 +620,7 @@ def make_rebalance_transfer(batch: str, from_warehouse: str, to_warehouse: str, 
 		frappe.throw(
 			_(
 				"{0} has no internal customer that represents {1}: set one up (Customer → Is Internal Customer, Represents Company, Allowed To Transact With) to move lot {2} between the two companies."
-			).format(frappe.bold(source_company), frappe.bold(target_company), frappe.bold(batch))
+			).format(bold(source_company), bold(target_company), bold(batch))
 		)
 	frappe.has_permission("Delivery Note", "create", throw=True)
 	note = frappe.get_doc(

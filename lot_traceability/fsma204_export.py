@@ -16,10 +16,12 @@ from openpyxl import Workbook
 
 from lot_traceability.export_scopes import date_range, readable_companies, recall_lots, restrict, trace_lots
 from lot_traceability.lot_ledger import moves_of
+from lot_traceability.messages import bold
 from lot_traceability.queries import fsma204 as queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability import fsma204
 from lot_traceability.traceability.movements import INTERNAL_TRANSFER
+from lot_traceability.traceability.spreadsheet import safe_row
 
 FORMATS = ("xlsx", "csv")
 SHEET = "FSMA 204 Records"
@@ -346,7 +348,7 @@ def rows_in_scope(lot=None, lot_recall=None, item=None, company=None, from_date=
 		return rows_for(recall_lots(lot_recall), companies, since, until), f"FSMA 204 {lot_recall}"
 	if item:
 		if not frappe.db.exists("Item", item):
-			frappe.throw(_("Item {0} does not exist.").format(frappe.bold(item)), frappe.DoesNotExistError)
+			frappe.throw(_("Item {0} does not exist.").format(bold(item)), frappe.DoesNotExistError)
 		frappe.has_permission("Item", "read", item, throw=True)
 		lots = queries.get_moved_lots(companies, since, until, items=[item])
 		return rows_for(lots, companies, since, until), f"FSMA 204 {item}"
@@ -361,7 +363,7 @@ def xlsx_of(rows) -> bytes:
 	from frappe.utils.xlsxutils import make_xlsx
 	from openpyxl.utils import get_column_letter
 
-	table = fsma204.table(rows)
+	table = [safe_row(values) for values in fsma204.table(rows)]
 	widths = [14 if kind != "text" else 28 for _key, _header, kind in fsma204.COLUMNS]
 	book = SortableBook(f"A1:{get_column_letter(len(fsma204.COLUMNS))}{len(table)}")
 	return make_xlsx(table, SHEET, wb=book, column_widths=widths).getvalue()
@@ -385,7 +387,9 @@ def csv_of(rows) -> str:
 	out = io.StringIO()
 	writer = csv.writer(out)
 	for values in fsma204.table(rows):
-		writer.writerow([value.isoformat() if hasattr(value, "isoformat") else value for value in values])
+		writer.writerow(
+			[value.isoformat() if hasattr(value, "isoformat") else value for value in safe_row(values)]
+		)
 	return out.getvalue()
 
 
@@ -393,7 +397,7 @@ def download(file_format: str = "xlsx", **scope) -> tuple[str, bytes | str]:
 	"""(file name, content) of the spreadsheet in this format."""
 	file_format = (file_format or "xlsx").lower()
 	if file_format not in FORMATS:
-		frappe.throw(_("Format {0}: choose xlsx or csv.").format(frappe.bold(file_format)))
+		frappe.throw(_("Format {0}: choose xlsx or csv.").format(bold(file_format)))
 	rows, name = rows_in_scope(**scope)
 	if file_format == "csv":
 		return f"{name}.csv", csv_of(rows)

@@ -7,6 +7,7 @@ import frappe
 from frappe import _
 
 from lot_traceability.config import check_lot_read
+from lot_traceability.messages import bold
 from lot_traceability.queries import lot_ledger as lot_ledger_queries
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import recall as recall_queries
@@ -17,7 +18,7 @@ from lot_traceability.tracing import DEFAULT_DEPTH, end_documents, summarise, wa
 
 def graph_of(lot: str, expand=(), limit: int = graph.DEFAULT_LIMIT, max_depth: int = DEFAULT_DEPTH) -> dict:
 	if not lot or not frappe.db.exists("Batch", lot):
-		frappe.throw(_("Lot {0} does not exist.").format(frappe.bold(lot or "")), frappe.DoesNotExistError)
+		frappe.throw(_("Lot {0} does not exist.").format(bold(lot or "")), frappe.DoesNotExistError)
 	check_lot_read(lot)
 	traces = walks([lot], (BACKWARD, FORWARD), max_depth)
 	links = {

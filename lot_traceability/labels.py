@@ -3,6 +3,7 @@
 import frappe
 from frappe.utils import getdate
 
+from lot_traceability.messages import bold, esc
 from lot_traceability.qr import qr_png_data_uri
 from lot_traceability.queries import labels as label_queries
 from lot_traceability.traceability import gs1
@@ -18,7 +19,7 @@ def lot_gs1_string(batch: str, raw: bool = False) -> str:
 	production date, (10) lot. Human-readable unless `raw` (as carried in the QR code)."""
 	lot = label_queries.get_label_values(batch)
 	if not lot:
-		frappe.throw(frappe._("Lot {0} does not exist.").format(batch), frappe.DoesNotExistError)
+		frappe.throw(frappe._("Lot {0} does not exist.").format(bold(batch)), frappe.DoesNotExistError)
 	data = gs1.Gs1Data(
 		gtin=item_gtin(lot.item),
 		lot=lot.batch_id or lot.name,
@@ -29,7 +30,7 @@ def lot_gs1_string(batch: str, raw: bool = False) -> str:
 		return gs1.build(data, raw=raw)
 	except gs1.Gs1Error as error:
 		frappe.throw(
-			frappe._("Lot {0} cannot be written as a GS1 label: {1}").format(frappe.bold(batch), error),
+			frappe._("Lot {0} cannot be written as a GS1 label: {1}").format(bold(batch), esc(error)),
 			title=frappe._("No GS1 Label"),
 		)
 

@@ -7,6 +7,7 @@ from erpnext import get_default_company
 from frappe import _
 
 from lot_traceability.config import get_lot_rules, get_lot_status, get_settings
+from lot_traceability.messages import bold
 from lot_traceability.queries import documents as document_queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.status_changes import change_lot_status
@@ -129,11 +130,11 @@ def check_release(change, for_update: bool = False) -> None:
 			_(
 				"Lot {0} ({1}, now {2}) cannot be released as {3} while documents are missing: {4}. Attach them to the lot (Lot Documents) first."
 			).format(
-				frappe.bold(row.batch),
+				bold(row.batch),
 				row.item,
 				_(row.from_status or ""),
 				_(change.to_status),
-				frappe.bold(missing_words(missing[row.batch])),
+				bold(missing_words(missing[row.batch])),
 			)
 			for row in change.lots
 			if row.batch in missing
@@ -147,10 +148,10 @@ def check_release(change, for_update: bool = False) -> None:
 				title=_("Documents Missing"),
 				as_list=len(refusals) > 1,
 			)
-	if for_update:
-		documents = documents_of(lots, for_update=True)
-		for row in change.lots:
-			row.documents = describe(documents.get(row.batch, ())) or None
+	# the documents a row records are the server's: written at submit, never taken from a form
+	documents = documents_of(lots, for_update=True) if for_update else {}
+	for row in change.lots:
+		row.documents = describe(documents.get(row.batch, ())) or None
 
 
 # Editing a lot's documents
@@ -163,7 +164,7 @@ def validate_lot_documents(doc) -> None:
 		if row.document_type and frappe.db.get_value("Lot Document Type", row.document_type, "disabled"):
 			frappe.throw(
 				_("Lot Documents row {0}: document type {1} is disabled.").format(
-					row.idx, frappe.bold(row.document_type)
+					row.idx, bold(row.document_type)
 				),
 				LotDocumentsError,
 			)
@@ -186,7 +187,7 @@ def validate_lot_documents(doc) -> None:
 		frappe.throw(
 			_(
 				"Lot {0} is {1}: its release rests on {2}, which cannot be removed. Add the replacement before removing a document, or hold the lot first."
-			).format(frappe.bold(doc.name), frappe.bold(_(status.name)), frappe.bold(missing_words(removed))),
+			).format(bold(doc.name), bold(_(status.name)), bold(missing_words(removed))),
 			LotDocumentsError,
 		)
 

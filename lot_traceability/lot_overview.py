@@ -7,7 +7,7 @@ from frappe.utils import formatdate, getdate, nowdate
 
 from lot_traceability.config import get_lot_status, get_settings, get_transitions
 from lot_traceability.lot_documents import missing_of
-from lot_traceability.messages import movement_phrase, quantity
+from lot_traceability.messages import bold, movement_phrase, quantity
 from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import warehouses as warehouse_queries
@@ -32,7 +32,7 @@ def effect_label(status: LotStatus) -> str:
 def lot_overview(batch: str, roles, can_change: bool) -> dict:
 	lot = lot_queries.get_lots([batch]).get(batch)
 	if not lot:
-		frappe.throw(_("Lot {0} does not exist.").format(frappe.bold(batch)), frappe.DoesNotExistError)
+		frappe.throw(_("Lot {0} does not exist.").format(bold(batch)), frappe.DoesNotExistError)
 	settings = get_settings()
 	current = get_lot_status(lot.lot_status or settings.default_receipt_status)
 	today = getdate(nowdate())

@@ -2,10 +2,21 @@
 
 import frappe
 from frappe import _
-from frappe.utils import flt
+from frappe.utils import escape_html, flt
 
 from lot_traceability.traceability.problems import Problem
 from lot_traceability.traceability.statuses import Movement
+
+
+def esc(value) -> str:
+	"""A value quoted in a message or a page, as text: `<img …>` reads as itself, never as markup.
+	None quotes as nothing."""
+	return escape_html("" if value is None else str(value))
+
+
+def bold(value) -> str:
+	"""A value quoted in a message in bold, escaped first (the desk renders messages as HTML)."""
+	return frappe.bold(esc(value))
 
 
 def movement_label(movement: str | Movement) -> str:
@@ -58,20 +69,20 @@ def problem_message(problem: Problem, doc=None) -> str:
 	messages = {
 		"status_name_missing": lambda: _("A Lot Status needs a name."),
 		"unknown_colour": lambda: _("Colour {0} is not an indicator colour.").format(
-			frappe.bold(p.get("colour"))
+			bold(p.get("colour"))
 		),
 		"terminal_allows_movement": lambda: _(
 			"Lot Status {0} is terminal, so a lot in it may not {1}. Clear {2} or untick Terminal."
-		).format(frappe.bold(doc.name if doc else ""), movement_label(p["movement"]), frappe.bold(label)),
+		).format(bold(doc.name if doc else ""), movement_label(p["movement"]), bold(label)),
 		"scope_value_missing": lambda: _("A Lot Rule that applies to {0} needs {1}.").format(
-			_(p["scope"]), frappe.bold(label)
+			_(p["scope"]), bold(label)
 		),
 		"negative_shelf_life": lambda: _("Shelf Life cannot be negative (got {0}).").format(p["value"]),
 		"unknown_unit": lambda: _("{0} is not a valid unit for {1}.").format(
-			frappe.bold(p["unit"]), frappe.bold(label)
+			bold(p["unit"]), bold(label)
 		),
 		"unknown_policy": lambda: _("Allocation Policy must be FEFO or FIFO, not {0}.").format(
-			frappe.bold(p["policy"])
+			bold(p["policy"])
 		),
 		"negative_minimum_remaining": lambda: _(
 			"Minimum Remaining Shelf Life cannot be negative (got {0})."
@@ -90,17 +101,17 @@ def problem_message(problem: Problem, doc=None) -> str:
 		"recall_not_contained": lambda: _(
 			"{0} shipped is still with customers: recover it or mark the recall contained first"
 		).format(frappe.format(p["qty"], {"fieldtype": "Float"})),
-		"same_status": lambda: _("it is already {0}").format(frappe.bold(_(p["status"]))),
+		"same_status": lambda: _("it is already {0}").format(bold(_(p["status"]))),
 		"from_terminal": lambda: _("it is {0}, a terminal status, and can no longer change").format(
-			frappe.bold(_(p["status"]))
+			bold(_(p["status"]))
 		),
 		"reason_required": lambda: _("a reason is required to make a lot {0}").format(
-			frappe.bold(_(p["status"]))
+			bold(_(p["status"]))
 		),
 		"transition_not_allowed": lambda: _("moving a lot from {0} to {1} is allowed only to {2}").format(
-			frappe.bold(_(p["from"])),
-			frappe.bold(_(p["to"])),
-			", ".join(_(role) for role in p["roles"]) or _("no role (see Lot Traceability Settings)"),
+			bold(_(p["from"])),
+			bold(_(p["to"])),
+			", ".join(esc(_(role)) for role in p["roles"]) or _("no role (see Lot Traceability Settings)"),
 		),
 	}
 	return messages[problem.code]()

@@ -8,6 +8,7 @@ from frappe import _
 from frappe.utils import flt
 
 from lot_traceability.config import check_lot_read
+from lot_traceability.messages import bold
 from lot_traceability.queries import labels as label_queries
 from lot_traceability.queries import warehouses as warehouse_queries
 
@@ -15,7 +16,7 @@ from lot_traceability.queries import warehouses as warehouse_queries
 def make_quarantine_transfers(batch: str) -> list[str]:
 	"""The drafts made (Stock Entry names), one per company that holds the lot outside quarantine."""
 	if not batch or not frappe.db.exists("Batch", batch):
-		frappe.throw(_("Lot {0} does not exist.").format(frappe.bold(batch or "")), frappe.DoesNotExistError)
+		frappe.throw(_("Lot {0} does not exist.").format(bold(batch or "")), frappe.DoesNotExistError)
 	check_lot_read(batch)
 	frappe.has_permission("Stock Entry", "create", throw=True)
 	item = frappe.db.get_value("Batch", batch, "item")
@@ -28,7 +29,7 @@ def make_quarantine_transfers(batch: str) -> list[str]:
 	if not by_company:
 		frappe.throw(
 			_("Lot {0} has no stock outside a quarantine warehouse: nothing to move.").format(
-				frappe.bold(batch)
+				bold(batch)
 			)
 		)
 	made = []
@@ -38,7 +39,7 @@ def make_quarantine_transfers(batch: str) -> list[str]:
 			frappe.throw(
 				_(
 					"{0} has no quarantine warehouse to move lot {1} into: tick Is Quarantine Warehouse on one of its warehouses."
-				).format(frappe.bold(company), frappe.bold(batch))
+				).format(bold(company), bold(batch))
 			)
 		entry = frappe.get_doc(
 			{

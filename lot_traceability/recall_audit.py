@@ -15,8 +15,10 @@ from frappe import _
 from frappe.utils import flt, getdate, strip_html
 
 from lot_traceability.export_scopes import lots_of_recall, readable_companies
+from lot_traceability.messages import bold
 from lot_traceability.queries import recall_audit as queries
 from lot_traceability.traceability import recall_audit
+from lot_traceability.traceability.spreadsheet import safe_cell
 
 PRINT_FORMAT = "Lot Recall Audit Summary"
 NOTICE_COLUMNS = (
@@ -46,7 +48,7 @@ def _recall(name: str):
 	if recall.docstatus != 1:
 		frappe.throw(
 			_("Lot Recall {0} is not submitted: its scope and actions are not on record yet.").format(
-				frappe.bold(name)
+				bold(name)
 			)
 		)
 	return recall
@@ -139,7 +141,7 @@ def notice_csv(recall) -> str:
 	for row in recall.customers:
 		values = []
 		for field, _label in NOTICE_COLUMNS:
-			value = row.get(field)
+			value = safe_cell(row.get(field))
 			values.append(
 				value.isoformat() if hasattr(value, "isoformat") else ("" if value is None else value)
 			)

@@ -9,7 +9,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
-from lot_traceability.messages import quantity
+from lot_traceability.messages import bold, quantity
 from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import ledger as ledger_queries
 from lot_traceability.queries import lot_ledger as lot_ledger_queries
@@ -29,14 +29,14 @@ def source_lots(batches=None, supplier_lot_no: str | None = None) -> list[str]:
 	missing = [lot for lot in lots if not frappe.db.exists("Batch", lot)]
 	if missing:
 		frappe.throw(
-			_("Lot {0} does not exist.").format(", ".join(frappe.bold(lot) for lot in missing)),
+			_("Lot {0} does not exist.").format(", ".join(bold(lot) for lot in missing)),
 			frappe.DoesNotExistError,
 		)
 	if supplier_lot_no:
 		of_supplier_lot = lot_queries.get_lots_of_supplier_lot(supplier_lot_no)
 		if not of_supplier_lot:
 			frappe.throw(
-				_("No lot carries supplier lot no {0}.").format(frappe.bold(supplier_lot_no)),
+				_("No lot carries supplier lot no {0}.").format(bold(supplier_lot_no)),
 				frappe.DoesNotExistError,
 			)
 		lots += of_supplier_lot

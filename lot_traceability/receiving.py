@@ -5,6 +5,7 @@ from frappe import _
 from frappe.utils import getdate
 
 from lot_traceability.config import get_lot_rule, get_lot_rules
+from lot_traceability.messages import bold
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability.shelf_life import expiry_date
@@ -37,7 +38,7 @@ def validate_supplier_lots(doc) -> None:
 		if rule and rule.supplier_lot_mandatory:
 			missing.append(
 				_("Row {0}: item {1} needs its Supplier Lot No (Lot Rule {2}).").format(
-					row.idx, frappe.bold(row.item_code), rule.name
+					row.idx, bold(row.item_code), rule.name
 				)
 			)
 	if missing:
@@ -105,10 +106,10 @@ def _flag_supplier_lot_reuse(lot, row, supplier) -> list[str]:
 	message = _(
 		"Supplier lot no {0} of item {1} was already received from another supplier: {2}. Check lot {3} before releasing it."
 	).format(
-		frappe.bold(row.supplier_lot_no),
-		frappe.bold(row.item_code),
+		bold(row.supplier_lot_no),
+		bold(row.item_code),
 		", ".join(f"{other.name} ({other.supplier})" for other in others),
-		frappe.bold(lot.name),
+		bold(lot.name),
 	)
 	frappe.get_doc("Batch", lot.name).add_comment("Comment", message)
 	return [message]

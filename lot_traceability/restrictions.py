@@ -16,7 +16,7 @@ from frappe import _
 from frappe.utils import flt, format_date, getdate, now_datetime
 
 from lot_traceability.config import get_lot_status, get_settings
-from lot_traceability.messages import quantity
+from lot_traceability.messages import bold, quantity
 from lot_traceability.queries import restrictions as restriction_queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability import restrictions as core
@@ -351,13 +351,13 @@ def refusal_reason(refusal: ScopeRefusal) -> str:
 	uom = refusal.uom
 	return {
 		core.LAPSED: lambda: _("its release ended on {0}").format(format_date(p.get("valid_until"))),
-		core.CUSTOMER: lambda: _("to {0}").format(frappe.bold(p.get("customer") or _("no customer"))),
+		core.CUSTOMER: lambda: _("to {0}").format(bold(p.get("customer") or _("no customer"))),
 		core.ITEM: lambda: _("to make {0}").format(
-			frappe.bold(", ".join(p.get("items") or []) or _("nothing named"))
+			bold(", ".join(p.get("items") or []) or _("nothing named"))
 			+ (f" ({_('BOM')} {p['bom']})" if p.get("bom") else "")
 		),
-		core.COMPANY: lambda: _("in company {0}").format(frappe.bold(p.get("company"))),
-		core.WAREHOUSE: lambda: _("through warehouse {0}").format(frappe.bold(p.get("warehouse"))),
+		core.COMPANY: lambda: _("in company {0}").format(bold(p.get("company"))),
+		core.WAREHOUSE: lambda: _("through warehouse {0}").format(bold(p.get("warehouse"))),
 		core.CAP: lambda: _("as {0} would pass its cap of {1} ({2} used, {3} left)").format(
 			quantity(p["qty"], uom),
 			quantity(p["cap"], uom),
@@ -434,7 +434,7 @@ def validate_scope_rows(change) -> None:
 		if key in seen:
 			frappe.throw(
 				_("Release Scope row {0}: {1} {2} is listed twice.").format(
-					row.idx, _(row.applies_to), frappe.bold(row.value)
+					row.idx, _(row.applies_to), bold(row.value)
 				)
 			)
 		seen.add(key)

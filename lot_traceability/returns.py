@@ -9,6 +9,7 @@ from frappe.utils import flt
 
 from lot_traceability.config import get_lot_rules, get_lot_status, get_settings
 from lot_traceability.disposals import LotQuantity, draft_supplier_returns, write_off_lots
+from lot_traceability.messages import bold, esc
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import returns as return_queries
 from lot_traceability.queries import vouchers as voucher_queries
@@ -77,10 +78,10 @@ def quarantine_returns(doc) -> None:
 				"Row {0}: lot {1} of item {2} is {3}, so its return is received into quarantine warehouse {4}."
 			).format(
 				row.idx,
-				frappe.bold(held[0].name),
-				row.item_code,
-				frappe.bold(_(held[0].lot_status)),
-				frappe.bold(warehouse),
+				bold(held[0].name),
+				esc(row.item_code),
+				bold(_(held[0].lot_status)),
+				bold(warehouse),
 			),
 			indicator="orange",
 			alert=True,
@@ -100,12 +101,12 @@ def return_warehouse(doc, lot) -> str:
 		_(
 			"Lot {0} of item {1} is {2}: its return on {3} {4} must be received into a quarantine warehouse, and company {5} has none. Tick Is Quarantine Warehouse on one of its warehouses."
 		).format(
-			frappe.bold(lot.name),
-			lot.item,
-			frappe.bold(_(lot.lot_status)),
+			bold(lot.name),
+			esc(lot.item),
+			bold(_(lot.lot_status)),
 			_(doc.doctype),
-			doc.name,
-			doc.company,
+			esc(doc.name),
+			esc(doc.company),
 		),
 		title=_("No Quarantine Warehouse"),
 	)
@@ -170,7 +171,7 @@ def apply_dispositions(doc, governed, details) -> None:
 			warehouse = warehouse or return_warehouse(doc, details[lots[0]])
 			frappe.msgprint(
 				_("Row {0}: the return of lot {1} ({2}) is received into quarantine warehouse {3}.").format(
-					row.idx, frappe.bold(lots[0]), _(disposition.value), frappe.bold(warehouse)
+					row.idx, bold(lots[0]), _(disposition.value), bold(warehouse)
 				),
 				indicator="orange",
 				alert=True,
@@ -206,12 +207,12 @@ def refusal(doc, row, lot, problem, shipped) -> str:
 	if problem.code == "return_without_shipment":
 		return _(
 			"{0}: lot {1} of item {2} is returned by {3} without the shipment it came from. Set Return Against to the {4} that shipped it."
-		).format(where, frappe.bold(lot), row.item_code, frappe.bold(doc.customer), _(doc.doctype))
+		).format(where, bold(lot), row.item_code, bold(doc.customer), _(doc.doctype))
 	if problem.code == "lot_not_in_shipment":
 		return _("{0}: lot {1} was never shipped to {2} by {3} {4} (it shipped {5}).").format(
 			where,
-			frappe.bold(lot),
-			frappe.bold(doc.customer),
+			bold(lot),
+			bold(doc.customer),
 			_(doc.doctype),
 			p["shipment"],
 			", ".join(sorted(shipped)) or _("no lot"),
@@ -219,14 +220,14 @@ def refusal(doc, row, lot, problem, shipped) -> str:
 	if problem.code == "restock_not_allowed":
 		return _(
 			"{0}: lot {1} is {2}, so its return cannot be restocked. Choose Quarantine, Return to Supplier or Dispose."
-		).format(where, frappe.bold(lot), frappe.bold(_(p["status"])))
+		).format(where, bold(lot), bold(_(p["status"])))
 	if problem.code == "restock_into_quarantine":
 		return _(
 			"{0}: lot {1} is to be restocked, but {2} is a quarantine warehouse. Restock it into the warehouse it shipped from, or choose Quarantine."
-		).format(where, frappe.bold(lot), frappe.bold(row.warehouse))
+		).format(where, bold(lot), bold(row.warehouse))
 	return _(
 		"{0}: lot {1} was not received from a supplier, so it cannot be returned to one. Choose Quarantine or Dispose."
-	).format(where, frappe.bold(lot))
+	).format(where, bold(lot))
 
 
 def carry_out_dispositions(doc) -> None:
@@ -312,7 +313,7 @@ def undo_dispositions(doc) -> None:
 		elif doctype != "Stock Entry" and docstatus == 1:
 			frappe.throw(
 				_("{0} {1} has sent the goods of this return back to the supplier: cancel it first.").format(
-					_(doctype), frappe.bold(name)
+					_(doctype), bold(name)
 				),
 				ReturnNotAllowedError,
 			)

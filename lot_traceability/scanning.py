@@ -8,6 +8,7 @@ from frappe import _
 from frappe.utils import getdate, nowdate
 
 from lot_traceability.enforcement import check_lots, throw_refusals
+from lot_traceability.messages import bold, esc
 from lot_traceability.pickers import offered
 from lot_traceability.queries import labels as label_queries
 from lot_traceability.queries import lots as lot_queries
@@ -25,7 +26,7 @@ def read_label(text: str) -> gs1.Gs1Data:
 	try:
 		return gs1.parse((text or "").strip("\r\n"))
 	except gs1.Gs1Error as error:
-		frappe.throw(_("Not a valid GS1 lot label: {0}").format(error), LabelError, title=_("Label Not Read"))
+		frappe.throw(_("Not a valid GS1 lot label: {0}").format(esc(error)), LabelError, title=_("Label Not Read"))
 
 
 def item_of(data: gs1.Gs1Data) -> str:
@@ -38,7 +39,7 @@ def item_of(data: gs1.Gs1Data) -> str:
 	item = label_queries.get_item_by_barcode(forms)
 	if not item:
 		frappe.throw(
-			_("No item has the barcode {0} (GTIN of the scanned label).").format(frappe.bold(data.gtin)),
+			_("No item has the barcode {0} (GTIN of the scanned label).").format(bold(data.gtin)),
 			LabelError,
 		)
 	return item
@@ -63,7 +64,7 @@ def label_lot(data: gs1.Gs1Data) -> tuple[str | None, str | None]:
 	lot = label_queries.get_lot_by_id(data.lot)
 	if not lot:
 		frappe.throw(
-			_("The label carries no GTIN (01) and no lot has the id {0}.").format(frappe.bold(data.lot)),
+			_("The label carries no GTIN (01) and no lot has the id {0}.").format(bold(data.lot)),
 			LabelError,
 		)
 	return lot.item, lot.name
@@ -88,7 +89,7 @@ def scan(text: str, doctype: str, purpose: str | None = None, posting_date=None)
 	item, batch = label_lot(data)
 	if not batch:
 		frappe.throw(
-			_("No lot {0} of item {1} is known.").format(frappe.bold(data.lot or ""), frappe.bold(item)),
+			_("No lot {0} of item {1} is known.").format(bold(data.lot or ""), bold(item)),
 			LabelError,
 		)
 	on_date = getdate(posting_date or nowdate())
@@ -120,7 +121,7 @@ def lookup(text: str) -> dict:
 			"matches": [],
 			"message": _(
 				"No lot matches {0}. Type a lot id, a supplier lot no (or part of one), or scan a lot label."
-			).format(frappe.bold(frappe.utils.escape_html(text))),
+			).format(bold(text)),
 		}
 	lots = lot_queries.get_lots(names)
 	if len(names) > 1:
@@ -213,7 +214,7 @@ def scan_for_any_form(text: str) -> dict | None:
 			lot = lot_queries.get_lots([batch])[batch]
 			frappe.throw(
 				_("Lot {0} of item {1} is {2}: it may not be picked, shipped or issued.").format(
-					frappe.bold(batch), frappe.bold(item), frappe.bold(_(lot.lot_status or ""))
+					bold(batch), bold(item), bold(_(lot.lot_status or ""))
 				),
 				LabelError,
 				title=_("Lot Not Allowed"),

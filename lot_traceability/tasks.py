@@ -5,6 +5,7 @@ from frappe import _
 from frappe.utils import add_days, format_date, get_url_to_form, getdate, nowdate
 
 from lot_traceability.config import get_lot_status, get_settings
+from lot_traceability.messages import esc
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import users as user_queries
 from lot_traceability.status_changes import change_lot_status
@@ -80,8 +81,8 @@ def notify_near_expiry(on_date=None) -> list[dict]:
 	from frappe.desk.doctype.notification_log.notification_log import enqueue_create_notification
 
 	rows = "".join(
-		f"<li><a href='{get_url_to_form('Batch', lot.name)}'>{lot.name}</a> — {lot.item}: "
-		f"{balances[lot.name]:g} {_('on hand')}, {_('expires')} {format_date(lot.expiry_date)} ({_(lot.lot_status or '')})</li>"
+		f"<li><a href='{esc(get_url_to_form('Batch', lot.name))}'>{esc(lot.name)}</a> — {esc(lot.item)}: "
+		f"{balances[lot.name]:g} {_('on hand')}, {_('expires')} {format_date(lot.expiry_date)} ({esc(_(lot.lot_status or ''))})</li>"
 		for lot in with_stock[:MAX_LISTED]
 	)
 	more = len(with_stock) - MAX_LISTED
@@ -198,7 +199,7 @@ def notify_repairs(subject: str, lines: list[str]) -> list[str]:
 			"document_name": "Lot Traceability Settings",
 			"subject": subject,
 			"email_content": "<ul>"
-			+ "".join(f"<li>{frappe.utils.escape_html(line)}</li>" for line in lines[:MAX_LISTED])
+			+ "".join(f"<li>{esc(line)}</li>" for line in lines[:MAX_LISTED])
 			+ "</ul>"
 			+ (_("… and {0} more").format(more) if more > 0 else ""),
 		},

@@ -7,6 +7,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate
 
+from lot_traceability.messages import bold, esc
 from lot_traceability.queries import genealogy as genealogy_queries
 from lot_traceability.queries import ledger as ledger_queries
 from lot_traceability.queries import lot_ledger as lot_ledger_queries
@@ -36,7 +37,7 @@ def roots_of(batch: str | None = None, supplier_lot_no: str | None = None) -> li
 		lots = lot_queries.get_lots_of_supplier_lot(supplier_lot_no)
 		if not lots:
 			frappe.throw(
-				_("No lot carries supplier lot no {0}.").format(frappe.bold(supplier_lot_no)),
+				_("No lot carries supplier lot no {0}.").format(bold(supplier_lot_no)),
 				frappe.DoesNotExistError,
 			)
 		return lots
@@ -75,13 +76,13 @@ def trace_lot(
 ) -> dict:
 	"""The trace of a lot (or of every lot of a supplier lot no) as plain data."""
 	if direction not in DIRECTIONS:
-		frappe.throw(_("Direction must be Backward, Forward or Both, not {0}.").format(direction))
+		frappe.throw(_("Direction must be Backward, Forward or Both, not {0}.").format(esc(direction)))
 	roots = roots_of(batch, supplier_lot_no)
 	traces = walks(roots, DIRECTIONS[direction], max_depth)
 	all_lots = {lot for trace in traces.values() for lot in trace.lots}
 	details = lot_queries.get_lot_details(all_lots)
 	if batch and batch not in details:
-		frappe.throw(_("Lot {0} does not exist.").format(frappe.bold(batch)), frappe.DoesNotExistError)
+		frappe.throw(_("Lot {0} does not exist.").format(bold(batch)), frappe.DoesNotExistError)
 	movements = lot_ledger_queries.get_lot_movements(all_lots)
 	made, balances = summarise(movements)
 	voucher_dates = {voucher_no: as_date(posted) for _lot, _type, voucher_no, posted, *_rest in movements}

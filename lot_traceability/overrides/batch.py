@@ -5,6 +5,7 @@ from frappe.utils import getdate, nowdate
 
 from lot_traceability.config import get_lot_rule, get_settings
 from lot_traceability.lot_documents import validate_lot_documents
+from lot_traceability.messages import bold
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability.shelf_life import expiry_date
 
@@ -38,7 +39,7 @@ def validate(doc, method=None):
 		frappe.throw(
 			_(
 				"The status of lot {0} cannot be edited directly (it is {1}). Use a Lot Status Change, which checks who may make the change and keeps it on record."
-			).format(frappe.bold(doc.name), frappe.bold(doc.get_doc_before_save().lot_status)),
+			).format(bold(doc.name), bold(doc.get_doc_before_save().lot_status)),
 			LotStatusEditError,
 		)
 

@@ -5,6 +5,7 @@ from frappe import _
 
 from lot_traceability.config import get_lot_rule, get_settings
 from lot_traceability.lot_documents import missing_of, missing_words
+from lot_traceability.messages import bold
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.status_changes import change_lot_status
@@ -28,7 +29,7 @@ def on_submit(doc, method=None):
 			frappe.msgprint(
 				_(
 					"Lot {0} stays {1}: documents are missing ({2}). Attach them to the lot, then release it with a Lot Status Change."
-				).format(frappe.bold(doc.batch_no), frappe.bold(_(lot.lot_status)), missing_words(missing)),
+				).format(bold(doc.batch_no), bold(_(lot.lot_status)), missing_words(missing)),
 				indicator="orange",
 			)
 			return

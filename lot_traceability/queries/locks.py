@@ -9,6 +9,8 @@ from contextlib import contextmanager
 
 import frappe
 
+from lot_traceability.messages import bold
+
 
 def lock_bins(item_warehouses) -> None:
 	"""Lock ERPNext's Bin row of each (item, warehouse), making the missing ones, in name order.
@@ -46,7 +48,7 @@ def bin_name(item_code: str, warehouse: str) -> str:
 		raise TryAgainError(
 			frappe._(
 				"The stock of item {0} in warehouse {1} was set up by another user at the same moment. Nothing was saved: please try again."
-			).format(frappe.bold(item_code), frappe.bold(warehouse))
+			).format(bold(item_code), bold(warehouse))
 		) from None
 
 

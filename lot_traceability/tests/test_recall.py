@@ -32,6 +32,7 @@ from lot_traceability.tests.utils import (
 	receive,
 )
 
+MARKUP = "<img src=x onerror=alert(1)>"
 CONTAMINATED = "DC-5531"  # the demo's skimmed milk powder lot, used in both cake-mix runs
 COMPANY = "Demo Food Ingredients"
 QUARANTINE = "Quarantine - DFI"
@@ -662,7 +663,10 @@ class TestLargeScopes(FrappeTestCase):
 		from lot_traceability.bulk_rows import insert_rows
 
 		recall = new_recall(supplier_lot_no=CONTAMINATED, is_mock=1)
-		names = ("A", "B", "C", "D", "it's", "back\\slash", "%s", "\\'", "IFNULL(x, y)", "ifnull(")
+		names = (
+			*("A", "B", "C", "D", "it's", "back\\slash", "%s", "\\'", "IFNULL(x, y)", "ifnull("),
+			*(MARKUP, "<script>alert(1)</script>Fresh", "a < b > c", "<b>Bold</b> Foods"),
+		)
 		stamp = now_datetime()
 		values = [
 			{
@@ -674,7 +678,7 @@ class TestLargeScopes(FrappeTestCase):
 				"shipped_qty": (2, 2.5, "3", None)[number % 4],
 				"sales_value": 10.0,  # one number in every row
 				"first_delivery": ("2026-01-05", getdate("2026-01-06"), "", None)[number % 4],
-				"lots": "",
+				"lots": f"{MARKUP}L-1" if number % 3 == 0 else "",  # markup in a second text field
 				"owner": "Administrator",
 				"modified_by": "Administrator",
 				"creation": stamp,
@@ -699,6 +703,7 @@ class TestLargeScopes(FrappeTestCase):
 					insert_rows(rows)
 				else:
 					for row in rows:
+						row._sanitize_content()  # as Frappe's save of a document does for each child row
 						row.db_insert()
 				written[way] = [
 					{k: v for k, v in row.items() if k not in ("name", "parentfield")}
@@ -713,6 +718,10 @@ class TestLargeScopes(FrappeTestCase):
 			self.assertEqual(written["bulk"], written["frappe"])
 		self.assertEqual([row["phone"] for row in written["bulk"][:2]], ["1", "1.0"])
 		self.assertEqual(written["bulk"][8]["customer_name"], "IFNULL(x, y)")  # not rewritten on the way
+		stored = " ".join(row["customer_name"] for row in written["bulk"][10:])
+		self.assertNotIn("onerror", stored)
+		self.assertNotIn("<script", stored)
+		self.assertIn("Fresh", stored)
 
 	def test_a_status_change_of_many_lots_writes_them_in_bulk(self):
 		from lot_traceability.status_changes import change_lot_status

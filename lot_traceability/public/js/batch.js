@@ -14,11 +14,11 @@ frappe.ui.form.on("Batch", {
 			.call("lot_traceability.api.get_lot_overview", { batch: frm.doc.name })
 			.then(({ message: lot }) => {
 				if (!lot) return;
-				frm.page.set_indicator(__(lot.status), lot.colour);
+				frm.page.set_indicator(lot_traceability_esc(__(lot.status)), lot.colour);
 				lot_traceability_show_overview(frm, lot);
 				lot.targets.forEach((target) => {
 					frm.add_custom_button(
-						`${__(target.status)} — ${target.hint}`,
+						lot_traceability_esc(`${__(target.status)} — ${target.hint}`),
 						() => lot_traceability_change_status([frm.doc.name], target, () => frm.reload_doc(), lot),
 						__("Change Lot Status")
 					);
@@ -152,7 +152,7 @@ function lot_traceability_change_status(batches, target, after, lot) {
 		  ]
 		: [];
 	const dialog = new frappe.ui.Dialog({
-		title: __("Make {0} lot(s) {1}", [batches.length, __(target.status)]),
+		title: __("Make {0} lot(s) {1}", [batches.length, lot_traceability_esc(__(target.status))]),
 		size: target.is_restricted ? "large" : undefined,
 		fields: [
 			{ fieldname: "what_changes", fieldtype: "HTML", options: intro },
@@ -186,8 +186,8 @@ function lot_traceability_change_status(batches, target, after, lot) {
 						const waiting = change && change.docstatus === 0;
 						frappe.show_alert({
 							message: waiting
-								? __("{0} awaits a second person's approval", [message])
-								: __("Recorded in {0}", [message]),
+								? __("{0} awaits a second person's approval", [lot_traceability_esc(message)])
+								: __("Recorded in {0}", [lot_traceability_esc(message)]),
 							indicator: waiting ? "orange" : "green",
 						});
 						after && after();

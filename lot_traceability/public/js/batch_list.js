@@ -25,7 +25,10 @@
 							})
 							.then(({ message }) => {
 								dialog.hide();
-								frappe.show_alert({ message: __("Recorded in {0}", [message]), indicator: "green" });
+								frappe.show_alert({
+									message: __("Recorded in {0}", [frappe.utils.escape_html(message)]),
+									indicator: "green",
+								});
 								listview.refresh();
 							});
 					},

@@ -24,7 +24,7 @@ frappe.ui.form.on("Delivery Note", {
 							reqd: 1,
 							options: rows.map((row) => ({
 								value: row.name,
-								label: `${row.idx}: ${row.item_code} ${row.batch_no || ""} (${row.qty} ${row.uom})`,
+								label: frappe.utils.escape_html(`${row.idx}: ${row.item_code} ${row.batch_no || ""} (${row.qty} ${row.uom})`),
 							})),
 						},
 					],

@@ -17,6 +17,22 @@ lot_traceability.levels_filter = function () {
 	};
 };
 
+// A report cell as text: Frappe's formatter writes a Data or Small Text value (and a link the user may
+// not open) into the table as HTML, so a value holding markup is escaped before it is formatted.
+lot_traceability.TEXT_FIELDTYPES = ["Data", "Small Text", "Text", "Long Text", "Select", "Autocomplete", "Read Only"];
+lot_traceability.escape_cell = function (value, column) {
+	if (typeof value !== "string") return value;
+	const fieldtype = (column && column.fieldtype) || "Data";
+	const unreadable_link =
+		["Link", "Dynamic Link"].includes(fieldtype) && !(column.options && frappe.model.can_read(column.options));
+	return lot_traceability.TEXT_FIELDTYPES.includes(fieldtype) || unreadable_link ? frappe.utils.escape_html(value) : value;
+};
+
+// A report's formatter that only writes values as text (reports with no formatter of their own).
+lot_traceability.text_formatter = function (value, row, column, data, default_formatter) {
+	return default_formatter(lot_traceability.escape_cell(value, column), row, column, data);
+};
+
 // "Lot Allocation": which lots the allocation takes for each row (all rows of the document, or the
 // rows given), and why every other lot was passed over.
 lot_traceability.show_allocation = function (frm, only_rows) {
@@ -61,7 +77,7 @@ lot_traceability.show_allocation = function (frm, only_rows) {
 				rows[i].idx,
 				frappe.utils.escape_html(rows[i].item_code),
 				qty(result.qty),
-				result.policy,
+				frappe.utils.escape_html(result.policy),
 			])}</h5>
 				${result.shortfall ? `<p class="text-danger">${__("Short by {0}", [qty(result.shortfall)])}</p>` : ""}
 				<div class="table-responsive"><table class="table table-bordered table-condensed small">

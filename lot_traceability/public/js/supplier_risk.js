@@ -21,7 +21,8 @@ frappe.ui.form.on("Supplier", {
 									)} ${frappe.datetime.str_to_user(entry.on)} (${frappe.utils.get_form_link(
 										entry.reference_doctype,
 										entry.reference_name,
-										true
+										true,
+										frappe.utils.escape_html(entry.reference_name)
 									)})</li>`
 							)
 							.join("");

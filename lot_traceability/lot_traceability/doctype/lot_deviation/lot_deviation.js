@@ -19,7 +19,7 @@ frappe.ui.form.on("Lot Deviation", {
 			}).addClass("btn-primary");
 		}
 		if (frm.doc.docstatus === 1) {
-			frm.page.set_indicator(__(frm.doc.status), frm.doc.status === "Closed" ? "green" : "orange");
+			frm.page.set_indicator(frappe.utils.escape_html(__(frm.doc.status)), frm.doc.status === "Closed" ? "green" : "orange");
 		}
 	},
 	scope_type(frm) {

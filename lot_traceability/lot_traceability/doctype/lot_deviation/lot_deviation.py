@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from lot_traceability import deviations
+from lot_traceability.messages import bold
 
 # What may change on a submitted deviation: the decisions that close it.
 DECISION_FIELDS = ("disposition", "restrict_to_type", "restrict_to")
@@ -30,14 +31,14 @@ class LotDeviation(Document):
 		before = self.get_doc_before_save()
 		if before.status == "Closed":
 			frappe.throw(
-				_("{0} is closed and cannot be changed.").format(frappe.bold(self.name)),
+				_("{0} is closed and cannot be changed.").format(bold(self.name)),
 				deviations.DeviationError,
 			)
 		if [row.batch for row in before.lots] != [row.batch for row in self.lots]:
 			frappe.throw(
 				_(
 					"The lots of {0} were fixed when it was submitted: only their dispositions can change."
-				).format(frappe.bold(self.name)),
+				).format(bold(self.name)),
 				deviations.DeviationError,
 			)
 		for old, new in zip(before.lots, self.lots, strict=True):
@@ -51,14 +52,14 @@ class LotDeviation(Document):
 					)
 		if self.status != before.status or self.closed_on != before.closed_on:
 			frappe.throw(
-				_("Use Close to close {0}.").format(frappe.bold(self.name)), deviations.DeviationError
+				_("Use Close to close {0}.").format(bold(self.name)), deviations.DeviationError
 			)
 
 	def before_cancel(self):
 		frappe.throw(
 			_(
 				"{0} is an audit record and cannot be cancelled: close it with a disposition for each lot (Release gives the lots back)."
-			).format(frappe.bold(self.name)),
+			).format(bold(self.name)),
 			deviations.DeviationError,
 		)
 

@@ -143,7 +143,9 @@ function render_war_room(frm) {
 				$(element).html(`<div class="text-muted small">${options.title}: ${__("nothing")}</div>`);
 				return;
 			}
-			new frappe.Chart(element, { height: 220, ...options });
+			// the axes write labels as text, the tooltip as HTML: warehouse and customer names escaped there
+			const tooltipOptions = { formatTooltipX: (label) => frappe.utils.escape_html(String(label)) };
+			new frappe.Chart(element, { height: 220, tooltipOptions, ...options });
 		};
 		const sites = w.sites.slice(0, 12);
 		chart("sites", {
@@ -252,6 +254,12 @@ function render_scope_table(frm, table) {
 	load();
 }
 
+// A scope row's value in a cell: text written as text (Frappe's formatter writes Data and Small Text
+// values as HTML), links and numbers as Frappe formats them.
+function scope_cell(value, df, row) {
+	return frappe.format(lot_traceability.escape_cell(value, df), df, { inline: true }, row);
+}
+
 function draw($body, doctype, page, state, load) {
 	const rows = page.rows || [];
 	const fields = rows.length ? Object.keys(rows[0]) : [];
@@ -261,7 +269,7 @@ function draw($body, doctype, page, state, load) {
 		.map(
 			(row) =>
 				`<tr>${fields
-					.map((f) => `<td>${frappe.format(row[f], docfield(f), { inline: true }, row)}</td>`)
+					.map((f) => `<td>${scope_cell(row[f], docfield(f), row)}</td>`)
 					.join("")}</tr>`
 		)
 		.join("");

@@ -10,7 +10,7 @@ from frappe.utils import flt, now_datetime
 
 from lot_traceability.bulk_rows import BulkChildTables
 from lot_traceability.config import get_lot_status, get_settings
-from lot_traceability.messages import problem_message
+from lot_traceability.messages import bold, esc, problem_message
 from lot_traceability.queries import locks as lock_queries
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import recall as recall_queries
@@ -71,7 +71,7 @@ class LotRecall(BulkChildTables, Document):
 		frappe.msgprint(
 			_(
 				"Recall {0} reaches {1} lots and {2} customers: it is being submitted as a background job. Reload the form in a minute; should the job fail, a comment on the recall gives the error and the recall stays a draft."
-			).format(frappe.bold(self.name), len(self.affected_lots), len(self.customers)),
+			).format(bold(self.name), len(self.affected_lots), len(self.customers)),
 			alert=True,
 		)
 		self.queue_action("submit", timeout=3600)
@@ -95,7 +95,7 @@ class LotRecall(BulkChildTables, Document):
 			frappe.throw(
 				_(
 					"Recall {0} cannot be cancelled: its lots were moved and its actions are on record. Close it when it is contained."
-				).format(frappe.bold(self.name))
+				).format(bold(self.name))
 			)
 
 	def on_cancel(self):
@@ -105,7 +105,7 @@ class LotRecall(BulkChildTables, Document):
 		seen = set()
 		for row in self.source_lots:
 			if row.batch in seen:
-				frappe.throw(_("Row {0}: lot {1} is listed twice.").format(row.idx, frappe.bold(row.batch)))
+				frappe.throw(_("Row {0}: lot {1} is listed twice.").format(row.idx, bold(row.batch)))
 			seen.add(row.batch)
 		if not self.source_lots and not self.supplier_lot_no:
 			frappe.throw(_("Name the source lots of the recall, or a supplier lot no."))
@@ -116,7 +116,7 @@ class LotRecall(BulkChildTables, Document):
 			frappe.throw(
 				_(
 					"Lot Status {0} allows shipping: a recall must move lots to a status that holds them."
-				).format(frappe.bold(self.target_status))
+				).format(bold(self.target_status))
 			)
 
 	def capture_scope(self):
@@ -287,7 +287,7 @@ class LotRecall(BulkChildTables, Document):
 				self.capture_scope()
 		frappe.throw(
 			_("The scope of recall {0} kept growing while it was submitted: submit it again.").format(
-				frappe.bold(self.name)
+				bold(self.name)
 			)
 		)
 
@@ -529,7 +529,7 @@ class LotRecall(BulkChildTables, Document):
 		if problems:
 			frappe.throw(
 				[problem_message(problem) for problem in problems],
-				title=_("Recall {0} stays {1}").format(self.name, _(status)),
+				title=_("Recall {0} stays {1}").format(esc(self.name), _(status)),
 				as_list=True,
 			)
 		return problems

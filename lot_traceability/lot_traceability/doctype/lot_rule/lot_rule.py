@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from lot_traceability.messages import throw_problems
+from lot_traceability.messages import bold, throw_problems
 from lot_traceability.queries import rules as rule_queries
 from lot_traceability.traceability import rules as core
 from lot_traceability.traceability.rules import SCOPE_FIELD, Scope
@@ -70,8 +70,8 @@ class LotRule(Document):
 				).format(
 					frappe.get_desk_link("Lot Rule", conflicts[0].name),
 					_(self.applies_to),
-					frappe.bold(self.get(scope_field)),
-					_(" in company {0}").format(frappe.bold(self.rule_company))
+					bold(self.get(scope_field)),
+					_(" in company {0}").format(bold(self.rule_company))
 					if self.rule_company and rule.scope is not Scope.COMPANY
 					else "",
 				),
@@ -85,14 +85,14 @@ class LotRule(Document):
 			if row.document_type in seen:
 				frappe.throw(
 					_("Required Documents row {0}: {1} is listed twice.").format(
-						row.idx, frappe.bold(row.document_type)
+						row.idx, bold(row.document_type)
 					)
 				)
 			seen.add(row.document_type)
 			if frappe.db.get_value("Lot Document Type", row.document_type, "disabled"):
 				frappe.throw(
 					_("Required Documents row {0}: document type {1} is disabled.").format(
-						row.idx, frappe.bold(row.document_type)
+						row.idx, bold(row.document_type)
 					)
 				)
 

@@ -4,7 +4,7 @@
 frappe.ui.form.on("Lot Status", {
 	refresh(frm) {
 		if (!frm.is_new()) {
-			frm.page.set_indicator(frm.doc.status_name, frm.doc.colour);
+			frm.page.set_indicator(frappe.utils.escape_html(frm.doc.status_name), frm.doc.colour);
 		}
 	},
 	is_terminal(frm) {

@@ -1,5 +1,5 @@
 frappe.listview_settings["Lot Status"] = {
 	get_indicator(doc) {
-		return [__(doc.status_name), doc.colour, "name,=," + doc.name];
+		return [frappe.utils.escape_html(__(doc.status_name)), doc.colour, "name,=," + doc.name];
 	},
 };

@@ -9,7 +9,7 @@ from frappe.utils import flt, getdate, now_datetime
 from lot_traceability import hold_tasks, lot_documents, restrictions
 from lot_traceability.bulk_rows import BulkChildTables
 from lot_traceability.config import get_lot_status, get_settings, get_transitions
-from lot_traceability.messages import problem_message
+from lot_traceability.messages import bold, problem_message
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.status_changes import needs_sign_off
 from lot_traceability.traceability.lifecycle import check_transition
@@ -97,7 +97,7 @@ class LotStatusChange(BulkChildTables, Document):
 				_(
 					"{0} was sent for approval ({1}) and cannot be changed. Reject it and request a new "
 					"change instead."
-				).format(frappe.bold(self.name), _(before.workflow_state)),
+				).format(bold(self.name), _(before.workflow_state)),
 				LotStatusChangeError,
 			)
 
@@ -114,7 +114,7 @@ class LotStatusChange(BulkChildTables, Document):
 				_(
 					"{0} releases lots for named uses only: list in Release Scope the customers, items or "
 					"BOMs they are released for."
-				).format(frappe.bold(_(self.to_status))),
+				).format(bold(_(self.to_status))),
 				LotStatusChangeError,
 			)
 
@@ -134,15 +134,15 @@ class LotStatusChange(BulkChildTables, Document):
 					"{0} moves {1} to {2} and needs a second person's approval: {3} requested it and "
 					"cannot approve it too."
 				).format(
-					frappe.bold(self.name),
-					", ".join(frappe.bold(row.batch) for row in self.lots[:MAX_LISTED])
+					bold(self.name),
+					", ".join(bold(row.batch) for row in self.lots[:MAX_LISTED])
 					+ (
 						_(" and {0} more").format(len(self.lots) - MAX_LISTED)
 						if len(self.lots) > MAX_LISTED
 						else ""
 					),
-					frappe.bold(_(self.to_status)),
-					frappe.bold(self.requested_by),
+					bold(_(self.to_status)),
+					bold(self.requested_by),
 				),
 				frappe.PermissionError,
 				title=_("Approval by Another User Needed"),
@@ -153,7 +153,7 @@ class LotStatusChange(BulkChildTables, Document):
 		frappe.throw(
 			_(
 				"{0} is an audit record and cannot be cancelled. Record a new Lot Status Change instead."
-			).format(frappe.bold(self.name)),
+			).format(bold(self.name)),
 			LotStatusChangeError,
 		)
 
@@ -166,7 +166,7 @@ class LotStatusChange(BulkChildTables, Document):
 		for row in self.lots:
 			if row.batch in seen:
 				frappe.throw(
-					_("Row {0}: lot {1} is listed twice.").format(row.idx, frappe.bold(row.batch)),
+					_("Row {0}: lot {1} is listed twice.").format(row.idx, bold(row.batch)),
 					LotStatusChangeError,
 				)
 			seen.add(row.batch)
@@ -182,7 +182,7 @@ class LotStatusChange(BulkChildTables, Document):
 		for row in self.lots:
 			lot = lots.get(row.batch)
 			if not lot:
-				frappe.throw(_("Row {0}: lot {1} does not exist.").format(row.idx, frappe.bold(row.batch)))
+				frappe.throw(_("Row {0}: lot {1} does not exist.").format(row.idx, bold(row.batch)))
 			row.from_status = lot.lot_status
 			row.item = lot.item
 
@@ -206,7 +206,7 @@ class LotStatusChange(BulkChildTables, Document):
 			codes.update(problem.code for problem in problems)
 			refusals += [
 				_("Lot {0} ({1}, now {2}): {3}").format(
-					frappe.bold(row.batch), row.item, _(current.name), problem_message(problem)
+					bold(row.batch), row.item, _(current.name), problem_message(problem)
 				)
 				for problem in problems
 			]

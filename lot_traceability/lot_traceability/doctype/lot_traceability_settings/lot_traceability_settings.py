@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from lot_traceability import controls
+from lot_traceability.messages import bold
 
 
 class LotTraceabilitySettings(Document):
@@ -59,7 +60,7 @@ class LotTraceabilitySettings(Document):
 			frappe.throw(
 				_(
 					"Warehouse {0} is not a quarantine warehouse: tick Is Quarantine Warehouse on it first."
-				).format(frappe.bold(warehouse))
+				).format(bold(warehouse))
 			)
 
 	def validate_transitions(self):
@@ -69,7 +70,7 @@ class LotTraceabilitySettings(Document):
 			if key in seen:
 				frappe.throw(
 					_("Row {0}: the transition to {1} for role {2} is listed twice.").format(
-						row.idx, frappe.bold(row.to_status), frappe.bold(row.role)
+						row.idx, bold(row.to_status), bold(row.role)
 					)
 				)
 			seen.add(key)

@@ -33,7 +33,10 @@ frappe.pages["lot-genealogy"].on_page_load = function (wrapper) {
 		change() {
 			const value = search_field.get_value();
 			if (value && state.graph && !state.graph.find(value)) {
-				frappe.show_alert({ message: __("{0} is not in this graph (or is in a group).", [value]), indicator: "orange" });
+				frappe.show_alert({
+					message: __("{0} is not in this graph (or is in a group).", [frappe.utils.escape_html(value)]),
+					indicator: "orange",
+				});
 			}
 		},
 	});
@@ -63,7 +66,8 @@ frappe.pages["lot-genealogy"].on_page_load = function (wrapper) {
 	function options(kinds) {
 		const nodes = (state.data.nodes || []).filter((node) => kinds.includes(node.kind));
 		return [{ value: "", label: "" }].concat(
-			nodes.map((node) => ({ value: node.id, label: node.label || node.id }))
+			// a Select writes its labels as HTML
+			nodes.map((node) => ({ value: node.id, label: frappe.utils.escape_html(node.label || node.id) }))
 		);
 	}
 

@@ -48,7 +48,7 @@ frappe.pages["lot-lookup"].on_page_load = function (wrapper) {
 				.call({ method: "lot_traceability.api.make_quarantine_transfer", args: { batch: lot.batch }, freeze: true })
 				.then(({ message: drafts }) => {
 					if (!drafts || !drafts.length) return;
-					frappe.show_alert({ message: __("Draft {0}: check and submit it.", [drafts.join(", ")]), indicator: "blue" });
+					frappe.show_alert({ message: __("Draft {0}: check and submit it.", [esc(drafts.join(", "))]), indicator: "blue" });
 					frappe.set_route("Form", "Stock Entry", drafts[0]);
 				});
 		});
@@ -92,11 +92,11 @@ frappe.pages["lot-lookup"].on_page_load = function (wrapper) {
 						freeze: true,
 					})
 					.then(() => {
-						frappe.show_alert({ message: __("Lot {0}: {1}", [lot.batch, __(target.status)]), indicator: "green" });
+						frappe.show_alert({ message: __("Lot {0}: {1}", [esc(lot.batch), esc(__(target.status))]), indicator: "green" });
 						look_up(lot.batch);
 					});
 			},
-			__("{0} → {1}", [lot.batch, __(target.status)]),
+			__("{0} → {1}", [esc(lot.batch), esc(__(target.status))]),
 			__("Change Status")
 		);
 	};

@@ -15,7 +15,7 @@ frappe.query_reports["Expiry Risk"] = {
 		},
 	],
 	formatter(value, row, column, data, default_formatter) {
-		value = default_formatter(value, row, column, data);
+		value = default_formatter(lot_traceability.escape_cell(value, column), row, column, data);
 		if (column.fieldname === "days_to_expiry" && data && data.days_to_expiry < 0) {
 			value = `<span class="text-danger">${value}</span>`;
 		}

@@ -29,7 +29,7 @@ frappe.query_reports["FSMA 204 Records"] = {
 		}
 	},
 	formatter(value, row, column, data, default_formatter) {
-		value = default_formatter(value, row, column, data);
+		value = default_formatter(lot_traceability.escape_cell(value, column), row, column, data);
 		if (column.fieldname === "missing" && data && data.missing) {
 			value = `<span style="color: var(--red-600)">${value}</span>`;
 		}

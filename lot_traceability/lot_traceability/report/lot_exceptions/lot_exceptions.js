@@ -37,7 +37,7 @@ frappe.query_reports["Lot Exceptions"] = {
 		{ fieldname: "lot", label: __("Lot"), fieldtype: "Link", options: "Batch" },
 	],
 	formatter(value, row, column, data, default_formatter) {
-		value = default_formatter(value, row, column, data);
+		value = default_formatter(lot_traceability.escape_cell(value, column), row, column, data);
 		if (column.fieldname === "score" && data) {
 			const score = data.score || 0;
 			const colour = score >= 70 ? "red" : score >= 40 ? "orange" : "yellow";

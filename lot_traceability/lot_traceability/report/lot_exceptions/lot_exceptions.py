@@ -14,6 +14,7 @@ from lot_traceability.exceptions import (
 	get_thresholds,
 	productions_not_balanced,
 )
+from lot_traceability.messages import esc
 from lot_traceability.queries import exceptions as q
 from lot_traceability.supplier_risk import standing_words
 from lot_traceability.traceability.exceptions import DEFAULT_WEIGHTS, Kind, LotScore, rank_lots
@@ -50,7 +51,7 @@ def parse_kind(value) -> Kind | None:
 		if value in (label, kind.value):
 			return kind
 	frappe.throw(
-		_("Exception must be one of {0}, not {1}.").format(", ".join(map(_, KIND_LABELS.values())), value)
+		_("Exception must be one of {0}, not {1}.").format(", ".join(map(_, KIND_LABELS.values())), esc(value))
 	)
 
 

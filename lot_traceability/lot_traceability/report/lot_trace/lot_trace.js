@@ -57,7 +57,7 @@ frappe.query_reports["Lot Trace"] = {
 		// headings and document rows (deliveries, receipts) carry no lot: no traced quantity, no stock
 		if (data && data.is_heading && column.fieldname !== "relation") return "";
 		if (data && !data.lot && ["qty", "on_hand", "expiry_date"].includes(column.fieldname)) return "";
-		value = default_formatter(value, row, column, data);
+		value = default_formatter(lot_traceability.escape_cell(value, column), row, column, data);
 		if (column.fieldname === "relation" && data && (data.indent === 0 || data.is_heading)) {
 			value = `<b>${value}</b>`;
 		}

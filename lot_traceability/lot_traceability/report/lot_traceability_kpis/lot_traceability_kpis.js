@@ -32,4 +32,5 @@ frappe.query_reports["Lot Traceability KPIs"] = {
 		},
 		{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date", default: frappe.datetime.get_today() },
 	],
+	formatter: lot_traceability.text_formatter,
 };

@@ -6,6 +6,7 @@ from frappe import _
 from frappe.utils import add_months, get_first_day, getdate, nowdate
 
 from lot_traceability import kpis
+from lot_traceability.messages import esc
 
 MONTHLY_VIEWS = ("Expiry Loss by Month", "Quarantine Cycle Time by Month", "Write-offs by Reason")
 VIEWS = (
@@ -21,7 +22,7 @@ def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	view = filters.get("view") or "Summary"
 	if view not in VIEWS:
-		frappe.throw(_("View must be one of {0}, not {1}.").format(", ".join(VIEWS), view))
+		frappe.throw(_("View must be one of {0}, not {1}.").format(", ".join(VIEWS), esc(view)))
 	from_date = filters.get("from_date")
 	if not from_date and view in MONTHLY_VIEWS:
 		# the workspace's charts pass no dates: a year of months, not the current month alone

@@ -50,4 +50,5 @@ frappe.query_reports["Recall Impact"] = {
 			frappe.set_route("lot-genealogy", { lot });
 		});
 	},
+	formatter: lot_traceability.text_formatter,
 };

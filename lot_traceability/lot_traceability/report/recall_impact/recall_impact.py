@@ -7,7 +7,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
-from lot_traceability.messages import quantity
+from lot_traceability.messages import esc, quantity
 from lot_traceability.recall_scope import compute_scope, scope_sources
 from lot_traceability.supplier_risk import standing_words
 from lot_traceability.traceability import recall as core
@@ -21,7 +21,7 @@ def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	section = filters.get("section") or "Stock"
 	if section not in SECTIONS:
-		frappe.throw(_("Section must be one of {0}, not {1}.").format(", ".join(SECTIONS), section))
+		frappe.throw(_("Section must be one of {0}, not {1}.").format(", ".join(SECTIONS), esc(section)))
 	batches, supplier_lot_no, recall_date = scope_sources(filters)
 	if not batches and not supplier_lot_no:
 		return [], [], _("Choose a lot, a supplier lot no or a Lot Recall.")

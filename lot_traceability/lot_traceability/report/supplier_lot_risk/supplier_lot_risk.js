@@ -7,4 +7,5 @@ frappe.query_reports["Supplier Lot Risk"] = {
 		{ fieldname: "item_group", label: __("Item Group"), fieldtype: "Link", options: "Item Group" },
 		{ fieldname: "min_score", label: __("Minimum Score"), fieldtype: "Float" },
 	],
+	formatter: lot_traceability.text_formatter,
 };
