@@ -97,6 +97,13 @@ class Wall:
 			company = self.warehouse_companies.get(warehouse)
 		return self.reads_company(company)
 
+	def know_warehouses(self, warehouses) -> None:
+		"""Read the companies of these warehouses at once (before asking of each)."""
+		if self.open:
+			return
+		unknown = {name for name in warehouses if name and name not in self.warehouse_companies}
+		self.warehouse_companies.update(access_queries.get_warehouse_companies(unknown))
+
 	def readable_lots(self, lots) -> set[str]:
 		"""The lots among these that belong to a company the user may read."""
 		lots = {lot for lot in lots if lot}
@@ -162,6 +169,22 @@ def check_company_access(company: str, walled: Wall | None = None) -> None:
 			frappe.PermissionError,
 			title=_("Not Permitted"),
 		)
+
+
+def check_stock_access(company: str | None, warehouses) -> Wall:
+	"""Refuse a company or any of these warehouses the user may not read (a walled user names the
+	warehouses). Returns the user's wall."""
+	walled = wall()
+	if walled.open:
+		return walled
+	if company:
+		check_company_access(company, walled)
+	warehouses = [warehouses] if isinstance(warehouses, str) else [w for w in warehouses or () if w]
+	if not warehouses:
+		frappe.throw(_("Choose the warehouses to allocate from."))
+	for warehouse in warehouses:
+		check_warehouse_access(warehouse, walled)
+	return walled
 
 
 def check_recall_access(recall, walled: Wall | None = None) -> Wall:

@@ -47,6 +47,9 @@ def get_warehouse_companies(warehouses) -> dict[str, str | None]:
 		return {}
 	return dict(
 		frappe.get_all(
-			"Warehouse", filters={"name": ("in", sorted(warehouses))}, fields=["name", "company"], as_list=True
+			"Warehouse",
+			filters={"name": ("in", sorted(warehouses))},
+			fields=["name", "company"],
+			as_list=True,
 		)
 	)
