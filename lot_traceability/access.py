@@ -214,7 +214,7 @@ def check_recall_access(recall, walled: Wall | None = None) -> Wall:
 	return walled
 
 
-KINDS = ("lots", "locations", "customers", "shipments", "documents")
+KINDS = ("lots", "locations", "customers", "shipments", "documents", "actions")
 
 
 def hidden_words(kind: str, count: int) -> str:
@@ -225,6 +225,7 @@ def hidden_words(kind: str, count: int) -> str:
 		"customers": _("1 customer") if one else _("{0} customers"),
 		"shipments": _("1 shipment") if one else _("{0} shipments"),
 		"documents": _("1 receipt or delivery") if one else _("{0} receipts and deliveries"),
+		"actions": _("1 action") if one else _("{0} actions"),
 	}[kind].format(count)
 
 

@@ -16,10 +16,12 @@ from frappe.utils import flt, getdate, strip_html
 
 from lot_traceability import access
 from lot_traceability.export_scopes import lots_of_recall, readable_companies
+from lot_traceability.queries import recall as recall_queries
 from lot_traceability.queries import recall_audit as queries
 from lot_traceability.traceability import recall_audit
 
 PRINT_FORMAT = "Lot Recall Audit Summary"
+COMPANY_DOCUMENTS = ("Pick List", "Stock Reservation Entry", "Stock Entry", "Delivery Note")
 NOTICE_COLUMNS = (
 	("customer", "Customer"),
 	("customer_name", "Customer Name"),
@@ -72,6 +74,7 @@ def within_walls(recall, walled):
 			if row.batch in shown and walled.reads_warehouse(row.warehouse, row.company)
 		],
 		"customers": [row for row in recall.customers if walled.reads_company(row.company)],
+		"actions": readable_actions(recall.actions, shown, walled),
 	}
 	recall.hidden = access.hidden_counts(
 		lots=len({row.batch for row in recall.affected_lots} - shown),
@@ -80,6 +83,7 @@ def within_walls(recall, walled):
 			- {(row.company, row.warehouse) for row in kept["locations"]}
 		),
 		customers=len(recall.customers) - len(kept["customers"]),
+		actions=len(recall.actions) - len(kept["actions"]),
 	)
 	for table, rows in kept.items():
 		recall.set(table, rows)
@@ -97,6 +101,23 @@ def within_walls(recall, walled):
 		}
 	)
 	return recall
+
+
+def readable_actions(actions, shown: set[str], walled) -> list:
+	"""The recall's actions on lots the user may read and on documents of their companies."""
+	companies = recall_queries.get_voucher_companies(
+		{
+			(row.document_type, row.document)
+			for row in actions
+			if row.document_type in COMPANY_DOCUMENTS and row.document
+		}
+	)
+	return [
+		row
+		for row in actions
+		if (row.document_type != "Batch" or row.document in shown)
+		and walled.reads_company(companies.get((row.document_type, row.document)))
+	]
 
 
 def audit_figures(name: str) -> dict:

@@ -283,6 +283,15 @@ class TestCompanyWalls(FrappeTestCase):
 		frappe.set_user("Administrator")  # the whole recall for those who may read everything
 		self.assertIn(MARKET, recall_audit.notice_csv(recall_audit._recall(self.shared_recall)))
 
+	def test_the_audit_pack_lists_actions_on_the_users_lots_only(self):
+		recall = frappe.get_doc("Lot Recall", self.shared_recall)
+		for lot in (self.shared, self.repacked):
+			recall.append("actions", {"document_type": "Batch", "document": lot, "action": "Not moved"})
+		recall = recall_audit.within_walls(recall, access.wall())
+		self.assertEqual([row.document for row in recall.actions], [self.shared])
+		self.assertEqual(recall.hidden["actions"], 1)
+		self.assertIn("1 action", access.hidden_note(recall.hidden))
+
 	# lookup, scanning, allocation, overview
 
 	def test_lot_lookup_refuses_another_companys_lot_and_shows_the_users_warehouses(self):
