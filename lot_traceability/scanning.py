@@ -221,6 +221,7 @@ def scan_for_any_form(text: str) -> dict | None:
 	item, batch = label_lot(data)
 	found = {"item_code": item, "barcode": text}
 	if batch:
+		access.check_lot_access(batch)
 		if not offered([(batch,)], {"posting_date": nowdate()}, first_page=False):
 			lot = lot_queries.get_lots([batch])[batch]
 			frappe.throw(

@@ -123,6 +123,7 @@ function render_war_room(frm) {
 			</div>`;
 		const money = (value) => format_currency(value, frappe.defaults.get_default("currency"));
 		body.html(`
+			${w.hidden_note ? `<p class="text-muted small lt-war-room-hidden">${frappe.utils.escape_html(w.hidden_note)}</p>` : ""}
 			<div class="row lt-war-room-figures">
 				${figure(__("On Hand"), format_number(w.on_hand), "on_hand")}
 				${figure(__("In Transit"), format_number(w.in_transit), "in_transit")}
@@ -271,7 +272,8 @@ function draw($body, doctype, page, state, load) {
 			<thead><tr>${header}</tr></thead><tbody>${body}</tbody>
 		</table></div>
 		<div class="flex justify-between align-center small">
-			<span class="text-muted">${__("{0}–{1} of {2}", [page.total ? page.start + 1 : 0, last, page.total])}</span>
+			<span class="text-muted">${__("{0}–{1} of {2}", [page.total ? page.start + 1 : 0, last, page.total])}
+				${page.hidden_note ? frappe.utils.escape_html(page.hidden_note) : ""}</span>
 			<span>
 				<button class="btn btn-xs btn-default scope-prev" ${page.start ? "" : "disabled"}>${__("Previous")}</button>
 				<button class="btn btn-xs btn-default scope-next" ${last < page.total ? "" : "disabled"}>${__("Next")}</button>
