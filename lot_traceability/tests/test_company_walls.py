@@ -292,6 +292,15 @@ class TestCompanyWalls(FrappeTestCase):
 		self.assertEqual(recall.hidden["actions"], 1)
 		self.assertIn("1 action", access.hidden_note(recall.hidden))
 
+	def test_the_exports_of_another_companys_lot_or_recall_are_refused(self):
+		from lot_traceability import epcis_export, fsma204_export
+
+		self.assertRefused(lambda: epcis_export.export_for(lot=self.retail_lot))
+		self.assertRefused(lambda: fsma204_export.rows_in_scope(lot=self.retail_lot))
+		self.assertRefused(
+			lambda: epcis_export.export_for(lot_recall=self.retail_recall), self.retail_recall, "Lot Recall"
+		)
+
 	# lookup, scanning, allocation, overview
 
 	def test_lot_lookup_refuses_another_companys_lot_and_shows_the_users_warehouses(self):
