@@ -49,8 +49,11 @@ def get_lot_overview(batch: str) -> dict:
 	it to, each with what it would do."""
 	from lot_traceability.lot_overview import lot_overview
 
-	access.check_lot_access(batch)
-	return lot_overview(batch, frappe.get_roles(), frappe.has_permission("Lot Status Change", "submit"))
+	walled = access.wall()
+	access.check_lot_access(batch, walled)
+	return lot_overview(
+		batch, frappe.get_roles(), frappe.has_permission("Lot Status Change", "submit"), walled
+	)
 
 
 @frappe.whitelist(methods=["POST"])

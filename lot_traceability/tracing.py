@@ -78,9 +78,9 @@ def trace_lot(
 	"""The trace of a lot (or of every lot of a supplier lot no) as plain data."""
 	if direction not in DIRECTIONS:
 		frappe.throw(_("Direction must be Backward, Forward or Both, not {0}.").format(direction))
-	roots = roots_of(batch, supplier_lot_no)
+	asked = roots_of(batch, supplier_lot_no)
 	walled = access.wall()
-	roots = readable_roots(roots, walled) if not batch or frappe.db.exists("Batch", batch) else roots
+	roots = readable_roots(asked, walled) if not batch or frappe.db.exists("Batch", batch) else asked
 	traces = walks(roots, DIRECTIONS[direction], max_depth)
 	all_lots = {lot for trace in traces.values() for lot in trace.lots}
 	details = lot_queries.get_lot_details(all_lots)
@@ -95,7 +95,7 @@ def trace_lot(
 	voucher_dates = {voucher_no: as_date(posted) for _lot, _type, voucher_no, posted, *_rest in movements}
 	units = recall_queries.get_item_names_and_units({d.item for d in details.values() if d.item})
 	result = {"roots": roots, "directions": {}}
-	hidden_lots, hidden_documents = set(), 0
+	hidden_lots, hidden_documents = set(asked) - set(roots), 0  # a supplier lot no's lots of others
 	for way, trace in traces.items():
 		content = {}
 		for root in roots:

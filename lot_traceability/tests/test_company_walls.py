@@ -127,6 +127,9 @@ class TestCompanyWalls(FrappeTestCase):
 		(cls.retail_lot,) = get_received_batches(
 			receive(retail_item, qty=5, company=RETAIL, warehouse=NORTH).name
 		)
+		cls.supplier_lot_no = f"_LT-WALLS-{frappe.generate_hash(length=6)}"
+		for lot in (cls.shared, cls.retail_lot):
+			frappe.db.set_value("Batch", lot, "supplier_lot_no", cls.supplier_lot_no)
 		cls.shared_recall = drill(cls.shared)
 		cls.retail_recall = drill(cls.retail_lot)
 		make_user(WALLED, ["Stock User", "Stock Manager", "Sales User"])
@@ -200,6 +203,15 @@ class TestCompanyWalls(FrappeTestCase):
 		self.assertNotIn(MARKET, {row.get("party") for row in rows})
 		self.assertNotIn(self.repacked, {row.get("lot") for row in rows})
 		self.assertIn(NOTE, message)
+
+	def test_a_supplier_lot_no_traces_and_recalls_the_users_lots_and_counts_the_others(self):
+		trace = api.get_lot_trace(supplier_lot_no=self.supplier_lot_no, direction="Forward")
+		self.assertEqual(trace["roots"], [self.shared])
+		self.assertEqual(trace["hidden"]["lots"], 2)  # the other company's lot and the repack
+		scope = api.get_recall_impact(supplier_lot_no=self.supplier_lot_no)
+		self.assertEqual([lot.lot for lot in scope["lots"]], [self.shared])
+		self.assertEqual(scope["hidden"]["lots"], 2)
+		self.assertNotIn(self.retail_lot, json.dumps(scope, default=str))
 
 	def test_the_genealogy_graph_keeps_to_the_users_companies(self):
 		self.assertRefused(lambda: api.get_lot_graph(self.retail_lot))
@@ -313,7 +325,9 @@ class TestCompanyWalls(FrappeTestCase):
 
 	def test_the_lot_overview_of_another_companys_lot_is_refused(self):
 		self.assertRefused(lambda: api.get_lot_overview(self.retail_lot))
-		self.assertIn("status", api.get_lot_overview(self.shared))
+		overview = api.get_lot_overview(self.shared)
+		self.assertEqual(overview["balance"], 30)  # Central DC's only
+		self.assertTrue(overview["on_hand"].startswith("30"), overview["on_hand"])
 
 	def test_allocation_checks_refuse_another_companys_warehouse(self):
 		with self.assertRaises(frappe.PermissionError) as raised:
