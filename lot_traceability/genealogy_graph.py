@@ -12,7 +12,14 @@ from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import recall as recall_queries
 from lot_traceability.traceability import graph
 from lot_traceability.traceability.genealogy import BACKWARD, FORWARD
-from lot_traceability.tracing import DEFAULT_DEPTH, end_documents, summarise, walks
+from lot_traceability.tracing import (
+	DEFAULT_DEPTH,
+	WALLED_FIELDS,
+	end_documents,
+	summarise,
+	walks,
+	within_reach,
+)
 
 
 def graph_of(lot: str, expand=(), limit: int = graph.DEFAULT_LIMIT, max_depth: int = DEFAULT_DEPTH) -> dict:
@@ -32,11 +39,8 @@ def graph_of(lot: str, expand=(), limit: int = graph.DEFAULT_LIMIT, max_depth: i
 		for way in (BACKWARD, FORWARD)
 	}
 	details = lot_queries.get_lot_details(shown)
-	movements = lot_ledger_queries.get_lot_movements(shown, (*lot_ledger_queries.TRACE_FIELDS, "company"))
-	hidden_documents = {
-		(move[1], move[2]) for move in movements if not walled.reads_company(move[-1]) and move[6]
-	}
-	movements = [move for move in movements if walled.reads_company(move[-1])]
+	movements, hidden_moves = within_reach(lot_ledger_queries.get_lot_movements(shown, WALLED_FIELDS), walled)
+	hidden_documents = {(move[1], move[2]) for move in hidden_moves if move[6]}  # with a party
 	_made, balances = summarise(movements)
 	units = recall_queries.get_item_names_and_units({row.item for row in details.values() if row.item})
 	lots = {

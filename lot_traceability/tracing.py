@@ -86,12 +86,12 @@ def trace_lot(
 	details = lot_queries.get_lot_details(all_lots)
 	if batch and batch not in details:
 		frappe.throw(_("Lot {0} does not exist.").format(frappe.bold(batch)), frappe.DoesNotExistError)
-	movements = lot_ledger_queries.get_lot_movements(all_lots, (*lot_ledger_queries.TRACE_FIELDS, "company"))
-	made, _balances = summarise(movements)  # what each lot made, every company's: the traced shares
+	movements = lot_ledger_queries.get_lot_movements(all_lots, WALLED_FIELDS)
+	made, balances = summarise(movements)  # what each lot made, every company's: the traced shares
 	shown = walled.readable_lots(all_lots)
-	hidden_moves = [move for move in movements if not walled.reads_company(move[-1])]
-	movements = [move for move in movements if walled.reads_company(move[-1])]
-	_made, balances = summarise(movements)
+	movements, hidden_moves = within_reach(movements, walled)
+	if hidden_moves:
+		_made, balances = summarise(movements)
 	voucher_dates = {voucher_no: as_date(posted) for _lot, _type, voucher_no, posted, *_rest in movements}
 	units = recall_queries.get_item_names_and_units({d.item for d in details.values() if d.item})
 	result = {"roots": roots, "directions": {}}
@@ -133,6 +133,22 @@ def trace_lot(
 	result["hidden"] = access.hidden_counts(lots=len(hidden_lots), documents=hidden_documents)
 	result["hidden_note"] = access.hidden_note(result["hidden"])
 	return result
+
+
+# the kept movements a trace reads, with where they were made: the company walls need them
+WALLED_FIELDS = (*lot_ledger_queries.TRACE_FIELDS, "warehouse", "company")
+
+
+def within_reach(movements, walled) -> tuple[list, list]:
+	"""(the movements in warehouses and companies the user may read, the others), `WALLED_FIELDS`
+	order."""
+	if walled.open:
+		return movements, []
+	walled.know_warehouses({move[-2] for move in movements})
+	shown, hidden = [], []
+	for move in movements:
+		(shown if walled.reads_warehouse(move[-2], move[-1]) else hidden).append(move)
+	return shown, hidden
 
 
 def readable_roots(roots: list[str], walled) -> list[str]:

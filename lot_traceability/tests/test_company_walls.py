@@ -41,6 +41,7 @@ from lot_traceability.tests.utils import (
 )
 
 WALLED = "lt-walls-foods@example.com"
+CENTRAL_ONLY = "lt-walls-central@example.com"
 FOODS_CUSTOMER = "_LT Walls Foods Customer"
 REFUSED = "outside the companies you may read"
 NOTE = "at companies you may not read are not shown"
@@ -141,6 +142,10 @@ class TestCompanyWalls(FrappeTestCase):
 			frappe.get_doc(
 				{"doctype": "User Permission", "user": WALLED, "allow": "Company", "for_value": FOODS}
 			).insert(ignore_permissions=True)
+		make_user(CENTRAL_ONLY, ["Stock User", "Sales User"])
+		if not frappe.db.exists("User Permission", {"user": CENTRAL_ONLY, "allow": "Warehouse"}):
+			permission = {"user": CENTRAL_ONLY, "allow": "Warehouse", "for_value": CENTRAL}
+			frappe.get_doc({"doctype": "User Permission", **permission}).insert(ignore_permissions=True)
 		cls.token = api_token(WALLED)
 		frappe.db.commit()
 
@@ -354,6 +359,16 @@ class TestCompanyWalls(FrappeTestCase):
 		self.assertIn(RETAIL, str(raised.exception))
 		answer = api.check_allocation(self.item, CENTRAL, 1)
 		self.assertEqual({row["warehouse"] for row in answer["lots"]}, {CENTRAL})
+
+	def test_a_user_of_one_warehouse_sees_the_stock_there_only(self):
+		frappe.set_user(CENTRAL_ONLY)
+		self.assertEqual([row.warehouse for row in api.lookup_lot(self.shared)["balances"]], [CENTRAL])
+		trace = api.get_lot_trace(batch=self.shared, direction="Forward")
+		self.assertEqual(trace["directions"]["forward"]["nodes"][0]["on_hand"], 30)
+		self.assertNotIn(MARKET, {row.party for row in trace["directions"]["forward"]["documents"]})
+		with self.assertRaises(frappe.PermissionError) as raised:
+			api.check_allocation(self.item, NORTH, 1)
+		self.assertIn("You may not read warehouse", str(raised.exception))
 
 	# over REST
 
