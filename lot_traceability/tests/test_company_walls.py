@@ -305,6 +305,16 @@ class TestCompanyWalls(FrappeTestCase):
 		self.assertEqual([row.batch for row in lots["rows"]], [self.shared])
 		self.assertIn(NOTE, lots["hidden_note"])
 
+	def test_the_recall_form_figures_keep_to_the_users_companies(self):
+		from frappe.desk.form.load import getdoc
+
+		getdoc("Lot Recall", self.shared_recall)
+		(doc,) = frappe.response.docs
+		self.assertEqual((doc.on_hand_qty, doc.customers_count, doc.sites_count), (30, 1, 1))
+		onload = doc.get_onload()
+		self.assertEqual(onload.scope_rows, {"affected_lots": 1, "locations": 1, "customers": 1})
+		self.assertIn(NOTE, onload.hidden_note)
+
 	def test_the_audit_pack_keeps_to_the_users_companies(self):
 		figures = recall_audit.audit_figures(self.shared_recall)
 		self.assertEqual([site["warehouse"] for site in figures["by_site"]], [CENTRAL])

@@ -4,6 +4,8 @@
 frappe.ui.form.on("Lot Recall", {
 	refresh(frm) {
 		frm.dashboard.clear_comment();
+		const hidden_note = (frm.doc.__onload || {}).hidden_note;
+		if (hidden_note) frm.dashboard.add_comment(frappe.utils.escape_html(hidden_note), "blue", true);
 		if (frm.doc.docstatus === 1 && !frm.doc.is_mock && frm.doc.status !== "Closed") {
 			frm.add_custom_button(__("Refresh Containment"), () => set_status(frm, null), __("Containment"));
 			if (frm.doc.status === "Open") {

@@ -51,10 +51,12 @@ class LotRecall(BulkChildTables, Document):
 
 	def onload(self):
 		"""The form gets the scope's counts, not its rows: it pages through them (`get_recall_rows`).
-		Its figures and counts are those of the companies the user may read."""
-		recall_audit.within_walls(self, access.wall())
-		if self.hidden:
-			self.set_onload("hidden_note", access.hidden_note(self.hidden))
+		A submitted recall's figures, counts and actions are those of the companies the user may read
+		(a draft is left whole: saving it must not drop the source lots of other companies)."""
+		if self.docstatus == 1:
+			recall_audit.within_walls(self, access.wall())
+			if self.hidden:
+				self.set_onload("hidden_note", access.hidden_note(self.hidden))
 		self.set_onload("scope_rows", {table: len(self.get(table) or []) for table in SCOPE_TABLES})
 		for table in SCOPE_TABLES:
 			self.set(table, [])
