@@ -321,6 +321,12 @@ class TestCompanyWalls(FrappeTestCase):
 		self.assertIn(NOTE, figures["hidden_note"])
 		recall = recall_audit._recall(self.shared_recall)
 		self.assertEqual((recall.on_hand_qty, recall.customers_count, recall.sites_count), (30, 1, 1))
+		summary = frappe.get_print(
+			"Lot Recall", self.shared_recall, print_format=recall_audit.PRINT_FORMAT, doc=recall
+		)
+		self.assertIn(NOTE, summary)
+		self.assertNotIn(NORTH, summary)
+		self.assertNotIn(self.repacked, summary)
 		notice = recall_audit.notice_csv(recall)
 		self.assertIn(FOODS_CUSTOMER, notice)
 		self.assertNotIn(MARKET, notice)
