@@ -12,7 +12,8 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from lot_traceability.config import check_lot_read, get_lot_rule, get_settings
+from lot_traceability import access
+from lot_traceability.config import get_lot_rule, get_settings
 from lot_traceability.messages import bold, esc
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.status_changes import change_lot_status as record_status_change
@@ -49,8 +50,11 @@ def get_lot_overview(batch: str) -> dict:
 	it to, each with what it would do."""
 	from lot_traceability.lot_overview import lot_overview
 
-	check_lot_read(batch)
-	return lot_overview(batch, frappe.get_roles(), frappe.has_permission("Lot Status Change", "submit"))
+	walled = access.wall()
+	access.check_lot_access(batch, walled)
+	return lot_overview(
+		batch, frappe.get_roles(), frappe.has_permission("Lot Status Change", "submit"), walled
+	)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -136,10 +140,11 @@ def get_recall_impact(
 ) -> dict:
 	"""Recall impact of source lots (or of a supplier lot no) as JSON: affected lots, stock, open
 	demand, customers and upstream receipts, with the summary and the seconds it took."""
-	from lot_traceability.recall_scope import compute_scope, scope_as_dict
+	from lot_traceability.recall_scope import check_sources, compute_scope, scope_as_dict, within_walls
 
 	frappe.has_permission("Batch", "read", throw=True)
-	return scope_as_dict(compute_scope(batches, supplier_lot_no, max_depth=int(max_depth)))
+	check_sources(batches, supplier_lot_no)
+	return scope_as_dict(within_walls(compute_scope(batches, supplier_lot_no, max_depth=int(max_depth))))
 
 
 @frappe.whitelist()
@@ -168,6 +173,7 @@ def check_allocation(
 		if isinstance(warehouse, str) and warehouse.startswith("[")
 		else warehouse
 	)
+	walled = access.check_stock_access(company, warehouses)
 	on_date = getdate(posting_date or nowdate())
 	allocation = allocate_lots(item_code, warehouses, flt(qty), on_date, customer, company, explain=True)
 	return {
@@ -177,7 +183,7 @@ def check_allocation(
 		"qty": flt(qty),
 		"allocated": allocation.qty,
 		"shortfall": allocation.shortfall,
-		"lots": explain(allocation, on_date),
+		"lots": [row for row in explain(allocation, on_date) if walled.reads_warehouse(row["warehouse"])],
 	}
 
 
@@ -331,7 +337,7 @@ def get_recall_rows(
 	"""One page of a recall's scope table (affected lots, stock locations or customers), for the
 	form: `rows` and the `total` matching `search` (a lot, item, warehouse or customer, in part)."""
 	from lot_traceability.queries.recall import SCOPE_ROW_FIELDS
-	from lot_traceability.queries.recall import get_recall_rows as read_rows
+	from lot_traceability.recall_scope import readable_recall_rows
 
 	doc = frappe.get_doc("Lot Recall", recall)
 	doc.check_permission("read")
@@ -340,8 +346,8 @@ def get_recall_rows(
 			_("A recall's scope tables are {0}, not {1}.").format(", ".join(SCOPE_ROW_FIELDS), esc(table))
 		)
 	start, page_length = max(0, int(start or 0)), min(500, max(1, int(page_length or 50)))
-	rows, total = read_rows(recall, table, start, page_length, (search or "").strip() or None)
-	return {"rows": rows, "total": total, "start": start, "page_length": page_length}
+	page = readable_recall_rows(doc, table, start, page_length, (search or "").strip() or None)
+	return {**page, "start": start, "page_length": page_length}
 
 
 @frappe.whitelist(methods=["POST"])

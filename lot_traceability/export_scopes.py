@@ -8,9 +8,8 @@ import frappe
 from frappe import _
 from frappe.utils import getdate
 
-from lot_traceability.config import check_lot_read
+from lot_traceability import access
 from lot_traceability.messages import bold
-from lot_traceability.queries import users as user_queries
 
 
 def readable_companies() -> set[str] | None:
@@ -20,8 +19,8 @@ def readable_companies() -> set[str] | None:
 		frappe.throw(
 			_("You may not read stock movements, so you may not read lot events."), frappe.PermissionError
 		)
-	user = frappe.session.user
-	return user_queries.get_company_access({user}).get(user)
+	companies = access.readable_companies()
+	return None if companies is None else set(companies)
 
 
 def restrict(readable: set[str] | None, company: str | None) -> set[str] | None:
@@ -42,7 +41,7 @@ def trace_lots(lot: str) -> set[str]:
 
 	if not frappe.db.exists("Batch", lot):
 		frappe.throw(_("Lot {0} does not exist.").format(bold(lot)), frappe.DoesNotExistError)
-	check_lot_read(lot)
+	access.check_lot_access(lot)
 	traces = walks([lot], (FORWARD, BACKWARD))
 	return set(traces[FORWARD].lots) | set(traces[BACKWARD].lots) | {lot}
 
@@ -50,7 +49,7 @@ def trace_lots(lot: str) -> set[str]:
 def recall_lots(name: str) -> set[str]:
 	"""A Lot Recall's affected lots and its source lots (the user must read the recall)."""
 	recall = frappe.get_doc("Lot Recall", name)
-	recall.check_permission("read")
+	access.check_recall_access(recall)
 	return lots_of_recall(recall)
 
 

@@ -6,28 +6,42 @@ readable. Transfers between our own sites and companies are not deliveries: the 
 import frappe
 from frappe import _
 
-from lot_traceability.config import check_lot_read
+from lot_traceability import access
 from lot_traceability.messages import bold
 from lot_traceability.queries import lot_ledger as lot_ledger_queries
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import recall as recall_queries
 from lot_traceability.traceability import graph
 from lot_traceability.traceability.genealogy import BACKWARD, FORWARD
-from lot_traceability.tracing import DEFAULT_DEPTH, end_documents, summarise, walks
+from lot_traceability.tracing import (
+	DEFAULT_DEPTH,
+	WALLED_FIELDS,
+	end_documents,
+	summarise,
+	walks,
+	within_reach,
+)
 
 
 def graph_of(lot: str, expand=(), limit: int = graph.DEFAULT_LIMIT, max_depth: int = DEFAULT_DEPTH) -> dict:
 	if not lot or not frappe.db.exists("Batch", lot):
 		frappe.throw(_("Lot {0} does not exist.").format(bold(lot or "")), frappe.DoesNotExistError)
-	check_lot_read(lot)
+	walled = access.wall()
+	access.check_lot_access(lot, walled)
 	traces = walks([lot], (BACKWARD, FORWARD), max_depth)
+	everything = set(traces[BACKWARD].lots) | set(traces[FORWARD].lots) | {lot}
+	shown = walled.readable_lots(everything) | {lot}
 	links = {
-		way: [graph.Link(edge.parent, edge.child, edge.qty) for edge in traces[way].edges]
+		way: [
+			graph.Link(edge.parent, edge.child, edge.qty)
+			for edge in traces[way].edges
+			if edge.parent in shown and edge.child in shown
+		]
 		for way in (BACKWARD, FORWARD)
 	}
-	everything = set(traces[BACKWARD].lots) | set(traces[FORWARD].lots) | {lot}
-	details = lot_queries.get_lot_details(everything)
-	movements = lot_ledger_queries.get_lot_movements(everything)
+	details = lot_queries.get_lot_details(shown)
+	movements, hidden_moves = within_reach(lot_ledger_queries.get_lot_movements(shown, WALLED_FIELDS), walled)
+	hidden_documents = {(move[1], move[2]) for move in hidden_moves if move[6]}  # with a party
 	_made, balances = summarise(movements)
 	units = recall_queries.get_item_names_and_units({row.item for row in details.values() if row.item})
 	lots = {
@@ -62,7 +76,9 @@ def graph_of(lot: str, expand=(), limit: int = graph.DEFAULT_LIMIT, max_depth: i
 		expand=expand,
 	)
 	drawn["lot"] = lot
-	drawn["lots"] = len(everything)
+	drawn["lots"] = len(shown)
+	drawn["hidden"] = access.hidden_counts(lots=len(everything - shown), documents=len(hidden_documents))
+	drawn["hidden_note"] = access.hidden_note(drawn["hidden"])
 	drawn["truncated"] = traces[BACKWARD].truncated or traces[FORWARD].truncated
 	drawn["colours"] = dict(frappe.get_all("Lot Status", fields=["name", "colour"], as_list=True))
 	return drawn

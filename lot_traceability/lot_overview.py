@@ -29,7 +29,9 @@ def effect_label(status: LotStatus) -> str:
 	}[status_effect(status)]
 
 
-def lot_overview(batch: str, roles, can_change: bool) -> dict:
+def lot_overview(batch: str, roles, can_change: bool, walled=None) -> dict:
+	"""What the Batch form tells of the lot; its stock only in the warehouses `walled` (the user's
+	company walls) lets the user read."""
 	lot = lot_queries.get_lots([batch]).get(batch)
 	if not lot:
 		frappe.throw(_("Lot {0} does not exist.").format(bold(batch)), frappe.DoesNotExistError)
@@ -40,14 +42,21 @@ def lot_overview(batch: str, roles, can_change: bool) -> dict:
 	statuses = [LotStatus.from_record(record) for record in lot_queries.get_lot_statuses()]
 	targets = allowed_targets(current, statuses, set(roles), get_transitions()) if can_change else []
 	by_name = {status.name: status for status in statuses}
-	stock = [row for row in balance_queries.get_kept_lot_balances([batch]) if row.qty > 0]
+	kept = balance_queries.get_kept_lot_balances([batch])
+	if walled is not None and not walled.open:
+		walled.know_warehouses({row.warehouse for row in kept})
+		kept = [row for row in kept if walled.reads_warehouse(row.warehouse)]
+		balance = sum(row.qty for row in kept)
+	else:
+		balance = lot_queries.get_lot_balances([batch]).get(batch, 0)
+	stock = [row for row in kept if row.qty > 0]
 	uom = frappe.get_cached_value("Item", lot.item, "stock_uom") if lot.item else None
 	missing = missing_of({batch: frappe._dict(item=lot.item)}).get(batch, [])
 	return {
 		"status": current.name,
 		"colour": current.colour,
 		"description": _(current.description) if current.description else "",
-		"balance": lot_queries.get_lot_balances([batch]).get(batch, 0),
+		"balance": balance,
 		"uom": uom,
 		"on_hand": quantity(sum(row.qty for row in stock), uom),
 		"expired": said.expired,

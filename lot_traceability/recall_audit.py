@@ -14,13 +14,16 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate, strip_html
 
+from lot_traceability import access
 from lot_traceability.export_scopes import lots_of_recall, readable_companies
 from lot_traceability.messages import bold
+from lot_traceability.queries import recall as recall_queries
 from lot_traceability.queries import recall_audit as queries
 from lot_traceability.traceability import recall_audit
 from lot_traceability.traceability.spreadsheet import safe_cell
 
 PRINT_FORMAT = "Lot Recall Audit Summary"
+COMPANY_DOCUMENTS = ("Pick List", "Stock Reservation Entry", "Stock Entry", "Delivery Note")
 NOTICE_COLUMNS = (
 	("customer", "Customer"),
 	("customer_name", "Customer Name"),
@@ -44,14 +47,79 @@ NOTICE_COLUMNS = (
 
 def _recall(name: str):
 	recall = frappe.get_doc("Lot Recall", name)
-	recall.check_permission("read")
+	walled = access.check_recall_access(recall)
 	if recall.docstatus != 1:
 		frappe.throw(
 			_("Lot Recall {0} is not submitted: its scope and actions are not on record yet.").format(
 				bold(name)
 			)
 		)
+	return within_walls(recall, walled)
+
+
+def within_walls(recall, walled):
+	"""The recall as the user may read it (in memory, never saved): the source and affected lots,
+	stock locations and customers of companies they may not read left out, the scope's figures summed
+	again from what is left; `hidden` counts what was left out."""
+	recall.walled, recall.hidden = walled, {}
+	if walled.open:
+		return recall
+	lots = {row.batch for row in recall.affected_lots} | {row.batch for row in recall.source_lots}
+	shown = walled.readable_lots(lots)
+	walled.know_warehouses({row.warehouse for row in recall.locations})
+	kept = {
+		"source_lots": [row for row in recall.source_lots if row.batch in shown],
+		"affected_lots": [row for row in recall.affected_lots if row.batch in shown],
+		"locations": [
+			row
+			for row in recall.locations
+			if row.batch in shown and walled.reads_warehouse(row.warehouse, row.company)
+		],
+		"customers": [row for row in recall.customers if walled.reads_company(row.company)],
+		"actions": readable_actions(recall.actions, shown, walled),
+	}
+	recall.hidden = access.hidden_counts(
+		lots=len({row.batch for row in recall.affected_lots} - shown),
+		locations=len(
+			{(row.company, row.warehouse) for row in recall.locations}
+			- {(row.company, row.warehouse) for row in kept["locations"]}
+		),
+		customers=len(recall.customers) - len(kept["customers"]),
+		actions=len(recall.actions) - len(kept["actions"]),
+	)
+	for table, rows in kept.items():
+		recall.set(table, rows)
+	stock, customers = kept["locations"], kept["customers"]
+	recall.update(
+		{
+			"affected_lots_count": len(kept["affected_lots"]),
+			"on_hand_qty": sum(flt(row.qty) for row in stock),
+			"in_transit_qty": sum(flt(row.qty) for row in stock if row.in_transit),
+			"stock_value": sum(flt(row.stock_value) for row in stock),
+			"sites_count": len({row.warehouse for row in stock if row.warehouse}),
+			"shipped_qty": sum(flt(row.shipped_qty) for row in customers),
+			"shipped_value": sum(flt(row.sales_value) for row in customers),
+			"customers_count": len(customers),
+		}
+	)
 	return recall
+
+
+def readable_actions(actions, shown: set[str], walled) -> list:
+	"""The recall's actions on lots the user may read and on documents of their companies."""
+	companies = recall_queries.get_voucher_companies(
+		{
+			(row.document_type, row.document)
+			for row in actions
+			if row.document_type in COMPANY_DOCUMENTS and row.document
+		}
+	)
+	return [
+		row
+		for row in actions
+		if (row.document_type != "Batch" or row.document in shown)
+		and walled.reads_company(companies.get((row.document_type, row.document)))
+	]
 
 
 def audit_figures(name: str) -> dict:
@@ -64,6 +132,7 @@ def audit_figures(name: str) -> dict:
 			row.batch_no, row.voucher_type, flt(row.qty), getdate(row.posting_date), row.purpose
 		)
 		for row in queries.get_ledger_rows(lots)
+		if recall.walled.reads_company(row.company)
 	]
 	balance = recall_audit.mass_balance(rows)
 	sites: dict[tuple, dict] = {}
@@ -131,6 +200,8 @@ def audit_figures(name: str) -> dict:
 		"tasks": tasks,
 		"changes": changes,
 		"lots": len(lots),
+		"hidden": recall.hidden,
+		"hidden_note": access.hidden_note(recall.hidden),
 	}
 
 
@@ -158,7 +229,7 @@ def summary_pdf(name: str) -> bytes:
 	import cssutils
 	from frappe.utils.pdf import get_pdf
 
-	html = frappe.get_print("Lot Recall", name, print_format=PRINT_FORMAT)
+	html = frappe.get_print("Lot Recall", name, print_format=PRINT_FORMAT, doc=_recall(name))
 	level = cssutils.log.getEffectiveLevel()
 	cssutils.log.setLevel(
 		logging.CRITICAL

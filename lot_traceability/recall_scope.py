@@ -9,6 +9,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
+from lot_traceability import access
 from lot_traceability.messages import bold, quantity
 from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import ledger as ledger_queries
@@ -55,10 +56,89 @@ def scope_sources(filters) -> tuple[list[str], str | None, str | None]:
 		batches = [filters.batch, *batches]
 	if filters.get("lot_recall"):
 		recall = frappe.get_doc("Lot Recall", filters.lot_recall)
-		recall.check_permission("read")
+		access.check_recall_access(recall)
+		access.check_lots_access([lot for lot in batches if lot])
 		batches += [row.batch for row in recall.source_lots]
 		return batches, recall.supplier_lot_no, recall.recall_date
+	check_sources(batches, filters.get("supplier_lot_no"))
 	return batches, filters.get("supplier_lot_no"), filters.get("recall_date")
+
+
+def check_sources(batches=None, supplier_lot_no: str | None = None) -> None:
+	"""Refuse, naming the lot, source lots the user may not read: each lot named, and a supplier lot
+	no none of whose lots is of the user's companies."""
+	walled = access.wall()
+	if walled.companies is None:
+		return
+	if isinstance(batches, str):
+		batches = frappe.parse_json(batches) if batches.strip().startswith("[") else [batches]
+	named = [lot for lot in batches or () if lot and frappe.db.exists("Batch", lot)]
+	access.check_lots_access(named, walled)
+	if supplier_lot_no:
+		lots = lot_queries.get_lots_of_supplier_lot(supplier_lot_no)
+		if lots and not walled.readable_lots(lots):
+			access.check_lot_access(lots[0], walled)
+
+
+def within_walls(scope, walled=None) -> frappe._dict:
+	"""The scope as the user may read it: the lots, stock, shipments, customers, open demand and
+	receipts of companies (and warehouses) they may not read left out and their figures recomputed
+	without them; `hidden` counts what was left out, `hidden_note` says it in one line."""
+	walled = walled or access.wall()
+	scope.hidden, scope.hidden_note = {}, None
+	if walled.open:
+		return scope
+	shown = walled.readable_lots(lot.lot for lot in scope.lots)
+	demand = [row for key in ("reservations", "pick_lists", "sales_orders") for row in scope.get(key) or ()]
+	walled.know_warehouses({row.warehouse for row in [*scope.stock, *demand]})
+	stock = [
+		row for row in scope.stock if row.lot in shown and walled.reads_warehouse(row.warehouse, row.company)
+	]
+	companies = recall_queries.get_voucher_companies(
+		{(row.voucher_type, row.voucher_no) for row in [*scope.shipments, *scope.get("upstream", ())]}
+	)
+	shipments = [
+		row
+		for row in scope.shipments
+		if row.lot in shown and walled.reads_company(companies.get((row.voucher_type, row.voucher_no)))
+	]
+	customers = core.customers(shipments)
+	hidden = access.hidden_counts(
+		lots=len(scope.lots) - len(shown),
+		locations=len({(r.company, r.warehouse) for r in scope.stock} - {(r.company, r.warehouse) for r in stock}),
+		customers=len({c.customer for c in scope.customers} - {c.customer for c in customers}),
+		shipments=len(
+			{(r.voucher_type, r.voucher_no) for r in scope.shipments}
+			- {(r.voucher_type, r.voucher_no) for r in shipments}
+		),
+	)
+	scope.update(
+		roots=[lot for lot in scope.roots if lot in shown],
+		lots=[lot for lot in scope.lots if lot.lot in shown],
+		stock=stock,
+		shipments=shipments,
+		customers=customers,
+		summary=core.summarise(shown, stock, shipments),
+		by_site=core.by_site(stock),
+		contacts={c.customer: scope.contacts[c.customer] for c in customers if c.customer in scope.contacts},
+	)
+	documents = 0
+	for key in ("reservations", "pick_lists", "sales_orders"):
+		if key in scope:
+			rows = [row for row in scope[key] if walled.reads_warehouse(row.warehouse)]
+			documents += len({row.name for row in scope[key]} - {row.name for row in rows})
+			scope[key] = rows
+	if "upstream" in scope:
+		rows = [
+			row
+			for row in scope.upstream
+			if walled.reads_company(companies.get((row.voucher_type, row.voucher_no)))
+		]
+		documents += len(scope.upstream) - len(rows)
+		scope.upstream = rows
+	scope.hidden = access.hidden_counts(**hidden, documents=documents)
+	scope.hidden_note = access.hidden_note(scope.hidden)
+	return scope
 
 
 def compute_scope(
@@ -259,6 +339,8 @@ def scope_as_dict(scope) -> dict:
 		"sales_orders": scope.get("sales_orders", []),
 		"upstream": scope.get("upstream", []),
 		"seconds": round(scope.seconds, 4),
+		"hidden": scope.get("hidden", {}),
+		"hidden_note": scope.get("hidden_note"),
 	}
 
 
@@ -300,3 +382,25 @@ def customer_companies(scope) -> dict[str, str]:
 				latest[row.customer] = (key, row.voucher_type, row.voucher_no)
 	companies = recall_queries.get_voucher_companies({(t, n) for _key, t, n in latest.values()})
 	return {customer: companies.get((t, n)) for customer, (_key, t, n) in latest.items()}
+
+
+def readable_recall_rows(recall, table: str, start: int, page_length: int, search: str | None) -> dict:
+	"""One page of a recall's scope table (affected lots, stock locations or customers) as the user
+	may read it: the rows of companies and warehouses they may not read left out and counted."""
+	walled = access.check_recall_access(recall)
+	within = {}
+	if not walled.open:
+		if table == "affected_lots":
+			lots = walled.readable_lots(recall_queries.get_recall_lot_names(recall.name))
+			within["batch"] = ("in", sorted(lots) or [""])
+		elif walled.companies is not None:
+			within["company"] = ("in", sorted(walled.companies))
+		if table == "locations" and walled.warehouses is not None:
+			within["warehouse"] = ("in", sorted(walled.warehouses))
+	rows, total = recall_queries.get_recall_rows(recall.name, table, start, page_length, search, within)
+	hidden = {}
+	if within:
+		every = recall_queries.get_recall_rows(recall.name, table, 0, 1, search)[1]
+		kind = {"affected_lots": "lots", "locations": "locations"}.get(table, "customers")
+		hidden = access.hidden_counts(**{kind: every - total})
+	return {"rows": rows, "total": total, "hidden": hidden, "hidden_note": access.hidden_note(hidden)}

@@ -9,6 +9,7 @@ from collections import Counter
 import frappe
 from frappe.utils import flt, getdate
 
+from lot_traceability import access
 from lot_traceability.queries import recall as recall_queries
 from lot_traceability.queries import recall_audit as audit_queries
 from lot_traceability.traceability import recall_audit
@@ -17,15 +18,18 @@ EVENT = "lot_recall_war_room"
 
 
 def figures(name: str) -> dict:
-	from lot_traceability.recall_scope import compute_scope
+	from lot_traceability.recall_scope import compute_scope, within_walls
 
 	recall = frappe.get_doc("Lot Recall", name)
-	recall.check_permission("read")
+	walled = access.check_recall_access(recall)
 	roots = [row.batch for row in recall.source_lots]
 	if not roots and recall.supplier_lot_no:
 		roots = None
-	scope = compute_scope(
-		roots, recall.supplier_lot_no if roots is None else None, recall.recall_date, with_demand=False
+	scope = within_walls(
+		compute_scope(
+			roots, recall.supplier_lot_no if roots is None else None, recall.recall_date, with_demand=False
+		),
+		walled,
 	)
 	summary = scope.summary
 	sites: dict[tuple, dict] = {}
@@ -59,6 +63,7 @@ def figures(name: str) -> dict:
 			row.batch_no, row.voucher_type, flt(row.qty), getdate(row.posting_date), row.purpose
 		)
 		for row in audit_queries.get_ledger_rows(lots)
+		if walled.reads_company(row.company)
 	]
 	tasks = Counter(
 		task.status
@@ -68,6 +73,8 @@ def figures(name: str) -> dict:
 	)
 	return {
 		"recall": recall.name,
+		"hidden": scope.hidden,
+		"hidden_note": scope.hidden_note,
 		"lots": summary.lots,
 		"on_hand": summary.on_hand_qty,
 		"stock_value": summary.stock_value,

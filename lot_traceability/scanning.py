@@ -7,6 +7,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, nowdate
 
+from lot_traceability import access
 from lot_traceability.enforcement import check_lots, throw_refusals
 from lot_traceability.messages import bold, esc
 from lot_traceability.pickers import offered
@@ -92,6 +93,7 @@ def scan(text: str, doctype: str, purpose: str | None = None, posting_date=None)
 			_("No lot {0} of item {1} is known.").format(bold(data.lot or ""), bold(item)),
 			LabelError,
 		)
+	access.check_lot_access(batch)
 	on_date = getdate(posting_date or nowdate())
 	movement = classify(doctype, OUTWARD if doctype not in INWARD_DOCTYPES else INWARD, purpose)
 	# read as last committed: a hold confirmed a moment ago refuses the scan
@@ -123,9 +125,17 @@ def lookup(text: str) -> dict:
 				"No lot matches {0}. Type a lot id, a supplier lot no (or part of one), or scan a lot label."
 			).format(bold(text)),
 		}
+	walled = access.wall()
+	readable = walled.readable_lots(names)
+	if len(readable) < len(names) and (len(names) == 1 or not readable):
+		access.check_lot_access(names[0], walled)  # the lot asked for: refused, naming it
+	hidden = access.hidden_counts(lots=len(names) - len(readable))
+	names = [name for name in names if name in readable]
 	lots = lot_queries.get_lots(names)
 	if len(names) > 1:
 		return {
+			"hidden": hidden,
+			"hidden_note": access.hidden_note(hidden),
 			"matches": [
 				{
 					"batch": name,
@@ -145,7 +155,9 @@ def lookup(text: str) -> dict:
 		"lot_status": lot.lot_status,
 		"expiry_date": lot.expiry_date,
 		"supplier_lot_no": lot.supplier_lot_no,
-		"balances": label_queries.get_lot_stock(lot.name),
+		"balances": [
+			row for row in label_queries.get_lot_stock(lot.name) if walled.reads_warehouse(row.warehouse)
+		],
 	}
 	if looks_like_gs1(text):  # what the label itself says: its lot, expiry and quantity
 		data = read_label(text)
@@ -210,6 +222,7 @@ def scan_for_any_form(text: str) -> dict | None:
 	item, batch = label_lot(data)
 	found = {"item_code": item, "barcode": text}
 	if batch:
+		access.check_lot_access(batch)
 		if not offered([(batch,)], {"posting_date": nowdate()}, first_page=False):
 			lot = lot_queries.get_lots([batch])[batch]
 			frappe.throw(

@@ -1,12 +1,14 @@
 """Forward and backward traces of lots, for the Lot Trace report and the trace API."""
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 
 import frappe
 from frappe import _
 from frappe.utils import getdate
 
+from lot_traceability import access
 from lot_traceability.messages import bold, esc
 from lot_traceability.queries import genealogy as genealogy_queries
 from lot_traceability.queries import ledger as ledger_queries
@@ -77,17 +79,24 @@ def trace_lot(
 	"""The trace of a lot (or of every lot of a supplier lot no) as plain data."""
 	if direction not in DIRECTIONS:
 		frappe.throw(_("Direction must be Backward, Forward or Both, not {0}.").format(esc(direction)))
-	roots = roots_of(batch, supplier_lot_no)
+	asked = roots_of(batch, supplier_lot_no)
+	walled = access.wall()
+	roots = readable_roots(asked, walled) if not batch or frappe.db.exists("Batch", batch) else asked
 	traces = walks(roots, DIRECTIONS[direction], max_depth)
 	all_lots = {lot for trace in traces.values() for lot in trace.lots}
 	details = lot_queries.get_lot_details(all_lots)
 	if batch and batch not in details:
 		frappe.throw(_("Lot {0} does not exist.").format(bold(batch)), frappe.DoesNotExistError)
-	movements = lot_ledger_queries.get_lot_movements(all_lots)
-	made, balances = summarise(movements)
+	movements = lot_ledger_queries.get_lot_movements(all_lots, WALLED_FIELDS)
+	made, balances = summarise(movements)  # what each lot made, every company's: the traced shares
+	shown = walled.readable_lots(all_lots)
+	movements, hidden_moves = within_reach(movements, walled)
+	if hidden_moves:
+		_made, balances = summarise(movements)
 	voucher_dates = {voucher_no: as_date(posted) for _lot, _type, voucher_no, posted, *_rest in movements}
 	units = recall_queries.get_item_names_and_units({d.item for d in details.values() if d.item})
 	result = {"roots": roots, "directions": {}}
+	hidden_lots, hidden_documents = set(asked) - set(roots), 0  # a supplier lot no's lots of others
 	for way, trace in traces.items():
 		content = {}
 		for root in roots:
@@ -112,13 +121,63 @@ def trace_lot(
 					"expiry_date": details.get(node.lot, {}).get("expiry_date"),
 					"on_hand": balances.get(node.lot, 0.0),
 				}
-				for node in tree(trace)
+				for node in within_walls(tree(trace), shown)
 			],
-			"documents": end_documents(movements, set(trace.lots), way),
+			"documents": end_documents(movements, set(trace.lots) & shown, way),
 			"truncated": trace.truncated,
-			"lots": len(trace.lots),
+			"lots": len(set(trace.lots) & shown),
 		}
+		hidden_lots |= set(trace.lots) - shown
+		hidden_documents += len(
+			{(row.voucher_type, row.voucher_no) for row in end_documents(hidden_moves, set(trace.lots), way)}
+		)
+	result["hidden"] = access.hidden_counts(lots=len(hidden_lots), documents=hidden_documents)
+	result["hidden_note"] = access.hidden_note(result["hidden"])
 	return result
+
+
+# the kept movements a trace reads, with where they were made: the company walls need them
+WALLED_FIELDS = (*lot_ledger_queries.TRACE_FIELDS, "warehouse", "company")
+
+
+def within_reach(movements, walled) -> tuple[list, list]:
+	"""(the movements in warehouses and companies the user may read, the others), `WALLED_FIELDS`
+	order."""
+	if walled.open:
+		return movements, []
+	walled.know_warehouses({move[-2] for move in movements})
+	shown, hidden = [], []
+	for move in movements:
+		(shown if walled.reads_warehouse(move[-2], move[-1]) else hidden).append(move)
+	return shown, hidden
+
+
+def readable_roots(roots: list[str], walled) -> list[str]:
+	"""The lots to trace the user may read: a lot named must be; of a supplier lot no's lots, those
+	of the user's companies (none: the first refused)."""
+	if walled.companies is None:
+		return roots
+	if len(roots) == 1:
+		access.check_lot_access(roots[0], walled)
+		return roots
+	readable = walled.readable_lots(roots)
+	if not readable:
+		access.check_lot_access(roots[0], walled)
+	return [lot for lot in roots if lot in readable]
+
+
+def within_walls(nodes, shown: set[str]):
+	"""The tree's nodes of the lots the user may read, each under its nearest shown ancestor."""
+	parents = {node.lot: node.parent for node in nodes}
+	for node in nodes:
+		if node.lot not in shown:
+			continue
+		parent = node.parent
+		while parent is not None and parent not in shown:
+			parent = parents.get(parent)
+		if parent != node.parent:
+			node = replace(node, parent=parent)
+		yield node
 
 
 def summarise(movements) -> tuple[dict[str, float], dict[str, float]]:

@@ -306,10 +306,13 @@ SCOPE_ROW_FIELDS = {
 }
 
 
-def get_recall_rows(recall: str, table: str, start: int, page_length: int, search: str | None):
-	"""A page of a recall's scope table in its order, and how many rows match."""
+def get_recall_rows(
+	recall: str, table: str, start: int, page_length: int, search: str | None, within: dict | None = None
+):
+	"""A page of a recall's scope table in its order, and how many rows match (`within`: further
+	filters, the rows the user may read)."""
 	doctype, fields, searched = SCOPE_ROW_FIELDS[table]
-	filters = {"parent": recall, "parenttype": "Lot Recall", "parentfield": table}
+	filters = {"parent": recall, "parenttype": "Lot Recall", "parentfield": table, **(within or {})}
 	or_filters = {field: ("like", f"%{search}%") for field in searched} if search else None
 	rows = frappe.get_all(
 		doctype,

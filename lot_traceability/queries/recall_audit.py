@@ -8,7 +8,7 @@ def get_ledger_rows(lots) -> list[dict]:
 	if not lots:
 		return []
 	return frappe.db.sql(
-		"""select batch_no, voucher_type, purpose, qty, posting_date from `tabLot Ledger Entry`
+		"""select batch_no, voucher_type, purpose, qty, posting_date, company from `tabLot Ledger Entry`
 		where batch_no in %(lots)s and qty != 0""",
 		{"lots": lots},
 		as_dict=True,

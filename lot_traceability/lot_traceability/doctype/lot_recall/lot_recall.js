@@ -4,6 +4,8 @@
 frappe.ui.form.on("Lot Recall", {
 	refresh(frm) {
 		frm.dashboard.clear_comment();
+		const hidden_note = (frm.doc.__onload || {}).hidden_note;
+		if (hidden_note) frm.dashboard.add_comment(frappe.utils.escape_html(hidden_note), "blue", true);
 		if (frm.doc.docstatus === 1 && !frm.doc.is_mock && frm.doc.status !== "Closed") {
 			frm.add_custom_button(__("Refresh Containment"), () => set_status(frm, null), __("Containment"));
 			if (frm.doc.status === "Open") {
@@ -123,6 +125,7 @@ function render_war_room(frm) {
 			</div>`;
 		const money = (value) => format_currency(value, frappe.defaults.get_default("currency"));
 		body.html(`
+			${w.hidden_note ? `<p class="text-muted small lt-war-room-hidden">${frappe.utils.escape_html(w.hidden_note)}</p>` : ""}
 			<div class="row lt-war-room-figures">
 				${figure(__("On Hand"), format_number(w.on_hand), "on_hand")}
 				${figure(__("In Transit"), format_number(w.in_transit), "in_transit")}
@@ -279,7 +282,8 @@ function draw($body, doctype, page, state, load) {
 			<thead><tr>${header}</tr></thead><tbody>${body}</tbody>
 		</table></div>
 		<div class="flex justify-between align-center small">
-			<span class="text-muted">${__("{0}–{1} of {2}", [page.total ? page.start + 1 : 0, last, page.total])}</span>
+			<span class="text-muted">${__("{0}–{1} of {2}", [page.total ? page.start + 1 : 0, last, page.total])}
+				${page.hidden_note ? frappe.utils.escape_html(page.hidden_note) : ""}</span>
 			<span>
 				<button class="btn btn-xs btn-default scope-prev" ${page.start ? "" : "disabled"}>${__("Previous")}</button>
 				<button class="btn btn-xs btn-default scope-next" ${last < page.total ? "" : "disabled"}>${__("Next")}</button>

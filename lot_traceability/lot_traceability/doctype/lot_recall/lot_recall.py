@@ -8,6 +8,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, now_datetime
 
+from lot_traceability import access, recall_audit
 from lot_traceability.bulk_rows import BulkChildTables
 from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.messages import bold, esc, problem_message
@@ -49,7 +50,13 @@ class LotRecall(BulkChildTables, Document):
 		self.flags.scope_to_write = set()  # written by this save (`keep_bulk_table`)
 
 	def onload(self):
-		"""The form gets the scope's counts, not its rows: it pages through them (`get_recall_rows`)."""
+		"""The form gets the scope's counts, not its rows: it pages through them (`get_recall_rows`).
+		A submitted recall's figures, counts and actions are those of the companies the user may read
+		(a draft is left whole: saving it must not drop the source lots of other companies)."""
+		if self.docstatus == 1:
+			recall_audit.within_walls(self, access.wall())
+			if self.hidden:
+				self.set_onload("hidden_note", access.hidden_note(self.hidden))
 		self.set_onload("scope_rows", {table: len(self.get(table) or []) for table in SCOPE_TABLES})
 		for table in SCOPE_TABLES:
 			self.set(table, [])

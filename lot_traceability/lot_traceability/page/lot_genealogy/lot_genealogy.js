@@ -101,7 +101,7 @@ frappe.pages["lot-genealogy"].on_page_load = function (wrapper) {
 							message.lots,
 							message.nodes.length,
 							message.truncated ? " " + __("(the walk stopped at its depth limit)") : "",
-						])
+						]) + (message.hidden_note ? " " + message.hidden_note : "")
 					);
 					from_field.df.options = options(["supplier", "suppliers", "lot"]);
 					from_field.refresh();

@@ -28,6 +28,8 @@ def execute(filters=None):
 		"lot it was made from went into it. Quantity Moved: what the receipt, production or delivery "
 		"moved."
 	)
+	if result.get("hidden_note"):
+		message = f"{message}<br>{result['hidden_note']}"
 	return get_columns(), get_data(result), message, None, get_summary(result)
 
 

@@ -8,7 +8,7 @@ from frappe import _
 from frappe.utils import cint
 
 from lot_traceability.messages import esc, quantity
-from lot_traceability.recall_scope import compute_scope, scope_sources
+from lot_traceability.recall_scope import compute_scope, scope_sources, within_walls
 from lot_traceability.supplier_risk import standing_words
 from lot_traceability.traceability import recall as core
 from lot_traceability.tracing import DEFAULT_DEPTH
@@ -25,13 +25,15 @@ def execute(filters=None):
 	batches, supplier_lot_no, recall_date = scope_sources(filters)
 	if not batches and not supplier_lot_no:
 		return [], [], _("Choose a lot, a supplier lot no or a Lot Recall.")
-	scope = compute_scope(
-		batches,
-		supplier_lot_no,
-		recall_date,
-		max_depth=cint(filters.get("max_depth")) or DEFAULT_DEPTH,
-		with_demand=section in ("Open Demand", "Upstream"),
-		with_contacts=section == "Customers",
+	scope = within_walls(
+		compute_scope(
+			batches,
+			supplier_lot_no,
+			recall_date,
+			max_depth=cint(filters.get("max_depth")) or DEFAULT_DEPTH,
+			with_demand=section in ("Open Demand", "Upstream"),
+			with_contacts=section == "Customers",
+		)
 	)
 	scope.lot_info = {lot.lot: lot for lot in scope.lots}
 	columns, data = SECTION_BUILDERS[section](scope)
@@ -49,6 +51,8 @@ def execute(filters=None):
 				cint(filters.get("max_depth")) or DEFAULT_DEPTH
 			)
 		)
+	if scope.hidden_note:
+		messages.append(scope.hidden_note)
 	summary, chart = SECTION_SUMMARIES[section](scope)
 	summary.append(
 		{
