@@ -41,3 +41,10 @@ def check_exit(movement: Movement | None, into_quarantine: bool, released: bool)
 	if movement is Movement.TRANSFER:
 		return None if into_quarantine or released else NOT_RELEASED
 	return HELD
+
+
+def may_pick_from(movement: Movement | None, in_quarantine: bool) -> bool:
+	"""Whether an automatic pick for the movement may take a lot's stock from the warehouse: from a
+	quarantine warehouse only for a movement that may leave it (a transfer, which the release decides
+	at submit, a write-off, a return to the supplier); a pick that does not know its movement, never."""
+	return not in_quarantine or movement is Movement.TRANSFER or movement in EXITS

@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lot_traceability.traceability.quarantine import EXITS, HELD, NOT_RELEASED, check_exit, is_released
+from lot_traceability.traceability.quarantine import (
+	EXITS,
+	HELD,
+	NOT_RELEASED,
+	check_exit,
+	is_released,
+	may_pick_from,
+)
 from lot_traceability.traceability.statuses import Movement
 
 ARRIVED = datetime(2026, 12, 1, 10, 0, 0)
@@ -61,3 +68,29 @@ def test_exit_against_reference(movement, into_quarantine, released):
 def test_release_against_reference(seconds):
 	change = ARRIVED + timedelta(seconds=seconds)
 	assert is_released(ARRIVED, change) == (seconds > 0)
+
+
+@given(st.sampled_from([*Movement, None]), st.booleans())
+def test_pick_from_against_reference(movement, in_quarantine):
+	expected = not in_quarantine or movement in (
+		Movement.TRANSFER,
+		Movement.WRITE_OFF,
+		Movement.SUPPLIER_RETURN,
+	)
+	assert may_pick_from(movement, in_quarantine) == expected
+
+
+
+def test_allocation_never_takes_stock_in_a_quarantine_warehouse():
+	from datetime import date
+
+	from lot_traceability.traceability.allocation import QUARANTINE, Candidate, Request, allocate
+	from lot_traceability.traceability.statuses import DEFAULT_STATUSES
+
+	approved = {status.name: status for status in DEFAULT_STATUSES}["Approved"]
+	today = date(2026, 12, 6)
+	held = Candidate("L-Q", "Quarantine", 10, approved, expiry_date=date(2027, 1, 1), in_quarantine=True)
+	free = Candidate("L-F", "Stores", 10, approved, expiry_date=date(2027, 6, 1))
+	result = allocate([held, free], Request(5, today))
+	assert [(candidate.lot, qty) for candidate, qty in result.picks] == [("L-F", 5)]
+	assert [(skip.candidate.lot, skip.reason) for skip in result.skipped] == [("L-Q", QUARANTINE)]
