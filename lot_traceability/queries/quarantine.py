@@ -31,9 +31,10 @@ def get_last_changes(batches, for_update: bool = False) -> dict:
 	if not batches:
 		return {}
 	rows = frappe.db.sql(
-		f"""select lot.batch, max(change.change_datetime) from `tabLot Status Change Lot` lot
-		join `tabLot Status Change` change on change.name = lot.parent
-		where lot.batch in %(batches)s and lot.parenttype = 'Lot Status Change' and change.docstatus = 1
+		f"""select lot.batch, max(status_change.change_datetime) from `tabLot Status Change Lot` lot
+		join `tabLot Status Change` status_change on status_change.name = lot.parent
+		where lot.batch in %(batches)s and lot.parenttype = 'Lot Status Change'
+			and status_change.docstatus = 1
 		group by lot.batch{" for update" if for_update else ""}""",
 		{"batches": value_list(batches)},
 	)
