@@ -315,6 +315,32 @@ def quarantine_holds(records, refusals, movement, source, into_quarantine, for_u
 	]
 
 
+def check_reservation(doc) -> None:
+	"""Refuse a Stock Reservation Entry of a batch item in a quarantine warehouse: a reservation is an
+	allocation, and nothing there is allocated, whatever its lots' status (so nothing to read under a
+	lock). The refusal names the lots reserved (else the item), the warehouse and the order's row."""
+	if not enforcement_enabled() or not doc.get("has_batch_no"):
+		return
+	if not warehouse_queries.is_quarantine_warehouse(doc.warehouse):
+		return
+	records = lot_queries.get_lots([row.batch_no for row in doc.get("sb_entries") or [] if row.batch_no])
+	row = frappe.db.get_value(f"{doc.voucher_type} Item", doc.voucher_detail_no, "idx")
+	holds = quarantine_holds(records, [], Movement.ALLOCATION, doc.warehouse)
+	messages = [hold_message(hold, doc.voucher_type, doc.voucher_no, row) for hold in holds]
+	throw_not_allowed(
+		messages
+		or [
+			_(
+				"Item {0} may not be reserved in quarantine warehouse {1}: what is held there is not allocated until released — {2}."
+			).format(
+				frappe.bold(doc.item_code),
+				frappe.bold(doc.warehouse),
+				_row_label(doc.voucher_type, doc.voucher_no, row),
+			)
+		]
+	)
+
+
 def hold_message(hold: QuarantineHold, voucher_type: str, voucher_no: str, row=None) -> str:
 	where = _row_label(voucher_type, voucher_no, row)
 	if hold.reason == quarantine_core.NOT_RELEASED:

@@ -21,6 +21,7 @@ from lot_traceability.pickers import NOT_LISTED
 from lot_traceability.status_changes import change_lot_status
 from lot_traceability.tests.utils import (
 	attempt,
+	company_defaults,
 	delivery_note,
 	get_received_batches,
 	ledger_counts,
@@ -299,12 +300,56 @@ class TestQuarantineNotOffered(QuarantineTestCase):
 		rows = query("Batch", "", "name", 0, 50, {"item_code": item, "warehouse": store})
 		self.assertEqual([row[0] for row in rows], [newer])
 
+	def test_stock_in_quarantine_is_not_reserved(self):
+		from erpnext.selling.doctype.sales_order.test_sales_order import make_sales_order
+		from erpnext.stock.doctype.stock_reservation_entry.stock_reservation_entry import (
+			create_stock_reservation_entries_for_so_items,
+		)
+		from frappe.tests.utils import change_settings
+
+		lot = self.lot_in_quarantine()
+		d = company_defaults()
+		with change_settings("Stock Settings", {"enable_stock_reservation": 1}):
+			order = make_sales_order(
+				item_code=lot.item,
+				qty=2,
+				company=d.company,
+				customer=make_customer(),
+				currency=d.default_currency,
+				warehouse=self.quarantine,
+				do_not_submit=True,
+			)
+			order.submit()
+			order.items[0].reserve_stock = 1
+			before = frappe.db.count("Stock Reservation Entry", {"item_code": lot.item, "docstatus": 1})
+			with self.assertRaises(LotNotAllowedError) as refusal:
+				create_stock_reservation_entries_for_so_items(
+					order,
+					[{"sales_order_item": order.items[0].name, "warehouse": self.quarantine, "qty_to_reserve": 2}],
+				)
+		message = str(refusal.exception)
+		for expected in (lot.item, self.quarantine, "Sales Order", order.name, "row 1", "may not be reserved"):
+			self.assertIn(expected, message)
+		self.assertEqual(
+			frappe.db.count("Stock Reservation Entry", {"item_code": lot.item, "docstatus": 1}), before
+		)
+
 	def test_batch_form_says_how_much_is_held_in_quarantine(self):
 		lot = self.lot_in_quarantine(qty=10, held=4)
 		note = lot_overview(lot.batch, frappe.get_roles(), False)["quarantine_note"]
 		self.assertIn(f"4 Nos in quarantine warehouses ({self.quarantine}), held there", note)
 		other = make_lot(qty=3)
 		self.assertEqual(lot_overview(other.batch, frappe.get_roles(), False)["quarantine_note"], "")
+
+	def test_recall_impact_shows_stock_in_quarantine_as_such(self):
+		from lot_traceability.lot_traceability.report.recall_impact import recall_impact
+
+		lot = self.lot_in_quarantine(qty=10, held=4)
+		_columns, rows, *_rest = recall_impact.execute({"batch": lot.batch, "section": "Stock"})
+		self.assertEqual(
+			{(row["warehouse"], row["qty"], row["location"]) for row in rows},
+			{(lot.warehouse, 6, "In stock"), (self.quarantine, 4, "In quarantine")},
+		)
 
 
 class TestCustomerReturnThenShip(QuarantineTestCase):
