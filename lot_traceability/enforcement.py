@@ -196,7 +196,8 @@ def check_voucher_rows(doc, rows, for_update: bool = False) -> None:
 		source = (row.get("s_warehouse") or row.get("warehouse")) if direction == OUTWARD else None
 		held = quarantine_holds(records, refusals, movement, source, into_quarantine, for_update)
 		if held and not for_update:  # released meanwhile? read as last committed
-			held = quarantine_holds(records, refusals, movement, source, into_quarantine, for_update=True)
+			fresh = lot_queries.get_lots(list(records), for_update=True)
+			held = quarantine_holds(fresh, refusals, movement, source, into_quarantine, for_update=True)
 		held_found += [(row.idx, hold) for hold in held]
 		if refusals or held:
 			continue
@@ -325,7 +326,7 @@ def check_reservation(doc) -> None:
 		return
 	records = lot_queries.get_lots([row.batch_no for row in doc.get("sb_entries") or [] if row.batch_no])
 	row = frappe.db.get_value(f"{doc.voucher_type} Item", doc.voucher_detail_no, "idx")
-	holds = quarantine_holds(records, [], Movement.ALLOCATION, doc.warehouse)
+	holds = quarantine_holds(records, [], Movement.ALLOCATION, doc.warehouse, into_quarantine=False)
 	messages = [hold_message(hold, doc.voucher_type, doc.voucher_no, row) for hold in holds]
 	throw_not_allowed(
 		messages

@@ -2,13 +2,17 @@
 the warehouse (the kept lot ledger's rows, stamped with the server's time when they were posted),
 and when each lot's latest signed-off status change was recorded.
 
-Raw SQL: `for update` on a grouped read. The caller holds the lots' Batch rows already (`locks.py`):
-a locking read sees what was last committed, where a plain one may answer from the transaction's
-older snapshot."""
+Raw SQL: a grouped locking read on a named index. The caller holds the lots' Batch rows already
+(`locks.py`): a locking read sees what was last committed, where a plain one may answer from the
+transaction's older snapshot. A shared lock, on the lots' own index range: rows of these lots are
+added only by movements and status changes that lock the same Batch rows, so it makes nobody wait
+who would not wait anyway (a status change waits at its insert instead of at its read)."""
 
 import frappe
 
 from lot_traceability.queries.quoting import value_list
+
+LOCKED = " lock in share mode"
 
 
 def get_arrivals(batches, warehouse: str, for_update: bool = False) -> dict:
@@ -17,9 +21,9 @@ def get_arrivals(batches, warehouse: str, for_update: bool = False) -> dict:
 	if not batches or not warehouse:
 		return {}
 	rows = frappe.db.sql(
-		f"""select batch_no, max(creation) from `tabLot Ledger Entry`
+		f"""select batch_no, max(creation) from `tabLot Ledger Entry` force index (lot_movements)
 		where batch_no in %(batches)s and warehouse = %(warehouse)s and qty > 0
-		group by batch_no{" for update" if for_update else ""}""",
+		group by batch_no{LOCKED if for_update else ""}""",
 		{"batches": value_list(batches), "warehouse": warehouse},
 	)
 	return dict(rows)
@@ -35,7 +39,7 @@ def get_last_changes(batches, for_update: bool = False) -> dict:
 		join `tabLot Status Change` status_change on status_change.name = lot.parent
 		where lot.batch in %(batches)s and lot.parenttype = 'Lot Status Change'
 			and status_change.docstatus = 1
-		group by lot.batch{" for update" if for_update else ""}""",
+		group by lot.batch{LOCKED if for_update else ""}""",
 		{"batches": value_list(batches)},
 	)
 	return dict(rows)
