@@ -159,12 +159,13 @@ def allocate_lots(
 		else core.Requirement(),
 	)
 	eligible = eligibility(request)
+	# stock in a quarantine warehouse is never taken (an explanation lists it as passed over)
+	usable = [w for w in warehouses if not warehouse_queries.is_quarantine_warehouse(w)]
 	if reading == LOTS:
 		# status is judged on the fresh read below, not filtered on the snapshot
-		lock_queries.lock_lots(lock_queries.lot_names_in_stock(item_code, warehouses))
+		lock_queries.lock_lots(lock_queries.lot_names_in_stock(item_code, usable))
 		eligible = None
 	read, limit = [], FIRST_PAGE
-	usable = [w for w in warehouses if not warehouse_queries.is_quarantine_warehouse(w)]
 	while True:
 		page = candidates(item_code, usable, request.policy, limit, len(read), eligible, reading)
 		read += page

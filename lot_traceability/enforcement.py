@@ -352,7 +352,9 @@ def hold_message(hold: QuarantineHold, voucher_type: str, voucher_no: str, row=N
 			frappe.bold(hold.item),
 			_(hold.status),
 			frappe.bold(hold.warehouse),
-			_("on {0}").format(format_datetime(hold.arrived)) if hold.arrived else _("at a time not recorded"),
+			_("on {0}").format(format_datetime(hold.arrived))
+			if hold.arrived
+			else _("at a time not recorded"),
 			where,
 		)
 	return _(

@@ -373,7 +373,9 @@ class TestCustomerReturnThenShip(QuarantineTestCase):
 		cls.settings_warehouse = frappe.db.get_single_value(
 			"Lot Traceability Settings", "returns_quarantine_warehouse"
 		)
-		frappe.db.set_single_value("Lot Traceability Settings", "returns_quarantine_warehouse", cls.quarantine)
+		frappe.db.set_single_value(
+			"Lot Traceability Settings", "returns_quarantine_warehouse", cls.quarantine
+		)
 		frappe.db.commit()
 
 	@classmethod
