@@ -14,10 +14,9 @@ from lot_traceability import api
 from lot_traceability.status_changes import change_lot_status
 from lot_traceability.tests.concurrency import LOCKED_MS, raised
 from lot_traceability.tests.test_concurrency import HOLD, ConcurrencyTestCase, hold, read, submit
+from lot_traceability.tests.test_quarantine_warehouses import QUARANTINE, STORE, quarantine_warehouses
 from lot_traceability.tests.utils import delivery_note, make_lot, make_warehouse, stock_entry
 
-QUARANTINE = "_Lot Held Stock"
-STORE = "_Lot Second Store"
 
 
 def release(batch):
@@ -28,9 +27,14 @@ class TestReleaseOutOfQuarantine(ConcurrencyTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.quarantine = make_warehouse(QUARANTINE, is_quarantine_warehouse=1)
+		(cls.quarantine,) = quarantine_warehouses(QUARANTINE)
 		cls.store = make_warehouse(STORE)
 		frappe.db.commit()
+
+	@classmethod
+	def tearDownClass(cls):
+		quarantine_warehouses(QUARANTINE, flag=0)
+		super().tearDownClass()
 
 	def held_in_quarantine(self):
 		"""A lot put on hold, then 4 of it moved into quarantine (after the hold: not released)."""

@@ -48,6 +48,16 @@ def stock_in(batch, warehouse):
 	return frappe.db.get_value("Lot Balance", {"batch": batch, "warehouse": warehouse}, "qty") or 0
 
 
+def quarantine_warehouses(*names, flag=1) -> list[str]:
+	"""These warehouses, made where missing, marked quarantine (or no longer, `flag=0`) and committed:
+	the tests that commit leave no quarantine warehouse behind for other tests to find."""
+	made = [make_warehouse(name) for name in names]
+	for warehouse in made:
+		frappe.db.set_value("Warehouse", warehouse, "is_quarantine_warehouse", flag)
+	frappe.db.commit()
+	return made
+
+
 def release(batch):
 	"""The governed release: the lot put on hold and approved again, both recorded changes."""
 	change_lot_status([batch], "Quarantined", reason="Returned goods inspected", by_system=True)
@@ -60,27 +70,41 @@ class QuarantineTestCase(FrappeTestCase):
 		super().setUpClass()
 		erpnext_allocation.apply()  # as every request does at its start
 		make_customer()
-		cls.quarantine = make_warehouse(QUARANTINE, is_quarantine_warehouse=1)
-		cls.other_quarantine = make_warehouse(OTHER_QUARANTINE, is_quarantine_warehouse=1)
+		# each test is rolled back: the warehouses stay for the class
+		cls.quarantine, cls.other_quarantine = quarantine_warehouses(QUARANTINE, OTHER_QUARANTINE)
 		cls.store = make_warehouse(STORE)
-		frappe.db.commit()  # each test is rolled back: the warehouses stay
+		frappe.db.commit()
 
 	@classmethod
 	def tearDownClass(cls):
 		erpnext_allocation.unapply()
+		quarantine_warehouses(QUARANTINE, OTHER_QUARANTINE, flag=0)
 		super().tearDownClass()
 
 	def tearDown(self):
 		frappe.db.rollback()
 
+	def transfer(self, lot, qty, source, target):
+		return stock_entry(lot.item, qty, "Material Transfer", source=source, target=target, batch=lot.batch)
+
+	def moved(self, lot, qty, source, target):
+		doc = self.transfer(lot, qty, source, target)
+		doc.insert()
+		doc.submit()
+		return doc
+
+	def assert_not_released(self, lot, qty):
+		self.assert_held(
+			lot,
+			lambda: self.transfer(lot, qty, self.quarantine, self.store),
+			"Stock Entry",
+			words="has not been released since",
+		)
+
 	def lot_in_quarantine(self, qty=10, held=4):
 		"""An Approved lot (no Lot Rule) of `qty`, `held` of it moved into the quarantine warehouse."""
 		lot = make_lot(qty=qty)
-		moved = stock_entry(
-			lot.item, held, "Material Transfer", source=lot.warehouse, target=self.quarantine, batch=lot.batch
-		)
-		moved.insert()
-		moved.submit()
+		self.moved(lot, held, lot.warehouse, self.quarantine)
 		self.assertEqual(frappe.db.get_value("Batch", lot.batch, "lot_status"), "Approved")
 		self.assertEqual(stock_in(lot.batch, self.quarantine), held)
 		return lot
@@ -124,19 +148,8 @@ class TestQuarantineHolds(QuarantineTestCase):
 		lot = make_lot(qty=10, status="Quarantined")
 		# an old release does not release stock that came into quarantine after it
 		change_lot_status([lot.batch], "Approved", reason="CoA checked", by_system=True)
-		moved = stock_entry(
-			lot.item, 4, "Material Transfer", source=lot.warehouse, target=self.quarantine, batch=lot.batch
-		)
-		moved.insert()
-		moved.submit()
-		self.assert_held(
-			lot,
-			lambda: stock_entry(
-				lot.item, 2, "Material Transfer", source=self.quarantine, target=self.store, batch=lot.batch
-			),
-			"Stock Entry",
-			words="has not been released since",
-		)
+		self.moved(lot, 4, lot.warehouse, self.quarantine)
+		self.assert_not_released(lot, 2)
 
 	def test_transfer_for_manufacture_from_quarantine_refused(self):
 		lot = self.lot_in_quarantine()
@@ -197,41 +210,17 @@ class TestQuarantineExits(QuarantineTestCase):
 
 	def test_transfer_between_quarantine_warehouses_allowed(self):
 		lot = self.lot_in_quarantine()
-		self.assert_allowed(
-			lambda: stock_entry(
-				lot.item,
-				4,
-				"Material Transfer",
-				source=self.quarantine,
-				target=self.other_quarantine,
-				batch=lot.batch,
-			)
-		)
+		self.assert_allowed(lambda: self.transfer(lot, 4, self.quarantine, self.other_quarantine))
 		self.assertEqual(stock_in(lot.batch, self.other_quarantine), 4)
 
 	def test_released_transfer_allowed_and_a_new_arrival_is_held_again(self):
 		lot = self.lot_in_quarantine()
 		release(lot.batch)
-		self.assert_allowed(
-			lambda: stock_entry(
-				lot.item, 3, "Material Transfer", source=self.quarantine, target=self.store, batch=lot.batch
-			)
-		)
+		self.assert_allowed(lambda: self.transfer(lot, 3, self.quarantine, self.store))
 		self.assertEqual(stock_in(lot.batch, self.store), 3)
 		# stock that comes into quarantine after the release is held until the next one
-		back = stock_entry(
-			lot.item, 2, "Material Transfer", source=self.store, target=self.quarantine, batch=lot.batch
-		)
-		back.insert()
-		back.submit()
-		self.assert_held(
-			lot,
-			lambda: stock_entry(
-				lot.item, 1, "Material Transfer", source=self.quarantine, target=self.store, batch=lot.batch
-			),
-			"Stock Entry",
-			words="has not been released since",
-		)
+		self.moved(lot, 2, self.store, self.quarantine)
+		self.assert_not_released(lot, 1)
 
 
 class TestQuarantineNotOffered(QuarantineTestCase):
@@ -242,9 +231,7 @@ class TestQuarantineNotOffered(QuarantineTestCase):
 		store = received.items[0].warehouse
 		(older,) = get_received_batches(received.name)
 		frappe.db.set_value("Batch", older, "expiry_date", add_days(today(), 30))
-		moved = stock_entry(item, 5, "Material Transfer", source=store, target=self.quarantine, batch=older)
-		moved.insert()
-		moved.submit()
+		self.moved(frappe._dict(item=item, batch=older), 5, store, self.quarantine)
 		(newer,) = get_received_batches(receive(item, qty=5).name)
 		frappe.db.set_value("Batch", newer, "expiry_date", add_days(today(), 300))
 		return item, older, newer, store
