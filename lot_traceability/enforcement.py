@@ -195,7 +195,8 @@ def check_voucher_rows(doc, rows, for_update: bool = False) -> None:
 		found += [(row.idx, refusal) for refusal in refusals]
 		source = (row.get("s_warehouse") or row.get("warehouse")) if direction == OUTWARD else None
 		held = quarantine_holds(records, refusals, movement, source, into_quarantine, for_update)
-		if held and not for_update:  # released meanwhile? read as last committed
+		if not for_update and any(hold.reason == quarantine_core.NOT_RELEASED for hold in held):
+			# released meanwhile? read as last committed
 			fresh = lot_queries.get_lots(list(records), for_update=True)
 			held = quarantine_holds(fresh, refusals, movement, source, into_quarantine, for_update=True)
 		held_found += [(row.idx, hold) for hold in held]
