@@ -14,8 +14,10 @@ from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import locks as lock_queries
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import vouchers as voucher_queries
+from lot_traceability.queries import warehouses as warehouse_queries
 from lot_traceability.traceability import allocation as core
 from lot_traceability.traceability.movements import EXPIRY_GATED, Lot, may_pick
+from lot_traceability.traceability.quarantine import may_pick_from
 from lot_traceability.traceability.shelf_life import MinimumRemaining, RemainingUnit, is_expired
 from lot_traceability.traceability.statuses import Movement
 
@@ -102,6 +104,7 @@ def candidates(
 				manufacturing_date=row.manufacturing_date,
 				received_date=row.received_date,
 				scope=scopes.get(row.batch),
+				in_quarantine=warehouse_queries.is_quarantine_warehouse(row.warehouse),
 			)
 		)
 	return found
@@ -156,13 +159,15 @@ def allocate_lots(
 		else core.Requirement(),
 	)
 	eligible = eligibility(request)
+	# stock in a quarantine warehouse is never taken (an explanation lists it as passed over)
+	usable = [w for w in warehouses if not warehouse_queries.is_quarantine_warehouse(w)]
 	if reading == LOTS:
 		# status is judged on the fresh read below, not filtered on the snapshot
-		lock_queries.lock_lots(lock_queries.lot_names_in_stock(item_code, warehouses))
+		lock_queries.lock_lots(lock_queries.lot_names_in_stock(item_code, usable))
 		eligible = None
 	read, limit = [], FIRST_PAGE
 	while True:
-		page = candidates(item_code, warehouses, request.policy, limit, len(read), eligible, reading)
+		page = candidates(item_code, usable, request.policy, limit, len(read), eligible, reading)
 		read += page
 		if request.use is None and any(candidate.scope is not None for candidate in page):
 			# a restricted lot is among them: its scope judges whom the line is for
@@ -218,6 +223,8 @@ def skip_reason(skip: core.Skip, on_date, movement: Movement = Movement.SHIPMENT
 		)
 	if skip.reason == core.SCOPE:
 		return restrictions.allocation_refusal(skip)
+	if skip.reason == core.QUARANTINE:
+		return _("in quarantine warehouse {0}: held there until released").format(lot.warehouse)
 	return skip.reason
 
 
@@ -288,6 +295,8 @@ def pickable(batches, movement: Movement | None, on_date, reading=PLAIN, custome
 			getdate(record.expiry_date) if record.expiry_date else None,
 		)
 		if not may_pick(lot, movement, on_date):
+			continue
+		if not may_pick_from(movement, warehouse_queries.is_quarantine_warehouse(row.get("warehouse"))):
 			continue
 		qty = flt(row.get("qty"))
 		if record.name in limits:

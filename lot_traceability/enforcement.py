@@ -13,18 +13,22 @@ Two layers, both feeding the pure core (`traceability.movements`):
   is posted. It takes no lock (a save must not hold lots): an early answer, not the decision.
 """
 
+from dataclasses import dataclass
+
 import frappe
 from frappe import _
-from frappe.utils import format_date, getdate, nowdate
+from frappe.utils import format_date, format_datetime, getdate, nowdate
 
 from lot_traceability import restrictions
 from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.messages import bold, document_label, esc, movement_label
 from lot_traceability.queries import lots as lot_queries
+from lot_traceability.queries import quarantine as quarantine_queries
 from lot_traceability.queries import restrictions as restriction_queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.queries import warehouses as warehouse_queries
-from lot_traceability.traceability.movements import Lot, Refusal, check_movement, classify
+from lot_traceability.traceability import quarantine as quarantine_core
+from lot_traceability.traceability.movements import OUTWARD, Lot, Refusal, check_movement, classify
 from lot_traceability.traceability.statuses import Movement
 
 MAX_LISTED = 20
@@ -60,11 +64,17 @@ def check_bundle(bundle) -> None:
 	posting_date = getdate(bundle.posting_date or context.get("posting_date") or nowdate())
 	batches = [entry.batch_no for entry in bundle.entries if entry.batch_no]
 	refusals, records = decide(batches, movement, posting_date, into_quarantine, for_update=True)
+	source = bundle.warehouse if bundle.type_of_transaction == OUTWARD else None
+	held = quarantine_holds(records, refusals, movement, source, into_quarantine, for_update=True)
 	row = None
-	if refusals:
+	if refusals or held:
 		row = row_number(bundle.voucher_type, bundle.voucher_detail_no)
 		throw_refusals(
-			[(row, refusal) for refusal in refusals], bundle.voucher_type, bundle.voucher_no, posting_date
+			[(row, refusal) for refusal in refusals],
+			bundle.voucher_type,
+			bundle.voucher_no,
+			posting_date,
+			[(row, hold) for hold in held],
 		)
 	quantities: dict[str, float] = {}
 	for entry in bundle.entries:
@@ -164,7 +174,7 @@ def check_voucher_rows(doc, rows, for_update: bool = False) -> None:
 	)
 	posting_date = getdate(doc.get("posting_date") or nowdate())
 	purpose = doc.get("purpose")
-	found, scope_found, formula_found = [], [], []
+	found, held_found, scope_found, formula_found = [], [], [], []
 	use = None
 	for row, direction, target in rows:
 		batches = bundles.get(row.get("serial_and_batch_bundle")) or (
@@ -183,7 +193,14 @@ def check_voucher_rows(doc, rows, for_update: bool = False) -> None:
 			refused = [refusal.lot.batch_no for refusal in refusals]
 			refusals = check_lots(refused, movement, posting_date, into_quarantine, for_update=True)
 		found += [(row.idx, refusal) for refusal in refusals]
-		if refusals:
+		source = (row.get("s_warehouse") or row.get("warehouse")) if direction == OUTWARD else None
+		held = quarantine_holds(records, refusals, movement, source, into_quarantine, for_update)
+		if not for_update and any(hold.reason == quarantine_core.NOT_RELEASED for hold in held):
+			# released meanwhile? read as last committed
+			fresh = lot_queries.get_lots(list(records), for_update=True)
+			held = quarantine_holds(fresh, refusals, movement, source, into_quarantine, for_update=True)
+		held_found += [(row.idx, hold) for hold in held]
+		if refusals or held:
 			continue
 		if not needs_use_check(records, movement, doc.doctype):
 			continue
@@ -205,7 +222,7 @@ def check_voucher_rows(doc, rows, for_update: bool = False) -> None:
 		scope_found += [(row.idx, refusal) for refusal in scope_refusals]
 		if movement is Movement.ISSUE:
 			formula_found += [(row.idx, *problem) for problem in restrictions.check_formula(records, use)]
-	throw_refusals(found, doc.doctype, doc.name, posting_date)
+	throw_refusals(found, doc.doctype, doc.name, posting_date, held_found)
 	if scope_found or formula_found:
 		throw_use_refusals(scope_found, formula_found, use, movement, doc.doctype, doc.name)
 
@@ -242,13 +259,115 @@ def refusal_message(refusal: Refusal, voucher_type: str, voucher_no: str, postin
 	)
 
 
-def throw_refusals(found, voucher_type, voucher_no, posting_date) -> None:
-	if not found:
+def throw_refusals(found, voucher_type, voucher_no, posting_date, held=()) -> None:
+	"""Refuse the lots refused by status or expiry (`found`) and those held in quarantine (`held`)."""
+	if not found and not held:
 		return
 	messages = [
 		refusal_message(refusal, voucher_type, voucher_no, posting_date, row) for row, refusal in found
 	]
+	messages += [hold_message(hold, voucher_type, voucher_no, row) for row, hold in held]
 	throw_not_allowed(messages)
+
+
+@dataclass(frozen=True)
+class QuarantineHold:
+	"""Why a lot's stock may not leave a quarantine warehouse (`traceability.quarantine`)."""
+
+	batch: str
+	item: str
+	status: str
+	warehouse: str
+	movement: Movement
+	reason: str
+	arrived: object = None  # when the stock last came into the warehouse (a release must be later)
+
+
+def quarantine_holds(records, refusals, movement, source, into_quarantine, for_update=False) -> list:
+	"""The lots (read as `records`) whose stock may not leave quarantine warehouse `source` by the
+	movement; lots refused by their status already are not named twice. A transfer out is judged on
+	when the stock last arrived there and when the lot's status last changed, read locked with
+	`for_update` (the lots' rows are held by then: a release committed before is seen)."""
+	if not records or not warehouse_queries.is_quarantine_warehouse(source):
+		return []
+	reason = quarantine_core.check_exit(movement, into_quarantine, released=False)
+	if reason is None:
+		return []
+	refused = {refusal.lot.batch_no for refusal in refusals}
+	lots = [record for name, record in sorted(records.items()) if name not in refused]
+	arrivals, changes = {}, {}
+	if reason == quarantine_core.NOT_RELEASED and lots:
+		names = [record.name for record in lots]
+		arrivals = quarantine_queries.get_arrivals(names, source, for_update)
+		changes = quarantine_queries.get_last_changes(names, for_update)
+	default_status = get_settings().default_receipt_status
+	return [
+		QuarantineHold(
+			record.name,
+			record.item,
+			record.lot_status or default_status,
+			source,
+			movement,
+			reason,
+			arrivals.get(record.name),
+		)
+		for record in lots
+		if reason == quarantine_core.HELD
+		or not quarantine_core.is_released(arrivals.get(record.name), changes.get(record.name))
+	]
+
+
+def check_reservation(doc) -> None:
+	"""Refuse a Stock Reservation Entry of a batch item in a quarantine warehouse: a reservation is an
+	allocation, and nothing there is allocated, whatever its lots' status (so nothing to read under a
+	lock). The refusal names the lots reserved (else the item), the warehouse and the order's row."""
+	if not enforcement_enabled() or not doc.get("has_batch_no"):
+		return
+	if not warehouse_queries.is_quarantine_warehouse(doc.warehouse):
+		return
+	records = lot_queries.get_lots([row.batch_no for row in doc.get("sb_entries") or [] if row.batch_no])
+	row = frappe.db.get_value(f"{doc.voucher_type} Item", doc.voucher_detail_no, "idx")
+	holds = quarantine_holds(records, [], Movement.ALLOCATION, doc.warehouse, into_quarantine=False)
+	messages = [hold_message(hold, doc.voucher_type, doc.voucher_no, row) for hold in holds]
+	throw_not_allowed(
+		messages
+		or [
+			_(
+				"Item {0} may not be reserved in quarantine warehouse {1}: what is held there is not allocated until released — {2}."
+			).format(
+				bold(doc.item_code),
+				bold(doc.warehouse),
+				_row_label(doc.voucher_type, doc.voucher_no, row),
+			)
+		]
+	)
+
+
+def hold_message(hold: QuarantineHold, voucher_type: str, voucher_no: str, row=None) -> str:
+	where = _row_label(voucher_type, voucher_no, row)
+	if hold.reason == quarantine_core.NOT_RELEASED:
+		return _(
+			"Lot {0} of item {1} ({2}) came into quarantine warehouse {3} {4} and has not been released since: it may leave quarantine for a normal warehouse only after a Lot Status Change records its release — {5}."
+		).format(
+			bold(hold.batch),
+			bold(hold.item),
+			_(hold.status),
+			bold(hold.warehouse),
+			_("on {0}").format(format_datetime(hold.arrived))
+			if hold.arrived
+			else _("at a time not recorded"),
+			where,
+		)
+	return _(
+		"Lot {0} of item {1} ({2}) is held in quarantine warehouse {3} and may not {4} from there — {5}. Only a write-off, a return to the supplier, a move to another quarantine warehouse or a release takes it out."
+	).format(
+		bold(hold.batch),
+		bold(hold.item),
+		_(hold.status),
+		bold(hold.warehouse),
+		movement_label(hold.movement),
+		where,
+	)
 
 
 def throw_use_refusals(scope_found, formula_found, use, movement, voucher_type, voucher_no) -> None:

@@ -116,6 +116,9 @@ doc_events = {
 		"before_submit": "lot_traceability.overrides.stock_reconciliation.before_submit",
 		"before_cancel": "lot_traceability.overrides.stock_reconciliation.before_cancel",
 	},
+	"Stock Reservation Entry": {
+		"before_submit": "lot_traceability.overrides.stock_reservation_entry.before_submit"
+	},
 	"Subcontracting Receipt": {
 		"before_validate": "lot_traceability.overrides.subcontracting_receipt.before_validate",
 		"before_submit": "lot_traceability.overrides.subcontracting_receipt.before_submit",

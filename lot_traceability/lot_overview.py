@@ -64,6 +64,7 @@ def lot_overview(batch: str, roles, can_change: bool, walled=None) -> dict:
 		"may_not": [movement_phrase(m) for m in said.may_not],
 		"expiry_note": expiry_note(lot, said.expired),
 		"restriction": restriction_note(batch, current, uom),
+		"quarantine_note": quarantine_note(stock, uom),
 		"missing_documents": [_(kind) for kind in missing],
 		**stock_button_hints(current, said, stock),
 		"history": lot_queries.get_lot_history(batch),
@@ -94,6 +95,17 @@ def restriction_note(batch: str, current: LotStatus, uom) -> dict | None:
 		"used": quantity(restriction.used_qty or 0, uom),
 		"left": quantity(max(0.0, (cap or 0) - (restriction.used_qty or 0)), uom) if cap else "",
 	}
+
+
+def quarantine_note(stock, uom) -> str:
+	"""'4 Nos in quarantine warehouses (Quarantine - DFI), held there …': stock there is not used,
+	picked or shipped whatever the lot's status (`traceability.quarantine`)."""
+	held = [row for row in stock if warehouse_queries.is_quarantine_warehouse(row.warehouse)]
+	if not held:
+		return ""
+	return _(
+		"{0} in quarantine warehouses ({1}), held there: not used, picked or shipped until a Lot Status Change releases it, whatever the lot's status."
+	).format(quantity(sum(row.qty for row in held), uom), ", ".join(sorted({row.warehouse for row in held})))
 
 
 def expiry_note(lot, expired: bool) -> str:

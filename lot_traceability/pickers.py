@@ -1,6 +1,8 @@
 """Which lots a batch picker of a stock form offers: only lots that may be used (issued, allocated,
 shipped) and, unless the picker asks for expired lots, not expired on the posting date
-(`traceability.movements.may_offer`). Inward pickers offer every lot."""
+(`traceability.movements.may_offer`). Inward pickers offer every lot; an outward picker on a
+quarantine warehouse offers none (`traceability.quarantine`: what is there is held; the lot of a
+write-off, supplier return or release is typed or comes from its document)."""
 
 from frappe import _
 from frappe.utils import formatdate, getdate, nowdate
@@ -8,6 +10,7 @@ from frappe.utils import formatdate, getdate, nowdate
 from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.enforcement import enforcement_enabled
 from lot_traceability.queries import lots as lot_queries
+from lot_traceability.queries import warehouses as warehouse_queries
 from lot_traceability.traceability.movements import USES, Lot, may_offer
 
 # The value of the picker's closing line saying which lots it did not list (a Link control of the
@@ -21,6 +24,8 @@ def offered(rows, filters, first_page: bool = True) -> list:
 	first page, a closing line names the lots left out and why (status, or expired on a date)."""
 	if not rows or filters.get("is_inward") or not enforcement_enabled():
 		return rows
+	if warehouse_queries.is_quarantine_warehouse(filters.get("warehouse")):
+		return [(NOT_LISTED, quarantine_note(len(rows), filters["warehouse"]))] if first_page else []
 	on_date = getdate(filters.get("posting_date") or nowdate())
 	include_expired = bool(filters.get("include_expired_batches"))
 	default_status = get_settings().default_receipt_status
@@ -60,3 +65,10 @@ def not_listed_note(lots, on_date) -> str:
 	if len(lots) == 1:
 		return _("1 lot is not listed, as it may not be used: {0}.").format(named)
 	return _("{0} lots are not listed, as they may not be used: {1}.").format(len(lots), named)
+
+
+def quarantine_note(count: int, warehouse: str) -> str:
+	"""'2 lots are not listed: Quarantine - DFI is a quarantine warehouse …'"""
+	return _(
+		"{0} lot(s) not listed: {1} is a quarantine warehouse, and what it holds is not picked until released (a write-off, a return to the supplier or a release names its lot)."
+	).format(count, warehouse)

@@ -8,7 +8,8 @@ Eligibility. A candidate lot (stock of one lot in one warehouse) may be taken wh
 - it was not made before the last lot this customer received of the item, where the customer asks
   never to be shipped an older lot;
 - a restricted lot's release scope permits the use (customer, production, place), and no more is
-  taken of it than is left of its cap (`traceability.restrictions`).
+  taken of it than is left of its cap (`traceability.restrictions`);
+- its stock is not in a quarantine warehouse (`traceability.quarantine`): whatever its status.
 
 Order. FEFO: earliest expiry first (lots without expiry last), then earliest receipt/manufacture;
 FIFO: earliest receipt (else manufacture) first. Across warehouses alike: a Pick List over several
@@ -43,6 +44,7 @@ STATUS, EXPIRED, SHORT_SHELF_LIFE, OLDER_THAN_LAST, SCOPE = (
 	"older_than_last",
 	"scope",
 )
+QUARANTINE = "quarantine"  # its stock is in a quarantine warehouse: never taken from there
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Candidate:
 	manufacturing_date: date | None = None
 	received_date: date | None = None
 	scope: Scope | None = None  # a restricted lot's release scope in effect
+	in_quarantine: bool = False  # the warehouse is a quarantine warehouse
 
 	@property
 	def made_on(self) -> date | None:
@@ -105,6 +108,8 @@ class Allocation:
 
 def check_candidate(candidate: Candidate, request: Request) -> Skip | None:
 	"""None when the lot may be taken for the request, else why not."""
+	if candidate.in_quarantine:
+		return Skip(candidate, QUARANTINE)
 	if not candidate.status.allows(request.movement):
 		return Skip(candidate, STATUS)
 	expiry = candidate.expiry_date

@@ -65,6 +65,7 @@ function lot_traceability_show_overview(frm, lot) {
 		}
 		${lot.missing_documents && lot.missing_documents.length ? `<p class="text-danger lt-missing-documents">${__("Documents missing (release refused until attached under Lot Documents)")}: <b>${lot.missing_documents.map(lot_traceability_esc).join(", ")}</b></p>` : ""}
 		<p>${__("On hand")}: <b>${lot_traceability_esc(lot.on_hand)}</b></p>
+		${lot.quarantine_note ? `<p class="text-warning lt-quarantine">${lot_traceability_esc(lot.quarantine_note)}</p>` : ""}
 	</div>`;
 	frm.dashboard.add_section(html, __("What the Lot May Do"));
 	const history = rows

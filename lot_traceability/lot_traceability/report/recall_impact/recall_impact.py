@@ -8,6 +8,7 @@ from frappe import _
 from frappe.utils import cint
 
 from lot_traceability.messages import esc, quantity
+from lot_traceability.queries import warehouses as warehouse_queries
 from lot_traceability.recall_scope import compute_scope, scope_sources, within_walls
 from lot_traceability.supplier_risk import standing_words
 from lot_traceability.traceability import recall as core
@@ -158,7 +159,11 @@ def stock_section(scope):
 		{
 			"company": row.company,
 			"warehouse": row.warehouse,
-			"location": _("In transit") if row.in_transit else _("In stock"),
+			"location": _("In transit")
+			if row.in_transit
+			else _("In quarantine")
+			if warehouse_queries.is_quarantine_warehouse(row.warehouse)
+			else _("In stock"),
 			"lot": row.lot,
 			**lot_item(scope, row.lot),
 			"qty": row.qty,
