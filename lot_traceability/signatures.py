@@ -76,7 +76,7 @@ def verify_password(user: str, password: str | None, change: str) -> None:
 
 
 def check_not_locked(user: str, change: str) -> None:
-	if frappe.cache.get_value(_lock_key(user)):
+	if frappe.cache.get_value(_lock_key(user), expires=True):
 		frappe.throw(
 			_(
 				"{0} was not signed: signing is locked for {1} for {2} minutes after {3} wrong passwords."
@@ -89,7 +89,7 @@ def check_not_locked(user: str, change: str) -> None:
 def record_failure(user: str) -> int:
 	"""Count a wrong password; returns the failures of the last 15 minutes."""
 	now = now_datetime().timestamp()
-	failures = [at for at in frappe.cache.get_value(_failures_key(user)) or () if now - at < WINDOW_SECONDS]
+	failures = [at for at in frappe.cache.get_value(_failures_key(user), expires=True) or () if now - at < WINDOW_SECONDS]
 	failures.append(now)
 	frappe.cache.set_value(_failures_key(user), failures, expires_in_sec=WINDOW_SECONDS)
 	return len(failures)
@@ -97,14 +97,12 @@ def record_failure(user: str) -> int:
 
 def lock(user: str, change: str) -> None:
 	"""Lock signing for `user` and tell every System Manager (a Notification Log each)."""
-	from frappe.utils.user import get_system_managers
-
 	frappe.cache.set_value(_lock_key(user), 1, expires_in_sec=LOCK_SECONDS)
 	frappe.cache.delete_value(_failures_key(user))
 	subject = _("Electronic signing locked for {0}: {1} wrong passwords within {2} minutes (last on {3}).").format(
 		frappe.bold(user), MAX_FAILURES, WINDOW_SECONDS // 60, frappe.bold(change)
 	)
-	for manager in get_system_managers(only_name=True):
+	for manager in system_managers():
 		frappe.get_doc(
 			{
 				"doctype": "Notification Log",
@@ -116,6 +114,13 @@ def lock(user: str, change: str) -> None:
 				"document_name": user,
 			}
 		).insert(ignore_permissions=True)
+
+
+def system_managers() -> list[str]:
+	"""Who is told of a lock: every enabled System Manager, Administrator included."""
+	from frappe.utils.user import get_system_managers
+
+	return sorted({"Administrator", *get_system_managers(only_name=True)})
 
 
 def unlock(user: str) -> None:
