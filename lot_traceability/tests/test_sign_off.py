@@ -379,3 +379,35 @@ class TestElectronicSignature(SignOffCase):
 		html = frappe.get_print("Lot Status Change", change.name, "Lot Status Change Record")
 		self.assertNotIn("<script>alert(1)</script>", html)
 		self.assertIn("alert(1)", html)
+
+
+class TestOtherPaths(SignOffCase):
+	def test_a_deviation_closed_with_release_waits_for_the_signed_approval(self):
+		lot = make_lot()  # released on receipt (no rule), held by the deviation
+		deviation = frappe.get_doc(
+			{
+				"doctype": "Lot Deviation",
+				"title": "Cold room failure",
+				"deviation_type": "Temperature Excursion",
+				"company": lot.receipt.company,
+				"scope_type": "Named Lots",
+				"lots": [{"batch": lot.batch}],
+			}
+		).insert()
+		deviation.submit()
+		deviation.reload()
+		held = lot_status(lot.batch)
+		self.assertNotEqual(held, "Approved")
+		frappe.set_user(REQUESTER)
+		deviation = frappe.get_doc("Lot Deviation", deviation.name)
+		deviation.lots[0].disposition = "Release"
+		deviation.closing_note = "Probe logs within limits"
+		deviation.save()
+		deviation.close()
+		deviation.reload()
+		change = frappe.get_doc("Lot Status Change", deviation.lots[0].disposition_document)
+		self.assertEqual((change.docstatus, change.workflow_state, change.requested_by), (0, "Awaiting Approval", REQUESTER))
+		self.assertEqual(lot_status(lot.batch), held)
+		frappe.set_user(APPROVER)
+		approve_change(change.name, self.passwords[APPROVER])
+		self.assertEqual(lot_status(lot.batch), "Approved")

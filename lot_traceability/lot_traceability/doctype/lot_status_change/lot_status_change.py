@@ -23,6 +23,7 @@ from lot_traceability.traceability.signatures import REJECTED, is_released
 # Set by the server only, never taken from the client: who asked, who approved, the signature.
 SERVER_OWNED = ("requested_by", "approved_by", *signatures.SIGNATURE_FIELDS)
 REJECTED_STATE = "Rejected"
+AUTOMATIC_SOURCES = ("Expiry Check", "Recall", "Deviation", "System")
 
 
 class LotStatusChangeError(frappe.ValidationError):
@@ -216,10 +217,11 @@ class LotStatusChange(BulkChildTables, Document):
 		)
 
 	def check_system_change(self):
-		"""A change the app makes on its own account never releases a held lot into a status that
-		may ship: only a Quality Inspection's decision does (its override checks how the lot came to
-		be waiting for it). Every other release is a change signed off by a second person."""
-		if not self.flags.by_system or self.source == "Quality Inspection":
+		"""The app's automatic changes (expiry check, recall, deviation, system holds) never release
+		a held lot into a status that may ship: they hold lots. A Quality Inspection's decision does
+		release (its override checks how the lot came to be waiting for it); every other release is a
+		change signed off by a second person."""
+		if not self.flags.by_system or self.source not in AUTOMATIC_SOURCES:
 			return
 		target = get_lot_status(self.to_status)
 		if not target.allows("shipment"):
