@@ -89,7 +89,8 @@ def check_not_locked(user: str, change: str) -> None:
 def record_failure(user: str) -> int:
 	"""Count a wrong password; returns the failures of the last 15 minutes."""
 	now = now_datetime().timestamp()
-	failures = [at for at in frappe.cache.get_value(_failures_key(user), expires=True) or () if now - at < WINDOW_SECONDS]
+	earlier = frappe.cache.get_value(_failures_key(user), expires=True) or ()
+	failures = [at for at in earlier if now - at < WINDOW_SECONDS]
 	failures.append(now)
 	frappe.cache.set_value(_failures_key(user), failures, expires_in_sec=WINDOW_SECONDS)
 	return len(failures)
@@ -99,9 +100,9 @@ def lock(user: str, change: str) -> None:
 	"""Lock signing for `user` and tell every System Manager (a Notification Log each)."""
 	frappe.cache.set_value(_lock_key(user), 1, expires_in_sec=LOCK_SECONDS)
 	frappe.cache.delete_value(_failures_key(user))
-	subject = _("Electronic signing locked for {0}: {1} wrong passwords within {2} minutes (last on {3}).").format(
-		frappe.bold(user), MAX_FAILURES, WINDOW_SECONDS // 60, frappe.bold(change)
-	)
+	subject = _(
+		"Electronic signing locked for {0}: {1} wrong passwords within {2} minutes (last on {3})."
+	).format(frappe.bold(user), MAX_FAILURES, WINDOW_SECONDS // 60, frappe.bold(change))
 	for manager in system_managers():
 		frappe.get_doc(
 			{

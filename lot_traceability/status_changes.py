@@ -8,7 +8,7 @@ from frappe.model.document import Document
 
 from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.queries import lots as lot_queries
-from lot_traceability.traceability.signatures import is_released, needs_second_person
+from lot_traceability.traceability.signatures import needs_second_person
 
 SIGN_OFF_WORKFLOW = "Lot Status Change Approval"
 REQUEST_ACTION = "Request Approval"
@@ -98,7 +98,9 @@ def approve_change(name: str, password: str | None, action: str = APPROVE_ACTION
 	doc.check_permission("submit" if action == APPROVE_ACTION else "write")
 	user = frappe.session.user
 	if action == APPROVE_ACTION and doc.needs_sign_off and user == doc.requested_by:
-		frappe.throw(requester_refusal(doc), frappe.PermissionError, title=_("Approval by Another User Needed"))
+		frappe.throw(
+			requester_refusal(doc), frappe.PermissionError, title=_("Approval by Another User Needed")
+		)
 	signatures.verify_password(user, password, doc.name)
 	doc.flags.e_signature = signatures.new_signature(
 		user, action, bool(get_lot_status(doc.to_status).is_restricted)
@@ -120,7 +122,8 @@ def approve_change(name: str, password: str | None, action: str = APPROVE_ACTION
 def requester_refusal(change) -> str:
 	"""Why the requester of a change that needs a second person may not approve it."""
 	return _(
-		"{0} moves {1} to {2} and needs a second person's approval: {3} requested it and cannot approve it too."
+		"{0} moves {1} to {2} and needs a second person's approval: {3} requested it and cannot "
+		"approve it too."
 	).format(
 		frappe.bold(change.name),
 		named_lots(change),
@@ -158,8 +161,3 @@ def needs_sign_off(change) -> bool:
 		bool(settings.sign_off_from_holds_only),
 	)
 
-
-def not_released(status) -> bool:
-	"""A lot not (fully) released: it may not ship (pending inspection, quarantined, rejected …), or
-	only within a release scope (so that widening a scope is a release too)."""
-	return not is_released(status)
