@@ -17,7 +17,7 @@ frappe.ui.form.on("Lot Status Change", {
 		frm.dashboard.set_headline_alert(
 			`<span class="indicator ${valid ? "green" : "red"}">${
 				valid ? __("Signature valid") : __("Signature broken")
-			}</span> ${__("{0} by {1} on {2}", [
+			}</span>: ${__("{0} by {1} on {2}", [
 				frappe.utils.escape_html(__(signature.meaning)),
 				frappe.utils.escape_html(signature.signed_by_name || signature.signed_by),
 				frappe.utils.escape_html(signature.signed_on),
