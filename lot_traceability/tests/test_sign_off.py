@@ -22,6 +22,7 @@ from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_chan
 	LotStatusChangeError,
 )
 from lot_traceability.status_changes import approve_change, change_lot_status
+from lot_traceability.tests.concurrency import Connection, raised
 from lot_traceability.tests.utils import (
 	api_token,
 	get_received_batches,
@@ -430,3 +431,63 @@ class TestOtherPaths(SignOffCase):
 		frappe.set_user(APPROVER)
 		approve_change(change.name, self.passwords[APPROVER])
 		self.assertEqual(lot_status(lot.batch), "Approved")
+
+
+class TestSignOffUnderLock(FrappeTestCase):
+	"""Whether a change needs a second person is decided at submit on the lots read under lock: a
+	change that needed nobody when requested, of a lot put on hold meanwhile, waits for the hold and
+	is then refused; a hold that waits for the change applies after it."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_user(REQUESTER, QUALITY)
+		make_user(APPROVER, QUALITY)
+		cls.sign_off = frappe.db.get_single_value("Lot Traceability Settings", "require_sign_off")
+		frappe.db.set_single_value("Lot Traceability Settings", "require_sign_off", 1)
+		frappe.db.commit()
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.db.set_single_value("Lot Traceability Settings", "require_sign_off", cls.sign_off)
+		frappe.db.commit()
+		super().tearDownClass()
+
+	def setUp(self):
+		self.lot = make_lot(status="Approved")
+		frappe.db.commit()
+		self.holder = Connection(frappe.local.site, APPROVER, "the quality manager holding the lot")
+		self.requester = Connection(frappe.local.site, REQUESTER, "the requester")
+
+	def tearDown(self):
+		self.holder.close()
+		self.requester.close()
+		frappe.db.rollback()
+
+	def change(self, status, reason):
+		batch = self.lot.batch
+		return lambda: change_lot_status([batch], status, reason=reason).name
+
+	def test_hold_first_then_the_unsigned_change_out_of_it_is_refused(self):
+		self.holder.call(self.change("Quarantined", "Leak"))
+		self.requester.start(self.change("Pending Inspection", "Re-inspect"))
+		self.requester.wait_for_lock()
+		self.holder.commit()
+		error = raised(self.requester.result())
+		self.assertIsInstance(error, frappe.PermissionError, repr(error))
+		for words in (self.lot.batch, "Pending Inspection", REQUESTER, "needs a second person's approval"):
+			self.assertIn(words, str(error))
+		self.requester.rollback()
+		frappe.db.rollback()
+		self.assertEqual(lot_status(self.lot.batch), "Quarantined")
+
+	def test_change_first_then_the_hold_applies_after_it(self):
+		name = self.requester.call(self.change("Pending Inspection", "Re-inspect"))
+		self.holder.start(self.change("Quarantined", "Leak"))
+		self.holder.wait_for_lock()
+		self.requester.commit()
+		self.assertIsNone(raised(self.holder.result()))
+		self.holder.commit()
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.get_value("Lot Status Change", name, "docstatus"), 1)
+		self.assertEqual(lot_status(self.lot.batch), "Quarantined")
