@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import flt, getdate, now_datetime
+from frappe.utils import flt, get_datetime, getdate, now_datetime
 
 from lot_traceability import hold_tasks, lot_documents, restrictions, signatures
 from lot_traceability.bulk_rows import BulkChildTables
@@ -41,6 +41,12 @@ def substance(doc) -> tuple:
 		str(doc.get("valid_until") or ""),
 		doc.get("concession_reference") or "",
 	)
+
+
+def server_value(doc, fieldname):
+	"""A server-owned field's value, as sent back by a client (a date-time as text) or read."""
+	value = doc.get(fieldname) or None
+	return get_datetime(value) if value and fieldname == "signed_on" else value
 
 
 class LotStatusChange(BulkChildTables, Document):
@@ -115,7 +121,7 @@ class LotStatusChange(BulkChildTables, Document):
 		if not before:
 			return
 		for fieldname in SERVER_OWNED:
-			if (self.get(fieldname) or None) != (before.get(fieldname) or None):
+			if server_value(self, fieldname) != server_value(before, fieldname):
 				frappe.throw(
 					_("{0}: {1} is recorded by the system ({2}) and cannot be changed.").format(
 						frappe.bold(self.name),
