@@ -94,6 +94,28 @@ def change_lot_status(
 	).name
 
 
+@frappe.whitelist(methods=["POST"])
+def approve_lot_status_change(name: str, password: str | None = None, action: str = "Approve") -> dict:
+	"""Approve or reject (`action`) a Lot Status Change awaiting sign-off, signed electronically by
+	the session user with their password (21 CFR Part 11). A wrong password is answered with an
+	error (HTTP 417) whose failure count is kept: five within 15 minutes lock signing for 15 minutes."""
+	from lot_traceability.signatures import SignatureError, signature_summary
+	from lot_traceability.status_changes import approve_change
+
+	try:
+		doc = approve_change(name, password, action)
+	except SignatureError:  # nothing was written but the failure count (and a lock's notifications)
+		frappe.local.response["http_status_code"] = 417
+		return {"signed": False}
+	return {
+		"signed": True,
+		"name": doc.name,
+		"docstatus": doc.docstatus,
+		"workflow_state": doc.get("workflow_state"),
+		"signature": signature_summary(doc),
+	}
+
+
 @frappe.whitelist()
 def get_batch_no(doctype, txt, searchfield, start, page_len, filters):
 	"""ERPNext's batch picker query, without the lots that cannot leave stock.

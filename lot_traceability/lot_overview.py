@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import formatdate, getdate, nowdate
 
+from lot_traceability import signatures
 from lot_traceability.config import get_lot_status, get_settings, get_transitions
 from lot_traceability.lot_documents import missing_of
 from lot_traceability.messages import bold, movement_phrase, quantity
@@ -67,9 +68,21 @@ def lot_overview(batch: str, roles, can_change: bool, walled=None) -> dict:
 		"quarantine_note": quarantine_note(stock, uom),
 		"missing_documents": [_(kind) for kind in missing],
 		**stock_button_hints(current, said, stock),
-		"history": lot_queries.get_lot_history(batch),
+		"history": signed_history(lot_queries.get_lot_history(batch)),
 		"targets": [target_hint(lot, by_name[name], settings, today, missing) for name in targets],
 	}
+
+
+def signed_history(history: list[dict]) -> list[dict]:
+	"""The lot's changes, each signed one with its signature (signer, meaning, time) and whether the
+	change is still what was signed."""
+	for change in history:
+		change["signature"] = (
+			signatures.signature_summary(frappe.get_doc("Lot Status Change", change.name))
+			if change.get("signature_hash")
+			else None
+		)
+	return history
 
 
 def restriction_note(batch: str, current: LotStatus, uom) -> dict | None:

@@ -3,15 +3,19 @@ The rules of a change live in `traceability.lifecycle`, the document in the Lot 
 doctype; services, jobs and the API record changes here."""
 
 import frappe
+from frappe import _
 from frappe.model.document import Document
 
 from lot_traceability.config import get_lot_status, get_settings
+from lot_traceability.messages import bold
 from lot_traceability.queries import lots as lot_queries
-from lot_traceability.traceability.statuses import Movement
+from lot_traceability.traceability.signatures import needs_second_person
 
 SIGN_OFF_WORKFLOW = "Lot Status Change Approval"
 REQUEST_ACTION = "Request Approval"
 APPROVE_ACTION = "Approve"
+REJECT_ACTION = "Reject"
+MAX_LISTED = 20  # lots named in a message
 
 
 def change_lot_status(
@@ -80,25 +84,68 @@ def request_approval(doc) -> None:
 		doc.reload()
 
 
-def approve_change(name: str) -> Document:
-	"""Approve a change awaiting sign-off, as the session user (through the workflow's Approve where
-	the workflow is active, else by submitting it); the change's own checks refuse the requester."""
+def approve_change(name: str, password: str | None, action: str = APPROVE_ACTION) -> Document:
+	"""Approve (or reject) a change awaiting sign-off, as the session user, signed with their
+	password (`signatures`): through the workflow's Approve or Reject where the workflow is active,
+	else by submitting it. The requester may not approve their own change; every other way of
+	approving a change that needs sign-off is refused by the change itself."""
 	from frappe.model.workflow import apply_workflow, get_workflow_name
 
+	from lot_traceability import signatures
+
+	if action not in (APPROVE_ACTION, REJECT_ACTION):
+		frappe.throw(_("{0}: unknown action {1}.").format(bold(name), bold(action)))
 	doc = frappe.get_doc("Lot Status Change", name)
+	doc.check_permission("submit" if action == APPROVE_ACTION else "write")
+	user = frappe.session.user
+	if action == APPROVE_ACTION and doc.needs_sign_off and user == doc.requested_by:
+		frappe.throw(
+			requester_refusal(doc), frappe.PermissionError, title=_("Approval by Another User Needed")
+		)
+	signatures.verify_password(user, password, doc.name)
+	doc.flags.e_signature = signatures.new_signature(
+		user, action, bool(get_lot_status(doc.to_status).is_restricted)
+	)
 	if get_workflow_name(doc.doctype) == SIGN_OFF_WORKFLOW:
-		apply_workflow(doc, APPROVE_ACTION)
-	else:
+		apply_workflow(doc, action)
+	elif action == APPROVE_ACTION:
 		doc.submit()
+	else:
+		frappe.throw(
+			_("{0}: a change is rejected through the workflow {1}, which is not active.").format(
+				bold(doc.name), bold(SIGN_OFF_WORKFLOW)
+			)
+		)
 	doc.reload()
 	return doc
 
 
+def requester_refusal(change) -> str:
+	"""Why the requester of a change that needs a second person may not approve it."""
+	return _(
+		"{0} moves {1} to {2} and needs a second person's approval: {3} requested it and cannot "
+		"approve it too."
+	).format(
+		bold(change.name),
+		named_lots(change),
+		bold(_(change.to_status)),
+		bold(change.requested_by),
+	)
+
+
+def named_lots(change) -> str:
+	listed = ", ".join(bold(row.batch) for row in change.lots[:MAX_LISTED])
+	more = len(change.lots) - MAX_LISTED
+	return listed + (_(" and {0} more").format(more) if more > 0 else "")
+
+
 def needs_sign_off(change) -> bool:
-	"""Whether Settings ask a second person to approve this change: a change into a sign-off status
-	(default: the release status and every restricted status) — where Settings limit sign-off to
-	releases, of a lot not fully released (a status that may not ship, or a restricted one). Changes
-	the app makes on its own account never wait."""
+	"""Whether Settings ask a second person to approve this change (`signatures.needs_second_person`):
+	a change into a sign-off status (default: the release status and every restricted status) — where
+	Settings limit sign-off to releases, of a lot not fully released — and, whatever the sign-off
+	statuses, every change that takes a lot out of a hold into a status that is not one (Quarantined
+	to Pending Inspection included). Changes the app makes on its own account never wait (see
+	`check_system_change` for what they may not do)."""
 	settings = get_settings()
 	if change.flags.by_system or not settings.require_sign_off:
 		return False
@@ -107,15 +154,11 @@ def needs_sign_off(change) -> bool:
 		targets = {settings.release_status} | {
 			record.name for record in lot_queries.get_lot_statuses() if record.get("is_restricted")
 		}
-	if change.to_status not in targets:
-		return False
-	if not settings.sign_off_from_holds_only:
-		return True
 	default_status = settings.default_receipt_status
-	return any(not_released(get_lot_status(row.from_status or default_status)) for row in change.lots)
+	return needs_second_person(
+		{get_lot_status(row.from_status or default_status) for row in change.lots},
+		get_lot_status(change.to_status),
+		targets,
+		bool(settings.sign_off_from_holds_only),
+	)
 
-
-def not_released(status) -> bool:
-	"""A lot not (fully) released: it may not ship (pending inspection, quarantined, rejected …), or
-	only within a release scope (so that widening a scope is a release too)."""
-	return status.is_restricted or not status.allows(Movement.SHIPMENT)

@@ -104,6 +104,13 @@ def get_lot_history(batch_no: str, limit: int = 50) -> list[dict]:
 			change.reference_name,
 			change.owner,
 			change.modified_by,
+			change.needs_sign_off,
+			change.requested_by,
+			change.approved_by,
+			change.signed_by,
+			change.signed_by_name,
+			change.signature_meaning,
+			change.signature_hash,
 		)
 		.where(row.batch == batch_no)
 		.orderby(change.change_datetime, order=frappe.qb.desc)

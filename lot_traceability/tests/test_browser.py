@@ -634,3 +634,49 @@ class TestDeskInABrowser(FrappeTestCase):
 			self.assertIn("Certificate of Analysis", lot)
 			self.assertIn("Lot Complaint", seen["shipment", width]["probe"], width)
 		self.assertIn("Return to Supplier", seen["customer-return", 1440]["text"])
+
+	def test_approve_on_the_form_asks_for_the_password_and_signs(self):
+		from lot_traceability.status_changes import change_lot_status
+		from lot_traceability.tests.utils import make_lot, make_user
+
+		requester = make_user("lt-browser-requester@example.com", ["Quality Manager", "Stock User"])
+		lot = make_lot(status="Quarantined")
+		frappe.set_user(requester)
+		try:
+			name = change_lot_status([lot.batch], "Approved", reason="Moisture within spec").name
+		finally:
+			frappe.set_user("Administrator")
+		frappe.db.commit()
+		# the workflow's Approve opens the signature dialog; the password signs and approves
+		probe = r"""
+			const until = async (found, tries = 80) => {
+				for (let i = 0; i < tries && !found(); i++) await new Promise((r) => setTimeout(r, 250));
+				return found();
+			};
+			const approve = await until(() =>
+				[...document.querySelectorAll(".dropdown-item")].find((a) => a.textContent.trim() === "Approve")
+			);
+			if (!approve) return JSON.stringify({ error: "no Approve action" });
+			approve.click();
+			const dialog = await until(() => cur_dialog && cur_dialog.fields_dict.password && cur_dialog);
+			if (!dialog) return JSON.stringify({ error: "no password dialog" });
+			const asked = dialog.$wrapper.text();
+			await dialog.set_value("password", "__PASSWORD__");
+			dialog.get_primary_btn().click();
+			await until(() => cur_frm.doc.docstatus === 1 && cur_frm.doc.__onload && cur_frm.doc.__onload.signature);
+			await new Promise((r) => setTimeout(r, 500));
+			return JSON.stringify({
+				asked,
+				docstatus: cur_frm.doc.docstatus,
+				state: cur_frm.doc.workflow_state,
+			});
+		""".replace("__PASSWORD__", self.password)
+		seen = self.see({"sign-off": f"/app/lot-status-change/{name}|{probe}"}, sizes=("1440x1000",))
+		answer = json.loads(seen["sign-off", 1440]["probe"])
+		self.assertIn("sign", answer["asked"])
+		self.assertEqual((answer["docstatus"], answer["state"]), (1, "Approved"), answer)
+		self.assertIn("Signature valid: Released by Browser", seen["sign-off", 1440]["text"])
+		frappe.db.rollback()
+		change = frappe.get_doc("Lot Status Change", name)
+		self.assertEqual((change.signed_by, change.signature_meaning), (USER, "Released"))
+		self.assertEqual(frappe.db.get_value("Batch", lot.batch, "lot_status"), "Approved")

@@ -6,6 +6,7 @@ import frappe
 from frappe.tests.test_api import make_request
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, get_test_client, getdate, nowdate
+from frappe.utils.password import update_password
 
 from lot_traceability.api import change_lot_status, get_lot_overview
 from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_change import (
@@ -25,6 +26,7 @@ from lot_traceability.tests.utils import (
 
 QUALITY_USER = "lot.quality@example.com"
 STOCK_USER = "lot.stock@example.com"
+APPROVER = "lot.approver@example.com"
 
 
 def lot_status(batch):
@@ -37,6 +39,9 @@ class TestLotStatusChange(FrappeTestCase):
 		super().setUpClass()
 		make_user(QUALITY_USER, ["Quality Manager", "Stock User"])
 		make_user(STOCK_USER, ["Stock Manager", "Stock User"])
+		make_user(APPROVER, ["Quality Manager", "Stock User"])
+		cls.approver_password = frappe.generate_hash(length=16)
+		update_password(APPROVER, cls.approver_password)
 
 	def tearDown(self):
 		frappe.set_user("Administrator")
@@ -47,8 +52,9 @@ class TestLotStatusChange(FrappeTestCase):
 		name = change_lot_status([lot.batch], "Approved", reason="CoA checked")
 		# a release needs a second person (Settings → two-person sign-off): requested, not yet done
 		self.assertEqual(lot_status(lot.batch), "Pending Inspection")
+		frappe.set_user(APPROVER)  # a second person, signing with their password
+		approve_change(name, self.approver_password)
 		frappe.set_user("Administrator")
-		approve_change(name)
 		self.assertEqual(lot_status(lot.batch), "Approved")
 		self.assertEqual(getdate(frappe.db.get_value("Batch", lot.batch, "release_date")), getdate(nowdate()))
 		change = frappe.get_doc("Lot Status Change", name)
@@ -56,7 +62,8 @@ class TestLotStatusChange(FrappeTestCase):
 		self.assertEqual(
 			(change.owner, change.to_status, change.reason), (QUALITY_USER, "Approved", "CoA checked")
 		)
-		self.assertEqual((change.requested_by, change.approved_by), (QUALITY_USER, "Administrator"))
+		self.assertEqual((change.requested_by, change.approved_by), (QUALITY_USER, APPROVER))
+		self.assertEqual((change.signed_by, change.signature_meaning), (APPROVER, "Released"))
 		self.assertEqual(change.lots[0].from_status, "Pending Inspection")
 		self.assertTrue(change.change_datetime)
 		history = get_lot_overview(lot.batch)["history"]

@@ -18,7 +18,6 @@ from lot_traceability.tests.test_quarantine_warehouses import QUARANTINE, STORE,
 from lot_traceability.tests.utils import delivery_note, make_lot, make_warehouse, stock_entry
 
 
-
 def release(batch):
 	return lambda: api.change_lot_status([batch], "Approved", reason="Returned goods fit for sale")
 

@@ -8,6 +8,7 @@ import frappe
 from frappe.tests.test_api import make_request
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, flt, get_test_client, nowdate
+from frappe.utils.password import update_password
 
 from lot_traceability import api, tasks
 from lot_traceability.allocation import LotShortageError
@@ -442,6 +443,8 @@ class TestSignOff(FrappeTestCase):
 		make_user(REQUESTER, ["Quality Manager", "Stock User"])
 		make_user(APPROVER, ["Quality Manager", "Stock User"])
 		cls.tokens = {REQUESTER: api_token(REQUESTER), APPROVER: api_token(APPROVER)}
+		cls.approver_password = frappe.generate_hash(length=16)
+		update_password(APPROVER, cls.approver_password)
 		make_customer()
 		frappe.db.set_single_value("Lot Traceability Settings", "require_sign_off", 1)
 		frappe.db.commit()
@@ -506,13 +509,21 @@ class TestSignOff(FrappeTestCase):
 		finally:
 			frappe.set_user("Administrator")
 			frappe.db.rollback()
-		# a second user with the releasing role approves
+		# a second user with the releasing role approves, signing with their password
 		change.reload()
 		response = self.request(
 			APPROVER,
 			"post",
 			"/api/method/frappe.model.workflow.apply_workflow",
 			{"doc": as_json(change), "action": "Approve"},
+		)
+		self.assertIn(response.status_code, (403, 417), response.json)
+		self.assertIn("electronic signature", response.json["exception"])
+		response = self.request(
+			APPROVER,
+			"post",
+			"/api/method/lot_traceability.api.approve_lot_status_change",
+			{"name": name, "password": self.approver_password},
 		)
 		self.assertEqual(response.status_code, 200, response.json)
 		self.assertEqual(self.lot_status(lot.batch), RESTRICTED)

@@ -30,6 +30,8 @@ SAFE_CALLS = {
 	"cint",
 	"int",
 	"len",
+	"min",
+	"max",
 	"round",
 	"get_label",  # a field's label, the app's own words
 	"missing_words",  # document kinds, the app's own words

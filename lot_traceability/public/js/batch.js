@@ -38,6 +38,16 @@ function lot_traceability_what_it_may_do(lot) {
 		${lot.may_not.length ? `<p class="lt-may-not">${__("May not")}: ${list(lot.may_not)}.</p>` : ""}`;
 }
 
+function lot_traceability_signature_cell(signature) {
+	// a signed change: who signed it, what it means, and whether it is still what was signed
+	if (!signature) return "";
+	const valid = signature.state === "valid";
+	return `<div class="lt-signature">${__("Signed by {0}: {1}", [
+		lot_traceability_esc(signature.signed_by_name || signature.signed_by),
+		lot_traceability_esc(__(signature.meaning)),
+	])} <span class="indicator-pill ${valid ? "green" : "red"}">${valid ? __("Signature valid") : __("Signature broken")}</span></div>`;
+}
+
 function lot_traceability_show_overview(frm, lot) {
 	const rows = lot.history
 		.map(
@@ -45,7 +55,7 @@ function lot_traceability_show_overview(frm, lot) {
 				<td>${frappe.datetime.str_to_user(h.change_datetime)}</td>
 				<td>${lot_traceability_esc(__(h.from_status || ""))} → <b>${lot_traceability_esc(__(h.to_status))}</b></td>
 				<td>${lot_traceability_esc(h.reason)}</td>
-				<td>${lot_traceability_esc(h.modified_by)}</td>
+				<td>${lot_traceability_esc(h.modified_by)}${lot_traceability_signature_cell(h.signature)}</td>
 				<td><a href="/app/lot-status-change/${encodeURIComponent(h.name)}">${lot_traceability_esc(h.name)}</a>
 				${h.reference_name ? ` · ${lot_traceability_esc(__(h.reference_doctype))} ${lot_traceability_esc(h.reference_name)}` : ""}</td>
 			</tr>`

@@ -4,17 +4,26 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import flt, getdate, now_datetime
+from frappe.utils import flt, get_datetime, getdate, now_datetime
 
-from lot_traceability import hold_tasks, lot_documents, restrictions
+from lot_traceability import hold_tasks, lot_documents, restrictions, signatures
 from lot_traceability.bulk_rows import BulkChildTables
 from lot_traceability.config import get_lot_status, get_settings, get_transitions
 from lot_traceability.messages import bold, problem_message
 from lot_traceability.queries import lots as lot_queries
-from lot_traceability.status_changes import needs_sign_off
+from lot_traceability.status_changes import (
+	MAX_LISTED,
+	named_lots,
+	needs_sign_off,
+	requester_refusal,
+)
 from lot_traceability.traceability.lifecycle import check_transition
+from lot_traceability.traceability.signatures import REJECTED, is_released
 
-MAX_LISTED = 20
+# Set by the server only, never taken from the client: who asked, who approved, the signature.
+SERVER_OWNED = ("requested_by", "approved_by", *signatures.SIGNATURE_FIELDS)
+REJECTED_STATE = "Rejected"
+AUTOMATIC_SOURCES = ("Expiry Check", "Recall", "Deviation", "System")
 
 
 class LotStatusChangeError(frappe.ValidationError):
@@ -32,6 +41,12 @@ def substance(doc) -> tuple:
 		str(doc.get("valid_until") or ""),
 		doc.get("concession_reference") or "",
 	)
+
+
+def server_value(doc, fieldname):
+	"""A server-owned field's value, as sent back by a client (a date-time as text) or read."""
+	value = doc.get(fieldname) or None
+	return get_datetime(value) if value and fieldname == "signed_on" else value
 
 
 class LotStatusChange(BulkChildTables, Document):
@@ -58,7 +73,18 @@ class LotStatusChange(BulkChildTables, Document):
 		to_status: DF.Link
 	# end: auto-generated types
 
+	def onload(self):
+		self.set_onload("signature", signatures.signature_summary(self))
+
+	def signature_state(self) -> str | None:
+		"""`valid`, `broken` or None (unsigned): for the print format."""
+		return signatures.signature_state(self)
+
+	def signed_on_text(self) -> str:
+		return signatures.signed_on_text(self)
+
 	def validate(self):
+		self.keep_server_owned_fields()
 		self.validate_unchanged_since_requested()
 		self.validate_system_source()
 		self.validate_lots_listed_once()
@@ -68,14 +94,43 @@ class LotStatusChange(BulkChildTables, Document):
 			lot_documents.check_release(self)
 		self.validate_release_scope()
 		self.set_sign_off()
+		self.sign_rejection()
 
 	def before_submit(self):
 		self.set_from_statuses(for_update=True)
 		self.validate_transitions()
 		lot_documents.check_release(self, for_update=True)
+		self.check_system_change()
 		self.set_sign_off()
 		self.check_sign_off()
 		self.change_datetime = now_datetime()
+
+	def before_update_after_submit(self):
+		self.keep_server_owned_fields()
+
+	def keep_server_owned_fields(self):
+		"""Requester, approver and signature are the server's: a new change is requested by whoever
+		saves it first (its owner), whatever the client sent; once saved, nobody alters them — a
+		client's attempt (REST, set_value, data import, a save after submit) is refused."""
+		if self.flags.in_insert:
+			for fieldname in SERVER_OWNED:
+				self.set(fieldname, None)
+			self.requested_by = self.owner or frappe.session.user
+			return
+		before = self.get_doc_before_save()
+		if not before:
+			return
+		for fieldname in SERVER_OWNED:
+			if server_value(self, fieldname) != server_value(before, fieldname):
+				frappe.throw(
+					_("{0}: {1} is recorded by the system ({2}) and cannot be changed.").format(
+						bold(self.name),
+						bold(_(self.meta.get_label(fieldname))),
+						bold(before.get(fieldname) or _("empty")),
+					),
+					LotStatusChangeError,
+					title=_("Not Allowed"),
+				)
 
 	def on_submit(self):
 		self.update_lots()
@@ -119,35 +174,84 @@ class LotStatusChange(BulkChildTables, Document):
 			)
 
 	def set_sign_off(self):
-		self.requested_by = self.requested_by or self.owner or frappe.session.user
 		self.needs_sign_off = int(needs_sign_off(self))
 
 	def check_sign_off(self):
-		"""Where Settings ask for two people, the one who requested the change may not approve it —
-		whatever path the submit takes (the form's workflow, REST, a script)."""
-		if not self.needs_sign_off:
-			return
+		"""Where Settings ask for two people, the one who requested the change may not approve it,
+		and the approver signs (password entered again, `status_changes.approve_change`) — whatever
+		path the submit takes (the form's workflow, REST, a script). The approver is whoever submits."""
 		approver = frappe.session.user
-		if approver == self.requested_by:
+		signature = self.flags.e_signature
+		if self.needs_sign_off:
+			if approver == self.requested_by:
+				frappe.throw(
+					requester_refusal(self),
+					frappe.PermissionError,
+					title=_("Approval by Another User Needed"),
+				)
+			if not signature or signature.signer != approver or signature.meaning == REJECTED:
+				frappe.throw(self.signature_needed(_("approved")), signatures.SignatureRequiredError)
+		self.approved_by = approver
+		if signature and signature.signer == approver and signature.meaning != REJECTED:
+			signatures.record(self, signature)
+
+	def sign_rejection(self):
+		"""A change awaiting sign-off is rejected with a signature too (meaning: Rejected)."""
+		before = self.get_doc_before_save()
+		if (
+			self.flags.in_insert
+			or not before
+			or self.get("workflow_state") != REJECTED_STATE
+			or before.get("workflow_state") == REJECTED_STATE
+		):
+			return
+		signature = self.flags.e_signature
+		if not signature or signature.signer != frappe.session.user or signature.meaning != REJECTED:
+			frappe.throw(self.signature_needed(_("rejected")), signatures.SignatureRequiredError)
+		signatures.record(self, signature)
+
+	def signature_needed(self, done: str) -> str:
+		return _(
+			"{0} moves {1} to {2} and is {3} with an electronic signature only: use Approve or Reject "
+			"on the form and enter your password (or the method {4})."
+		).format(
+			bold(self.name),
+			named_lots(self),
+			bold(_(self.to_status)),
+			done,
+			"lot_traceability.api.approve_lot_status_change",
+		)
+
+	def check_system_change(self):
+		"""The app's automatic changes (expiry check, recall, deviation, system holds) never release
+		a held lot into a status that may ship: they hold lots. A Quality Inspection's decision does
+		release (its override checks how the lot came to be waiting for it); every other release is a
+		change signed off by a second person."""
+		if not self.flags.by_system or self.source not in AUTOMATIC_SOURCES:
+			return
+		target = get_lot_status(self.to_status)
+		if not target.allows("shipment"):
+			return
+		default_status = get_settings().default_receipt_status
+		leaving = [
+			row
+			for row in self.lots
+			if not is_released(get_lot_status(row.from_status or default_status))
+			and row.from_status != self.to_status
+		]
+		if leaving:
 			frappe.throw(
 				_(
-					"{0} moves {1} to {2} and needs a second person's approval: {3} requested it and "
-					"cannot approve it too."
+					"{0} would release {1} (now {2}) into {3} on the system's account: a release is "
+					"signed off by a second person. Record it as a Lot Status Change."
 				).format(
-					bold(self.name),
-					", ".join(bold(row.batch) for row in self.lots[:MAX_LISTED])
-					+ (
-						_(" and {0} more").format(len(self.lots) - MAX_LISTED)
-						if len(self.lots) > MAX_LISTED
-						else ""
-					),
+					bold(_(self.source)),
+					", ".join(bold(row.batch) for row in leaving[:MAX_LISTED]),
+					bold(_(leaving[0].from_status or default_status)),
 					bold(_(self.to_status)),
-					bold(self.requested_by),
 				),
-				frappe.PermissionError,
-				title=_("Approval by Another User Needed"),
+				LotStatusChangeError,
 			)
-		self.approved_by = approver
 
 	def before_cancel(self):
 		frappe.throw(
