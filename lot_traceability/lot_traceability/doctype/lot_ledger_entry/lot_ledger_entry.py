@@ -35,3 +35,7 @@ def on_doctype_update():
 		"Lot Ledger Entry", ["posting_date", "voucher_type", "voucher_no"], "lot_documents_by_date"
 	)
 	frappe.db.add_index("Lot Ledger Entry", ["voucher_type", "voucher_no", "batch_no"], "lot_document_rows")
+	# The EPCIS query's eventType / bizStep filters read only the documents of the kinds they match.
+	frappe.db.add_index(
+		"Lot Ledger Entry", ["voucher_type", "purpose", "posting_date", "voucher_no", "qty"], "lot_documents_by_kind"
+	)
