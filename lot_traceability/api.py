@@ -327,10 +327,16 @@ def close_lot_deviation(name: str) -> None:
 @frappe.whitelist()
 @frappe.read_only()
 def get_recall_rows(
-	recall: str, table: str, start: int = 0, page_length: int = 50, search: str | None = None
+	recall: str,
+	table: str,
+	start: int = 0,
+	page_length: int = 50,
+	search: str | None = None,
+	after: int | None = None,
 ) -> dict:
 	"""One page of a recall's scope table (affected lots, stock locations or customers), for the
-	form: `rows` and the `total` matching `search` (a lot, item, warehouse or customer, in part)."""
+	form: `rows` and the `total` matching `search` (a lot, item, warehouse or customer, in part);
+	`after` the key to pass for the next page (read by key rather than from `start`)."""
 	from lot_traceability.queries.recall import SCOPE_ROW_FIELDS
 	from lot_traceability.queries.recall import get_recall_rows as read_rows
 
@@ -341,8 +347,9 @@ def get_recall_rows(
 			_("A recall's scope tables are {0}, not {1}.").format(", ".join(SCOPE_ROW_FIELDS), table)
 		)
 	start, page_length = max(0, int(start or 0)), min(500, max(1, int(page_length or 50)))
-	rows, total = read_rows(recall, table, start, page_length, (search or "").strip() or None)
-	return {"rows": rows, "total": total, "start": start, "page_length": page_length}
+	after = None if after in (None, "") else max(0, int(after))
+	rows, total, last = read_rows(recall, table, start, page_length, (search or "").strip() or None, after)
+	return {"rows": rows, "total": total, "start": start, "page_length": page_length, "after": last}
 
 
 @frappe.whitelist(methods=["POST"])
