@@ -101,7 +101,9 @@ class TestEpcisQueryBounds(AsAdministrator):
 		token = api.epcis_events(perPage=1)["nextPageToken"]
 		version, payload, signature = token.split(".")
 		forged = f"{version}.{payload[:-2]}AA.{signature}"
-		with self.assertRaisesRegex(frappe.ValidationError, "nextPageToken <strong>.*</strong> is not one this query gave"):
+		with self.assertRaisesRegex(
+			frappe.ValidationError, "nextPageToken <strong>.*</strong> is not one this query gave"
+		):
 			api.epcis_events(nextPageToken=forged)
 		with self.assertRaisesRegex(
 			frappe.ValidationError, "nextPageToken <strong>&lt;b&gt;x&lt;/b&gt;</strong> is not one this query gave"

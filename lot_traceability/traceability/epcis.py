@@ -305,7 +305,9 @@ STOCK_ENTRY_PURPOSES = (
 	"Repack",
 	"Send to Subcontractor",
 )
-KNOWN_VOUCHERS = tuple(sorted(RECEIVING_VOUCHERS | SELLING_VOUCHERS | {"Stock Entry", "Stock Reconciliation"}))
+KNOWN_VOUCHERS = tuple(
+	sorted(RECEIVING_VOUCHERS | SELLING_VOUCHERS | {"Stock Entry", "Stock Reconciliation"})
+)
 
 
 @dataclass(frozen=True)

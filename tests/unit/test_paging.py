@@ -134,7 +134,9 @@ def matches(kind: epcis.RowKind, row: LedgerMove) -> bool:
 @given(ledger_rows, types, steps)
 def test_the_row_kinds_of_a_filter_are_exactly_the_rows_whose_event_it_matches(row, event_types, biz_steps):
 	kind = kind_of(row)
-	wanted = (not event_types or kind.event_type in event_types) and (not biz_steps or kind.biz_step in biz_steps)
+	wanted = (not event_types or kind.event_type in event_types) and (
+		not biz_steps or kind.biz_step in biz_steps
+	)
 	kinds = row_kinds(event_types, biz_steps)
 	if kinds is None:
 		assert wanted

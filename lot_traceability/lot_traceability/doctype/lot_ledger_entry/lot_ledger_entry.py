@@ -37,5 +37,7 @@ def on_doctype_update():
 	frappe.db.add_index("Lot Ledger Entry", ["voucher_type", "voucher_no", "batch_no"], "lot_document_rows")
 	# The EPCIS query's eventType / bizStep filters read only the documents of the kinds they match.
 	frappe.db.add_index(
-		"Lot Ledger Entry", ["voucher_type", "purpose", "posting_date", "voucher_no", "qty"], "lot_documents_by_kind"
+		"Lot Ledger Entry",
+		["voucher_type", "purpose", "posting_date", "voucher_no", "qty"],
+		"lot_documents_by_kind",
 	)
