@@ -1,5 +1,5 @@
-"""The lot ledger's index by document kind (voucher type, purpose), read by the EPCIS query's
-eventType and bizStep filters, on sites made before it."""
+"""The lot ledger's indexes by document kind (voucher type, purpose) and by company, read by the
+EPCIS query's eventType / bizStep filters and a user's companies, on sites made before them."""
 
 
 def execute():

@@ -41,3 +41,7 @@ def on_doctype_update():
 		["voucher_type", "purpose", "posting_date", "voucher_no", "qty"],
 		"lot_documents_by_kind",
 	)
+	# ... and a company's documents (every read of a user limited to some companies), in time order.
+	frappe.db.add_index(
+		"Lot Ledger Entry", ["company", "posting_date", "voucher_type", "voucher_no"], "lot_documents_by_company"
+	)
