@@ -134,12 +134,13 @@ def get_lot_trace(
 	batch: str | None = None, supplier_lot_no: str | None = None, direction: str = "Both", max_depth: int = 25
 ) -> dict:
 	"""A lot's genealogy, backward (what it was made from, down to receipts and suppliers) and forward
-	(what was made from it, up to deliveries and customers), with quantities."""
-	from lot_traceability.tracing import trace_lot
+	(what was made from it, up to deliveries and customers), with quantities; `max_depth` levels,
+	1 to `traceability.genealogy.MAX_DEPTH`."""
+	from lot_traceability.tracing import checked_depth, trace_lot
 
 	frappe.has_permission("Batch", "read", throw=True)
 	return trace_lot(
-		batch=batch, supplier_lot_no=supplier_lot_no, direction=direction, max_depth=int(max_depth)
+		batch=batch, supplier_lot_no=supplier_lot_no, direction=direction, max_depth=checked_depth(max_depth)
 	)
 
 
@@ -163,10 +164,13 @@ def get_recall_impact(
 	"""Recall impact of source lots (or of a supplier lot no) as JSON: affected lots, stock, open
 	demand, customers and upstream receipts, with the summary and the seconds it took."""
 	from lot_traceability.recall_scope import check_sources, compute_scope, scope_as_dict, within_walls
+	from lot_traceability.tracing import checked_depth
 
 	frappe.has_permission("Batch", "read", throw=True)
 	check_sources(batches, supplier_lot_no)
-	return scope_as_dict(within_walls(compute_scope(batches, supplier_lot_no, max_depth=int(max_depth))))
+	return scope_as_dict(
+		within_walls(compute_scope(batches, supplier_lot_no, max_depth=checked_depth(max_depth)))
+	)
 
 
 @frappe.whitelist()
@@ -354,10 +358,16 @@ def close_lot_deviation(name: str) -> None:
 @frappe.whitelist()
 @frappe.read_only()
 def get_recall_rows(
-	recall: str, table: str, start: int = 0, page_length: int = 50, search: str | None = None
+	recall: str,
+	table: str,
+	start: int = 0,
+	page_length: int = 50,
+	search: str | None = None,
+	after: int | None = None,
 ) -> dict:
 	"""One page of a recall's scope table (affected lots, stock locations or customers), for the
-	form: `rows` and the `total` matching `search` (a lot, item, warehouse or customer, in part)."""
+	form: `rows` and the `total` matching `search` (a lot, item, warehouse or customer, in part);
+	`after` the key to pass for the next page (read by key rather than from `start`)."""
 	from lot_traceability.queries.recall import SCOPE_ROW_FIELDS
 	from lot_traceability.recall_scope import readable_recall_rows
 
@@ -368,7 +378,8 @@ def get_recall_rows(
 			_("A recall's scope tables are {0}, not {1}.").format(", ".join(SCOPE_ROW_FIELDS), esc(table))
 		)
 	start, page_length = max(0, int(start or 0)), min(500, max(1, int(page_length or 50)))
-	page = readable_recall_rows(doc, table, start, page_length, (search or "").strip() or None)
+	after = None if after in (None, "") else max(0, int(after))
+	page = readable_recall_rows(doc, table, start, page_length, (search or "").strip() or None, after)
 	return {**page, "start": start, "page_length": page_length}
 
 
@@ -428,13 +439,17 @@ def download_epcis(
 	company: str | None = None,
 	from_date: str | None = None,
 	to_date: str | None = None,
-) -> None:
+) -> dict | None:
 	"""An EPCIS 2.0 document (JSON-LD) to download: of a lot's trace, of a Lot Recall's scope, or of
-	a company's events between two dates."""
-	from lot_traceability import epcis_export
+	a company's events between two dates (a range over `export_jobs.MAX_DAYS` days: made in the
+	background, the answer the job's id)."""
+	from lot_traceability import export_jobs
 
-	document, filename = epcis_export.export_for(lot, lot_recall, company, from_date, to_date)
-	_download(filename, json.dumps(document, indent=1, ensure_ascii=False))
+	return _download_or_job(
+		export_jobs.answer(
+			"EPCIS", lot=lot, lot_recall=lot_recall, company=company, from_date=from_date, to_date=to_date
+		)
+	)
 
 
 @frappe.whitelist()
@@ -447,21 +462,24 @@ def download_fsma204(
 	from_date: str | None = None,
 	to_date: str | None = None,
 	file_format: str = "xlsx",
-) -> None:
+) -> dict | None:
 	"""The FSMA 204 electronic sortable spreadsheet (.xlsx or .csv) to download: of a lot's trace, a
-	Lot Recall's scope, a product, or a company's dates."""
-	from lot_traceability import fsma204_export
+	Lot Recall's scope, a product, or a company's dates (a range over `export_jobs.MAX_DAYS` days:
+	made in the background, the answer the job's id)."""
+	from lot_traceability import export_jobs
 
-	filename, content = fsma204_export.download(
-		file_format,
-		lot=lot,
-		lot_recall=lot_recall,
-		item=item,
-		company=company,
-		from_date=from_date,
-		to_date=to_date,
+	return _download_or_job(
+		export_jobs.answer(
+			"FSMA 204",
+			file_format=file_format,
+			lot=lot,
+			lot_recall=lot_recall,
+			item=item,
+			company=company,
+			from_date=from_date,
+			to_date=to_date,
+		)
 	)
-	_download(filename, content)
 
 
 @frappe.whitelist()
@@ -533,6 +551,13 @@ def compute_foresight_now() -> str:
 
 	frappe.only_for(("System Manager", "Stock Manager", "Quality Manager"))
 	return enqueue_compute()
+
+
+def _download_or_job(answer) -> dict | None:
+	"""A download (file name, content) as the request's answer, or a background job's id as it is."""
+	if isinstance(answer, dict):
+		return answer
+	_download(*answer)
 
 
 def _download(filename: str, content) -> None:

@@ -15,7 +15,7 @@ from lot_traceability.export_scopes import date_range, readable_companies, recal
 from lot_traceability.lot_ledger import moves_of
 from lot_traceability.messages import bold, esc
 from lot_traceability.queries import epcis as epcis_queries
-from lot_traceability.traceability import epcis, gs1
+from lot_traceability.traceability import epcis, gs1, paging
 
 DEFAULT_PAGE = 100
 MAX_PAGE = 1000
@@ -138,10 +138,13 @@ def query(
 ) -> dict:
 	"""A page of lot events as the EPCIS 2.0 query interface answers it (an EPCISQueryDocument of a
 	SimpleEventQuery), and the token of the next page. A page holds the events of whole documents,
-	at most `per_page` events (more only when one document alone has more)."""
+	at most `per_page` events (more only when one document alone has more). Every filter is part of
+	the read of the documents (eventType and bizStep as the kinds of rows that make such events), and
+	a page reads from just after the last document of the one before (`traceability.paging`): a
+	filter nothing matches answers with one read, however many events the site holds."""
 	companies = readable_companies()
 	per_page = min(MAX_PAGE, max(1, int(per_page or DEFAULT_PAGE)))
-	start = parse_token(page_token)
+	after = parse_token(page_token)
 	types = [value.strip() for value in (event_type or "").split(",") if value.strip()]
 	for value in types:
 		if value not in EVENT_TYPES:
@@ -156,43 +159,48 @@ def query(
 	since = parse_time(since, "GE_eventTime")
 	until = parse_time(until, "LT_eventTime")
 	ids = identifiers()
+	kinds = {"row_kinds": epcis.row_kinds(types, steps), "status_sources": None}
+	if types or steps:
+		kinds["status_sources"] = epcis.status_sources(types, steps)
 
-	def sources_from(offset: int, limit: int) -> list[tuple]:
+	def sources_after(key, limit: int) -> list[tuple]:
 		return epcis_queries.get_event_sources(
 			lots=lots,
 			companies=companies,
 			warehouses=warehouses,
 			since=since,
 			until=until,
-			start=offset,
+			after=key,
 			limit=limit,
+			**kinds,
 		)
 
-	events, taken = [], 0
+	events = []
 	while True:
-		sources = sources_from(start + taken, per_page)
+		sources = sources_after(after, per_page)
 		if not sources:
 			break
 		by_document: dict[str, list[dict]] = {}  # each event names its document first
 		for event in events_of(sources, lots, companies, warehouses):
 			by_document.setdefault(event["bizTransactionList"][0]["bizTransaction"], []).append(event)
-		for _time, doctype, name in sources:
+		for source in sources:
+			_time, doctype, name = source
 			found = [
 				event
 				for event in by_document.get(ids.document(doctype, name), ())
 				if (not types or event["type"] in types) and (not steps or event.get("bizStep") in steps)
 			]
 			if events and len(events) + len(found) > per_page:
-				return page(events, start + taken)
+				return page(events, after)
 			events += found
-			taken += 1
+			after = source
 		if len(sources) < per_page or len(events) >= per_page:
 			break
-	more = bool(sources_from(start + taken, 1))
-	return page(events, start + taken if more else None)
+	more = after is not None and bool(sources_after(after, 1))
+	return page(events, after if more else None)
 
 
-def page(events: list[dict], next_start: int | None) -> dict:
+def page(events: list[dict], last: tuple | None) -> dict:
 	document = {
 		"@context": [epcis.CONTEXT],
 		"type": "EPCISQueryDocument",
@@ -202,19 +210,27 @@ def page(events: list[dict], next_start: int | None) -> dict:
 			"queryResults": {"queryName": "SimpleEventQuery", "resultsBody": {"eventList": events}}
 		},
 	}
-	return {"document": document, "nextPageToken": None if next_start is None else str(next_start)}
+	token = None if last is None else paging.encode((get_datetime(last[0]), last[1], last[2]), token_secret())
+	return {"document": document, "nextPageToken": token}
 
 
-def parse_token(token) -> int:
+def token_secret() -> bytes:
+	"""The key page tokens are signed with: derived from the site's encryption key, for this use."""
+	import hashlib
+
+	from frappe.utils.password import get_encryption_key
+
+	return hashlib.sha256(b"lot_traceability epcis page token\0" + get_encryption_key().encode()).digest()
+
+
+def parse_token(token) -> tuple | None:
+	"""The key (time, doctype, name) of a nextPageToken this query gave; anything else is refused."""
 	if not token:
-		return 0
+		return None
 	try:
-		start = int(token)
-	except (TypeError, ValueError):
-		start = -1
-	if start < 0:
-		frappe.throw(_("nextPageToken {0} is not one this query gave.").format(bold(token)))
-	return start
+		return paging.decode(token, token_secret(), parts=2)
+	except paging.PageTokenError:
+		frappe.throw(_("nextPageToken {0} is not one this query gave.").format(bold(str(token)[:200])))
 
 
 def parse_time(value, name: str) -> datetime | None:

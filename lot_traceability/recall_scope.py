@@ -384,7 +384,9 @@ def customer_companies(scope) -> dict[str, str]:
 	return {customer: companies.get((t, n)) for customer, (_key, t, n) in latest.items()}
 
 
-def readable_recall_rows(recall, table: str, start: int, page_length: int, search: str | None) -> dict:
+def readable_recall_rows(
+	recall, table: str, start: int, page_length: int, search: str | None, after: int | None = None
+) -> dict:
 	"""One page of a recall's scope table (affected lots, stock locations or customers) as the user
 	may read it: the rows of companies and warehouses they may not read left out and counted."""
 	walled = access.check_recall_access(recall)
@@ -397,10 +399,18 @@ def readable_recall_rows(recall, table: str, start: int, page_length: int, searc
 			within["company"] = ("in", sorted(walled.companies))
 		if table == "locations" and walled.warehouses is not None:
 			within["warehouse"] = ("in", sorted(walled.warehouses))
-	rows, total = recall_queries.get_recall_rows(recall.name, table, start, page_length, search, within)
+	rows, total, last = recall_queries.get_recall_rows(
+		recall.name, table, start, page_length, search, within, after
+	)
 	hidden = {}
 	if within:
 		every = recall_queries.get_recall_rows(recall.name, table, 0, 1, search)[1]
 		kind = {"affected_lots": "lots", "locations": "locations"}.get(table, "customers")
 		hidden = access.hidden_counts(**{kind: every - total})
-	return {"rows": rows, "total": total, "hidden": hidden, "hidden_note": access.hidden_note(hidden)}
+	return {
+		"rows": rows,
+		"total": total,
+		"after": last,
+		"hidden": hidden,
+		"hidden_note": access.hidden_note(hidden),
+	}

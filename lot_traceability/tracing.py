@@ -18,6 +18,7 @@ from lot_traceability.queries import recall as recall_queries
 from lot_traceability.traceability.genealogy import (
 	BACKWARD,
 	FORWARD,
+	MAX_DEPTH,
 	Edge,
 	closure,
 	gather_backward,
@@ -46,9 +47,33 @@ def roots_of(batch: str | None = None, supplier_lot_no: str | None = None) -> li
 	frappe.throw(_("Choose a lot or a supplier lot no to trace."))
 
 
+def checked_depth(value, default: int = DEFAULT_DEPTH) -> int:
+	"""The levels a person asked a trace, recall scope or graph to walk: a whole number from 1 to
+	`MAX_DEPTH` (empty: `default`); anything else is refused."""
+	if value is None or value == "":
+		return default
+	try:
+		depth = int(str(value).strip())
+	except ValueError:
+		depth = None
+	if depth is None:
+		frappe.throw(_("Depth {0} is not a whole number of levels.").format(bold(str(value))))
+	if depth > MAX_DEPTH:
+		frappe.throw(
+			_(
+				"Depth {0} is over the limit of {1} levels: trace at most {1} levels, then trace again from "
+				"the deepest lots it reached."
+			).format(depth, MAX_DEPTH)
+		)
+	if depth < 1:
+		frappe.throw(_("Depth {0} is under 1 level: a trace walks at least one level.").format(depth))
+	return depth
+
+
 def walks(roots: list[str], directions, max_depth: int = DEFAULT_DEPTH) -> dict:
 	"""The closures of `roots` in these directions: every reachable edge in one recursive read, then
 	the walk level by level in memory (depth limit and cycle protection live in the pure core)."""
+	max_depth = checked_depth(max_depth)
 	leaving = {direction: defaultdict(dict) for direction in directions}
 	for direction, parent, child, qty, voucher, _level in genealogy_queries.get_reachable_edges(
 		roots, directions, max_depth

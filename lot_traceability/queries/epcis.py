@@ -7,6 +7,7 @@ not write."""
 import frappe
 
 from lot_traceability.queries.lot_ledger import movement_filters
+from lot_traceability.traceability.epcis import KNOWN_VOUCHERS, STOCK_ENTRY_PURPOSES
 
 # a movement's time: its bundle's posting date and time (the kept ledger has the date)
 MOVEMENT_TIME = "timestamp(l.posting_date, ifnull(b.posting_time, '00:00:00'))"
@@ -19,15 +20,25 @@ def get_event_sources(
 	since=None,
 	until=None,
 	with_status_changes: bool = True,
-	start: int = 0,
+	after: tuple | None = None,
 	limit: int | None = None,
+	row_kinds=None,
+	status_sources=None,
 ) -> list[tuple]:
 	"""(time, doctype, name) of the documents whose lot movements, or status changes, make events:
-	the movements' documents (of these lots, companies, warehouses) and the submitted Lot Status
-	Changes of lots (of these lots; of lots these companies moved), from `since` (included) to
-	`until` (excluded), in time order, a page of them."""
+	the movements' documents (of these lots, companies, warehouses; with a row of these
+	`traceability.epcis.row_kinds`, None: any) and the submitted Lot Status Changes of lots (of these
+	lots; of lots these companies moved; of a Quality Inspection or not as `status_sources` says,
+	None: any), from `since` (included) to `until` (excluded), in time order; a page of them: the
+	first `limit` after the key `after` (time, doctype, name), read from just after it (keyset)."""
 	conditions, values = movement_filters(lots, companies, warehouses)
 	having = []
+	if row_kinds is not None:
+		conditions.append(kind_condition(row_kinds, values))
+	if after:
+		# past the key; a document's rows share its posting date, so none of its rows is before it
+		conditions.append("l.posting_date >= date(%(after_time)s)")
+		values.update(after_time=after[0], after_doctype=after[1], after_name=after[2])
 	if since:
 		having.append("time >= %(since)s")
 		conditions.append("l.posting_date >= date(%(since)s)")  # through `lot_documents_by_date`
@@ -42,10 +53,16 @@ def get_event_sources(
 		left join `tabSerial and Batch Bundle` b on b.name = l.serial_and_batch_bundle
 		{"where " + " and ".join(conditions) if conditions else ""}
 		group by l.voucher_type, l.voucher_no
-		{"having " + " and ".join(having) if having else ""}"""
+		{"having " + " and ".join(having + past(after, "l.voucher_type", "l.voucher_no"))
+		if having or after else ""}"""
 	parts = [movements]
-	if with_status_changes and warehouses is None:
+	if with_status_changes and warehouses is None and status_sources != set():
 		status_conditions = ["c.docstatus = 1"]
+		if status_sources is not None and len(status_sources) == 1:
+			inspection = "=" if True in status_sources else "<>"
+			status_conditions.append(f"ifnull(c.source, '') {inspection} 'Quality Inspection'")
+		if after:
+			status_conditions.append("ifnull(c.change_datetime, c.modified) >= %(after_time)s")
 		if lots is not None:
 			status_conditions.append("r.batch in %(lots)s")
 		if companies is not None:
@@ -60,13 +77,46 @@ def get_event_sources(
 			join `tabLot Status Change Lot` r on r.parent = c.name and r.parenttype = 'Lot Status Change'
 			where {" and ".join(status_conditions)}
 			group by c.name
-			{"having " + " and ".join(having) if having else ""}"""
+			{"having " + " and ".join(having + past(after, "'Lot Status Change'", "c.name"))
+			if having or after else ""}"""
 		)
 	query = " union all ".join(f"({part})" for part in parts) + " order by time, doctype, name"
 	if limit is not None:
-		query += " limit %(limit)s offset %(start)s"
-		values.update({"limit": int(limit), "start": int(start)})
+		query += " limit %(limit)s"
+		values["limit"] = int(limit)
 	return [tuple(row) for row in frappe.db.sql(query, values)]
+
+
+def past(after, doctype: str, name: str) -> list[str]:
+	"""The having condition of a document past the key `after` (time, doctype, name)."""
+	if not after:
+		return []
+	return [
+		f"(time > %(after_time)s or (time = %(after_time)s and ({doctype} > %(after_doctype)s"
+		f" or ({doctype} = %(after_doctype)s and {name} > %(after_name)s))))"
+	]
+
+
+def kind_condition(kinds, values: dict) -> str:
+	"""A condition on `tabLot Ledger Entry` (as `l`) for rows of these kinds
+	(`traceability.epcis.RowKind`): nothing when there are none."""
+	values.setdefault("known_vouchers", list(KNOWN_VOUCHERS))
+	values.setdefault("known_purposes", list(STOCK_ENTRY_PURPOSES))
+	alternatives = []
+	for number, kind in enumerate(kinds):
+		parts = ["l.qty > 0" if kind.inward else "l.qty < 0"]
+		if kind.voucher_type is None:
+			parts.append("l.voucher_type not in %(known_vouchers)s")
+		else:
+			values[f"kind_voucher_{number}"] = kind.voucher_type
+			parts.append(f"l.voucher_type = %(kind_voucher_{number})s")
+		if kind.voucher_type == "Stock Entry" and kind.purpose is None:
+			parts.append("ifnull(l.purpose, '') not in %(known_purposes)s")
+		elif kind.purpose is not None:
+			values[f"kind_purpose_{number}"] = kind.purpose
+			parts.append(f"l.purpose = %(kind_purpose_{number})s")
+		alternatives.append("(" + " and ".join(parts) + ")")
+	return "(" + (" or ".join(alternatives) or "false") + ")"
 
 
 def get_movements_of(vouchers, lots=None, companies=None, warehouses=None) -> list[dict]:

@@ -307,28 +307,38 @@ SCOPE_ROW_FIELDS = {
 
 
 def get_recall_rows(
-	recall: str, table: str, start: int, page_length: int, search: str | None, within: dict | None = None
+	recall: str,
+	table: str,
+	start: int,
+	page_length: int,
+	search: str | None,
+	within: dict | None = None,
+	after: int | None = None,
 ):
-	"""A page of a recall's scope table in its order, and how many rows match (`within`: further
-	filters, the rows the user may read)."""
+	"""A page of a recall's scope table in its order, how many rows match, and the key (idx) of the
+	page's last row. `within`: further filters, the rows the user may read; `after`: the page starts
+	after the row of this idx (read by key, `start` unused)."""
 	doctype, fields, searched = SCOPE_ROW_FIELDS[table]
 	filters = {"parent": recall, "parenttype": "Lot Recall", "parentfield": table, **(within or {})}
 	or_filters = {field: ("like", f"%{search}%") for field in searched} if search else None
 	rows = frappe.get_all(
 		doctype,
-		filters=filters,
+		filters={**filters, "idx": (">", after)} if after is not None else filters,
 		or_filters=or_filters,
-		fields=list(fields),
+		fields=[*fields, "idx as page_key"],
 		order_by="idx asc",
-		limit_start=start,
+		limit_start=0 if after is not None else start,
 		limit_page_length=page_length,
 	)
+	last = rows[-1].page_key if rows else None
+	for row in rows:
+		del row["page_key"]
 	total = (
-		len(frappe.get_all(doctype, filters=filters, or_filters=or_filters, pluck="name"))
-		if search
-		else frappe.db.count(doctype, filters)
+		frappe.db.count(doctype, filters)
+		if not search
+		else len(frappe.get_all(doctype, filters=filters, or_filters=or_filters, pluck="name"))
 	)
-	return rows, total
+	return rows, total, last
 
 
 def get_recall_lot_names(recall: str) -> list[str]:

@@ -637,6 +637,17 @@ class TestLargeScopes(FrappeTestCase):
 		)
 		self.assertEqual(page["total"], 4500 + len(recall.customers))
 		self.assertEqual(len(page["rows"]), 50)
+		first = frappe.call(
+			"lot_traceability.api.get_recall_rows", recall=recall.name, table="customers", page_length=50
+		)
+		by_key = frappe.call(  # the next page read from the key of the last row before it
+			"lot_traceability.api.get_recall_rows",
+			recall=recall.name,
+			table="customers",
+			page_length=50,
+			after=first["after"],
+		)
+		self.assertEqual(by_key["rows"], page["rows"])
 		found = frappe.call(
 			"lot_traceability.api.get_recall_rows",
 			recall=recall.name,

@@ -292,6 +292,65 @@ def kind_of(move: Move) -> Kind:
 	return Kind(OBJECT_EVENT, OBSERVE, "other", None)
 
 
+# The kinds of lot ledger rows a query's eventType and bizStep can be pushed down to, so that the
+# read skips documents without a matching event (rather than reading every one to filter after).
+STOCK_ENTRY_PURPOSES = (
+	"Disassemble",
+	"Manufacture",
+	"Material Consumption for Manufacture",
+	"Material Issue",
+	"Material Receipt",
+	"Material Transfer",
+	"Material Transfer for Manufacture",
+	"Repack",
+	"Send to Subcontractor",
+)
+KNOWN_VOUCHERS = tuple(
+	sorted(RECEIVING_VOUCHERS | SELLING_VOUCHERS | {"Stock Entry", "Stock Reconciliation"})
+)
+
+
+@dataclass(frozen=True)
+class RowKind:
+	"""Lot ledger rows of one kind: of a voucher type (None: one not in `KNOWN_VOUCHERS`), with a
+	Stock Entry's purpose (None: any, or for a Stock Entry one not in `STOCK_ENTRY_PURPOSES`), moving
+	in or out."""
+
+	voucher_type: str | None
+	purpose: str | None
+	inward: bool
+
+
+def row_kinds(event_types: Iterable[str] = (), biz_steps: Iterable[str] = ()) -> list[RowKind] | None:
+	"""The kinds of lot ledger rows whose events have one of these types and one of these business
+	steps (empty: any), as `kind_of` decides; None when every kind does (nothing to filter)."""
+	types, steps = set(event_types), set(biz_steps)
+	every, found = [], []
+	for voucher in (*KNOWN_VOUCHERS, None):
+		for purpose in (*STOCK_ENTRY_PURPOSES, None) if voucher == "Stock Entry" else (None,):
+			for inward in (True, False):
+				kind = kind_of(LedgerMove("", 1.0 if inward else -1.0, voucher or "", "", date.min, purpose=purpose))
+				every.append(RowKind(voucher, purpose, inward))
+				if (not types or kind.event_type in types) and (not steps or kind.biz_step in steps):
+					found.append(every[-1])
+	return None if len(found) == len(every) else found
+
+
+def status_sources(event_types: Iterable[str] = (), biz_steps: Iterable[str] = ()) -> set[bool]:
+	"""Which status changes can make events of these types and business steps (empty: any): True
+	for those of a Quality Inspection (*inspecting*), False for the others (*holding*)."""
+	types, steps = set(event_types), set(biz_steps)
+	if types and OBJECT_EVENT not in types:
+		return set()
+	return {
+		inspection for inspection in (True, False) if not steps or status_step(inspection) in steps
+	}
+
+
+def status_step(inspection: bool) -> str:
+	return "inspecting" if inspection else "holding"
+
+
 # ---------------------------------------------------------------- times
 
 
@@ -458,7 +517,7 @@ def status_events(
 			OBJECT_EVENT, identifiers.event_id("Lot Status Change", name, status), first.changed, time_zone
 		)
 		event["action"] = OBSERVE
-		event["bizStep"] = "inspecting" if first.source == "Quality Inspection" else "holding"
+		event["bizStep"] = status_step(first.source == "Quality Inspection")
 		event["disposition"] = disposition
 		event["quantityList"] = [
 			{"epcClass": identifiers.lot_class(lot.item, lot.name, lot.gtin)}

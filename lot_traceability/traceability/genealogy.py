@@ -68,6 +68,11 @@ class Trace:
 		return list(self.depth)
 
 
+# The deepest a trace, a recall scope or a genealogy graph walks (levels of lots made from lots): a
+# request for more is refused rather than left to read an unbounded recursion.
+MAX_DEPTH = 50
+
+
 def closure(
 	roots: Iterable[str],
 	edges_of: Callable[[list[str]], Iterable[Edge]],

@@ -8,7 +8,7 @@ lot_traceability.levels_filter = function () {
 		fieldname: "max_depth",
 		label: __("Levels"),
 		fieldtype: "Select",
-		options: [1, 2, 3, 5, 10, 25, 50, 100].map((n) => ({
+		options: [1, 2, 3, 5, 10, 25, 50].map((n) => ({
 			value: String(n),
 			label: n === 1 ? __("1 level") : __("{0} levels", [n]),
 		})),

@@ -35,3 +35,13 @@ def on_doctype_update():
 		"Lot Ledger Entry", ["posting_date", "voucher_type", "voucher_no"], "lot_documents_by_date"
 	)
 	frappe.db.add_index("Lot Ledger Entry", ["voucher_type", "voucher_no", "batch_no"], "lot_document_rows")
+	# The EPCIS query's eventType / bizStep filters read only the documents of the kinds they match.
+	frappe.db.add_index(
+		"Lot Ledger Entry",
+		["voucher_type", "purpose", "posting_date", "voucher_no", "qty"],
+		"lot_documents_by_kind",
+	)
+	# ... and a company's documents (every read of a user limited to some companies), in time order.
+	frappe.db.add_index(
+		"Lot Ledger Entry", ["company", "posting_date", "voucher_type", "voucher_no"], "lot_documents_by_company"
+	)

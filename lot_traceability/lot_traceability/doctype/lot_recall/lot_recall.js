@@ -227,7 +227,7 @@ function render_scope_table(frm, table) {
 		);
 		return;
 	}
-	const state = { start: 0, search: "" };
+	const state = { start: 0, search: "", after: null, afters: [] }; // `after`: the key of the page before
 	const $search = $(
 		`<input type="search" class="form-control input-xs" style="max-width: 260px; margin-bottom: 8px"
 			placeholder="${__("Search lot, item, warehouse or customer")}">`
@@ -243,6 +243,7 @@ function render_scope_table(frm, table) {
 					start: state.start,
 					page_length: PAGE_LENGTH,
 					search: state.search,
+					after: state.after,
 				},
 			})
 			.then((r) => draw($body, TABLE_DOCTYPES[table], r.message, state, load));
@@ -250,7 +251,7 @@ function render_scope_table(frm, table) {
 		"input",
 		frappe.utils.debounce(() => {
 			state.search = $search.val();
-			state.start = 0;
+			Object.assign(state, { start: 0, after: null, afters: [] });
 			load();
 		}, 300)
 	);
@@ -291,10 +292,13 @@ function draw($body, doctype, page, state, load) {
 		</div>`);
 	$body.find(".scope-prev").on("click", () => {
 		state.start = Math.max(0, state.start - PAGE_LENGTH);
+		state.after = state.afters.pop() ?? null;
 		load();
 	});
 	$body.find(".scope-next").on("click", () => {
 		state.start += PAGE_LENGTH;
+		state.afters.push(state.after);
+		state.after = page.after;
 		load();
 	});
 }

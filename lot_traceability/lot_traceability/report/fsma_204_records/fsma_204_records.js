@@ -16,10 +16,26 @@ frappe.query_reports["FSMA 204 Records"] = {
 		{ fieldname: "lot_recall", label: __("Lot Recall"), fieldtype: "Link", options: "Lot Recall" },
 	],
 	onload(report) {
+		// a company-wide range longer than `export_jobs.MAX_DAYS` (366) days is made in the background
+		const is_long_range = (values) =>
+			!values.lot &&
+			!values.lot_recall &&
+			!values.item &&
+			values.from_date &&
+			values.to_date &&
+			frappe.datetime.get_day_diff(values.to_date, values.from_date) + 1 > 366;
 		for (const file_format of ["xlsx", "csv"]) {
 			// the FDA's sortable spreadsheet of the same filters (in the menu: the title keeps its room on a phone)
 			report.page.add_menu_item(__("Download FSMA 204 Spreadsheet (.{0})", [file_format]), () => {
 				const values = report.get_filter_values(false) || {};
+				if (is_long_range(values)) {
+					// the answer says so; the file is notified when ready
+					frappe.call({
+						method: "lot_traceability.api.download_fsma204",
+						args: { ...values, file_format },
+					});
+					return;
+				}
 				const query = Object.entries({ ...values, file_format })
 					.filter(([, value]) => value)
 					.map(([key, value]) => `${key}=${encodeURIComponent(value)}`)

@@ -2,11 +2,10 @@
 # For license information, please see license.txt
 
 from frappe import _
-from frappe.utils import cint
 
 from lot_traceability.messages import quantity
 from lot_traceability.traceability.genealogy import FORWARD
-from lot_traceability.tracing import DEFAULT_DEPTH, trace_lot
+from lot_traceability.tracing import checked_depth, trace_lot
 
 
 def heading(way: str) -> str:
@@ -21,7 +20,7 @@ def execute(filters=None):
 		batch=filters.get("batch"),
 		supplier_lot_no=filters.get("supplier_lot_no"),
 		direction=filters.get("direction") or "Both",
-		max_depth=cint(filters.get("max_depth")) or DEFAULT_DEPTH,
+		max_depth=checked_depth(filters.get("max_depth")),
 	)
 	message = _(
 		"Traced Quantity: how much of the traced lot went into a lot it was used in, or how much of a "

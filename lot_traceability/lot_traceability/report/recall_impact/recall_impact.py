@@ -5,14 +5,13 @@ from collections import defaultdict
 
 import frappe
 from frappe import _
-from frappe.utils import cint
 
 from lot_traceability.messages import esc, quantity
 from lot_traceability.queries import warehouses as warehouse_queries
 from lot_traceability.recall_scope import compute_scope, scope_sources, within_walls
 from lot_traceability.supplier_risk import standing_words
 from lot_traceability.traceability import recall as core
-from lot_traceability.tracing import DEFAULT_DEPTH
+from lot_traceability.tracing import checked_depth
 
 SECTIONS = ("Stock", "Customers", "Shipments", "Open Demand", "Affected Lots", "Upstream")
 MAX_CHART_BARS = 20
@@ -31,7 +30,7 @@ def execute(filters=None):
 			batches,
 			supplier_lot_no,
 			recall_date,
-			max_depth=cint(filters.get("max_depth")) or DEFAULT_DEPTH,
+			max_depth=checked_depth(filters.get("max_depth")),
 			with_demand=section in ("Open Demand", "Upstream"),
 			with_contacts=section == "Customers",
 		)
@@ -49,7 +48,7 @@ def execute(filters=None):
 	if scope.truncated:
 		messages.append(
 			_("The genealogy goes deeper than {0} levels: raise Levels to see the whole scope.").format(
-				cint(filters.get("max_depth")) or DEFAULT_DEPTH
+				checked_depth(filters.get("max_depth"))
 			)
 		)
 	if scope.hidden_note:
