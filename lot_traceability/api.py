@@ -513,6 +513,16 @@ def compute_foresight_now() -> str:
 	return enqueue_compute()
 
 
+@frappe.whitelist()
+def kpi_default_company() -> str | None:
+	"""The company the Lot Traceability KPIs open on: the user's default one if it has lots, else the
+	first company with lots the user may read."""
+	from lot_traceability.kpis import default_company
+
+	frappe.has_permission("Batch", "read", throw=True)
+	return default_company()
+
+
 def _download(filename: str, content) -> None:
 	"""Answer the request with a file to download."""
 	frappe.response["filename"] = filename
