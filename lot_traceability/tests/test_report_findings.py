@@ -409,3 +409,25 @@ class TestRecallContacts(FrappeTestCase):
 		self.assertTrue(all("<" not in row["Address"] for row in table))
 		north = next(row for row in table if row["Customer"] == "Demo Bakery North")
 		self.assertEqual(north["Phone"], "'+1 555 0101")  # a leading + neutralised: no formula
+
+
+class TestRestrictedLotOverview(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		demo.load()
+
+	def test_a_restricted_lot_may_be_shipped_only_within_its_release_scope(self):
+		from lot_traceability.lot_overview import lot_overview
+
+		restricted = frappe.get_all(
+			"Batch",
+			filters={"lot_status": ("in", frappe.get_all("Lot Status", {"is_restricted": 1}, pluck="name"))},
+			pluck="name",
+		)
+		self.assertTrue(restricted)
+		may = lot_overview(restricted[0], frappe.get_roles(), False)["may"]
+		self.assertIn("be shipped (only within its release scope)", may)
+		self.assertNotIn("be shipped", may)
+		released = frappe.get_all("Batch", filters={"lot_status": "Approved"}, pluck="name", limit=1)
+		self.assertIn("be shipped", lot_overview(released[0], frappe.get_roles(), False)["may"])
