@@ -553,6 +553,16 @@ def compute_foresight_now() -> str:
 	return enqueue_compute()
 
 
+@frappe.whitelist()
+def kpi_default_company() -> str | None:
+	"""The company the Lot Traceability KPIs open on: the user's default one if it has lots, else the
+	first company with lots the user may read."""
+	from lot_traceability.kpis import default_company
+
+	frappe.has_permission("Batch", "read", throw=True)
+	return default_company()
+
+
 def _download_or_job(answer) -> dict | None:
 	"""A download (file name, content) as the request's answer, or a background job's id as it is."""
 	if isinstance(answer, dict):

@@ -11,6 +11,7 @@ from frappe import _
 from frappe.utils import escape_html, getdate
 
 from lot_traceability.export_scopes import readable_companies, restrict
+from lot_traceability.messages import esc
 
 MAX_DAYS = 366  # days a company-wide download spans at most in a request (both ends included)
 KINDS = ("EPCIS", "FSMA 204")
@@ -68,7 +69,7 @@ def run(kind: str, scope: dict, user: str) -> str:
 	"""The job: build the download as `user`, keep it as a private File attached to them and tell
 	them. Returns the File's name."""
 	if kind not in KINDS:
-		frappe.throw(_("Download {0}: the app makes {1}.").format(kind, ", ".join(KINDS)))
+		frappe.throw(_("Download {0}: the app makes {1}.").format(esc(kind), ", ".join(KINDS)))
 	frappe.set_user(user)
 	try:
 		filename, content = build(kind, scope)

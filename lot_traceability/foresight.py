@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, cint, flt, format_date, getdate, now_datetime, nowdate
+from frappe.utils import add_days, cint, flt, format_date, format_datetime, getdate, now_datetime, nowdate
 
 from lot_traceability.config import check_lot_read, get_lot_rules, get_lot_status, get_settings
 from lot_traceability.messages import bold
@@ -48,6 +48,25 @@ def compute_all(today=None, publish=None) -> dict:
 	if publish:
 		publish(len(steps), len(steps), _("Done"))
 	return counts
+
+
+def computed_note() -> str:
+	"""When foresight was last computed, or that it never was, and how to compute it: said by every
+	report that reads the stored forecast, scores or anomalies."""
+	# read as stored: a Single's empty datetime is cast to the year 1
+	computed_on = frappe.db.get_value(
+		"Singles",
+		{"doctype": "Lot Traceability Settings", "field": "foresight_computed_on"},
+		"value",
+		order_by=None,
+	)
+	if not computed_on:
+		return _(
+			"Foresight (forecasts, supplier scores, anomalies) has not been computed yet: it runs daily, or now with Compute Foresight."
+		)
+	return _("Foresight last computed on {0}; it runs daily, or now with Compute Foresight.").format(
+		format_datetime(computed_on)
+	)
 
 
 # expiry forecast and rebalancing

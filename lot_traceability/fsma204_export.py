@@ -12,6 +12,7 @@ import io
 
 import frappe
 from frappe import _
+from frappe.utils import formatdate
 from openpyxl import Workbook
 
 from lot_traceability.export_scopes import date_range, readable_companies, recall_lots, restrict, trace_lots
@@ -21,10 +22,11 @@ from lot_traceability.queries import fsma204 as queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability import fsma204
 from lot_traceability.traceability.movements import INTERNAL_TRANSFER
-from lot_traceability.traceability.spreadsheet import safe_row
+from lot_traceability.traceability.spreadsheet import safe_cell, safe_row
 
 FORMATS = ("xlsx", "csv")
 SHEET = "FSMA 204 Records"
+RANGE_SHEET = "Range"
 PRODUCTION_PURPOSES = ("Manufacture", "Repack", "Disassemble", "Material Receipt")
 
 
@@ -342,30 +344,47 @@ def rows_in_scope(lot=None, lot_recall=None, item=None, company=None, from_date=
 		else _("Choose a lot, a Lot Recall, a product, or a date range (from and to).")
 	)
 	since, until = date_range(from_date, to_date, required)
+	dated = "".join(f" {day}" for day in (since, until) if day)  # a lot's file says its dates
 	if lot:
-		return rows_for(trace_lots(lot), companies, since, until), f"FSMA 204 {lot}"
+		return rows_for(trace_lots(lot), companies, since, until), f"FSMA 204 {lot}{dated}"
 	if lot_recall:
-		return rows_for(recall_lots(lot_recall), companies, since, until), f"FSMA 204 {lot_recall}"
+		return rows_for(recall_lots(lot_recall), companies, since, until), f"FSMA 204 {lot_recall}{dated}"
 	if item:
 		if not frappe.db.exists("Item", item):
 			frappe.throw(_("Item {0} does not exist.").format(bold(item)), frappe.DoesNotExistError)
 		frappe.has_permission("Item", "read", item, throw=True)
 		lots = queries.get_moved_lots(companies, since, until, items=[item])
-		return rows_for(lots, companies, since, until), f"FSMA 204 {item}"
+		return rows_for(lots, companies, since, until), f"FSMA 204 {item}{dated}"
 	return rows_for(
 		None, companies, since, until
 	), f"FSMA 204 {company or _('all companies')} {since} {until}"
 
 
-def xlsx_of(rows) -> bytes:
+def covered_range(lot=None, lot_recall=None, item=None, from_date=None, to_date=None, **_scope) -> str:
+	"""What dates a spreadsheet covers, in words: a lot's (a recall's, a product's) whole history
+	unless dates were chosen, else the dates (an open end said as such)."""
+	subject = lot or lot_recall or item
+	if subject and not from_date and not to_date:
+		return _("Covers the whole history of {0} (no dates chosen).").format(subject)
+	since = formatdate(from_date) if from_date else _("the first record")
+	until = formatdate(to_date) if to_date else _("the last record")
+	if subject:
+		return _("Covers {0} from {1} to {2}.").format(subject, since, until)
+	return _("Covers {0} to {1}.").format(since, until)
+
+
+def xlsx_of(rows, covers: str | None = None) -> bytes:
 	"""The spreadsheet as .xlsx, written by Frappe's writer: one header row, typed cells (dates shown
-	as dates); the header frozen and filtered, so that it sorts in any spreadsheet program."""
+	as dates); the header frozen and filtered, so that it sorts in any spreadsheet program. What it
+	covers (`covered_range`), when given, is the one line of a second sheet, "Range"."""
 	from frappe.utils.xlsxutils import make_xlsx
 	from openpyxl.utils import get_column_letter
 
 	table = [safe_row(values) for values in fsma204.table(rows)]
 	widths = [14 if kind != "text" else 28 for _key, _header, kind in fsma204.COLUMNS]
 	book = SortableBook(f"A1:{get_column_letter(len(fsma204.COLUMNS))}{len(table)}")
+	if covers:
+		book.create_plain_sheet(RANGE_SHEET).append([safe_cell(covers)])
 	return make_xlsx(table, SHEET, wb=book, column_widths=widths).getvalue()
 
 
@@ -381,6 +400,9 @@ class SortableBook(Workbook):
 		sheet.freeze_panes = "A2"
 		sheet.auto_filter.ref = self.filter_range
 		return sheet
+
+	def create_plain_sheet(self, title):
+		return super().create_sheet(title)
 
 
 def csv_of(rows) -> str:
@@ -401,4 +423,4 @@ def download(file_format: str = "xlsx", **scope) -> tuple[str, bytes | str]:
 	rows, name = rows_in_scope(**scope)
 	if file_format == "csv":
 		return f"{name}.csv", csv_of(rows)
-	return f"{name}.xlsx", xlsx_of(rows)
+	return f"{name}.xlsx", xlsx_of(rows, covered_range(**scope))

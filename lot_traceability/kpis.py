@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, flt, fmt_money, get_datetime, get_first_day, getdate, nowdate
 
+from lot_traceability import access
 from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import kpis as kpi_queries
@@ -38,11 +39,21 @@ def status_events(lots=None, until=None) -> list[core.StatusEvent]:
 	]
 
 
-def quarantine_cycles(from_date=None, to_date=None) -> list[core.Cycle]:
-	"""Hold → release cycles that ended (released) in the period."""
+def of_company(lots, company=None) -> set[str]:
+	"""The lots that belong to the company (every lot given without a company)."""
+	lots = {lot for lot in lots if lot}
+	if not company:
+		return lots
+	return {lot for lot, companies in access.lot_companies(lots).items() if company in companies}
+
+
+def quarantine_cycles(from_date=None, to_date=None, company=None) -> list[core.Cycle]:
+	"""Hold → release cycles that ended (released) in the period (of the company's lots)."""
 	from_date, to_date = period(from_date, to_date)
 	cycles = core.quarantine_cycles(status_events(until=get_datetime(add_days(to_date, 1))))
-	return [c for c in cycles if from_date <= c.released_at.date() <= to_date]
+	cycles = [c for c in cycles if from_date <= c.released_at.date() <= to_date]
+	lots = of_company({c.lot for c in cycles}, company)
+	return [c for c in cycles if c.lot in lots]
 
 
 def status_on(events: list[core.StatusEvent], lot: str, day) -> str | None:
@@ -54,20 +65,39 @@ def status_on(events: list[core.StatusEvent], lot: str, day) -> str | None:
 	return status
 
 
+DISPOSITION_REASONS = {
+	"Delivery Note": "Customer Return",
+	"Sales Invoice": "Customer Return",
+	"POS Invoice": "Customer Return",
+	"Lot Deviation": "Deviation",
+	"Lot Recall": "Recall",
+}
+
+
+def write_off_reason(row, events, expired_status: str) -> str:
+	"""Why a write-off disposed of its lot: what it disposes of (a customer return, a deviation, a
+	recall), else the lot being past expiry on the day, else the hold status the lot was in (the
+	reason it could not ship), else unspecified. A lot's release status is no reason to write it off."""
+	if row.get("disposition_of"):
+		return DISPOSITION_REASONS.get(row.disposition_of, row.disposition_of)
+	posted = getdate(row.posting_date)
+	if row.expiry_date and getdate(row.expiry_date) < posted:
+		return expired_status
+	status = status_on(events, row.batch_no, posted) or row.lot_status
+	if status and get_lot_status(status).is_hold:
+		return status
+	return "Unspecified"
+
+
 def write_offs_by_reason(from_date=None, to_date=None, company=None) -> dict[str, dict]:
-	"""Quantity and value written off in the period, by the lot's status when it was written off
-	(the reason it had to go), *Expired* for lots past expiry on the day."""
+	"""Quantity and value written off in the period, by the write-off's reason (`write_off_reason`)."""
 	from_date, to_date = period(from_date, to_date)
 	rows = kpi_queries.get_write_offs(from_date, to_date, company)
 	events = status_events({row.batch_no for row in rows})
 	expired_status = get_settings().expired_status
 	reasons: dict[str, dict] = defaultdict(lambda: {"qty": 0.0, "value": 0.0, "lots": set()})
 	for row in rows:
-		posted = getdate(row.posting_date)
-		if row.expiry_date and getdate(row.expiry_date) < posted:
-			reason = expired_status
-		else:
-			reason = status_on(events, row.batch_no, posted) or row.lot_status or _("Unspecified")
+		reason = write_off_reason(row, events, expired_status)
 		reasons[reason]["qty"] += flt(row.qty)
 		reasons[reason]["value"] += flt(row.value)
 		reasons[reason]["lots"].add(row.batch_no)
@@ -217,11 +247,28 @@ def fefo_adherence(from_date=None, to_date=None, company=None) -> tuple[core.Rat
 	return core.fefo_adherence(shipments, lots)
 
 
-def time_to_scope(from_date=None, to_date=None) -> dict:
+def time_to_scope(from_date=None, to_date=None, company=None) -> dict:
+	"""How long recalls dated in the period took to scope (those with a source lot of the company)."""
 	from_date, to_date = period(from_date, to_date)
 	recalls = kpi_queries.get_recall_scope_times(from_date, to_date)
+	if company:
+		sources = kpi_queries.get_recall_source_lots([r.name for r in recalls])
+		lots = of_company({lot for lots in sources.values() for lot in lots}, company)
+		recalls = [r for r in recalls if sources.get(r.name, set()) & lots]
 	seconds = [flt(r.time_to_scope) for r in recalls if r.time_to_scope]
 	return {"recalls": len(recalls), "mean": core.mean(seconds), "max": max(seconds) if seconds else None}
+
+
+def default_company(user: str | None = None) -> str | None:
+	"""The company the KPIs open on: the user's default company if it has lots, else the first company
+	(by name) with lots that the user may read; None where no company has lots."""
+	with_lots = kpi_queries.get_companies_with_lots()
+	readable = access.readable_companies(user)
+	with_lots = [company for company in with_lots if readable is None or company in readable]
+	preferred = frappe.defaults.get_user_default("Company", user)
+	if preferred in with_lots:
+		return preferred
+	return with_lots[0] if with_lots else None
 
 
 def currency_of(company=None) -> str | None:
@@ -242,11 +289,11 @@ def summary(from_date=None, to_date=None, company=None) -> list[dict]:
 		return fmt_money(value, 2, currency) if currency else str(flt(value, 2))
 
 	complete = receiving_completeness(from_date, to_date, company)
-	cycles = quarantine_cycles(from_date, to_date)
+	cycles = quarantine_cycles(from_date, to_date, company)
 	loss = expiration_loss(from_date, to_date, company)
 	write_offs = write_offs_by_reason(from_date, to_date, company)
 	fefo, departures = fefo_adherence(from_date, to_date, company)
-	scope = time_to_scope(from_date, to_date)
+	scope = time_to_scope(from_date, to_date, company)
 	returns = return_dispositions(from_date, to_date, company)
 	return [
 		{

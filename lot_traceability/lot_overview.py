@@ -8,7 +8,7 @@ from frappe.utils import formatdate, getdate, nowdate
 from lot_traceability import signatures
 from lot_traceability.config import get_lot_status, get_settings, get_transitions
 from lot_traceability.lot_documents import missing_of
-from lot_traceability.messages import bold, movement_phrase, quantity
+from lot_traceability.messages import bold, may_phrase, movement_phrase, quantity
 from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import warehouses as warehouse_queries
@@ -61,7 +61,7 @@ def lot_overview(batch: str, roles, can_change: bool, walled=None) -> dict:
 		"uom": uom,
 		"on_hand": quantity(sum(row.qty for row in stock), uom),
 		"expired": said.expired,
-		"may": [movement_phrase(m) for m in said.may],
+		"may": [may_phrase(m, current.is_restricted) for m in said.may],
 		"may_not": [movement_phrase(m) for m in said.may_not],
 		"expiry_note": expiry_note(lot, said.expired),
 		"restriction": restriction_note(batch, current, uom),

@@ -48,6 +48,17 @@ def movement_phrase(movement: str | Movement) -> str:
 	return phrases[Movement(movement)]
 
 
+def may_phrase(movement: str | Movement, restricted: bool = False) -> str:
+	"""What a lot may do, in a list ("May: …"): for a restricted lot, a use its release scope limits
+	(shipping, allocating, issuing to production) says so."""
+	from lot_traceability.traceability.restrictions import SCOPED_USES
+
+	phrase = movement_phrase(movement)
+	if restricted and Movement(movement) in SCOPED_USES:
+		return _("{0} (only within its release scope)").format(phrase)
+	return phrase
+
+
 def quantity(value, uom: str | None = None) -> str:
 	"""A quantity as people read it: no trailing zeros, with its unit ("120 Kg", "2.5 Nos")."""
 	text = f"{round(flt(value), 6):g}"  # `flt(value, 6)` rounds half to even, slowly: thousands of lines

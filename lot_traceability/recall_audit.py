@@ -205,6 +205,16 @@ def audit_figures(name: str) -> dict:
 	}
 
 
+def plain_address(value) -> str:
+	"""An address as one line of text: its lines (HTML line breaks or new lines) joined by ", ", no
+	markup."""
+	import html
+	import re
+
+	lines = (html.unescape(strip_html(line)).strip() for line in re.split(r"<br\s*/?>|\n", value or "", flags=re.I))
+	return ", ".join(line for line in lines if line)
+
+
 def notice_csv(recall) -> str:
 	out = io.StringIO()
 	writer = csv.writer(out)
@@ -212,7 +222,8 @@ def notice_csv(recall) -> str:
 	for row in recall.customers:
 		values = []
 		for field, _label in NOTICE_COLUMNS:
-			value = safe_cell(row.get(field))
+			value = row.get(field)
+			value = safe_cell(plain_address(value) if field == "address_display" else value)
 			values.append(
 				value.isoformat() if hasattr(value, "isoformat") else ("" if value is None else value)
 			)

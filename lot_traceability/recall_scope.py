@@ -277,7 +277,20 @@ def customer_contacts(customers) -> dict[str, dict]:
 			address=record.get("customer_primary_address") or last.get("shipping_address_name"),
 			address_display=record.get("primary_address") or last.get("shipping_address"),
 		)
+	with_phones(contacts.values())
 	return contacts
+
+
+def with_phones(contacts) -> None:
+	"""A phone number for each contact without one: its contact's phone numbers (the primary first,
+	then the contact's phone and mobile fields), else its address's phone."""
+	contacts = [row for row in contacts if not row.phone]
+	phones = recall_queries.get_contact_phones({row.contact for row in contacts})
+	at_address = recall_queries.get_address_phones(
+		{row.address for row in contacts if not phones.get(row.contact)}
+	)
+	for row in contacts:
+		row.phone = phones.get(row.contact) or at_address.get(row.address)
 
 
 def has_contact(record) -> bool:

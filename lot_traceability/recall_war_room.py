@@ -12,6 +12,7 @@ from frappe.utils import flt, getdate
 from lot_traceability import access
 from lot_traceability.queries import recall as recall_queries
 from lot_traceability.queries import recall_audit as audit_queries
+from lot_traceability.traceability import recall as recall_core
 from lot_traceability.traceability import recall_audit
 
 EVENT = "lot_recall_war_room"
@@ -52,11 +53,14 @@ def figures(name: str) -> dict:
 			"shipped": row.shipped_qty,
 			"returned": row.returned_qty,
 			"recovered": row.recovered_qty,
-			"outstanding": max(row.net_qty, 0.0),
+			"outstanding": recall_core.still_with_customers(
+				row.shipped_qty, row.returned_qty - row.recovered_qty, row.recovered_qty
+			),
 			"sales_value": row.sales_value,
 		}
 		for row in sorted(scope.customers, key=lambda row: -row.net_qty)
 	]
+	contained = recall_core.containment(scope.shipments, 0.0, summary.on_hand_qty)
 	lots = {lot.lot for lot in scope.lots}
 	ledger = [
 		recall_audit.LedgerRow(
@@ -81,8 +85,8 @@ def figures(name: str) -> dict:
 		"in_transit": summary.in_transit_qty,
 		"shipped": summary.shipped_qty,
 		"returned": summary.returned_qty,
-		"recovered": sum(row["recovered"] for row in customers),
-		"outstanding": sum(row["outstanding"] for row in customers),
+		"recovered": contained.recovered_qty,
+		"outstanding": contained.outstanding_qty,
 		"revenue": summary.shipped_value,
 		"customers": customers,
 		"sites": sorted(sites.values(), key=lambda site: (-site["qty"], site["warehouse"])),

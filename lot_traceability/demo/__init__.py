@@ -50,8 +50,17 @@ def load() -> dict | None:
 		frappe.db.set_single_value(doctype, field, value)
 	made = {"manufacturer": manufacturer.load(), "distributor": distributor.load()}
 	settle_valuation()
+	made["foresight"] = compute_foresight()
 	frappe.db.set_default(MARKER, "loaded")
 	return made
+
+
+def compute_foresight() -> dict:
+	"""The forecasts, supplier scores and anomalies of the demo's history, so the foresight reports
+	have something to show before the daily job first runs."""
+	from lot_traceability.foresight import compute_all
+
+	return compute_all()
 
 
 def settle_valuation() -> None:

@@ -66,7 +66,8 @@ def get_write_offs(from_date, to_date, company=None) -> list[dict]:
 	"""Lots written off (Material Issue marked *Write Off Lots*) in the period: quantity and value."""
 	return frappe.db.sql(
 		f"""select e.batch_no, se.name as voucher_no, se.posting_date, -e.qty as qty,
-			-e.stock_value_difference as value, lot.expiry_date, lot.lot_status
+			-e.stock_value_difference as value, lot.expiry_date, lot.lot_status,
+			se.lot_disposition_of_doctype as disposition_of
 		from `tabStock Entry` se
 		join `tabSerial and Batch Bundle` b on b.voucher_no = se.name and b.voucher_type = 'Stock Entry'
 			and b.docstatus = 1 and b.is_cancelled = 0
@@ -127,6 +128,26 @@ def get_lot_moves_of(item_warehouses, until) -> list[dict]:
 			and b.is_cancelled = 0 and b.voucher_type != 'Pick List' and b.posting_date <= %(until)s""",
 		{"items": items, "warehouses": warehouses, "until": until},
 		as_dict=True,
+	)
+
+
+def get_recall_source_lots(recalls) -> dict[str, set[str]]:
+	"""Each recall's source lots."""
+	found: dict[str, set[str]] = {}
+	for row in frappe.get_all(
+		"Lot Recall Source",
+		filters={"parenttype": "Lot Recall", "parent": ("in", list(recalls) or [""])},
+		fields=["parent", "batch"],
+	):
+		found.setdefault(row.parent, set()).add(row.batch)
+	return found
+
+
+def get_companies_with_lots() -> list[str]:
+	"""The companies whose kept lot ledger moved any lot, by name."""
+	return frappe.db.sql_list(
+		"""select distinct company from `tabLot Ledger Entry`
+		where company is not null and company != '' order by company"""
 	)
 
 

@@ -180,9 +180,15 @@ class TestSupplierScores(FrappeTestCase):
 		bad, good = self.score(self.bad), self.score(self.good)
 		self.assertEqual((bad.lots, bad.failed_lots, good.lots, good.failed_lots), (10, 3, 10, 0))
 		self.assertGreater(flt(bad.score), flt(good.score))
-		# the average of the group is the pooled rate: 3 of 21 equally recent lots
-		prior = 3 / 21
-		self.assertAlmostEqual(flt(bad.prior_rate), 100 * prior, places=4)
+		# the average is the pooled rate of every supplier's lots, of every item group (the site's other
+		# lots included): one average for all
+		stored_scores = stored("Supplier Risk Score")
+		self.assertEqual({round(flt(row.prior_rate), 6) for row in stored_scores}, {round(flt(bad.prior_rate), 6)})
+		pooled = sum(flt(row.weighted_failures) for row in stored_scores) / sum(
+			flt(row.weighted_lots) for row in stored_scores
+		)
+		self.assertAlmostEqual(flt(bad.prior_rate), 100 * pooled, places=4)
+		prior = flt(bad.prior_rate) / 100
 		self.assertAlmostEqual(flt(bad.score), round(100 * (3 + 5 * prior) / (10 + 5), 1), places=4)
 		self.assertAlmostEqual(flt(good.score), round(100 * (5 * prior) / (10 + 5), 1), places=4)
 		evidence = frappe.parse_json(bad.evidence)
@@ -193,7 +199,7 @@ class TestSupplierScores(FrappeTestCase):
 
 	def test_a_supplier_with_one_lot_is_shrunk_towards_the_average(self):
 		new, good = self.score(self.new), self.score(self.good)
-		prior = 100 * 3 / 21
+		prior = flt(new.prior_rate)
 		self.assertAlmostEqual(flt(new.score), round(prior * 5 / 6, 1), places=4)
 		self.assertGreater(flt(new.score), flt(good.score))  # one clean lot proves less than ten
 		self.assertLess(flt(new.score), prior)

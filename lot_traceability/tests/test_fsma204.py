@@ -218,7 +218,8 @@ class TestFsma204(AsAdministrator):
 		self.assertTrue(frappe.response["filename"].endswith(".csv"))
 		from lot_traceability.lot_traceability.report.fsma_204_records.fsma_204_records import execute
 
-		columns, data = execute({"lot": self.milk})
+		columns, data, message = execute({"lot": self.milk})
+		self.assertIn("whole history", message)
 		self.assertEqual(
 			[column["fieldname"] for column in columns], [key for key, _h, _k in fsma204.COLUMNS]
 		)

@@ -351,6 +351,13 @@ def by_site(stock: Iterable[StockRow]) -> dict[str, float]:
 	return dict(sorted(sites.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+def still_with_customers(shipped: float, returned_before: float, recovered: float) -> float:
+	"""What is still with customers: shipped (whenever), less returns posted before the recall date
+	(they net the shipment) and returns posted on or after it (recovered). The one definition of the
+	figure: Recall Impact, the Lot Recall, its war room and its audit pack all say this."""
+	return max(0.0, shipped - returned_before - recovered)
+
+
 @dataclass(frozen=True)
 class Containment:
 	shipped_qty: float  # shipped before the recall, net of earlier returns: what is out there
@@ -360,7 +367,7 @@ class Containment:
 
 	@property
 	def outstanding_qty(self) -> float:
-		return max(0.0, self.shipped_qty - self.recovered_qty)
+		return still_with_customers(self.shipped_qty, 0.0, self.recovered_qty)
 
 	@property
 	def recovered_pct(self) -> float:

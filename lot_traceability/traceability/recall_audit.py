@@ -10,9 +10,11 @@ Written off and counted differences are shown beside it: they are accounted for,
 share located is located / made. Transfers between our sites and companies move stock; they add
 nothing.
 
-Containment over time: from the recall date on, each day something came back (a customer return)
-or was written off — the running totals recovered and written off, and what is still with
-customers (shipped before the recall and not yet back).
+Containment over time: from the recall date on, each day something was shipped, came back (a
+customer return) or was written off — the running totals recovered and written off, and what is
+still with customers (`recall.still_with_customers`: shipped, on whatever day, less the returns
+before the recall that netted it and the returns since that recovered it). Its last line is the
+recall's outstanding quantity.
 """
 
 from collections.abc import Iterable
@@ -25,6 +27,7 @@ from lot_traceability.traceability.movements import (
 	RECEIVING_VOUCHERS,
 	SELLING_VOUCHERS,
 )
+from lot_traceability.traceability.recall import still_with_customers
 
 CONSUMING_PURPOSES = PRODUCTION_PURPOSES | {"Material Consumption for Manufacture"}
 SUBCONTRACTING_RECEIPT = "Subcontracting Receipt"
@@ -100,8 +103,11 @@ class ContainmentDay:
 
 
 def containment_over_time(rows: Iterable[LedgerRow], recall_date: date) -> list[ContainmentDay]:
-	"""One line for the recall date and one per later day with a return or a write-off."""
-	shipped_before = 0.0
+	"""One line for the recall date and one per later day with a shipment, a return or a write-off.
+	A shipment posted on or after the recall date is with customers from its day on (and its return
+	recovers it): a same-day shipment and return cancel out, they do not lower what was out before."""
+	shipped_before = returned_before = 0.0
+	shipped: dict[date, float] = {}
 	returned: dict[date, float] = {}
 	written: dict[date, float] = {}
 	for row in rows:
@@ -110,18 +116,28 @@ def containment_over_time(rows: Iterable[LedgerRow], recall_date: date) -> list[
 		qty = float(row.qty or 0)
 		if row.voucher_type in SELLING_VOUCHERS:
 			if row.posted < recall_date:
-				shipped_before -= qty
+				if qty < 0:
+					shipped_before -= qty
+				else:
+					returned_before += qty
+			elif qty < 0:
+				shipped[row.posted] = shipped.get(row.posted, 0.0) - qty
 			elif qty > 0:
 				returned[row.posted] = returned.get(row.posted, 0.0) + qty
 		elif row.voucher_type == "Stock Entry" and row.purpose == "Material Issue" and qty < 0:
 			if row.posted >= recall_date:
 				written[row.posted] = written.get(row.posted, 0.0) - qty
-	days = [ContainmentDay(recall_date, 0.0, 0.0, shipped_before)]
-	recovered = scrapped = 0.0
-	for day in sorted(set(returned) | set(written)):
+	days = [
+		ContainmentDay(recall_date, 0.0, 0.0, still_with_customers(shipped_before, returned_before, 0.0))
+	]
+	out, recovered, scrapped = shipped_before, 0.0, 0.0
+	for day in sorted(set(shipped) | set(returned) | set(written)):
+		out += shipped.get(day, 0.0)
 		recovered += returned.get(day, 0.0)
 		scrapped += written.get(day, 0.0)
-		line = ContainmentDay(day, recovered, scrapped, max(shipped_before - recovered, 0.0))
+		line = ContainmentDay(
+			day, recovered, scrapped, still_with_customers(out, returned_before, recovered)
+		)
 		if day == recall_date:
 			days[0] = line
 		else:

@@ -16,18 +16,21 @@ recent one among recent lots. A lot received after the scoring day counts at ful
 
 Shrinkage. A raw failure rate says too much about suppliers with few lots: two clean lots would make
 a supplier perfect (0 %) and one bad lot out of one would make it certainly bad (100 %). Each
-supplier is therefore shrunk towards the average of its item group (empirical Bayes, a beta-binomial
-prior): the average counts as `prior_strength` (5) lots, so
+supplier is therefore shrunk towards the average of all suppliers' lots (empirical Bayes, a
+beta-binomial prior): the average counts as `prior_strength` (5) lots, so
 
 	score = 100 × (weighted failures + m × prior) / (weighted lots + m),   m = prior_strength
 
-A supplier with few lots scores close to the group's average; the more lots it has, the more its own
+A supplier with few lots scores close to the average; the more lots it has, the more its own
 record speaks. The average (`prior_rate`) is the pooled weighted failure rate of all suppliers' lots
-in the item group (all lots of all groups when the group's lots weigh nothing; 0 without any lots).
-Scores are per (supplier, item group): a supplier may be good at packaging and poor at raw meat.
+of all item groups (0 without any lots that weigh anything). Scores are per (supplier, item group): a
+supplier may be good at packaging and poor at raw meat. The average is one for all groups, so that
+scores compare across groups: shrunk towards its own group's average, a supplier with one clean lot
+in a group where others failed would score worse than one with a deviation in a quieter group.
 
 Properties: adding a failure never lowers a supplier's score (its own failures and the average both
-grow); a supplier without failures never scores worse than one with failures on the same lots; the
+grow); a supplier without failures never scores worse than one with failures on lots received on the
+same days, whatever their item groups; the
 score does not depend on the order lots or events come in. Scores are listed highest first, then by
 supplier and item group; each score's evidence lists its counted outcomes, weightiest first, then
 most recent, then by lot.
@@ -203,16 +206,11 @@ def _tally(lots: Iterable[SupplierLot], today: date, params: Params) -> dict[tup
 	return tallies
 
 
-def _prior_rates(tallies: Mapping[tuple[str, str], _Tally]) -> dict[str, float]:
-	"""The pooled weighted failure rate per item group (all groups pooled where a group weighs 0)."""
-	lots: dict[str, float] = defaultdict(float)
-	failures: dict[str, float] = defaultdict(float)
-	for (_supplier, group), tally in tallies.items():
-		lots[group] += tally.weighted_lots
-		failures[group] += tally.weighted_failures
-	total_lots, total_failures = math.fsum(lots.values()), math.fsum(failures.values())
-	pooled = total_failures / total_lots if total_lots > 0 else 0.0
-	return {group: failures[group] / lots[group] if lots[group] > 0 else pooled for group in lots}
+def _prior_rate(tallies: Mapping[tuple[str, str], _Tally]) -> float:
+	"""The pooled weighted failure rate of all lots of all item groups (0 where no lot weighs)."""
+	total_lots = math.fsum(tally.weighted_lots for tally in tallies.values())
+	total_failures = math.fsum(tally.weighted_failures for tally in tallies.values())
+	return total_failures / total_lots if total_lots > 0 else 0.0
 
 
 def _shrunk(tally: _Tally, prior: float, strength: float) -> float:
@@ -227,10 +225,9 @@ def score_suppliers(
 ) -> list[SupplierScore]:
 	"""One score per (supplier, item group) with lots, riskiest first (then by supplier, item group)."""
 	tallies = _tally(lots, today, params)
-	priors = _prior_rates(tallies)
+	prior = _prior_rate(tallies)
 	scores = []
 	for (supplier, group), tally in tallies.items():
-		prior = priors[group]
 		scores.append(
 			SupplierScore(
 				supplier=supplier,

@@ -38,7 +38,7 @@ SAFE_CALLS = {
 	"get_desk_link",  # a link to a document whose name the app numbers (LR-00001)
 }
 # attributes and names that hold numbers or dates (row positions, quantities, counts, date ranges)
-NUMBERS = {"idx", "qty", "cap_qty", "on_hand", "available", "wanted", "count", "days", "until", "since"}
+NUMBERS = {"idx", "qty", "cap_qty", "on_hand", "available", "wanted", "count", "days", "until", "since", "depth"}
 MESSAGE_CALLS = {"throw", "msgprint"}
 
 

@@ -109,11 +109,50 @@ def test_containment_counts_returns_from_the_recall_date_on():
 		row("C", "Delivery Note", 20, D4),
 		row("C", "Delivery Note", -8, D4, INTERNAL_TRANSFER),
 	]
+	# the 40 shipped on the recall date is out too: 60 + 40 - 5 netted - 30 recovered
 	assert containment_over_time(rows, D2) == [
-		ContainmentDay(D2, 30, 0, 25),
-		ContainmentDay(D3, 30, 30, 25),
-		ContainmentDay(D4, 50, 30, 5),
+		ContainmentDay(D2, 30, 0, 65),
+		ContainmentDay(D3, 30, 30, 65),
+		ContainmentDay(D4, 50, 30, 45),
 	]
+
+
+def test_a_same_day_shipment_and_return_on_the_recall_date_cancel_out():
+	"""The drill's case: 250 out before the recall, 5 shipped and 5 returned on the recall date: 250
+	are still with customers (not 245: the return is not subtracted from what was out before)."""
+	rows = [
+		row("C", "Delivery Note", -250, D1),
+		row("C", "Delivery Note", -5, D2),
+		row("C", "Delivery Note", 5, D2),
+	]
+	assert containment_over_time(rows, D2) == [ContainmentDay(D2, 5, 0, 250)]
+
+
+def test_a_shipment_after_the_recall_date_is_with_customers_from_its_day():
+	rows = [row("C", "Delivery Note", -10, D1), row("C", "Delivery Note", -4, D3)]
+	assert containment_over_time(rows, D2) == [ContainmentDay(D2, 0, 0, 10), ContainmentDay(D3, 0, 0, 14)]
+
+
+@given(
+	st.lists(
+		st.tuples(st.integers(-50, 50), st.sampled_from([D1, D2, D3, D4])),
+		max_size=12,
+	),
+	st.sampled_from([D1, D2, D3, D4]),
+)
+def test_the_last_day_still_with_customers_is_the_recalls_outstanding_quantity(moves, recall_date):
+	"""One definition: the audit pack's last line says what the war room and the recall say."""
+	from lot_traceability.traceability import recall as core
+
+	rows = [row("L", "Delivery Note", qty, posted) for qty, posted in moves]
+	lot_moves = [
+		core.LotMove("L", "Delivery Note", f"DN-{i}", posted, "W", qty, party="C", is_selling=True)
+		for i, (qty, posted) in enumerate(moves)
+	]
+	figures = core.containment(core.shipments(lot_moves, {"L": 1.0}, recall_date), 0.0, 0.0)
+	last = containment_over_time(rows, recall_date)[-1]
+	assert abs(last.with_customers - figures.outstanding_qty) < 1e-9
+	assert abs(last.recovered - figures.recovered_qty) < 1e-9
 
 
 def test_containment_of_a_recall_with_nothing_back_is_one_line():

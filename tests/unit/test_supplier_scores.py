@@ -167,20 +167,31 @@ def test_a_score_as_it_stood_on_an_earlier_day():
 # the prior
 
 
-def test_the_prior_is_the_item_groups_pooled_rate():
+def test_the_prior_is_the_pooled_rate_of_all_item_groups():
 	scores = by_supplier(
 		score_suppliers(
 			lots("A", 4, failed={0, 1}, group="Meat")
 			+ lots("B", 4, group="Meat")
-			+ lots("C", 10, group="Box"),
+			+ lots("C", 12, group="Box"),
 			TODAY,
 		)
 	)
-	assert scores[("A", "Meat")].prior_rate == 0.25
-	assert scores[("B", "Meat")].prior_rate == 0.25
-	assert scores[("C", "Box")].prior_rate == 0.0
-	assert scores[("C", "Box")].score == 0.0
-	assert scores[("B", "Meat")].score == round(100 * 5 * 0.25 / 9, 1) == 13.9
+	assert {s.prior_rate for s in scores.values()} == {0.1}
+	assert scores[("B", "Meat")].score == round(100 * 5 * 0.1 / 9, 1) == 5.6
+	assert scores[("C", "Box")].score == round(100 * 5 * 0.1 / 17, 1) == 2.9
+
+
+def test_one_clean_lot_in_a_failing_group_scores_better_than_a_deviation_in_a_quiet_group():
+	"""The demo's case: a sugar supplier's one clean lot among ingredients whose other suppliers
+	failed must not look riskier than a cheese supplier's lot with a deviation."""
+	history = (
+		lots("Sugar", 1, group="Ingredients")
+		+ lots("Mill", 2, failed={0, 1}, group="Ingredients")
+		+ lots("Olive", 1, failed={0}, group="Cheese", kind=Outcome.DEVIATION)
+		+ lots("Cellar", 6, group="Cheese")
+	)
+	scores = by_supplier(score_suppliers(history, TODAY))
+	assert scores[("Sugar", "Ingredients")].score < scores[("Olive", "Cheese")].score
 
 
 def test_a_group_whose_lots_weigh_nothing_is_shrunk_to_the_pooled_rate_of_all_groups():
@@ -321,9 +332,9 @@ def reference_scores(history, today, half_life=365.0, strength=5.0):
 		pairs[(lot.supplier, lot.item_group)] = (n + w, f + w * worst)
 	result = {}
 	for (supplier, group), (n, f) in pairs.items():
-		group_n = sum(v[0] for k, v in pairs.items() if k[1] == group)
-		group_f = sum(v[1] for k, v in pairs.items() if k[1] == group)
-		prior = group_f / group_n
+		all_n = sum(v[0] for v in pairs.values())
+		all_f = sum(v[1] for v in pairs.values())
+		prior = all_f / all_n if all_n > 0 else 0.0
 		result[(supplier, group)] = (n, f, 100 * (f + strength * prior) / (n + strength))
 	return result
 
@@ -379,6 +390,38 @@ def test_a_supplier_without_failures_never_scores_worse_than_one_with_some(ages,
 	scores = by_supplier(score_suppliers(clean + failing + build(others), TODAY))
 	assert scores[("Clean", "G1")].score <= scores[("Failing", "G1")].score
 	assert scores[("Clean", "G1")].weighted_failures == 0 < scores[("Failing", "G1")].weighted_failures
+
+
+@given(
+	st.integers(0, 1500),
+	st.sampled_from(["G1", "G2"]),
+	st.sampled_from(["G1", "G2"]),
+	st.lists(lot_st, max_size=15),
+)
+def test_one_clean_lot_never_scores_worse_than_an_otherwise_equal_one_with_a_deviation(
+	age, clean_group, deviated_group, others
+):
+	"""Whatever the other suppliers' lots and whichever item groups the two lots are in."""
+	received = TODAY - timedelta(days=age)
+	clean = SupplierLot("Clean", clean_group, "C0", received)
+	deviated = SupplierLot(
+		"Deviated", deviated_group, "D0", received, (Event(Outcome.DEVIATION, TODAY, "Lot Deviation", "DEV-1"),)
+	)
+	scores = by_supplier(score_suppliers([clean, deviated, *build(others)], TODAY))
+	assert scores[("Clean", clean_group)].score <= scores[("Deviated", deviated_group)].score
+
+
+@given(st.lists(lot_st, min_size=1, max_size=25), st.data())
+def test_adding_a_failed_lot_to_another_supplier_never_lowers_a_suppliers_score(raw, data):
+	"""A full failure anywhere raises the average every supplier is shrunk towards."""
+	history = build(raw)
+	target = data.draw(st.sampled_from(history))
+	pair = (target.supplier, target.item_group)
+	kind = data.draw(st.sampled_from([Outcome.REJECTION, Outcome.RECALL]))
+	failed = SupplierLot("Other", data.draw(st.sampled_from(["G1", "G2"])), "X", TODAY, (Event(kind, TODAY),))
+	before = by_supplier(score_suppliers(history, TODAY))[pair]
+	after = by_supplier(score_suppliers([*history, failed], TODAY))[pair]
+	assert after.score >= before.score
 
 
 @given(st.integers(0, 3000), st.integers(1, 3000), st.integers(0, 10))

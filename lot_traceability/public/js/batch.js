@@ -97,6 +97,7 @@ function lot_traceability_explain_stock_buttons(frm, lot) {
 	};
 	explain(".btn-move", lot.move_allowed, lot.move_hint);
 	explain(".btn-split", lot.split_allowed, lot.split_hint);
+	lot_traceability_limit_move_targets(wrapper);
 	const notes = [lot.move_hint, lot.split_hint].filter(Boolean);
 	const rows = wrapper.find(".btn-move").first().closest(".row").parent();
 	if (!notes.length || !rows.length || rows.find(".lt-stock-note").length) return;
@@ -210,3 +211,21 @@ function lot_traceability_change_status(batches, target, after, lot) {
 }
 
 window.lot_traceability_change_status = lot_traceability_change_status;
+
+// ERPNext's Move asks for a target warehouse among every company's (groups included); a stock entry
+// moves within one company: offer the warehouses (not groups) of the company the stock is in.
+function lot_traceability_limit_move_targets(wrapper) {
+	wrapper
+		.find(".btn-move")
+		.off("click.lt_move")
+		.on("click.lt_move", function () {
+			// ERPNext's own handler ran first and opened its prompt
+			const field = cur_dialog && cur_dialog.fields_dict && cur_dialog.fields_dict.to_warehouse;
+			if (!field) return;
+			const filters = { is_group: 0, company: "" };
+			field.get_query = () => ({ filters });
+			frappe.db.get_value("Warehouse", $(this).attr("data-warehouse"), "company").then(({ message }) => {
+				filters.company = (message && message.company) || "";
+			});
+		});
+}

@@ -2,6 +2,7 @@
 // what the lot was made from, the lot, what was made from it, customers), drawn as SVG, with pan,
 // zoom, search, a highlighted path between two nodes and export as SVG or PNG.
 import dagre from "@dagrejs/dagre";
+import { lot_genealogy_match } from "./genealogy_search.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const NODE_WIDTH = 190;
@@ -243,17 +244,11 @@ export class GenealogyGraph {
 		});
 	}
 
-	// the node of a lot, centred and outlined; false when the graph does not show it
+	// the node a query names (`lot_genealogy_match`: any case, whole or part of a lot name, label or
+	// supplier lot no), centred and outlined; false when the graph shows none
 	find(lot) {
-		const wanted = (lot || "").trim().toLowerCase();
-		const id = Object.keys(this.node_elements).find((key) => {
-			const node = this.layout.node(key).node;
-			return (
-				key.toLowerCase() === wanted ||
-				(node.label || "").toLowerCase() === wanted ||
-				(node.supplier_lot_no || "").toLowerCase() === wanted
-			);
-		});
+		const nodes = Object.keys(this.node_elements).map((key) => ({ ...this.layout.node(key).node, id: key }));
+		const id = lot_genealogy_match(nodes, lot);
 		for (const group of Object.values(this.node_elements)) group.classList.remove("lt-found");
 		if (!id) return false;
 		this.node_elements[id].classList.add("lt-found");

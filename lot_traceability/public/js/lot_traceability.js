@@ -33,6 +33,22 @@ lot_traceability.text_formatter = function (value, row, column, data, default_fo
 	return default_formatter(lot_traceability.escape_cell(value, column), row, column, data);
 };
 
+// The reports that read stored foresight: a button computing it now, the report refreshed when done.
+lot_traceability.add_compute_foresight = function (report) {
+	report.page.add_inner_button(__("Compute Foresight"), () =>
+		frappe.call({ method: "lot_traceability.api.compute_foresight_now" }).then(() => {
+			frappe.show_alert({ message: __("Foresight is being computed; the report refreshes when it is done."), indicator: "blue" });
+			const done = (data) => {
+				if (data && data.title === __("Foresight") && data.percent >= 100) {
+					frappe.realtime.off("progress", done);
+					report.refresh();
+				}
+			};
+			frappe.realtime.on("progress", done);
+		})
+	);
+};
+
 // "Lot Allocation": which lots the allocation takes for each row (all rows of the document, or the
 // rows given), and why every other lot was passed over.
 lot_traceability.show_allocation = function (frm, only_rows) {

@@ -23,9 +23,15 @@ frappe.ui.form.on("Lot Recall", {
 				});
 			}
 			frm.add_custom_button(__("Customer Notice"), () => {
-				// one letter per customer, all of them in one print
-				frappe.route_options = { format: "Lot Recall Customer Notice" };
-				frappe.set_route("print", frm.doctype, frm.doc.name);
+				// one letter per customer, all of them in one print: the notice letter's own format (the
+				// desk's print view opens on the doctype's default format, whatever it is asked for)
+				const query = new URLSearchParams({
+					doctype: frm.doctype,
+					name: frm.doc.name,
+					format: "Lot Recall Customer Notice",
+					no_letterhead: 0,
+				});
+				window.open(`/printview?${query.toString()}`);
 			});
 			frm.add_custom_button(
 				__("EPCIS Events"),

@@ -31,7 +31,10 @@ frappe.pages["lot-genealogy"].on_page_load = function (wrapper) {
 		label: __("Find a lot in the graph"),
 		fieldtype: "Data",
 		change() {
+			// a Data field tells of its change twice (as typed, and on leaving it): search once per value
 			const value = search_field.get_value();
+			if (value === state.searched) return;
+			state.searched = value;
 			if (value && state.graph && !state.graph.find(value)) {
 				frappe.show_alert({
 					message: __("{0} is not in this graph (or is in a group).", [frappe.utils.escape_html(value)]),
@@ -83,6 +86,7 @@ frappe.pages["lot-genealogy"].on_page_load = function (wrapper) {
 				})
 				.then(({ message }) => {
 					state.data = message;
+					state.searched = null; // a new drawing: the same query finds again
 					if (!state.graph) {
 						state.graph = new lot_traceability.GenealogyGraph(canvas, {
 							on_open: (node) => frappe.set_route("Form", "Batch", node.id),

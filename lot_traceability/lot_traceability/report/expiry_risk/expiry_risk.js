@@ -35,7 +35,8 @@ frappe.query_reports["Expiry Risk"] = {
 		}
 		return value;
 	},
-	onload() {
+	onload(report) {
+		lot_traceability.add_compute_foresight(report);
 		$(document)
 			.off("click.lot_rebalance")
 			.on("click.lot_rebalance", ".lot-rebalance", (event) => {

@@ -6,6 +6,7 @@ from frappe import _
 from frappe.utils import cint, flt, getdate, nowdate
 
 from lot_traceability.config import get_settings
+from lot_traceability.foresight import computed_note
 from lot_traceability.kpis import expiry_risk
 from lot_traceability.queries.foresight import get_expiry_forecasts, get_forecast_at_risk
 
@@ -15,7 +16,7 @@ def execute(filters=None):
 	today = getdate(filters.get("as_of") or nowdate())
 	days = cint(filters.get("days")) or cint(get_settings().near_expiry_days) or 30
 	data = get_data(today, days, filters)
-	return get_columns(), data, None, None, get_summary(data, bool(filters.get("forecast_at_risk")))
+	return get_columns(), data, computed_note(), None, get_summary(data, bool(filters.get("forecast_at_risk")))
 
 
 def get_data(today, days, filters) -> list[dict]:
@@ -79,10 +80,11 @@ def get_summary(data, forecast_only: bool = False) -> list[dict]:
 			"datatype": "Currency",
 		},
 	]
+	lots = {"label": _("Lots"), "value": len({row.get("lot") for row in data}), "indicator": "blue", "datatype": "Int"}
 	if forecast_only:
-		return [{"label": _("Lots"), "value": len(data), "indicator": "blue", "datatype": "Int"}, *forecast]
+		return [lots, *forecast]
 	return [
-		{"label": _("Lots"), "value": len(data), "indicator": "blue", "datatype": "Int"},
+		lots,
 		{
 			"label": _("Stock Value Expiring"),
 			"value": sum(row.value for row in data),

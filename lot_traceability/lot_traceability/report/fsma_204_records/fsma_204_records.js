@@ -1,6 +1,17 @@
 // Copyright (c) 2026, lot_traceability contributors
 // For license information, please see license.txt
 
+// A lot, a recall or a product chosen: its whole history, not the last 30 days the report opens on
+// (dates the user sets afterwards narrow it, and the report says what range it covers).
+function whole_history(report) {
+	const values = report.get_filter_values(false) || {};
+	if ((values.lot || values.lot_recall || values.item) && (values.from_date || values.to_date)) {
+		report.set_filter_value({ from_date: "", to_date: "" });
+	} else {
+		report.refresh();
+	}
+}
+
 frappe.query_reports["FSMA 204 Records"] = {
 	filters: [
 		{ fieldname: "company", label: __("Company"), fieldtype: "Link", options: "Company" },
@@ -11,9 +22,21 @@ frappe.query_reports["FSMA 204 Records"] = {
 			default: frappe.datetime.add_days(frappe.datetime.get_today(), -30),
 		},
 		{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date", default: frappe.datetime.get_today() },
-		{ fieldname: "item", label: __("Product"), fieldtype: "Link", options: "Item" },
-		{ fieldname: "lot", label: __("Lot (and its trace)"), fieldtype: "Link", options: "Batch" },
-		{ fieldname: "lot_recall", label: __("Lot Recall"), fieldtype: "Link", options: "Lot Recall" },
+		{ fieldname: "item", label: __("Product"), fieldtype: "Link", options: "Item", on_change: whole_history },
+		{
+			fieldname: "lot",
+			label: __("Lot (and its trace)"),
+			fieldtype: "Link",
+			options: "Batch",
+			on_change: whole_history,
+		},
+		{
+			fieldname: "lot_recall",
+			label: __("Lot Recall"),
+			fieldtype: "Link",
+			options: "Lot Recall",
+			on_change: whole_history,
+		},
 	],
 	onload(report) {
 		// a company-wide range longer than `export_jobs.MAX_DAYS` (366) days is made in the background

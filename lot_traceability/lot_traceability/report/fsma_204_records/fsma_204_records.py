@@ -5,7 +5,8 @@ Its buttons download the spreadsheet as .xlsx or .csv."""
 
 from frappe import _
 
-from lot_traceability.fsma204_export import rows_in_scope
+from lot_traceability.fsma204_export import covered_range, rows_in_scope
+from lot_traceability.messages import esc
 from lot_traceability.traceability.fsma204 import COLUMNS
 
 WIDTHS = {"text": 180, "date": 100, "number": 100}
@@ -14,14 +15,10 @@ FIELD_TYPES = {"text": "Data", "date": "Date", "number": "Float"}
 
 def execute(filters=None):
 	filters = filters or {}
-	rows, _name = rows_in_scope(
-		lot=filters.get("lot"),
-		lot_recall=filters.get("lot_recall"),
-		item=filters.get("item"),
-		company=filters.get("company"),
-		from_date=filters.get("from_date"),
-		to_date=filters.get("to_date"),
-	)
+	scope = {
+		key: filters.get(key) for key in ("lot", "lot_recall", "item", "company", "from_date", "to_date")
+	}
+	rows, _name = rows_in_scope(**scope)
 	columns = [
 		{"fieldname": key, "label": _(header), "fieldtype": FIELD_TYPES[kind], "width": WIDTHS[kind]}
 		for key, header, kind in COLUMNS
@@ -33,4 +30,4 @@ def execute(filters=None):
 			column.update(fieldtype="Link", options="Item")
 		elif column["fieldname"] == "reference_document_number":
 			column.update(fieldtype="Dynamic Link", options="reference_document_type")
-	return columns, rows
+	return columns, rows, esc(covered_range(**scope))

@@ -45,4 +45,7 @@ frappe.query_reports["Lot Exceptions"] = {
 		}
 		return value;
 	},
+	onload(report) {
+		lot_traceability.add_compute_foresight(report);
+	},
 };

@@ -14,6 +14,7 @@ from lot_traceability.exceptions import (
 	get_thresholds,
 	productions_not_balanced,
 )
+from lot_traceability.foresight import computed_note
 from lot_traceability.messages import esc
 from lot_traceability.queries import exceptions as q
 from lot_traceability.supplier_risk import standing_words
@@ -31,17 +32,19 @@ def execute(filters=None):
 	return get_columns(), get_data(scores), get_message(lots, filters, kind), None, get_summary(scores)
 
 
-def get_message(lots, filters, kind) -> str | None:
-	"""Productions the mass balance could not judge, and how to make them comparable."""
+def get_message(lots, filters, kind) -> str:
+	"""When the anomalies were last computed; productions the mass balance could not judge, and how to
+	make them comparable."""
+	note = computed_note()
 	if kind not in (None, Kind.MASS_BALANCE):
-		return None
+		return note
 	skipped = productions_not_balanced(lots, filters.get("company"))
 	if not skipped:
-		return None
+		return note
 	listed = ", ".join(skipped[:5]) + (" …" if len(skipped) > 5 else "")
-	return _(
+	return note + " " + _(
 		"{0} production entries were not checked for mass balance: their items are counted in different units and the weight of some is unknown ({1}). Set Weight Per Unit on those items to compare them in kilograms."
-	).format(len(skipped), listed)
+	).format(len(skipped), esc(listed))
 
 
 def parse_kind(value) -> Kind | None:

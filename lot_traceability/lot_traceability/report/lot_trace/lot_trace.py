@@ -5,6 +5,7 @@ from frappe import _
 
 from lot_traceability.messages import quantity
 from lot_traceability.traceability.genealogy import FORWARD
+from lot_traceability.traceability.recall import still_with_customers
 from lot_traceability.tracing import checked_depth, trace_lot
 
 
@@ -122,7 +123,7 @@ def direction_rows(way, nodes, found):
 				{
 					"relation": relation(way, document),
 					"uom": node.get("uom"),
-					"link_qty": quantity(abs(document.qty), node.get("uom")),
+					"link_qty": quantity(moved(way, document), node.get("uom")),
 					"document_type": document.voucher_type,
 					"document": document.voucher_no,
 					"posting_date": document.posting_date,
@@ -136,9 +137,38 @@ def direction_rows(way, nodes, found):
 
 
 def relation(way, document) -> str:
+	"""A delivery and a customer's return of it, a receipt and its return to the supplier, read apart."""
 	if document.get("transfer"):
 		return _("Transferred to") if document.qty < 0 else _("Transferred in")
-	return _("Delivered") if way == FORWARD else _("Received")
+	if way == FORWARD:
+		return _("Delivered") if document.qty <= 0 else _("Returned")
+	return _("Received") if document.qty >= 0 else _("Returned to Supplier")
+
+
+def moved(way, document) -> float:
+	"""The quantity a document moved, signed the way its relation reads: a delivery or a receipt
+	positive, a return (by a customer, to a supplier) negative against it; a transfer what it sent."""
+	if document.get("transfer"):
+		return abs(document.qty)
+	return -document.qty if way == FORWARD else document.qty
+
+
+def shipped_figures(documents) -> dict[str, float]:
+	"""What the deliveries shipped, what customers returned and what is still with them (lot
+	quantities; transfers between our sites are neither)."""
+	shipped = returned = 0.0
+	for document in documents:
+		if document.get("transfer"):
+			continue
+		if document.qty < 0:
+			shipped -= document.qty
+		else:
+			returned += document.qty
+	return {
+		"shipped": shipped,
+		"returned": returned,
+		"outstanding": still_with_customers(shipped, returned, 0.0),
+	}
 
 
 def root_map(nodes) -> dict[str, str]:
@@ -167,4 +197,16 @@ def get_summary(result):
 				"indicator": "orange" if way == FORWARD else "green",
 			}
 		)
+		if way == FORWARD:
+			figures = shipped_figures(found["documents"])
+			summary += [
+				{"label": _("Shipped"), "value": figures["shipped"], "indicator": "red", "datatype": "Float"},
+				{"label": _("Returned"), "value": figures["returned"], "indicator": "green", "datatype": "Float"},
+				{
+					"label": _("Still with Customers"),
+					"value": figures["outstanding"],
+					"indicator": "red",
+					"datatype": "Float",
+				},
+			]
 	return summary

@@ -22,7 +22,6 @@ frappe.query_reports["Lot Traceability KPIs"] = {
 			label: __("Company"),
 			fieldtype: "Link",
 			options: "Company",
-			default: frappe.defaults.get_user_default("Company"),
 		},
 		{
 			fieldname: "from_date",
@@ -33,4 +32,11 @@ frappe.query_reports["Lot Traceability KPIs"] = {
 		{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date", default: frappe.datetime.get_today() },
 	],
 	formatter: lot_traceability.text_formatter,
+	onload(report) {
+		// the user's default company if it has lots, else the first company with lots
+		if (report.get_filter_value("company")) return;
+		frappe.xcall("lot_traceability.api.kpi_default_company").then((company) => {
+			if (company) report.set_filter_value("company", company);
+		});
+	},
 };

@@ -48,7 +48,7 @@ def execute(filters=None):
 		return month_columns(_("Expiration Loss"), "Currency"), data, None, chart
 	if view == "Quarantine Cycle Time by Month":
 		by_month: dict[str, list[float]] = {}
-		for cycle in kpis.quarantine_cycles(from_date, to_date):
+		for cycle in kpis.quarantine_cycles(from_date, to_date, company):
 			by_month.setdefault(cycle.released_at.strftime("%Y-%m"), []).append(cycle.days)
 		data = [
 			{"month": month, "value": sum(days) / len(days), "count": len(days)}
@@ -64,11 +64,11 @@ def execute(filters=None):
 		currency = kpis.currency_of(company)
 		# lots and value, not a quantity: the lots are of different items and units
 		data = [
-			{"reason": reason, "lots": figures["lots"], "value": figures["value"], "currency": currency}
+			{"reason": _(reason), "lots": figures["lots"], "value": figures["value"], "currency": currency}
 			for reason, figures in reasons.items()
 		]
 		columns = [
-			{"fieldname": "reason", "label": _("Status When Written Off"), "fieldtype": "Data", "width": 200},
+			{"fieldname": "reason", "label": _("Reason"), "fieldtype": "Data", "width": 200},
 			{"fieldname": "lots", "label": _("Lots"), "fieldtype": "Int", "width": 80},
 			{
 				"fieldname": "value",

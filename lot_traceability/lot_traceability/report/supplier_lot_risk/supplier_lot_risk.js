@@ -8,4 +8,7 @@ frappe.query_reports["Supplier Lot Risk"] = {
 		{ fieldname: "min_score", label: __("Minimum Score"), fieldtype: "Float" },
 	],
 	formatter: lot_traceability.text_formatter,
+	onload(report) {
+		lot_traceability.add_compute_foresight(report);
+	},
 };

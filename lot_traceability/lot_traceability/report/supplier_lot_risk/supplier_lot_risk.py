@@ -11,7 +11,7 @@ from frappe import _
 from frappe.utils import flt
 
 from lot_traceability.config import get_settings
-from lot_traceability.foresight import OUTCOME_LABELS
+from lot_traceability.foresight import OUTCOME_LABELS, computed_note
 from lot_traceability.queries.foresight import get_supplier_scores
 
 MAX_LISTED = 5
@@ -43,10 +43,12 @@ def get_message() -> str:
 	settings = get_settings()
 	threshold = flt(settings.supplier_risk_hold_score)
 	if threshold > 0 and settings.supplier_risk_status:
-		return _("Receipts from a supplier scoring {0} or more for the item's group are held as {1}.").format(
+		holds = _("Receipts from a supplier scoring {0} or more for the item's group are held as {1}.").format(
 			threshold, _(settings.supplier_risk_status)
 		)
-	return _("The scores recommend; no receipt is held by them (Settings → Hold Receipts at Risk Score).")
+	else:
+		holds = _("The scores recommend; no receipt is held by them (Settings → Hold Receipts at Risk Score).")
+	return f"{computed_note()} {holds}"
 
 
 def get_chart(data) -> dict | None:
