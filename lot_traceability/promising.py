@@ -18,6 +18,7 @@ from lot_traceability.messages import bold
 from lot_traceability.queries import promising as queries
 from lot_traceability.traceability import allocation as allocation_core
 from lot_traceability.traceability import promising as core
+from lot_traceability.traceability import restrictions as restriction_core
 from lot_traceability.traceability.statuses import LotStatus, Movement
 
 DISABLED = LotStatus("Disabled")  # a disabled lot: ERPNext hides it, nothing may ship it
@@ -141,7 +142,7 @@ def class_label(klass: str) -> str:
 	return _(CLASS_LABELS[klass])
 
 
-def why(share: core.Share, candidate, on_date) -> str:
+def why(share: core.Share, candidate, on_date, customer: str | None = None) -> str:
 	"""Why a share counts (or not) toward the promisable figure, in words."""
 	if share.klass == core.USABLE:
 		return _("may be promised")
@@ -153,6 +154,10 @@ def why(share: core.Share, candidate, on_date) -> str:
 			return _("released {0}: this customer is in scope").format(summary)
 		if share.promisable > 0:
 			return _("released {0}: {1} left of its cap").format(summary, flt(share.promisable))
+		if share.skip is not None and share.skip.scope_problem == restriction_core.CUSTOMER:
+			if not share.skip.candidate.scope or not customer:
+				return _("released {0}: promised only to a customer in its scope").format(summary)
+			return _("released {0}: not for this customer").format(summary)
 	if share.klass == core.HELD and candidate.status is DISABLED:
 		return _("lot disabled")
 	if share.skip is not None:
@@ -160,7 +165,7 @@ def why(share: core.Share, candidate, on_date) -> str:
 	return class_label(share.klass)
 
 
-def lot_rows(found: ItemPromise, on_date) -> list[dict]:
+def lot_rows(found: ItemPromise, on_date, customer: str | None = None) -> list[dict]:
 	"""One row per lot, warehouse and class: the lots behind each figure."""
 	rows = []
 	for share in sorted(
@@ -177,7 +182,7 @@ def lot_rows(found: ItemPromise, on_date) -> list[dict]:
 				"promisable": share.promisable,
 				"lot_status": candidate.status.name,
 				"expiry_date": candidate.expiry_date,
-				"reason": why(share, candidate, on_date),
+				"reason": why(share, candidate, on_date, customer),
 			}
 		)
 	return rows
@@ -196,7 +201,7 @@ def expiring_within(found: ItemPromise, warehouse: str, on_date, days: int) -> f
 	)
 
 
-def as_dict(found: ItemPromise, on_date, with_lots: bool = True) -> dict:
+def as_dict(found: ItemPromise, on_date, with_lots: bool = True, customer: str | None = None) -> dict:
 	"""The API's answer for one item."""
 	totals = found.promise.totals()
 	answer = {
@@ -220,7 +225,7 @@ def as_dict(found: ItemPromise, on_date, with_lots: bool = True) -> dict:
 		],
 	}
 	if with_lots:
-		answer["lots"] = lot_rows(found, on_date)
+		answer["lots"] = lot_rows(found, on_date, customer)
 	return answer
 
 
@@ -259,9 +264,61 @@ def promisable_for_user(
 	found, hidden = promisable_stock(
 		[item_code], warehouses or None, on_date, customer, company, sales_order, walled
 	)
-	answer = as_dict(found[item_code], on_date, with_lots=bool(frappe.has_permission("Batch", "read")))
+	answer = as_dict(
+		found[item_code], on_date, bool(frappe.has_permission("Batch", "read")), customer
+	)
 	answer.update(customer=customer, company=company, hidden=hidden)
 	answer["hidden_note"] = (
 		access.hidden_note(access.hidden_counts(locations=hidden)) if hidden else None
 	)
 	return answer
+
+
+def availability(
+	item_code=None,
+	item_group=None,
+	warehouse=None,
+	company=None,
+	on_date=None,
+	customer=None,
+	days: int = 30,
+) -> tuple[list[dict], dict[str, float], int]:
+	"""The Lot Availability report's rows (item × warehouse: each class, ERPNext's actual quantity,
+	what is promisable and what of it expires within `days`), the totals of every class, and how
+	many places the user's walls left out. A company or warehouse outside the walls is refused."""
+	walled = access.wall()
+	if company:
+		access.check_company_access(company, walled)
+	warehouses = None
+	if warehouse:
+		access.check_warehouse_access(warehouse, walled)
+		warehouses = queries.get_warehouse_and_below(warehouse)
+	if customer and not frappe.has_permission("Customer", "read", customer):
+		frappe.throw(
+			_("You may not read {0} {1}.").format(_("Customer"), bold(customer)),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+	on_date = getdate(on_date or nowdate())
+	items = [
+		item
+		for item in queries.get_items(item_code, item_group)
+		if frappe.has_permission("Item", "read", item)
+	]
+	found, hidden = promisable_stock(items, warehouses, on_date, customer, company, None, walled)
+	rows, totals = [], dict.fromkeys([*core.CLASSES, "promisable", "on_hand", "actual_qty"], 0.0)
+	for item in items:
+		for place in found[item].warehouses():
+			figures = found[item].promise.totals(place)
+			row = {
+				"item_code": item,
+				"warehouse": place,
+				"uom": found[item].uom,
+				"actual_qty": found[item].actual.get(place, 0.0),
+				**figures,
+				"expiring": expiring_within(found[item], place, on_date, days),
+			}
+			rows.append(row)
+			for key in totals:
+				totals[key] += row[key]
+	return rows, totals, hidden

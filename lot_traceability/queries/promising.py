@@ -96,3 +96,13 @@ def get_items(item_code: str | None = None, item_group: str | None = None) -> li
 		filters["item_group"] = ("in", groups)
 	in_stock = set(frappe.get_all("Lot Balance", filters={"qty": (">", 0)}, pluck="item", distinct=True))
 	return sorted(name for name in frappe.get_all("Item", filters=filters, pluck="name") if name in in_stock)
+
+
+def get_warehouse_and_below(warehouse: str) -> list[str]:
+	"""The warehouse and, for a group, every warehouse below it."""
+	bounds = frappe.db.get_value("Warehouse", warehouse, ["lft", "rgt"])
+	if not bounds:
+		return [warehouse]
+	return frappe.get_all(
+		"Warehouse", filters={"lft": (">=", bounds[0]), "rgt": ("<=", bounds[1])}, pluck="name"
+	)
