@@ -38,7 +38,9 @@ doctype_js = {
 	],
 	"Pick List": ["public/js/lot_allocation.js", "public/js/lot_scan.js"],
 	"Purchase Receipt": "public/js/lot_scan.js",
+	"Quotation": "public/js/lot_availability.js",
 	"Sales Invoice": "public/js/lot_allocation.js",
+	"Sales Order": "public/js/lot_availability.js",
 	"Stock Entry": "public/js/lot_scan.js",
 	"Supplier": "public/js/supplier_risk.js",
 }

@@ -60,9 +60,7 @@ def promisable_stock(
 	unassigned = queries.get_unassigned_reservations(items, exclude_order)
 	actual = queries.get_actual_qty(items, warehouses)
 	if company:
-		companies = set(
-			frappe.get_all("Warehouse", filters={"company": company}, pluck="name")
-		)
+		companies = set(frappe.get_all("Warehouse", filters={"company": company}, pluck="name"))
 		actual = {key: qty for key, qty in actual.items() if key[1] in companies}
 	hidden = set()
 	if walled is not None and not walled.open:
@@ -90,7 +88,9 @@ def promisable_stock(
 			actual={w: qty for (i, w), qty in actual.items() if i == item},
 			uom=frappe.get_cached_value("Item", item, "stock_uom"),
 		)
-	for (item, group_company), group in sorted(by_group.items(), key=lambda pair: (pair[0][0], pair[0][1] or "")):
+	for (item, group_company), group in sorted(
+		by_group.items(), key=lambda pair: (pair[0][0], pair[0][1] or "")
+	):
 		candidates = [candidate_of(row, default_status, scopes.get(row.batch)) for row in group]
 		result = core.promise(
 			candidates,
@@ -245,7 +245,9 @@ def promisable_for_user(
 		frappe.throw(_("Item {0} does not exist.").format(bold(item_code or "")), frappe.DoesNotExistError)
 	if not frappe.has_permission("Item", "read", item_code):
 		frappe.throw(
-			_("You may not read item {0}.").format(bold(item_code)), frappe.PermissionError, title=_("Not Permitted")
+			_("You may not read item {0}.").format(bold(item_code)),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
 		)
 	for doctype, name in (("Customer", customer), ("Sales Order", sales_order)):
 		if name and not frappe.has_permission(doctype, "read", name):
@@ -264,13 +266,9 @@ def promisable_for_user(
 	found, hidden = promisable_stock(
 		[item_code], warehouses or None, on_date, customer, company, sales_order, walled
 	)
-	answer = as_dict(
-		found[item_code], on_date, bool(frappe.has_permission("Batch", "read")), customer
-	)
+	answer = as_dict(found[item_code], on_date, bool(frappe.has_permission("Batch", "read")), customer)
 	answer.update(customer=customer, company=company, hidden=hidden)
-	answer["hidden_note"] = (
-		access.hidden_note(access.hidden_counts(locations=hidden)) if hidden else None
-	)
+	answer["hidden_note"] = access.hidden_note(access.hidden_counts(locations=hidden)) if hidden else None
 	return answer
 
 

@@ -190,7 +190,12 @@ def reference(stock, on_date, minimum, not_older_than, customer, reserved, unass
 	for warehouse, wanted in unassigned.items():
 		open_units = [u for u in units if u[1] == warehouse and u[2] is None and in_scope(u[3])]
 		open_units.sort(
-			key=lambda u: (u[3].scope is not None, u[3].expiry_date or date.max, u[3].manufacturing_date, u[0])
+			key=lambda u: (
+				u[3].scope is not None,
+				u[3].expiry_date or date.max,
+				u[3].manufacturing_date,
+				u[0],
+			)
 		)
 		for u in open_units[:wanted]:
 			u[2] = RESERVED
