@@ -18,10 +18,12 @@ before_request = [
 	"lot_traceability.overrides.erpnext_queries.apply",
 	"lot_traceability.overrides.erpnext_allocation.apply",
 	"lot_traceability.overrides.frappe_app.apply",
+	"lot_traceability.overrides.erpnext_planning.apply",
 ]
 before_job = [
 	"lot_traceability.overrides.erpnext_queries.apply",
 	"lot_traceability.overrides.erpnext_allocation.apply",
+	"lot_traceability.overrides.erpnext_planning.apply",
 ]
 
 boot_session = "lot_traceability.overrides.boot.boot_session"

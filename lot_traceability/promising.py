@@ -320,3 +320,13 @@ def availability(
 			for key in totals:
 				totals[key] += row[key]
 	return rows, totals, hidden
+
+
+def unusable_qty(item_code: str, warehouse: str, company: str | None, on_date=None) -> float:
+	"""Stock of the item in the warehouse (and below it) that production may not use: held lots,
+	lots expired on the date and stock in quarantine warehouses (what planning must not count)."""
+	found, _hidden = promisable_stock(
+		[item_code], queries.get_warehouse_and_below(warehouse), on_date, company=company
+	)
+	totals = found[item_code].promise.totals()
+	return totals[core.HELD] + totals[core.IN_QUARANTINE] + totals[core.EXPIRED_AT_DATE]

@@ -19,6 +19,7 @@ from frappe.utils import add_days, get_test_client, nowdate
 
 from lot_traceability import api
 from lot_traceability.lot_traceability.report.lot_availability import lot_availability
+from lot_traceability.overrides import erpnext_planning
 from lot_traceability.tests.test_restrictions import restrict
 from lot_traceability.tests.utils import (
 	api_token,
@@ -27,6 +28,7 @@ from lot_traceability.tests.utils import (
 	get_received_batches,
 	make_customer,
 	make_lot_item,
+	make_lot_rule,
 	make_user,
 	make_warehouse,
 	receive,
@@ -264,3 +266,65 @@ class TestPromisableWalls(FrappeTestCase):
 		)
 		self.assertEqual(response.status_code, 403)
 		self.assertIn("You may not read company", response.get_data(as_text=True))
+
+
+class TestPlanningCountsUsableStock(FrappeTestCase):
+	"""A Production Plan for 40 of a product whose raw material has 40 on hand, 30 of it in a
+	quarantined lot: with the switch on it proposes a Material Request for the 30 held; off, none
+	(ERPNext sees 40 in stock)."""
+
+	@classmethod
+	def setUpClass(cls):
+		from erpnext.manufacturing.doctype.production_plan.test_production_plan import make_bom
+
+		super().setUpClass()
+		erpnext_planning.apply()  # as every request does at its start
+		d = company_defaults()
+		cls.company, cls.store = d.company, d.warehouse
+		cls.material = make_lot_item()
+		make_lot_rule(item=cls.material, receipt_status="Approved")
+		lot_of(cls.material, 10)
+		lot_of(cls.material, 30, "Quarantined")
+		cls.product = make_lot_item(valuation_rate=10)
+		cls.bom = make_bom(
+			item=cls.product, raw_materials=[cls.material], company=cls.company, currency=d.default_currency
+		).name
+
+	@classmethod
+	def tearDownClass(cls):
+		erpnext_planning.unapply()
+		super().tearDownClass()
+
+	def tearDown(self):
+		frappe.db.set_single_value("Lot Traceability Settings", "planning_uses_usable_stock", 1)
+
+	def proposed(self) -> float:
+		from erpnext.manufacturing.doctype.production_plan.production_plan import (
+			get_items_for_material_requests,
+		)
+
+		plan = frappe._dict(
+			company=self.company,
+			for_warehouse=self.store,
+			posting_date=nowdate(),
+			po_items=[
+				{"item_code": self.product, "bom_no": self.bom, "planned_qty": 40, "warehouse": self.store}
+			],
+		)
+		rows = get_items_for_material_requests(plan)
+		return sum(row["quantity"] for row in rows if row["item_code"] == self.material)
+
+	def test_on_the_held_quantity_is_requested(self):
+		self.assertEqual(self.proposed(), 30)
+
+	def test_off_erpnext_counts_the_held_lot_as_stock(self):
+		frappe.db.set_single_value("Lot Traceability Settings", "planning_uses_usable_stock", 0)
+		self.assertEqual(self.proposed(), 0)
+
+	def test_an_item_no_rule_governs_is_left_to_erpnext(self):
+		frappe.db.savepoint("before_no_rule")
+		try:
+			frappe.db.delete("Lot Rule", {"item": self.material})
+			self.assertEqual(self.proposed(), 0)
+		finally:
+			frappe.db.rollback(save_point="before_no_rule")
