@@ -38,6 +38,7 @@ doctype_js = {
 		"public/js/lot_scan.js",
 		"public/js/delivery_note_lots.js",
 	],
+	"Item": "public/js/item_availability.js",
 	"Pick List": ["public/js/lot_allocation.js", "public/js/lot_scan.js"],
 	"Purchase Receipt": "public/js/lot_scan.js",
 	"Quotation": "public/js/lot_availability.js",

@@ -70,11 +70,13 @@ def promisable_stock(
 		rows = [row for row in rows if (row.item, row.warehouse) not in hidden]
 		actual = {key: qty for key, qty in actual.items() if key not in hidden}
 	default_status = get_settings().default_receipt_status
-	restricted = [
-		row.batch
-		for row in rows
-		if not row.disabled and get_lot_status(row.lot_status or default_status).is_restricted
-	]
+	statuses = {}  # read once per status, not once per lot
+	for row in rows:
+		name = row.lot_status or default_status
+		if name not in statuses:
+			statuses[name] = get_lot_status(name)
+		row.status = DISABLED if row.disabled else statuses[name]
+	restricted = [row.batch for row in rows if row.status.is_restricted]
 	scopes = restrictions.scopes_of(sorted(set(restricted)))
 	by_group = defaultdict(list)  # (item, company) → candidates: the rule is the company's
 	for row in rows:
@@ -91,7 +93,7 @@ def promisable_stock(
 	for (item, group_company), group in sorted(
 		by_group.items(), key=lambda pair: (pair[0][0], pair[0][1] or "")
 	):
-		candidates = [candidate_of(row, default_status, scopes.get(row.batch)) for row in group]
+		candidates = [candidate_of(row, scopes.get(row.batch)) for row in group]
 		result = core.promise(
 			candidates,
 			on_date,
@@ -113,12 +115,12 @@ def promisable_stock(
 	return found, len(hidden)
 
 
-def candidate_of(row, default_status: str, scope) -> allocation_core.Candidate:
+def candidate_of(row, scope) -> allocation_core.Candidate:
 	return allocation_core.Candidate(
 		lot=row.batch,
 		warehouse=row.warehouse,
 		qty=flt(row.qty),
-		status=DISABLED if row.disabled else get_lot_status(row.lot_status or default_status),
+		status=row.status,
 		expiry_date=getdate(row.expiry_date) if row.expiry_date else None,
 		manufacturing_date=getdate(row.manufacturing_date) if row.manufacturing_date else None,
 		received_date=getdate(row.received_date) if row.received_date else None,
