@@ -57,14 +57,27 @@ lot_traceability.show_availability = function (frm) {
 					</tr>`
 				)
 				.join("");
-			const table = result.lots
-				? `<div class="table-responsive"><table class="table table-bordered table-condensed small">
+			const narrow = window.innerWidth < 768; // a phone: one block per lot, no sideways scrolling
+			const blocks = (result.lots || [])
+				.map(
+					(lot) => `<div class="small ${lot.promisable ? "" : "text-muted"}" style="margin-bottom: 8px">
+						<b>${text(lot.lot)}</b> · ${text(lot.warehouse)} · ${text(__(lot.lot_status))}
+						${lot.expiry_date ? " · " + text(frappe.datetime.str_to_user(lot.expiry_date)) : ""}<br>
+						${text(lot.class_label)}: ${qty(lot.qty)}${
+						lot.promisable ? " · " + __("Promisable {0}", [qty(lot.promisable)]) : ""
+					}<br>${text(lot.reason)}</div>`
+				)
+				.join("");
+			const table = !result.lots
+				? ""
+				: narrow
+				? blocks || `<p>${__("No lot in stock")}</p>`
+				: `<div class="table-responsive"><table class="table table-bordered table-condensed small">
 					<thead><tr><th>${__("Lot")}</th><th>${__("Warehouse")}</th><th>${__("Expiry")}</th>
 					<th>${__("Status")}</th><th>${__("Counts As")}</th><th>${__("On Hand")}</th>
 					<th>${__("Promisable")}</th><th>${__("Why")}</th></tr></thead>
 					<tbody>${lots || `<tr><td colspan="8">${__("No lot in stock")}</td></tr>`}</tbody>
-				</table></div>`
-				: "";
+				</table></div>`;
 			return `<h5>${__("Row {0}: {1}", [row.idx, text(row.item_code)])}</h5>
 				<p><span class="indicator-pill ${enough ? "green" : "red"}">${__("Promisable {0}", [
 					qty(result.promisable),
@@ -97,9 +110,10 @@ if (!lot_traceability.availability_registered) {
 						() => lot_traceability.show_availability(frm),
 						__("View")
 					);
-					// under the items table too: for the rows ticked there
+					// under the items table too, for the rows ticked there (not on a phone: that row of
+					// buttons is full already)
 					const grid = frm.fields_dict.items && frm.fields_dict.items.grid;
-					if (grid) {
+					if (grid && window.innerWidth >= 768) {
 						grid.add_custom_button(__("Lot Availability"), () =>
 							lot_traceability.show_availability(frm)
 						);
