@@ -265,8 +265,9 @@ def promisable_for_user(
 	for warehouse in warehouses:
 		access.check_warehouse_access(warehouse, walled)
 	on_date = getdate(on_date or nowdate())
+	places = sorted({place for name in warehouses for place in queries.get_warehouse_and_below(name)})
 	found, hidden = promisable_stock(
-		[item_code], warehouses or None, on_date, customer, company, sales_order, walled
+		[item_code], places or None, on_date, customer, company, sales_order, walled
 	)
 	answer = as_dict(found[item_code], on_date, bool(frappe.has_permission("Batch", "read")), customer)
 	answer.update(customer=customer, company=company, hidden=hidden)

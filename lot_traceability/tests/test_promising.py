@@ -166,6 +166,13 @@ class TestPromisableStock(FrappeTestCase):
 		self.assertEqual((answer["actual_qty"], answer["promisable"]), (50, 0))
 		self.assertEqual(answer["totals"]["in_quarantine"], 50)
 
+	def test_a_group_warehouse_covers_those_below_it(self):
+		group = frappe.db.get_value("Warehouse", self.store, "parent_warehouse")
+		by_group = {row["warehouse"]: row for row in self.promise(warehouses=[group])["warehouses"]}
+		alone = self.promise(warehouses=[self.store])
+		self.assertEqual(by_group[self.store]["promisable"], alone["promisable"])
+		self.assertEqual(alone["promisable"], 105)
+
 	def test_the_report_agrees_with_the_api(self):
 		columns, rows, _message, chart, summary = lot_availability.execute(
 			{"item_code": self.item, "date": self.on, "customer": MINE, "days": 400}
