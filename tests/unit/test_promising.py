@@ -152,6 +152,25 @@ def test_reservations_naming_no_lot_take_the_earliest_expiry_first_and_count_wha
 	assert result.unbacked_reserved == 4
 
 
+def test_reservations_naming_no_lot_take_usable_stock_before_a_restricted_lot_in_scope():
+	scope = Scope(customers=frozenset({"Mine"}))
+	stock = [lot("R", 10, status="Restricted", expires_in=10, scope=scope), lot("U", 10, expires_in=300)]
+	result = promise(stock, ON, use=for_customer("Mine"), reserved_unassigned={"W1": 12})
+	reserved = Counter()
+	for share in result.of_class(RESERVED):
+		reserved[share.lot] += share.qty
+	assert reserved == {"U": 10, "R": 2}
+	assert result.promisable == 8 and result.total(RESTRICTED) == 8
+
+
+def test_reservations_naming_no_lot_leave_a_restricted_lot_out_of_scope_alone():
+	scope = Scope(customers=frozenset({"Other"}))
+	stock = [lot("R", 10, status="Restricted", scope=scope), lot("U", 4)]
+	result = promise(stock, ON, use=for_customer("Mine"), reserved_unassigned={"W1": 6})
+	assert result.total(RESERVED) == 4 and result.total(RESTRICTED) == 10
+	assert result.unbacked_reserved == 2
+
+
 def test_negative_balances_are_not_stock():
 	assert promise([lot("NEG", -5), lot("A", 3)], ON).on_hand == 3
 
