@@ -39,6 +39,7 @@ MINE = "_Lot Promise Customer"
 OTHER = "_Lot Promise Other Customer"
 HOLDING = "_Lot Promise Holding"
 OUTSIDER = "lt-promise-outsider@example.com"
+SALES_ONLY = "lt-promise-sales@example.com"
 REFUSED = "outside the companies you may read"
 
 
@@ -255,6 +256,15 @@ class TestPromisableWalls(FrappeTestCase):
 		self.assertGreater(everything["on_hand"], answer["on_hand"])
 		self.assertGreater(answer["hidden"], 0)
 		self.assertIn("at companies you may not read are not shown", answer["hidden_note"])
+
+	def test_a_user_who_may_not_read_lots_gets_the_figures_without_them(self):
+		make_user(SALES_ONLY, ["Sales User"])
+		frappe.set_user(SALES_ONLY)
+		answer = api.promisable(self.item)
+		self.assertNotIn("lots", answer)
+		self.assertIn("promisable", answer["totals"])
+		frappe.set_user("Administrator")
+		self.assertIn("lots", api.promisable(self.item))
 
 	def test_the_report_refuses_another_company(self):
 		frappe.set_user(OUTSIDER)

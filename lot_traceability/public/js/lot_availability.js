@@ -69,7 +69,7 @@ lot_traceability.show_availability = function (frm) {
 				)
 				.join("");
 			const table = !result.lots
-				? ""
+				? `<p class="small text-muted">${__("Lots are listed to users who may read lots.")}</p>`
 				: narrow
 				? blocks || `<p>${__("No lot in stock")}</p>`
 				: `<div class="table-responsive"><table class="table table-bordered table-condensed small">
