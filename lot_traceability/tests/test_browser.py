@@ -634,3 +634,41 @@ class TestDeskInABrowser(FrappeTestCase):
 			self.assertIn("Certificate of Analysis", lot)
 			self.assertIn("Lot Complaint", seen["shipment", width]["probe"], width)
 		self.assertIn("Return to Supplier", seen["customer-return", 1440]["text"])
+
+	def test_a_sales_order_row_shows_what_may_be_promised(self):
+		"""View → Lot Availability on a Sales Order of the demo's flour: promisable beside ERPNext's
+		stock, the lots and why the others do not count; on an Item, the dashboard's line."""
+		store = "Stores - DFI"
+		order = frappe.get_doc(
+			{
+				"doctype": "Sales Order",
+				"company": frappe.db.get_value("Warehouse", store, "company"),
+				"customer": frappe.get_all("Customer", filters={"disabled": 0}, pluck="name", limit=1)[0],
+				"delivery_date": add_days(nowdate(), 10),
+				"items": [{"item_code": "DEMO-FLOUR", "qty": 500, "rate": 1, "warehouse": store}],
+			}
+		).insert()
+		frappe.db.commit()  # the web server reads it in its own transaction
+		probe = """
+			lot_traceability.show_availability(cur_frm);
+			for (let i = 0; i < 80 && !document.querySelector(".modal.show .modal-body b"); i++)
+				await new Promise((r) => setTimeout(r, 250));
+			return document.querySelector(".modal.show").innerText;
+		"""
+		try:
+			seen = self.see(
+				{"sales-order": f"/app/sales-order/{order.name}|{probe}", "item": "/app/item/DEMO-FLOUR"},
+				not_ours={"sales-order", "item"},
+			)
+		finally:
+			frappe.delete_doc("Sales Order", order.name, force=True)
+			frappe.db.commit()
+		for width in (1440, 390):
+			dialog = seen["sales-order", width]["probe"]
+			self.assertIn("Promisable 400", dialog, width)
+			self.assertIn("of 550", dialog, width)  # ERPNext's actual quantity in that warehouse
+			self.assertIn("DEMO-FLOUR-0001", dialog, width)
+			self.assertIn("may be promised", dialog, width)
+			self.assertIn("DEMO-FLOUR-0003", dialog, width)  # restricted to making cake mix
+			self.assertIn("not for this customer", dialog, width)
+			self.assertIn("Promisable today: 400", seen["item", width]["text"], width)
