@@ -1,8 +1,8 @@
 """The app as a person sees it, in headless Chromium at desktop and phone size, logged in: the
 workspace, Lot Trace, Recall Impact, a Lot Recall, the KPIs, a held lot's Batch form, a Delivery
-Note's batch picker and Lot Allocation, Lot Lookup — each read for what it must show, with no
-console error or warning, nothing wider than the screen and no title cut; a screenshot of each is
-written.
+Note's batch picker and Lot Allocation, Lot Lookup, a Sales Order's Lot Availability — each read
+for what it must show, with no console error or warning, nothing wider than the screen and no title
+cut; a screenshot of each is written.
 
 Needs Chromium (`CHROMIUM`, else /usr/bin/chromium), Node.js and the npm package playwright-core
 (`LOT_TRACEABILITY_NODE_MODULES`: the node_modules folder holding it); `.ci/run` installs them. The
