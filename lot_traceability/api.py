@@ -575,3 +575,24 @@ def _download(filename: str, content) -> None:
 	frappe.response["filename"] = filename
 	frappe.response["filecontent"] = content
 	frappe.response["type"] = "download"
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def promisable(
+	item_code: str,
+	warehouses: str | list | None = None,
+	date: str | None = None,
+	customer: str | None = None,
+	company: str | None = None,
+	sales_order: str | None = None,
+) -> dict:
+	"""How much of an item may be promised to an order delivered on `date` (default today) for the
+	customer: on-hand stock split into usable, restricted, held, in quarantine warehouse, expired,
+	short shelf life and reserved for other orders (`sales_order`'s own reservations excepted), with
+	the lots behind each figure and ERPNext's actual quantity beside it."""
+	from lot_traceability.promising import promisable_for_user
+
+	if isinstance(warehouses, str) and warehouses.startswith("["):
+		warehouses = frappe.parse_json(warehouses)
+	return promisable_for_user(item_code, warehouses, date, customer, company, sales_order)

@@ -18,10 +18,12 @@ before_request = [
 	"lot_traceability.overrides.erpnext_queries.apply",
 	"lot_traceability.overrides.erpnext_allocation.apply",
 	"lot_traceability.overrides.frappe_app.apply",
+	"lot_traceability.overrides.erpnext_planning.apply",
 ]
 before_job = [
 	"lot_traceability.overrides.erpnext_queries.apply",
 	"lot_traceability.overrides.erpnext_allocation.apply",
+	"lot_traceability.overrides.erpnext_planning.apply",
 ]
 
 boot_session = "lot_traceability.overrides.boot.boot_session"
@@ -36,9 +38,12 @@ doctype_js = {
 		"public/js/lot_scan.js",
 		"public/js/delivery_note_lots.js",
 	],
+	"Item": "public/js/item_availability.js",
 	"Pick List": ["public/js/lot_allocation.js", "public/js/lot_scan.js"],
 	"Purchase Receipt": "public/js/lot_scan.js",
+	"Quotation": "public/js/lot_availability.js",
 	"Sales Invoice": "public/js/lot_allocation.js",
+	"Sales Order": "public/js/lot_availability.js",
 	"Stock Entry": "public/js/lot_scan.js",
 	"Supplier": "public/js/supplier_risk.js",
 }

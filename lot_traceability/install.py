@@ -15,7 +15,12 @@ DEFAULT_SETTING_STATUSES = {
 	"deviation_hold_status": "Quarantined",
 }
 # Switches on by default (an admin who turns one off keeps it off).
-DEFAULT_SWITCHES = {"check_formula": 1, "require_sign_off": 1, "sign_off_from_holds_only": 1}
+DEFAULT_SWITCHES = {
+	"check_formula": 1,
+	"require_sign_off": 1,
+	"sign_off_from_holds_only": 1,
+	"planning_uses_usable_stock": 1,
+}
 DEFAULT_RECALL_ROLES = {
 	"recall_warehouse_role": "Stock Manager",
 	"recall_quality_role": "Quality Manager",

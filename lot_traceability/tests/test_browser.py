@@ -1,8 +1,8 @@
 """The app as a person sees it, in headless Chromium at desktop and phone size, logged in: the
 workspace, Lot Trace, Recall Impact, a Lot Recall, the KPIs, a held lot's Batch form, a Delivery
-Note's batch picker and Lot Allocation, Lot Lookup — each read for what it must show, with no
-console error or warning, nothing wider than the screen and no title cut; a screenshot of each is
-written.
+Note's batch picker and Lot Allocation, Lot Lookup, a Sales Order's Lot Availability — each read
+for what it must show, with no console error or warning, nothing wider than the screen and no title
+cut; a screenshot of each is written.
 
 Needs Chromium (`CHROMIUM`, else /usr/bin/chromium), Node.js and the npm package playwright-core
 (`LOT_TRACEABILITY_NODE_MODULES`: the node_modules folder holding it); `.ci/run` installs them. The
@@ -680,3 +680,41 @@ class TestDeskInABrowser(FrappeTestCase):
 		change = frappe.get_doc("Lot Status Change", name)
 		self.assertEqual((change.signed_by, change.signature_meaning), (USER, "Released"))
 		self.assertEqual(frappe.db.get_value("Batch", lot.batch, "lot_status"), "Approved")
+
+	def test_a_sales_order_row_shows_what_may_be_promised(self):
+		"""View → Lot Availability on a Sales Order of the demo's flour: promisable beside ERPNext's
+		stock, the lots and why the others do not count; on an Item, the dashboard's line."""
+		store = "Stores - DFI"
+		order = frappe.get_doc(
+			{
+				"doctype": "Sales Order",
+				"company": frappe.db.get_value("Warehouse", store, "company"),
+				"customer": frappe.get_all("Customer", filters={"disabled": 0}, pluck="name", limit=1)[0],
+				"delivery_date": add_days(nowdate(), 10),
+				"items": [{"item_code": "DEMO-FLOUR", "qty": 500, "rate": 1, "warehouse": store}],
+			}
+		).insert()
+		frappe.db.commit()  # the web server reads it in its own transaction
+		probe = """
+			lot_traceability.show_availability(cur_frm);
+			for (let i = 0; i < 80 && !document.querySelector(".modal.show .modal-body b"); i++)
+				await new Promise((r) => setTimeout(r, 250));
+			return document.querySelector(".modal.show").innerText;
+		"""
+		try:
+			seen = self.see(
+				{"sales-order": f"/app/sales-order/{order.name}|{probe}", "item": "/app/item/DEMO-FLOUR"},
+				not_ours={"sales-order", "item"},
+			)
+		finally:
+			frappe.delete_doc("Sales Order", order.name, force=True)
+			frappe.db.commit()
+		for width in (1440, 390):
+			dialog = seen["sales-order", width]["probe"]
+			self.assertIn("Promisable 400", dialog, width)
+			self.assertIn("of 550", dialog, width)  # ERPNext's actual quantity in that warehouse
+			self.assertIn("DEMO-FLOUR-0001", dialog, width)
+			self.assertIn("may be promised", dialog, width)
+			self.assertIn("DEMO-FLOUR-0003", dialog, width)  # restricted to making cake mix
+			self.assertIn("not for this customer", dialog, width)
+			self.assertIn("Promisable today: 400", seen["item", width]["text"], width)
