@@ -183,6 +183,7 @@ def audit_figures(name: str) -> dict:
 		)
 	return {
 		"by_site": by_site,
+		"signatures": signed_changes(lots),
 		"balance": {
 			"made": balance.made,
 			"on_hand": balance.on_hand,
@@ -203,6 +204,29 @@ def audit_figures(name: str) -> dict:
 		"hidden": recall.hidden,
 		"hidden_note": access.hidden_note(recall.hidden),
 	}
+
+
+def signed_changes(lots) -> list[dict]:
+	"""The signed status changes of the recall's lots (the user may read): who requested, who signed,
+	when, what it means, and whether the change is still what was signed (its hash checked now)."""
+	from lot_traceability import signatures
+
+	found = []
+	for name in queries.get_signed_changes(lots):
+		change = frappe.get_doc("Lot Status Change", name)
+		summary = signatures.signature_summary(change)
+		if not summary:
+			continue
+		found.append(
+			{
+				"change": change.name,
+				"to_status": change.to_status,
+				"lots": len(change.lots),
+				"requested_by": change.requested_by,
+				**summary,
+			}
+		)
+	return found
 
 
 def plain_address(value) -> str:

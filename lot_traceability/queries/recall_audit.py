@@ -46,3 +46,23 @@ def get_changes(doctype: str, name: str) -> list[dict]:
 		fields=["owner", "creation", "data"],
 		order_by="creation asc",
 	)
+
+
+def get_signed_changes(lots, limit: int = 200) -> list[str]:
+	"""The signed Lot Status Changes (approved or rejected) naming any of these lots, newest first."""
+	lots = sorted({lot for lot in lots if lot})
+	if not lots:
+		return []
+	change = frappe.qb.DocType("Lot Status Change")
+	row = frappe.qb.DocType("Lot Status Change Lot")
+	return (
+		frappe.qb.from_(row)
+		.join(change)
+		.on(change.name == row.parent)
+		.select(change.name)
+		.distinct()
+		.where(row.batch.isin(lots) & change.signature_hash.isnotnull() & (change.signature_hash != ""))
+		.orderby(change.name, order=frappe.qb.desc)
+		.limit(limit)
+		.run(pluck=True)
+	)

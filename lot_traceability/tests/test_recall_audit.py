@@ -16,6 +16,8 @@ from lot_traceability.tests.utils import AsAdministrator, make_user
 
 CONTAMINATED = "DC-5531"
 NO_READ_USER = "lt-audit-noread@example.com"
+REQUESTER = "lt-audit-requester@example.com"
+APPROVER = "lt-audit-approver@example.com"
 
 
 class TestRecallAuditPack(AsAdministrator):
@@ -133,3 +135,63 @@ class TestRecallAuditPack(AsAdministrator):
 		api.download_recall_audit_pack(recall.name)
 		self.assertEqual(frappe.response["type"], "download")
 		self.assertTrue(zipfile.is_zipfile(io.BytesIO(frappe.response["filecontent"])))
+
+
+class TestAuditPackSignatures(AsAdministrator):
+	"""The summary lists the signed status changes of the recall's lots, each with who signed, when,
+	what it means and whether the change is still what was signed."""
+
+	@classmethod
+	def setUpClass(cls):
+		from frappe.utils.password import update_password
+
+		super().setUpClass()
+		demo.load()
+		frappe.db.commit()
+		cls.password = frappe.generate_hash(length=16)
+		for user in (REQUESTER, APPROVER):
+			make_user(user, ["Quality Manager", "Stock User"])
+		update_password(APPROVER, cls.password)
+		cls.sign_off = frappe.db.get_single_value("Lot Traceability Settings", "require_sign_off")
+		frappe.db.set_single_value("Lot Traceability Settings", "require_sign_off", 1)
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.db.set_single_value("Lot Traceability Settings", "require_sign_off", cls.sign_off)
+		super().tearDownClass()
+
+	def test_a_lots_signed_release_is_listed_and_its_alteration_shown(self):
+		from lot_traceability import signatures
+		from lot_traceability.status_changes import approve_change, change_lot_status
+
+		recall = new_recall(supplier_lot_no=CONTAMINATED, is_mock=1)
+		recall.submit()
+		lot = next(
+			lot
+			for lot in sorted(recall.scope_lots())
+			if frappe.db.get_value("Batch", lot, "lot_status") == "Approved"
+		)
+		change_lot_status([lot], "Quarantined", reason="Held for the audit")
+		frappe.set_user(REQUESTER)
+		name = change_lot_status([lot], "Approved", reason="Checked again").name
+		frappe.set_user(APPROVER)
+		approve_change(name, self.password)
+		frappe.set_user("Administrator")
+		signatures.unlock(APPROVER)
+
+		listed = {row["change"]: row for row in recall_audit.audit_figures(recall.name)["signatures"]}
+		self.assertIn(name, listed)
+		self.assertEqual(listed[name]["signed_by"], APPROVER)
+		self.assertEqual(listed[name]["requested_by"], REQUESTER)
+		self.assertEqual(listed[name]["meaning"], "Released")
+		self.assertEqual(listed[name]["state"], signatures.VALID)
+		html = frappe.get_print("Lot Recall", recall.name, print_format=recall_audit.PRINT_FORMAT)
+		self.assertIn("Signed Status Changes of the Affected Lots", html)
+		self.assertIn(name, html)
+
+		row = frappe.db.get_value("Lot Status Change Lot", {"parent": name}, "name")
+		frappe.db.set_value("Lot Status Change Lot", row, "from_status", "Approved")
+		listed = {row["change"]: row for row in recall_audit.audit_figures(recall.name)["signatures"]}
+		self.assertEqual(listed[name]["state"], signatures.BROKEN)
+		html = frappe.get_print("Lot Recall", recall.name, print_format=recall_audit.PRINT_FORMAT)
+		self.assertIn("Broken: the change was altered after it was signed", html)
