@@ -84,6 +84,8 @@ def change_lot_status(
 	rows = [(row.get("applies_to"), row.get("value")) for row in scope or []]
 	frappe.has_permission("Lot Status Change", "create", throw=True)
 	access.check_lots_access(batches)
+	if not frappe.db.exists("Lot Status", to_status):  # Frappe's own "not found" quotes it unescaped
+		frappe.throw(_("Lot Status {0} does not exist.").format(bold(to_status)), frappe.DoesNotExistError)
 	return record_status_change(
 		batches,
 		to_status,
