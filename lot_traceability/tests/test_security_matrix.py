@@ -14,8 +14,9 @@ answer. A pair is (own company, other company); a single number holds for both.
 The scene, in the demo distributor's two companies: a lot of Demo Specialty Foods (FOODS, "A") at
 Central DC, shipped in part to a FOODS customer, and a lot of Demo Specialty Foods Retail (RETAIL,
 "B") at North DC, shipped in part to a market; a mock recall, a draft Lot Status Change and a draft
-Lot Deviation of each. The desk users are limited to FOODS by a User Permission on Company; the
-System Manager (who also holds the stock and quality roles, as ERPNext's first user does) to none."""
+Lot Deviation of each. The desk users are limited to FOODS by a User Permission on Company, the
+System Manager (who also holds the stock and quality roles, as ERPNext's first user does) to none;
+the managers hold Stock User too, as a manager working with stock does."""
 
 import inspect
 import json
@@ -159,7 +160,12 @@ def other_warehouse(company: str, besides: str) -> str:
 def draft_change(lot: str) -> str:
 	return (
 		frappe.get_doc(
-			{"doctype": "Lot Status Change", "to_status": "Quarantined", "reason": "Matrix", "lots": [{"batch": lot}]}
+			{
+				"doctype": "Lot Status Change",
+				"to_status": "Quarantined",
+				"reason": "Matrix",
+				"lots": [{"batch": lot}],
+			}
 		)
 		.insert()
 		.name
@@ -269,7 +275,9 @@ class TestSecurityMatrix(FrappeTestCase):
 			)
 
 		return {
-			"get_effective_lot_rule": method("get_effective_lot_rule", item_code=side.item, company=side.company),
+			"get_effective_lot_rule": method(
+				"get_effective_lot_rule", item_code=side.item, company=side.company
+			),
 			"get_lot_overview": method("get_lot_overview", batch=side.lot),
 			"change_lot_status": method(
 				"change_lot_status", "POST", batches=side.lot, to_status="No Such Status", reason="Matrix"
@@ -287,7 +295,9 @@ class TestSecurityMatrix(FrappeTestCase):
 			"get_lot_trace": method("get_lot_trace", batch=side.lot),
 			"update_recall": method("update_recall", "POST", recall=side.recall, status="Forgotten"),
 			"get_recall_impact": method("get_recall_impact", batches=side.lot),
-			"check_allocation": method("check_allocation", item_code=side.item, warehouse=side.warehouse, qty=1),
+			"check_allocation": method(
+				"check_allocation", item_code=side.item, warehouse=side.warehouse, qty=1
+			),
 			"scan_lot_label": method("scan_lot_label", text=label, doctype="Delivery Note"),
 			"lookup_lot": method("lookup_lot", text=side.lot),
 			"scan_barcode": method("scan_barcode", search_value=label),
@@ -296,7 +306,9 @@ class TestSecurityMatrix(FrappeTestCase):
 			"lots_waiting_for_documents_card": method("lots_waiting_for_documents_card"),
 			"lots_expiring_card": method("lots_expiring_card"),
 			"receiving_completeness_card": method("receiving_completeness_card"),
-			"make_lot_complaint": method("make_lot_complaint", "POST", delivery_note=side.note.name, row="none"),
+			"make_lot_complaint": method(
+				"make_lot_complaint", "POST", delivery_note=side.note.name, row="none"
+			),
 			"close_lot_deviation": method("close_lot_deviation", "POST", name=side.deviation),
 			"get_recall_rows": method("get_recall_rows", recall=side.recall, table="locations"),
 			"check_lot_ledger_now": method("check_lot_ledger_now", "POST"),
@@ -364,7 +376,9 @@ class TestSecurityMatrix(FrappeTestCase):
 				for side, calls, expected in (("own", own, wanted[0]), ("other", other, wanted[1])):
 					response = self.call(role, *calls[endpoint])
 					if response.status_code != expected:
-						wrong.append(f"{endpoint} as {role} ({side}): {response.status_code}, not {expected}: {said(response)}")
+						wrong.append(
+							f"{endpoint} as {role} ({side}): {response.status_code}, not {expected}: {said(response)}"
+						)
 		self.assertFalse(wrong, "\n" + "\n".join(wrong))
 
 	def test_a_refusal_of_another_companys_lot_names_the_lot_and_why(self):
@@ -372,6 +386,6 @@ class TestSecurityMatrix(FrappeTestCase):
 			response = self.call("stock_manager", *self.calls(self.b)[endpoint])
 			self.assertEqual(response.status_code, 403, endpoint)
 			text = response.get_data(as_text=True)
-			self.assertIn(f"You may not read lot", text, endpoint)
+			self.assertIn("You may not read lot", text, endpoint)
 			self.assertIn(self.b.lot, text, endpoint)
 			self.assertIn("outside the companies you may read", text, endpoint)
