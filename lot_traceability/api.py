@@ -26,6 +26,8 @@ def get_effective_lot_rule(item_code: str, company: str | None = None) -> dict:
 	frappe.has_permission("Item", "read", item_code, throw=True)
 	if not frappe.db.exists("Item", item_code):
 		frappe.throw(_("Item {0} does not exist.").format(bold(item_code)), frappe.DoesNotExistError)
+	if company:
+		access.check_company_access(company)
 	rule = get_lot_rule(item_code, company)
 	settings = get_settings()
 	return {
@@ -81,6 +83,9 @@ def change_lot_status(
 		scope = json.loads(scope or "[]")
 	rows = [(row.get("applies_to"), row.get("value")) for row in scope or []]
 	frappe.has_permission("Lot Status Change", "create", throw=True)
+	access.check_lots_access(batches)
+	if not frappe.db.exists("Lot Status", to_status):  # Frappe's own "not found" quotes it unescaped
+		frappe.throw(_("Lot Status {0} does not exist.").format(bold(to_status)), frappe.DoesNotExistError)
 	return record_status_change(
 		batches,
 		to_status,
@@ -149,6 +154,7 @@ def update_recall(recall: str, status: str | None = None) -> dict:
 	"""Refresh a recall's containment from the ledger and, if asked, mark it Contained or Closed."""
 	doc = frappe.get_doc("Lot Recall", recall)
 	doc.check_permission("submit")
+	access.check_recall_access(doc)
 	if status and status not in ("Contained", "Closed"):
 		frappe.throw(_("A recall can be marked Contained or Closed, not {0}.").format(esc(status)))
 	doc.update_containment(status or None)
@@ -418,6 +424,8 @@ def epcis_events(
 	whose stock the caller may read."""
 	from lot_traceability import epcis_export
 
+	if lot:
+		access.check_lot_access(lot)
 	return epcis_export.query(
 		event_type=eventType,
 		since=GE_eventTime,

@@ -15,7 +15,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cint, flt, format_date, format_datetime, getdate, now_datetime, nowdate
 
-from lot_traceability.config import check_lot_read, get_lot_rules, get_lot_status, get_settings
+from lot_traceability import access
+from lot_traceability.config import get_lot_rules, get_lot_status, get_settings
 from lot_traceability.messages import bold
 from lot_traceability.queries import foresight as queries
 from lot_traceability.traceability import anomalies as anomaly_core
@@ -598,7 +599,10 @@ def make_rebalance_transfer(batch: str, from_warehouse: str, to_warehouse: str, 
 			)
 	if from_warehouse == to_warehouse:
 		frappe.throw(_("Lot {0} is already in {1}.").format(bold(batch), bold(to_warehouse)))
-	check_lot_read(batch)
+	walled = access.wall()
+	access.check_lot_access(batch, walled)
+	for warehouse in (from_warehouse, to_warehouse):
+		access.check_warehouse_access(warehouse, walled)
 	on_hand = flt(frappe.db.get_value("Lot Balance", {"batch": batch, "warehouse": from_warehouse}, "qty"))
 	if qty <= 0 or qty > on_hand + 1e-9:
 		frappe.throw(

@@ -7,7 +7,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from lot_traceability.config import check_lot_read
+from lot_traceability import access
 from lot_traceability.messages import bold
 from lot_traceability.queries import labels as label_queries
 from lot_traceability.queries import warehouses as warehouse_queries
@@ -17,7 +17,7 @@ def make_quarantine_transfers(batch: str) -> list[str]:
 	"""The drafts made (Stock Entry names), one per company that holds the lot outside quarantine."""
 	if not batch or not frappe.db.exists("Batch", batch):
 		frappe.throw(_("Lot {0} does not exist.").format(bold(batch or "")), frappe.DoesNotExistError)
-	check_lot_read(batch)
+	access.check_lot_access(batch)
 	frappe.has_permission("Stock Entry", "create", throw=True)
 	item = frappe.db.get_value("Batch", batch, "item")
 	by_company: dict[str, list[tuple[str, float]]] = {}

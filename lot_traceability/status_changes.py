@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from lot_traceability import access
 from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.messages import bold
 from lot_traceability.queries import lots as lot_queries
@@ -97,6 +98,7 @@ def approve_change(name: str, password: str | None, action: str = APPROVE_ACTION
 		frappe.throw(_("{0}: unknown action {1}.").format(bold(name), bold(action)))
 	doc = frappe.get_doc("Lot Status Change", name)
 	doc.check_permission("submit" if action == APPROVE_ACTION else "write")
+	access.check_lots_access([row.batch for row in doc.lots])
 	user = frappe.session.user
 	if action == APPROVE_ACTION and doc.needs_sign_off and user == doc.requested_by:
 		frappe.throw(

@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt, getdate, nowdate
 
+from lot_traceability import access
 from lot_traceability.config import get_settings
 from lot_traceability.foresight import computed_note
 from lot_traceability.kpis import expiry_risk
@@ -13,6 +14,8 @@ from lot_traceability.queries.foresight import get_expiry_forecasts, get_forecas
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
+	if filters.get("company"):
+		access.check_company_access(filters.company)
 	today = getdate(filters.get("as_of") or nowdate())
 	days = cint(filters.get("days")) or cint(get_settings().near_expiry_days) or 30
 	data = get_data(today, days, filters)

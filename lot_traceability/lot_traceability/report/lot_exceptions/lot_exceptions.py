@@ -7,6 +7,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
+from lot_traceability import access
 from lot_traceability.exceptions import (
 	KIND_LABELS,
 	describe,
@@ -27,6 +28,10 @@ def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	kind = parse_kind(filters.get("kind"))
 	lots = [filters.lot] if filters.get("lot") else None
+	walled = access.wall()
+	if filters.get("company"):
+		access.check_company_access(filters.company, walled)
+	access.check_lots_access(lots or (), walled)
 	findings = find_exceptions(lots, filters.get("company"), get_thresholds(), kind)
 	scores = [s for s in rank_lots(findings) if s.score >= flt(filters.get("min_score"))]
 	return get_columns(), get_data(scores), get_message(lots, filters, kind), None, get_summary(scores)
@@ -78,7 +83,7 @@ def get_columns():
 		col("findings", _("Findings"), "Int", 80),
 		col("supplier", _("Supplier"), "Link", 150, "Supplier"),
 		col("supplier_standing", _("Supplier Standing"), "Data", 200),
-		col("document_type", _("Document Type"), "Link", 130, "DocType"),
+		col("document_type", _("Document Type"), "Data", 130),
 		col("document", _("Document"), "Dynamic Link", 170, "document_type"),
 	]
 

@@ -40,7 +40,7 @@ def get_columns():
 			column["options"] = options
 		return column
 
-	document_type = col("document_type", _("Document Type"), "Link", 120, "DocType")
+	document_type = col("document_type", _("Document Type"), "Data", 120)
 	document_type["hidden"] = 1  # the relation says it (received, used in, delivered)
 	return [
 		col("relation", _("Relation"), "Data", 140),

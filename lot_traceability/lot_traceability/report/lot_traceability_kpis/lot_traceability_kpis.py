@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_months, get_first_day, getdate, nowdate
 
-from lot_traceability import kpis
+from lot_traceability import access, kpis
 from lot_traceability.messages import esc
 
 MONTHLY_VIEWS = ("Expiry Loss by Month", "Quarantine Cycle Time by Month", "Write-offs by Reason")
@@ -29,6 +29,8 @@ def execute(filters=None):
 		from_date = get_first_day(add_months(getdate(filters.get("to_date") or nowdate()), -11))
 	from_date, to_date = kpis.period(from_date, filters.get("to_date"))
 	company = filters.get("company")
+	if company:
+		access.check_company_access(company)
 	if view == "Summary":
 		columns = [
 			{"fieldname": "kpi", "label": _("KPI"), "fieldtype": "Data", "width": 320},

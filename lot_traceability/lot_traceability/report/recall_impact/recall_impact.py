@@ -267,7 +267,7 @@ def customers_summary(scope):
 def shipments_section(scope):
 	columns = [
 		col("customer", _("Customer"), "Link", 150, "Customer"),
-		col("document_type", _("Document Type"), "Link", 120, "DocType"),
+		col("document_type", _("Document Type"), "Data", 120),
 		col("document", _("Document"), "Dynamic Link", 190, "document_type"),
 		col("posting_date", _("Date"), "Date", 110),
 		col("lot", _("Lot"), "Link", 190, "Batch"),
@@ -318,7 +318,7 @@ def shipments_summary(scope):
 def demand_section(scope):
 	columns = [
 		col("demand", _("Demand"), "Data", 140),
-		col("document_type", _("Document Type"), "Link", 150, "DocType"),
+		col("document_type", _("Document Type"), "Data", 150),
 		col("document", _("Document"), "Dynamic Link", 190, "document_type"),
 		col("customer", _("Customer"), "Link", 150, "Customer"),
 		col("item", _("Item"), "Link", 150, "Item"),
@@ -419,7 +419,7 @@ def lots_summary(scope):
 def upstream_section(scope):
 	columns = [
 		col("lot", _("Lot"), "Link", 200, "Batch"),
-		col("document_type", _("Document Type"), "Link", 140, "DocType"),
+		col("document_type", _("Document Type"), "Data", 140),
 		col("document", _("Document"), "Dynamic Link", 190, "document_type"),
 		col("posting_date", _("Date"), "Date", 110),
 		col("supplier", _("Supplier"), "Link", 170, "Supplier"),
