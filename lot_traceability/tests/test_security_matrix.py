@@ -106,6 +106,10 @@ EXPECTED = {
 	"make_rebalance_transfer": (X, X, STOPPED, X, STOPPED, STOPPED, 417),
 	"get_supplier_risk": (X, X, 200, X, 200, 200, 200),
 	"compute_foresight_now": (X, X, X, X, 200, 200, 200),
+	# the company the KPIs open on: one of the caller's own (no company is asked for)
+	"kpi_default_company": (X, X, 200, X, 200, 200, 200),
+	# a Sales User reads the figures (lot names only for those who may read lots)
+	"promisable": (X, X, OWN, OWN, OWN, OWN, 200),
 	# Script Reports, through frappe.desk.query_report.run
 	"Lot Trace": (X, X, OWN, X, OWN, OWN, 200),
 	"Recall Impact": (X, X, X, X, OWN, OWN, 200),
@@ -114,6 +118,7 @@ EXPECTED = {
 	"Expiry Risk": (X, X, X, X, OWN, OWN, 200),
 	"Lot Traceability KPIs": (X, X, X, X, OWN, OWN, 200),
 	"Supplier Lot Risk": (X, X, X, X, 200, X, 200),  # report permission on Supplier: not a Quality Manager's
+	"Lot Availability": (X, X, OWN, OWN, OWN, OWN, 200),
 }
 
 
@@ -329,6 +334,8 @@ class TestSecurityMatrix(FrappeTestCase):
 			),
 			"get_supplier_risk": method("get_supplier_risk", supplier=TEST_SUPPLIER),
 			"compute_foresight_now": method("compute_foresight_now", "POST"),
+			"kpi_default_company": method("kpi_default_company"),
+			"promisable": method("promisable", item_code=side.item, company=side.company),
 			"Lot Trace": report("Lot Trace", batch=side.lot),
 			"Recall Impact": report("Recall Impact", batch=side.lot),
 			"FSMA 204 Records": report("FSMA 204 Records", lot=side.lot),
@@ -336,6 +343,7 @@ class TestSecurityMatrix(FrappeTestCase):
 			"Expiry Risk": report("Expiry Risk", company=side.company),
 			"Lot Traceability KPIs": report("Lot Traceability KPIs", company=side.company),
 			"Supplier Lot Risk": report("Supplier Lot Risk", supplier=TEST_SUPPLIER),
+			"Lot Availability": report("Lot Availability", company=side.company, item_code=side.item),
 		}
 
 	def call(self, role: str, verb: str, path: str, params: dict):
