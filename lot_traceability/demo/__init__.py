@@ -156,3 +156,20 @@ def delete_status_changes(lots) -> None:
 		frappe.db.delete("Lot Scope Entry", {"parenttype": "Lot Restriction", "parent": ("in", restrictions)})
 		frappe.db.delete("Lot Restriction", {"name": ("in", restrictions)})
 	frappe.db.delete("Lot Restriction Use", {"batch": ("in", lots)})
+	delete_recalls(lots)
+
+
+def delete_recalls(lots) -> None:
+	"""Recalls (drills above all) of the demo's lots go with them: a recall has no company, so
+	ERPNext's deletion of a company's transactions leaves it, and its customer rows would keep the
+	demo's contacts from being deleted."""
+	recalls = set(
+		frappe.get_all("Lot Recall Source", filters={"batch": ("in", lots)}, pluck="parent", distinct=True)
+	) | set(frappe.get_all("Lot Recall Lot", filters={"batch": ("in", lots)}, pluck="parent", distinct=True))
+	if not recalls:
+		return
+	recalls = sorted(recalls)
+	for field in frappe.get_meta("Lot Recall").get_table_fields():
+		frappe.db.delete(field.options, {"parenttype": "Lot Recall", "parent": ("in", recalls)})
+	frappe.db.delete("Lot Recall", {"name": ("in", recalls)})
+	frappe.db.delete("ToDo", {"reference_type": "Lot Recall", "reference_name": ("in", recalls)})
