@@ -76,10 +76,11 @@ def remove() -> None:
 	"""Remove every document the demo made: transactions (through ERPNext's Transaction Deletion
 	Record), lots and their status records, masters, warehouses and the demo companies."""
 	companies = [name for name in COMPANIES if frappe.db.exists("Company", name)]
-	for company in companies:
-		delete_company_transactions(company)
 	demo_items = frappe.get_all("Item", filters={"item_group": ("in", ITEM_GROUPS)}, pluck="name")
 	demo_lots = frappe.get_all("Batch", filters={"item": ("in", demo_items or [""])}, pluck="name")
+	delete_recalls(demo_lots)  # before the companies' transactions: their customer rows link contacts
+	for company in companies:
+		delete_company_transactions(company)
 	delete_status_changes(demo_lots)
 	for lot in demo_lots:
 		frappe.delete_doc("Batch", lot, force=True, ignore_permissions=True)
@@ -156,7 +157,6 @@ def delete_status_changes(lots) -> None:
 		frappe.db.delete("Lot Scope Entry", {"parenttype": "Lot Restriction", "parent": ("in", restrictions)})
 		frappe.db.delete("Lot Restriction", {"name": ("in", restrictions)})
 	frappe.db.delete("Lot Restriction Use", {"batch": ("in", lots)})
-	delete_recalls(lots)
 
 
 def delete_recalls(lots) -> None:
