@@ -160,12 +160,20 @@ def delete_status_changes(lots) -> None:
 
 
 def delete_recalls(lots) -> None:
-	"""Recalls (drills above all) of the demo's lots go with them: a recall has no company, so
-	ERPNext's deletion of a company's transactions leaves it, and its customer rows would keep the
-	demo's contacts from being deleted."""
-	recalls = set(
-		frappe.get_all("Lot Recall Source", filters={"batch": ("in", lots)}, pluck="parent", distinct=True)
-	) | set(frappe.get_all("Lot Recall Lot", filters={"batch": ("in", lots)}, pluck="parent", distinct=True))
+	"""Recalls (drills above all) of the demo's lots, companies or customers go with them: a recall
+	has no company, so ERPNext's deletion of a company's transactions leaves it, and its customer
+	rows would keep the demo's contacts from being deleted."""
+	touching = (
+		("Lot Recall Source", {"batch": ("in", lots or [""])}),
+		("Lot Recall Lot", {"batch": ("in", lots or [""])}),
+		("Lot Recall Location", {"company": ("in", COMPANIES)}),
+		("Lot Recall Customer", {"customer": ("in", PARTIES.get("Customer") or [""])}),
+	)
+	recalls = {
+		parent
+		for doctype, filters in touching
+		for parent in frappe.get_all(doctype, filters=filters, pluck="parent", distinct=True)
+	}
 	if not recalls:
 		return
 	recalls = sorted(recalls)
