@@ -6,12 +6,14 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, get_datetime, getdate, now_datetime
 
-from lot_traceability import hold_tasks, lot_documents, restrictions, signatures
+from lot_traceability import deviations, hold_tasks, lot_documents, restrictions, signatures
 from lot_traceability.bulk_rows import BulkChildTables
 from lot_traceability.config import get_lot_status, get_settings, get_transitions
 from lot_traceability.messages import bold, problem_message
 from lot_traceability.queries import lots as lot_queries
+from lot_traceability import status_changes
 from lot_traceability.status_changes import (
+	AWAITING_STATE,
 	MAX_LISTED,
 	named_lots,
 	needs_sign_off,
@@ -23,6 +25,7 @@ from lot_traceability.traceability.signatures import REJECTED, is_released
 # Set by the server only, never taken from the client: who asked, who approved, the signature.
 SERVER_OWNED = ("requested_by", "approved_by", *signatures.SIGNATURE_FIELDS)
 REJECTED_STATE = "Rejected"
+SUMMARY_LOTS = 2  # lots the list names of a change
 AUTOMATIC_SOURCES = ("Expiry Check", "Recall", "Deviation", "System")
 
 
@@ -95,6 +98,8 @@ class LotStatusChange(BulkChildTables, Document):
 		self.validate_release_scope()
 		self.set_sign_off()
 		self.sign_rejection()
+		self.check_no_pending_change()
+		self.set_summary()
 
 	def before_submit(self):
 		self.set_from_statuses(for_update=True)
@@ -138,8 +143,39 @@ class LotStatusChange(BulkChildTables, Document):
 			restrictions.grant(self, self.lots)
 		else:
 			restrictions.lift(self, self.lots)
+		status_changes.close_approval_tasks(self)
 		hold_tasks.close_resolved(self)
 		hold_tasks.route(self)
+		deviations.close_released(self)
+
+	def on_update(self):
+		"""Just sent for approval: the approvers are told; just rejected: their tasks are done and a
+		deviation waiting for it is open again."""
+		state, before = self.get("workflow_state"), self.get_doc_before_save()
+		if not before or before.get("workflow_state") == state:
+			return
+		if state == AWAITING_STATE:
+			status_changes.announce_request(self)
+		elif state == REJECTED_STATE:
+			status_changes.close_approval_tasks(self)
+			deviations.reopen_rejected(self)
+
+	def check_no_pending_change(self):
+		"""A change that needs a second person may not be saved or sent for approval for a lot already
+		in another change awaiting approval (`status_changes.check_no_pending_change`), read with the
+		lots locked: of two requests for one lot at once, the second waits for the first."""
+		if self.flags.by_system or not self.needs_sign_off or self._action == "submit":
+			return
+		if self.get("workflow_state") in (None, "", "Draft", AWAITING_STATE):
+			status_changes.check_no_pending_change(self)
+
+	def set_summary(self):
+		"""What the list shows of a change: its lots ("LOT-1, LOT-2 +3") and a title that says what
+		it does ("LOT-1, LOT-2 +3 → Approved")."""
+		lots = [row.batch for row in self.lots]
+		shown = ", ".join(lots[:SUMMARY_LOTS]) + (f" +{len(lots) - SUMMARY_LOTS}" if len(lots) > SUMMARY_LOTS else "")
+		self.lots_summary = shown[:140]
+		self.title = f"{shown} → {_(self.to_status)}"[:140] if shown else _(self.to_status or "")
 
 	def validate_unchanged_since_requested(self):
 		"""A change sent for approval is approved (or rejected) as it was requested: nobody — the
