@@ -279,3 +279,23 @@ class TestDeviationWaitsForItsRelease(SignalsCase):
 		self.assertEqual(deviation.closed_by, REQUESTER)
 		self.assertFalse(frappe.get_all("ToDo", filters=tasks))
 		self.assertEqual(lot_status(lot.batch), "Approved")
+
+
+class TestWorkflowOnce(FrappeTestCase):
+	def test_repeated_states_and_transitions_are_kept_once(self):
+		from lot_traceability.install import dedupe_sign_off_workflow
+		from lot_traceability.status_changes import SIGN_OFF_WORKFLOW
+
+		workflow = frappe.get_doc("Workflow", SIGN_OFF_WORKFLOW)
+		before = [(row.state, row.action, row.next_state, row.allowed) for row in workflow.transitions]
+		states = [row.state for row in workflow.states]
+		for row in list(workflow.transitions):
+			workflow.append("transitions", {**row.as_dict(), "name": None, "idx": None})
+		workflow.append("states", {**workflow.states[0].as_dict(), "name": None, "idx": None})
+		workflow.save(ignore_permissions=True)
+		dedupe_sign_off_workflow()
+		workflow = frappe.get_doc("Workflow", SIGN_OFF_WORKFLOW)
+		self.assertEqual(
+			[(row.state, row.action, row.next_state, row.allowed) for row in workflow.transitions], before
+		)
+		self.assertEqual([row.state for row in workflow.states], states)

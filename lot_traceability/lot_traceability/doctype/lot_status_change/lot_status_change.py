@@ -78,6 +78,8 @@ class LotStatusChange(BulkChildTables, Document):
 
 	def onload(self):
 		self.set_onload("signature", signatures.signature_summary(self))
+		if self.docstatus == 0 and self.needs_sign_off:
+			self.set_onload("approving_roles", status_changes.approving_roles(self))
 
 	def signature_state(self) -> str | None:
 		"""`valid`, `broken` or None (unsigned): for the print format."""
