@@ -237,7 +237,8 @@ class TestListShowsTheChange(SignalsCase):
 
 
 class TestDeviationWaitsForItsRelease(SignalsCase):
-	def test_a_deviation_with_a_pending_release_stays_open_and_closes_on_approval(self):
+	def closed_with_release(self):
+		"""A submitted deviation holding a lot, a task on it, closed with Release by REQUESTER."""
 		lot = make_lot()  # released on receipt (no rule), held by the deviation
 		deviation = frappe.get_doc(
 			{
@@ -267,18 +268,44 @@ class TestDeviationWaitsForItsRelease(SignalsCase):
 		deviation.close()
 		frappe.set_user("Administrator")
 		deviation.reload()
+		return lot, deviation
+
+	def tasks(self, deviation):
+		filters = {"reference_type": "Lot Deviation", "reference_name": deviation.name, "status": "Open"}
+		return frappe.get_all("ToDo", filters=filters)
+
+	def test_a_deviation_with_a_pending_release_stays_open_and_closes_on_approval(self):
+		lot, deviation = self.closed_with_release()
+		held = lot_status(lot.batch)
 		self.assertEqual(deviation.status, "Awaiting Release")
 		self.assertFalse(deviation.closed_on)
-		tasks = {"reference_type": "Lot Deviation", "reference_name": deviation.name, "status": "Open"}
-		self.assertTrue(frappe.get_all("ToDo", filters=tasks))
-		change = deviation.lots[0].disposition_document
-		self.sign(change)
+		self.assertTrue(self.tasks(deviation))
+		self.assertEqual(lot_status(lot.batch), held)
+		self.sign(deviation.lots[0].disposition_document)
 		deviation.reload()
 		self.assertEqual(deviation.status, "Closed")
 		self.assertTrue(deviation.closed_on)
 		self.assertEqual(deviation.closed_by, REQUESTER)
-		self.assertFalse(frappe.get_all("ToDo", filters=tasks))
+		self.assertFalse(self.tasks(deviation))
 		self.assertEqual(lot_status(lot.batch), "Approved")
+
+	def test_a_rejected_release_opens_the_deviation_again(self):
+		lot, deviation = self.closed_with_release()
+		change = deviation.lots[0].disposition_document
+		self.sign(change, "Reject")
+		deviation.reload()
+		self.assertEqual(deviation.status, "Open")
+		self.assertFalse(deviation.lots[0].disposition_document)
+		self.assertTrue(self.tasks(deviation))
+		# decided anew: closed with a rejection, which needs nobody else
+		frappe.set_user(REQUESTER)
+		deviation.lots[0].disposition = "Reject"
+		deviation.save()
+		deviation.close()
+		frappe.set_user("Administrator")
+		deviation.reload()
+		self.assertEqual(deviation.status, "Closed")
+		self.assertEqual(lot_status(lot.batch), "Rejected")
 
 
 class TestWorkflowOnce(FrappeTestCase):

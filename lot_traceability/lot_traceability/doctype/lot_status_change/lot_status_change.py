@@ -46,6 +46,13 @@ def substance(doc) -> tuple:
 	)
 
 
+def summary(lots: list[str], to_status: str | None) -> tuple[str, str]:
+	"""A change's lots as its list shows them ("LOT-1, LOT-2 +3"), and its title ("… → Approved")."""
+	shown = ", ".join(lots[:SUMMARY_LOTS]) + (f" +{len(lots) - SUMMARY_LOTS}" if len(lots) > SUMMARY_LOTS else "")
+	title = f"{shown} → {to_status or ''}" if shown else to_status or ""
+	return shown[:140], title[:140]
+
+
 def server_value(doc, fieldname):
 	"""A server-owned field's value, as sent back by a client (a date-time as text) or read."""
 	value = doc.get(fieldname) or None
@@ -174,10 +181,7 @@ class LotStatusChange(BulkChildTables, Document):
 	def set_summary(self):
 		"""What the list shows of a change: its lots ("LOT-1, LOT-2 +3") and a title that says what
 		it does ("LOT-1, LOT-2 +3 → Approved")."""
-		lots = [row.batch for row in self.lots]
-		shown = ", ".join(lots[:SUMMARY_LOTS]) + (f" +{len(lots) - SUMMARY_LOTS}" if len(lots) > SUMMARY_LOTS else "")
-		self.lots_summary = shown[:140]
-		self.title = f"{shown} → {_(self.to_status)}"[:140] if shown else _(self.to_status or "")
+		self.lots_summary, self.title = summary([row.batch for row in self.lots], self.to_status)
 
 	def validate_unchanged_since_requested(self):
 		"""A change sent for approval is approved (or rejected) as it was requested: nobody — the
