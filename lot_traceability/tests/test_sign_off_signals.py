@@ -18,6 +18,9 @@ from frappe.utils.password import update_password
 
 from lot_traceability import signatures
 from lot_traceability.lot_overview import lot_overview
+from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_change import (
+	LotStatusChangeError,
+)
 from lot_traceability.status_changes import PendingChangeError, approve_change, change_lot_status
 from lot_traceability.tests.concurrency import Connection, raised
 from lot_traceability.tests.utils import get_company, make_lot, make_user
@@ -326,3 +329,16 @@ class TestWorkflowOnce(FrappeTestCase):
 			[(row.state, row.action, row.next_state, row.allowed) for row in workflow.transitions], before
 		)
 		self.assertEqual([row.state for row in workflow.states], states)
+
+
+class TestApprovalOfAMovedLot(SignalsCase):
+	def test_a_lot_held_since_the_request_refuses_the_approval(self):
+		lot = make_lot(status="Quarantined")
+		change = self.request([lot.batch])
+		self.request([lot.batch], to_status="Rejected", user=APPROVER)  # a hold never waits
+		self.assertEqual(lot_status(lot.batch), "Rejected")
+		with self.assertRaises(LotStatusChangeError) as refusal:
+			self.sign(change.name)
+		for words in (lot.batch, "was <strong>Quarantined</strong>", change.name, "<strong>Rejected</strong> now"):
+			self.assertIn(words, str(refusal.exception))
+		self.assertEqual(lot_status(lot.batch), "Rejected")

@@ -112,12 +112,36 @@ class LotStatusChange(BulkChildTables, Document):
 
 	def before_submit(self):
 		self.set_from_statuses(for_update=True)
+		self.check_unmoved_since_requested()
 		self.validate_transitions()
 		lot_documents.check_release(self, for_update=True)
 		self.check_system_change()
 		self.set_sign_off()
 		self.check_sign_off()
 		self.change_datetime = now_datetime()
+
+	def check_unmoved_since_requested(self):
+		"""A change awaiting approval is approved for the lots as they were when it was requested: a
+		lot moved since (put on hold, recalled, released by another change) refuses the approval."""
+		before = self.get_doc_before_save()
+		if not before or before.get("workflow_state") != AWAITING_STATE:
+			return
+		requested = {row.batch: row.from_status for row in before.lots}
+		moved = [row for row in self.lots if requested.get(row.batch) != row.from_status]
+		if moved:
+			frappe.throw(
+				_(
+					"Lot {0} was {1} when {2} was requested and is {3} now: reject {2} and request a new "
+					"change if it is still wanted."
+				).format(
+					bold(moved[0].batch),
+					bold(_(requested.get(moved[0].batch) or "")),
+					bold(self.name),
+					bold(_(moved[0].from_status or "")),
+				),
+				LotStatusChangeError,
+				title=_("Lot Moved Since the Request"),
+			)
 
 	def before_update_after_submit(self):
 		self.keep_server_owned_fields()
