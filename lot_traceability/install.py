@@ -311,7 +311,10 @@ def dedupe_sign_off_workflow():
 	workflow = frappe.get_doc("Workflow", SIGN_OFF_WORKFLOW)
 	states = list({row.state: row for row in reversed(workflow.states)}.values())[::-1]
 	transitions = list(
-		{(row.state, row.action, row.next_state, row.allowed): row for row in reversed(workflow.transitions)}.values()
+		{
+			(row.state, row.action, row.next_state, row.allowed): row
+			for row in reversed(workflow.transitions)
+		}.values()
 	)[::-1]
 	if len(states) == len(workflow.states) and len(transitions) == len(workflow.transitions):
 		return

@@ -20,7 +20,6 @@ REQUEST_ACTION = "Request Approval"
 APPROVE_ACTION = "Approve"
 REJECT_ACTION = "Reject"
 AWAITING_STATE = "Awaiting Approval"
-REJECTED_STATE = "Rejected"
 # A lot named in a change in one of these states is pending: no other change that needs a second
 # person may be requested for it until that one is approved or rejected.
 PENDING_STATES = (AWAITING_STATE,)
@@ -172,7 +171,6 @@ def needs_sign_off(change) -> bool:
 	)
 
 
-
 # One pending change a lot
 
 
@@ -187,6 +185,7 @@ def check_no_pending_change(change) -> None:
 	if not pending:
 		return
 	first = pending[0]
+	others = len({row.batch for row in pending}) - 1
 	frappe.throw(
 		_(
 			"Lot {0} is already in {1} ({2}: to {3}, requested by {4} on {5}): approve or reject that "
@@ -199,7 +198,7 @@ def check_no_pending_change(change) -> None:
 			bold(first.requested_by),
 			format_datetime(first.creation),
 		)
-		+ (_(" {0} more lots of this change are pending too.").format(len(pending) - 1) if len(pending) > 1 else ""),
+		+ (_(" {0} more of its lots await approval in a change too.").format(others) if others else ""),
 		PendingChangeError,
 		title=_("A Change Already Awaits Approval"),
 	)

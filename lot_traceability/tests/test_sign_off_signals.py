@@ -74,7 +74,12 @@ class SignalsCase(FrappeTestCase):
 			update_password(user, cls.passwords[user])
 		if not frappe.db.exists("User Permission", {"user": WALLED, "allow": "Company"}):
 			frappe.get_doc(
-				{"doctype": "User Permission", "user": WALLED, "allow": "Company", "for_value": other_company()}
+				{
+					"doctype": "User Permission",
+					"user": WALLED,
+					"allow": "Company",
+					"for_value": other_company(),
+				}
 			).insert(ignore_permissions=True)
 		cls.sign_off = frappe.db.get_single_value("Lot Traceability Settings", "require_sign_off")
 		frappe.db.set_single_value("Lot Traceability Settings", "require_sign_off", 1)
@@ -170,7 +175,12 @@ class TestOnePendingChangeALot(SignalsCase):
 		# a draft that would need a sign-off is refused on save too
 		frappe.set_user(APPROVER)
 		draft = frappe.get_doc(
-			{"doctype": "Lot Status Change", "to_status": "Approved", "reason": "x", "lots": [{"batch": lot.batch}]}
+			{
+				"doctype": "Lot Status Change",
+				"to_status": "Approved",
+				"reason": "x",
+				"lots": [{"batch": lot.batch}],
+			}
 		)
 		self.assertRaisesRegex(PendingChangeError, first.name, draft.insert)
 		frappe.set_user("Administrator")
@@ -339,6 +349,11 @@ class TestApprovalOfAMovedLot(SignalsCase):
 		self.assertEqual(lot_status(lot.batch), "Rejected")
 		with self.assertRaises(LotStatusChangeError) as refusal:
 			self.sign(change.name)
-		for words in (lot.batch, "was <strong>Quarantined</strong>", change.name, "<strong>Rejected</strong> now"):
+		for words in (
+			lot.batch,
+			"was <strong>Quarantined</strong>",
+			change.name,
+			"<strong>Rejected</strong> now",
+		):
 			self.assertIn(words, str(refusal.exception))
 		self.assertEqual(lot_status(lot.batch), "Rejected")

@@ -6,12 +6,11 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, get_datetime, getdate, now_datetime
 
-from lot_traceability import deviations, hold_tasks, lot_documents, restrictions, signatures
+from lot_traceability import deviations, hold_tasks, lot_documents, restrictions, signatures, status_changes
 from lot_traceability.bulk_rows import BulkChildTables
 from lot_traceability.config import get_lot_status, get_settings, get_transitions
 from lot_traceability.messages import bold, problem_message
 from lot_traceability.queries import lots as lot_queries
-from lot_traceability import status_changes
 from lot_traceability.status_changes import (
 	AWAITING_STATE,
 	MAX_LISTED,
@@ -48,7 +47,9 @@ def substance(doc) -> tuple:
 
 def summary(lots: list[str], to_status: str | None) -> tuple[str, str]:
 	"""A change's lots as its list shows them ("LOT-1, LOT-2 +3"), and its title ("… → Approved")."""
-	shown = ", ".join(lots[:SUMMARY_LOTS]) + (f" +{len(lots) - SUMMARY_LOTS}" if len(lots) > SUMMARY_LOTS else "")
+	shown = ", ".join(lots[:SUMMARY_LOTS]) + (
+		f" +{len(lots) - SUMMARY_LOTS}" if len(lots) > SUMMARY_LOTS else ""
+	)
 	title = f"{shown} → {to_status or ''}" if shown else to_status or ""
 	return shown[:140], title[:140]
 
