@@ -282,9 +282,7 @@ def close(doc) -> None:
 		if row.batch in made:
 			row.disposition_doctype, row.disposition_document = made[row.batch]
 	doc.closed_by = frappe.session.user
-	waiting = sign_off_queries.get_unsubmitted_changes(
-		{name for doctype, name in made.values() if doctype == "Lot Status Change"}
-	)
+	waiting = sign_off_queries.get_unsubmitted_changes(disposition_changes(doc))
 	if waiting:  # a release awaits its signed approval: the lots are still held, the tasks stay
 		doc.status = AWAITING_RELEASE
 		save_closing(doc)
@@ -296,6 +294,11 @@ def close(doc) -> None:
 		)
 		return
 	finish_closing(doc)
+
+
+def disposition_changes(doc) -> set[str]:
+	"""The Lot Status Changes that carry out the deviation's dispositions."""
+	return {row.disposition_document for row in doc.lots if row.disposition_doctype == "Lot Status Change"}
 
 
 def save_closing(doc) -> None:
@@ -328,10 +331,7 @@ def close_released(change) -> None:
 	dispositions awaits approval any more."""
 	for name in sign_off_queries.get_deviations_disposed_by(change.name, AWAITING_RELEASE):
 		doc = frappe.get_doc("Lot Deviation", name)
-		waiting = sign_off_queries.get_unsubmitted_changes(
-			{row.disposition_document for row in doc.lots if row.disposition_doctype == "Lot Status Change"}
-			- {change.name}
-		)
+		waiting = sign_off_queries.get_unsubmitted_changes(disposition_changes(doc) - {change.name})
 		if waiting:
 			continue
 		doc.flags.ignore_permissions = True  # the approver closes what the deviation's owner decided
