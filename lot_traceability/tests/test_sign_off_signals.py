@@ -23,7 +23,7 @@ from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_chan
 )
 from lot_traceability.status_changes import PendingChangeError, approve_change, change_lot_status
 from lot_traceability.tests.concurrency import Connection, raised
-from lot_traceability.tests.utils import get_company, make_lot, make_user
+from lot_traceability.tests.utils import get_company, make_customer, make_lot, make_user
 
 REQUESTER = "lot.signals.requester@example.com"
 APPROVER = "lot.signals.approver@example.com"
@@ -250,17 +250,18 @@ class TestListShowsTheChange(SignalsCase):
 
 
 class TestDeviationWaitsForItsRelease(SignalsCase):
-	def closed_with_release(self):
-		"""A submitted deviation holding a lot, a task on it, closed with Release by REQUESTER."""
-		lot = make_lot()  # released on receipt (no rule), held by the deviation
+	def closed_with_release(self, count=1, dispositions=(("Release", None),)):
+		"""A submitted deviation holding `count` lots, a task on it, closed by REQUESTER with these
+		dispositions (one a lot: disposition, (restrict to type, restrict to))."""
+		lots = [make_lot() for _ in range(count)]  # released on receipt (no rule), held by the deviation
 		deviation = frappe.get_doc(
 			{
 				"doctype": "Lot Deviation",
 				"title": "Cold room failure",
 				"deviation_type": "Temperature Excursion",
-				"company": lot.receipt.company,
+				"company": lots[0].receipt.company,
 				"scope_type": "Named Lots",
-				"lots": [{"batch": lot.batch}],
+				"lots": [{"batch": lot.batch} for lot in lots],
 			}
 		).insert()
 		deviation.submit()
@@ -275,13 +276,16 @@ class TestDeviationWaitsForItsRelease(SignalsCase):
 		).insert(ignore_permissions=True)
 		frappe.set_user(REQUESTER)
 		deviation = frappe.get_doc("Lot Deviation", deviation.name)
-		deviation.lots[0].disposition = "Release"
+		for row, (disposition, restriction) in zip(deviation.lots, dispositions, strict=True):
+			row.disposition = disposition
+			if restriction:
+				row.restrict_to_type, row.restrict_to = restriction
 		deviation.closing_note = "Probe logs within limits"
 		deviation.save()
 		deviation.close()
 		frappe.set_user("Administrator")
 		deviation.reload()
-		return lot, deviation
+		return lots[0] if count == 1 else lots, deviation
 
 	def tasks(self, deviation):
 		filters = {"reference_type": "Lot Deviation", "reference_name": deviation.name, "status": "Open"}
@@ -319,6 +323,30 @@ class TestDeviationWaitsForItsRelease(SignalsCase):
 		deviation.reload()
 		self.assertEqual(deviation.status, "Closed")
 		self.assertEqual(lot_status(lot.batch), "Rejected")
+
+	def test_closed_again_after_a_rejection_it_still_waits_for_its_other_release(self):
+		customer = make_customer()
+		lots, deviation = self.closed_with_release(
+			2, (("Release", None), ("Restrict", ("Customer", customer)))
+		)
+		self.assertEqual(deviation.status, "Awaiting Release")
+		release, restriction = (row.disposition_document for row in deviation.lots)
+		self.sign(restriction, "Reject")
+		deviation.reload()
+		self.assertEqual(deviation.status, "Open")
+		frappe.set_user(REQUESTER)
+		deviation.lots[1].disposition = "Reject"
+		deviation.save()
+		deviation.close()
+		frappe.set_user("Administrator")
+		deviation.reload()
+		self.assertEqual(deviation.status, "Awaiting Release")
+		self.assertEqual(deviation.lots[0].disposition_document, release)
+		self.assertEqual(lot_status(lots[1].batch), "Rejected")
+		self.sign(release)
+		deviation.reload()
+		self.assertEqual(deviation.status, "Closed")
+		self.assertEqual(lot_status(lots[0].batch), "Approved")
 
 
 class TestWorkflowOnce(FrappeTestCase):
