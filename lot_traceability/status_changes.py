@@ -185,7 +185,7 @@ def check_no_pending_change(change) -> None:
 	if not pending:
 		return
 	first = pending[0]
-	others = len({row.batch for row in pending}) - 1
+	count = len({row.batch for row in pending}) - 1  # its other lots in a change awaiting approval
 	frappe.throw(
 		_(
 			"Lot {0} is already in {1} ({2}: to {3}, requested by {4} on {5}): approve or reject that "
@@ -198,7 +198,7 @@ def check_no_pending_change(change) -> None:
 			bold(first.requested_by),
 			format_datetime(first.creation),
 		)
-		+ (_(" {0} more of its lots await approval in a change too.").format(others) if others else ""),
+		+ (_(" {0} more of its lots await approval in a change too.").format(count) if count else ""),
 		PendingChangeError,
 		title=_("A Change Already Awaits Approval"),
 	)
