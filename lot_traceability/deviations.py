@@ -16,11 +16,13 @@ from lot_traceability.messages import bold, esc
 from lot_traceability.queries import deviations as q
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import returns as return_queries
+from lot_traceability.queries import sign_off as sign_off_queries
 from lot_traceability.status_changes import change_lot_status
 from lot_traceability.traceability import deviations as core
 from lot_traceability.traceability.problems import Problem
 
 SELLING_DOCTYPES = ("Delivery Note", "Sales Invoice", "POS Invoice")
+AWAITING_RELEASE = "Awaiting Release"  # closed, but a release it made awaits its signed approval
 
 
 class DeviationError(frappe.ValidationError):
@@ -234,7 +236,7 @@ def after_submit(doc) -> None:
 def close(doc) -> None:
 	"""Carry out each lot's disposition — a governed change per disposition (release, restriction,
 	rejection) or a document (a write-off, a draft return to the supplier) — and close the deviation."""
-	if doc.docstatus != 1 or doc.status != "Open":
+	if doc.docstatus != 1 or doc.status != "Open":  # Awaiting Release: closes on the approval
 		frappe.throw(
 			_("{0} is {1}: only an open deviation can be closed.").format(esc(doc.name), _(doc.status)),
 			DeviationError,
@@ -260,6 +262,7 @@ def close(doc) -> None:
 		for row in doc.lots
 		if row.disposition in (core.Disposition.DISPOSE.value, core.Disposition.RETURN_TO_SUPPLIER.value)
 		and not stock.get(row.batch)
+		and not row.disposition_document
 	]
 	if problems:
 		frappe.throw(
@@ -268,20 +271,50 @@ def close(doc) -> None:
 			title=_("{0} cannot close").format(esc(doc.name)),
 			as_list=True,
 		)
+	# closed again after a release was rejected: what was carried out already is not done twice
+	done = {row.batch for row in doc.lots if row.disposition_document}
 	made = {}
-	for (disposition, restriction), group in core.group_dispositions(rows).items():
+	for (disposition, restriction), group in core.group_dispositions(
+		[row for row in rows if row["lot"] not in done]
+	).items():
 		made.update(carry_out(doc, disposition, restriction, group, stock))
 	for row in doc.lots:
 		if row.batch in made:
 			row.disposition_doctype, row.disposition_document = made[row.batch]
-	doc.status = "Closed"
-	doc.closed_on = now_datetime()
 	doc.closed_by = frappe.session.user
+	waiting = sign_off_queries.get_unsubmitted_changes(disposition_changes(doc))
+	if waiting:  # a release awaits its signed approval: the lots are still held, the tasks stay
+		doc.status = AWAITING_RELEASE
+		save_closing(doc)
+		doc.add_comment(
+			"Info",
+			_("{0} closes once {1} is approved: its lots stay held and its tasks open until then.").format(
+				esc(doc.name), ", ".join(esc(name) for name in sorted(waiting))
+			),
+		)
+		return
+	finish_closing(doc)
+
+
+def disposition_changes(doc) -> set[str]:
+	"""The Lot Status Changes that carry out the deviation's dispositions."""
+	return {row.disposition_document for row in doc.lots if row.disposition_doctype == "Lot Status Change"}
+
+
+def save_closing(doc) -> None:
 	doc.flags.closing = True
 	try:
 		doc.save()
 	finally:
 		doc.flags.closing = False
+
+
+def finish_closing(doc) -> None:
+	"""Every disposition carried out: the deviation closes, its Non Conformance is resolved and its
+	tasks are done."""
+	doc.status = "Closed"
+	doc.closed_on = now_datetime()
+	save_closing(doc)
 	if doc.non_conformance:
 		frappe.db.set_value(
 			"Non Conformance",
@@ -291,6 +324,38 @@ def close(doc) -> None:
 	from frappe.desk.form.assign_to import close_all_assignments
 
 	close_all_assignments(doc.doctype, doc.name, ignore_permissions=True)
+
+
+def close_released(change) -> None:
+	"""A change approved (submitted): the deviations awaiting it close once none of their
+	dispositions awaits approval any more."""
+	for name in sign_off_queries.get_deviations_disposed_by(change.name, AWAITING_RELEASE):
+		doc = frappe.get_doc("Lot Deviation", name)
+		waiting = sign_off_queries.get_unsubmitted_changes(disposition_changes(doc) - {change.name})
+		if waiting:
+			continue
+		doc.flags.ignore_permissions = True  # the approver closes what the deviation's owner decided
+		finish_closing(doc)
+
+
+def reopen_rejected(change) -> None:
+	"""A change rejected: the deviations awaiting it are open again, its lots without a disposition
+	carried out, to be decided anew."""
+	for name in sign_off_queries.get_deviations_disposed_by(change.name, AWAITING_RELEASE):
+		doc = frappe.get_doc("Lot Deviation", name)
+		for row in doc.lots:
+			if row.disposition_doctype == "Lot Status Change" and row.disposition_document == change.name:
+				row.disposition_doctype = row.disposition_document = None
+		doc.status = "Open"
+		doc.closed_by = None
+		doc.flags.ignore_permissions = True
+		save_closing(doc)
+		doc.add_comment(
+			"Info",
+			_("{0} was rejected: {1} is open again; choose the disposition of its lots anew.").format(
+				esc(change.name), esc(doc.name)
+			),
+		)
 
 
 def carry_out(doc, disposition, restriction, lots, stock) -> dict[str, tuple[str, str]]:

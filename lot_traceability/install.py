@@ -162,6 +162,7 @@ def sync():
 	set_default_settings()
 	grant_lot_read_permissions()
 	create_sign_off_workflow()
+	dedupe_sign_off_workflow()
 	print_labels_by_default()
 	set_status_chart_colours()
 	set_epcis_defaults()
@@ -289,7 +290,7 @@ def create_sign_off_workflow():
 	for state, docstatus, role, _style in SIGN_OFF_STATES:
 		workflow.append("states", {"state": state, "doc_status": str(docstatus), "allow_edit": role})
 	for state, action, next_state, roles, condition, self_approval in SIGN_OFF_TRANSITIONS:
-		for role in roles:
+		for role in dict.fromkeys(roles):
 			workflow.append(
 				"transitions",
 				{
@@ -302,6 +303,28 @@ def create_sign_off_workflow():
 				},
 			)
 	workflow.insert(ignore_permissions=True)
+
+
+def dedupe_sign_off_workflow():
+	"""Each state and each transition (state, action, next state, role) of the sign-off workflow once:
+	repeated rows make its help and its actions name the same role and action several times. The
+	first of each is kept, the rest of the workflow as the admin keeps it."""
+	from lot_traceability.status_changes import SIGN_OFF_WORKFLOW
+
+	if not frappe.db.exists("Workflow", SIGN_OFF_WORKFLOW):
+		return
+	workflow = frappe.get_doc("Workflow", SIGN_OFF_WORKFLOW)
+	states = list({row.state: row for row in reversed(workflow.states)}.values())[::-1]
+	transitions = list(
+		{
+			(row.state, row.action, row.next_state, row.allowed): row
+			for row in reversed(workflow.transitions)
+		}.values()
+	)[::-1]
+	if len(states) == len(workflow.states) and len(transitions) == len(workflow.transitions):
+		return
+	workflow.states, workflow.transitions = states, transitions
+	workflow.save(ignore_permissions=True)
 
 
 LABEL_DEFAULT = {"doc_type": "Batch", "property": "default_print_format", "value": "Lot Label"}

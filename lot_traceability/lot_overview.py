@@ -3,7 +3,7 @@ today, where held stock may still go, and what each status the user may choose w
 
 import frappe
 from frappe import _
-from frappe.utils import formatdate, getdate, nowdate
+from frappe.utils import format_datetime, formatdate, getdate, nowdate
 
 from lot_traceability import signatures
 from lot_traceability.config import get_lot_status, get_settings, get_transitions
@@ -69,8 +69,28 @@ def lot_overview(batch: str, roles, can_change: bool, walled=None) -> dict:
 		"missing_documents": [_(kind) for kind in missing],
 		**stock_button_hints(current, said, stock),
 		"history": signed_history(lot_queries.get_lot_history(batch)),
+		"pending": pending_changes(batch),
 		"targets": [target_hint(lot, by_name[name], settings, today, missing) for name in targets],
 	}
+
+
+def pending_changes(batch: str) -> list[dict]:
+	"""The lot's changes awaiting approval: "Change to Approved awaiting approval (LSC-…, requested
+	by … on …)"."""
+	from lot_traceability.status_changes import pending_changes_of
+
+	return [
+		{
+			"name": change.name,
+			"to_status": change.to_status,
+			"requested_by": change.requested_by,
+			"requested_on": format_datetime(change.creation),
+			"text": _("Change to {0} awaiting approval ({1}, requested by {2} on {3})").format(
+				_(change.to_status), change.name, change.requested_by, format_datetime(change.creation)
+			),
+		}
+		for change in pending_changes_of(batch)
+	]
 
 
 def signed_history(history: list[dict]) -> list[dict]:

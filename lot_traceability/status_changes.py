@@ -5,17 +5,24 @@ doctype; services, jobs and the API record changes here."""
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import format_datetime
 
 from lot_traceability import access
-from lot_traceability.config import get_lot_status, get_settings
-from lot_traceability.messages import bold
+from lot_traceability.config import get_lot_status, get_settings, get_transitions
+from lot_traceability.messages import bold, esc
 from lot_traceability.queries import lots as lot_queries
+from lot_traceability.queries import sign_off as sign_off_queries
+from lot_traceability.queries import users as user_queries
 from lot_traceability.traceability.signatures import needs_second_person
 
 SIGN_OFF_WORKFLOW = "Lot Status Change Approval"
 REQUEST_ACTION = "Request Approval"
 APPROVE_ACTION = "Approve"
 REJECT_ACTION = "Reject"
+AWAITING_STATE = "Awaiting Approval"
+# A lot named in a change in one of these states is pending: no other change that needs a second
+# person may be requested for it until that one is approved or rejected.
+PENDING_STATES = (AWAITING_STATE,)
 MAX_LISTED = 20  # lots named in a message
 
 
@@ -164,3 +171,142 @@ def needs_sign_off(change) -> bool:
 		bool(settings.sign_off_from_holds_only),
 	)
 
+
+# One pending change a lot
+
+
+def check_no_pending_change(change) -> None:
+	"""Refuse a change that needs a second person for a lot already in another change awaiting
+	approval, naming that change, its state and the lot. The lots' rows are locked first (before the
+	change writes its own rows) and the pending changes read under lock, as last committed: of two
+	requests for one lot at once, the second waits for the first and is refused."""
+	lots = [row.batch for row in change.lots]
+	lot_queries.get_lots(lots, for_update=True)
+	pending = sign_off_queries.get_pending_changes(lots, PENDING_STATES, exclude=change.name, for_update=True)
+	if not pending:
+		return
+	first = pending[0]
+	count = len({row.batch for row in pending}) - 1  # its other lots in a change awaiting approval
+	frappe.throw(
+		_(
+			"Lot {0} is already in {1} ({2}: to {3}, requested by {4} on {5}): approve or reject that "
+			"change before requesting another for it."
+		).format(
+			bold(first.batch),
+			bold(first.name),
+			bold(_(first.workflow_state)),
+			bold(_(first.to_status)),
+			bold(first.requested_by),
+			format_datetime(first.creation),
+		)
+		+ (_(" {0} more of its lots await approval in a change too.").format(count) if count else ""),
+		PendingChangeError,
+		title=_("A Change Already Awaits Approval"),
+	)
+
+
+class PendingChangeError(frappe.ValidationError):
+	pass
+
+
+# Who is told
+
+
+def approving_roles(change) -> list[str]:
+	"""The roles that may approve a change: those of the workflow's Approve (where the workflow is
+	active), else those Settings let move lots into its status."""
+	from frappe.model.workflow import get_workflow_name
+
+	if get_workflow_name(change.doctype) == SIGN_OFF_WORKFLOW:
+		return sign_off_queries.get_workflow_roles(SIGN_OFF_WORKFLOW, AWAITING_STATE, APPROVE_ACTION)
+	return sorted({t.role for t in get_transitions() if t.to_status == change.to_status})
+
+
+def approvers(change, roles=None) -> list[str]:
+	"""The users who may approve this change: an approving role, roles that Settings let move each of
+	its lots from its status into the new one, a company wall that lets them read at least one of
+	its lots — and not the requester."""
+	roles = approving_roles(change) if roles is None else roles
+	if not roles:
+		return []
+	transitions = get_transitions()
+	default_status = get_settings().default_receipt_status
+	moves = {row.from_status or default_status for row in change.lots}
+	lots = [row.batch for row in change.lots]
+	companies = None
+	found = []
+	for user in user_queries.get_users_with_roles(roles):
+		if user == change.requested_by:
+			continue
+		held = set(frappe.get_roles(user))
+		if not all(any(t.grants(move, change.to_status, held) for t in transitions) for move in moves):
+			continue
+		walled = access.wall(user)
+		if walled.companies is not None:
+			companies = access.lot_companies(lots) if companies is None else companies
+			if not any(walled.reads_companies(companies.get(lot) or ()) for lot in lots):
+				continue
+		found.append(user)
+	return found
+
+
+def announce_request(change) -> None:
+	"""A change just sent for approval: every approver gets a notification and a task (a ToDo on the
+	change), and the requester is told who must approve it."""
+	roles = approving_roles(change)
+	users = approvers(change, roles)
+	subject = _(
+		"{0} asks you to approve {1}: {2} to {3}. It needs a second person's electronic signature."
+	).format(bold(change.requested_by), bold(change.name), named_lots(change), bold(_(change.to_status)))
+	for user in users:
+		frappe.get_doc(
+			{
+				"doctype": "Notification Log",
+				"for_user": user,
+				"from_user": change.requested_by,
+				"type": "Alert",
+				"subject": subject,
+				"document_type": change.doctype,
+				"document_name": change.name,
+			}
+		).insert(ignore_permissions=True)
+		frappe.get_doc(
+			{
+				"doctype": "ToDo",
+				"allocated_to": user,
+				"reference_type": change.doctype,
+				"reference_name": change.name,
+				"description": subject,
+				"assigned_by": change.requested_by,
+				"status": "Open",
+				"priority": "High",
+			}
+		).insert(ignore_permissions=True)
+	frappe.msgprint(
+		_(
+			'<a href="/app/lot-status-change/{0}">{0}</a> moves {1} to {2} once a second person approves '
+			"it with their electronic signature: a user with the role {3}, other than {4}. {5} approvers "
+			"were told (a notification and a ToDo)."
+		).format(
+			esc(change.name),
+			bold(change.lots_summary),
+			bold(_(change.to_status)),
+			" / ".join(bold(_(role)) for role in roles) or bold(_("none")),
+			bold(change.requested_by),
+			len(users),
+		),
+		title=_("Awaiting Approval"),
+		indicator="orange",
+	)
+
+
+def close_approval_tasks(change) -> None:
+	"""The change was approved or rejected: the approvers' open tasks on it are done."""
+	from frappe.desk.form.assign_to import close_all_assignments
+
+	close_all_assignments(change.doctype, change.name, ignore_permissions=True)
+
+
+def pending_changes_of(lot: str) -> list[dict]:
+	"""The changes of this lot awaiting approval: what the lot's form says of them."""
+	return sign_off_queries.get_pending_changes([lot], PENDING_STATES)

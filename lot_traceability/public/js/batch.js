@@ -61,9 +61,16 @@ function lot_traceability_show_overview(frm, lot) {
 			</tr>`
 		)
 		.join("");
+	const pending = (lot.pending || [])
+		.map(
+			(p) => `<p class="text-warning lt-pending">${lot_traceability_esc(p.text)}
+				<a href="/app/lot-status-change/${encodeURIComponent(p.name)}">${__("Open")}</a></p>`
+		)
+		.join("");
 	const html = `<div class="small lt-lot-overview">
 		<p><span class="indicator-pill ${lot.colour}">${lot_traceability_esc(__(lot.status))}</span>
 			${lot_traceability_esc(lot.description)}</p>
+		${pending}
 		${lot_traceability_what_it_may_do(lot)}
 		${lot.expiry_note ? `<p class="${lot.expired ? "text-danger" : "text-muted"}">${lot_traceability_esc(lot.expiry_note)}</p>` : ""}
 		${
@@ -196,13 +203,13 @@ function lot_traceability_change_status(batches, target, after, lot) {
 					frappe.db.get_value("Lot Status Change", message, ["docstatus", "workflow_state"]).then(({ message: change }) => {
 						dialog.hide();
 						const waiting = change && change.docstatus === 0;
-						frappe.show_alert({
-							message: waiting
-								? __("{0} awaits a second person's approval", [lot_traceability_esc(message)])
-								: __("Recorded in {0}", [lot_traceability_esc(message)]),
-							indicator: waiting ? "orange" : "green",
-						});
 						after && after();
+						// a change awaiting approval: the server's message names it and who approves it
+						if (waiting) return;
+						frappe.show_alert({
+							message: __("Recorded in {0}", [lot_traceability_esc(message)]),
+							indicator: "green",
+						});
 					})
 				);
 		},

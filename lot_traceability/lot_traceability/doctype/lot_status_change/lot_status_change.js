@@ -10,6 +10,7 @@ frappe.ui.form.on("Lot Status Change", {
 		frm.set_query("batch", "lots", () => ({ filters: { lot_status: ["!=", frm.doc.to_status || ""] } }));
 	},
 	refresh(frm) {
+		lot_status_change_explain_sign_off(frm);
 		const signature = frm.doc.__onload && frm.doc.__onload.signature;
 		if (!signature) return;
 		const valid = signature.state === "valid";
@@ -40,6 +41,38 @@ frappe.ui.form.on("Lot Status Change", {
 		return new Promise(() => {});
 	},
 });
+
+// What a change that needs a second person waits for, each action once with the roles that may take
+// it; sent for approval (or rejected), nothing of it may be edited: the server refuses it too.
+function lot_status_change_explain_sign_off(frm) {
+	const state = frm.doc.workflow_state;
+	if (frm.is_new() || frm.doc.docstatus !== 0 || !frm.doc.needs_sign_off) return;
+	const roles = ((frm.doc.__onload && frm.doc.__onload.approving_roles) || [])
+		.map((role) => `<b>${frappe.utils.escape_html(__(role))}</b>`)
+		.join(" / ");
+	const requester = frappe.utils.escape_html(frm.doc.requested_by || "");
+	if (state === "Awaiting Approval") {
+		frm.disable_form();
+		frm.set_intro(
+			__(
+				"Awaiting approval: {0} asks to move these lots to {1}. A user with the role {2}, other than {0}, approves or rejects it with their electronic signature (password). Nothing of it can be changed meanwhile: reject it and request a new change instead.",
+				[requester, `<b>${frappe.utils.escape_html(__(frm.doc.to_status))}</b>`, roles || "—"]
+			),
+			"orange"
+		);
+	} else if (state === "Rejected") {
+		frm.disable_form();
+		frm.set_intro(__("Rejected: request a new change instead."), "red");
+	} else {
+		frm.set_intro(
+			__(
+				"This change needs a second person's approval: Request Approval sends it to the users with the role {0}, one of whom signs it.",
+				[roles || "—"]
+			),
+			"blue"
+		);
+	}
+}
 
 function lot_status_change_sign(frm, action) {
 	const dialog = new frappe.ui.Dialog({

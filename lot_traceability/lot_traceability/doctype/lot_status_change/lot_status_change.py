@@ -6,12 +6,13 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, get_datetime, getdate, now_datetime
 
-from lot_traceability import hold_tasks, lot_documents, restrictions, signatures
+from lot_traceability import deviations, hold_tasks, lot_documents, restrictions, signatures, status_changes
 from lot_traceability.bulk_rows import BulkChildTables
 from lot_traceability.config import get_lot_status, get_settings, get_transitions
 from lot_traceability.messages import bold, problem_message
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.status_changes import (
+	AWAITING_STATE,
 	MAX_LISTED,
 	named_lots,
 	needs_sign_off,
@@ -23,6 +24,7 @@ from lot_traceability.traceability.signatures import REJECTED, is_released
 # Set by the server only, never taken from the client: who asked, who approved, the signature.
 SERVER_OWNED = ("requested_by", "approved_by", *signatures.SIGNATURE_FIELDS)
 REJECTED_STATE = "Rejected"
+SUMMARY_LOTS = 2  # lots the list names of a change
 AUTOMATIC_SOURCES = ("Expiry Check", "Recall", "Deviation", "System")
 
 
@@ -41,6 +43,15 @@ def substance(doc) -> tuple:
 		str(doc.get("valid_until") or ""),
 		doc.get("concession_reference") or "",
 	)
+
+
+def summary(lots: list[str], to_status: str | None) -> tuple[str, str]:
+	"""A change's lots as its list shows them ("LOT-1, LOT-2 +3"), and its title ("… → Approved")."""
+	shown = ", ".join(lots[:SUMMARY_LOTS]) + (
+		f" +{len(lots) - SUMMARY_LOTS}" if len(lots) > SUMMARY_LOTS else ""
+	)
+	title = f"{shown} → {to_status or ''}" if shown else to_status or ""
+	return shown[:140], title[:140]
 
 
 def server_value(doc, fieldname):
@@ -75,6 +86,8 @@ class LotStatusChange(BulkChildTables, Document):
 
 	def onload(self):
 		self.set_onload("signature", signatures.signature_summary(self))
+		if self.docstatus == 0 and self.needs_sign_off:
+			self.set_onload("approving_roles", status_changes.approving_roles(self))
 
 	def signature_state(self) -> str | None:
 		"""`valid`, `broken` or None (unsigned): for the print format."""
@@ -95,15 +108,41 @@ class LotStatusChange(BulkChildTables, Document):
 		self.validate_release_scope()
 		self.set_sign_off()
 		self.sign_rejection()
+		self.check_no_pending_change()
+		self.set_summary()
 
 	def before_submit(self):
 		self.set_from_statuses(for_update=True)
+		self.check_unmoved_since_requested()
 		self.validate_transitions()
 		lot_documents.check_release(self, for_update=True)
 		self.check_system_change()
 		self.set_sign_off()
 		self.check_sign_off()
 		self.change_datetime = now_datetime()
+
+	def check_unmoved_since_requested(self):
+		"""A change awaiting approval is approved for the lots as they were when it was requested: a
+		lot moved since (put on hold, recalled, released by another change) refuses the approval."""
+		before = self.get_doc_before_save()
+		if not before or before.get("workflow_state") != AWAITING_STATE:
+			return
+		requested = {row.batch: row.from_status for row in before.lots}
+		moved = [row for row in self.lots if requested.get(row.batch) != row.from_status]
+		if moved:
+			frappe.throw(
+				_(
+					"Lot {0} was {1} when {2} was requested and is {3} now: reject {2} and request a new "
+					"change if it is still wanted."
+				).format(
+					bold(moved[0].batch),
+					bold(_(requested.get(moved[0].batch) or "")),
+					bold(self.name),
+					bold(_(moved[0].from_status or "")),
+				),
+				LotStatusChangeError,
+				title=_("Lot Moved Since the Request"),
+			)
 
 	def before_update_after_submit(self):
 		self.keep_server_owned_fields()
@@ -138,8 +177,36 @@ class LotStatusChange(BulkChildTables, Document):
 			restrictions.grant(self, self.lots)
 		else:
 			restrictions.lift(self, self.lots)
+		status_changes.close_approval_tasks(self)
 		hold_tasks.close_resolved(self)
 		hold_tasks.route(self)
+		deviations.close_released(self)
+
+	def on_update(self):
+		"""Just sent for approval: the approvers are told; just rejected: their tasks are done and a
+		deviation waiting for it is open again."""
+		state, before = self.get("workflow_state"), self.get_doc_before_save()
+		if not before or before.get("workflow_state") == state:
+			return
+		if state == AWAITING_STATE:
+			status_changes.announce_request(self)
+		elif state == REJECTED_STATE:
+			status_changes.close_approval_tasks(self)
+			deviations.reopen_rejected(self)
+
+	def check_no_pending_change(self):
+		"""A change that needs a second person may not be saved or sent for approval for a lot already
+		in another change awaiting approval (`status_changes.check_no_pending_change`), read with the
+		lots locked: of two requests for one lot at once, the second waits for the first."""
+		if self.flags.by_system or not self.needs_sign_off or self._action == "submit":
+			return
+		if self.get("workflow_state") in (None, "", "Draft", AWAITING_STATE):
+			status_changes.check_no_pending_change(self)
+
+	def set_summary(self):
+		"""What the list shows of a change: its lots ("LOT-1, LOT-2 +3") and a title that says what
+		it does ("LOT-1, LOT-2 +3 → Approved")."""
+		self.lots_summary, self.title = summary([row.batch for row in self.lots], self.to_status)
 
 	def validate_unchanged_since_requested(self):
 		"""A change sent for approval is approved (or rejected) as it was requested: nobody — the
