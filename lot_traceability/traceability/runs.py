@@ -1,0 +1,152 @@
+"""Production runs: which workstation made or consumed a lot, when, and by whom.
+
+A Manufacture Stock Entry (or a Repack of a Work Order) gives every lot it made (role *Made*) and
+every lot it consumed (role *Consumed*, including the lots the Work Order's Material Consumption
+entries consumed) one run per submitted Job Card of the Work Order: from the earliest `from_time` to
+the latest `to_time` of the card's time logs, with the employees of those logs (and of the card).
+A card without a usable time log, or a Work Order without Job Cards, gives the lot one run at the
+entry's posting time, on no workstation (or the card's workstation), that begins and ends there.
+
+Window rule. A window is half-open, [start, end). A run is in it when it overlaps it:
+`run.from_time < end and run.to_time > start`. A run that ends exactly when the window begins, or
+begins exactly when it ends, is not in it. An instant run (from_time == to_time) is in it when
+`start <= from_time < end`. A run whose end is before its start (bad data) is read as an instant at
+its start.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from lot_traceability.traceability.problems import Problem
+
+MADE = "Made"
+CONSUMED = "Consumed"
+MAX_WINDOW = timedelta(days=31)
+
+
+@dataclass(frozen=True)
+class TimeLog:
+	from_time: datetime | None
+	to_time: datetime | None
+	employee: str | None = None
+	completed_qty: float = 0.0
+
+
+@dataclass(frozen=True)
+class JobCard:
+	name: str
+	workstation: str | None
+	operation: str | None
+	time_logs: tuple[TimeLog, ...] = ()
+	employees: tuple[str, ...] = ()  # the card's own employee table
+
+
+@dataclass(frozen=True)
+class Run:
+	lot: str
+	role: str
+	qty: float
+	from_time: datetime
+	to_time: datetime
+	workstation: str | None = None
+	operation: str | None = None
+	job_card: str | None = None
+	employees: tuple[str, ...] = ()
+
+
+def span(card: JobCard) -> tuple[datetime, datetime] | None:
+	"""(earliest from_time, latest to_time) of the card's time logs; None when no log has both."""
+	logs = [log for log in card.time_logs if log.from_time and log.to_time]
+	if not logs:
+		return None
+	return min(log.from_time for log in logs), max(log.to_time for log in logs)
+
+
+def card_employees(card: JobCard) -> tuple[str, ...]:
+	"""The employees of the card's time logs, then those of its own table, each once, in order."""
+	return tuple(dict.fromkeys(e for e in [*(log.employee for log in card.time_logs), *card.employees] if e))
+
+
+def runs_for(
+	made: Iterable[tuple[str, float]],
+	consumed: Iterable[tuple[str, float]],
+	cards: Iterable[JobCard],
+	posted_at: datetime,
+) -> list[Run]:
+	"""The runs of one entry: each lot made and consumed (lot, qty; a lot listed twice counts once
+	with the sum) times each Job Card, or one instant run at `posted_at` without cards."""
+	cards = list(cards)
+	runs = []
+	for role, lots in ((MADE, made), (CONSUMED, consumed)):
+		totals: dict[str, float] = {}
+		for lot, qty in lots:
+			totals[lot] = totals.get(lot, 0.0) + qty
+		for lot, qty in totals.items():
+			if not cards:
+				runs.append(Run(lot, role, qty, posted_at, posted_at))
+			for card in cards:
+				times = span(card) or (posted_at, posted_at)
+				runs.append(
+					Run(
+						lot,
+						role,
+						qty,
+						times[0],
+						times[1],
+						workstation=card.workstation,
+						operation=card.operation,
+						job_card=card.name,
+						employees=card_employees(card),
+					)
+				)
+	return runs
+
+
+def overlaps(from_time: datetime, to_time: datetime, start: datetime, end: datetime) -> bool:
+	"""Whether a run overlaps the window [start, end) (the module's window rule)."""
+	if to_time <= from_time:
+		return start <= from_time < end
+	return from_time < end and to_time > start
+
+
+def in_window(runs: Iterable[Run], workstations: Iterable[str], start: datetime, end: datetime) -> list[Run]:
+	"""The runs on these workstations that overlap [start, end)."""
+	stations = set(workstations)
+	return [
+		run
+		for run in runs
+		if run.workstation in stations and overlaps(run.from_time, run.to_time, start, end)
+	]
+
+
+def window_problems(workstations, start: datetime | None, end: datetime | None) -> list[Problem]:
+	"""Why a workstation window cannot be scoped: no workstation, a missing bound, an end before
+	(or at) its start, or more than 31 days."""
+	problems = []
+	if not [w for w in workstations or () if w]:
+		problems.append(Problem("no_workstation", "workstation", {}))
+	if start is None or end is None:
+		problems.append(Problem("no_bounds", "from_datetime", {}))
+		return problems
+	if end <= start:
+		problems.append(Problem("ends_before_start", "to_datetime", {"start": start, "end": end}))
+	elif end - start > MAX_WINDOW:
+		problems.append(
+			Problem("window_too_long", "to_datetime", {"days": MAX_WINDOW.days, "length": end - start})
+		)
+	return problems
+
+
+def key(run: Run, voucher: str) -> tuple:
+	"""What a stored run and an expected run must agree on."""
+	return (
+		voucher,
+		run.lot,
+		run.role,
+		run.job_card or "",
+		run.workstation or "",
+		run.from_time.replace(microsecond=0),
+		run.to_time.replace(microsecond=0),
+		round(run.qty, 6),
+	)
