@@ -141,6 +141,7 @@ scheduler_events = {
 	"daily_long": [
 		"lot_traceability.tasks.reconcile_lot_balances",
 		"lot_traceability.tasks.reconcile_lot_ledger",
+		"lot_traceability.tasks.reconcile_production_runs",
 		"lot_traceability.tasks.compute_foresight",
 	],
 }
