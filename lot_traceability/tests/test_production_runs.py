@@ -12,13 +12,15 @@ from erpnext.setup.doctype.employee.test_employee import make_employee
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_datetime
 
-from lot_traceability import production_runs
+from lot_traceability import api, production_runs
+from lot_traceability.lot_traceability.report.recall_impact import recall_impact
 from lot_traceability.production_runs import RunWindowError
 from lot_traceability.tests.test_lineage_consumption import by_lot
 from lot_traceability.tests.utils import (
 	company_defaults,
 	get_received_batches,
 	make_lot_item,
+	make_user,
 	receive,
 )
 
@@ -230,3 +232,47 @@ class TestProductionRuns(FrappeTestCase):
 		frappe.get_doc("Stock Entry", entry.name).cancel()
 		self.assertEqual(runs_of(entry.name), set())
 		self.assertEqual(production_runs.differences([entry.name]), [])
+
+	def window_lots(self) -> list[str]:
+		return sorted([self.inside[2], self.straddling[2], self.r_inside, self.r_straddling])
+
+	def test_the_scope_method_recalls_forward_from_the_window_lots(self):
+		answer = api.get_workstation_window_scope(
+			[self.line.mixer], str(TUESDAY_0600), str(WEDNESDAY_1400), company=self.line.company
+		)
+		self.assertEqual(sorted(answer["made"] + answer["consumed"]), self.window_lots())
+		self.assertEqual(sorted(answer["scope"]["roots"]), self.window_lots())
+		self.assertTrue({self.inside[2], self.straddling[2]} <= {lot.lot for lot in answer["scope"]["lots"]})
+		with self.assertRaises(RunWindowError) as caught:
+			api.get_workstation_window_scope(self.line.mixer, str(WEDNESDAY_1400), str(TUESDAY_0600))
+		self.assertIn("before or when it begins", str(caught.exception))
+
+	def test_the_recall_impact_report_takes_a_workstation_window(self):
+		_columns, data, *_rest = recall_impact.execute(
+			{
+				"workstation": [self.line.mixer],
+				"from_datetime": str(TUESDAY_0600),
+				"to_datetime": str(WEDNESDAY_1400),
+				"section": "Affected Lots",
+			}
+		)
+		shown = {row.get("lot") for row in data}
+		self.assertTrue(set(self.window_lots()) <= shown)
+		self.assertNotIn(self.outside[2], shown)
+		self.assertNotIn(self.r_edge, shown)
+
+	def test_company_walls_leave_out_the_lots_of_other_companies(self):
+		other = frappe.db.get_value("Company", {"name": ("!=", self.line.company)})
+		user = make_user("_lt_runs_walled@example.com", ["Stock User", "Manufacturing User"])
+		if not frappe.db.exists("User Permission", {"user": user, "allow": "Company"}):
+			frappe.get_doc(
+				{"doctype": "User Permission", "user": user, "allow": "Company", "for_value": other}
+			).insert(ignore_permissions=True)
+		frappe.set_user(user)
+		try:
+			window = production_runs.window_runs([self.line.mixer], TUESDAY_0600, WEDNESDAY_1400)
+		finally:
+			frappe.set_user("Administrator")
+		self.assertEqual(window.lots, [])
+		self.assertEqual(window.hidden, {"lots": 4})
+		self.assertIn("4 lots at companies you may not read", window.hidden_note)
