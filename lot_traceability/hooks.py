@@ -152,5 +152,6 @@ jinja = {
 		"lot_traceability.labels.lot_qr_data_uri",
 		"lot_traceability.epcis_export.status_change_epcis",
 		"lot_traceability.recall_audit.audit_figures",
+		"lot_traceability.batch_record.lot_batch_record",
 	],
 }

@@ -190,3 +190,164 @@ def get_runs_of_lots(lots, role: str | None = None) -> list[dict]:
 		],
 		order_by="from_time asc, lot asc",
 	)
+
+
+# The lot's batch record
+
+
+def get_lot_header(lot: str) -> dict | None:
+	return frappe.db.get_value(
+		"Batch",
+		lot,
+		[
+			"name",
+			"item",
+			"item_name",
+			"batch_qty",
+			"stock_uom",
+			"manufacturing_date",
+			"expiry_date",
+			"lot_status",
+			"supplier_lot_no",
+			"supplier",
+			"reference_doctype",
+			"reference_name",
+		],
+		as_dict=True,
+	)
+
+
+def get_input_edges(lot: str) -> list[dict]:
+	"""The lots this lot was made from (its genealogy's parents), with their supplier lot no and status."""
+	edge = frappe.qb.DocType("Lot Genealogy")
+	batch = frappe.qb.DocType("Batch")
+	return (
+		frappe.qb.from_(edge)
+		.left_join(batch)
+		.on(batch.name == edge.parent_lot)
+		.select(
+			edge.parent_lot,
+			edge.parent_item,
+			edge.qty,
+			edge.voucher_type,
+			edge.voucher_no,
+			edge.work_order,
+			edge.posting_date,
+			edge.company,
+			batch.supplier_lot_no,
+			batch.supplier,
+			batch.lot_status,
+		)
+		.where(edge.child_lot == lot)
+		.orderby(edge.voucher_no)
+		.orderby(edge.parent_lot)
+		.run(as_dict=True)
+	)
+
+
+def get_quality_inspections(lot: str, references) -> list[dict]:
+	"""Submitted Quality Inspections of the lot, or of the documents that made it."""
+	qi = frappe.qb.DocType("Quality Inspection")
+	condition = qi.batch_no == lot
+	references = [r for r in references if r]
+	if references:
+		condition = condition | qi.reference_name.isin(references)
+	inspections = (
+		frappe.qb.from_(qi)
+		.select(
+			qi.name,
+			qi.report_date,
+			qi.inspection_type,
+			qi.status,
+			qi.inspected_by,
+			qi.reference_type,
+			qi.reference_name,
+			qi.item_code,
+			qi.batch_no,
+		)
+		.where((qi.docstatus == 1) & condition)
+		.orderby(qi.report_date)
+		.orderby(qi.name)
+		.run(as_dict=True)
+	)
+	if not inspections:
+		return []
+	reading = frappe.qb.DocType("Quality Inspection Reading")
+	readings = defaultdict(list)
+	for row in (
+		frappe.qb.from_(reading)
+		.select(reading.parent, reading.specification, reading.status, reading.reading_1, reading.reading_value)
+		.where(reading.parent.isin([i.name for i in inspections]))
+		.orderby(reading.idx)
+		.run(as_dict=True)
+	):
+		readings[row.parent].append(row)
+	for inspection in inspections:
+		inspection.readings = readings.get(inspection.name, [])
+	return inspections
+
+
+def get_status_changes(lot: str) -> list[dict]:
+	"""Submitted Lot Status Changes of the lot, oldest first: who asked, who approved, from → to."""
+	change = frappe.qb.DocType("Lot Status Change")
+	row = frappe.qb.DocType("Lot Status Change Lot")
+	return (
+		frappe.qb.from_(change)
+		.join(row)
+		.on((row.parent == change.name) & (row.parenttype == "Lot Status Change"))
+		.select(
+			change.name,
+			change.change_datetime,
+			row.from_status,
+			change.to_status,
+			change.owner,
+			change.requested_by,
+			change.approved_by,
+			change.reason,
+			change.source,
+		)
+		.where((row.batch == lot) & (change.docstatus == 1))
+		.orderby(change.change_datetime)
+		.orderby(change.name)
+		.run(as_dict=True)
+	)
+
+
+def get_entry_boms(entries) -> dict[str, dict]:
+	"""Each entry's BOM (its own, else its Work Order's): quantity and input items in stock units."""
+	entries = [e for e in entries if e]
+	if not entries:
+		return {}
+	entry = frappe.qb.DocType("Stock Entry")
+	order = frappe.qb.DocType("Work Order")
+	rows = (
+		frappe.qb.from_(entry)
+		.left_join(order)
+		.on(order.name == entry.work_order)
+		.select(entry.name, entry.bom_no, order.bom_no.as_("order_bom"), entry.posting_date, entry.posting_time)
+		.where(entry.name.isin(entries))
+		.run(as_dict=True)
+	)
+	boms = {row.name: row.bom_no or row.order_bom for row in rows}
+	quantities = dict(
+		frappe.get_all(
+			"BOM", filters={"name": ("in", list(set(boms.values()) - {None}) or [""])}, fields=["name", "quantity"], as_list=True
+		)
+	)
+	items = defaultdict(dict)
+	for item in frappe.get_all(
+		"BOM Item",
+		filters={"parent": ("in", list(quantities) or [""]), "parenttype": "BOM"},
+		fields=["parent", "item_code", "stock_qty"],
+	):
+		items[item.parent][item.item_code] = items[item.parent].get(item.item_code, 0.0) + float(item.stock_qty or 0)
+	return {
+		row.name: {
+			"bom": boms[row.name],
+			"quantity": float(quantities.get(boms[row.name]) or 0),
+			"items": items.get(boms[row.name], {}),
+			"posting_date": row.posting_date,
+			"posting_time": row.posting_time,
+		}
+		for row in rows
+	}

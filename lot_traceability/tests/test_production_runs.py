@@ -12,9 +12,10 @@ from erpnext.setup.doctype.employee.test_employee import make_employee
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_datetime
 
-from lot_traceability import api, production_runs
+from lot_traceability import api, batch_record, production_runs
 from lot_traceability.lot_traceability.report.recall_impact import recall_impact
 from lot_traceability.production_runs import RunWindowError
+from lot_traceability.tests.test_labels import assets_served
 from lot_traceability.tests.test_lineage_consumption import by_lot
 from lot_traceability.tests.utils import (
 	company_defaults,
@@ -276,3 +277,51 @@ class TestProductionRuns(FrappeTestCase):
 		self.assertEqual(window.lots, [])
 		self.assertEqual(window.hidden, {"lots": 4})
 		self.assertIn("4 lots at companies you may not read", window.hidden_note)
+
+	def test_the_batch_record_shows_runs_operators_inputs_inspections_and_yield(self):
+		from erpnext.stock.doctype.quality_inspection.test_quality_inspection import create_quality_inspection
+
+		line = self.line
+		_order, entry, made = self.inside
+		supplier_lot = f"_LT-SUP-{frappe.generate_hash(length=5)}"
+		frappe.db.set_value("Batch", self.r_inside, "supplier_lot_no", f"{supplier_lot}<img src=x>")
+		qi = create_quality_inspection(
+			item_code=line.finished,
+			reference_type="Stock Entry",
+			reference_name=entry.name,
+			inspection_type="In Process",
+			do_not_save=True,
+		)
+		qi.batch_no = made
+		qi.manual_inspection = 1
+		qi.status = "Accepted"
+		for reading in qi.readings:
+			reading.manual_inspection = 1
+			reading.status = "Accepted"
+		qi.insert()
+		qi.submit()
+
+		html = frappe.get_print("Batch", made, print_format="Lot Batch Record")
+		for shown in (line.mixer, line.oven, entry.name, entry.work_order, self.r_inside, supplier_lot, qi.name, "100.0 %"):
+			self.assertIn(shown, html)
+		for operator in line.operators:
+			self.assertIn(operator, html)
+		self.assertIn(f"{supplier_lot}&lt;img src=x&gt;", html)  # printed as text
+		self.assertNotIn("<img src=x", html)
+		with assets_served():
+			pdf = frappe.get_print("Batch", made, print_format="Lot Batch Record", as_pdf=True)
+		self.assertTrue(pdf.startswith(b"%PDF"))
+
+	def test_the_batch_record_of_another_companys_lot_is_refused(self):
+		other = frappe.db.get_value("Company", {"name": ("!=", self.line.company)})
+		user = make_user("_lt_runs_walled@example.com", ["Stock User", "Manufacturing User"])
+		if not frappe.db.exists("User Permission", {"user": user, "allow": "Company"}):
+			frappe.get_doc(
+				{"doctype": "User Permission", "user": user, "allow": "Company", "for_value": other}
+			).insert(ignore_permissions=True)
+		frappe.set_user(user)
+		try:
+			with self.assertRaises(frappe.PermissionError):
+				batch_record.lot_batch_record(self.inside[2])
+		finally:
+			frappe.set_user("Administrator")

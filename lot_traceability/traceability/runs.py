@@ -150,3 +150,46 @@ def key(run: Run, voucher: str) -> tuple:
 		run.to_time.replace(microsecond=0),
 		round(run.qty, 6),
 	)
+
+
+@dataclass(frozen=True)
+class InputYield:
+	item: str
+	standard_qty: float  # what the BOM takes of the item for the quantity made
+	actual_qty: float  # what was consumed of it for the quantity made
+
+	@property
+	def variance(self) -> float | None:
+		"""Actual against standard, as a fraction (0.05: 5 % more consumed than the BOM says)."""
+		return None if not self.standard_qty else self.actual_qty / self.standard_qty - 1
+
+
+@dataclass(frozen=True)
+class Yield:
+	made_qty: float
+	expected_qty: float | None  # what the inputs consumed should have made, by the BOM
+	inputs: tuple[InputYield, ...]
+
+	@property
+	def ratio(self) -> float | None:
+		"""Made against expected (1.0: exactly as the BOM says; 0.9: 10 % lost)."""
+		return None if not self.expected_qty else self.made_qty / self.expected_qty
+
+
+def bom_yield(
+	made_qty: float, consumed: dict[str, float], bom_quantity: float, bom_items: dict[str, float]
+) -> Yield:
+	"""The yield of one production against its BOM. `consumed` is each input item's quantity consumed
+	for what was made, `bom_items` each item's quantity for `bom_quantity` of output (stock units).
+	Expected output is read on the total of the BOM's inputs (a mass balance): the BOM inputs
+	consumed, times `bom_quantity` over the BOM's input total. Items consumed that the BOM does not
+	list count in no expected figure but are listed with a standard of 0."""
+	per_unit = {item: qty / bom_quantity for item, qty in bom_items.items()} if bom_quantity else {}
+	inputs = tuple(
+		InputYield(item, per_unit.get(item, 0.0) * made_qty, consumed.get(item, 0.0))
+		for item in [*bom_items, *sorted(set(consumed) - set(bom_items))]
+	)
+	bom_total = sum(bom_items.values())
+	in_bom = sum(qty for item, qty in consumed.items() if item in bom_items)
+	expected = in_bom * bom_quantity / bom_total if bom_total and bom_quantity and in_bom else None
+	return Yield(made_qty, expected, inputs)

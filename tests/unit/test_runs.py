@@ -158,3 +158,26 @@ def test_window_membership_matches_a_brute_force_over_the_time_logs(
 	covered = any(card.workstation in stations and card_in_window(card) for card in job_cards)
 	expected = {(lot, MADE) for lot, _ in made} | {(lot, CONSUMED) for lot, _ in consumed} if covered else set()
 	assert found == expected
+
+
+def test_yield_against_the_bom():
+	from lot_traceability.traceability.runs import bom_yield
+
+	# BOM: 10 cakes from 6 flour and 4 sugar; 20 cakes made from 13 flour and 8 sugar (and 1 salt)
+	found = bom_yield(20, {"FLOUR": 13, "SUGAR": 8, "SALT": 1}, 10, {"FLOUR": 6, "SUGAR": 4})
+	assert [(i.item, i.standard_qty, i.actual_qty) for i in found.inputs] == [
+		("FLOUR", 12, 13),
+		("SUGAR", 8, 8),
+		("SALT", 0, 1),
+	]
+	assert round(found.inputs[0].variance, 6) == round(13 / 12 - 1, 6)
+	assert found.inputs[2].variance is None
+	assert found.expected_qty == 21
+	assert round(found.ratio, 6) == round(20 / 21, 6)
+
+
+def test_yield_without_a_bom_or_inputs_has_no_ratio():
+	from lot_traceability.traceability.runs import bom_yield
+
+	assert bom_yield(5, {}, 1, {"A": 1}).ratio is None
+	assert bom_yield(5, {"A": 1}, 0, {}).ratio is None
