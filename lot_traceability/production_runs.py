@@ -228,3 +228,31 @@ def describe_window(window) -> str:
 	return _("{0}, {1} – {2}").format(
 		", ".join(esc(w) for w in window.workstations), format_datetime(window.start), format_datetime(window.end)
 	)
+
+
+def timed_runs(since) -> tuple[list[core.TimedRun], dict[str, str]]:
+	"""Each Job Card's run of each production entry since `since` (the lots it made, the quantity
+	they sum to, its minutes), for the duration anomalies; and the company of each Job Card."""
+	grouped = {}
+	companies = {}
+	for row in queries.get_made_runs_since(since):
+		key = (row.job_card, row.stock_entry)
+		if key not in grouped:
+			minutes = (get_datetime(row.to_time) - get_datetime(row.from_time)).total_seconds() / 60
+			grouped[key] = [row, minutes, 0.0, []]
+		grouped[key][2] += float(row.qty or 0)
+		grouped[key][3].append(row.lot)
+		companies[row.job_card] = row.company
+	return [
+		core.TimedRun(
+			row.job_card,
+			row.stock_entry,
+			row.workstation,
+			row.item,
+			get_datetime(row.from_time).date(),
+			minutes,
+			qty,
+			tuple(lots),
+		)
+		for row, minutes, qty, lots in grouped.values()
+	], companies

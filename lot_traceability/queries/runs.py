@@ -351,3 +351,13 @@ def get_entry_boms(entries) -> dict[str, dict]:
 		}
 		for row in rows
 	}
+
+
+def get_made_runs_since(since) -> list[dict]:
+	"""The runs of lots made on a Job Card that began on or after `since`."""
+	return frappe.get_all(
+		"Lot Production Run",
+		filters={"role": "Made", "job_card": ("is", "set"), "from_time": (">=", since)},
+		fields=["job_card", "stock_entry", "workstation", "item", "company", "lot", "qty", "from_time", "to_time"],
+		order_by="from_time asc, job_card asc, lot asc",
+	)

@@ -325,3 +325,27 @@ class TestProductionRuns(FrappeTestCase):
 				batch_record.lot_batch_record(self.inside[2])
 		finally:
 			frappe.set_user("Administrator")
+
+
+class TestRunAnomalies(FrappeTestCase):
+	def test_a_run_far_slower_than_its_workstation_usually_is_appears_in_lot_exceptions(self):
+		from frappe.utils import getdate, today
+
+		from lot_traceability import foresight
+		from lot_traceability.lot_traceability.report.lot_exceptions import lot_exceptions
+
+		line = ProductionLine()
+		for n in range(6):  # the mixer's usual: an hour for 2
+			line.produce(line.raw_lot(), [(at(10 + n, 8), at(10 + n, 9), 0)], [(at(10 + n, 10), at(10 + n, 11), 0)])
+		_order, _entry, slow = line.produce(
+			line.raw_lot(), [(at(20, 8), at(20, 18), 1)], [(at(20, 19), at(20, 20), 0)]
+		)
+		foresight.compute_anomalies(getdate(today()))
+		card = frappe.db.get_value("Job Card", {"work_order": _order.name, "workstation": line.mixer})
+		_columns, data, *_rest = lot_exceptions.execute(
+			{"company": line.company, "kind": "Unusual Run Duration"}
+		)
+		(row,) = [row for row in data if row["lot"] == slow]
+		self.assertIn("run_duration", row["kinds"])
+		self.assertIn(f"Job Card {card} on {line.mixer}", row["reasons"])
+		self.assertEqual((row["document_type"], row["document"]), ("Job Card", card))

@@ -14,10 +14,21 @@ begins exactly when it ends, is not in it. An instant run (from_time == to_time)
 its start.
 """
 
+import math
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from lot_traceability.traceability.anomalies import (
+	LOG_QUANTITY_FLOOR,
+	Anomaly,
+	AnomalyKind,
+	Thresholds,
+	leave_one_out,
+	rank,
+	robust_z,
+)
 from lot_traceability.traceability.problems import Problem
 
 MADE = "Made"
@@ -193,3 +204,66 @@ def bom_yield(
 	in_bom = sum(qty for item, qty in consumed.items() if item in bom_items)
 	expected = in_bom * bom_quantity / bom_total if bom_total and bom_quantity and in_bom else None
 	return Yield(made_qty, expected, inputs)
+
+
+# Run anomalies
+
+
+@dataclass(frozen=True)
+class TimedRun:
+	"""A Job Card's run of one production entry: how long it took for how much it made."""
+
+	job_card: str
+	stock_entry: str
+	workstation: str
+	item: str  # the item made
+	on: date
+	minutes: float
+	qty: float  # quantity made by the entry
+	lots: tuple[str, ...] = ()  # the lots made (flagged)
+
+
+def duration_anomalies(runs: Iterable[TimedRun], thresholds: Thresholds = Thresholds()) -> list[Anomaly]:
+	"""Runs whose minutes per unit made are |z| ≥ `duration_mads` from the workstation's other runs,
+	judged on log(minutes per unit) as `anomalies.quantity_anomalies` judges sizes (durations are
+	multiplicative: twice as slow is as odd on a fast line as on a slow one), exact leave-one-out,
+	history per workstation. Instant runs and runs that made nothing are skipped."""
+	by_station: dict[str, list[tuple[TimedRun, float]]] = defaultdict(list)
+	for run in runs:
+		if run.workstation and run.minutes > 0 and run.qty > 0 and math.isfinite(run.minutes / run.qty):
+			by_station[run.workstation].append((run, math.log(run.minutes / run.qty)))
+	found = []
+	for station_runs in by_station.values():
+		bases = leave_one_out([value for _run, value in station_runs], 0.0, LOG_QUANTITY_FLOOR)
+		for (run, value), base in zip(station_runs, bases, strict=True):
+			if base is None or base.n < thresholds.min_history:
+				continue
+			z = robust_z(value, base)
+			if abs(z) < thresholds.duration_mads:
+				continue
+			found.append(
+				Anomaly(
+					kind=AnomalyKind.RUN_DURATION,
+					lots=run.lots,
+					reference_doctype="Job Card",
+					reference_name=run.job_card,
+					item=run.item,
+					warehouse="",
+					value=run.minutes / run.qty,
+					expected=math.exp(base.median),
+					spread=base.spread,
+					compared_with=base.n,
+					strength=abs(z) / thresholds.duration_mads,
+					on=run.on,
+					params={
+						"z": z,
+						"direction": "low" if z < 0 else "high",
+						"scale": "log",
+						"workstation": run.workstation,
+						"stock_entry": run.stock_entry,
+						"minutes": run.minutes,
+						"qty": run.qty,
+					},
+				)
+			)
+	return rank(found)

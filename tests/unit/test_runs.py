@@ -181,3 +181,31 @@ def test_yield_without_a_bom_or_inputs_has_no_ratio():
 
 	assert bom_yield(5, {}, 1, {"A": 1}).ratio is None
 	assert bom_yield(5, {"A": 1}, 0, {}).ratio is None
+
+
+def timed(n: int, station: str, minutes: float, qty: float = 10) -> "TimedRun":
+	from lot_traceability.traceability.runs import TimedRun
+
+	return TimedRun(f"JC-{station}-{n}", f"SE-{n}", station, "CAKE", BASE.date(), minutes, qty, (f"LOT-{station}-{n}",))
+
+
+def test_a_run_far_slower_per_unit_than_the_workstation_usually_is_flagged():
+	from lot_traceability.traceability.anomalies import AnomalyKind
+	from lot_traceability.traceability.runs import duration_anomalies
+
+	usual = [timed(n, "Mixer", 60 + n, 10) for n in range(8)]
+	slow = timed(99, "Mixer", 600, 10)  # ten times as long for the same quantity
+	big = timed(98, "Mixer", 600, 100)  # ten times as long for ten times as much: usual per unit
+	oven = [timed(n, "Oven", 600, 10) for n in range(8)]  # another workstation's usual is its own
+	(found,) = duration_anomalies([*usual, slow, big, *oven])
+	assert (found.kind, found.reference_doctype, found.reference_name) == (AnomalyKind.RUN_DURATION, "Job Card", "JC-Mixer-99")
+	assert found.lots == ("LOT-Mixer-99",)
+	assert found.params["workstation"] == "Mixer" and found.params["direction"] == "high"
+	assert found.value == 60 and found.strength >= 1
+
+
+def test_too_little_history_or_instant_runs_judge_nothing():
+	from lot_traceability.traceability.runs import duration_anomalies
+
+	assert duration_anomalies([timed(n, "Mixer", 60) for n in range(3)] + [timed(9, "Mixer", 6000)]) == []
+	assert duration_anomalies([timed(n, "Mixer", 0) for n in range(10)]) == []
