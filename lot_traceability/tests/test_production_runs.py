@@ -205,6 +205,19 @@ class TestProductionRuns(FrappeTestCase):
 			sorted([self.inside[2], self.straddling[2], self.r_inside, self.r_straddling]),
 		)
 
+	def test_a_recall_drill_takes_the_mixer_window_as_its_source(self):
+		from lot_traceability.tests.test_recall import new_recall
+
+		recall = new_recall(
+			is_mock=1,
+			source_workstations=[{"workstation": self.line.mixer}],
+			window_from=TUESDAY_0600,
+			window_to=WEDNESDAY_1400,
+		)
+		self.assertEqual(sorted(row.batch for row in recall.source_lots), self.window_lots())
+		affected = {row.batch for row in frappe.get_all("Lot Recall Lot", filters={"parent": recall.name}, fields=["batch"])}
+		self.assertTrue(set(self.window_lots()) <= affected)
+
 	def test_refusals_of_a_window(self):
 		cases = (
 			([], TUESDAY_0600, WEDNESDAY_1400, "Choose the workstation"),

@@ -4,5 +4,5 @@
 from frappe.model.document import Document
 
 
-class LotDeviationWorkstation(Document):
+class LotWindowWorkstation(Document):
 	pass
