@@ -72,6 +72,7 @@ def as_rows(pairs: list[tuple[dict, core.Run]]) -> list[dict]:
 			"employees": "\n".join(f"{e}: {names[e]}" if names.get(e) else e for e in run.employees) or None,
 			"from_time": run.from_time,
 			"to_time": run.to_time,
+			"span_seconds": max(0, int((run.to_time - run.from_time).total_seconds())),
 		}
 		for entry, run in pairs
 	]

@@ -36,14 +36,17 @@ def synthetic_runs(runs: int, workstations: list[str], busy_share: float, seed: 
 			yield (
 				frappe.generate_hash(length=12), stamp, stamp, "Administrator", "Administrator",
 				lot, role, None, 1.0, entry, None, None, station, None, card, None, start, end,
+				int((end - start).total_seconds()),
 			)
 
 
 def plain_lots(stations, start, end) -> set[str]:
+	"""The baseline: the window's rule as one statement, without the span bound or the index."""
 	return {
 		row[0]
 		for row in frappe.db.sql(
-			"""select lot from `tabLot Production Run` ignore index (workstation_from_time_index)
+			"""select lot from `tabLot Production Run`
+			ignore index (workstation_from_time_index, workstation_span_seconds_index)
 			where workstation in %(stations)s and from_time < %(end)s
 			and (to_time > %(start)s or (to_time <= from_time and from_time >= %(start)s))""",
 			{"stations": stations, "start": start, "end": end},

@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 import frappe
+from frappe.query_builder.functions import Max
 
 from lot_traceability.traceability.runs import JobCard, TimeLog
 
@@ -25,6 +26,7 @@ RUN_FIELDS = (
 	"employees",
 	"from_time",
 	"to_time",
+	"span_seconds",
 )
 
 
@@ -134,11 +136,27 @@ def get_stored_runs(stock_entries=None) -> list[dict]:
 	return query.run(as_dict=True)
 
 
+def get_longest_span(workstations) -> int:
+	"""The longest run on these workstations, in seconds (one index look-up per workstation)."""
+	run = frappe.qb.DocType("Lot Production Run")
+	longest = (
+		frappe.qb.from_(run)
+		.select(Max(run.span_seconds))
+		.where(run.workstation.isin(list(workstations)))
+		.run()
+	)
+	return int(longest[0][0] or 0) if longest else 0
+
+
 def get_runs_in_window(workstations, start, end) -> list[dict]:
 	"""Runs on these workstations that overlap [start, end) (the rule of `traceability.runs`):
 	started before the end and ended after the start, or an instant run at a moment of the window.
-	Reads the (workstation, from_time) index."""
+	A run that ended after the start began at most the workstations' longest span before it, so
+	the (workstation, from_time) index is read from there to the end only."""
+	from datetime import timedelta
+
 	run = frappe.qb.DocType("Lot Production Run")
+	earliest = start - timedelta(seconds=get_longest_span(workstations))
 	return (
 		frappe.qb.from_(run)
 		.select(
@@ -158,6 +176,7 @@ def get_runs_in_window(workstations, start, end) -> list[dict]:
 		)
 		.where(
 			run.workstation.isin(list(workstations))
+			& (run.from_time >= earliest)
 			& (run.from_time < end)
 			& ((run.to_time > start) | ((run.to_time <= run.from_time) & (run.from_time >= start)))
 		)

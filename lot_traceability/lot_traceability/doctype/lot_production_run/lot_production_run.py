@@ -12,3 +12,4 @@ class LotProductionRun(Document):
 def on_doctype_update():
 	frappe.db.add_index("Lot Production Run", ["workstation", "from_time"])
 	frappe.db.add_index("Lot Production Run", ["lot", "from_time"])
+	frappe.db.add_index("Lot Production Run", ["workstation", "span_seconds"])
