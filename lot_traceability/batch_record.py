@@ -24,10 +24,13 @@ def lot_batch_record(batch: str) -> dict:
 	walled = access.wall()
 	access.check_lot_access(batch, walled)
 	runs = queries.get_runs_of_lots([batch], core.MADE)
-	inputs = [
-		row for row in queries.get_input_edges(batch) if walled.reads_company(row.company)
-	]
-	entries = list(dict.fromkeys([run.stock_entry for run in runs] + [row.voucher_no for row in inputs if row.voucher_type == "Stock Entry"]))
+	inputs = [row for row in queries.get_input_edges(batch) if walled.reads_company(row.company)]
+	entries = list(
+		dict.fromkeys(
+			[run.stock_entry for run in runs]
+			+ [row.voucher_no for row in inputs if row.voucher_type == "Stock Entry"]
+		)
+	)
 	boms = queries.get_entry_boms(entries)
 	productions = []
 	for entry in entries:
@@ -42,7 +45,9 @@ def lot_batch_record(batch: str) -> dict:
 		productions.append(
 			frappe._dict(
 				stock_entry=entry,
-				work_order=entry_runs[0].work_order if entry_runs else (entry_inputs[0].work_order if entry_inputs else None),
+				work_order=entry_runs[0].work_order
+				if entry_runs
+				else (entry_inputs[0].work_order if entry_inputs else None),
 				posted=get_datetime(f"{bom.get('posting_date')} {bom.get('posting_time') or '00:00:00'}")
 				if bom.get("posting_date")
 				else None,
@@ -53,7 +58,9 @@ def lot_batch_record(batch: str) -> dict:
 				yield_ratio=found.ratio,
 				expected_qty=found.expected_qty,
 				yield_inputs=[
-					frappe._dict(item=i.item, standard_qty=i.standard_qty, actual_qty=i.actual_qty, variance=i.variance)
+					frappe._dict(
+						item=i.item, standard_qty=i.standard_qty, actual_qty=i.actual_qty, variance=i.variance
+					)
 					for i in found.inputs
 				],
 			)

@@ -119,7 +119,9 @@ def genealogy(context, rebuild=False, check_only=False):
 
 
 @lot_traceability.command("runs")
-@click.option("--rebuild", is_flag=True, help="Replace every production run by what the Job Cards and entries say.")
+@click.option(
+	"--rebuild", is_flag=True, help="Replace every production run by what the Job Cards and entries say."
+)
 @click.option("--check", "check_only", is_flag=True, help="Report production runs that differ from them.")
 @pass_context
 def runs(context, rebuild=False, check_only=False):
@@ -127,7 +129,12 @@ def runs(context, rebuild=False, check_only=False):
 	from lot_traceability import production_runs as kept
 
 	rebuild_or_check(
-		context, kept, rebuild, check_only, kept.describe, "production runs differ from the Job Cards and entries."
+		context,
+		kept,
+		rebuild,
+		check_only,
+		kept.describe,
+		"production runs differ from the Job Cards and entries.",
 	)
 
 

@@ -55,7 +55,11 @@ def as_rows(pairs: list[tuple[dict, core.Run]]) -> list[dict]:
 	for _entry, run in pairs:
 		items.setdefault(run.lot, None)
 	items.update(
-		dict(frappe.get_all("Batch", filters={"name": ("in", list(items) or [""])}, fields=["name", "item"], as_list=True))
+		dict(
+			frappe.get_all(
+				"Batch", filters={"name": ("in", list(items) or [""])}, fields=["name", "item"], as_list=True
+			)
+		)
 	)
 	return [
 		{
@@ -136,10 +140,15 @@ def differences(only: list[str] | None = None) -> list[frappe._dict]:
 	entries = queries.get_production_entries(only)
 	expected = set()
 	for start in range(0, len(entries), CHUNK):
-		expected.update(core.key(run, entry.name) for entry, run in expected_runs(entries[start : start + CHUNK]))
+		expected.update(
+			core.key(run, entry.name) for entry, run in expected_runs(entries[start : start + CHUNK])
+		)
 	stored = {stored_key(row) for row in queries.get_stored_runs(only)}
-	return [frappe._dict(problem="missing", key=k, stock_entry=k[0]) for k in sorted(expected - stored, key=str)] + [
-		frappe._dict(problem="unexpected", key=k, stock_entry=k[0]) for k in sorted(stored - expected, key=str)
+	return [
+		frappe._dict(problem="missing", key=k, stock_entry=k[0]) for k in sorted(expected - stored, key=str)
+	] + [
+		frappe._dict(problem="unexpected", key=k, stock_entry=k[0])
+		for k in sorted(stored - expected, key=str)
 	]
 
 
@@ -199,7 +208,9 @@ def check_window(workstations, from_datetime, to_datetime) -> tuple[list[str], o
 	return stations, start, end
 
 
-def window_runs(workstations, from_datetime, to_datetime, company: str | None = None, walled=None) -> frappe._dict:
+def window_runs(
+	workstations, from_datetime, to_datetime, company: str | None = None, walled=None
+) -> frappe._dict:
 	"""The runs on these workstations overlapping [from, to) and the lots they made and consumed,
 	of `company` if given, within the user's company walls (others' lots left out and counted)."""
 	stations, start, end = check_window(workstations, from_datetime, to_datetime)
@@ -227,7 +238,9 @@ def window_runs(workstations, from_datetime, to_datetime, company: str | None = 
 
 def describe_window(window) -> str:
 	return _("{0}, {1} – {2}").format(
-		", ".join(esc(w) for w in window.workstations), format_datetime(window.start), format_datetime(window.end)
+		", ".join(esc(w) for w in window.workstations),
+		format_datetime(window.start),
+		format_datetime(window.end),
 	)
 
 

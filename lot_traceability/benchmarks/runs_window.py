@@ -32,10 +32,28 @@ def synthetic_runs(runs: int, workstations: list[str], busy_share: float, seed: 
 		start = YEAR_START + timedelta(minutes=rng.randrange(365 * 24 * 60))
 		end = start + timedelta(minutes=rng.randrange(20, 240))
 		entry, card = f"BENCH-SE-{n}", f"BENCH-JC-{n}"
-		for role, lot in [("Made", f"BENCH-F-{n}")] + [("Consumed", f"BENCH-R-{rng.randrange(runs)}") for _ in range(3)]:
+		for role, lot in [("Made", f"BENCH-F-{n}")] + [
+			("Consumed", f"BENCH-R-{rng.randrange(runs)}") for _ in range(3)
+		]:
 			yield (
-				frappe.generate_hash(length=12), stamp, stamp, "Administrator", "Administrator",
-				lot, role, None, 1.0, entry, None, None, station, None, card, None, start, end,
+				frappe.generate_hash(length=12),
+				stamp,
+				stamp,
+				"Administrator",
+				"Administrator",
+				lot,
+				role,
+				None,
+				1.0,
+				entry,
+				None,
+				None,
+				station,
+				None,
+				card,
+				None,
+				start,
+				end,
 				int((end - start).total_seconds()),
 			)
 
@@ -54,12 +72,21 @@ def plain_lots(stations, start, end) -> set[str]:
 	}
 
 
-def run(runs: int = 200_000, workstations: int = 20, busy_share: float = 0.3, windows: int = 10, repeat: int = 3, seed: int = 1) -> dict:
+def run(
+	runs: int = 200_000,
+	workstations: int = 20,
+	busy_share: float = 0.3,
+	windows: int = 10,
+	repeat: int = 3,
+	seed: int = 1,
+) -> dict:
 	stations = [f"BENCH-WS-{n}" for n in range(workstations)]
 	try:
 		for name in stations:  # window_runs checks that the workstation exists
 			if not frappe.db.exists("Workstation", name):
-				frappe.get_doc({"doctype": "Workstation", "workstation_name": name}).insert(ignore_permissions=True)
+				frappe.get_doc({"doctype": "Workstation", "workstation_name": name}).insert(
+					ignore_permissions=True
+				)
 		rows = synthetic_runs(runs, stations, busy_share, seed)
 		batch = []
 		for row in rows:
@@ -86,7 +113,9 @@ def run(runs: int = 200_000, workstations: int = 20, busy_share: float = 0.3, wi
 		return {
 			"runs": runs,
 			"rows": runs * 4,
-			"busy_workstation_runs": frappe.db.count("Lot Production Run", {"workstation": stations[0], "role": "Made"}),
+			"busy_workstation_runs": frappe.db.count(
+				"Lot Production Run", {"workstation": stations[0], "role": "Made"}
+			),
 			"windows": windows,
 			"lots_per_window_median": statistics.median(found),
 			"window_p50_s": round(statistics.median(ours), 4),

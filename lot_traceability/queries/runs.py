@@ -295,7 +295,9 @@ def get_quality_inspections(lot: str, references) -> list[dict]:
 	readings = defaultdict(list)
 	for row in (
 		frappe.qb.from_(reading)
-		.select(reading.parent, reading.specification, reading.status, reading.reading_1, reading.reading_value)
+		.select(
+			reading.parent, reading.specification, reading.status, reading.reading_1, reading.reading_value
+		)
 		.where(reading.parent.isin([i.name for i in inspections]))
 		.orderby(reading.idx)
 		.run(as_dict=True)
@@ -343,14 +345,19 @@ def get_entry_boms(entries) -> dict[str, dict]:
 		frappe.qb.from_(entry)
 		.left_join(order)
 		.on(order.name == entry.work_order)
-		.select(entry.name, entry.bom_no, order.bom_no.as_("order_bom"), entry.posting_date, entry.posting_time)
+		.select(
+			entry.name, entry.bom_no, order.bom_no.as_("order_bom"), entry.posting_date, entry.posting_time
+		)
 		.where(entry.name.isin(entries))
 		.run(as_dict=True)
 	)
 	boms = {row.name: row.bom_no or row.order_bom for row in rows}
 	quantities = dict(
 		frappe.get_all(
-			"BOM", filters={"name": ("in", list(set(boms.values()) - {None}) or [""])}, fields=["name", "quantity"], as_list=True
+			"BOM",
+			filters={"name": ("in", list(set(boms.values()) - {None}) or [""])},
+			fields=["name", "quantity"],
+			as_list=True,
 		)
 	)
 	items = defaultdict(dict)
@@ -359,7 +366,9 @@ def get_entry_boms(entries) -> dict[str, dict]:
 		filters={"parent": ("in", list(quantities) or [""]), "parenttype": "BOM"},
 		fields=["parent", "item_code", "stock_qty"],
 	):
-		items[item.parent][item.item_code] = items[item.parent].get(item.item_code, 0.0) + float(item.stock_qty or 0)
+		items[item.parent][item.item_code] = items[item.parent].get(item.item_code, 0.0) + float(
+			item.stock_qty or 0
+		)
 	return {
 		row.name: {
 			"bom": boms[row.name],
@@ -377,6 +386,16 @@ def get_made_runs_since(since) -> list[dict]:
 	return frappe.get_all(
 		"Lot Production Run",
 		filters={"role": "Made", "job_card": ("is", "set"), "from_time": (">=", since)},
-		fields=["job_card", "stock_entry", "workstation", "item", "company", "lot", "qty", "from_time", "to_time"],
+		fields=[
+			"job_card",
+			"stock_entry",
+			"workstation",
+			"item",
+			"company",
+			"lot",
+			"qty",
+			"from_time",
+			"to_time",
+		],
 		order_by="from_time asc, job_card asc, lot asc",
 	)

@@ -177,7 +177,9 @@ class TestProductionRuns(FrappeTestCase):
 		)[0]
 		for operator in line.operators:
 			self.assertIn(operator, mixer_run.employees)
-		self.assertEqual((mixer_run.work_order, mixer_run.qty, mixer_run.item), (entry.work_order, 2, line.finished))
+		self.assertEqual(
+			(mixer_run.work_order, mixer_run.qty, mixer_run.item), (entry.work_order, 2, line.finished)
+		)
 		self.assertTrue(mixer_run.job_card and mixer_run.operation)
 
 	def test_the_mixer_window_holds_exactly_the_lots_it_made_or_consumed_during_it(self):
@@ -215,7 +217,10 @@ class TestProductionRuns(FrappeTestCase):
 			window_to=WEDNESDAY_1400,
 		)
 		self.assertEqual(sorted(row.batch for row in recall.source_lots), self.window_lots())
-		affected = {row.batch for row in frappe.get_all("Lot Recall Lot", filters={"parent": recall.name}, fields=["batch"])}
+		affected = {
+			row.batch
+			for row in frappe.get_all("Lot Recall Lot", filters={"parent": recall.name}, fields=["batch"])
+		}
 		self.assertTrue(set(self.window_lots()) <= affected)
 
 	def test_refusals_of_a_window(self):
@@ -233,15 +238,21 @@ class TestProductionRuns(FrappeTestCase):
 	def test_check_finds_a_run_deleted_behind_the_apps_back_and_rebuild_restores_it(self):
 		_order, entry, made = self.outside
 		self.assertEqual(production_runs.differences([entry.name]), [])
-		frappe.db.delete("Lot Production Run", {"stock_entry": entry.name, "lot": made, "workstation": self.line.mixer})
+		frappe.db.delete(
+			"Lot Production Run", {"stock_entry": entry.name, "lot": made, "workstation": self.line.mixer}
+		)
 		found = production_runs.differences([entry.name])
-		self.assertEqual([(row.problem, row.key[1], row.key[4]) for row in found], [("missing", made, self.line.mixer)])
+		self.assertEqual(
+			[(row.problem, row.key[1], row.key[4]) for row in found], [("missing", made, self.line.mixer)]
+		)
 		production_runs.reconcile()
 		self.assertEqual(production_runs.differences([entry.name]), [])
 
 	def test_cancelling_the_manufacture_removes_its_runs(self):
 		line = self.line
-		_order, entry, _made = line.produce(line.raw_lot(), [(at(6, 8), at(6, 9), 0)], [(at(6, 10), at(6, 11), 0)])
+		_order, entry, _made = line.produce(
+			line.raw_lot(), [(at(6, 8), at(6, 9), 0)], [(at(6, 10), at(6, 11), 0)]
+		)
 		self.assertEqual(len(runs_of(entry.name)), 4)
 		frappe.get_doc("Stock Entry", entry.name).cancel()
 		self.assertEqual(runs_of(entry.name), set())
@@ -315,7 +326,16 @@ class TestProductionRuns(FrappeTestCase):
 		qi.submit()
 
 		html = frappe.get_print("Batch", made, print_format="Lot Batch Record")
-		for shown in (line.mixer, line.oven, entry.name, entry.work_order, self.r_inside, supplier_lot, qi.name, "100.0 %"):
+		for shown in (
+			line.mixer,
+			line.oven,
+			entry.name,
+			entry.work_order,
+			self.r_inside,
+			supplier_lot,
+			qi.name,
+			"100.0 %",
+		):
 			self.assertIn(shown, html)
 		for operator in line.operators:
 			self.assertIn(operator, html)
@@ -349,7 +369,9 @@ class TestRunAnomalies(FrappeTestCase):
 
 		line = ProductionLine()
 		for n in range(6):  # the mixer's usual: an hour for 2
-			line.produce(line.raw_lot(), [(at(10 + n, 8), at(10 + n, 9), 0)], [(at(10 + n, 10), at(10 + n, 11), 0)])
+			line.produce(
+				line.raw_lot(), [(at(10 + n, 8), at(10 + n, 9), 0)], [(at(10 + n, 10), at(10 + n, 11), 0)]
+			)
 		_order, _entry, slow = line.produce(
 			line.raw_lot(), [(at(20, 8), at(20, 18), 1)], [(at(20, 19), at(20, 20), 0)]
 		)

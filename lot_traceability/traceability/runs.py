@@ -223,7 +223,12 @@ class TimedRun:
 	lots: tuple[str, ...] = ()  # the lots made (flagged)
 
 
-def duration_anomalies(runs: Iterable[TimedRun], thresholds: Thresholds = Thresholds()) -> list[Anomaly]:
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+def duration_anomalies(
+	runs: Iterable[TimedRun], thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> list[Anomaly]:
 	"""Runs whose minutes per unit made are |z| ≥ `duration_mads` from the workstation's other runs,
 	judged on log(minutes per unit) as `anomalies.quantity_anomalies` judges sizes (durations are
 	multiplicative: twice as slow is as odd on a fast line as on a slow one), exact leave-one-out,

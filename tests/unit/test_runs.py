@@ -49,7 +49,10 @@ def test_a_card_runs_from_its_first_log_to_its_last_with_its_employees_once():
 
 
 def test_every_lot_made_and_consumed_gets_a_run_per_card():
-	cards = [JobCard("JC-1", "Mixer", "Mix", (TimeLog(at(0), at(1)),)), JobCard("JC-2", "Oven", "Bake", (TimeLog(at(1), at(2)),))]
+	cards = [
+		JobCard("JC-1", "Mixer", "Mix", (TimeLog(at(0), at(1)),)),
+		JobCard("JC-2", "Oven", "Bake", (TimeLog(at(1), at(2)),)),
+	]
 	runs = runs_for([("F", 4)], [("R1", 2), ("R2", 3), ("R1", 1)], cards, POSTED)
 	assert sorted((r.lot, r.role, r.job_card, r.qty) for r in runs) == [
 		("F", MADE, "JC-1", 4),
@@ -137,7 +140,9 @@ def test_window_membership_matches_a_brute_force_over_the_time_logs(
 		for i, (station, entries) in enumerate(cards)
 	]
 	window = (at(start), at(start + length))
-	found = {(r.lot, r.role) for r in in_window(runs_for(made, consumed, job_cards, at(posted)), stations, *window)}
+	found = {
+		(r.lot, r.role) for r in in_window(runs_for(made, consumed, job_cards, at(posted)), stations, *window)
+	}
 
 	def card_in_window(card):
 		complete = [log for log in card.time_logs if log.from_time and log.to_time]
@@ -156,7 +161,9 @@ def test_window_membership_matches_a_brute_force_over_the_time_logs(
 		return False
 
 	covered = any(card.workstation in stations and card_in_window(card) for card in job_cards)
-	expected = {(lot, MADE) for lot, _ in made} | {(lot, CONSUMED) for lot, _ in consumed} if covered else set()
+	expected = (
+		{(lot, MADE) for lot, _ in made} | {(lot, CONSUMED) for lot, _ in consumed} if covered else set()
+	)
 	assert found == expected
 
 
@@ -183,10 +190,12 @@ def test_yield_without_a_bom_or_inputs_has_no_ratio():
 	assert bom_yield(5, {"A": 1}, 0, {}).ratio is None
 
 
-def timed(n: int, station: str, minutes: float, qty: float = 10) -> "TimedRun":
+def timed(n: int, station: str, minutes: float, qty: float = 10):
 	from lot_traceability.traceability.runs import TimedRun
 
-	return TimedRun(f"JC-{station}-{n}", f"SE-{n}", station, "CAKE", BASE.date(), minutes, qty, (f"LOT-{station}-{n}",))
+	return TimedRun(
+		f"JC-{station}-{n}", f"SE-{n}", station, "CAKE", BASE.date(), minutes, qty, (f"LOT-{station}-{n}",)
+	)
 
 
 def test_a_run_far_slower_per_unit_than_the_workstation_usually_is_flagged():
@@ -198,7 +207,11 @@ def test_a_run_far_slower_per_unit_than_the_workstation_usually_is_flagged():
 	big = timed(98, "Mixer", 600, 100)  # ten times as long for ten times as much: usual per unit
 	oven = [timed(n, "Oven", 600, 10) for n in range(8)]  # another workstation's usual is its own
 	(found,) = duration_anomalies([*usual, slow, big, *oven])
-	assert (found.kind, found.reference_doctype, found.reference_name) == (AnomalyKind.RUN_DURATION, "Job Card", "JC-Mixer-99")
+	assert (found.kind, found.reference_doctype, found.reference_name) == (
+		AnomalyKind.RUN_DURATION,
+		"Job Card",
+		"JC-Mixer-99",
+	)
 	assert found.lots == ("LOT-Mixer-99",)
 	assert found.params["workstation"] == "Mixer" and found.params["direction"] == "high"
 	assert found.value == 60 and found.strength >= 1

@@ -8,8 +8,8 @@ from frappe import _
 from frappe.utils import cint
 
 from lot_traceability.messages import esc, quantity
-from lot_traceability.queries import warehouses as warehouse_queries
 from lot_traceability.production_runs import describe_window
+from lot_traceability.queries import warehouses as warehouse_queries
 from lot_traceability.recall_scope import compute_scope, scope_sources, within_walls, workstation_sources
 from lot_traceability.supplier_risk import standing_words
 from lot_traceability.traceability import recall as core
@@ -27,7 +27,9 @@ def execute(filters=None):
 	batches, supplier_lot_no, recall_date = scope_sources(filters)
 	window = None
 	if filters.get("workstation"):  # an equipment window: the lots made and consumed there then
-		window = workstation_sources(filters.workstation, filters.get("from_datetime"), filters.get("to_datetime"))
+		window = workstation_sources(
+			filters.workstation, filters.get("from_datetime"), filters.get("to_datetime")
+		)
 		batches = [*batches, *window.lots]
 	if not batches and not supplier_lot_no:
 		if window:
