@@ -181,6 +181,36 @@ def get_recall_impact(
 
 @frappe.whitelist()
 @frappe.read_only()
+def get_workstation_window_scope(
+	workstation: str | list,
+	from_datetime: str,
+	to_datetime: str,
+	company: str | None = None,
+	recall_date: str | None = None,
+	max_depth: int = 25,
+) -> dict:
+	"""The lots made and consumed on workstations during [from, to) (their runs), and the recall
+	scope forward from them: where they went, what stock is left, who received them."""
+	from lot_traceability.recall_scope import compute_scope, scope_as_dict, within_walls, workstation_sources
+
+	frappe.has_permission("Batch", "read", throw=True)
+	window = workstation_sources(workstation, from_datetime, to_datetime, company)
+	answer = {
+		"workstations": window.workstations,
+		"made": window.made,
+		"consumed": window.consumed,
+		"runs": window.runs,
+		"hidden_note": window.hidden_note,
+		"scope": None,
+	}
+	if window.lots:
+		scope = compute_scope(window.lots, recall_date=recall_date, max_depth=int(max_depth))
+		answer["scope"] = scope_as_dict(within_walls(scope))
+	return answer
+
+
+@frappe.whitelist()
+@frappe.read_only()
 def check_allocation(
 	item_code: str,
 	warehouse: str | list,

@@ -118,6 +118,26 @@ def genealogy(context, rebuild=False, check_only=False):
 		frappe.destroy()
 
 
+@lot_traceability.command("runs")
+@click.option(
+	"--rebuild", is_flag=True, help="Replace every production run by what the Job Cards and entries say."
+)
+@click.option("--check", "check_only", is_flag=True, help="Report production runs that differ from them.")
+@pass_context
+def runs(context, rebuild=False, check_only=False):
+	"""Rebuild or check the lots' production runs (Lot Production Run) against ERPNext's records."""
+	from lot_traceability import production_runs as kept
+
+	rebuild_or_check(
+		context,
+		kept,
+		rebuild,
+		check_only,
+		kept.describe,
+		"production runs differ from the Job Cards and entries.",
+	)
+
+
 @lot_traceability.command("balances")
 @click.option("--rebuild", is_flag=True, help="Replace every kept lot balance by the ledger's figure.")
 @click.option("--check", "check_only", is_flag=True, help="Report lot balances that differ from the ledger.")

@@ -36,6 +36,13 @@ def describe_event(doc) -> str:
 		return _("{0} at {1}, {2} – {3}").format(
 			what, doc.warehouse, format_datetime(doc.window_from), format_datetime(doc.window_to)
 		)
+	if doc.scope_type == "Workstation and Time Window":
+		return _("{0} on {1}, {2} – {3}").format(
+			what,
+			", ".join(row.workstation for row in doc.workstations),
+			format_datetime(doc.window_from),
+			format_datetime(doc.window_to),
+		)
 	return what
 
 
@@ -47,6 +54,8 @@ def fill_lots(doc) -> None:
 	warehouse during it (those gone since say where they went); named lots as listed."""
 	if doc.scope_type == "Warehouse and Time Window":
 		fill_window_lots(doc)
+	elif doc.scope_type == "Workstation and Time Window":
+		fill_workstation_lots(doc)
 	else:
 		fill_named_lots(doc)
 
@@ -129,6 +138,21 @@ def destination(move, row, targets) -> str:
 	if row and row.party:
 		return _("{0} {1} to {2} ({3})").format(_(move.voucher_type), move.voucher_no, row.party, qty)
 	return _("{0} {1} ({2})").format(_(move.voucher_type), move.voucher_no, qty)
+
+
+def fill_workstation_lots(doc) -> None:
+	"""Every lot of the company made or consumed on the workstations during [from, to), read from
+	the lots' production runs (`production_runs.window_runs`), then filled as named lots."""
+	from lot_traceability.production_runs import window_runs
+
+	window = window_runs(
+		[row.workstation for row in doc.workstations], doc.window_from, doc.window_to, company=doc.company
+	)
+	kept = {row.batch: row.qty for row in doc.lots}
+	doc.lots = []
+	for lot in window.lots:
+		doc.append("lots", {"batch": lot, "qty": kept.get(lot)})
+	fill_named_lots(doc)
 
 
 def fill_named_lots(doc) -> None:

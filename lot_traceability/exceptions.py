@@ -60,6 +60,7 @@ KIND_LABELS = {
 	Kind.ADJUSTMENT_BURST: "Burst of Adjustments",
 	Kind.UNUSUAL_QUANTITY: "Unusual Movement Quantity",
 	Kind.SUPPLIER_DATES: "Supplier Dates Out of Line",
+	Kind.RUN_DURATION: "Unusual Run Duration",
 }
 MAX_LISTED = 3
 

@@ -437,8 +437,19 @@ def find_anomalies(today, thresholds, first_seen=None) -> tuple[list[anomaly_cor
 		)
 		+ anomaly_core.quantity_anomalies(moves, thresholds)
 		+ anomaly_core.supplier_date_anomalies(receipts, thresholds)
+		+ run_duration_anomalies(since, thresholds, companies)
 	)
 	return anomaly_core.rank(found), companies
+
+
+def run_duration_anomalies(since, thresholds, companies) -> list[anomaly_core.Anomaly]:
+	"""Production runs far slower or faster per unit than their workstation's usual."""
+	from lot_traceability.production_runs import timed_runs
+	from lot_traceability.traceability.runs import duration_anomalies
+
+	runs, run_companies = timed_runs(since)
+	companies.update(run_companies)
+	return duration_anomalies(runs, thresholds)
 
 
 def movement_kind(row) -> str:
@@ -527,6 +538,19 @@ def describe(anomaly: anomaly_core.Anomaly) -> str:
 			_n(anomaly.expected),
 			anomaly.compared_with,
 			movement.strip(),
+			_n(abs(flt(p.get("z"))), 1),
+		)
+	if kind is anomaly_core.AnomalyKind.RUN_DURATION:
+		return _(
+			"Job Card {0} on {1} (for {2}) took {3} minutes per unit of {4}; the workstation's other {5} runs take {6}: {7} robust deviations away on a log scale."
+		).format(
+			anomaly.reference_name,
+			p.get("workstation") or "",
+			p.get("stock_entry") or "",
+			_n(anomaly.value),
+			anomaly.item,
+			anomaly.compared_with,
+			_n(anomaly.expected),
 			_n(abs(flt(p.get("z"))), 1),
 		)
 	if p.get("reason"):

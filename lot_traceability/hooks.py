@@ -146,6 +146,7 @@ scheduler_events = {
 	"daily_long": [
 		"lot_traceability.tasks.reconcile_lot_balances",
 		"lot_traceability.tasks.reconcile_lot_ledger",
+		"lot_traceability.tasks.reconcile_production_runs",
 		"lot_traceability.tasks.compute_foresight",
 	],
 }
@@ -156,5 +157,6 @@ jinja = {
 		"lot_traceability.labels.lot_qr_data_uri",
 		"lot_traceability.epcis_export.status_change_epcis",
 		"lot_traceability.recall_audit.audit_figures",
+		"lot_traceability.batch_record.lot_batch_record",
 	],
 }

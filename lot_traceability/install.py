@@ -57,6 +57,7 @@ def after_install():
 	rebuild_lot_balances()
 	rebuild_lot_ledger()
 	rebuild_genealogy()
+	rebuild_production_runs()
 
 
 def after_migrate():
@@ -65,6 +66,7 @@ def after_migrate():
 		rebuild_lot_balances()
 	rebuild_lot_ledger()
 	rebuild_genealogy()
+	rebuild_production_runs()
 	from lot_traceability.tasks import switch_heavy_reports
 
 	switch_heavy_reports()  # a report's synced definition may have reset it
@@ -136,6 +138,15 @@ def rebuild_genealogy():
 	from lot_traceability.lineage import rebuild
 
 	if not frappe.db.count("Lot Genealogy"):
+		rebuild()
+
+
+def rebuild_production_runs():
+	"""The lots' production runs start from the production entries a site already has, when it holds
+	no run yet."""
+	from lot_traceability.production_runs import rebuild
+
+	if not frappe.db.count("Lot Production Run"):
 		rebuild()
 
 

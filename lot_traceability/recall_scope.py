@@ -64,6 +64,16 @@ def scope_sources(filters) -> tuple[list[str], str | None, str | None]:
 	return batches, filters.get("supplier_lot_no"), filters.get("recall_date")
 
 
+def workstation_sources(workstations, from_datetime, to_datetime, company: str | None = None):
+	"""A recall's sources from an equipment window: the lots made on these workstations during
+	[from, to) and the lots consumed there then (`production_runs.window_runs`, within the user's
+	company walls). The window's `lots` go to `compute_scope` as the source lots."""
+	from lot_traceability.production_runs import window_runs
+
+	frappe.has_permission("Lot Production Run", "read", throw=True)
+	return window_runs(workstations, from_datetime, to_datetime, company=company)
+
+
 def check_sources(batches=None, supplier_lot_no: str | None = None) -> None:
 	"""Refuse, naming the lot, source lots the user may not read: each lot named, and a supplier lot
 	no none of whose lots is of the user's companies."""

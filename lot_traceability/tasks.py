@@ -134,6 +134,19 @@ def reconcile_lot_ledger():
 	return found
 
 
+def reconcile_production_runs():
+	"""Compare the lots' production runs with the Job Cards and entries, repair (and log) any
+	difference, and tell the people who answer for stock and quality what was repaired."""
+	from lot_traceability.production_runs import describe, reconcile
+
+	found = reconcile()
+	notify_repairs(
+		_("Production runs: {0} differences from the Job Cards and entries were repaired").format(len(found)),
+		[describe(row) for row in found],
+	)
+	return found
+
+
 HEAVY_REPORTS = ("Recall Impact", "Lot Exceptions", "Expiry Risk")
 
 

@@ -11,6 +11,7 @@ from lot_traceability.lineage import (
 from lot_traceability.locks import lock_if_submitting, lock_voucher
 from lot_traceability.lot_documents import hold_lots_missing_documents
 from lot_traceability.overrides.stock_rows import stock_entry_rows
+from lot_traceability.production_runs import record_entry as record_production_runs
 from lot_traceability.recall_war_room import notify_for_voucher as notify_war_rooms_of
 from lot_traceability.receiving import record_supplier_lots, validate_supplier_lots
 from lot_traceability.returns import allow_cancelling_a_write_off
@@ -37,6 +38,7 @@ def on_submit(doc, method=None):
 	if doc.purpose in RECEIVING_PURPOSES:
 		record_supplier_lots(doc)
 	record_genealogy(doc)
+	record_production_runs(doc)
 	record_tlc_sources(doc)
 	hold_lots_missing_documents(doc)
 	if doc.purpose == "Material Issue" and doc.is_lot_write_off:  # recalled stock destroyed
@@ -49,6 +51,7 @@ def before_cancel(doc, method=None):
 
 def on_cancel(doc, method=None):
 	record_genealogy(doc)
+	record_production_runs(doc)
 	allow_cancelling_a_write_off(doc)
 
 

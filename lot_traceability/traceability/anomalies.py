@@ -69,6 +69,7 @@ class AnomalyKind(str, Enum):
 	ADJUSTMENT_BURST = "adjustment_burst"  # adjustments in one week at a warehouse for an item
 	UNUSUAL_QUANTITY = "unusual_quantity"  # a movement quantity far outside the item's usual sizes
 	SUPPLIER_DATES = "supplier_dates"  # a receipt's made/expiry dates against the supplier's past lots
+	RUN_DURATION = "run_duration"  # a production run's minutes per unit against the workstation's usual (`traceability.runs`)
 
 
 KIND_ORDER = {kind: index for index, kind in enumerate(AnomalyKind)}
@@ -82,9 +83,10 @@ class Thresholds:
 	adjustment_p: float = 0.001  # Poisson tail probability below which a week is a burst
 	min_adjustments: int = 3  # a week needs at least this many to be a burst
 	min_history: int = 5  # fewer comparable points than this: no judgement
+	duration_mads: float = 3.5  # on log(minutes per unit) of a production run
 
 	def __post_init__(self):
-		for name in ("yield_mads", "quantity_mads", "dates_mads"):
+		for name in ("yield_mads", "quantity_mads", "dates_mads", "duration_mads"):
 			value = getattr(self, name)
 			if not 0 < value < math.inf:
 				raise ValueError(f"{name} must be a positive number of MADs, not {value!r}")

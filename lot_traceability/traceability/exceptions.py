@@ -42,6 +42,7 @@ class Kind(str, Enum):
 	ADJUSTMENT_BURST = "adjustment_burst"
 	UNUSUAL_QUANTITY = "unusual_quantity"
 	SUPPLIER_DATES = "supplier_dates"
+	RUN_DURATION = "run_duration"
 
 
 KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}
@@ -62,9 +63,10 @@ DEFAULT_WEIGHTS: dict[Kind, float] = {
 	Kind.ADJUSTMENT_BURST: 40,
 	Kind.UNUSUAL_QUANTITY: 35,
 	Kind.SUPPLIER_DATES: 40,
+	Kind.RUN_DURATION: 35,
 }
 ANOMALY_KINDS = frozenset(
-	{Kind.YIELD_ANOMALY, Kind.ADJUSTMENT_BURST, Kind.UNUSUAL_QUANTITY, Kind.SUPPLIER_DATES}
+	{Kind.YIELD_ANOMALY, Kind.ADJUSTMENT_BURST, Kind.UNUSUAL_QUANTITY, Kind.SUPPLIER_DATES, Kind.RUN_DURATION}
 )
 MAX_ANOMALY_FACTOR = 1.5  # an anomaly far past its threshold weighs up to this much more than its kind
 

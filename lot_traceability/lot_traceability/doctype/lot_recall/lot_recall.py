@@ -109,6 +109,8 @@ class LotRecall(BulkChildTables, Document):
 		self.db_set("status", "Cancelled")
 
 	def validate_sources(self):
+		if self.source_workstations and self.docstatus == 0:
+			add_window_lots(self)
 		seen = set()
 		for row in self.source_lots:
 			if row.batch in seen:
@@ -540,3 +542,17 @@ class LotRecall(BulkChildTables, Document):
 				as_list=True,
 			)
 		return problems
+
+
+def add_window_lots(recall) -> None:
+	"""The lots made or consumed on the recall's workstations during its window become source lots
+	(`production_runs.window_runs`, within the user's company walls)."""
+	from lot_traceability.production_runs import window_runs
+
+	window = window_runs(
+		[row.workstation for row in recall.source_workstations], recall.window_from, recall.window_to
+	)
+	named = {row.batch for row in recall.source_lots}
+	for lot in window.lots:
+		if lot not in named:
+			recall.append("source_lots", {"batch": lot})

@@ -31,6 +31,7 @@ frappe.query_reports["Lot Exceptions"] = {
 				"Burst of Adjustments",
 				"Unusual Movement Quantity",
 				"Supplier Dates Out of Line",
+				"Unusual Run Duration",
 			],
 		},
 		{ fieldname: "min_score", label: __("Minimum Score"), fieldtype: "Float", default: 0 },

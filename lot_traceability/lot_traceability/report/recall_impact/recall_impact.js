@@ -13,6 +13,14 @@ frappe.query_reports["Recall Impact"] = {
 		{ fieldname: "supplier_lot_no", label: __("Supplier Lot No"), fieldtype: "Data" },
 		{ fieldname: "lot_recall", label: __("Lot Recall"), fieldtype: "Link", options: "Lot Recall" },
 		{
+			fieldname: "workstation",
+			label: __("Workstations"),
+			fieldtype: "MultiSelectList",
+			get_data: (txt) => frappe.db.get_link_options("Workstation", txt),
+		},
+		{ fieldname: "from_datetime", label: __("Window From"), fieldtype: "Datetime" },
+		{ fieldname: "to_datetime", label: __("Window To"), fieldtype: "Datetime" },
+		{
 			fieldname: "section",
 			label: __("Show"),
 			fieldtype: "Select",

@@ -7,8 +7,9 @@ import frappe
 from frappe import _
 
 from lot_traceability.messages import esc, quantity
+from lot_traceability.production_runs import describe_window
 from lot_traceability.queries import warehouses as warehouse_queries
-from lot_traceability.recall_scope import compute_scope, scope_sources, within_walls
+from lot_traceability.recall_scope import compute_scope, scope_sources, within_walls, workstation_sources
 from lot_traceability.supplier_risk import standing_words
 from lot_traceability.traceability import recall as core
 from lot_traceability.tracing import checked_depth
@@ -23,8 +24,16 @@ def execute(filters=None):
 	if section not in SECTIONS:
 		frappe.throw(_("Section must be one of {0}, not {1}.").format(", ".join(SECTIONS), esc(section)))
 	batches, supplier_lot_no, recall_date = scope_sources(filters)
+	window = None
+	if filters.get("workstation"):  # an equipment window: the lots made and consumed there then
+		window = workstation_sources(
+			filters.workstation, filters.get("from_datetime"), filters.get("to_datetime")
+		)
+		batches = [*batches, *window.lots]
 	if not batches and not supplier_lot_no:
-		return [], [], _("Choose a lot, a supplier lot no or a Lot Recall.")
+		if window:
+			return [], [], _("No lot was made or consumed on {0}.").format(describe_window(window))
+		return [], [], _("Choose a lot, a supplier lot no, a Lot Recall or a workstation window.")
 	scope = within_walls(
 		compute_scope(
 			batches,
