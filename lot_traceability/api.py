@@ -192,8 +192,10 @@ def get_workstation_window_scope(
 	"""The lots made and consumed on workstations during [from, to) (their runs), and the recall
 	scope forward from them: where they went, what stock is left, who received them."""
 	from lot_traceability.recall_scope import compute_scope, scope_as_dict, within_walls, workstation_sources
+	from lot_traceability.tracing import checked_depth
 
 	frappe.has_permission("Batch", "read", throw=True)
+	max_depth = checked_depth(max_depth)
 	window = workstation_sources(workstation, from_datetime, to_datetime, company)
 	answer = {
 		"workstations": window.workstations,
@@ -204,7 +206,7 @@ def get_workstation_window_scope(
 		"scope": None,
 	}
 	if window.lots:
-		scope = compute_scope(window.lots, recall_date=recall_date, max_depth=int(max_depth))
+		scope = compute_scope(window.lots, recall_date=recall_date, max_depth=max_depth)
 		answer["scope"] = scope_as_dict(within_walls(scope))
 	return answer
 

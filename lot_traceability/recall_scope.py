@@ -71,6 +71,8 @@ def workstation_sources(workstations, from_datetime, to_datetime, company: str |
 	from lot_traceability.production_runs import window_runs
 
 	frappe.has_permission("Lot Production Run", "read", throw=True)
+	if company:
+		access.check_company_access(company)
 	return window_runs(workstations, from_datetime, to_datetime, company=company)
 
 

@@ -82,6 +82,9 @@ EXPECTED = {
 	"get_lot_trace": (X, X, OWN, X, OWN, OWN, 200),
 	"update_recall": (X, X, X, X, X, STOPPED, 417),
 	"get_recall_impact": (X, X, OWN, X, OWN, OWN, 200),
+	# an equipment window of a workstation that does not exist: refused on its merits (417) for the
+	# caller's company, refused for another company before it is looked at
+	"get_workstation_window_scope": (X, X, STOPPED, X, STOPPED, STOPPED, 417),
 	"check_allocation": (X, X, OWN, X, OWN, OWN, 200),
 	"scan_lot_label": (X, X, OWN, X, OWN, OWN, 200),
 	"lookup_lot": (X, X, OWN, X, OWN, OWN, 200),
@@ -300,6 +303,13 @@ class TestSecurityMatrix(FrappeTestCase):
 			"get_lot_trace": method("get_lot_trace", batch=side.lot),
 			"update_recall": method("update_recall", "POST", recall=side.recall, status="Forgotten"),
 			"get_recall_impact": method("get_recall_impact", batches=side.lot),
+			"get_workstation_window_scope": method(
+				"get_workstation_window_scope",
+				workstation="_LT No Such Workstation",
+				from_datetime="2026-01-01 06:00:00",
+				to_datetime="2026-01-02 06:00:00",
+				company=side.company,
+			),
 			"check_allocation": method(
 				"check_allocation", item_code=side.item, warehouse=side.warehouse, qty=1
 			),
