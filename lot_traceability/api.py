@@ -401,7 +401,7 @@ def get_recall_rows(
 	start: int = 0,
 	page_length: int = 50,
 	search: str | None = None,
-	after: int | None = None,
+	after: str | None = None,
 ) -> dict:
 	"""One page of a recall's scope table (affected lots, stock locations or customers), for the
 	form: `rows` and the `total` matching `search` (a lot, item, warehouse or customer, in part);
@@ -416,7 +416,7 @@ def get_recall_rows(
 			_("A recall's scope tables are {0}, not {1}.").format(", ".join(SCOPE_ROW_FIELDS), esc(table))
 		)
 	start, page_length = max(0, int(start or 0)), min(500, max(1, int(page_length or 50)))
-	after = None if after in (None, "") else max(0, int(after))
+	after = None if after in (None, "") else max(0, frappe.utils.cint(after))
 	page = readable_recall_rows(doc, table, start, page_length, (search or "").strip() or None, after)
 	return {**page, "start": start, "page_length": page_length}
 
