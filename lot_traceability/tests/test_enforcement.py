@@ -133,6 +133,13 @@ STATUS_SET_WHILE_BUILDING = {
 
 class TestEnforcementMatrix(FrappeTestCase):
 	def test_every_path_for_every_status(self):
+		# the paths as ERPNext posts them, its own picks checked at submit, whatever an earlier request
+		# of this process installed (the app's allocation answers a held lot with a shortage instead:
+		# TestShortageExplained)
+		applied = erpnext_allocation.bundle_module.get_auto_batch_nos is erpnext_allocation.get_auto_batch_nos
+		erpnext_allocation.unapply()
+		if applied:
+			self.addCleanup(erpnext_allocation.apply)
 		make_pos_profile()  # outside the attempts: a refused attempt rolls back what it created
 		# customer returns of held lots are received into quarantine: the company needs one
 		make_warehouse("_Lot Returns Quarantine", is_quarantine_warehouse=1)
