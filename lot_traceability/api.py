@@ -401,7 +401,7 @@ def get_recall_rows(
 	start: int = 0,
 	page_length: int = 50,
 	search: str | None = None,
-	after: str | None = None,
+	after: str | int | None = None,
 ) -> dict:
 	"""One page of a recall's scope table (affected lots, stock locations or customers), for the
 	form: `rows` and the `total` matching `search` (a lot, item, warehouse or customer, in part);

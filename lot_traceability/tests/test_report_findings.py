@@ -242,7 +242,7 @@ class TestKpisByCompany(FrappeTestCase):
 		frappe.set_user("Administrator")
 		frappe.db.rollback()
 		# the user defaults the test set are cached beyond the rollback: read them afresh
-		frappe.defaults.clear_cache("Administrator")
+		frappe.clear_cache(user="Administrator")
 
 	def test_recalls_and_released_holds_are_counted_for_the_company_chosen(self):
 		recall = new_recall(supplier_lot_no=CONTAMINATED, is_mock=1)
