@@ -701,10 +701,18 @@ class TestDeskInABrowser(FrappeTestCase):
 				await new Promise((r) => setTimeout(r, 250));
 			return document.querySelector(".modal.show").innerText;
 		"""
+		from lot_traceability.demo import promising as promise_story
+
+		held_lot = promise_story.load()["held_lot"]  # a demo loaded before that story gets it too
+		frappe.db.commit()
 		try:
 			seen = self.see(
-				{"sales-order": f"/app/sales-order/{order.name}|{probe}", "item": "/app/item/DEMO-FLOUR"},
-				not_ours={"sales-order", "item"},
+				{
+					"sales-order": f"/app/sales-order/{order.name}|{probe}",
+					"item": "/app/item/DEMO-FLOUR",
+					"batch": f"/app/batch/{held_lot}",
+				},
+				not_ours={"sales-order", "item", "batch"},
 			)
 		finally:
 			frappe.delete_doc("Sales Order", order.name, force=True)
@@ -720,10 +728,19 @@ class TestDeskInABrowser(FrappeTestCase):
 		self.assertTrue(lots["Approved"] and lots["Restricted"], lots)
 		for width in (1440, 390):
 			dialog = seen["sales-order", width]["probe"]
-			self.assertIn("Promisable 400", dialog, width)
-			self.assertIn("of 550", dialog, width)  # ERPNext's actual quantity in that warehouse
+			# the approved lot and the short-dated one (this customer asks for no shelf life), not the
+			# held lot nor the one restricted to making cake mix
+			self.assertIn("Promisable 480", dialog, width)
+			self.assertIn("of 750", dialog, width)  # ERPNext's actual quantity in that warehouse
 			self.assertIn(lots["Approved"][0], dialog, width)
 			self.assertIn("may be promised", dialog, width)
 			self.assertIn(lots["Restricted"][0], dialog, width)  # restricted to making cake mix
 			self.assertIn("not for this customer", dialog, width)
-			self.assertIn("Promisable today: 400", seen["item", width]["text"], width)
+			item = seen["item", width]["text"]
+			self.assertIn("Promisable today: 480", item, width)
+			self.assertIn("Held: 120", item, width)  # the demo's quarantined flour lot in the stores
+			self.assertIn("In Quarantine Warehouse: 300", item, width)  # the rejected lot, moved there
+			batch = seen["batch", width]["text"]
+			self.assertRegex(batch, r"This lot: 0(\.0+)? Kg promisable today of 120(\.0+)? Kg on hand", width)
+			self.assertIn("Foreign matter", batch, width)  # the lot's own history: the hold's reason
+			self.assertIn("Promisable Stock", batch, width)
