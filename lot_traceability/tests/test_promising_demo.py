@@ -103,6 +103,25 @@ class TestPromisingOnTheDemo(FrappeTestCase):
 		self.assertEqual(classes[self.made["held_lot"]], "held")
 		self.assertEqual(classes[self.made["short_lot"]], "short")
 
+	def test_each_row_gets_its_own_warehouses_figure(self):
+		order = frappe.copy_doc(self.order)
+		order.po_no = None
+		order.append("items", {**order.items[0].as_dict(), "name": None, "warehouse": "Quarantine - DFI"})
+		order.insert()
+		stores, quarantine = order.items
+		for row in (stores, quarantine):
+			answer = api.promisable(
+				story.FLOUR,
+				warehouses=[row.warehouse],
+				date=str(row.delivery_date),
+				customer=story.CUSTOMER,
+				company=COMPANY,
+				sales_order=order.name,
+			)
+			self.assertEqual(row.promisable_qty, answer["promisable"], row.warehouse)
+		self.assertGreater(stores.promisable_qty, 0)
+		self.assertEqual(quarantine.promisable_qty, 0)  # the rejected lot, in a quarantine warehouse
+
 	def test_switched_off_the_order_row_is_left_empty(self):
 		frappe.db.set_single_value("Lot Traceability Settings", "promisable_on_order_rows", 0)
 		try:
