@@ -122,6 +122,21 @@ class TestPromisingOnTheDemo(FrappeTestCase):
 		self.assertGreater(stores.promisable_qty, 0)
 		self.assertEqual(quarantine.promisable_qty, 0)  # the rejected lot, in a quarantine warehouse
 
+	def test_the_batch_dashboard_tells_each_lots_part(self):
+		held = api.lot_promisable(self.made["held_lot"])
+		self.assertEqual((held["totals"]["held"], held["totals"]["promisable"]), (120, 0))
+		self.assertEqual([row["warehouse"] for row in held["rows"]], [STORES])
+		self.assertEqual(held["item_code"], story.FLOUR)
+		self.assertEqual(held["item_totals"], api.promisable(story.FLOUR)["totals"])
+		on_date = self.order.items[0].delivery_date
+		short = api.lot_promisable(self.made["short_lot"], str(on_date), story.CUSTOMER)
+		today = api.lot_promisable(self.made["short_lot"])  # no customer: no shelf life asked
+		self.assertEqual((short["totals"]["short"], short["totals"]["promisable"]), (80, 0))
+		self.assertIn("below the required minimum (90", short["rows"][0]["reason"])
+		self.assertEqual(today["totals"]["promisable"], 80)
+		with self.assertRaises(frappe.DoesNotExistError):
+			api.lot_promisable("no such lot")
+
 	def test_switched_off_the_order_row_is_left_empty(self):
 		frappe.db.set_single_value("Lot Traceability Settings", "promisable_on_order_rows", 0)
 		try:
