@@ -137,6 +137,23 @@ class TestPromisingOnTheDemo(FrappeTestCase):
 		with self.assertRaises(frappe.DoesNotExistError):
 			api.lot_promisable("no such lot")
 
+	def test_a_quotation_row_gets_the_figure_for_its_date_and_customer(self):
+		quotation = frappe.get_doc(
+			{
+				"doctype": "Quotation",
+				"company": COMPANY,
+				"quotation_to": "Customer",
+				"party_name": story.CUSTOMER,
+				"transaction_date": nowdate(),
+				"currency": self.order.currency,
+				"selling_price_list": "Standard Selling",
+				"items": [{"item_code": story.FLOUR, "qty": 600, "rate": 1.5, "warehouse": STORES}],
+			}
+		).insert()
+		answer = api.promisable(story.FLOUR, warehouses=[STORES], customer=story.CUSTOMER, company=COMPANY)
+		self.assertEqual(quotation.items[0].promisable_qty, answer["promisable"])
+		self.assertLess(quotation.items[0].promisable_qty, quotation.items[0].actual_qty)
+
 	def test_switched_off_the_order_row_is_left_empty(self):
 		frappe.db.set_single_value("Lot Traceability Settings", "promisable_on_order_rows", 0)
 		try:
