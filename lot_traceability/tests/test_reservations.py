@@ -226,7 +226,7 @@ class TestReservationsRespectLots(FrappeTestCase):
 		self.assertEqual(
 			frappe.db.get_value("Sales Order Item", order.items[0].name, "stock_reserved_qty"), 15
 		)
-		note = make_delivery_note(order.name)
+		note = make_delivery_note(order.name, kwargs={"for_reserved_stock": 1})  # Deliver → Reserved Stock
 		note.insert()
 		note.submit()
 		delivered = frappe.get_all(
@@ -236,6 +236,12 @@ class TestReservationsRespectLots(FrappeTestCase):
 		)
 		self.assertEqual({row.batch_no: abs(row.qty) for row in delivered}, {self.lots["next"]: 15})
 		self.assertEqual(frappe.db.get_value("Stock Reservation Entry", entry, "status"), "Delivered")
+		self.assertEqual(
+			frappe.get_all(
+				"Serial and Batch Entry", filters={"parent": entry}, fields=["batch_no", "delivered_qty"]
+			),
+			[{"batch_no": self.lots["next"], "delivered_qty": 15}],
+		)
 
 	def test_no_lot_left_cancels_the_reservation_and_tells_the_orders_owner(self):
 		order = sales_order(self.item, 15)
