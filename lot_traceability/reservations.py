@@ -328,3 +328,34 @@ def check_edit(doc) -> None:
 	reservation = Reservation(doc)
 	if reservation.governed:
 		check_lots(reservation, doc.get("sb_entries") or [])
+
+
+def tell_recall_cancelled(name: str, recall: str, lots) -> None:
+	"""A recall cancelled this reservation (`Lot Recall.release_demand`): the order's owner gets the
+	same ToDo as when a hold leaves no lot, naming the order, the recalled lots and the recall."""
+	doc = frappe.get_doc("Stock Reservation Entry", name)
+	if doc.docstatus != 2 or doc.voucher_type != "Sales Order":
+		return
+	reservation = Reservation(doc)
+	named = sorted(set(lots))
+	tell_owner(
+		reservation,
+		named,
+		_("Lots {0} recalled by {1}: Stock Reservation Entry {2} cancelled.").format(
+			", ".join(bold(lot) for lot in named), bold(recall), bold(name)
+		),
+	)
+
+
+# What a delivery may take ---------------------------------------------------------------------------
+
+
+def held_back(item_code: str, warehouses, voucher_type=None, voucher_no=None, orders=()) -> dict:
+	"""(lot, warehouse) → what open reservations of other orders hold there: stock an automatic pick
+	for this voucher may not take (ERPNext keeps reserved batches out of its own picks alike). The
+	voucher's own orders (`orders`, else those its rows are made against) keep their reservations
+	available to it."""
+	if not enforcement_enabled():
+		return {}
+	orders = set(orders or ()) | set(queries.get_orders_of_voucher(voucher_type, voucher_no))
+	return queries.get_reserved_for_others(item_code, warehouses, orders)

@@ -91,3 +91,37 @@ def get_entries_locked(name: str) -> tuple[frappe._dict | None, list[frappe._dic
 		as_dict=True,
 	)
 	return (header[0] if header else None), rows
+
+
+def get_reserved_for_others(item_code: str, warehouses, orders=()) -> dict[tuple[str, str], float]:
+	"""(lot, warehouse) → what open reservations of orders other than `orders` hold of the item's
+	lots (not yet delivered) in the warehouses."""
+	warehouses = sorted({w for w in warehouses or () if w})
+	if not warehouses:
+		return {}
+	reservation, entry, query = _open_reservations()
+	query = (
+		query.select(entry.batch_no, reservation.warehouse, Sum(entry.qty - entry.delivered_qty))
+		.where((reservation.item_code == item_code) & reservation.warehouse.isin(warehouses))
+		.groupby(entry.batch_no, reservation.warehouse)
+	)
+	orders = sorted({order for order in orders or () if order})
+	if orders:
+		query = query.where(
+			~(reservation.voucher_type == "Sales Order") | reservation.voucher_no.notin(orders)
+		)
+	return {(batch, warehouse): float(qty or 0) for batch, warehouse, qty in query.run() if qty}
+
+
+def get_orders_of_voucher(voucher_type: str | None, voucher_no: str | None) -> list[str]:
+	"""The Sales Orders a selling voucher's rows are made against."""
+	field = {"Delivery Note": "against_sales_order", "Sales Invoice": "sales_order"}.get(voucher_type or "")
+	if not field or not voucher_no:
+		return []
+	return sorted(
+		set(
+			frappe.get_all(
+				f"{voucher_type} Item", filters={"parent": voucher_no, field: ("is", "set")}, pluck=field
+			)
+		)
+	)

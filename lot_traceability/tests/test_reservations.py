@@ -17,6 +17,7 @@ from lot_traceability.status_changes import change_lot_status
 from lot_traceability.tests.test_restrictions import restrict
 from lot_traceability.tests.utils import (
 	company_defaults,
+	delivery_note,
 	get_received_batches,
 	make_customer,
 	make_lot_item,
@@ -242,6 +243,27 @@ class TestReservationsRespectLots(FrappeTestCase):
 			),
 			[{"batch_no": self.lots["next"], "delivered_qty": 15}],
 		)
+
+	def test_a_delivery_for_another_customer_leaves_the_reserved_stock(self):
+		from lot_traceability.overrides import erpnext_allocation
+
+		erpnext_allocation.apply()  # what every request does at its start (hooks.py: before_request)
+		self.addCleanup(erpnext_allocation.unapply)
+		order = sales_order(self.item, 15)
+		self.assertEqual(reserved_lots(order), {self.lots["first"]: 10, self.lots["next"]: 5})
+		note = delivery_note(self.item, 25, customer=OTHER)
+		note.insert()
+		note.submit()
+		delivered = frappe.get_all(
+			"Serial and Batch Entry",
+			filters={"parent": ("in", [row.serial_and_batch_bundle for row in note.items])},
+			fields=["batch_no", "qty"],
+		)
+		# SOON (no requirement of this customer), then FIRST is all reserved: 15 of NEXT's free 15
+		self.assertEqual(
+			{row.batch_no: abs(row.qty) for row in delivered}, {self.lots["soon"]: 10, self.lots["next"]: 15}
+		)
+		self.assertEqual(reserved_lots(order), {self.lots["first"]: 10, self.lots["next"]: 5})
 
 	def test_no_lot_left_cancels_the_reservation_and_tells_the_orders_owner(self):
 		order = sales_order(self.item, 15)
