@@ -244,6 +244,41 @@ class TestReservationsRespectLots(FrappeTestCase):
 			[{"batch_no": self.lots["next"], "delivered_qty": 15}],
 		)
 
+	def test_a_reserved_lot_expired_by_the_daily_check_moves_the_reservation(self):
+		from lot_traceability.tasks import expire_lots
+
+		order = sales_order(self.item, 5)
+		self.assertEqual(reserved_lots(order), {self.lots["first"]: 5})
+		frappe.db.set_value("Batch", self.lots["first"], "expiry_date", add_days(nowdate(), -1))
+		change = expire_lots()
+		self.assertIn(
+			self.lots["first"], [row.batch for row in frappe.get_doc("Lot Status Change", change).lots]
+		)
+		self.assertEqual(reserved_lots(order), {self.lots["next"]: 5})
+		comments = frappe.get_all(
+			"Comment",
+			filters={"reference_doctype": "Sales Order", "reference_name": order.name},
+			pluck="content",
+		)
+		self.assertTrue(
+			any(
+				self.lots["first"] in text and self.lots["next"] in text and change in text
+				for text in comments
+			),
+			comments,
+		)
+
+	def test_a_reserved_lot_restricted_to_another_customer_leaves_the_reservation(self):
+		order = sales_order(self.item, 5)
+		self.assertEqual(reserved_lots(order), {self.lots["first"]: 5})
+		restrict(self.lots["first"], [("Customer", OTHER)])
+		self.assertEqual(reserved_lots(order), {self.lots["next"]: 5})
+		# restricted to this customer: the reservation stays
+		mine = sales_order(self.item, 5)
+		kept = reserved_lots(mine)
+		restrict(next(iter(kept)), [("Customer", CUSTOMER)])
+		self.assertEqual(reserved_lots(mine), kept)
+
 	def test_a_delivery_for_another_customer_leaves_the_reserved_stock(self):
 		from lot_traceability.overrides import erpnext_allocation
 
@@ -254,10 +289,11 @@ class TestReservationsRespectLots(FrappeTestCase):
 		note = delivery_note(self.item, 25, customer=OTHER)
 		note.insert()
 		note.submit()
+		bundles = frappe.get_all(
+			"Serial and Batch Bundle", filters={"voucher_no": note.name, "is_cancelled": 0}, pluck="name"
+		)
 		delivered = frappe.get_all(
-			"Serial and Batch Entry",
-			filters={"parent": ("in", [row.serial_and_batch_bundle for row in note.items])},
-			fields=["batch_no", "qty"],
+			"Serial and Batch Entry", filters={"parent": ("in", bundles)}, fields=["batch_no", "qty"]
 		)
 		# SOON (no requirement of this customer), then FIRST is all reserved: 15 of NEXT's free 15
 		self.assertEqual(
