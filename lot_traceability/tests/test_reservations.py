@@ -184,6 +184,17 @@ class TestReservationsRespectLots(FrappeTestCase):
 		)
 		self.assertIsNone(reservation_of(order))
 
+	def test_an_edit_of_a_submitted_reservation_to_a_held_lot_is_refused(self):
+		self.manual()
+		hold(self.lots["next"])
+		order = sales_order(self.item, 5, reserve=False)
+		entry = manual_reservation(order, self.lots["first"], 5)
+		entry.submit()
+		entry.reload()
+		entry.sb_entries[0].batch_no = self.lots["next"]
+		self.assert_refused(entry.save, self.lots["next"], HOLD, order.name, "row 1")
+		self.assertEqual(reserved_lots(order), {self.lots["first"]: 5})
+
 	def test_a_lot_short_dated_for_the_customer_is_refused(self):
 		self.manual()
 		order = sales_order(self.item, 5, reserve=False)
