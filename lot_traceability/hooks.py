@@ -70,6 +70,7 @@ doc_events = {
 		"before_cancel": "lot_traceability.overrides.delivery_note.before_cancel",
 		"on_cancel": "lot_traceability.overrides.delivery_note.on_cancel",
 	},
+	"Lot Status Change": {"on_submit": "lot_traceability.overrides.lot_status_change.on_submit"},
 	"Pick List": {
 		"before_validate": "lot_traceability.overrides.pick_list.before_validate",
 		"before_submit": "lot_traceability.overrides.pick_list.before_submit",
@@ -124,7 +125,10 @@ doc_events = {
 		"before_cancel": "lot_traceability.overrides.stock_reconciliation.before_cancel",
 	},
 	"Stock Reservation Entry": {
-		"before_submit": "lot_traceability.overrides.stock_reservation_entry.before_submit"
+		"before_submit": "lot_traceability.overrides.stock_reservation_entry.before_submit",
+		"before_update_after_submit": (
+			"lot_traceability.overrides.stock_reservation_entry.before_update_after_submit"
+		),
 	},
 	"Subcontracting Receipt": {
 		"before_validate": "lot_traceability.overrides.subcontracting_receipt.before_validate",
