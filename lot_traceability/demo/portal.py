@@ -49,24 +49,26 @@ def portal_user(email: str, first_name: str, party_type: str, party: str) -> str
 		)
 		user.flags.no_welcome_mail = True
 		user.insert(ignore_permissions=True)
-	contact = frappe.db.get_value(
-		"Dynamic Link",
-		{"parenttype": "Contact", "link_doctype": party_type, "link_name": party},
-		"parent",
+	# the party's contact with this e-mail (the hotel's purchasing), else the one Frappe made for the
+	# user, else a new one: linked to the party and to the user
+	named = frappe.db.get_value("Contact", {"email_id": email}) or frappe.db.get_value(
+		"Contact", {"user": email}
 	)
-	contact = contact if contact and frappe.db.get_value("Contact", contact, "email_id") == email else None
-	if contact:
-		frappe.db.set_value("Contact", contact, "user", email)
-	elif not frappe.db.exists("Contact", {"user": email}):
-		frappe.get_doc(
+	contact = (
+		frappe.get_doc("Contact", named)
+		if named
+		else frappe.get_doc(
 			{
 				"doctype": "Contact",
 				"first_name": first_name,
-				"user": email,
 				"email_ids": [{"email_id": email, "is_primary": 1}],
-				"links": [{"link_doctype": party_type, "link_name": party}],
 			}
-		).insert(ignore_permissions=True)
+		)
+	)
+	contact.user = email
+	if not any(link.link_doctype == party_type and link.link_name == party for link in contact.links):
+		contact.append("links", {"link_doctype": party_type, "link_name": party})
+	contact.save(ignore_permissions=True)
 	return email
 
 

@@ -17,7 +17,6 @@ def base(context, title: str, route: str) -> None:
 	context.no_cache = 1
 	context.show_sidebar = True
 	context.title = _(title)
-	context.csrf_token = frappe.sessions.get_csrf_token()
 
 
 def date(value) -> str:
