@@ -17,6 +17,7 @@ from lot_traceability.messages import bold, esc
 from lot_traceability.portal import partners
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import portal as portal_queries
+from lot_traceability.queries import sign_off as sign_off_queries
 from lot_traceability.traceability import documents as documents_core
 from lot_traceability.traceability import portal as core
 
@@ -54,10 +55,14 @@ def supplied_lots(lot: str | None = None) -> list[dict]:
 	required = lot_documents.required_of(lots)
 	documents = lot_documents.documents_of(lots)
 	rows_of = portal_queries.get_document_rows(list(lots))
+	pending = {
+		row.batch for row in sign_off_queries.get_pending_changes(list(lots), status_changes.PENDING_STATES)
+	}
 	found = []
 	for row in rows:
 		status = get_lot_status(row.lot_status or settings.default_receipt_status)
-		last = lot_queries.get_lot_history(row.name, limit=1) if show_reason else []
+		shown_by_name = show_reason and not core.USES & status.allowed and status.name not in waiting
+		last = lot_queries.get_lot_history(row.name, limit=1) if shown_by_name else []
 		shown = core.supplier_status(status, waiting, last[0].reason if last else None, show_reason)
 		kinds = required.get(row.name) or []
 		present = documents.get(row.name, [])
@@ -86,7 +91,7 @@ def supplied_lots(lot: str | None = None) -> list[dict]:
 					for document in rows_of.get(row.name, [])
 					if document.attachment
 				],
-				"release_requested": bool(status_changes.pending_changes_of(row.name)),
+				"release_requested": row.name in pending,
 			}
 		)
 	return found

@@ -69,13 +69,6 @@ def get_supplied_lots(suppliers, limit: int, lot: str | None = None) -> list[dic
 	return query.run(as_dict=True)
 
 
-def get_last_changes(lots, limit_each: int = 1) -> dict[str, list[dict]]:
-	"""Lot → its latest submitted status changes (newest first)."""
-	from lot_traceability.queries.lots import get_lot_history
-
-	return {lot: get_lot_history(lot, limit=limit_each) for lot in lots}
-
-
 def get_shipments(customers, limit: int, lots=None) -> list[dict]:
 	"""The lots shipped to (or returned by) these customers, one row per voucher and lot: quantity
 	shipped (positive) or returned (negative)."""

@@ -229,6 +229,10 @@ class TestPartnerPortal(FrappeTestCase):
 		self.assertEqual(stated["customer"], "Demo Hotel Group")
 		self.assertIn('=HYPERLINK("http://x")', stated["remarks"])  # kept as text (Frappe strips the script)
 		self.assertNotIn("onerror", stated["remarks"])
+		from lot_traceability.recall_audit import audit_figures
+
+		(audited,) = [s for s in audit_figures(self.recall)["statements"] if s["lot"] == self.oil_lot]
+		self.assertEqual((audited["held"], audited["stated_by"]), (3, HOTEL))
 		actions = frappe.get_all(
 			"Lot Recall Action",
 			filters={"parent": self.recall, "document": "Demo Hotel Group"},
