@@ -646,3 +646,79 @@ def lot_promisable(batch: str, date: str | None = None, customer: str | None = N
 	from lot_traceability.promising import lot_promise_for_user
 
 	return lot_promise_for_user(batch, date, customer)
+
+
+# Partner portal (`portal`): a supplier's and a customer's own users; every answer is limited to the
+# partner the session user speaks for (Portal Users of the party, or its Contact linked to it).
+
+
+@frappe.whitelist(methods=["GET"])
+def get_supplied_lots() -> list[dict]:
+	"""The lots the session user's supplier supplied, as the supplier portal shows them."""
+	from lot_traceability.portal.supplier import supplied_lots
+
+	return supplied_lots()
+
+
+@frappe.whitelist(methods=["POST"])
+def upload_lot_document(
+	lot: str,
+	document_type: str,
+	filename: str | None = None,
+	filedata: str | None = None,
+	document_number: str | None = None,
+	issued_on: str | None = None,
+) -> dict:
+	"""A document for one of the session user's supplier's lots, sent as a multipart `file` or as
+	base64 `filedata` with its `filename` (a PDF, PNG or JPEG of up to 10 MB)."""
+	from lot_traceability.portal.supplier import decode_upload, upload_document
+
+	sent = (
+		frappe.request.files.get("file")
+		if getattr(frappe, "request", None) and frappe.request.files
+		else None
+	)
+	if sent:
+		content = sent.stream.read(10 * 1024 * 1024 + 1)
+		filename = sent.filename
+	else:
+		content = decode_upload(filedata)
+	return upload_document(lot, document_type, filename or "", content, document_number, issued_on)
+
+
+@frappe.whitelist(methods=["GET"])
+def get_shipped_lots() -> list[dict]:
+	"""The lots shipped to the session user's customer: delivery, item, lot, expiry, quantity."""
+	from lot_traceability.portal.customer import shipped_lots
+
+	return shipped_lots()
+
+
+@frappe.whitelist(methods=["GET"])
+def download_lot_certificate(lot: str) -> None:
+	"""The certificate of analysis of a lot shipped to the session user's customer."""
+	from lot_traceability.portal.customer import certificate
+
+	_download(*certificate(lot))
+
+
+@frappe.whitelist(methods=["GET"])
+def get_recall_notices() -> list[dict]:
+	"""The recall notices concerning lots the session user's customer received, with its statements."""
+	from lot_traceability.portal.customer import notices
+
+	return notices()
+
+
+@frappe.whitelist(methods=["POST"])
+def answer_recall_notice(
+	recall: str, lines: str | list, customer: str | None = None, remarks: str | None = None
+) -> dict:
+	"""The customer's statement on a recall notice: `lines` of {lot, held, destroyed, returning}."""
+	from lot_traceability.portal.customer import answer
+
+	if isinstance(lines, str):
+		lines = frappe.parse_json(lines)
+	if not isinstance(lines, list) or len(lines) > 500 or not all(isinstance(line, dict) for line in lines):
+		frappe.throw(_("State each lot as {lot, held, destroyed, returning} (at most 500)."))
+	return answer(recall, customer, lines, remarks)

@@ -166,3 +166,9 @@ jinja = {
 		"lot_traceability.batch_record.lot_batch_record",
 	],
 }
+
+portal_menu_items = [
+	{"title": "Supplied Lots", "route": "/supplied-lots", "role": "Supplier"},
+	{"title": "Received Lots", "route": "/received-lots", "role": "Customer"},
+	{"title": "Recall Notices", "route": "/recall-notices", "role": "Customer"},
+]

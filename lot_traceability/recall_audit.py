@@ -200,10 +200,18 @@ def audit_figures(name: str) -> dict:
 		"actions": actions,
 		"tasks": tasks,
 		"changes": changes,
+		"statements": customer_statements(recall.name, {row.customer for row in recall.customers}),
 		"lots": len(lots),
 		"hidden": recall.hidden,
 		"hidden_note": access.hidden_note(recall.hidden),
 	}
+
+
+def customer_statements(recall: str, customers) -> list[dict]:
+	"""The customers' own statements on the notice (customer portal), per lot."""
+	from lot_traceability.recall_war_room import customer_statements as statements
+
+	return statements(recall, customers)
 
 
 def signed_changes(lots) -> list[dict]:

@@ -99,7 +99,29 @@ def figures(name: str) -> dict:
 			{**vars(day), "day": day.day.isoformat()}
 			for day in recall_audit.containment_over_time(ledger, getdate(recall.recall_date))
 		],
+		"statements": customer_statements(recall.name, {row["customer"] for row in customers}),
 	}
+
+
+def customer_statements(recall: str, customers) -> list[dict]:
+	"""What the customers (of those the user may read) stated on the recall notice, per lot: their
+	own word from the customer portal, beside the ledger's shipped and recovered."""
+	from lot_traceability.queries import portal as portal_queries
+
+	return [
+		{
+			"customer": row.customer,
+			"lot": row.batch,
+			"received": row.received_qty,
+			"held": row.held_qty,
+			"destroyed": row.destroyed_qty,
+			"returning": row.returning_qty,
+			"remarks": row.remarks,
+			"stated_by": row.stated_by,
+			"stated_on": str(row.stated_on) if row.stated_on else None,
+		}
+		for row in portal_queries.get_statements(recall, sorted(customers))
+	]
 
 
 def notify(lots=(), recalls=()) -> None:

@@ -7,6 +7,7 @@ bench --site <site> lot-traceability demo --remove   # remove everything it made
 import frappe
 
 from lot_traceability.demo import distributor, manufacturer
+from lot_traceability.demo import portal as partner_portal
 from lot_traceability.demo import promising as promising_story
 
 MARKER = "lot_traceability_demo"
@@ -51,6 +52,7 @@ def load() -> dict | None:
 		frappe.db.set_single_value(doctype, field, value)
 	made = {"manufacturer": manufacturer.load(), "distributor": distributor.load()}
 	made["promising"] = promising_story.load()
+	made["portal"] = partner_portal.load()
 	settle_valuation()
 	made["foresight"] = compute_foresight()
 	frappe.db.set_default(MARKER, "loaded")
@@ -102,7 +104,10 @@ def remove() -> None:
 		for name in names:
 			if frappe.db.exists(doctype, name):
 				frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
-	for user in USERS:
+	portal_users = [row[0] for row in partner_portal.PORTAL_USERS]
+	for contact in frappe.get_all("Contact", filters={"user": ("in", portal_users)}, pluck="name"):
+		frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True)
+	for user in USERS + tuple(portal_users):
 		if frappe.db.exists("User", user):
 			frappe.delete_doc("User", user, force=True, ignore_permissions=True)
 	for group in ITEM_GROUPS:
@@ -179,6 +184,7 @@ def delete_recalls(lots) -> None:
 	if not recalls:
 		return
 	recalls = sorted(recalls)
+	frappe.db.delete("Lot Recall Statement", {"recall": ("in", recalls)})
 	for field in frappe.get_meta("Lot Recall").get_table_fields():
 		frappe.db.delete(field.options, {"parenttype": "Lot Recall", "parent": ("in", recalls)})
 	frappe.db.delete("Lot Recall", {"name": ("in", recalls)})

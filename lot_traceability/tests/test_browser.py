@@ -754,3 +754,170 @@ class TestDeskInABrowser(FrappeTestCase):
 			self.assertRegex(batch, r"This lot: 0(\.0+)? Kg promisable today of 120(\.0+)? Kg on hand", width)
 			self.assertRegex(batch, r"Held: 120(\.0+)? Kg", width)
 			self.assertIn("Lot Availability", batch, width)
+
+	def test_partners_upload_a_certificate_and_answer_a_recall_on_the_portal(self):
+		import base64
+
+		import requests
+
+		from lot_traceability.demo import builders
+		from lot_traceability.demo import portal as demo_portal
+		from lot_traceability.portal import customer
+		from lot_traceability.recall_war_room import figures
+		from lot_traceability.status_changes import approve_change
+
+		estate, cellars, hotel, market = (row[0] for row in demo_portal.PORTAL_USERS)
+		passwords = {user: frappe.generate_hash(length=16) for user in (estate, cellars, hotel, market)}
+		for user, password in passwords.items():
+			update_password(user, password)
+		# the estate's balsamic arrives without its certificate: held for it
+		company = "Demo Specialty Foods"
+		receipt = builders.purchase_receipt(
+			company,
+			demo_portal.SUPPLIER,
+			nowdate(),
+			[
+				{
+					"item_code": demo_portal.BALSAMIC,
+					"qty": 12,
+					"rate": 9,
+					"warehouse": "Central DC - DSF",
+					"supplier_lot_no": "OE-B-BROWSER",
+				}
+			],
+		)
+		(lot,) = builders.received_lots("Purchase Receipt", receipt.name)
+		recall = frappe.db.get_value("Lot Recall", {"title": "Olive oil from the warm West DC cold room"})
+		oil = frappe.db.get_value("Batch", {"item": "DEMO-OLIVE-OIL", "supplier_lot_no": "OE-772"})
+		frappe.db.commit()
+		self.assertEqual(frappe.db.get_value("Batch", lot, "lot_status"), "Quarantined")
+		pdf = base64.b64encode(demo_portal.CERTIFICATE_PDF).decode()
+		upload = f"""
+			const form = document.querySelector('form.lt-portal-upload[data-lot="{lot}"]');
+			const bytes = Uint8Array.from(atob("{pdf}"), (c) => c.charCodeAt(0));
+			const files = new DataTransfer();
+			files.items.add(new File([bytes], "OE-B-BROWSER-COA.pdf", {{ type: "application/pdf" }}));
+			form.querySelector('input[type="file"]').files = files.files;
+			form.querySelector('[name="document_number"]').value = "COA-BROWSER-1";
+			form.querySelector('button[type="submit"]').click();
+			const answer = form.querySelector(".lt-portal-answer");
+			for (let i = 0; i < 80 && ["", "Uploading …"].includes(answer.textContent); i++)
+				await new Promise((r) => setTimeout(r, 250));
+			return answer.textContent;
+		"""
+		try:
+			seen = self.see(
+				{"supplier-upload": f"/supplied-lots|{upload}"},
+				sizes=("1440x1000",),
+				user=estate,
+				password=passwords[estate],
+			)
+			self.assertEqual(seen["supplier-upload", 1440]["probe"], "Uploaded.")
+			frappe.db.rollback()  # read what the server committed
+			(row,) = frappe.get_doc("Batch", lot).lot_documents
+			self.assertEqual(
+				(row.document_type, row.document_number, row.supplied_by),
+				("Certificate of Analysis", "COA-BROWSER-1", estate),
+			)
+			# the release waits for Quality's signature; once signed, the documents hold lifts
+			(pending,) = frappe.get_all(
+				"Lot Status Change Lot", filters={"batch": lot, "docstatus": 0}, pluck="parent"
+			)
+			self.assertEqual(frappe.db.get_value("Batch", lot, "lot_status"), "Quarantined")
+			frappe.set_user(USER)
+			try:
+				approve_change(pending, self.password)
+			finally:
+				frappe.set_user("Administrator")
+			frappe.db.commit()
+			self.assertEqual(frappe.db.get_value("Batch", lot, "lot_status"), "Approved")
+			seen = self.see({"supplier": "/supplied-lots"}, user=estate, password=passwords[estate])
+			for width in (1440, 390):
+				text = seen["supplier", width]["text"]
+				self.assertIn("OE-B-BROWSER", text, width)
+				self.assertIn("Accepted", text, width)
+				self.assertIn("COA-BROWSER-1", text, width)
+			other = self.see(
+				{"other-supplier": "/supplied-lots"},
+				sizes=("1440x1000",),
+				user=cellars,
+				password=passwords[cellars],
+			)
+			self.assertNotIn("OE-B-BROWSER", other["other-supplier", 1440]["text"])
+			self.assertNotIn(lot, other["other-supplier", 1440]["text"])
+			# over REST, as the other supplier's user (its API key): refused, nothing kept
+			from lot_traceability.tests.utils import api_token
+
+			token = api_token(cellars)
+			frappe.db.commit()
+			refused = requests.post(
+				f"http://127.0.0.1:{self.port}/api/method/lot_traceability.api.upload_lot_document",
+				data={
+					"lot": lot,
+					"document_type": "Certificate of Analysis",
+					"filename": "x.pdf",
+					"filedata": pdf,
+				},
+				headers={"X-Frappe-Site-Name": frappe.local.site, "Authorization": f"token {token}"},
+				timeout=60,
+			)
+			self.assertEqual(refused.status_code, 403, refused.text[:500])
+			self.assertEqual(len(frappe.get_doc("Batch", lot).lot_documents), 1)
+
+			# the hotel reads the recall's notice and answers it
+			answer = """
+				const form = document.querySelector("form.lt-portal-answer-form");
+				const row = form.querySelector("tr[data-lot]");
+				row.querySelector('[name="held"]').value = "5";
+				row.querySelector('[name="destroyed"]').value = "3";
+				row.querySelector('[name="returning"]').value = "2";
+				form.querySelector('[name="remarks"]').value = "Counted in the browser";
+				form.querySelector('button[type="submit"]').click();
+				const said = form.querySelector(".lt-portal-answer");
+				for (let i = 0; i < 80 && !said.textContent; i++) await new Promise((r) => setTimeout(r, 250));
+				return said.textContent;
+			"""
+			seen = self.see(
+				{"received": "/received-lots", "notice": f"/recall-notices|{answer}"},
+				user=hotel,
+				password=passwords[hotel],
+			)
+			for width in (1440, 390):
+				self.assertIn(oil, seen["received", width]["text"], width)
+				self.assertIn("Extra Virgin Olive Oil 5 L", seen["received", width]["text"], width)
+				notice = seen["notice", width]
+				self.assertIn("Olive oil from the warm West DC cold room", notice["text"], width)
+				self.assertIn("Stop using and selling the oil of this lot", notice["text"], width)
+				self.assertEqual(notice["probe"], "Thank you: your answer is recorded.", width)
+			frappe.db.rollback()
+			(stated,) = [row for row in figures(recall)["statements"] if row["lot"] == oil]
+			self.assertEqual((stated["held"], stated["destroyed"], stated["returning"]), (5, 3, 2))
+			self.assertEqual(stated["stated_by"], hotel)
+			war_room = self.see(
+				{"recall": f"/app/lot-recall/{recall}"}, sizes=("1440x1000",), not_ours={"recall"}
+			)
+			self.assertIn("Customers' statements", war_room["recall", 1440]["text"])
+			self.assertIn("Counted in the browser", war_room["recall", 1440]["text"])
+			# the market received none of the recalled oil: it sees nothing of it
+			seen = self.see(
+				{"market-received": "/received-lots", "market-notices": "/recall-notices"},
+				sizes=("1440x1000",),
+				user=market,
+				password=passwords[market],
+			)
+			self.assertNotIn(oil, seen["market-received", 1440]["text"])
+			self.assertNotIn("warm West DC", seen["market-notices", 1440]["text"])
+			self.assertIn("No recall concerns lots you received.", seen["market-notices", 1440]["text"])
+		finally:
+			frappe.db.rollback()
+			frappe.set_user(hotel)
+			try:
+				customer.answer(
+					recall,
+					None,
+					[{"lot": oil, "held": 6, "destroyed": 4, "returning": 0}],
+					"Kitchen stock counted: 6 closed bottles kept apart, 4 opened bottles destroyed.",
+				)
+			finally:
+				frappe.set_user("Administrator")
+			frappe.db.commit()

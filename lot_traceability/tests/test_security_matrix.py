@@ -115,6 +115,14 @@ EXPECTED = {
 	"promisable": (X, X, OWN, OWN, OWN, OWN, 200),
 	# one lot's share of it (the Batch form): as the lot itself, for those who may read lots
 	"lot_promisable": (X, X, OWN, X, OWN, OWN, 200),
+	# the partner portal answers a supplier's or a customer's own users only, about their own lots:
+	# desk roles give nothing there; the website user is a customer's contact with no shipment
+	"get_supplied_lots": (X, X, X, X, X, X, 403),
+	"upload_lot_document": (X, X, X, X, X, X, 403),
+	"get_shipped_lots": (X, 200, X, X, X, X, 403),
+	"download_lot_certificate": (X, X, X, X, X, X, 403),
+	"get_recall_notices": (X, 200, X, X, X, X, 403),
+	"answer_recall_notice": (X, X, X, X, X, X, 403),
 	# Script Reports, through frappe.desk.query_report.run
 	"Lot Trace": (X, X, OWN, X, OWN, OWN, 200),
 	"Recall Impact": (X, X, X, X, OWN, OWN, 200),
@@ -137,6 +145,11 @@ def portal_user(email: str, customer: str) -> str:
 		user.flags.no_welcome_mail = True
 		user.insert(ignore_permissions=True)
 	frappe.db.set_value("User", email, "user_type", "Website User")
+	made = frappe.db.get_value("Contact", {"user": email})  # Frappe makes one for a new user: link it
+	if made and not frappe.db.exists("Dynamic Link", {"parent": made, "link_name": customer}):
+		contact = frappe.get_doc("Contact", made)
+		contact.append("links", {"link_doctype": "Customer", "link_name": customer})
+		contact.save(ignore_permissions=True)
 	if not frappe.db.exists("Contact", {"user": email}):
 		frappe.get_doc(
 			{
@@ -357,6 +370,25 @@ class TestSecurityMatrix(FrappeTestCase):
 			"Lot Traceability KPIs": report("Lot Traceability KPIs", company=side.company),
 			"Supplier Lot Risk": report("Supplier Lot Risk", supplier=TEST_SUPPLIER),
 			"Lot Availability": report("Lot Availability", company=side.company, item_code=side.item),
+			# the partner portal: the website user is a customer's contact, with no shipment
+			"get_supplied_lots": method("get_supplied_lots"),
+			"upload_lot_document": method(
+				"upload_lot_document",
+				"POST",
+				lot=side.lot,
+				document_type="Certificate of Analysis",
+				filename="coa.pdf",
+				filedata="JVBERi0xLjQK",
+			),
+			"get_shipped_lots": method("get_shipped_lots"),
+			"download_lot_certificate": method("download_lot_certificate", lot=side.lot),
+			"get_recall_notices": method("get_recall_notices"),
+			"answer_recall_notice": method(
+				"answer_recall_notice",
+				"POST",
+				recall=side.recall,
+				lines=json.dumps([{"lot": side.lot, "held": 1}]),
+			),
 		}
 
 	def call(self, role: str, verb: str, path: str, params: dict):

@@ -145,7 +145,8 @@ function render_war_room(frm) {
 				<div class="col-md-6"><div class="lt-war-room-chart" data-chart="customers"></div></div>
 				<div class="col-md-8"><div class="lt-war-room-chart" data-chart="containment"></div></div>
 				<div class="col-md-4"><div class="lt-war-room-chart" data-chart="tasks"></div></div>
-			</div>`);
+			</div>
+			${statements_table(w.statements || [])}`);
 		const chart = (name, options) => {
 			const element = body.find(`[data-chart="${name}"]`)[0];
 			if (!options.data.labels.length) {
@@ -199,6 +200,37 @@ function render_war_room(frm) {
 			},
 		});
 	});
+}
+
+// What the customers stated on the notice (customer portal), lot by lot: their own word, beside the
+// ledger's figures above — not stock posted.
+function statements_table(statements) {
+	const esc = (value) => frappe.utils.escape_html(String(value == null ? "" : value));
+	if (!statements.length) {
+		return `<p class="text-muted small lt-war-room-statements">${__("Customers' statements")}: ${__("none yet")}</p>`;
+	}
+	const rows = statements
+		.map(
+			(row) => `<tr>
+				<td>${esc(row.customer)}</td><td>${esc(row.lot)}</td>
+				<td class="text-right">${format_number(row.received)}</td>
+				<td class="text-right">${format_number(row.held)}</td>
+				<td class="text-right">${format_number(row.destroyed)}</td>
+				<td class="text-right">${format_number(row.returning)}</td>
+				<td>${esc(row.stated_by)}<br><span class="text-muted">${esc(row.stated_on ? frappe.datetime.str_to_user(row.stated_on) : "")}</span></td>
+				<td>${esc(row.remarks)}</td>
+			</tr>`
+		)
+		.join("");
+	return `<div class="lt-war-room-statements">
+		<h6>${__("Customers' statements")} <span class="text-muted small">(${__("their own word, not stock posted")})</span></h6>
+		<div class="table-responsive"><table class="table table-sm small">
+			<thead><tr><th>${__("Customer")}</th><th>${__("Lot")}</th><th class="text-right">${__("Received")}</th>
+			<th class="text-right">${__("Still Held")}</th><th class="text-right">${__("Destroyed")}</th>
+			<th class="text-right">${__("Returning")}</th><th>${__("Stated By")}</th><th>${__("Remarks")}</th></tr></thead>
+			<tbody>${rows}</tbody>
+		</table></div>
+	</div>`;
 }
 
 function set_status(frm, status) {

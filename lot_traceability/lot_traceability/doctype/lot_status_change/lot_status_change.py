@@ -367,12 +367,17 @@ class LotStatusChange(BulkChildTables, Document):
 			name: get_lot_status(name) for name in {row.from_status or default_status for row in self.lots}
 		}
 		problems_from: dict[str, list] = {}  # a transition's problems, once per status lots leave
+		# a supplier's request from the portal (`portal.supplier.request_release`) holds no role: the
+		# roles are those of whoever approves or submits it (this check again, at submit)
+		check_roles = not self.flags.by_system and not (
+			self.flags.portal_request and self.docstatus == 0 and self._action != "submit"
+		)
 		for row in self.lots:
 			current = statuses[row.from_status or default_status]
 			problems = problems_from.get(current.name)
 			if problems is None:
 				problems = problems_from[current.name] = check_transition(
-					current, target, roles, transitions, self.reason, check_roles=not self.flags.by_system
+					current, target, roles, transitions, self.reason, check_roles=check_roles
 				)
 			codes.update(problem.code for problem in problems)
 			refusals += [
