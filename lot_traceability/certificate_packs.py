@@ -166,6 +166,15 @@ def send_certificates(delivery_note: str, recipients: list[str] | None = None) -
 			),
 			CertificatePackError,
 		)
+	from frappe.email.doctype.email_account.email_account import EmailAccount
+
+	if not EmailAccount.find_outgoing(match_by_doctype="Delivery Note"):
+		frappe.throw(
+			_("No outgoing Email Account is set up: the certificates of {0} cannot be sent.").format(
+				bold(delivery_note)
+			),
+			CertificatePackError,
+		)
 	frappe.sendmail(
 		recipients=recipients,
 		subject=_("Certificates of the lots shipped with {0}").format(delivery_note),

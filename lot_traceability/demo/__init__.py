@@ -6,7 +6,7 @@ bench --site <site> lot-traceability demo --remove   # remove everything it made
 
 import frappe
 
-from lot_traceability.demo import distributor, manufacturer
+from lot_traceability.demo import distributor, manufacturer, partners
 
 MARKER = "lot_traceability_demo"
 COMPANIES = (manufacturer.COMPANY, distributor.COMPANY, distributor.RETAIL_COMPANY)
@@ -19,6 +19,7 @@ PARTIES = {
 		"Demo Olive Estate",
 		"Demo Cheese Cellars",
 		distributor.COMPANY,  # the internal supplier of the Retail company
+		partners.SUPPLIER,
 	),
 	"Customer": (
 		"Demo Bakery North",
@@ -49,6 +50,7 @@ def load() -> dict | None:
 	for (doctype, field), value in SETTINGS.items():
 		frappe.db.set_single_value(doctype, field, value)
 	made = {"manufacturer": manufacturer.load(), "distributor": distributor.load()}
+	made["partners"] = partners.load()
 	settle_valuation()
 	made["foresight"] = compute_foresight()
 	frappe.db.set_default(MARKER, "loaded")
@@ -79,6 +81,10 @@ def remove() -> None:
 	demo_items = frappe.get_all("Item", filters={"item_group": ("in", ITEM_GROUPS)}, pluck="name")
 	demo_lots = frappe.get_all("Batch", filters={"item": ("in", demo_items or [""])}, pluck="name")
 	delete_recalls(demo_lots)  # before the companies' transactions: their customer rows link contacts
+	for name in frappe.get_all(
+		"Lot Announcement", filters={"company": ("in", companies or [""])}, pluck="name"
+	):
+		frappe.delete_doc("Lot Announcement", name, force=True, ignore_permissions=True)
 	for company in companies:
 		delete_company_transactions(company)
 	delete_status_changes(demo_lots)

@@ -408,8 +408,10 @@ def announcement_findings(rows: Iterable[Mapping[str, Any]]) -> list[Finding]:
 				"received": row.get("received"),
 			},
 		)
-		for row in sorted(rows, key=lambda r: (r["batch_no"], r["parent"], r["finding"]))
-		if row.get("batch_no")
+		for row in sorted(
+			(row for row in rows if row.get("batch_no")),
+			key=lambda r: (r["batch_no"], r["parent"], r["finding"]),
+		)
 	]
 
 

@@ -291,3 +291,30 @@ def test_the_order_of_lines_changes_nothing(announced, received, random):
 @given(LINES)
 def test_a_receipt_equal_to_its_announcement_has_no_finding(lines):
 	assert reconcile(lines, lines) == []
+
+
+# Lot Exceptions
+
+
+def test_stored_findings_that_name_a_lot_are_lot_exceptions():
+	from lot_traceability.traceability.exceptions import Kind, announcement_findings, score_lot
+
+	rows = [
+		{
+			"parent": "LAN-2",
+			"finding": "Not Announced",
+			"batch_no": "L4",
+			"supplier_lot_no": "X",
+			"announced": "",
+			"received": "2",
+		},
+		{"parent": "LAN-2", "finding": "Not Received", "batch_no": None, "supplier_lot_no": "B"},
+		{"parent": "LAN-1", "finding": "Expiry Date Difference", "batch_no": "L3", "supplier_lot_no": "C"},
+	]
+	found = announcement_findings(rows)
+	assert [(f.lot, f.kind, f.reference_doctype, f.reference_name) for f in found] == [
+		("L3", Kind.ANNOUNCEMENT_MISMATCH, "Lot Announcement", "LAN-1"),
+		("L4", Kind.ANNOUNCEMENT_MISMATCH, "Lot Announcement", "LAN-2"),
+	]
+	assert found[1].params["finding"] == "Not Announced"
+	assert score_lot("L4", found).score == 45.0
