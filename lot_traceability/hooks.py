@@ -37,6 +37,7 @@ doctype_js = {
 		"public/js/lot_allocation.js",
 		"public/js/lot_scan.js",
 		"public/js/delivery_note_lots.js",
+		"public/js/certificate_pack.js",
 	],
 	"Item": "public/js/item_availability.js",
 	"Pick List": ["public/js/lot_allocation.js", "public/js/lot_scan.js"],

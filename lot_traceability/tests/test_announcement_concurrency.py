@@ -63,7 +63,7 @@ class TestReceiptsOfOneAnnouncement(ConcurrencyTestCase):
 		self.submit_in(self.first, receipts[0])
 		self.assertIsNone(raised(self.first.result()))
 		self.submit_in(self.second, receipts[1])
-		self.second.wait_for_lock()
+		self.second.wait_until_blocked()  # behind the first's locks (series, stock, announcement)
 		self.first.commit()
 		self.assertIsNone(raised(self.second.result()))
 		self.second.commit()
