@@ -25,7 +25,6 @@ from lot_traceability import access
 from lot_traceability.config import get_lot_rules
 from lot_traceability.messages import bold, esc
 from lot_traceability.queries import announcements as q
-from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.status_changes import change_lot_status
 from lot_traceability.traceability import announcements as core
 
@@ -410,39 +409,23 @@ def announcement_of(doc) -> str | None:
 
 def received_lines(receipts) -> tuple[list[core.Line], dict[str, str]]:
 	"""What the receipts brought in, one line a row (its first lot), and each row's receipt."""
+	lots = defaultdict(list)
+	for entry in q.get_received_lots(receipts):
+		lots[entry.voucher_detail_no].append(entry.batch_no)
 	lines, receipt_of = [], {}
-	for name in receipts:
-		lots = defaultdict(list)
-		for entry in voucher_queries.get_inward_lots_of_voucher("Purchase Receipt", name):
-			lots[entry.voucher_detail_no].append(entry.batch_no)
-		for row in frappe.get_all(
-			"Purchase Receipt Item",
-			filters={"parent": name, "parenttype": "Purchase Receipt"},
-			fields=[
-				"name",
-				"item_code",
-				"supplier_lot_no",
-				"received_qty",
-				"qty",
-				"conversion_factor",
-				"supplier_manufacturing_date",
-				"supplier_expiry_date",
-			],
-			order_by="idx",
-		):
-			batches = lots.get(row.name) or [None]
-			receipt_of[row.name] = name
-			lines.append(
-				core.Line(
-					item=row.item_code,
-					supplier_lot_no=row.supplier_lot_no,
-					qty=flt(row.received_qty or row.qty) * flt(row.conversion_factor or 1),
-					production_date=row.supplier_manufacturing_date,
-					expiry_date=row.supplier_expiry_date,
-					lot=batches[0],
-					row=row.name,
-				)
+	for row in q.get_receipt_rows(receipts):
+		receipt_of[row.name] = row.parent
+		lines.append(
+			core.Line(
+				item=row.item_code,
+				supplier_lot_no=row.supplier_lot_no,
+				qty=flt(row.received_qty or row.qty) * flt(row.conversion_factor or 1),
+				production_date=row.supplier_manufacturing_date,
+				expiry_date=row.supplier_expiry_date,
+				lot=(lots.get(row.name) or [None])[0],
+				row=row.name,
 			)
+		)
 	return lines, receipt_of
 
 
@@ -452,8 +435,9 @@ def reconcile_receipt(doc) -> list[core.Discrepancy]:
 	name = announcement_of(doc)
 	if not name:
 		return []
-	q.lock_announcement(name)
-	announcement = frappe.get_doc("Lot Announcement", name)
+	# read under the announcement's lock, as last committed: two receipts of it are reconciled one
+	# after the other, the second with the first
+	announcement = frappe.get_doc("Lot Announcement", name, for_update=True)
 	receipts = q.get_receipts_of(name)
 	announced = [
 		core.Line(
@@ -506,6 +490,9 @@ def record(announcement, received, receipt_of, found, held, receipts) -> None:
 	announcement.reconciled_on = now_datetime() if receipts else None
 	announcement.flags.ignore_permissions = True
 	announcement.flags.reconciling = True
+	# the lots were read as last committed; Frappe's link check reads this transaction's snapshot, in
+	# which a lot another receipt made after it began does not exist yet
+	announcement.flags.ignore_links = True
 	announcement.save()
 
 

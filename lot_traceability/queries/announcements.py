@@ -119,19 +119,47 @@ def get_open_announcement_of_orders(supplier: str, orders) -> list[str]:
 
 
 def get_receipts_of(announcement: str) -> list[str]:
-	"""The submitted receipts that received an announcement, in posting order."""
-	return frappe.get_all(
-		"Purchase Receipt",
-		filters={"lot_announcement": announcement, "docstatus": 1, "is_return": 0},
-		pluck="name",
-		order_by="posting_date, posting_time, name",
+	"""The submitted receipts that received an announcement, in posting order. Read as last committed
+	(a locking read: a receipt another transaction submitted after this one began counts)."""
+	# raw SQL: a current read (`lock in share mode`) the query builder does not write
+	return frappe.db.sql_list(
+		"""select name from `tabPurchase Receipt`
+		where lot_announcement = %(announcement)s and docstatus = 1 and is_return = 0
+		order by posting_date, posting_time, name lock in share mode""",
+		{"announcement": announcement},
 	)
 
 
-def lock_announcement(name: str) -> None:
-	"""Take the announcement's row for this transaction: two receipts of one announcement are
-	reconciled one after the other."""
-	frappe.db.sql("select name from `tabLot Announcement` where name = %s for update", name)
+def get_receipt_rows(receipts) -> list[dict]:
+	"""The rows of submitted receipts, as last committed."""
+	if not receipts:
+		return []
+	return frappe.db.sql(
+		"""select name, parent, item_code, supplier_lot_no, received_qty, qty, conversion_factor,
+			supplier_manufacturing_date, supplier_expiry_date
+		from `tabPurchase Receipt Item`
+		where parenttype = 'Purchase Receipt' and parent in %(receipts)s
+		order by parent, idx lock in share mode""",
+		{"receipts": list(receipts)},
+		as_dict=True,
+	)
+
+
+def get_received_lots(receipts) -> list[dict]:
+	"""(row, lot) pairs the receipts brought in (their submitted inward bundles), as last committed."""
+	if not receipts:
+		return []
+	return frappe.db.sql(
+		"""select sabb.voucher_detail_no, e.batch_no
+		from `tabSerial and Batch Entry` e
+		join `tabSerial and Batch Bundle` sabb on sabb.name = e.parent
+		where sabb.voucher_type = 'Purchase Receipt' and sabb.voucher_no in %(receipts)s
+			and sabb.type_of_transaction = 'Inward' and sabb.is_cancelled = 0 and sabb.docstatus = 1
+			and e.batch_no is not null
+		order by e.idx lock in share mode""",
+		{"receipts": list(receipts)},
+		as_dict=True,
+	)
 
 
 def get_announcement_findings(lots=None, company: str | None = None) -> list[dict]:
