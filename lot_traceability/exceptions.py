@@ -31,6 +31,7 @@ from lot_traceability.traceability.exceptions import (
 	StatusChange,
 	Thresholds,
 	adjustment_findings,
+	announcement_findings,
 	anomaly_finding,
 	bom_yield_findings,
 	document_findings,
@@ -61,6 +62,7 @@ KIND_LABELS = {
 	Kind.UNUSUAL_QUANTITY: "Unusual Movement Quantity",
 	Kind.SUPPLIER_DATES: "Supplier Dates Out of Line",
 	Kind.RUN_DURATION: "Unusual Run Duration",
+	Kind.ANNOUNCEMENT_MISMATCH: "Received unlike its Announcement",
 }
 MAX_LISTED = 3
 
@@ -286,6 +288,13 @@ def anomaly_exceptions(lots, company, thresholds) -> list[Finding]:
 	]
 
 
+def announcement_exceptions(lots, company, thresholds) -> list[Finding]:
+	"""Lots received unlike their supplier's announcement (the findings stored at receipt)."""
+	from lot_traceability.queries.announcements import get_announcement_findings
+
+	return announcement_findings(get_announcement_findings(lots, company))
+
+
 @dataclass(frozen=True)
 class Detector:
 	find: Callable
@@ -306,6 +315,7 @@ DETECTORS = (
 	Detector(adjustment_exceptions, frozenset({Kind.REPEATED_ADJUSTMENTS})),
 	Detector(near_expiry_exceptions, frozenset({Kind.NEAR_EXPIRY_ORDERS})),
 	Detector(anomaly_exceptions, ANOMALY_KINDS),
+	Detector(announcement_exceptions, frozenset({Kind.ANNOUNCEMENT_MISMATCH})),
 )
 
 
@@ -480,6 +490,17 @@ def _near_expiry_orders(finding, p):
 	)
 
 
+def _announcement_mismatch(finding, p):
+	what = {
+		"Not Announced": _("Received as supplier lot {0}, which {1} did not announce"),
+		"Quantity Difference": _("Supplier lot {0}: quantity differs from {1} ({2})"),
+		"Production Date Difference": _("Supplier lot {0}: production date differs from {1} ({2})"),
+		"Expiry Date Difference": _("Supplier lot {0}: expiry date differs from {1} ({2})"),
+	}.get(p.get("finding"), _("Supplier lot {0} differs from {1} ({2})"))
+	figures = _("{0} announced, {1} received").format(p.get("announced") or "–", p.get("received") or "–")
+	return what.format(p.get("supplier_lot_no") or "", _document(finding), figures)
+
+
 def _anomaly(finding, p):
 	return p.get("description") or ""
 
@@ -497,4 +518,5 @@ DESCRIBERS = {
 	Kind.OUTSIDE_SCOPE: _outside_scope,
 	Kind.MISSING_DOCUMENTS: _missing_documents,
 	**{kind: _anomaly for kind in ANOMALY_KINDS},
+	Kind.ANNOUNCEMENT_MISMATCH: _announcement_mismatch,
 }

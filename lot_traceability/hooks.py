@@ -37,6 +37,7 @@ doctype_js = {
 		"public/js/lot_allocation.js",
 		"public/js/lot_scan.js",
 		"public/js/delivery_note_lots.js",
+		"public/js/certificate_pack.js",
 	],
 	"Item": ["public/js/promise_dashboard.js", "public/js/item_availability.js"],
 	"Pick List": ["public/js/lot_allocation.js", "public/js/lot_scan.js"],
@@ -93,6 +94,7 @@ doc_events = {
 		"before_submit": "lot_traceability.overrides.purchase_receipt.before_submit",
 		"on_submit": "lot_traceability.overrides.purchase_receipt.on_submit",
 		"before_cancel": "lot_traceability.overrides.purchase_receipt.before_cancel",
+		"on_cancel": "lot_traceability.overrides.purchase_receipt.on_cancel",
 	},
 	"Quality Inspection": {
 		"on_submit": "lot_traceability.overrides.quality_inspection.on_submit",
@@ -164,6 +166,7 @@ jinja = {
 		"lot_traceability.epcis_export.status_change_epcis",
 		"lot_traceability.recall_audit.audit_figures",
 		"lot_traceability.batch_record.lot_batch_record",
+		"lot_traceability.certificate_packs.lot_certificate_contents",
 	],
 }
 

@@ -6,7 +6,7 @@ bench --site <site> lot-traceability demo --remove   # remove everything it made
 
 import frappe
 
-from lot_traceability.demo import distributor, manufacturer
+from lot_traceability.demo import distributor, manufacturer, partners
 from lot_traceability.demo import portal as partner_portal
 from lot_traceability.demo import promising as promising_story
 
@@ -21,6 +21,7 @@ PARTIES = {
 		"Demo Olive Estate",
 		"Demo Cheese Cellars",
 		distributor.COMPANY,  # the internal supplier of the Retail company
+		partners.SUPPLIER,
 	),
 	"Customer": (
 		"Demo Bakery North",
@@ -53,6 +54,7 @@ def load() -> dict | None:
 	made = {"manufacturer": manufacturer.load(), "distributor": distributor.load()}
 	made["promising"] = promising_story.load()
 	made["portal"] = partner_portal.load()
+	made["partners"] = partners.load()
 	settle_valuation()
 	made["foresight"] = compute_foresight()
 	frappe.db.set_default(MARKER, "loaded")
@@ -83,6 +85,10 @@ def remove() -> None:
 	demo_items = frappe.get_all("Item", filters={"item_group": ("in", ITEM_GROUPS)}, pluck="name")
 	demo_lots = frappe.get_all("Batch", filters={"item": ("in", demo_items or [""])}, pluck="name")
 	delete_recalls(demo_lots)  # before the companies' transactions: their customer rows link contacts
+	for name in frappe.get_all(
+		"Lot Announcement", filters={"company": ("in", companies or [""])}, pluck="name"
+	):
+		frappe.delete_doc("Lot Announcement", name, force=True, ignore_permissions=True)
 	for company in companies:
 		delete_company_transactions(company)
 	delete_status_changes(demo_lots)

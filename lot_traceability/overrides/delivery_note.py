@@ -1,4 +1,5 @@
 from lot_traceability.allocation import check_requirements, record_overrides, repick_automatic_lots
+from lot_traceability.certificate_packs import queue_certificates
 from lot_traceability.enforcement import check_voucher_rows
 from lot_traceability.locks import lock_if_submitting, lock_voucher
 from lot_traceability.overrides.stock_rows import selling_rows
@@ -26,6 +27,7 @@ def on_submit(doc, method=None):
 	record_overrides(doc)
 	carry_out_dispositions(doc)
 	update_recalls(doc)
+	queue_certificates(doc)
 
 
 def before_cancel(doc, method=None):

@@ -1,3 +1,4 @@
+from lot_traceability.announcements import reconcile_receipt
 from lot_traceability.enforcement import check_voucher_rows
 from lot_traceability.fsma204_export import record_tlc_sources
 from lot_traceability.locks import lock_if_submitting, lock_voucher
@@ -22,7 +23,12 @@ def on_submit(doc, method=None):
 	record_tlc_sources(doc)
 	hold_received_lots(doc)
 	hold_lots_missing_documents(doc)
+	reconcile_receipt(doc)
 
 
 def before_cancel(doc, method=None):
 	lock_voucher(doc, receiving_rows(doc), cancelling=True)
+
+
+def on_cancel(doc, method=None):
+	reconcile_receipt(doc)

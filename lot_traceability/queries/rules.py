@@ -18,6 +18,7 @@ RULE_FIELDS = (
 	"min_remaining_shelf_life",
 	"min_remaining_shelf_life_unit",
 	"quality_inspection_decides_release",
+	"announcement_mismatch_status",
 )
 
 

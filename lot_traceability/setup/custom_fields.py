@@ -420,6 +420,32 @@ PROMISABLE_ROW_FIELDS = [
 for _doctype in ("Sales Order Item", "Quotation Item"):
 	CUSTOM_FIELDS.setdefault(_doctype, []).extend(PROMISABLE_ROW_FIELDS)
 
+# Partners: the announcement a receipt receives, certificates travelling with deliveries
+PARTNER_FIELDS = {
+	"Purchase Receipt": [
+		{
+			"fieldname": "lot_announcement",
+			"label": "Lot Announcement",
+			"fieldtype": "Link",
+			"options": "Lot Announcement",
+			"insert_after": "supplier_delivery_note",
+			"no_copy": 1,
+			"description": "The supplier's announcement of this shipment: the lots received are reconciled with it on submit.",
+		},
+	],
+	"Customer": [
+		{
+			"fieldname": "send_lot_certificates",
+			"label": "Send Certificates with Every Delivery",
+			"fieldtype": "Check",
+			"insert_after": "gln",
+			"description": "On submit, each Delivery Note to this customer is emailed to its contact with the certificates of the lots it ships (one PDF, a cover page listing lots and documents).",
+		},
+	],
+}
+for _doctype, _fields in PARTNER_FIELDS.items():
+	CUSTOM_FIELDS[_doctype] = [*CUSTOM_FIELDS.get(_doctype, []), *_fields]
+
 
 def get_custom_fields() -> dict[str, list[dict]]:
 	"""CUSTOM_FIELDS with the module set on every field, so that they belong to this app."""

@@ -94,6 +94,21 @@ class Connection:
 			time.sleep(0.02)
 		raise StepFailed(f"{self.name} did not wait for a lock within {timeout} s")
 
+	def wait_until_blocked(self, timeout: float = 60) -> None:
+		"""Return once this connection has been in one statement for LOCKED_MS, whatever the statement
+		(an insert or update waiting for a row another transaction holds, which `wait_for_lock` does
+		not recognise)."""
+		deadline = time.monotonic() + timeout
+		while time.monotonic() < deadline:
+			rows = frappe.db.sql(
+				"""select time_ms from information_schema.processlist where id = %s and command = 'Query'""",
+				self.connection_id,
+			)
+			if rows and rows[0][0] >= LOCKED_MS:
+				return
+			time.sleep(0.02)
+		raise StepFailed(f"{self.name} did not wait within {timeout} s")
+
 	def close(self) -> None:
 		self._steps.put(None)
 		self._thread.join(timeout=60)

@@ -104,6 +104,19 @@ class TestDemo(FrappeTestCase):
 			)
 			self.assertTrue(lot and lot.supplier and lot.received_date, (item, supplier_lot))
 
+	def test_the_announced_balsamic_came_one_lot_short(self):
+		from lot_traceability.demo import partners
+
+		name = frappe.db.get_value("Lot Announcement", {"supplier": partners.SUPPLIER})
+		announcement = frappe.get_doc("Lot Announcement", name)
+		self.assertEqual(announcement.status, "Received with Findings")
+		self.assertTrue(announcement.purchase_order)
+		self.assertEqual(
+			[(f.finding, f.supplier_lot_no, f.announced) for f in announcement.findings],
+			[("Not Received", "AM-2613", "12.0")],
+		)
+		self.assertEqual([row.received_qty for row in announcement.lots], [12, 12, 0])
+
 	def test_loading_again_changes_nothing(self):
 		counts = {
 			doctype: frappe.db.count(doctype)

@@ -6,13 +6,11 @@ seen (the transfer posts), and a hold tried while a released transfer posts wait
 from quarantine is refused in either order: no release lets stock be shipped from there.
 """
 
-import time
-
 import frappe
 
 from lot_traceability import api
 from lot_traceability.status_changes import change_lot_status
-from lot_traceability.tests.concurrency import LOCKED_MS, raised
+from lot_traceability.tests.concurrency import StepFailed, raised
 from lot_traceability.tests.test_concurrency import HOLD, ConcurrencyTestCase, hold, read, submit
 from lot_traceability.tests.test_quarantine_warehouses import QUARANTINE, STORE, quarantine_warehouses
 from lot_traceability.tests.utils import delivery_note, make_lot, make_warehouse, stock_entry
@@ -65,18 +63,12 @@ class TestReleaseOutOfQuarantine(ConcurrencyTestCase):
 		)
 
 	def wait_until_blocked(self, connection, timeout=60):
-		"""Return once `connection` has been in one statement for LOCKED_MS: a status change waits at
-		the insert of its lot rows (the transfer's shared read of them), not at a locking read."""
-		deadline = time.monotonic() + timeout
-		while time.monotonic() < deadline:
-			rows = frappe.db.sql(
-				"""select time_ms from information_schema.processlist where id = %s and command = 'Query'""",
-				connection.connection_id,
-			)
-			if rows and rows[0][0] >= LOCKED_MS:
-				return
-			time.sleep(0.02)
-		self.fail(f"{connection.name} did not wait within {timeout} s")
+		"""A status change waits at the insert of its lot rows (the transfer's shared read of them),
+		not at a locking read."""
+		try:
+			connection.wait_until_blocked(timeout)
+		except StepFailed as error:
+			self.fail(str(error))
 
 	def test_a_release_committed_after_the_transfer_began_lets_it_post(self):
 		lot = self.held_in_quarantine()

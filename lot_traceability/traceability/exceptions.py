@@ -43,6 +43,8 @@ class Kind(str, Enum):
 	UNUSUAL_QUANTITY = "unusual_quantity"
 	SUPPLIER_DATES = "supplier_dates"
 	RUN_DURATION = "run_duration"
+	# a receipt unlike its supplier's announcement (`traceability.announcements`)
+	ANNOUNCEMENT_MISMATCH = "announcement_mismatch"
 
 
 KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}
@@ -64,6 +66,7 @@ DEFAULT_WEIGHTS: dict[Kind, float] = {
 	Kind.UNUSUAL_QUANTITY: 35,
 	Kind.SUPPLIER_DATES: 40,
 	Kind.RUN_DURATION: 35,
+	Kind.ANNOUNCEMENT_MISMATCH: 45,
 }
 ANOMALY_KINDS = frozenset(
 	{Kind.YIELD_ANOMALY, Kind.ADJUSTMENT_BURST, Kind.UNUSUAL_QUANTITY, Kind.SUPPLIER_DATES, Kind.RUN_DURATION}
@@ -383,6 +386,32 @@ def document_findings(waiting: Mapping[str, tuple[str, Sequence[str]]]) -> list[
 		Finding(lot, Kind.MISSING_DOCUMENTS, "Batch", lot, {"status": status, "missing": list(kinds)})
 		for lot, (status, kinds) in sorted(waiting.items())
 		if kinds
+	]
+
+
+# Announcements
+
+
+def announcement_findings(rows: Iterable[Mapping[str, Any]]) -> list[Finding]:
+	"""The stored differences between receipts and their announcements that name a received lot
+	(parent announcement, finding, batch_no, supplier_lot_no, announced, received): one finding each."""
+	return [
+		Finding(
+			row["batch_no"],
+			Kind.ANNOUNCEMENT_MISMATCH,
+			"Lot Announcement",
+			row["parent"],
+			{
+				"finding": row["finding"],
+				"supplier_lot_no": row.get("supplier_lot_no"),
+				"announced": row.get("announced"),
+				"received": row.get("received"),
+			},
+		)
+		for row in sorted(
+			(row for row in rows if row.get("batch_no")),
+			key=lambda r: (r["batch_no"], r["parent"], r["finding"]),
+		)
 	]
 
 

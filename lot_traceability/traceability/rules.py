@@ -58,6 +58,7 @@ class LotRule:
 	min_remaining_value: float | None = None
 	min_remaining_unit: str | None = None
 	quality_inspection_decides_release: bool = False
+	announcement_mismatch_status: str | None = None
 
 	@property
 	def key(self) -> tuple[Scope, str | None, str | None]:
@@ -94,6 +95,7 @@ class LotRule:
 			min_remaining_value=record.get("min_remaining_shelf_life"),
 			min_remaining_unit=record.get("min_remaining_shelf_life_unit") or None,
 			quality_inspection_decides_release=bool(record.get("quality_inspection_decides_release")),
+			announcement_mismatch_status=record.get("announcement_mismatch_status") or None,
 		)
 
 

@@ -21,6 +21,7 @@ class LotRule(Document):
 		from frappe.types import DF
 
 		allocation_policy: DF.Literal["", "FEFO", "FIFO"]
+		announcement_mismatch_status: DF.Link | None
 		applies_to: DF.Literal["Item", "Item Group", "Company"]
 		description: DF.SmallText | None
 		enabled: DF.Check
