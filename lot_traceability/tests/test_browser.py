@@ -711,10 +711,16 @@ class TestDeskInABrowser(FrappeTestCase):
 			frappe.db.commit()
 		# the flour's lots in that store, by what they are (their numbers depend on the naming series)
 		in_store = set(
-			frappe.get_all("Lot Balance", filters={"item": "DEMO-FLOUR", "warehouse": store, "qty": (">", 0)}, pluck="batch")
+			frappe.get_all(
+				"Lot Balance",
+				filters={"item": "DEMO-FLOUR", "warehouse": store, "qty": (">", 0)},
+				pluck="batch",
+			)
 		)
 		lots = {
-			status: sorted(in_store & set(frappe.get_all("Batch", filters={"lot_status": status}, pluck="name")))
+			status: sorted(
+				in_store & set(frappe.get_all("Batch", filters={"lot_status": status}, pluck="name"))
+			)
 			for status in ("Approved", "Restricted")
 		}
 		self.assertTrue(lots["Approved"] and lots["Restricted"], lots)

@@ -146,7 +146,9 @@ def rank(candidates: Iterable[Candidate], weights: Weights, horizon_days: int = 
 	return sorted(scored, key=lambda s: (-round(s.score, 9), s.candidate.lot, s.candidate.location))
 
 
-def day_list(candidates: Iterable[Candidate], weights: Weights, per_day: int, horizon_days: int = 90) -> list[Scored]:
+def day_list(
+	candidates: Iterable[Candidate], weights: Weights, per_day: int, horizon_days: int = 90
+) -> list[Scored]:
 	"""The day's counts: the `per_day` riskiest candidates."""
 	return rank(candidates, weights, horizon_days)[: max(per_day, 0)]
 

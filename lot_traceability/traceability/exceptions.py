@@ -43,6 +43,9 @@ class Kind(str, Enum):
 	UNUSUAL_QUANTITY = "unusual_quantity"
 	SUPPLIER_DATES = "supplier_dates"
 	RUN_DURATION = "run_duration"
+	COUNT_VARIANCE = "count_variance"
+	# cycle counts (`traceability.counting`)
+	COUNT_NOT_IN_LEDGER = "count_not_in_ledger"
 
 
 KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}
@@ -64,9 +67,18 @@ DEFAULT_WEIGHTS: dict[Kind, float] = {
 	Kind.UNUSUAL_QUANTITY: 35,
 	Kind.SUPPLIER_DATES: 40,
 	Kind.RUN_DURATION: 35,
+	Kind.COUNT_VARIANCE: 40,
+	Kind.COUNT_NOT_IN_LEDGER: 60,
 }
 ANOMALY_KINDS = frozenset(
-	{Kind.YIELD_ANOMALY, Kind.ADJUSTMENT_BURST, Kind.UNUSUAL_QUANTITY, Kind.SUPPLIER_DATES, Kind.RUN_DURATION}
+	{
+		Kind.YIELD_ANOMALY,
+		Kind.ADJUSTMENT_BURST,
+		Kind.UNUSUAL_QUANTITY,
+		Kind.SUPPLIER_DATES,
+		Kind.RUN_DURATION,
+		Kind.COUNT_VARIANCE,
+	}
 )
 MAX_ANOMALY_FACTOR = 1.5  # an anomaly far past its threshold weighs up to this much more than its kind
 

@@ -42,7 +42,11 @@ def test_days_since_counted_capped_at_the_horizon_never_counted_is_full():
 def test_ties_go_to_lot_then_location_and_the_day_list_is_the_top():
 	same = [Candidate("L2", "W1"), Candidate("L1", "W2"), Candidate("L1", "W1")]
 	ranked = c.rank(same, Weights())
-	assert [(s.candidate.lot, s.candidate.location) for s in ranked] == [("L1", "W1"), ("L1", "W2"), ("L2", "W1")]
+	assert [(s.candidate.lot, s.candidate.location) for s in ranked] == [
+		("L1", "W1"),
+		("L1", "W2"),
+		("L2", "W1"),
+	]
 	assert [s.candidate for s in c.day_list(same, Weights(), 2)] == [same[2], same[1]]
 	assert c.day_list(same, Weights(), 0) == []
 
@@ -166,7 +170,9 @@ weights = st.builds(Weights, **{name: st.integers(0, 5).map(float) for name in c
 @settings(max_examples=200, deadline=None)
 @given(candidates, weights, st.integers(1, 200), st.integers(0, 15))
 def test_ranking_matches_the_reference(pool, w, horizon, per_day):
-	expected = sorted(pool, key=lambda x: (-round(reference_score(x, pool, w, horizon), 9), x.lot, x.location))
+	expected = sorted(
+		pool, key=lambda x: (-round(reference_score(x, pool, w, horizon), 9), x.lot, x.location)
+	)
 	ranked = c.rank(pool, w, horizon)
 	assert [s.candidate for s in ranked] == expected
 	for s in ranked:
