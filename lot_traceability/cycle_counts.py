@@ -258,10 +258,10 @@ def identify(text: str) -> dict:
 def record_count(name: str, batch: str, warehouse: str, qty) -> dict:
 	"""A count (or the recount) of a lot at a location. A lot found that is not on the list is added
 	as a row of its own. The count of the day is locked while the row is decided."""
+	count = readable_count(name, "write")
 	qty = flt(qty)
 	if qty < 0:
 		frappe.throw(_("A counted quantity may not be negative ({0}).").format(bold(qty)), CountError)
-	count = readable_count(name, "write")
 	frappe.db.get_value("Lot Count", name, "name", for_update=True)
 	count.reload()
 	if count.status not in COUNTABLE:
@@ -317,9 +317,11 @@ def record_count(name: str, batch: str, warehouse: str, qty) -> dict:
 	row.variance_value = row.variance_qty * flt(row.valuation_rate)
 	count.flags.ignore_permissions = True  # write was checked; rows' fields are the app's
 	count.save()
+	note = None
 	if count.status == "Completed" and has_variances(count) and not count.stock_reconciliation:
-		make_reconciliation(count)
+		note = try_reconciliation(count)
 	return {
+		"note": note,
 		"state": row.state,
 		"expected": row.expected,
 		"status": count.status,
@@ -400,9 +402,25 @@ def complete(name: str) -> dict:
 	count.flags.closing = True
 	count.flags.ignore_permissions = True
 	count.save()
+	note = None
 	if has_variances(count) and not count.stock_reconciliation:
+		note = try_reconciliation(count)
+	return {"status": count.status, "stock_reconciliation": count.stock_reconciliation, "note": note}
+
+
+def try_reconciliation(count) -> str | None:
+	"""Draft the reconciliation; where ERPNext or the app refuses it (a held lot that may only be
+	written off, a missing account), the count stays recorded and the refusal is told instead."""
+	frappe.db.savepoint("lot_count_reconciliation")
+	try:
 		make_reconciliation(count)
-	return {"status": count.status, "stock_reconciliation": count.stock_reconciliation}
+	except frappe.ValidationError as error:
+		frappe.db.rollback(save_point="lot_count_reconciliation")
+		frappe.clear_last_message()
+		return _("The draft Stock Reconciliation of Lot Count {0} could not be made: {1}").format(
+			bold(count.name), str(error)
+		)
+	return None
 
 
 def make_reconciliation(count) -> str:

@@ -6,7 +6,7 @@ bench --site <site> lot-traceability demo --remove   # remove everything it made
 
 import frappe
 
-from lot_traceability.demo import distributor, manufacturer
+from lot_traceability.demo import counting, distributor, manufacturer
 
 MARKER = "lot_traceability_demo"
 COMPANIES = (manufacturer.COMPANY, distributor.COMPANY, distributor.RETAIL_COMPANY)
@@ -50,6 +50,7 @@ def load() -> dict | None:
 		frappe.db.set_single_value(doctype, field, value)
 	made = {"manufacturer": manufacturer.load(), "distributor": distributor.load()}
 	settle_valuation()
+	made["counting"] = counting.load()
 	made["foresight"] = compute_foresight()
 	frappe.db.set_default(MARKER, "loaded")
 	return made
@@ -79,6 +80,7 @@ def remove() -> None:
 	demo_items = frappe.get_all("Item", filters={"item_group": ("in", ITEM_GROUPS)}, pluck="name")
 	demo_lots = frappe.get_all("Batch", filters={"item": ("in", demo_items or [""])}, pluck="name")
 	delete_recalls(demo_lots)  # before the companies' transactions: their customer rows link contacts
+	counting.remove(companies)
 	for company in companies:
 		delete_company_transactions(company)
 	delete_status_changes(demo_lots)

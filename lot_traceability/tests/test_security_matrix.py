@@ -113,6 +113,14 @@ EXPECTED = {
 	"kpi_default_company": (X, X, 200, X, 200, 200, 200),
 	# a Sales User reads the figures (lot names only for those who may read lots)
 	"promisable": (X, X, OWN, OWN, OWN, OWN, 200),
+	# cycle counts: a Stock Manager makes and closes counts, Stock Users count (a negative quantity: 417)
+	"make_lot_count": (X, X, X, X, OWN, X, 200),
+	"get_lot_counts": (X, X, 200, X, 200, 200, 200),
+	"get_lot_count_sheet": (X, X, OWN, X, OWN, OWN, 200),
+	"identify_counted_lot": (X, X, OWN, X, OWN, OWN, 200),
+	"record_lot_count": (X, X, STOPPED, X, STOPPED, STOPPED, 417),
+	"complete_lot_count": (X, X, X, X, OWN, X, 200),
+	"count_accuracy_card": (X, X, 200, X, 200, 200, 200),
 	# Script Reports, through frappe.desk.query_report.run
 	"Lot Trace": (X, X, OWN, X, OWN, OWN, 200),
 	"Recall Impact": (X, X, X, X, OWN, OWN, 200),
@@ -153,6 +161,28 @@ def limit_to(user: str, company: str) -> None:
 		frappe.get_doc(
 			{"doctype": "User Permission", "user": user, "allow": "Company", "for_value": company}
 		).insert(ignore_permissions=True)
+
+
+def matrix_count(side) -> tuple[str, str]:
+	"""A Lot Count Plan of the side's warehouse and today's count of its lot there."""
+	plan = frappe.get_doc(
+		{
+			"doctype": "Lot Count Plan",
+			"plan_name": f"_LT Matrix Count {side.company} {frappe.generate_hash(length=6)}",
+			"company": side.company,
+			"warehouse": side.warehouse,
+			"counts_per_day": 1,
+		}
+	).insert(ignore_permissions=True)
+	count = frappe.get_doc(
+		{
+			"doctype": "Lot Count",
+			"plan": plan.name,
+			"count_date": frappe.utils.nowdate(),
+			"rows": [{"batch": side.lot, "item": side.item, "warehouse": side.warehouse}],
+		}
+	).insert(ignore_permissions=True)
+	return plan.name, count.name
 
 
 def other_warehouse(company: str, besides: str) -> str:
@@ -237,6 +267,7 @@ class TestSecurityMatrix(FrappeTestCase):
 			side.change = draft_change(side.lot)
 			side.deviation = draft_deviation(side.lot, side.company)
 			side.elsewhere = other_warehouse(side.company, side.warehouse)
+			side.plan, side.count = matrix_count(side)
 		cls.a, cls.b, cls.made = a, b, made
 		cls.tokens = {}
 		for role, (email, roles) in USERS.items():
@@ -254,6 +285,9 @@ class TestSecurityMatrix(FrappeTestCase):
 		"""The scene is committed (REST calls read it from their own connection): the drafts it made
 		are deleted and its documents cancelled, so that the demo companies' figures stay the demo's."""
 		frappe.set_user("Administrator")
+		for side in (cls.a, cls.b):
+			frappe.delete_doc("Lot Count", side.count, force=True, ignore_permissions=True)
+			frappe.delete_doc("Lot Count Plan", side.plan, force=True, ignore_permissions=True)
 		for doctype in ("Stock Entry", "Delivery Note", "Lot Deviation", "Lot Status Change"):
 			for name in frappe.get_all(
 				doctype, filters={"docstatus": 0, "creation": (">=", cls.started)}, pluck="name"
@@ -282,7 +316,18 @@ class TestSecurityMatrix(FrappeTestCase):
 				{"report_name": report_name, "filters": json.dumps(filters), "ignore_prepared_report": 1},
 			)
 
-		return {
+		cycle_counts = {
+			"make_lot_count": method("make_lot_count", "POST", plan=side.plan),
+			"get_lot_counts": method("get_lot_counts"),
+			"get_lot_count_sheet": method("get_lot_count_sheet", name=side.count),
+			"identify_counted_lot": method("identify_counted_lot", name=side.count, text=side.lot),
+			"record_lot_count": method(
+				"record_lot_count", "POST", name=side.count, batch=side.lot, warehouse=side.warehouse, qty=-1
+			),
+			"complete_lot_count": method("complete_lot_count", "POST", name=side.count),
+			"count_accuracy_card": method("count_accuracy_card"),
+		}
+		return cycle_counts | {
 			"get_effective_lot_rule": method(
 				"get_effective_lot_rule", item_code=side.item, company=side.company
 			),

@@ -163,8 +163,9 @@ frappe.pages["lot-count"].on_page_load = function (wrapper) {
 			count_field.df.options = [""].concat(names);
 			count_field.refresh();
 			if (!names.length) return say(__("No count is open: the daily list is made by each Lot Count Plan."), "info");
-			count_field.set_value(wanted || names[0]);
-			load(wanted || names[0]);
+			state.sheet = { name: wanted || names[0], rows: [] }; // loaded once, not again by the field's change
+			count_field.set_value(state.sheet.name);
+			load(state.sheet.name);
 		});
 	};
 	start();
