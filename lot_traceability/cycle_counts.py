@@ -319,7 +319,12 @@ def record_count(name: str, batch: str, warehouse: str, qty) -> dict:
 	count.save()
 	note = None
 	if count.status == "Completed" and has_variances(count) and not count.stock_reconciliation:
-		note = try_reconciliation(count)
+		if frappe.has_permission("Stock Reconciliation", "create"):
+			note = try_reconciliation(count)
+		else:
+			note = _(
+				"Lot Count {0} is complete with confirmed variances: a Stock Manager drafts their Stock Reconciliation from it."
+			).format(bold(count.name))
 	return {
 		"note": note,
 		"state": row.state,
@@ -382,8 +387,9 @@ def has_variances(count) -> bool:
 
 
 def complete(name: str) -> dict:
-	"""Close a count before every row is counted (rows not counted stay Pending, outside the
-	accuracy), and draft the reconciliation of its confirmed variances."""
+	"""Close a count (rows not counted stay Pending, outside the accuracy) and draft the
+	reconciliation of its confirmed variances (a Stock Manager: ERPNext asks the maker of a
+	reconciliation for the right to write one)."""
 	count = readable_count(name, "write")
 	if not frappe.has_permission("Lot Count", "create", count):
 		frappe.throw(
@@ -414,7 +420,7 @@ def try_reconciliation(count) -> str | None:
 	frappe.db.savepoint("lot_count_reconciliation")
 	try:
 		make_reconciliation(count)
-	except frappe.ValidationError as error:
+	except (frappe.ValidationError, frappe.PermissionError) as error:
 		frappe.db.rollback(save_point="lot_count_reconciliation")
 		frappe.clear_last_message()
 		return _("The draft Stock Reconciliation of Lot Count {0} could not be made: {1}").format(

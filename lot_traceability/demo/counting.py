@@ -38,6 +38,7 @@ def load() -> dict:
 		cycle_counts.record_count(name, first.batch, first.warehouse, books[first.batch] * (1 - SHORT))
 	finally:
 		frappe.set_user(user)
+	cycle_counts.complete(name)  # the stock manager drafts the reconciliation
 	return {"plan": PLAN, "count": name, "variance": first.batch}
 
 

@@ -183,6 +183,11 @@ class TestCycleCounts(FrappeTestCase):
 		self.assertEqual(api.record_lot_count(name, lots["Q"], s.aisle_a, 30)["state"], "Variance")
 		said = api.record_lot_count(name, lots["S"], s.aisle_b, 3)
 		self.assertEqual((said["state"], said["status"]), ("Variance", "Completed"))
+		# a Stock User may not write reconciliations: the Stock Manager drafts it from the count
+		self.assertIsNone(said["stock_reconciliation"])
+		self.assertIn("a Stock Manager drafts their Stock Reconciliation", said["note"])
+		frappe.set_user(MANAGER)
+		self.assertTrue(api.complete_lot_count(name)["stock_reconciliation"])
 
 		frappe.set_user("Administrator")
 		count = frappe.get_doc("Lot Count", name)
