@@ -262,8 +262,7 @@ def record_count(name: str, batch: str, warehouse: str, qty) -> dict:
 	qty = flt(qty)
 	if qty < 0:
 		frappe.throw(_("A counted quantity may not be negative ({0}).").format(bold(qty)), CountError)
-	frappe.db.get_value("Lot Count", name, "name", for_update=True)
-	count.reload()
+	locked(count)
 	if count.status not in COUNTABLE:
 		frappe.throw(
 			_("Lot Count {0} is {1}: nothing more is counted on it.").format(
@@ -296,7 +295,7 @@ def record_count(name: str, batch: str, warehouse: str, qty) -> dict:
 		row.update(
 			{
 				"book_qty": book,
-				"valuation_rate": value / book if book else rate_of(row.item, warehouse),
+				"valuation_rate": value / book if book else rate_of(row.item, warehouse, batch),
 				"not_in_ledger": 0 if book > 0 else 1,
 				"counted_qty": qty,
 				"counted_by": user,
@@ -333,6 +332,13 @@ def record_count(name: str, batch: str, warehouse: str, qty) -> dict:
 		"stock_reconciliation": count.stock_reconciliation,
 		"message": state_message(row),
 	}
+
+
+def locked(count) -> None:
+	"""Lock the count and its rows and bring the document to what was last committed."""
+	parent, rows = q.lock_count(count.name)
+	count.update({key: value for key, value in parent.items() if key not in ("name", "doctype")})
+	count.set("rows", [{key: value for key, value in row.items() if key != "doctype"} for row in rows])
 
 
 def check_location(count, warehouse: str) -> None:
@@ -376,10 +382,14 @@ def state_message(row) -> str:
 	)
 
 
-def rate_of(item: str, warehouse: str) -> float:
-	return flt(
-		frappe.db.get_value("Bin", {"item_code": item, "warehouse": warehouse}, "valuation_rate")
-	) or flt(frappe.db.get_value("Item", item, "valuation_rate"))
+def rate_of(item: str, warehouse: str, batch: str | None = None) -> float:
+	"""The unit value of stock the book does not hold at a location: the lot's own elsewhere, else the
+	item's at the location (Bin), else the item's valuation rate."""
+	return (
+		(q.get_lot_unit_value(batch) if batch else 0.0)
+		or flt(frappe.db.get_value("Bin", {"item_code": item, "warehouse": warehouse}, "valuation_rate"))
+		or flt(frappe.db.get_value("Item", item, "valuation_rate"))
+	)
 
 
 def has_variances(count) -> bool:
@@ -395,8 +405,7 @@ def complete(name: str) -> dict:
 		frappe.throw(
 			_("Only a Stock Manager closes Lot Count {0}.").format(bold(name)), frappe.PermissionError
 		)
-	frappe.db.get_value("Lot Count", name, "name", for_update=True)
-	count.reload()
+	locked(count)
 	waiting = [row for row in count.rows if row.state == core.RowState.RECOUNT.value]
 	if waiting:
 		frappe.throw(
@@ -460,7 +469,7 @@ def make_reconciliation(count) -> str:
 				"use_serial_batch_fields": 1,
 				"qty": qty,
 				"valuation_rate": (value_now / book_now if book_now else flt(row.valuation_rate))
-				or rate_of(row.item, row.warehouse),
+				or rate_of(row.item, row.warehouse, row.batch),
 			},
 		)
 	recon.insert(ignore_permissions=True)  # a draft the app owes; submitting it is ERPNext's to allow

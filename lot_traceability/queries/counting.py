@@ -3,7 +3,7 @@ its movements and adjustments since, the book at the moment of a count and the c
 accuracy is computed from."""
 
 import frappe
-from frappe.query_builder.functions import Max
+from frappe.query_builder.functions import Max, Sum
 
 ADJUSTMENT_PURPOSES = ("Material Receipt", "Material Issue")
 
@@ -209,3 +209,30 @@ def get_found_outside_ledger(lots=None, company: str | None = None) -> list[dict
 	for r in rows:
 		r.qty = r.recount_qty if r.recounted_at else r.counted_qty
 	return [r for r in rows if r.qty]
+
+
+def lock_count(name: str) -> tuple[dict, list[dict]]:
+	"""Lock a Lot Count and its rows and read them as last committed: a locking read sees what other
+	transactions committed after this one's snapshot (a recount made a moment ago by someone else).
+	Raw SQL: frappe.qb has no `for update` on a join-free read of every column."""
+	parent = frappe.db.sql("select * from `tabLot Count` where name = %s for update", name, as_dict=True)
+	rows = frappe.db.sql(
+		"""select * from `tabLot Count Row` where parent = %s and parenttype = 'Lot Count'
+		order by idx for update""",
+		name,
+		as_dict=True,
+	)
+	return (parent[0] if parent else {}), rows
+
+
+def get_lot_unit_value(batch: str) -> float:
+	"""The value of one unit of a lot across the locations that hold it (0 when none do)."""
+	balance = frappe.qb.DocType("Lot Balance")
+	row = (
+		frappe.qb.from_(balance)
+		.select(Sum(balance.qty), Sum(balance.stock_value))
+		.where((balance.batch == batch) & (balance.qty > 0))
+		.run()
+	)
+	qty, value = row[0] if row else (0, 0)
+	return (value or 0) / qty if qty else 0.0

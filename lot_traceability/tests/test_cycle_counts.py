@@ -298,3 +298,88 @@ class TestCycleCounts(FrappeTestCase):
 		self.assertLess(count.rows_within_tolerance, count.rows_counted)
 		states = frappe.get_all("Lot Count Row", filters={"parent": count.name}, pluck="state")
 		self.assertIn("Variance", states)
+
+
+THIRD = "lt-counter-three@example.com"
+
+
+class TestRecountConcurrency(FrappeTestCase):
+	"""Two people recount the same row at once: the count's row lock lets one recount decide; the
+	other, read after it, is refused (in both orders)."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		demo.load()
+		for user in (FIRST, SECOND, THIRD):
+			make_user(user, ["Stock User"])
+		frappe.db.commit()
+
+	def setUp(self):
+		from lot_traceability.tests.concurrency import Connection
+
+		lot = frappe.get_all(
+			"Lot Balance",
+			filters={"warehouse": "Stores - DFI", "qty": (">", 0)},
+			fields=["batch", "item", "qty"],
+			order_by="batch",
+			limit=1,
+		)[0]
+		self.lot, self.book = lot.batch, lot.qty
+		self.plan = frappe.get_doc(
+			{
+				"doctype": "Lot Count Plan",
+				"plan_name": f"_LT Recount Race {frappe.generate_hash(length=6)}",
+				"company": COMPANY,
+				"warehouse": "Stores - DFI",
+				"counts_per_day": 1,
+				"tolerance_percent": 1,
+			}
+		).insert()
+		self.count = frappe.get_doc(
+			{
+				"doctype": "Lot Count",
+				"plan": self.plan.name,
+				"count_date": nowdate(),
+				"rows": [{"batch": lot.batch, "item": lot.item, "warehouse": "Stores - DFI"}],
+			}
+		).insert()
+		frappe.set_user(FIRST)
+		cycle_counts.record_count(self.count.name, self.lot, "Stores - DFI", 0)  # far off: a recount
+		frappe.set_user("Administrator")
+		frappe.db.commit()
+		self.second = Connection(frappe.local.site, SECOND, "a second counter")
+		self.third = Connection(frappe.local.site, THIRD, "a third counter")
+
+	def tearDown(self):
+		self.second.close()
+		self.third.close()
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+		frappe.delete_doc("Lot Count", self.count.name, force=True)
+		frappe.delete_doc("Lot Count Plan", self.plan.name, force=True)
+		frappe.db.commit()
+
+	def race(self, ahead, behind, ahead_qty, behind_qty):
+		from lot_traceability.tests.concurrency import raised
+
+		name, lot = self.count.name, self.lot
+		ahead.call(lambda: cycle_counts.record_count(name, lot, "Stores - DFI", ahead_qty))
+		behind.start(lambda: cycle_counts.record_count(name, lot, "Stores - DFI", behind_qty))
+		behind.wait_for_lock()  # the second recount waits for the first one's transaction
+		ahead.commit()
+		error = raised(behind.result())
+		behind.rollback()
+		self.assertIsInstance(error, CountError)
+		# the count is complete with the first recount: the second is refused, nothing overwritten
+		self.assertIn("is <strong>Completed</strong>: nothing more is counted on it", str(error))
+		frappe.db.rollback()  # read what was committed since
+		return frappe.get_doc("Lot Count", name).rows[0]
+
+	def test_the_second_counter_first(self):
+		row = self.race(self.second, self.third, 0, self.book)
+		self.assertEqual((row.state, row.recounted_by, row.recount_qty), ("Variance", SECOND, 0))
+
+	def test_the_third_counter_first(self):
+		row = self.race(self.third, self.second, self.book, 0)
+		self.assertEqual((row.state, row.recounted_by, row.recount_qty), ("Matched", THIRD, self.book))
