@@ -656,7 +656,7 @@ def make_lot_count(plan: str, count_date: str | None = None) -> str | None:
 
 @frappe.whitelist()
 def get_lot_counts() -> list[dict]:
-	"""The counts still to count that the user may read (the Lot Count page's list)."""
+	"""The counts still to count that the user may read (the Lot Counting page's list)."""
 	from lot_traceability.cycle_counts import open_counts
 
 	frappe.has_permission("Lot Count", "read", throw=True)

@@ -775,7 +775,9 @@ class TestDeskInABrowser(FrappeTestCase):
 			});
 		""".replace("__LOT__", first.batch).replace("__QTY__", str(book * 0.9))
 		try:
-			seen = self.see({"lot-count": f"/app/lot-count?count={count.name}|{probe}"}, sizes=("390x844",))
+			seen = self.see(
+				{"lot-count": f"/app/lot-counting?count={count.name}|{probe}"}, sizes=("390x844",)
+			)
 			stored = frappe.get_doc("Lot Count", count.name)
 		finally:
 			frappe.delete_doc("Lot Count", count.name, force=True)

@@ -2,7 +2,7 @@ frappe.ui.form.on("Lot Count", {
 	refresh(frm) {
 		if (frm.is_new()) return;
 		if (["Open", "Counting", "Recount"].includes(frm.doc.status)) {
-			frm.add_custom_button(__("Count on Phone"), () => frappe.set_route("lot-count", { count: frm.doc.name }));
+			frm.add_custom_button(__("Count on Phone"), () => frappe.set_route("lot-counting", { count: frm.doc.name }));
 			if (frappe.model.can_create("Lot Count") && frm.doc.status !== "Recount") {
 				frm.add_custom_button(__("Close Count"), () =>
 					frappe

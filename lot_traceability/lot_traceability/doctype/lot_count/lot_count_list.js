@@ -5,6 +5,6 @@ frappe.listview_settings["Lot Count"] = {
 		return [__(doc.status), colour || "gray", "status,=," + doc.status];
 	},
 	onload(listview) {
-		listview.page.add_inner_button(__("Count on Phone"), () => frappe.set_route("lot-count"));
+		listview.page.add_inner_button(__("Count on Phone"), () => frappe.set_route("lot-counting"));
 	},
 };

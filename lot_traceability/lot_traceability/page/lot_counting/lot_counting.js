@@ -1,7 +1,7 @@
 // Counting on a phone: choose the day's count and a location, scan each lot's label (the warehouse
 // page's scanner) or tap a row, enter the quantity. Blind by default: no book quantity is shown.
-frappe.pages["lot-count"].on_page_load = function (wrapper) {
-	const page = frappe.ui.make_app_page({ parent: wrapper, title: __("Lot Count"), single_column: true });
+frappe.pages["lot-counting"].on_page_load = function (wrapper) {
+	const page = frappe.ui.make_app_page({ parent: wrapper, title: __("Counting"), single_column: true });
 	const esc = (value) => frappe.utils.escape_html(value == null ? "" : String(value));
 	const body = $(`<div class="lot-count">
 		<div class="lot-count-head small text-muted"></div>
@@ -172,6 +172,6 @@ frappe.pages["lot-count"].on_page_load = function (wrapper) {
 	wrapper.lot_count_start = start;
 };
 
-frappe.pages["lot-count"].on_page_show = function (wrapper) {
+frappe.pages["lot-counting"].on_page_show = function (wrapper) {
 	if (frappe.route_options && frappe.route_options.count && wrapper.lot_count_start) wrapper.lot_count_start();
 };
