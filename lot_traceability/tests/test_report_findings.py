@@ -66,7 +66,7 @@ class TestQualityManagerWorkspace(FrappeTestCase):
 
 	def test_every_number_card_is_permitted_and_its_method_answers(self):
 		cards = [row.number_card_name for row in frappe.get_doc("Workspace", WORKSPACE).number_cards]
-		self.assertEqual(len(cards), 6)
+		self.assertEqual(len(cards), 7)
 		frappe.set_user(QUALITY_MANAGER)
 		self.assertEqual(set(frappe.get_roles()) & {"System Manager", "Stock Manager"}, set())
 		for name in cards:
@@ -82,7 +82,7 @@ class TestQualityManagerWorkspace(FrappeTestCase):
 
 		frappe.set_user(QUALITY_MANAGER)
 		page = get_desktop_page(frappe.as_json({"name": WORKSPACE, "title": WORKSPACE, "public": 1}))
-		self.assertEqual(len(page["number_cards"]["items"]), 6)
+		self.assertEqual(len(page["number_cards"]["items"]), 7)
 		shown = {link.link_to for card in page["cards"]["items"] for link in card["links"]}
 		self.assertTrue({"Lot Expiry Forecast", "Lot Anomaly", "lot-genealogy"} <= shown, shown)
 
