@@ -454,9 +454,7 @@ def explain_shortage(
 		lines.append(
 			_("Lots that may {0} are in: {1}.").format(
 				movement_label(movement),
-				", ".join(
-					f"{bold(name)} ({flt(left)} {uom})" for name, left in sorted(elsewhere.items())
-				),
+				", ".join(f"{bold(name)} ({flt(left)} {uom})" for name, left in sorted(elsewhere.items())),
 			)
 		)
 	lines.append(_("View → Lot Allocation on the document explains each lot."))

@@ -824,3 +824,85 @@ def send_certificate_pack(delivery_note: str, recipients: str | list | None = No
 			address.strip() for address in recipients.replace(";", ",").split(",") if address.strip()
 		]
 	return certificate_packs.send_certificates(delivery_note, recipients or None)
+
+
+# cycle counts
+
+
+@frappe.whitelist()
+def make_lot_count(plan: str, count_date: str | None = None) -> str | None:
+	"""The plan's Lot Count of the day, made now if the daily job has not made it (a Stock Manager)."""
+	from lot_traceability.cycle_counts import make_count
+
+	if not frappe.db.exists("Lot Count Plan", plan):
+		frappe.throw(_("Lot Count Plan {0} does not exist.").format(bold(plan)), frappe.DoesNotExistError)
+	frappe.has_permission("Lot Count Plan", "read", plan, throw=True)
+	access.check_company_access(frappe.db.get_value("Lot Count Plan", plan, "company"))
+	frappe.has_permission("Lot Count", "create", throw=True)
+	return make_count(plan, count_date)
+
+
+@frappe.whitelist()
+def get_lot_counts() -> list[dict]:
+	"""The counts still to count that the user may read (the Lot Counting page's list)."""
+	from lot_traceability.cycle_counts import open_counts
+
+	frappe.has_permission("Lot Count", "read", throw=True)
+	return open_counts()
+
+
+@frappe.whitelist()
+def get_lot_count_sheet(name: str) -> dict:
+	"""A count's rows as its counter sees them (book quantities hidden in a blind count)."""
+	from lot_traceability.cycle_counts import count_sheet
+
+	return count_sheet(name)
+
+
+@frappe.whitelist()
+def identify_counted_lot(name: str, text: str) -> dict:
+	"""The lot a label scanned (or id typed) during count `name` names."""
+	from lot_traceability.cycle_counts import identify, readable_count
+
+	readable_count(name, "write")
+	found = identify(text)
+	access.check_lot_access(found["batch"])
+	return found
+
+
+@frappe.whitelist(methods=["POST"])
+def record_lot_count(name: str, batch: str, warehouse: str, qty: float) -> dict:
+	"""Record the count, or the recount by another person, of a lot at a location."""
+	from lot_traceability.cycle_counts import record_count
+
+	return record_count(name, batch, warehouse, qty)
+
+
+@frappe.whitelist(methods=["POST"])
+def complete_lot_count(name: str) -> dict:
+	"""Close a count (a Stock Manager) and draft the reconciliation of its confirmed variances."""
+	from lot_traceability.cycle_counts import complete
+
+	return complete(name)
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def count_accuracy_card(filters=None) -> dict:
+	"""Number card: lot-level inventory accuracy of this month's counts (the user's companies)."""
+	from frappe.utils import get_first_day, nowdate
+
+	from lot_traceability.cycle_counts import summary
+
+	frappe.has_permission("Lot Count", "read", throw=True)
+	walled = access.wall()
+	companies = sorted(walled.companies) if walled.companies is not None else [None]
+	counted = within = 0
+	for company in companies:
+		figures = summary(get_first_day(nowdate()), nowdate(), company)
+		counted, within = counted + figures["counted"], within + figures["within"]
+	return {
+		"value": round(100.0 * within / counted, 1) if counted else 0,
+		"fieldtype": "Percent",
+		"route": ["query-report", "Lot Traceability KPIs"],
+	}

@@ -59,7 +59,9 @@ def value_of(doc, df):
 	"""A field's value as compared for a change (a table by its rows' own fields)."""
 	if df.fieldtype in frappe.model.table_fields:
 		meta = frappe.get_meta(df.options)
-		fields = [child.fieldname for child in meta.fields if child.fieldtype not in frappe.model.no_value_fields]
+		fields = [
+			child.fieldname for child in meta.fields if child.fieldtype not in frappe.model.no_value_fields
+		]
 		return [tuple(str(row.get(field) or "") for field in fields) for row in doc.get(df.fieldname) or []]
 	value = doc.get(df.fieldname)
 	if df.fieldtype in ("Check", "Int", "Float", "Currency", "Percent"):

@@ -458,7 +458,9 @@ def complaint_from_delivery_note(delivery_note: str, row_name: str) -> str:
 	note.check_permission("read")
 	row = next((row for row in note.items if row.name == row_name), None)
 	if not row:
-		frappe.throw(_("Delivery Note {0} has no row {1}.").format(esc(delivery_note), esc(row_name)), DeviationError)
+		frappe.throw(
+			_("Delivery Note {0} has no row {1}.").format(esc(delivery_note), esc(row_name)), DeviationError
+		)
 	lots = get_row_lots("Delivery Note", [row.name]).get(row.name) or ([row.batch_no] if row.batch_no else [])
 	if not lots:
 		frappe.throw(

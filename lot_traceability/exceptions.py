@@ -63,6 +63,8 @@ KIND_LABELS = {
 	Kind.SUPPLIER_DATES: "Supplier Dates Out of Line",
 	Kind.RUN_DURATION: "Unusual Run Duration",
 	Kind.ANNOUNCEMENT_MISMATCH: "Received unlike its Announcement",
+	Kind.COUNT_VARIANCE: "Count Variance Confirmed",
+	Kind.COUNT_NOT_IN_LEDGER: "Counted where the Ledger Has None",
 }
 MAX_LISTED = 3
 
@@ -293,6 +295,20 @@ def announcement_exceptions(lots, company, thresholds) -> list[Finding]:
 	from lot_traceability.queries.announcements import get_announcement_findings
 
 	return announcement_findings(get_announcement_findings(lots, company))
+def count_exceptions(lots, company, thresholds) -> list[Finding]:
+	"""Lots a cycle count found at a location where the ledger held none of them."""
+	from lot_traceability.queries.counting import get_found_outside_ledger
+
+	return [
+		Finding(
+			row.batch,
+			Kind.COUNT_NOT_IN_LEDGER,
+			"Lot Count",
+			row.lot_count,
+			{"warehouse": row.warehouse, "qty": flt(row.qty), "row": row.idx},
+		)
+		for row in get_found_outside_ledger(lots, company)
+	]
 
 
 @dataclass(frozen=True)
@@ -316,6 +332,7 @@ DETECTORS = (
 	Detector(near_expiry_exceptions, frozenset({Kind.NEAR_EXPIRY_ORDERS})),
 	Detector(anomaly_exceptions, ANOMALY_KINDS),
 	Detector(announcement_exceptions, frozenset({Kind.ANNOUNCEMENT_MISMATCH})),
+	Detector(count_exceptions, frozenset({Kind.COUNT_NOT_IN_LEDGER})),
 )
 
 
@@ -505,6 +522,12 @@ def _anomaly(finding, p):
 	return p.get("description") or ""
 
 
+def _count_not_in_ledger(finding, p):
+	return _("Counted {0} at {1} on {2} (row {3}), where the ledger holds none of the lot").format(
+		_qty(p["qty"]), p["warehouse"], _document(finding), p["row"]
+	)
+
+
 DESCRIBERS = {
 	Kind.SHIPPED_BEFORE_RELEASE: _shipped_before_release,
 	Kind.HELD_LOT_OVERRIDE: _held_lot_override,
@@ -519,4 +542,5 @@ DESCRIBERS = {
 	Kind.MISSING_DOCUMENTS: _missing_documents,
 	**{kind: _anomaly for kind in ANOMALY_KINDS},
 	Kind.ANNOUNCEMENT_MISMATCH: _announcement_mismatch,
+	Kind.COUNT_NOT_IN_LEDGER: _count_not_in_ledger,
 }

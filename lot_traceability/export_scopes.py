@@ -28,9 +28,7 @@ def restrict(readable: set[str] | None, company: str | None) -> set[str] | None:
 	if not company:
 		return readable
 	if readable is not None and company not in readable:
-		frappe.throw(
-			_("You may not read the stock of {0}.").format(bold(company)), frappe.PermissionError
-		)
+		frappe.throw(_("You may not read the stock of {0}.").format(bold(company)), frappe.PermissionError)
 	return {company}
 
 

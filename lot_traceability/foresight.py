@@ -438,6 +438,7 @@ def find_anomalies(today, thresholds, first_seen=None) -> tuple[list[anomaly_cor
 		+ anomaly_core.quantity_anomalies(moves, thresholds)
 		+ anomaly_core.supplier_date_anomalies(receipts, thresholds)
 		+ run_duration_anomalies(since, thresholds, companies)
+		+ count_variance_anomalies(since, companies)
 	)
 	return anomaly_core.rank(found), companies
 
@@ -450,6 +451,26 @@ def run_duration_anomalies(since, thresholds, companies) -> list[anomaly_core.An
 	runs, run_companies = timed_runs(since)
 	companies.update(run_companies)
 	return duration_anomalies(runs, thresholds)
+
+
+def count_variance_anomalies(since, companies) -> list[anomaly_core.Anomaly]:
+	"""Variances of cycle counts a recount confirmed (`cycle_counts`)."""
+	from lot_traceability.queries.counting import get_confirmed_variances
+
+	rows = get_confirmed_variances(since)
+	companies.update({row.lot_count: row.company for row in rows})
+	return anomaly_core.count_variance_anomalies(
+		anomaly_core.CountVariance(
+			row.batch,
+			row.item,
+			row.warehouse,
+			getdate(row.count_date),
+			flt(row.book_qty),
+			flt(row.recount_qty),
+			row.lot_count,
+		)
+		for row in rows
+	)
 
 
 def movement_kind(row) -> str:
@@ -539,6 +560,16 @@ def describe(anomaly: anomaly_core.Anomaly) -> str:
 			anomaly.compared_with,
 			movement.strip(),
 			_n(abs(flt(p.get("z"))), 1),
+		)
+	if kind is anomaly_core.AnomalyKind.COUNT_VARIANCE:
+		return _(
+			"Cycle count {0} found {1} of lot {2} at {3} where the book held {4}; a second person's recount confirmed it."
+		).format(
+			anomaly.reference_name,
+			_n(anomaly.value),
+			", ".join(anomaly.lots),
+			anomaly.warehouse,
+			_n(anomaly.expected),
 		)
 	if kind is anomaly_core.AnomalyKind.RUN_DURATION:
 		return _(

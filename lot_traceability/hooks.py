@@ -150,6 +150,7 @@ scheduler_events = {
 		"lot_traceability.tasks.notify_near_expiry",
 		"lot_traceability.tasks.update_open_recalls",
 		"lot_traceability.tasks.switch_heavy_reports",
+		"lot_traceability.tasks.make_lot_counts",
 	],
 	"daily_long": [
 		"lot_traceability.tasks.reconcile_lot_balances",

@@ -348,6 +348,38 @@ def summary(from_date=None, to_date=None, company=None) -> list[dict]:
 			)
 			or _("none"),
 		},
+		*count_kpis(from_date, to_date, company, money, money_unit),
+	]
+
+
+def count_kpis(from_date, to_date, company, money, money_unit) -> list[dict]:
+	"""Cycle counts: lot-level inventory accuracy, count coverage and variance value."""
+	from lot_traceability.cycle_counts import summary as count_summary
+
+	counts = count_summary(from_date, to_date, company)
+	return [
+		{
+			"kpi": _("Lot-level inventory accuracy"),
+			"value": counts["accuracy"],
+			"unit": "%",
+			"basis": _("{0} of {1} lot × location counts within tolerance").format(
+				counts["within"], counts["counted"]
+			),
+		},
+		{
+			"kpi": _("Count coverage"),
+			"value": counts["coverage"],
+			"unit": "%",
+			"basis": _("{0} of {1} lot × location pairs with stock counted").format(
+				counts["covered"], counts["stocked"]
+			),
+		},
+		{
+			"kpi": _("Count variance value"),
+			"value": counts["variance_value"],
+			"unit": money_unit,
+			"basis": _("{0} of confirmed variances (absolute)").format(money(counts["variance_value"])),
+		},
 	]
 
 

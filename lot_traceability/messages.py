@@ -79,9 +79,7 @@ def problem_message(problem: Problem, doc=None) -> str:
 	label = doc.meta.get_label(problem.field) if doc is not None and problem.field else problem.field
 	messages = {
 		"status_name_missing": lambda: _("A Lot Status needs a name."),
-		"unknown_colour": lambda: _("Colour {0} is not an indicator colour.").format(
-			bold(p.get("colour"))
-		),
+		"unknown_colour": lambda: _("Colour {0} is not an indicator colour.").format(bold(p.get("colour"))),
 		"terminal_allows_movement": lambda: _(
 			"Lot Status {0} is terminal, so a lot in it may not {1}. Clear {2} or untick Terminal."
 		).format(bold(doc.name if doc else ""), movement_label(p["movement"]), bold(label)),
@@ -89,9 +87,7 @@ def problem_message(problem: Problem, doc=None) -> str:
 			_(p["scope"]), bold(label)
 		),
 		"negative_shelf_life": lambda: _("Shelf Life cannot be negative (got {0}).").format(p["value"]),
-		"unknown_unit": lambda: _("{0} is not a valid unit for {1}.").format(
-			bold(p["unit"]), bold(label)
-		),
+		"unknown_unit": lambda: _("{0} is not a valid unit for {1}.").format(bold(p["unit"]), bold(label)),
 		"unknown_policy": lambda: _("Allocation Policy must be FEFO or FIFO, not {0}.").format(
 			bold(p["policy"])
 		),
@@ -116,9 +112,7 @@ def problem_message(problem: Problem, doc=None) -> str:
 		"from_terminal": lambda: _("it is {0}, a terminal status, and can no longer change").format(
 			bold(_(p["status"]))
 		),
-		"reason_required": lambda: _("a reason is required to make a lot {0}").format(
-			bold(_(p["status"]))
-		),
+		"reason_required": lambda: _("a reason is required to make a lot {0}").format(bold(_(p["status"]))),
 		"transition_not_allowed": lambda: _("moving a lot from {0} to {1} is allowed only to {2}").format(
 			bold(_(p["from"])),
 			bold(_(p["to"])),

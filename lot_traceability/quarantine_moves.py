@@ -28,9 +28,7 @@ def make_quarantine_transfers(batch: str) -> list[str]:
 		by_company.setdefault(company, []).append((row.warehouse, flt(row.qty)))
 	if not by_company:
 		frappe.throw(
-			_("Lot {0} has no stock outside a quarantine warehouse: nothing to move.").format(
-				bold(batch)
-			)
+			_("Lot {0} has no stock outside a quarantine warehouse: nothing to move.").format(bold(batch))
 		)
 	made = []
 	for company, rows in sorted(by_company.items()):

@@ -243,7 +243,9 @@ def plain_address(value) -> str:
 	import html
 	import re
 
-	lines = (html.unescape(strip_html(line)).strip() for line in re.split(r"<br\s*/?>|\n", value or "", flags=re.I))
+	lines = (
+		html.unescape(strip_html(line)).strip() for line in re.split(r"<br\s*/?>|\n", value or "", flags=re.I)
+	)
 	return ", ".join(line for line in lines if line)
 
 

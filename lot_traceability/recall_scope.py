@@ -117,7 +117,9 @@ def within_walls(scope, walled=None) -> frappe._dict:
 	customers = core.customers(shipments)
 	hidden = access.hidden_counts(
 		lots=len(scope.lots) - len(shown),
-		locations=len({(r.company, r.warehouse) for r in scope.stock} - {(r.company, r.warehouse) for r in stock}),
+		locations=len(
+			{(r.company, r.warehouse) for r in scope.stock} - {(r.company, r.warehouse) for r in stock}
+		),
 		customers=len({c.customer for c in scope.customers} - {c.customer for c in customers}),
 		shipments=len(
 			{(r.voucher_type, r.voucher_no) for r in scope.shipments}

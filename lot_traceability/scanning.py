@@ -27,7 +27,9 @@ def read_label(text: str) -> gs1.Gs1Data:
 	try:
 		return gs1.parse((text or "").strip("\r\n"))
 	except gs1.Gs1Error as error:
-		frappe.throw(_("Not a valid GS1 lot label: {0}").format(esc(error)), LabelError, title=_("Label Not Read"))
+		frappe.throw(
+			_("Not a valid GS1 lot label: {0}").format(esc(error)), LabelError, title=_("Label Not Read")
+		)
 
 
 def item_of(data: gs1.Gs1Data) -> str:
@@ -146,7 +148,7 @@ def lookup(text: str) -> dict:
 				}
 				for name in names
 				if name in lots
-			]
+			],
 		}
 	lot = lots[names[0]]
 	found = {

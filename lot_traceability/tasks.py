@@ -218,3 +218,10 @@ def notify_repairs(subject: str, lines: list[str]) -> list[str]:
 		},
 	)
 	return users
+
+
+def make_lot_counts(on_date=None) -> list[str]:
+	"""The day's Lot Count of every enabled Lot Count Plan."""
+	from lot_traceability.cycle_counts import make_daily_counts
+
+	return make_daily_counts(on_date)

@@ -106,7 +106,9 @@ def offset_walk(biz_step: str, per_page: int) -> list[dict]:
 			by_document.setdefault(event["bizTransactionList"][0]["bizTransaction"], []).append(event)
 		for _time, doctype, name in sources:
 			events += [
-				event for event in by_document.get(ids.document(doctype, name), ()) if event.get("bizStep") == biz_step
+				event
+				for event in by_document.get(ids.document(doctype, name), ())
+				if event.get("bizStep") == biz_step
 			]
 			taken += 1
 		if len(sources) < per_page or len(events) >= per_page:
@@ -115,7 +117,11 @@ def offset_walk(biz_step: str, per_page: int) -> list[dict]:
 
 
 def run(
-	events: int = 100_000, runs: int = 5, per_page: int = 1000, keep: int = 0, baseline_runs: int | None = None
+	events: int = 100_000,
+	runs: int = 5,
+	per_page: int = 1000,
+	keep: int = 0,
+	baseline_runs: int | None = None,
 ) -> dict:
 	documents = frappe.db.sql(
 		"select count(*) from (select 1 from `tabLot Ledger Entry` group by voucher_type, voucher_no) d"

@@ -6,7 +6,7 @@ bench --site <site> lot-traceability demo --remove   # remove everything it made
 
 import frappe
 
-from lot_traceability.demo import distributor, manufacturer, partners
+from lot_traceability.demo import counting, distributor, manufacturer, partners
 from lot_traceability.demo import portal as partner_portal
 from lot_traceability.demo import promising as promising_story
 
@@ -56,6 +56,7 @@ def load() -> dict | None:
 	made["portal"] = partner_portal.load()
 	made["partners"] = partners.load()
 	settle_valuation()
+	made["counting"] = counting.load()
 	made["foresight"] = compute_foresight()
 	frappe.db.set_default(MARKER, "loaded")
 	return made
@@ -89,6 +90,7 @@ def remove() -> None:
 		"Lot Announcement", filters={"company": ("in", companies or [""])}, pluck="name"
 	):
 		frappe.delete_doc("Lot Announcement", name, force=True, ignore_permissions=True)
+	counting.remove(companies)
 	for company in companies:
 		delete_company_transactions(company)
 	delete_status_changes(demo_lots)

@@ -53,8 +53,11 @@ def get_event_sources(
 		left join `tabSerial and Batch Bundle` b on b.name = l.serial_and_batch_bundle
 		{"where " + " and ".join(conditions) if conditions else ""}
 		group by l.voucher_type, l.voucher_no
-		{"having " + " and ".join(having + past(after, "l.voucher_type", "l.voucher_no"))
-		if having or after else ""}"""
+		{
+		"having " + " and ".join(having + past(after, "l.voucher_type", "l.voucher_no"))
+		if having or after
+		else ""
+	}"""
 	parts = [movements]
 	if with_status_changes and warehouses is None and status_sources != set():
 		status_conditions = ["c.docstatus = 1"]
@@ -77,8 +80,11 @@ def get_event_sources(
 			join `tabLot Status Change Lot` r on r.parent = c.name and r.parenttype = 'Lot Status Change'
 			where {" and ".join(status_conditions)}
 			group by c.name
-			{"having " + " and ".join(having + past(after, "'Lot Status Change'", "c.name"))
-			if having or after else ""}"""
+			{
+				"having " + " and ".join(having + past(after, "'Lot Status Change'", "c.name"))
+				if having or after
+				else ""
+			}"""
 		)
 	query = " union all ".join(f"({part})" for part in parts) + " order by time, doctype, name"
 	if limit is not None:

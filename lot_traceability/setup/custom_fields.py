@@ -397,6 +397,27 @@ CUSTOM_FIELDS = {
 			"events' quantities. Empty for a count of units (each, box …), which EPCIS counts without one.",
 		},
 	],
+	"Stock Reconciliation": [
+		{
+			"fieldname": "lot_count",
+			"label": "Lot Count",
+			"fieldtype": "Link",
+			"options": "Lot Count",
+			"insert_after": "set_posting_time",
+			"read_only": 1,
+			"no_copy": 1,
+			"description": "The cycle count whose confirmed variances this reconciliation books.",
+		},
+		{
+			"fieldname": "lot_count_reason",
+			"label": "Count Reason",
+			"fieldtype": "Small Text",
+			"insert_after": "lot_count",
+			"read_only": 1,
+			"no_copy": 1,
+			"depends_on": "lot_count",
+		},
+	],
 }
 
 

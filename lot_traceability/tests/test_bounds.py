@@ -83,10 +83,13 @@ class TestEpcisQueryBounds(AsAdministrator):
 		first = api.epcis_events(EQ_bizStep="shipping", perPage=100)
 		self.assertTrue(first["nextPageToken"].startswith("1."))
 		with statements() as seen:
-			second = api.epcis_events(EQ_bizStep="shipping", perPage=100, nextPageToken=first["nextPageToken"])
+			second = api.epcis_events(
+				EQ_bizStep="shipping", perPage=100, nextPageToken=first["nextPageToken"]
+			)
 		self.assertNotIn("offset", " ".join(query.lower() for query, _values in seen))
 		ids = lambda answer: [  # noqa: E731
-			event["eventID"] for event in answer["document"]["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+			event["eventID"]
+			for event in answer["document"]["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
 		]
 		self.assertEqual(len(ids(second)), 100)
 		self.assertFalse(set(ids(first)) & set(ids(second)))
@@ -106,7 +109,8 @@ class TestEpcisQueryBounds(AsAdministrator):
 		):
 			api.epcis_events(nextPageToken=forged)
 		with self.assertRaisesRegex(
-			frappe.ValidationError, "nextPageToken <strong>&lt;b&gt;x&lt;/b&gt;</strong> is not one this query gave"
+			frappe.ValidationError,
+			"nextPageToken <strong>&lt;b&gt;x&lt;/b&gt;</strong> is not one this query gave",
 		):
 			api.epcis_events(nextPageToken="<b>x</b>")
 
@@ -225,12 +229,16 @@ class TestBackgroundDownloads(AsAdministrator):
 		for user in ("Administrator", OUTSIDER):
 			frappe.set_user(user)
 			with patch("frappe.enqueue") as enqueue:
-				answer = api.download_fsma204(file_format="csv", **self.long_range())  # every readable company
+				answer = api.download_fsma204(
+					file_format="csv", **self.long_range()
+				)  # every readable company
 			self.assertIn("job_id", answer)
 			frappe.set_user("Administrator")  # the worker's own user, as the job starts
 			name = self.run_enqueued(enqueue)
 			file = frappe.get_doc("File", name)
-			self.assertEqual((file.is_private, file.attached_to_doctype, file.attached_to_name), (1, "User", user))
+			self.assertEqual(
+				(file.is_private, file.attached_to_doctype, file.attached_to_name), (1, "User", user)
+			)
 			self.assertTrue(file.file_name.endswith(".csv"))
 			content = file.get_content()
 			contents[user] = content.decode() if isinstance(content, bytes) else content

@@ -727,10 +727,16 @@ class TestDeskInABrowser(FrappeTestCase):
 			frappe.db.commit()
 		# the flour's lots in that store, by what they are (their numbers depend on the naming series)
 		in_store = set(
-			frappe.get_all("Lot Balance", filters={"item": "DEMO-FLOUR", "warehouse": store, "qty": (">", 0)}, pluck="batch")
+			frappe.get_all(
+				"Lot Balance",
+				filters={"item": "DEMO-FLOUR", "warehouse": store, "qty": (">", 0)},
+				pluck="batch",
+			)
 		)
 		lots = {
-			status: sorted(in_store & set(frappe.get_all("Batch", filters={"lot_status": status}, pluck="name")))
+			status: sorted(
+				in_store & set(frappe.get_all("Batch", filters={"lot_status": status}, pluck="name"))
+			)
 			for status in ("Approved", "Restricted")
 		}
 		self.assertTrue(lots["Approved"] and lots["Restricted"], lots)
@@ -921,3 +927,66 @@ class TestDeskInABrowser(FrappeTestCase):
 			finally:
 				frappe.set_user("Administrator")
 			frappe.db.commit()
+			self.assertIn("Promisable today: 400", seen["item", width]["text"], width)
+
+	def test_the_counting_page_on_a_phone_counts_blind_and_asks_for_a_recount(self):
+		from lot_traceability import cycle_counts
+
+		plan = frappe.get_doc(
+			{
+				"doctype": "Lot Count Plan",
+				"plan_name": f"_LT Browser Count {frappe.generate_hash(length=6)}",
+				"company": "Demo Food Ingredients",
+				"warehouse": "Stores - DFI",
+				"counts_per_day": 2,
+				"tolerance_percent": 1,
+				"counter": USER,
+			}
+		).insert()
+		count = frappe.get_doc("Lot Count", cycle_counts.make_count(plan.name))
+		first = count.rows[0]
+		book = frappe.db.get_value("Lot Balance", {"batch": first.batch, "warehouse": first.warehouse}, "qty")
+		frappe.db.commit()  # the web server reads it in its own transaction
+		probe = """
+			const wait = async (test) => { for (let i = 0; i < 60 && !test(); i++) await new Promise((r) => setTimeout(r, 250)); };
+			await wait(() => document.querySelector(".lot-count-row"));
+			const rows = () => [...document.querySelectorAll(".lot-count-row")].map((r) => r.getAttribute("data-batch") + ":" + r.getAttribute("data-state"));
+			const before = rows();
+			const field = document.querySelector('input[data-fieldname="label"]');
+			field.value = "__LOT__";
+			field.dispatchEvent(new Event("input", { bubbles: true }));
+			field.dispatchEvent(new Event("change", { bubbles: true }));
+			await wait(() => document.querySelector(".lot-count-qty"));
+			const lot_shown = document.querySelector(".lot-count-lot").textContent;
+			document.querySelector(".lot-count-qty").value = "__QTY__";
+			document.querySelector(".lot-count-save").click();
+			await wait(() => document.querySelector(".lot-count-said"));
+			await wait(() => rows().some((r) => r.endsWith(":Recount")));
+			return JSON.stringify({
+				before, after: rows(), lot_shown,
+				said: document.querySelector(".lot-count-said").textContent,
+				head: document.querySelector(".lot-count-head").textContent.replace(/\\s+/g, " "),
+				headers: [...document.querySelectorAll(".lot-count-table th")].map((th) => th.textContent.trim()),
+			});
+		""".replace("__LOT__", first.batch).replace("__QTY__", str(book * 0.9))
+		try:
+			seen = self.see(
+				{"lot-count": f"/app/lot-counting?count={count.name}|{probe}"}, sizes=("390x844",)
+			)
+			stored = frappe.get_doc("Lot Count", count.name)
+		finally:
+			frappe.delete_doc("Lot Count", count.name, force=True)
+			frappe.delete_doc("Lot Count Plan", plan.name, force=True)
+			frappe.db.delete("ToDo", {"reference_type": "Lot Count", "reference_name": count.name})
+			frappe.db.commit()
+		answer = json.loads(seen["lot-count", 390]["probe"])
+		self.assertEqual(answer["before"], [f"{row.batch}:Pending" for row in count.rows])
+		self.assertIn(first.batch, answer["lot_shown"])
+		self.assertIn(f"{first.batch}:Recount", answer["after"])
+		self.assertIn("another person counts it again", answer["said"])
+		self.assertIn("Blind count", answer["head"])
+		self.assertIn("1 to count, 1 to recount", answer["head"])
+		self.assertEqual(answer["headers"], ["Lot", "Item", "State"])  # blind: no book column
+		self.assertNotIn(f"{book:g}", seen["lot-count", 390]["text"])  # nor the book anywhere
+		self.assertEqual((stored.rows[0].state, stored.rows[0].counted_by), ("Recount", USER))
+		self.assertAlmostEqual(stored.rows[0].counted_qty, book * 0.9)

@@ -207,6 +207,7 @@ class TestCockpitOnTheDemo(FrappeTestCase):
 				"Lots Expiring Soon",
 				"Open Recalls",
 				"Complete Lot Data on Receipts",
+				"Lot Count Accuracy",
 			},
 		)
 		self.assertEqual(getdate(kpis.period()[0]).day, 1)

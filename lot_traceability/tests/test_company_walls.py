@@ -257,13 +257,10 @@ class TestCompanyWalls(FrappeTestCase):
 		self.assertEqual([lot.lot for lot in scope["lots"]], [self.shared])
 		self.assertEqual(scope["summary"]["on_hand_qty"], 30)
 		self.assertEqual(scope["summary"]["customers"], 1)
-		self.assertEqual(
-			scope["hidden"], {"lots": 1, "locations": 1, "customers": 1, "shipments": 1}
-		)
+		self.assertEqual(scope["hidden"], {"lots": 1, "locations": 1, "customers": 1, "shipments": 1})
 		self.assertEqual(
 			scope["hidden_note"],
-			"1 lot, 1 stock location, 1 customer and 1 shipment at companies you may not read are not "
-			"shown.",
+			"1 lot, 1 stock location, 1 customer and 1 shipment at companies you may not read are not shown.",
 		)
 		text = json.dumps(scope, default=str)
 		for name in (MARKET, NORTH, self.repacked, self.market_note):

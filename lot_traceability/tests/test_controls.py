@@ -79,7 +79,12 @@ class TestControlsAreSystemManagers(FrappeTestCase):
 	def test_a_quality_manager_cannot_create_a_status_that_lets_lots_ship(self):
 		frappe.set_user(QUALITY_MANAGER)
 		status = frappe.get_doc(
-			{"doctype": "Lot Status", "status_name": "_LT Anything Goes", "colour": "green", "allow_shipment": 1}
+			{
+				"doctype": "Lot Status",
+				"status_name": "_LT Anything Goes",
+				"colour": "green",
+				"allow_shipment": 1,
+			}
 		)
 		with self.assertRaisesRegex(frappe.PermissionError, "May be shipped"):
 			status.insert()
@@ -104,7 +109,9 @@ class TestControlsAreSystemManagers(FrappeTestCase):
 		)
 		self.assertEqual(frappe.db.count("Notification Log", {"for_user": QUALITY_MANAGER}), before + 1)
 		self.assertEqual(told[0].from_user, SYSTEM_MANAGER)
-		self.assertIn("changed <strong>Only When Releasing a Lot</strong> of Lot Traceability Settings", told[0].subject)
+		self.assertIn(
+			"changed <strong>Only When Releasing a Lot</strong> of Lot Traceability Settings", told[0].subject
+		)
 
 	def test_a_threshold_change_tells_nobody(self):
 		before = frappe.db.count("Notification Log", {"for_user": QUALITY_MANAGER})
@@ -160,7 +167,12 @@ class TestControlsOverREST(FrappeTestCase):
 			target=self.client.post,
 			args=("/api/method/frappe.client.set_value",),
 			kwargs={
-				"json": {"doctype": SETTINGS, "name": SETTINGS, "fieldname": "enable_enforcement", "value": 0},
+				"json": {
+					"doctype": SETTINGS,
+					"name": SETTINGS,
+					"fieldname": "enable_enforcement",
+					"value": 0,
+				},
 				"headers": {"Authorization": f"token {self.token}"},
 			},
 		)

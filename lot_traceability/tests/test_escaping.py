@@ -111,7 +111,10 @@ class TestRowsWrittenInBulk(AsAdministrator):
 			}
 		).insert()
 		stored = frappe.db.get_value(
-			"Lot Status Change Lot", {"parent": change.name}, ["item", "from_status", "documents"], as_dict=True
+			"Lot Status Change Lot",
+			{"parent": change.name},
+			["item", "from_status", "documents"],
+			as_dict=True,
 		)
 		lot_values = frappe.db.get_value("Batch", lot.batch, ["item", "lot_status"], as_dict=True)
 		self.assertEqual((stored.item, stored.from_status), (lot_values.item, lot_values.lot_status))

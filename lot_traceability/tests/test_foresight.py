@@ -183,7 +183,9 @@ class TestSupplierScores(FrappeTestCase):
 		# the average is the pooled rate of every supplier's lots, of every item group (the site's other
 		# lots included): one average for all
 		stored_scores = stored("Supplier Risk Score")
-		self.assertEqual({round(flt(row.prior_rate), 6) for row in stored_scores}, {round(flt(bad.prior_rate), 6)})
+		self.assertEqual(
+			{round(flt(row.prior_rate), 6) for row in stored_scores}, {round(flt(bad.prior_rate), 6)}
+		)
 		pooled = sum(flt(row.weighted_failures) for row in stored_scores) / sum(
 			flt(row.weighted_lots) for row in stored_scores
 		)

@@ -66,7 +66,7 @@ class TestQualityManagerWorkspace(FrappeTestCase):
 
 	def test_every_number_card_is_permitted_and_its_method_answers(self):
 		cards = [row.number_card_name for row in frappe.get_doc("Workspace", WORKSPACE).number_cards]
-		self.assertEqual(len(cards), 6)
+		self.assertEqual(len(cards), 7)
 		frappe.set_user(QUALITY_MANAGER)
 		self.assertEqual(set(frappe.get_roles()) & {"System Manager", "Stock Manager"}, set())
 		for name in cards:
@@ -82,7 +82,7 @@ class TestQualityManagerWorkspace(FrappeTestCase):
 
 		frappe.set_user(QUALITY_MANAGER)
 		page = get_desktop_page(frappe.as_json({"name": WORKSPACE, "title": WORKSPACE, "public": 1}))
-		self.assertEqual(len(page["number_cards"]["items"]), 6)
+		self.assertEqual(len(page["number_cards"]["items"]), 7)
 		shown = {link.link_to for card in page["cards"]["items"] for link in card["links"]}
 		self.assertTrue({"Lot Expiry Forecast", "Lot Anomaly", "lot-genealogy"} <= shown, shown)
 
@@ -253,11 +253,14 @@ class TestKpisByCompany(FrappeTestCase):
 		recall = new_recall(supplier_lot_no=CONTAMINATED, is_mock=1)
 		recall.submit()
 		self.assertEqual(kpis.time_to_scope(nowdate(), nowdate(), MAKER)["recalls"], before[MAKER] + 1)
-		self.assertEqual(kpis.time_to_scope(nowdate(), nowdate(), DISTRIBUTOR)["recalls"], before[DISTRIBUTOR])
+		self.assertEqual(
+			kpis.time_to_scope(nowdate(), nowdate(), DISTRIBUTOR)["recalls"], before[DISTRIBUTOR]
+		)
 		self.assertEqual(kpis.time_to_scope(nowdate(), nowdate())["recalls"], before[None] + 1)
 		every = kpis.quarantine_cycles("2000-01-01", nowdate())
 		by_company = {
-			company: kpis.quarantine_cycles("2000-01-01", nowdate(), company) for company in (MAKER, DISTRIBUTOR)
+			company: kpis.quarantine_cycles("2000-01-01", nowdate(), company)
+			for company in (MAKER, DISTRIBUTOR)
 		}
 		self.assertTrue(every)
 		for company, cycles in by_company.items():
@@ -271,7 +274,9 @@ class TestKpisByCompany(FrappeTestCase):
 	def test_the_report_opens_on_the_users_default_company_with_lots_else_the_first_with_lots(self):
 		frappe.defaults.set_user_default("company", DISTRIBUTOR)
 		self.assertEqual(kpis.default_company(), DISTRIBUTOR)
-		lotless = frappe.db.get_value("Company", {"name": ("not in", kpis.kpi_queries.get_companies_with_lots())})
+		lotless = frappe.db.get_value(
+			"Company", {"name": ("not in", kpis.kpi_queries.get_companies_with_lots())}
+		)
 		if not lotless:
 			lotless = make_lotless_company()
 		frappe.defaults.set_user_default("company", lotless)
@@ -308,7 +313,10 @@ def make_lotless_company() -> str:
 
 class TestExpiryRiskCountsLots(FrappeTestCase):
 	def test_lots_counts_lots_not_their_warehouse_rows(self):
-		rows = [frappe._dict(lot="A", value=1, at_risk_value=None), frappe._dict(lot="A", value=1, at_risk_value=None)]
+		rows = [
+			frappe._dict(lot="A", value=1, at_risk_value=None),
+			frappe._dict(lot="A", value=1, at_risk_value=None),
+		]
 		rows.append(frappe._dict(lot="B", value=1, at_risk_value=None))
 		for forecast_only in (False, True):
 			summary = expiry_risk.get_summary(rows, forecast_only)
@@ -350,9 +358,7 @@ class TestFsmaDateWindow(FrappeTestCase):
 	def test_the_report_clears_its_default_dates_when_a_lot_is_chosen(self):
 		import os
 
-		script = os.path.join(
-			os.path.dirname(fsma_204_records.__file__), "fsma_204_records.js"
-		)
+		script = os.path.join(os.path.dirname(fsma_204_records.__file__), "fsma_204_records.js")
 		with open(script) as f:
 			source = f.read()
 		self.assertEqual(source.count("on_change: whole_history"), 3)
@@ -399,7 +405,9 @@ class TestRecallContacts(FrappeTestCase):
 	def test_the_primary_phone_comes_first(self):
 		from lot_traceability.queries.recall import get_contact_phones
 
-		contact = frappe.get_doc("Contact", frappe.db.get_value("Customer", "Demo Bakery North", "customer_primary_contact"))
+		contact = frappe.get_doc(
+			"Contact", frappe.db.get_value("Customer", "Demo Bakery North", "customer_primary_contact")
+		)
 		for row in contact.phone_nos:
 			row.is_primary_phone = 0
 		contact.append("phone_nos", {"phone": "+1 555 0300", "is_primary_mobile_no": 1})

@@ -123,6 +123,14 @@ EXPECTED = {
 	"download_lot_certificate": (X, X, X, X, X, X, 403),
 	"get_recall_notices": (X, 200, X, X, X, X, 403),
 	"answer_recall_notice": (X, X, X, X, X, X, 403),
+	# cycle counts: a Stock Manager makes and closes counts, Stock Users count (a negative quantity: 417)
+	"make_lot_count": (X, X, X, X, OWN, X, 200),
+	"get_lot_counts": (X, X, 200, X, 200, 200, 200),
+	"get_lot_count_sheet": (X, X, OWN, X, OWN, OWN, 200),
+	"identify_counted_lot": (X, X, OWN, X, OWN, OWN, 200),
+	"record_lot_count": (X, X, STOPPED, X, STOPPED, STOPPED, 417),
+	"complete_lot_count": (X, X, X, X, OWN, X, 200),
+	"count_accuracy_card": (X, X, 200, X, 200, 200, 200),
 	# Script Reports, through frappe.desk.query_report.run
 	"Lot Trace": (X, X, OWN, X, OWN, OWN, 200),
 	"Recall Impact": (X, X, X, X, OWN, OWN, 200),
@@ -178,6 +186,28 @@ def limit_to(user: str, company: str) -> None:
 		frappe.get_doc(
 			{"doctype": "User Permission", "user": user, "allow": "Company", "for_value": company}
 		).insert(ignore_permissions=True)
+
+
+def matrix_count(side) -> tuple[str, str]:
+	"""A Lot Count Plan of the side's warehouse and today's count of its lot there."""
+	plan = frappe.get_doc(
+		{
+			"doctype": "Lot Count Plan",
+			"plan_name": f"_LT Matrix Count {side.company} {frappe.generate_hash(length=6)}",
+			"company": side.company,
+			"warehouse": side.warehouse,
+			"counts_per_day": 1,
+		}
+	).insert(ignore_permissions=True)
+	count = frappe.get_doc(
+		{
+			"doctype": "Lot Count",
+			"plan": plan.name,
+			"count_date": frappe.utils.nowdate(),
+			"rows": [{"batch": side.lot, "item": side.item, "warehouse": side.warehouse}],
+		}
+	).insert(ignore_permissions=True)
+	return plan.name, count.name
 
 
 def other_warehouse(company: str, besides: str) -> str:
@@ -279,6 +309,7 @@ class TestSecurityMatrix(FrappeTestCase):
 			side.deviation = draft_deviation(side.lot, side.company)
 			side.elsewhere = other_warehouse(side.company, side.warehouse)
 			side.announcement = announcement(side.item, side.company)
+			side.plan, side.count = matrix_count(side)
 		cls.a, cls.b, cls.made = a, b, made
 		cls.tokens = {}
 		for role, (email, roles) in USERS.items():
@@ -298,6 +329,9 @@ class TestSecurityMatrix(FrappeTestCase):
 		frappe.set_user("Administrator")
 		for name in (cls.a.announcement, cls.b.announcement):
 			frappe.delete_doc("Lot Announcement", name, force=True, ignore_permissions=True)
+		for side in (cls.a, cls.b):
+			frappe.delete_doc("Lot Count", side.count, force=True, ignore_permissions=True)
+			frappe.delete_doc("Lot Count Plan", side.plan, force=True, ignore_permissions=True)
 		for doctype in ("Stock Entry", "Delivery Note", "Lot Deviation", "Lot Status Change"):
 			for name in frappe.get_all(
 				doctype, filters={"docstatus": 0, "creation": (">=", cls.started)}, pluck="name"
@@ -326,7 +360,18 @@ class TestSecurityMatrix(FrappeTestCase):
 				{"report_name": report_name, "filters": json.dumps(filters), "ignore_prepared_report": 1},
 			)
 
-		return {
+		cycle_counts = {
+			"make_lot_count": method("make_lot_count", "POST", plan=side.plan),
+			"get_lot_counts": method("get_lot_counts"),
+			"get_lot_count_sheet": method("get_lot_count_sheet", name=side.count),
+			"identify_counted_lot": method("identify_counted_lot", name=side.count, text=side.lot),
+			"record_lot_count": method(
+				"record_lot_count", "POST", name=side.count, batch=side.lot, warehouse=side.warehouse, qty=-1
+			),
+			"complete_lot_count": method("complete_lot_count", "POST", name=side.count),
+			"count_accuracy_card": method("count_accuracy_card"),
+		}
+		return cycle_counts | {
 			"get_effective_lot_rule": method(
 				"get_effective_lot_rule", item_code=side.item, company=side.company
 			),

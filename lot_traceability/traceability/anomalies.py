@@ -70,6 +70,9 @@ class AnomalyKind(str, Enum):
 	UNUSUAL_QUANTITY = "unusual_quantity"  # a movement quantity far outside the item's usual sizes
 	SUPPLIER_DATES = "supplier_dates"  # a receipt's made/expiry dates against the supplier's past lots
 	RUN_DURATION = "run_duration"  # a production run's minutes per unit against the workstation's usual (`traceability.runs`)
+	COUNT_VARIANCE = (
+		"count_variance"  # a cycle count's variance a recount confirmed (`traceability.counting`)
+	)
 
 
 KIND_ORDER = {kind: index for index, kind in enumerate(AnomalyKind)}
@@ -573,3 +576,38 @@ def _rank_key(anomaly: Anomaly):
 def rank(anomalies: Iterable[Anomaly]) -> list[Anomaly]:
 	"""Strongest first; ties by kind, reference, lots."""
 	return sorted(anomalies, key=_rank_key)
+
+
+@dataclass(frozen=True)
+class CountVariance:
+	lot: str
+	item: str
+	warehouse: str
+	on: date
+	book: float
+	counted: float  # the recount that confirmed the variance
+	lot_count: str
+
+
+def count_variance_anomalies(variances: Iterable[CountVariance]) -> list[Anomaly]:
+	"""Every variance a recount confirmed is an anomaly of its lot at the location: the value is the
+	count, expected the book, strength 1 + the variance's share of the book (capped at 10)."""
+	return rank(
+		Anomaly(
+			kind=AnomalyKind.COUNT_VARIANCE,
+			lots=(v.lot,),
+			reference_doctype="Lot Count",
+			reference_name=v.lot_count,
+			item=v.item,
+			warehouse=v.warehouse,
+			value=v.counted,
+			expected=v.book,
+			spread=0.0,
+			compared_with=1,
+			strength=min(1.0 + abs(v.counted - v.book) / max(abs(v.book), 1.0), 10.0),
+			on=v.on,
+			params={"variance": v.counted - v.book},
+		)
+		for v in variances
+		if v.counted != v.book
+	)

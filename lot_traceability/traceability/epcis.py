@@ -329,7 +329,9 @@ def row_kinds(event_types: Iterable[str] = (), biz_steps: Iterable[str] = ()) ->
 	for voucher in (*KNOWN_VOUCHERS, None):
 		for purpose in (*STOCK_ENTRY_PURPOSES, None) if voucher == "Stock Entry" else (None,):
 			for inward in (True, False):
-				kind = kind_of(LedgerMove("", 1.0 if inward else -1.0, voucher or "", "", date.min, purpose=purpose))
+				kind = kind_of(
+					LedgerMove("", 1.0 if inward else -1.0, voucher or "", "", date.min, purpose=purpose)
+				)
 				every.append(RowKind(voucher, purpose, inward))
 				if (not types or kind.event_type in types) and (not steps or kind.biz_step in steps):
 					found.append(every[-1])
@@ -342,9 +344,7 @@ def status_sources(event_types: Iterable[str] = (), biz_steps: Iterable[str] = (
 	types, steps = set(event_types), set(biz_steps)
 	if types and OBJECT_EVENT not in types:
 		return set()
-	return {
-		inspection for inspection in (True, False) if not steps or status_step(inspection) in steps
-	}
+	return {inspection for inspection in (True, False) if not steps or status_step(inspection) in steps}
 
 
 def status_step(inspection: bool) -> str:

@@ -45,6 +45,9 @@ class Kind(str, Enum):
 	RUN_DURATION = "run_duration"
 	# a receipt unlike its supplier's announcement (`traceability.announcements`)
 	ANNOUNCEMENT_MISMATCH = "announcement_mismatch"
+	COUNT_VARIANCE = "count_variance"
+	# cycle counts (`traceability.counting`)
+	COUNT_NOT_IN_LEDGER = "count_not_in_ledger"
 
 
 KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}
@@ -67,9 +70,18 @@ DEFAULT_WEIGHTS: dict[Kind, float] = {
 	Kind.SUPPLIER_DATES: 40,
 	Kind.RUN_DURATION: 35,
 	Kind.ANNOUNCEMENT_MISMATCH: 45,
+	Kind.COUNT_VARIANCE: 40,
+	Kind.COUNT_NOT_IN_LEDGER: 60,
 }
 ANOMALY_KINDS = frozenset(
-	{Kind.YIELD_ANOMALY, Kind.ADJUSTMENT_BURST, Kind.UNUSUAL_QUANTITY, Kind.SUPPLIER_DATES, Kind.RUN_DURATION}
+	{
+		Kind.YIELD_ANOMALY,
+		Kind.ADJUSTMENT_BURST,
+		Kind.UNUSUAL_QUANTITY,
+		Kind.SUPPLIER_DATES,
+		Kind.RUN_DURATION,
+		Kind.COUNT_VARIANCE,
+	}
 )
 MAX_ANOMALY_FACTOR = 1.5  # an anomaly far past its threshold weighs up to this much more than its kind
 

@@ -127,17 +127,13 @@ def containment_over_time(rows: Iterable[LedgerRow], recall_date: date) -> list[
 		elif row.voucher_type == "Stock Entry" and row.purpose == "Material Issue" and qty < 0:
 			if row.posted >= recall_date:
 				written[row.posted] = written.get(row.posted, 0.0) - qty
-	days = [
-		ContainmentDay(recall_date, 0.0, 0.0, still_with_customers(shipped_before, returned_before, 0.0))
-	]
+	days = [ContainmentDay(recall_date, 0.0, 0.0, still_with_customers(shipped_before, returned_before, 0.0))]
 	out, recovered, scrapped = shipped_before, 0.0, 0.0
 	for day in sorted(set(shipped) | set(returned) | set(written)):
 		out += shipped.get(day, 0.0)
 		recovered += returned.get(day, 0.0)
 		scrapped += written.get(day, 0.0)
-		line = ContainmentDay(
-			day, recovered, scrapped, still_with_customers(out, returned_before, recovered)
-		)
+		line = ContainmentDay(day, recovered, scrapped, still_with_customers(out, returned_before, recovered))
 		if day == recall_date:
 			days[0] = line
 		else:

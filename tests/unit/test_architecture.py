@@ -76,14 +76,14 @@ def test_a_module_added_without_its_place_on_the_map_is_found(tmp_path):
 			target.write_text("")
 		else:
 			target.mkdir(exist_ok=True)
-	(tmp_path / "lot_traceability" / "cycle_counts.py").write_text("")
-	(tmp_path / "lot_traceability" / "queries" / "counts.py").write_text("")
-	(tmp_path / "lot_traceability" / "lot_traceability" / "doctype" / "lot_count").mkdir()
+	(tmp_path / "lot_traceability" / "lot_drills.py").write_text("")
+	(tmp_path / "lot_traceability" / "queries" / "drills.py").write_text("")
+	(tmp_path / "lot_traceability" / "lot_traceability" / "doctype" / "lot_drill").mkdir()
 	unnamed = existing(tmp_path) - named(MAP.read_text())
 	assert unnamed == {
-		"lot_traceability/cycle_counts.py",
-		"lot_traceability/queries/counts.py",
-		"lot_traceability/lot_traceability/doctype/lot_count",
+		"lot_traceability/lot_drills.py",
+		"lot_traceability/queries/drills.py",
+		"lot_traceability/lot_traceability/doctype/lot_drill",
 	}
 
 

@@ -66,7 +66,9 @@ def forged_payload(values) -> str:
 		paging.encode(KEY, b"another site's key"),  # another site
 		paging.encode(KEY, SECRET)[:-2] + "AA",  # signature changed
 		# a payload changed, the signature kept
-		"1." + forged_payload(["2026-03-01T08:30:00", "Delivery Note", "x' or 1=1 --"]) + "."
+		"1."
+		+ forged_payload(["2026-03-01T08:30:00", "Delivery Note", "x' or 1=1 --"])
+		+ "."
 		+ paging.encode(KEY, SECRET).rsplit(".", 1)[1],
 		paging.encode(KEY, SECRET) + ".extra",
 		"1." + "A" * 2000 + ".AAAA",  # too long

@@ -57,14 +57,13 @@ def test_unknown_times_do_not_release():
 
 @given(st.sampled_from(list(Movement)), st.booleans(), st.booleans())
 def test_exit_against_reference(movement, into_quarantine, released):
-	expected = (
-		movement in (Movement.WRITE_OFF, Movement.SUPPLIER_RETURN)
-		or (movement is Movement.TRANSFER and (into_quarantine or released))
+	expected = movement in (Movement.WRITE_OFF, Movement.SUPPLIER_RETURN) or (
+		movement is Movement.TRANSFER and (into_quarantine or released)
 	)
 	assert (check_exit(movement, into_quarantine, released) is None) == expected
 
 
-@given(st.integers(-10**6, 10**6))
+@given(st.integers(-(10**6), 10**6))
 def test_release_against_reference(seconds):
 	change = ARRIVED + timedelta(seconds=seconds)
 	assert is_released(ARRIVED, change) == (seconds > 0)
@@ -78,7 +77,6 @@ def test_pick_from_against_reference(movement, in_quarantine):
 		Movement.SUPPLIER_RETURN,
 	)
 	assert may_pick_from(movement, in_quarantine) == expected
-
 
 
 def test_allocation_never_takes_stock_in_a_quarantine_warehouse():

@@ -38,7 +38,19 @@ SAFE_CALLS = {
 	"get_desk_link",  # a link to a document whose name the app numbers (LR-00001)
 }
 # attributes and names that hold numbers or dates (row positions, quantities, counts, date ranges)
-NUMBERS = {"idx", "qty", "cap_qty", "on_hand", "available", "wanted", "count", "days", "until", "since", "depth"}
+NUMBERS = {
+	"idx",
+	"qty",
+	"cap_qty",
+	"on_hand",
+	"available",
+	"wanted",
+	"count",
+	"days",
+	"until",
+	"since",
+	"depth",
+}
 MESSAGE_CALLS = {"throw", "msgprint"}
 
 
@@ -115,9 +127,7 @@ def unquoted_values(source: str, where: str) -> list[str]:
 				elif isinstance(node, ast.JoinedStr):
 					values = [part.value for part in node.values if isinstance(part, ast.FormattedValue)]
 				found += [
-					f"{where}:{value.lineno}: {ast.unparse(value)}"
-					for value in values
-					if not _safe(value)
+					f"{where}:{value.lineno}: {ast.unparse(value)}" for value in values if not _safe(value)
 				]
 	return found
 
@@ -143,7 +153,10 @@ def request_files():
 
 def test_only_the_helpers_call_frappe_bold():
 	offenders = [
-		line for path in app_files() if path != HELPERS for line in direct_bold_calls(path.read_text(), where(path))
+		line
+		for path in app_files()
+		if path != HELPERS
+		for line in direct_bold_calls(path.read_text(), where(path))
 	]
 	assert offenders == []
 

@@ -405,7 +405,11 @@ def test_one_clean_lot_never_scores_worse_than_an_otherwise_equal_one_with_a_dev
 	received = TODAY - timedelta(days=age)
 	clean = SupplierLot("Clean", clean_group, "C0", received)
 	deviated = SupplierLot(
-		"Deviated", deviated_group, "D0", received, (Event(Outcome.DEVIATION, TODAY, "Lot Deviation", "DEV-1"),)
+		"Deviated",
+		deviated_group,
+		"D0",
+		received,
+		(Event(Outcome.DEVIATION, TODAY, "Lot Deviation", "DEV-1"),),
 	)
 	scores = by_supplier(score_suppliers([clean, deviated, *build(others)], TODAY))
 	assert scores[("Clean", clean_group)].score <= scores[("Deviated", deviated_group)].score

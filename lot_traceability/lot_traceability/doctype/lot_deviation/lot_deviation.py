@@ -51,9 +51,7 @@ class LotDeviation(Document):
 						deviations.DeviationError,
 					)
 		if self.status != before.status or self.closed_on != before.closed_on:
-			frappe.throw(
-				_("Use Close to close {0}.").format(bold(self.name)), deviations.DeviationError
-			)
+			frappe.throw(_("Use Close to close {0}.").format(bold(self.name)), deviations.DeviationError)
 
 	def before_cancel(self):
 		frappe.throw(

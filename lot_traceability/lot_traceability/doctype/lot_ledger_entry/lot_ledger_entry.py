@@ -43,5 +43,7 @@ def on_doctype_update():
 	)
 	# ... and a company's documents (every read of a user limited to some companies), in time order.
 	frappe.db.add_index(
-		"Lot Ledger Entry", ["company", "posting_date", "voucher_type", "voucher_no"], "lot_documents_by_company"
+		"Lot Ledger Entry",
+		["company", "posting_date", "voucher_type", "voucher_no"],
+		"lot_documents_by_company",
 	)

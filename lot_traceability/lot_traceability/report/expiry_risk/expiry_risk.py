@@ -19,7 +19,13 @@ def execute(filters=None):
 	today = getdate(filters.get("as_of") or nowdate())
 	days = cint(filters.get("days")) or cint(get_settings().near_expiry_days) or 30
 	data = get_data(today, days, filters)
-	return get_columns(), data, computed_note(), None, get_summary(data, bool(filters.get("forecast_at_risk")))
+	return (
+		get_columns(),
+		data,
+		computed_note(),
+		None,
+		get_summary(data, bool(filters.get("forecast_at_risk"))),
+	)
 
 
 def get_data(today, days, filters) -> list[dict]:
@@ -83,7 +89,12 @@ def get_summary(data, forecast_only: bool = False) -> list[dict]:
 			"datatype": "Currency",
 		},
 	]
-	lots = {"label": _("Lots"), "value": len({row.get("lot") for row in data}), "indicator": "blue", "datatype": "Int"}
+	lots = {
+		"label": _("Lots"),
+		"value": len({row.get("lot") for row in data}),
+		"indicator": "blue",
+		"datatype": "Int",
+	}
 	if forecast_only:
 		return [lots, *forecast]
 	return [

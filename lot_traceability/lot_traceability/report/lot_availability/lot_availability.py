@@ -73,7 +73,12 @@ def get_columns(days: int) -> list[dict]:
 			"options": "Warehouse",
 			"width": 170,
 		},
-		{"fieldname": "uom", "label": _("Unit"), "fieldtype": "Data", "width": 70},  # text: a Sales User may not read UOM
+		{
+			"fieldname": "uom",
+			"label": _("Unit"),
+			"fieldtype": "Data",
+			"width": 70,
+		},  # text: a Sales User may not read UOM
 		qty("actual_qty", _("ERPNext Actual Qty"), 130),
 		qty("promisable", _("Promisable")),
 		*(qty(klass, class_label(klass)) for klass, _colour in SHOWN),

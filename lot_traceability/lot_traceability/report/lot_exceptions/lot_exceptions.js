@@ -32,6 +32,8 @@ frappe.query_reports["Lot Exceptions"] = {
 				"Unusual Movement Quantity",
 				"Supplier Dates Out of Line",
 				"Unusual Run Duration",
+				"Count Variance Confirmed",
+				"Counted where the Ledger Has None",
 			],
 		},
 		{ fieldname: "min_score", label: __("Minimum Score"), fieldtype: "Float", default: 0 },

@@ -47,9 +47,13 @@ def get_message(lots, filters, kind) -> str:
 	if not skipped:
 		return note
 	listed = ", ".join(skipped[:5]) + (" …" if len(skipped) > 5 else "")
-	return note + " " + _(
-		"{0} production entries were not checked for mass balance: their items are counted in different units and the weight of some is unknown ({1}). Set Weight Per Unit on those items to compare them in kilograms."
-	).format(len(skipped), esc(listed))
+	return (
+		note
+		+ " "
+		+ _(
+			"{0} production entries were not checked for mass balance: their items are counted in different units and the weight of some is unknown ({1}). Set Weight Per Unit on those items to compare them in kilograms."
+		).format(len(skipped), esc(listed))
+	)
 
 
 def parse_kind(value) -> Kind | None:
@@ -59,7 +63,9 @@ def parse_kind(value) -> Kind | None:
 		if value in (label, kind.value):
 			return kind
 	frappe.throw(
-		_("Exception must be one of {0}, not {1}.").format(", ".join(map(_, KIND_LABELS.values())), esc(value))
+		_("Exception must be one of {0}, not {1}.").format(
+			", ".join(map(_, KIND_LABELS.values())), esc(value)
+		)
 	)
 
 

@@ -201,7 +201,12 @@ def get_summary(result):
 			figures = shipped_figures(found["documents"])
 			summary += [
 				{"label": _("Shipped"), "value": figures["shipped"], "indicator": "red", "datatype": "Float"},
-				{"label": _("Returned"), "value": figures["returned"], "indicator": "green", "datatype": "Float"},
+				{
+					"label": _("Returned"),
+					"value": figures["returned"],
+					"indicator": "green",
+					"datatype": "Float",
+				},
 				{
 					"label": _("Still with Customers"),
 					"value": figures["outstanding"],

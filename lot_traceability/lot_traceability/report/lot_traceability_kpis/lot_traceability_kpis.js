@@ -13,6 +13,7 @@ frappe.query_reports["Lot Traceability KPIs"] = {
 				"Quarantine Cycle Time by Month",
 				"Write-offs by Reason",
 				"Lots by Status and Site",
+				"Inventory Accuracy by Warehouse and Month",
 			],
 			default: "Summary",
 			reqd: 1,

@@ -43,11 +43,13 @@ def get_message() -> str:
 	settings = get_settings()
 	threshold = flt(settings.supplier_risk_hold_score)
 	if threshold > 0 and settings.supplier_risk_status:
-		holds = _("Receipts from a supplier scoring {0} or more for the item's group are held as {1}.").format(
-			threshold, _(settings.supplier_risk_status)
-		)
+		holds = _(
+			"Receipts from a supplier scoring {0} or more for the item's group are held as {1}."
+		).format(threshold, _(settings.supplier_risk_status))
 	else:
-		holds = _("The scores recommend; no receipt is held by them (Settings → Hold Receipts at Risk Score).")
+		holds = _(
+			"The scores recommend; no receipt is held by them (Settings → Hold Receipts at Risk Score)."
+		)
 	return f"{computed_note()} {holds}"
 
 
