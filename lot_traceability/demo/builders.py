@@ -663,3 +663,25 @@ def work_order_production(company_name, bom_no, qty, source, target, logs, lots,
 			row.batch_no = lots[row.item_code]
 			row.use_serial_batch_fields = 1
 	return submit(entry)
+
+
+def production_inspection(item_code, batch, entry, status, report_date, remarks=None):
+	"""The lab's inspection of a lot made by a production entry (before it is released)."""
+	return submit(
+		frappe.get_doc(
+			{
+				"doctype": "Quality Inspection",
+				"inspection_type": "In Process",
+				"reference_type": "Stock Entry",
+				"reference_name": entry,
+				"item_code": item_code,
+				"batch_no": batch,
+				"sample_size": 1,
+				"inspected_by": "Administrator",
+				"report_date": report_date,
+				"manual_inspection": 1,
+				"status": status,
+				"remarks": remarks,
+			}
+		)
+	)

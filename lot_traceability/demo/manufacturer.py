@@ -149,6 +149,14 @@ def load() -> dict:
 			remarks=f"Cake mix production run {n + 1}",
 		)
 		(cake_lot,) = b.received_lots("Stock Entry", production.name)
+		b.production_inspection(
+			cake,
+			cake_lot,
+			production.name,
+			"Accepted",
+			day(run_day + 1),
+			remarks="Microbiology and moisture within spec",
+		)
 		release = b.signed_off(
 			change_lot_status(
 				[cake_lot], "Approved", reason="Lab release: microbiology and moisture within spec"
