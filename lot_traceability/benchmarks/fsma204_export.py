@@ -11,6 +11,15 @@ complete with addresses). Prints the medians, the rows, lots and the file's size
 
 	bench --site <site> execute lot_traceability.benchmarks.fsma204_export.run --kwargs "{'lots': ['S100-0-0002236']}"
 
+`writers` times the two .xlsx writers side by side on the same rows, alternating, `runs` times each
+(min / median / max): the app's (openpyxl's write-only workbook, `fsma204_export.xlsx_of`) and the
+one it replaced (Frappe's `make_xlsx`, kept here as `frappe_xlsx_of`). The rows are a lot's trace of
+the generated history when the lot exists, else the site's FSMA 204 rows of `item` repeated up to
+`rows` (the demo's milk powder on a development site: the same 20 columns and types). Both files
+are read back and compared cell by cell.
+
+	bench --site <site> execute lot_traceability.benchmarks.fsma204_export.writers --kwargs "{'runs': 5}"
+
 Recorded figures: docs/benchmarks.md.
 """
 
@@ -61,5 +70,96 @@ def run(lots=WIDEST, runs: int = 3) -> dict:
 			}
 	finally:
 		frappe.db.rollback()
+	print(figures)
+	return figures
+
+
+def frappe_xlsx_of(rows, covers: str | None = None) -> bytes:
+	"""The writer `fsma204_export.xlsx_of` replaced: Frappe's `make_xlsx` (HTML and control
+	characters handled cell by cell) on a write-only workbook whose sheet is frozen and filtered."""
+	from frappe.utils.xlsxutils import make_xlsx
+	from openpyxl import Workbook
+	from openpyxl.utils import get_column_letter
+
+	from lot_traceability.fsma204_export import SHEET
+	from lot_traceability.traceability import fsma204
+	from lot_traceability.traceability.spreadsheet import safe_cell, safe_row
+
+	class SortableBook(Workbook):
+		def __init__(self, filter_range: str):
+			super().__init__(write_only=True)
+			self.filter_range = filter_range
+
+		def create_sheet(self, title=None, index=None):
+			sheet = super().create_sheet(title, index)
+			sheet.freeze_panes = "A2"
+			sheet.auto_filter.ref = self.filter_range
+			return sheet
+
+	table = [safe_row(values) for values in fsma204.table(rows)]
+	widths = [14 if kind != "text" else 28 for _key, _header, kind in fsma204.COLUMNS]
+	book = SortableBook(f"A1:{get_column_letter(len(fsma204.COLUMNS))}{len(table)}")
+	if covers:
+		Workbook.create_sheet(book, "Range").append([safe_cell(covers)])
+	return make_xlsx(table, SHEET, wb=book, column_widths=widths).getvalue()
+
+
+def spread(times) -> dict:
+	return {
+		"min": round(min(times), 3),
+		"median": round(statistics.median(times), 3),
+		"max": round(max(times), 3),
+	}
+
+
+def sheet_values(content: bytes) -> list[tuple]:
+	import io
+
+	from openpyxl import load_workbook
+
+	book = load_workbook(io.BytesIO(content), read_only=True)
+	return list(book.worksheets[0].iter_rows(values_only=True))
+
+
+def writers(lot: str = WIDEST[0], item: str = "DEMO-MILK-POWDER", rows: int = 26000, runs: int = 5) -> dict:
+	from lot_traceability.fsma204_export import xlsx_of
+
+	try:
+		if frappe.db.exists("Batch", lot):
+			frappe.db.set_value(
+				"Item", frappe.db.get_value("Batch", lot, "item"), "on_food_traceability_list", 1
+			)
+			table, _name = rows_in_scope(lot=lot)
+			source = f"the trace of {lot}"
+		else:
+			found, _name = rows_in_scope(item=item)
+			if not found:
+				frappe.throw(f"No FSMA 204 rows of {item} on this site: load the demo first.")
+			table = [found[n % len(found)] for n in range(rows)]
+			source = f"{len(found)} rows of {item} repeated"
+		new, old = [], []
+		for number in range(runs):
+			for mode in ("new", "old") if number % 2 == 0 else ("old", "new"):
+				start = time.perf_counter()
+				content = (xlsx_of if mode == "new" else frappe_xlsx_of)(table, "Covers the benchmark.")
+				(new if mode == "new" else old).append(time.perf_counter() - start)
+				if mode == "new":
+					new_content = content
+				else:
+					old_content = content
+		same = sheet_values(new_content) == sheet_values(old_content)
+	finally:
+		frappe.db.rollback()
+	figures = {
+		"rows": len(table),
+		"source": source,
+		"cells": len(table) * 20,
+		"runs": runs,
+		"openpyxl_write_only_s": spread(new),
+		"frappe_make_xlsx_s": spread(old),
+		"median_ratio": round(statistics.median(old) / statistics.median(new), 2),
+		"xlsx_bytes": {"new": len(new_content), "old": len(old_content)},
+		"same_cells": same,
+	}
 	print(figures)
 	return figures
