@@ -30,9 +30,10 @@ ILLEGAL_XLSX_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037]")
 
 def xlsx_cell(value):
 	"""The value as an .xlsx cell: text without the characters XML forbids, then made safe
-	(`safe_cell`); numbers, dates and empty cells keep their type."""
+	(`safe_cell`); empty text an empty cell (None: a streaming writer writes nothing for it);
+	numbers and dates keep their type."""
 	if isinstance(value, str):
-		return safe_cell(ILLEGAL_XLSX_CHARACTERS.sub("", value))
+		return safe_cell(ILLEGAL_XLSX_CHARACTERS.sub("", value)) or None
 	return value
 
 
