@@ -113,12 +113,20 @@ def spread(times) -> dict:
 
 
 def sheet_values(content: bytes) -> list[tuple]:
+	"""The first sheet's values, row by row, without the empty cells that end a row (a writer may
+	write them or not)."""
 	import io
 
 	from openpyxl import load_workbook
 
 	book = load_workbook(io.BytesIO(content), read_only=True)
-	return list(book.worksheets[0].iter_rows(values_only=True))
+	found = []
+	for row in book.worksheets[0].iter_rows(values_only=True):
+		row = list(row)
+		while row and row[-1] is None:
+			row.pop()
+		found.append(tuple(row))
+	return found
 
 
 def writers(lot: str = WIDEST[0], item: str = "DEMO-MILK-POWDER", rows: int = 26000, runs: int = 5) -> dict:
