@@ -16,7 +16,8 @@ complete with addresses). Prints the medians, the rows, lots and the file's size
 one it replaced (Frappe's `make_xlsx`, kept here as `frappe_xlsx_of`). The rows are a lot's trace of
 the generated history when the lot exists, else the site's FSMA 204 rows of `item` repeated up to
 `rows` (the demo's milk powder on a development site: the same 20 columns and types). Both files
-are read back and compared cell by cell.
+are read back and compared cell by cell. A third, `bare_xlsx_of`, writes the same cells as text
+zipped by hand (no library): the floor of the bytes' cost on the same machine.
 
 	bench --site <site> execute lot_traceability.benchmarks.fsma204_export.writers --kwargs "{'runs': 5}"
 
@@ -145,17 +146,21 @@ def writers(lot: str = WIDEST[0], item: str = "DEMO-MILK-POWDER", rows: int = 26
 				frappe.throw(f"No FSMA 204 rows of {item} on this site: load the demo first.")
 			table = [found[n % len(found)] for n in range(rows)]
 			source = f"{len(found)} rows of {item} repeated"
-		new, old = [], []
+		writers = {"new": xlsx_of, "old": frappe_xlsx_of, "bare": bare_xlsx_of}
+		times = {mode: [] for mode in writers}
+		contents = {}
 		for number in range(runs):
-			for mode in ("new", "old") if number % 2 == 0 else ("old", "new"):
+			for mode in ("new", "old", "bare") if number % 2 == 0 else ("bare", "old", "new"):
 				start = time.perf_counter()
-				content = (xlsx_of if mode == "new" else frappe_xlsx_of)(table, "Covers the benchmark.")
-				(new if mode == "new" else old).append(time.perf_counter() - start)
-				if mode == "new":
-					new_content = content
-				else:
-					old_content = content
-		same = sheet_values(new_content) == sheet_values(old_content)
+				contents[mode] = writers[mode](table, "Covers the benchmark.")
+				times[mode].append(time.perf_counter() - start)
+		new, old = times["new"], times["old"]
+		new_content, old_content = contents["new"], contents["old"]
+		values = sheet_values(new_content)
+		same = values == sheet_values(old_content)
+		same_bare = [row[:1] + row[2:] for row in values] == [
+			row[:1] + row[2:] for row in sheet_values(contents["bare"])
+		]
 	finally:
 		frappe.db.rollback()
 	figures = {
@@ -165,9 +170,110 @@ def writers(lot: str = WIDEST[0], item: str = "DEMO-MILK-POWDER", rows: int = 26
 		"runs": runs,
 		"openpyxl_write_only_s": spread(new),
 		"frappe_make_xlsx_s": spread(old),
+		"bare_floor_s": spread(times["bare"]),
 		"median_ratio": round(statistics.median(old) / statistics.median(new), 2),
-		"xlsx_bytes": {"new": len(new_content), "old": len(old_content)},
+		"xlsx_bytes": {mode: len(content) for mode, content in contents.items()},
 		"same_cells": same,
+		"same_cells_bare_but_dates": same_bare,
 	}
 	print(figures)
 	return figures
+
+
+def bare_xlsx_of(rows, covers: str | None = None) -> bytes:
+	"""The floor: the same cells as SpreadsheetML text zipped by hand, no library (inline strings,
+	numbers, dates as serial days with a date style; header frozen and filtered). Not used by the
+	app: it shows what writing the bytes costs on this machine, apart from any writer's objects."""
+	import datetime
+	import io
+	import zipfile
+	from xml.sax.saxutils import escape
+
+	from openpyxl.utils import get_column_letter
+
+	from lot_traceability.traceability import fsma204
+	from lot_traceability.traceability.spreadsheet import xlsx_cell
+
+	epoch = datetime.date(1899, 12, 30)
+	letters = [get_column_letter(n) for n in range(1, len(fsma204.COLUMNS) + 1)]
+	keys = [key for key, _header, _kind in fsma204.COLUMNS]
+
+	def cell(ref, value, header=False):
+		if value is None:
+			return ""
+		if isinstance(value, datetime.date):
+			days = (value - epoch).days if not isinstance(value, datetime.datetime) else None
+			if days is None:
+				days = (value - datetime.datetime(1899, 12, 30)).total_seconds() / 86400
+			return f'<c r="{ref}" s="1"><v>{days}</v></c>'
+		if isinstance(value, int | float):
+			return f'<c r="{ref}"><v>{value}</v></c>'
+		style = ' s="2"' if header else ""
+		return f'<c r="{ref}" t="inlineStr"{style}><is><t xml:space="preserve">{escape(value)}</t></is></c>'
+
+	parts = [
+		'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+		'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+		'<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+		'state="frozen"/></sheetView></sheetViews><sheetData>'
+	]
+	parts.append(
+		'<row r="1">'
+		+ "".join(cell(f"{c}1", h, True) for c, h in zip(letters, fsma204.HEADERS, strict=True))
+		+ "</row>"
+	)
+	for number, row in enumerate(rows, 2):
+		parts.append(
+			f'<row r="{number}">'
+			+ "".join(cell(f"{c}{number}", xlsx_cell(row[k])) for c, k in zip(letters, keys, strict=True))
+			+ "</row>"
+		)
+	parts.append(f'</sheetData><autoFilter ref="A1:{letters[-1]}{len(rows) + 1}"/></worksheet>')
+	out = io.BytesIO()
+	with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+		archive.writestr(
+			"[Content_Types].xml",
+			'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+			'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+			'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+			'<Default Extension="xml" ContentType="application/xml"/>'
+			'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+			'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+			'<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+			"</Types>",
+		)
+		archive.writestr(
+			"_rels/.rels",
+			'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+			'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+			'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+			"</Relationships>",
+		)
+		archive.writestr(
+			"xl/workbook.xml",
+			'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+			'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+			'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+			'<sheets><sheet name="FSMA 204 Records" sheetId="1" r:id="rId1"/></sheets></workbook>',
+		)
+		archive.writestr(
+			"xl/_rels/workbook.xml.rels",
+			'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+			'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+			'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+			'<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+			"</Relationships>",
+		)
+		archive.writestr(
+			"xl/styles.xml",
+			'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+			'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+			'<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>'
+			'<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+			'<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+			'<borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs>'
+			'<cellXfs count="3"><xf/><xf numFmtId="164" applyNumberFormat="1"/><xf fontId="1" applyFont="1"/></cellXfs>'
+			"</styleSheet>",
+		)
+		archive.writestr("xl/worksheets/sheet1.xml", "".join(parts))
+	return out.getvalue()
