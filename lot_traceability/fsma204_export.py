@@ -4,8 +4,8 @@ assigned), recorded on the lot when a receipt or a production entry brings it in
 
 The spreadsheet covers a lot and its trace, a Lot Recall's scope, a product, or a company's (or
 every readable company's) dates; only lots the Food Traceability List covers (`traceability.fsma204`),
-and only companies whose stock the user may read. Written as .xlsx by Frappe's spreadsheet writer
-(one header row, dates and quantities typed) or as .csv."""
+and only companies whose stock the user may read. Written as .xlsx by openpyxl's streaming
+(write-only) workbook (one header row, dates and quantities typed) or as .csv."""
 
 import csv
 import io
@@ -22,7 +22,7 @@ from lot_traceability.queries import fsma204 as queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability import fsma204
 from lot_traceability.traceability.movements import INTERNAL_TRANSFER
-from lot_traceability.traceability.spreadsheet import safe_cell, safe_row
+from lot_traceability.traceability.spreadsheet import safe_row, xlsx_cell
 
 FORMATS = ("xlsx", "csv")
 SHEET = "FSMA 204 Records"
@@ -374,35 +374,38 @@ def covered_range(lot=None, lot_recall=None, item=None, from_date=None, to_date=
 
 
 def xlsx_of(rows, covers: str | None = None) -> bytes:
-	"""The spreadsheet as .xlsx, written by Frappe's writer: one header row, typed cells (dates shown
-	as dates); the header frozen and filtered, so that it sorts in any spreadsheet program. What it
-	covers (`covered_range`), when given, is the one line of a second sheet, "Range"."""
-	from frappe.utils.xlsxutils import make_xlsx
+	"""The spreadsheet as .xlsx, streamed by openpyxl's write-only workbook (each row written as it
+	is appended, none kept): one bold header row, frozen and filtered so that it sorts in any
+	spreadsheet program; typed cells (dates as dates, quantities as numbers); text that would run
+	as a formula written as text (`xlsx_cell`). What it covers (`covered_range`), when given, is the
+	one line of a second sheet, "Range"."""
+	from openpyxl.cell import WriteOnlyCell
+	from openpyxl.styles import Font
 	from openpyxl.utils import get_column_letter
 
-	table = [safe_row(values) for values in fsma204.table(rows)]
-	widths = [14 if kind != "text" else 28 for _key, _header, kind in fsma204.COLUMNS]
-	book = SortableBook(f"A1:{get_column_letter(len(fsma204.COLUMNS))}{len(table)}")
+	book = Workbook(write_only=True)
+	sheet = book.create_sheet(SHEET)
+	last_column = get_column_letter(len(fsma204.COLUMNS))
+	sheet.freeze_panes = "A2"
+	sheet.auto_filter.ref = f"A1:{last_column}{len(rows) + 1}"
+	for number, (_key, _header, kind) in enumerate(fsma204.COLUMNS, 1):
+		sheet.column_dimensions[get_column_letter(number)].width = 28 if kind == "text" else 14
+	bold_font = Font(bold=True)
+	header = []
+	for title in fsma204.HEADERS:
+		cell = WriteOnlyCell(sheet, value=xlsx_cell(title))
+		cell.font = bold_font
+		header.append(cell)
+	sheet.append(header)
+	keys = [key for key, _header, _kind in fsma204.COLUMNS]
+	append = sheet.append
+	for row in rows:
+		append([xlsx_cell(row[key]) for key in keys])
 	if covers:
-		book.create_plain_sheet(RANGE_SHEET).append([safe_cell(covers)])
-	return make_xlsx(table, SHEET, wb=book, column_widths=widths).getvalue()
-
-
-class SortableBook(Workbook):
-	"""A write-only workbook whose sheets start with the header row frozen and filtered."""
-
-	def __init__(self, filter_range: str):
-		super().__init__(write_only=True)
-		self.filter_range = filter_range
-
-	def create_sheet(self, title=None, index=None):
-		sheet = super().create_sheet(title, index)
-		sheet.freeze_panes = "A2"
-		sheet.auto_filter.ref = self.filter_range
-		return sheet
-
-	def create_plain_sheet(self, title):
-		return super().create_sheet(title)
+		book.create_sheet(RANGE_SHEET).append([xlsx_cell(covers)])
+	out = io.BytesIO()
+	book.save(out)
+	return out.getvalue()
 
 
 def csv_of(rows) -> str:

@@ -93,6 +93,7 @@ def remove() -> None:
 	counting.remove(companies)
 	for company in companies:
 		delete_company_transactions(company)
+	delete_production_masters(companies, demo_items)
 	delete_status_changes(demo_lots)
 	for lot in demo_lots:
 		frappe.delete_doc("Batch", lot, force=True, ignore_permissions=True)
@@ -197,3 +198,26 @@ def delete_recalls(lots) -> None:
 		frappe.db.delete(field.options, {"parenttype": "Lot Recall", "parent": ("in", recalls)})
 	frappe.db.delete("Lot Recall", {"name": ("in", recalls)})
 	frappe.db.delete("ToDo", {"reference_type": "Lot Recall", "reference_name": ("in", recalls)})
+
+
+def delete_production_masters(companies, items) -> None:
+	"""What the cake mix line is made of: ERPNext's deletion of a company's transactions keeps BOMs
+	and employees, and workstations, operations and routings belong to no company."""
+	from lot_traceability.demo.manufacturer import OPERATIONS, ROUTING
+
+	boms = frappe.get_all("BOM", filters={"item": ("in", items or [""])}, pluck="name")
+	if boms:
+		for field in frappe.get_meta("BOM").get_table_fields():
+			frappe.db.delete(field.options, {"parenttype": "BOM", "parent": ("in", boms)})
+		frappe.db.delete("BOM", {"name": ("in", boms)})
+		frappe.db.set_value("Item", {"name": ("in", items)}, "default_bom", None, update_modified=False)
+	for employee in frappe.get_all("Employee", filters={"company": ("in", companies or [""])}, pluck="name"):
+		frappe.delete_doc("Employee", employee, force=True, ignore_permissions=True)
+	for doctype, names in (
+		("Routing", [ROUTING]),
+		("Operation", list(OPERATIONS)),
+		("Workstation", list(OPERATIONS.values())),
+	):
+		for name in names:
+			if frappe.db.exists(doctype, name):
+				frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)

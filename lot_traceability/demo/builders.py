@@ -509,3 +509,179 @@ def inter_company_transfer(sender, receiver, sent_on, received_on, warehouse, ro
 	for row in receipt.items:
 		row.warehouse = warehouse
 	return sent, submit(receipt)
+
+
+# Production through Work Orders: workstations, operations on a routing, a BOM, operators, and Job
+# Cards with the time logs of who ran each operation when.
+
+
+def workstation(name: str, **properties) -> str:
+	if not frappe.db.exists("Workstation", name):
+		frappe.get_doc({"doctype": "Workstation", "workstation_name": name, **properties}).insert(
+			ignore_permissions=True
+		)
+	return name
+
+
+def operation(name: str, station: str, description: str) -> str:
+	if not frappe.db.exists("Operation", name):
+		frappe.get_doc(
+			{"doctype": "Operation", "name": name, "workstation": station, "description": description}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def routing(name: str, steps) -> str:
+	"""steps: (operation, workstation, minutes) in the order they run."""
+	if not frappe.db.exists("Routing", name):
+		frappe.get_doc(
+			{
+				"doctype": "Routing",
+				"routing_name": name,
+				"operations": [
+					{"operation": op, "workstation": station, "time_in_mins": minutes, "sequence_id": n}
+					for n, (op, station, minutes) in enumerate(steps, 1)
+				],
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def employee(first_name: str, last_name: str, company_name: str, designation: str | None = None) -> str:
+	existing = frappe.db.get_value(
+		"Employee", {"first_name": first_name, "last_name": last_name, "company": company_name}
+	)
+	if existing:
+		return existing
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Employee",
+				"first_name": first_name,
+				"last_name": last_name,
+				"company": company_name,
+				"gender": frappe.db.get_value("Gender", {}) or "Other",
+				"date_of_birth": "1988-04-12",
+				"date_of_joining": "2019-03-01",
+				"status": "Active",
+				"designation": designation
+				if designation and frappe.db.exists("Designation", designation)
+				else None,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+def bom(company_name: str, item_code: str, quantity: float, materials, routing_name: str) -> str:
+	"""The item's default BOM: materials (item, qty) for `quantity`, the routing's operations."""
+	existing = frappe.db.get_value("BOM", {"item": item_code, "is_default": 1, "docstatus": 1})
+	if existing:
+		return existing
+	doc = frappe.get_doc(
+		{
+			"doctype": "BOM",
+			"item": item_code,
+			"company": company_name,
+			"currency": frappe.get_cached_value("Company", company_name, "default_currency"),
+			"quantity": quantity,
+			"is_default": 1,
+			"is_active": 1,
+			"with_operations": 1,
+			"routing": routing_name,
+			"rm_cost_as_per": "Valuation Rate",
+			"items": [
+				{
+					"item_code": code,
+					"qty": qty,
+					"uom": frappe.get_cached_value("Item", code, "stock_uom"),
+					"stock_uom": frappe.get_cached_value("Item", code, "stock_uom"),
+				}
+				for code, qty in materials
+			],
+			"operations": [
+				{
+					"operation": row.operation,
+					"workstation": row.workstation,
+					"time_in_mins": row.time_in_mins,
+					"sequence_id": row.sequence_id,
+				}
+				for row in frappe.get_doc("Routing", routing_name).operations
+			],
+		}
+	)
+	return submit(doc).name
+
+
+def work_order_production(company_name, bom_no, qty, source, target, logs, lots, posted, remarks=None):
+	"""A Work Order of `qty` made by its BOM, its Job Cards completed with these time logs
+	(`logs`: {workstation: [(from, to, employee)]}, the quantity completed on each card's last log),
+	then its Manufacture entry posted at `posted` consuming `lots` ({item: lot}). Returns the entry."""
+	from erpnext.manufacturing.doctype.work_order.work_order import make_stock_entry
+
+	item_code = frappe.db.get_value("BOM", bom_no, "item")
+	order = frappe.new_doc("Work Order")
+	order.update(
+		{
+			"production_item": item_code,
+			"bom_no": bom_no,
+			"qty": qty,
+			"company": company_name,
+			"stock_uom": frappe.get_cached_value("Item", item_code, "stock_uom"),
+			"source_warehouse": source,
+			"fg_warehouse": target,
+			"wip_warehouse": source,
+			"skip_transfer": 1,
+			"planned_start_date": min(start for rows in logs.values() for start, _end, _who in rows),
+		}
+	)
+	order.get_items_and_operations_from_bom()
+	for row in order.required_items:
+		row.source_warehouse = source
+	submit(order)
+	for station, rows in logs.items():
+		card = frappe.get_doc("Job Card", {"work_order": order.name, "workstation": station})
+		for n, (start, end, who) in enumerate(rows):
+			card.append(
+				"time_logs",
+				{
+					"from_time": start,
+					"to_time": end,
+					"employee": who,
+					"completed_qty": qty if n == len(rows) - 1 else 0,
+				},
+			)
+		card.flags.ignore_permissions = True
+		card.save()
+		card.submit()
+	entry = frappe.get_doc(make_stock_entry(order.name, "Manufacture", qty))
+	day, time = str(posted).split(" ")
+	entry.update({"posting_date": day, "posting_time": time, "set_posting_time": 1, "remarks": remarks})
+	for row in entry.items:
+		if row.s_warehouse and row.item_code in lots:
+			row.batch_no = lots[row.item_code]
+			row.use_serial_batch_fields = 1
+	return submit(entry)
+
+
+def production_inspection(item_code, batch, entry, status, report_date, remarks=None):
+	"""The lab's inspection of a lot made by a production entry (before it is released)."""
+	return submit(
+		frappe.get_doc(
+			{
+				"doctype": "Quality Inspection",
+				"inspection_type": "In Process",
+				"reference_type": "Stock Entry",
+				"reference_name": entry,
+				"item_code": item_code,
+				"batch_no": batch,
+				"sample_size": 1,
+				"inspected_by": "Administrator",
+				"report_date": report_date,
+				"manual_inspection": 1,
+				"status": status,
+				"remarks": remarks,
+			}
+		)
+	)

@@ -110,22 +110,53 @@ def load() -> dict:
 	)
 	b.dated(concession.name, day(4))
 
+	line = production_line(company, stores, cake, flour, milk, sugar)
+	mixer, packer = MIXER, PACKING_LINE
+	lena, omar, ines = line["operators"]
 	cake_lots = []
-	for n, run_day in enumerate((5, 20)):
-		production = b.stock_entry(
+	# each run: the mixer's time logs and the packing line's, and when the entry was posted. The
+	# second run's mixing is a night shift that begins on the evening before it is packed.
+	runs = (
+		(
+			{
+				mixer: [
+					(at(day(5), "06:00"), at(day(5), "08:30"), lena),
+					(at(day(5), "08:30"), at(day(5), "10:00"), omar),
+				],
+				packer: [(at(day(5), "10:30"), at(day(5), "13:00"), ines)],
+			},
+			at(day(5), "14:00"),
+		),
+		(
+			{
+				mixer: [(at(day(19), "22:00"), at(day(20), "01:30"), omar)],
+				packer: [(at(day(20), "06:00"), at(day(20), "08:00"), ines)],
+			},
+			at(day(20), "09:00"),
+		),
+	)
+	for n, (run_day, (logs, posted)) in enumerate(zip((5, 20), runs, strict=True)):
+		production = b.work_order_production(
 			company,
-			"Manufacture",
-			day(run_day),
-			[
-				# the second run uses the concession flour (the cake mix is what it was released for)
-				b.lot_row(flour, 100, flour_low if n else flour_ok, s_warehouse=stores),
-				b.lot_row(milk, 40, milk_lot, s_warehouse=stores),
-				b.lot_row(sugar, 60, sugar_lot, s_warehouse=stores),
-				{"item_code": cake, "qty": 200, "t_warehouse": finished, "is_finished_item": 1},
-			],
+			line["bom"],
+			200,
+			stores,
+			finished,
+			logs,
+			# the second run uses the concession flour (the cake mix is what it was released for)
+			{flour: flour_low if n else flour_ok, milk: milk_lot, sugar: sugar_lot},
+			posted,
 			remarks=f"Cake mix production run {n + 1}",
 		)
 		(cake_lot,) = b.received_lots("Stock Entry", production.name)
+		b.production_inspection(
+			cake,
+			cake_lot,
+			production.name,
+			"Accepted",
+			day(run_day + 1),
+			remarks="Microbiology and moisture within spec",
+		)
 		release = b.signed_off(
 			change_lot_status(
 				[cake_lot], "Approved", reason="Lab release: microbiology and moisture within spec"
@@ -178,6 +209,7 @@ def load() -> dict:
 		"restricted_lot": flour_low,
 		"refused_shipment": refused,
 		"finished_lots": cake_lots,
+		"workstations": [MIXER, PACKING_LINE],
 	}
 
 
@@ -198,3 +230,27 @@ def lots_by_supplier_lot(receipt):
 
 	lots = b.received_lots("Purchase Receipt", receipt.name)
 	return sorted(lots, key=lambda lot: frappe.db.get_value("Batch", lot, "supplier_lot_no"))
+
+
+# The cake mix line: a mixer, then a packing line, on the routing of the cake mix's BOM (no hour
+# rates: the demo's stock values are those of the ingredients), and the line's operators.
+MIXER = "Demo Mixer 1"
+PACKING_LINE = "Demo Packing Line 1"
+OPERATIONS = {"Demo Mixing": MIXER, "Demo Packing": PACKING_LINE}
+ROUTING = "Demo Cake Mix Routing"
+OPERATORS = (("Lena", "Fischer"), ("Omar", "Haddad"), ("Ines", "Moreau"))
+
+
+def production_line(company, stores, cake, flour, milk, sugar) -> dict:
+	b.workstation(MIXER, production_capacity=1, description="Ribbon mixer, line 2")
+	b.workstation(PACKING_LINE, production_capacity=1, description="Bag filler and sealer, line 2")
+	b.operation("Demo Mixing", MIXER, "Blend the dry ingredients")
+	b.operation("Demo Packing", PACKING_LINE, "Fill, seal and code the bags")
+	b.routing(ROUTING, [("Demo Mixing", MIXER, 150), ("Demo Packing", PACKING_LINE, 120)])
+	bom = b.bom(company, cake, 200, [(flour, 100), (milk, 40), (sugar, 60)], ROUTING)
+	operators = [b.employee(first, last, company) for first, last in OPERATORS]
+	return {"bom": bom, "operators": operators}
+
+
+def at(day, time: str) -> str:
+	return f"{day} {time}:00"

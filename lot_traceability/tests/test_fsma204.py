@@ -224,3 +224,65 @@ class TestFsma204(AsAdministrator):
 			[column["fieldname"] for column in columns], [key for key, _h, _k in fsma204.COLUMNS]
 		)
 		self.assertEqual(fsma204.quantities(data), ledger_events({row["lot"] for row in data}))
+
+	# The .xlsx is streamed by openpyxl's write-only workbook: it opens, its header row is bold,
+	# frozen and filtered over every row, its dates and quantities are typed, text that would run as
+	# a formula is text, and it holds the cells Frappe's writer wrote before it.
+
+	def workbook(self, content: bytes):
+		from openpyxl import load_workbook
+
+		return load_workbook(io.BytesIO(content))
+
+	def test_the_header_is_bold_frozen_and_filtered_over_every_row_and_the_range_is_said(self):
+		from openpyxl.utils import get_column_letter
+
+		rows, _name = fsma204_export.rows_in_scope(lot=self.milk)
+		_filename, content = fsma204_export.download("xlsx", lot=self.milk)
+		book = self.workbook(content)
+		self.assertEqual(book.sheetnames, [fsma204_export.SHEET, fsma204_export.RANGE_SHEET])
+		sheet = book[fsma204_export.SHEET]
+		self.assertEqual(sheet.freeze_panes, "A2")
+		self.assertEqual(sheet.max_row, len(rows) + 1)
+		self.assertEqual(
+			sheet.auto_filter.ref, f"A1:{get_column_letter(len(fsma204.COLUMNS))}{len(rows) + 1}"
+		)
+		self.assertTrue(all(cell.font.b for cell in sheet[1]))
+		self.assertFalse(any(cell.font.b for cell in sheet[2]))
+		date_column = [key for key, _h, _k in fsma204.COLUMNS].index("event_date") + 1
+		for row in sheet.iter_rows(min_row=2, min_col=date_column, max_col=date_column):
+			self.assertTrue(row[0].is_date, row[0].coordinate)
+		self.assertEqual(
+			book[fsma204_export.RANGE_SHEET]["A1"].value, fsma204_export.covered_range(lot=self.milk)
+		)
+
+	def test_formula_text_is_written_as_text_and_characters_xml_forbids_are_dropped(self):
+		rows, _name = fsma204_export.rows_in_scope(lot=self.milk)
+		crafted = dict(rows[0], product="=1+2", location="-cmd", lot="LOT\x01-A\x1f", quantity=-5.5)
+		sheet = self.workbook(fsma204_export.xlsx_of([crafted], covers="=covers"))
+		keys = [key for key, _h, _k in fsma204.COLUMNS]
+		cells = {key: sheet.worksheets[0].cell(row=2, column=n + 1) for n, key in enumerate(keys)}
+		self.assertEqual(cells["product"].value, "'=1+2")
+		self.assertEqual(cells["location"].value, "'-cmd")
+		self.assertEqual(cells["lot"].value, "LOT-A")
+		self.assertEqual((cells["quantity"].value, cells["quantity"].data_type), (-5.5, "n"))
+		self.assertEqual(sheet.worksheets[1]["A1"].value, "'=covers")
+		self.assertFalse(
+			[
+				cell.coordinate
+				for ws in sheet.worksheets
+				for row in ws.iter_rows()
+				for cell in row
+				if cell.data_type == "f"
+			]
+		)
+
+	def test_it_holds_the_cells_frappes_writer_wrote(self):
+		from lot_traceability.benchmarks.fsma204_export import frappe_xlsx_of, sheet_values
+
+		rows, _name = fsma204_export.rows_in_scope(item="DEMO-MILK-POWDER")
+		self.assertTrue(rows)
+		self.assertEqual(
+			sheet_values(fsma204_export.xlsx_of(rows, "Covers it.")),
+			sheet_values(frappe_xlsx_of(rows, "Covers it.")),
+		)

@@ -54,3 +54,39 @@ def test_no_text_cell_begins_like_a_formula(text):
 @given(st.one_of(st.integers(), st.floats(allow_nan=False), st.dates()))
 def test_values_that_are_not_text_are_kept(value):
 	assert safe_cell(value) is value
+
+
+@pytest.mark.parametrize(
+	("value", "cell"),
+	[
+		("=1+1", "'=1+1"),
+		("LOT\x01-A\x1f", "LOT-A"),
+		("\x00=1", "'=1"),  # the forbidden character goes first: what is left would run
+		("line\nbreak\tand tab", "line\nbreak\tand tab"),
+		("\t=1", "'\t=1"),
+		("Lot L-0001", "Lot L-0001"),
+		("", None),
+		("\x02", None),
+		(None, None),
+		(0, 0),
+		(-5, -5),
+		(datetime.date(2026, 3, 1), datetime.date(2026, 3, 1)),
+	],
+)
+def test_xlsx_cell(value, cell):
+	from lot_traceability.traceability.spreadsheet import xlsx_cell
+
+	assert xlsx_cell(value) == cell
+	assert type(xlsx_cell(value)) is type(cell)
+
+
+@given(st.text())
+def test_no_xlsx_text_cell_runs_or_holds_what_xml_forbids(text):
+	from lot_traceability.traceability.spreadsheet import ILLEGAL_XLSX_CHARACTERS, xlsx_cell, xlsx_row
+
+	cell = xlsx_cell(text)
+	kept = ILLEGAL_XLSX_CHARACTERS.sub("", text)
+	assert cell in (kept or None, "'" + kept)  # nothing else changes
+	assert not (cell or "").startswith(("=", "+", "-", "@", "\t", "\r"))
+	assert not ILLEGAL_XLSX_CHARACTERS.search(cell or "")
+	assert xlsx_row([text, 1]) == [xlsx_cell(text), 1]
