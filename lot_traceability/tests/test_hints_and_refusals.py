@@ -44,8 +44,19 @@ class TestHintsAndRefusals(FrappeTestCase):
 
 	def test_move_to_quarantine_is_not_offered_for_a_lot_without_stock(self):
 		lot = make_lot(status="Approved")
-		overview = api.get_lot_overview(lot.batch)
-		self.assertEqual(overview["quarantine_move"], {"allowed": True, "hint": ""})
+		overview = api.get_lot_overview(lot.batch)  # the test company has no quarantine warehouse
+		self.assertEqual(
+			overview["quarantine_move"],
+			{
+				"allowed": False,
+				"hint": "Its company has no quarantine warehouse: tick Is Quarantine Warehouse on one of its warehouses.",
+			},
+		)
+		# a demo lot with stock in a company that has one: offered
+		cakes = frappe.get_all(
+			"Lot Balance", filters={"item": "DEMO-CAKE-MIX", "qty": (">", 0)}, pluck="batch"
+		)
+		self.assertEqual(api.get_lot_overview(cakes[0])["quarantine_move"], {"allowed": True, "hint": ""})
 		frappe.db.sql(  # the lot's stock gone (as if shipped): nothing left to move
 			"update `tabLot Balance` set qty = 0 where batch = %s", lot.batch
 		)

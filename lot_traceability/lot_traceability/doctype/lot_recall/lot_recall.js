@@ -126,7 +126,8 @@ const WAR_ROOM_COLOURS = {
 
 // Labels without the words all of them start with, nor the words all of them end with (two labels or
 // more; never down to nothing): ["Demo Bakery North", "Demo Bakery South"] → ["… North", "… South"],
-// and what they shared, for the chart's title (" (Demo Bakery …)").
+// ["Stores - DFI", "Finished Goods - DFI"] → ["Stores", "Finished Goods"], and what they shared, for
+// the chart's title (" (Demo Bakery …)", " (… - DFI)").
 function lot_traceability_distinct_labels(labels) {
 	if (labels.length < 2) return { labels, common: "" };
 	const words = labels.map((label) => String(label).split(" "));
@@ -141,7 +142,7 @@ function lot_traceability_distinct_labels(labels) {
 		tail++;
 	if (!head && !tail) return { labels, common: "" };
 	const short = words.map(
-		(w) => (head ? "… " : "") + w.slice(head, w.length - tail).join(" ") + (tail ? " …" : "")
+		(w) => (head ? "… " : "") + w.slice(head, w.length - tail).join(" ")
 	);
 	if (new Set(short).size < labels.length) return { labels, common: "" };
 	const first = words[0];
