@@ -867,8 +867,18 @@ class TestEachRoleWalksTheDemo(TestDeskInABrowser):
 			"Batch", filters={"item": "DEMO-OLIVE-OIL", "lot_status": "Quarantined"}, pluck="name", limit=1
 		)[0]
 		flour = frappe.db.get_value("Batch", {"supplier_lot_no": "MILL-24-131"})
+		# the workspace is read once its number cards show their figures
+		cards = """
+			const shown = () => [...document.querySelectorAll(".number-widget-box")].filter((card) => {
+				const number = card.querySelector(".number");
+				return number && number.textContent.trim();
+			}).length;
+			for (let i = 0; i < 120 && (!shown() || shown() < document.querySelectorAll(".number-widget-box").length); i++)
+				await new Promise((r) => setTimeout(r, 250));
+			return shown();
+		"""
 		common = {
-			"workspace": "/app/lot-traceability",
+			"workspace": f"/app/lot-traceability|{cards}",
 			"batch": f"/app/batch/{oil}",
 			"lot-lookup": "/app/lot-lookup",
 			"genealogy": f"/app/lot-genealogy?lot={milk}",
@@ -906,9 +916,12 @@ class TestEachRoleWalksTheDemo(TestDeskInABrowser):
 			"status-changes": ("Lot Status Change",),
 			"forecast": ("Lot Expiry Forecast",),
 		}
+		cards_seen = {"quality manager": 6, "warehouse clerk": 5, "planner": 5}  # not Open Recalls
 		for role, pages in walks.items():
 			# Frappe's list titles are cut on a phone as Frappe cuts them
 			seen = self.walk(role, pages, not_ours={"status-changes", "recalls", "forecast"})
+			for width in (1440, 390):
+				self.assertEqual(seen["workspace", width]["probe"], cards_seen[role], f"{role} at {width}")
 			for (name, width), page in seen.items():
 				where = f"{role}: {name} at {width}"
 				self.assertNotIn("Not permitted", page["text"], where)
