@@ -905,7 +905,8 @@ class TestEachRoleWalksTheDemo(TestDeskInABrowser):
 		# what each must find on its pages (the list of status changes and ERPNext's forms aside)
 		expected = {
 			"workspace": ("Lots on Hold", "Restricted Lots", "Lot Lookup"),
-			"batch": ("What the Lot May Do", "May not:"),
+			"batch": ("What the Lot May Do", "Lot Status History"),
+			"genealogy": ("lots in its trace",),
 			"lot-lookup": ("Lot Lookup", "Scan with Camera"),
 			"lot-trace": ("DC-5531", "Used in"),
 			"recall-impact": ("Demo Bakery North", "Affected Part Shipped"),
