@@ -140,11 +140,13 @@ def allocate_lots(
 	movement: Movement = Movement.SHIPMENT,
 	explain: bool = False,
 	reading=PLAIN,
+	held_back: dict | None = None,
 ) -> core.Allocation:
 	"""The lots a line of `qty` takes from these warehouses. Eligible lots are read in the policy's
 	order, a page at a time, until the line is covered and its last tie group is complete. With
 	`explain`, the lots ranking before the last one taken (up to EXPLAINED) that were passed over are
-	listed with their reasons. `reading`: PLAIN, HELD or LOTS (above)."""
+	listed with their reasons. `reading`: PLAIN, HELD or LOTS (above). `held_back`: (lot, warehouse)
+	→ quantity the line may not take (reserved for other orders, `reservations.held_back`)."""
 	if isinstance(warehouses, str):
 		warehouses = [warehouses]
 	warehouses = [w for w in warehouses if w]
@@ -168,6 +170,8 @@ def allocate_lots(
 	read, limit = [], FIRST_PAGE
 	while True:
 		page = candidates(item_code, usable, request.policy, limit, len(read), eligible, reading)
+		if held_back:
+			page = [replace(c, qty=max(0.0, c.qty - held_back.get((c.lot, c.warehouse), 0.0))) for c in page]
 		read += page
 		if request.use is None and any(candidate.scope is not None for candidate in page):
 			# a restricted lot is among them: its scope judges whom the line is for

@@ -636,3 +636,13 @@ def promisable(
 	if isinstance(warehouses, str) and warehouses.startswith("["):
 		warehouses = frappe.parse_json(warehouses)
 	return promisable_for_user(item_code, warehouses, date, customer, company, sales_order)
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def lot_promisable(batch: str, date: str | None = None, customer: str | None = None) -> dict:
+	"""One lot's share of its item's promisable stock on `date` (default today) for the customer: per
+	warehouse its class, what may be promised and why, with the item's totals beside it."""
+	from lot_traceability.promising import lot_promise_for_user
+
+	return lot_promise_for_user(batch, date, customer)

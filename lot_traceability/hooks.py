@@ -32,13 +32,13 @@ app_include_js = ["/assets/lot_traceability/js/lot_traceability.js"]
 app_include_css = ["/assets/lot_traceability/css/lot_traceability.css"]
 
 doctype_js = {
-	"Batch": "public/js/batch.js",
+	"Batch": ["public/js/batch.js", "public/js/promise_dashboard.js", "public/js/batch_promise.js"],
 	"Delivery Note": [
 		"public/js/lot_allocation.js",
 		"public/js/lot_scan.js",
 		"public/js/delivery_note_lots.js",
 	],
-	"Item": "public/js/item_availability.js",
+	"Item": ["public/js/promise_dashboard.js", "public/js/item_availability.js"],
 	"Pick List": ["public/js/lot_allocation.js", "public/js/lot_scan.js"],
 	"Purchase Receipt": "public/js/lot_scan.js",
 	"Quotation": "public/js/lot_availability.js",
@@ -70,6 +70,7 @@ doc_events = {
 		"before_cancel": "lot_traceability.overrides.delivery_note.before_cancel",
 		"on_cancel": "lot_traceability.overrides.delivery_note.on_cancel",
 	},
+	"Lot Status Change": {"on_submit": "lot_traceability.overrides.lot_status_change.on_submit"},
 	"Pick List": {
 		"before_validate": "lot_traceability.overrides.pick_list.before_validate",
 		"before_submit": "lot_traceability.overrides.pick_list.before_submit",
@@ -97,6 +98,7 @@ doc_events = {
 		"on_submit": "lot_traceability.overrides.quality_inspection.on_submit",
 		"on_cancel": "lot_traceability.overrides.quality_inspection.on_cancel",
 	},
+	"Quotation": {"validate": "lot_traceability.overrides.quotation.validate"},
 	"Sales Invoice": {
 		"before_validate": "lot_traceability.overrides.sales_invoice.before_validate",
 		"before_submit": "lot_traceability.overrides.sales_invoice.before_submit",
@@ -104,6 +106,7 @@ doc_events = {
 		"before_cancel": "lot_traceability.overrides.sales_invoice.before_cancel",
 		"on_cancel": "lot_traceability.overrides.sales_invoice.on_cancel",
 	},
+	"Sales Order": {"validate": "lot_traceability.overrides.sales_order.validate"},
 	"ToDo": {"on_update": "lot_traceability.recall_war_room.notify_for_task"},
 	"Serial and Batch Bundle": {
 		"on_submit": "lot_traceability.overrides.serial_and_batch_bundle.on_submit",
@@ -122,7 +125,10 @@ doc_events = {
 		"before_cancel": "lot_traceability.overrides.stock_reconciliation.before_cancel",
 	},
 	"Stock Reservation Entry": {
-		"before_submit": "lot_traceability.overrides.stock_reservation_entry.before_submit"
+		"before_submit": "lot_traceability.overrides.stock_reservation_entry.before_submit",
+		"before_update_after_submit": (
+			"lot_traceability.overrides.stock_reservation_entry.before_update_after_submit"
+		),
 	},
 	"Subcontracting Receipt": {
 		"before_validate": "lot_traceability.overrides.subcontracting_receipt.before_validate",

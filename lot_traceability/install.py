@@ -20,6 +20,7 @@ DEFAULT_SWITCHES = {
 	"require_sign_off": 1,
 	"sign_off_from_holds_only": 1,
 	"planning_uses_usable_stock": 1,
+	"promisable_on_order_rows": 1,
 }
 DEFAULT_RECALL_ROLES = {
 	"recall_warehouse_role": "Stock Manager",

@@ -294,12 +294,7 @@ def availability(
 	if warehouse:
 		access.check_warehouse_access(warehouse, walled)
 		warehouses = queries.get_warehouse_and_below(warehouse)
-	if customer and not frappe.has_permission("Customer", "read", customer):
-		frappe.throw(
-			_("You may not read {0} {1}.").format(_("Customer"), bold(customer)),
-			frappe.PermissionError,
-			title=_("Not Permitted"),
-		)
+	check_customer_read(customer)
 	on_date = getdate(on_date or nowdate())
 	items = [
 		item
@@ -333,3 +328,117 @@ def unusable_qty(item_code: str, warehouse: str, company: str | None, on_date=No
 	)
 	totals = found[item_code].promise.totals()
 	return totals[core.HELD] + totals[core.IN_QUARANTINE] + totals[core.EXPIRED_AT_DATE]
+
+
+NOT_USABLE = (core.HELD, core.IN_QUARANTINE, core.EXPIRED_AT_DATE)
+
+
+def unusable_by_place(items, on_date=None) -> dict[tuple[str, str], float]:
+	"""(item, warehouse) → the stock planning may not count (held, expired on the date, in a
+	quarantine warehouse), for each item a Lot Rule governs in the warehouse's company; places with
+	none are left out. One read of the kept balances for all the items (`unusable_qty` for one)."""
+	items = sorted({item for item in items if item})
+	if not items:
+		return {}
+	found, _hidden = promisable_stock(items, None, on_date)
+	places = {(item, share.warehouse) for item in items for share in found[item].promise.shares}
+	company_of = dict(
+		frappe.get_all(
+			"Warehouse",
+			filters={"name": ("in", sorted({warehouse for _item, warehouse in places}) or [""])},
+			fields=["name", "company"],
+			as_list=True,
+		)
+	)
+	rules = get_lot_rules({(item, company_of.get(warehouse)) for item, warehouse in places})
+	unusable = defaultdict(float)
+	for item in items:
+		for share in found[item].promise.shares:
+			if share.klass in NOT_USABLE and rules.get((item, company_of.get(share.warehouse))):
+				unusable[(item, share.warehouse)] += share.qty
+	return {place: qty for place, qty in unusable.items() if qty > allocation_core.EPSILON}
+
+
+def set_order_rows_promisable(doc) -> None:
+	"""Each row of a Sales Order or Quotation of a batch-tracked item: what of it may be promised to
+	the customer on the row's delivery date from the row's warehouse (and those below it), the order's
+	own reservations not counted against it (`promisable_qty`; Settings → Promisable Qty on Sales
+	Order and Quotation Rows; off, the rows' figures are emptied, not left stale). One read per
+	delivery date, whatever the number of rows and warehouses; each row's figure is its places' share
+	of it, as the Lot Availability report splits its figure by warehouse."""
+	if not get_settings().promisable_on_order_rows:
+		for row in doc.get("items") or []:
+			row.promisable_qty = None
+		return
+	customer = doc.get("customer") if doc.doctype == "Sales Order" else None
+	if doc.doctype == "Quotation" and doc.get("quotation_to") == "Customer":
+		customer = doc.get("party_name")
+	order = doc.name if doc.doctype == "Sales Order" and not doc.is_new() else None
+	groups = defaultdict(list)  # date → (row, the row's warehouse and those below it)
+	places_of = {}
+	for row in doc.get("items") or []:
+		row.promisable_qty = None
+		warehouse = row.get("warehouse") or doc.get("set_warehouse")
+		if row.item_code and warehouse and frappe.get_cached_value("Item", row.item_code, "has_batch_no"):
+			if warehouse not in places_of:
+				places_of[warehouse] = queries.get_warehouse_and_below(warehouse)
+			on_date = row.get("delivery_date") or doc.get("delivery_date") or doc.get("transaction_date")
+			groups[str(getdate(on_date or nowdate()))].append((row, places_of[warehouse]))
+	for on_date, rows in sorted(groups.items()):
+		found, _hidden = promisable_stock(
+			{row.item_code for row, _places in rows},
+			sorted({place for _row, places in rows for place in places}),
+			on_date,
+			customer,
+			doc.get("company"),
+			order,
+		)
+		for row, places in rows:
+			promise = found[row.item_code].promise
+			row.promisable_qty = sum(promise.promisable_in(place) for place in places)
+
+
+def lot_promise_for_user(batch: str, on_date=None, customer: str | None = None) -> dict:
+	"""One lot's part of its item's promisable stock (the Batch form's dashboard): per warehouse, the
+	class its stock falls in, what of it may be promised and why, beside the item's totals. A lot,
+	customer or company the user may not read is refused; warehouses they may not read are left out."""
+	if not batch or not frappe.db.exists("Batch", batch):
+		frappe.throw(_("Lot {0} does not exist.").format(bold(batch or "")), frappe.DoesNotExistError)
+	walled = access.wall()
+	access.check_lot_access(batch, walled)
+	check_customer_read(customer)
+	on_date = getdate(on_date or nowdate())
+	item_code = frappe.db.get_value("Batch", batch, "item")
+	found, hidden = promisable_stock([item_code], None, on_date, customer, None, None, walled)
+	item = found[item_code]
+	rows = [row for row in lot_rows(item, on_date, customer) if row["lot"] == batch]
+	totals = dict.fromkeys([*core.CLASSES, "promisable", "on_hand"], 0.0)
+	for row in rows:
+		totals[row["class"]] += row["qty"]
+		totals["promisable"] += row["promisable"]
+		totals["on_hand"] += row["qty"]
+	return {
+		"batch": batch,
+		"item_code": item_code,
+		"uom": item.uom,
+		"date": on_date,
+		"date_label": format_date(on_date),
+		"customer": customer,
+		"labels": {klass: class_label(klass) for klass in core.CLASSES},
+		"totals": totals,
+		"rows": rows,
+		"item_totals": item.promise.totals(),
+		"item_actual_qty": item.actual_qty,
+		"hidden": hidden,
+		"hidden_note": access.hidden_note(access.hidden_counts(locations=hidden)) if hidden else None,
+	}
+
+
+def check_customer_read(customer: str | None) -> None:
+	"""Refuse, naming it, a customer the user may not read (none named: nothing to check)."""
+	if customer and not frappe.has_permission("Customer", "read", customer):
+		frappe.throw(
+			_("You may not read {0} {1}.").format(_("Customer"), bold(customer)),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)

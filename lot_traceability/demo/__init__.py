@@ -7,6 +7,7 @@ bench --site <site> lot-traceability demo --remove   # remove everything it made
 import frappe
 
 from lot_traceability.demo import distributor, manufacturer
+from lot_traceability.demo import promising as promising_story
 
 MARKER = "lot_traceability_demo"
 COMPANIES = (manufacturer.COMPANY, distributor.COMPANY, distributor.RETAIL_COMPANY)
@@ -49,6 +50,7 @@ def load() -> dict | None:
 	for (doctype, field), value in SETTINGS.items():
 		frappe.db.set_single_value(doctype, field, value)
 	made = {"manufacturer": manufacturer.load(), "distributor": distributor.load()}
+	made["promising"] = promising_story.load()
 	settle_valuation()
 	made["foresight"] = compute_foresight()
 	frappe.db.set_default(MARKER, "loaded")

@@ -35,6 +35,7 @@ import frappe
 from erpnext.stock.serial_batch_bundle import SerialBatchCreation
 from frappe.utils import flt, getdate, nowdate
 
+from lot_traceability import reservations
 from lot_traceability.allocation import HELD, LOTS, PLAIN, allocate_lots, explain_shortage, pickable
 from lot_traceability.config import get_lot_rule
 from lot_traceability.enforcement import enforcement_enabled
@@ -153,15 +154,21 @@ def update_stock(ctx, out, doc=None):
 			used[row.get("batch_no")] = used.get(row.get("batch_no"), 0.0) + flt(
 				row.get("stock_qty") or row.get("qty")
 			)
+	warehouse = ctx.get("warehouse") or out.warehouse
+	orders = {
+		row.get("against_sales_order") or row.get("sales_order")
+		for row in (doc.get("items") if doc else None) or []
+	}
 	allocation = allocate_lots(
 		ctx.item_code,
-		[ctx.get("warehouse") or out.warehouse],
+		[warehouse],
 		flt(out.stock_qty) + sum(used.values()),
 		posting_date=ctx.get("transaction_date")
 		or ctx.get("posting_date")
 		or (doc and doc.get("posting_date")),
 		customer=ctx.get("customer") or (doc and doc.get("customer")),
 		company=ctx.get("company"),
+		held_back=reservations.held_back(ctx.item_code, [warehouse], orders=orders),
 	)
 	for candidate, qty in allocation.picks:
 		left = qty - used.get(candidate.lot, 0.0)
@@ -219,6 +226,9 @@ def set_auto_serial_batch_entries_for_outward(self):
 			company=company,
 			movement=context.movement,
 			reading=reading,
+			held_back=reservations.held_back(
+				self.item_code, [self.warehouse], self.get("voucher_type"), self.get("voucher_no")
+			),
 		)
 		self.batches = OrderedDict((candidate.lot, qty) for candidate, qty in allocation.picks)
 		result = None

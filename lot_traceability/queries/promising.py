@@ -106,3 +106,13 @@ def get_warehouse_and_below(warehouse: str) -> list[str]:
 	return frappe.get_all(
 		"Warehouse", filters={"lft": (">=", bounds[0]), "rgt": ("<=", bounds[1])}, pluck="name"
 	)
+
+
+def get_warehouse_ancestors(warehouse: str) -> list[str]:
+	"""The group warehouses above the warehouse."""
+	bounds = frappe.db.get_value("Warehouse", warehouse, ["lft", "rgt"])
+	if not bounds:
+		return []
+	return frappe.get_all(
+		"Warehouse", filters={"lft": ("<", bounds[0]), "rgt": (">", bounds[1])}, pluck="name"
+	)

@@ -400,6 +400,27 @@ CUSTOM_FIELDS = {
 }
 
 
+# What of the row's item may be promised to the customer on the row's delivery date, beside ERPNext's
+# Actual Qty (set on save: `promising.set_order_rows_promisable`).
+PROMISABLE_ROW_FIELDS = [
+	{
+		"fieldname": "promisable_qty",
+		"label": "Promisable Qty (Lots)",
+		"fieldtype": "Float",
+		"insert_after": "actual_qty",
+		"read_only": 1,
+		"no_copy": 1,
+		"print_hide": 1,
+		"description": "Of the stock in the row's warehouse, what may be promised to this customer on the "
+		"row's delivery date: lots usable (or released for this customer), not expired, with the shelf "
+		"life the customer and the item's Lot Rule ask for, not reserved for other orders. Set on save; "
+		"ERPNext's Actual Qty counts every lot.",
+	},
+]
+for _doctype in ("Sales Order Item", "Quotation Item"):
+	CUSTOM_FIELDS.setdefault(_doctype, []).extend(PROMISABLE_ROW_FIELDS)
+
+
 def get_custom_fields() -> dict[str, list[dict]]:
 	"""CUSTOM_FIELDS with the module set on every field, so that they belong to this app."""
 	return {

@@ -701,10 +701,26 @@ class TestDeskInABrowser(FrappeTestCase):
 				await new Promise((r) => setTimeout(r, 250));
 			return document.querySelector(".modal.show").innerText;
 		"""
+		from lot_traceability.demo import promising as promise_story
+
+		# the dashboard's Promisable Stock section (on the Item form it sits in the Dashboard tab)
+		section = """
+			for (let i = 0; i < 80 && !document.querySelector(".lt-promise-dashboard"); i++)
+				await new Promise((r) => setTimeout(r, 250));
+			const found = document.querySelector(".lt-promise-dashboard");
+			return found ? found.textContent : "";
+		"""
+
+		held_lot = promise_story.load()["held_lot"]  # a demo loaded before that story gets it too
+		frappe.db.commit()
 		try:
 			seen = self.see(
-				{"sales-order": f"/app/sales-order/{order.name}|{probe}", "item": "/app/item/DEMO-FLOUR"},
-				not_ours={"sales-order", "item"},
+				{
+					"sales-order": f"/app/sales-order/{order.name}|{probe}",
+					"item": f"/app/item/DEMO-FLOUR|{section}",
+					"batch": f"/app/batch/{held_lot}|{section}",
+				},
+				not_ours={"sales-order", "item", "batch"},
 			)
 		finally:
 			frappe.delete_doc("Sales Order", order.name, force=True)
@@ -720,13 +736,24 @@ class TestDeskInABrowser(FrappeTestCase):
 		self.assertTrue(lots["Approved"] and lots["Restricted"], lots)
 		for width in (1440, 390):
 			dialog = seen["sales-order", width]["probe"]
-			self.assertIn("Promisable 400", dialog, width)
-			self.assertIn("of 550", dialog, width)  # ERPNext's actual quantity in that warehouse
+			# the approved lot and the short-dated one (this customer asks for no shelf life), not the
+			# held lot nor the one restricted to making cake mix
+			self.assertIn("Promisable 480", dialog, width)
+			self.assertIn("of 750", dialog, width)  # ERPNext's actual quantity in that warehouse
 			self.assertIn(lots["Approved"][0], dialog, width)
 			self.assertIn("may be promised", dialog, width)
 			self.assertIn(lots["Restricted"][0], dialog, width)  # restricted to making cake mix
 			self.assertIn("not for this customer", dialog, width)
-			self.assertIn("Promisable today: 400", seen["item", width]["text"], width)
+			self.assertIn("Promisable today: 480", seen["item", width]["text"], width)  # the headline
+			item = seen["item", width]["probe"]
+			self.assertRegex(item, r"Promisable: 480(\.0+)? Kg", width)
+			self.assertRegex(item, r"Held: 120(\.0+)? Kg", width)  # the quarantined flour lot in the stores
+			self.assertRegex(item, r"In Quarantine Warehouse: 300(\.0+)? Kg", width)  # the rejected lot
+			self.assertIn("Stores - DFI", item, width)
+			batch = seen["batch", width]["probe"]
+			self.assertRegex(batch, r"This lot: 0(\.0+)? Kg promisable today of 120(\.0+)? Kg on hand", width)
+			self.assertRegex(batch, r"Held: 120(\.0+)? Kg", width)
+			self.assertIn("Lot Availability", batch, width)
 
 
 # The people who walk the demo: only the roles their work gives them.

@@ -15,6 +15,9 @@ EXPECTED = {
 	("DEMO-FLOUR", "MILL-24-117"): ("Approved", {"Stores - DFI": 400}),
 	("DEMO-FLOUR", "MILL-24-118"): ("Rejected", {"Quarantine - DFI": 300}),
 	("DEMO-FLOUR", "MILL-24-131"): ("Restricted", {"Stores - DFI": 150}),
+	# the promise the stores cannot keep in full (demo/promising.py)
+	("DEMO-FLOUR", "MILL-24-140"): ("Quarantined", {"Stores - DFI": 120}),
+	("DEMO-FLOUR", "MILL-24-098"): ("Approved", {"Stores - DFI": 80}),
 	("DEMO-MILK-POWDER", "DC-5531"): ("Approved", {"Stores - DFI": 120}),
 	("DEMO-MILK-POWDER", "DC-5490"): ("Pending Inspection", {}),  # expired, written off
 	("DEMO-SUGAR", "SUG-0902"): ("Approved", {"Stores - DFI": 280}),

@@ -418,6 +418,15 @@ class TestRecallReleasesDemand(FrappeTestCase):
 			recall, lot, "Stock Reservation Entry", reservation.name, "Reservation cancelled"
 		)
 		self.assertEqual(statuses([lot.batch]), {lot.batch: "Recalled"})
+		# the order's owner is told, as when a hold leaves no lot for a reservation
+		(task,) = frappe.get_all(
+			"ToDo",
+			filters={"reference_type": "Sales Order", "reference_name": order.name},
+			fields=["allocated_to", "description"],
+		)
+		self.assertEqual(task.allocated_to, order.owner)
+		for words in (order.name, lot.batch, recall.name, reservation.name, "cancelled"):
+			self.assertIn(words, task.description)
 
 	def test_a_recall_needs_sources_and_a_holding_status(self):
 		with self.assertRaisesRegex(

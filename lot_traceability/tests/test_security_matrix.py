@@ -113,6 +113,8 @@ EXPECTED = {
 	"kpi_default_company": (X, X, 200, X, 200, 200, 200),
 	# a Sales User reads the figures (lot names only for those who may read lots)
 	"promisable": (X, X, OWN, OWN, OWN, OWN, 200),
+	# one lot's share of it (the Batch form): as the lot itself, for those who may read lots
+	"lot_promisable": (X, X, OWN, X, OWN, OWN, 200),
 	# Script Reports, through frappe.desk.query_report.run
 	"Lot Trace": (X, X, OWN, X, OWN, OWN, 200),
 	"Recall Impact": (X, X, X, X, OWN, OWN, 200),
@@ -346,6 +348,7 @@ class TestSecurityMatrix(FrappeTestCase):
 			"compute_foresight_now": method("compute_foresight_now", "POST"),
 			"kpi_default_company": method("kpi_default_company"),
 			"promisable": method("promisable", item_code=side.item, company=side.company),
+			"lot_promisable": method("lot_promisable", batch=side.lot),
 			"Lot Trace": report("Lot Trace", batch=side.lot),
 			"Recall Impact": report("Recall Impact", batch=side.lot),
 			"FSMA 204 Records": report("FSMA 204 Records", lot=side.lot),

@@ -1,5 +1,8 @@
-// On a batch-tracked Item: one line saying how much may be promised today beside what ERPNext counts
-// in stock, and what holds the rest back (Lot Availability report for the detail).
+// On a batch-tracked Item: a "Promisable Stock" dashboard section — what may be promised today beside
+// what ERPNext counts in stock, each class that holds the rest back (usable, restricted, held, in a
+// quarantine warehouse, expired, short shelf life, reserved), per warehouse, with a link to the Lot
+// Availability report (the section is drawn by promise_dashboard.js). Every server value is inserted
+// as text.
 
 frappe.ui.form.on("Item", {
 	refresh(frm) {
@@ -12,23 +15,28 @@ frappe.ui.form.on("Item", {
 			})
 			.then(({ message }) => {
 				if (!message || !message.on_hand) return;
-				const text = (value) => frappe.utils.escape_html(value == null ? "" : String(value));
-				const qty = (value) => `${format_number(value)} ${text(message.uom)}`;
-				const held_back = Object.keys(message.labels)
-					.filter((klass) => klass !== "usable" && message.totals[klass])
-					.map((klass) => `${text(message.labels[klass])} ${qty(message.totals[klass])}`)
-					.join(", ");
 				const line = __("Promisable today: {0} of {1} in stock.", [
-					qty(message.promisable),
-					qty(message.actual_qty),
+					lot_traceability.promise_qty(message.promisable, message.uom),
+					lot_traceability.promise_qty(message.actual_qty, message.uom),
 				]);
+				// the headline is seen on every tab; the section sits in the form's dashboard
 				frm.dashboard.add_comment(
-					`${line}${held_back ? " " + held_back + "." : ""} <a href="/app/query-report/Lot Availability?item_code=${encodeURIComponent(
+					`${line} <a href="/app/query-report/Lot Availability?item_code=${encodeURIComponent(
 						frm.doc.name
 					)}">${__("Lot Availability")}</a>`,
-					message.promisable < message.actual_qty ? "yellow" : "blue",
+					message.promisable + 1e-9 < message.actual_qty ? "yellow" : "blue",
 					true
 				);
+				lot_traceability.show_promise_section(frm, {
+					totals: message.totals,
+					labels: message.labels,
+					uom: message.uom,
+					actual_qty: message.actual_qty,
+					hidden_note: message.hidden_note,
+					line,
+					warehouses: message.warehouses,
+					report: { item_code: frm.doc.name },
+				});
 			});
 	},
 });

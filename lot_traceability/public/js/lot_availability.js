@@ -123,3 +123,30 @@ if (!lot_traceability.availability_registered) {
 		})
 	);
 }
+
+// The rows' Promisable Qty (Lots), set on save: a draft whose rows ask for more than may be promised
+// says so above the form, naming the rows.
+if (!lot_traceability.promisable_rows_registered) {
+	lot_traceability.promisable_rows_registered = true;
+	["Sales Order", "Quotation"].forEach((doctype) =>
+		frappe.ui.form.on(doctype, {
+			refresh(frm) {
+				if (frm.doc.docstatus !== 0 || frm.is_new()) return;
+				const short = (frm.doc.items || []).filter(
+					(row) =>
+						row.promisable_qty != null &&
+						flt(row.promisable_qty) + 1e-9 < flt(row.stock_qty || row.qty)
+				);
+				if (!short.length) return;
+				frm.dashboard.add_comment(
+					__(
+						"Less may be promised than ordered on row(s) {0} (Promisable Qty (Lots): lots held, expired, short-dated for the customer, restricted or reserved are not counted). View → Lot Availability lists the lots.",
+						[short.map((row) => row.idx).join(", ")]
+					),
+					"orange",
+					true
+				);
+			},
+		})
+	);
+}

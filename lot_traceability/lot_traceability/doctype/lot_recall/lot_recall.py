@@ -8,7 +8,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, now_datetime
 
-from lot_traceability import access, recall_audit
+from lot_traceability import access, recall_audit, reservations
 from lot_traceability.bulk_rows import BulkChildTables
 from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.messages import Refused, bold, esc, problem_message
@@ -391,6 +391,9 @@ class LotRecall(BulkChildTables, Document):
 			demand = open_demand([row.batch for row in self.affected_lots], [], {})
 		for name in sorted({r.name for r in demand["reservations"]}):
 			self.cancel_document("Stock Reservation Entry", name, _("Reservation cancelled"))
+			reservations.tell_recall_cancelled(
+				name, self.name, [r.batch_no for r in demand["reservations"] if r.name == name]
+			)
 		for name in sorted({r.name for r in demand["pick_lists"] if r.docstatus == 1}):
 			self.cancel_document("Pick List", name, _("Pick list cancelled"))
 		for name in sorted({r.name for r in demand["pick_lists"] if r.docstatus == 0}):

@@ -1,0 +1,7 @@
+"""Quotation: each row's Promisable Qty (Lots) beside ERPNext's Actual Qty."""
+
+from lot_traceability.promising import set_order_rows_promisable
+
+
+def validate(doc, method=None):
+	set_order_rows_promisable(doc)

@@ -1,0 +1,87 @@
+"""docs/architecture.md's capability map names every module, doctype, report, page, print format and
+test module of the app, and nothing that does not exist: a map that cannot go stale."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "lot_traceability"
+MAP = ROOT / "docs" / "architecture.md"
+
+# column of the capability map → the folder its names live in (relative to the repository)
+FOLDERS = {
+	"Core": "lot_traceability/traceability",
+	"Reads": "lot_traceability/queries",
+	"Services": "lot_traceability",
+	"Hooks": "lot_traceability/overrides",
+	"Documents": "lot_traceability/lot_traceability",
+	"Integration tests": "lot_traceability/tests",
+	"Unit tests": "tests/unit",
+}
+PYTHON_FOLDERS = {"Core", "Reads", "Services", "Hooks", "Integration tests", "Unit tests"}
+DOCUMENT_KINDS = ("doctype", "report", "page", "print_format")
+
+
+def named(text: str) -> set[str]:
+	"""Every path the capability map names, relative to the repository."""
+	section = text.split("## Capability map", 1)[1]
+	rows = [line for line in section.splitlines() if line.startswith("|")]
+	header = [cell.strip() for cell in rows[0].strip("|").split("|")]
+	paths = set()
+	for row in rows[2:]:
+		cells = [cell.strip() for cell in row.strip("|").split("|")]
+		for column, cell in zip(header, cells, strict=True):
+			if column not in FOLDERS:
+				continue
+			for name in re.findall(r"`([^`]+)`", cell):
+				suffix = ".py" if column in PYTHON_FOLDERS else ""
+				paths.add(f"{FOLDERS[column]}/{name}{suffix}")
+	return paths
+
+
+def existing(root: Path = ROOT) -> set[str]:
+	"""Every module, document and test module the map must name, relative to the repository."""
+	app = root / "lot_traceability"
+	found = set()
+	for folder in ("", "traceability", "queries", "overrides"):
+		for module in (app / folder).glob("*.py"):
+			if module.name != "__init__.py":
+				found.add(module.relative_to(root).as_posix())
+	for module in list((app / "tests").glob("test_*.py")) + list((root / "tests" / "unit").glob("test_*.py")):
+		found.add(module.relative_to(root).as_posix())
+	for kind in DOCUMENT_KINDS:
+		for document in (app / "lot_traceability" / kind).iterdir():
+			if document.is_dir() and not document.name.startswith("__"):
+				found.add(document.relative_to(root).as_posix())
+	return found
+
+
+def test_the_map_names_every_module_and_only_modules_that_exist():
+	on_map = named(MAP.read_text())
+	assert not existing() - on_map, "not on docs/architecture.md's capability map"
+	assert not on_map - existing(), "on docs/architecture.md's capability map but not in the app"
+
+
+def test_a_module_added_without_its_place_on_the_map_is_found(tmp_path):
+	# a copy of the app's layout with one more service, read module and doctype than the map names
+	for path in existing():
+		target = tmp_path / path
+		target.parent.mkdir(parents=True, exist_ok=True)
+		if path.endswith(".py"):
+			target.write_text("")
+		else:
+			target.mkdir(exist_ok=True)
+	(tmp_path / "lot_traceability" / "cycle_counts.py").write_text("")
+	(tmp_path / "lot_traceability" / "queries" / "counts.py").write_text("")
+	(tmp_path / "lot_traceability" / "lot_traceability" / "doctype" / "lot_count").mkdir()
+	unnamed = existing(tmp_path) - named(MAP.read_text())
+	assert unnamed == {
+		"lot_traceability/cycle_counts.py",
+		"lot_traceability/queries/counts.py",
+		"lot_traceability/lot_traceability/doctype/lot_count",
+	}
+
+
+def test_a_name_the_map_gives_that_does_not_exist_is_found():
+	text = MAP.read_text().replace("| `recall` `recall_audit` |", "| `recall` `recall_audit` `recall_drills` |", 1)
+	assert named(text) - existing() == {"lot_traceability/traceability/recall_drills.py"}
