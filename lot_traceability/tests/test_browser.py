@@ -936,7 +936,7 @@ class TestEachRoleWalksTheDemo(TestDeskInABrowser):
 			"genealogy": ("lots in its trace",),
 			"lot-lookup": ("Lot Lookup", "Scan with Camera"),
 			"lot-trace": ("DC-5531", "Used in"),
-			"recall-impact": ("Demo Bakery North", "Affected Part Shipped"),
+			"recall-impact": ("Affected Lots", "Stock Value"),
 			"expiry-risk": ("Foresight last computed",),
 			"kpis": ("Time to scope a recall",),
 			"war-room": ("War Room", "With Customers", "Recovered"),
