@@ -19,7 +19,7 @@ import frappe
 from frappe import _
 
 from lot_traceability.config import check_lot_read
-from lot_traceability.messages import bold
+from lot_traceability.messages import Refused, RefusedPermission, bold
 from lot_traceability.queries import access as access_queries
 from lot_traceability.queries import lots as lot_queries
 
@@ -117,7 +117,7 @@ def refuse_lot(lot: str, companies) -> None:
 		_("You may not read lot {0}: it belongs to company {1}, outside the companies you may read.").format(
 			bold(lot), ", ".join(bold(company) for company in sorted(companies))
 		),
-		frappe.PermissionError,
+		RefusedPermission,
 		title=_("Not Permitted"),
 	)
 
@@ -150,7 +150,7 @@ def check_warehouse_access(warehouse: str, walled: Wall | None = None) -> None:
 		_("You may not read warehouse {0} of company {1}: it is outside what you may read.").format(
 			bold(warehouse), bold(company or "")
 		),
-		frappe.PermissionError,
+		RefusedPermission,
 		title=_("Not Permitted"),
 	)
 
@@ -162,7 +162,7 @@ def check_company_access(company: str, walled: Wall | None = None) -> None:
 			_("You may not read company {0}: it is outside the companies you may read.").format(
 				bold(company)
 			),
-			frappe.PermissionError,
+			RefusedPermission,
 			title=_("Not Permitted"),
 		)
 
@@ -177,7 +177,7 @@ def check_stock_access(company: str | None, warehouses) -> Wall:
 		check_company_access(company, walled)
 	warehouses = [warehouses] if isinstance(warehouses, str) else [w for w in warehouses or () if w]
 	if not warehouses:
-		frappe.throw(_("Choose the warehouses to allocate from."))
+		frappe.throw(_("Choose the warehouses to allocate from."), exc=Refused)
 	for warehouse in warehouses:
 		check_warehouse_access(warehouse, walled)
 	return walled
@@ -204,7 +204,7 @@ def check_recall_access(recall, walled: Wall | None = None) -> Wall:
 				", ".join(bold(lot) for lot in sorted(sources)),
 				", ".join(bold(c) for c in sorted({c for found in companies.values() for c in found})),
 			),
-			frappe.PermissionError,
+			RefusedPermission,
 			title=_("Not Permitted"),
 		)
 	return walled

@@ -9,7 +9,7 @@ from frappe.utils import flt, format_date, getdate, nowdate
 
 from lot_traceability import locks, restrictions
 from lot_traceability.config import get_lot_rule, get_lot_status, get_settings
-from lot_traceability.messages import bold, document_label, esc, movement_label, quantity
+from lot_traceability.messages import Refusal, bold, document_label, esc, movement_label, quantity
 from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import locks as lock_queries
 from lot_traceability.queries import lots as lot_queries
@@ -378,7 +378,7 @@ def repick_automatic_lots(doc) -> None:
 			row.lot_picked_automatically = None
 
 
-class LotShortageError(frappe.ValidationError):
+class LotShortageError(Refusal, frappe.ValidationError):
 	pass
 
 
@@ -461,7 +461,7 @@ def explain_shortage(
 	frappe.throw(lines, LotShortageError, title=_("No Lot May Be Taken"), as_list=True)
 
 
-class LotRequirementError(frappe.ValidationError):
+class LotRequirementError(Refusal, frappe.ValidationError):
 	pass
 
 

@@ -16,14 +16,14 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from lot_traceability.messages import bold, esc
+from lot_traceability.messages import Refusal, bold, esc
 from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import lots as lot_queries
 
 TOLERANCE = 1e-6
 
 
-class LotBalanceError(frappe.ValidationError):
+class LotBalanceError(Refusal, frappe.ValidationError):
 	pass
 
 

@@ -12,7 +12,7 @@ from frappe.utils import flt, format_datetime, get_datetime, now_datetime
 from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.disposals import LotQuantity, draft_supplier_returns, write_off_lots
 from lot_traceability.hold_tasks import assign_to_task_roles, named
-from lot_traceability.messages import bold, esc
+from lot_traceability.messages import Refusal, bold, esc
 from lot_traceability.queries import deviations as q
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import returns as return_queries
@@ -25,7 +25,7 @@ SELLING_DOCTYPES = ("Delivery Note", "Sales Invoice", "POS Invoice")
 AWAITING_RELEASE = "Awaiting Release"  # closed, but a release it made awaits its signed approval
 
 
-class DeviationError(frappe.ValidationError):
+class DeviationError(Refusal, frappe.ValidationError):
 	pass
 
 

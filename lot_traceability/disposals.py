@@ -8,7 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from lot_traceability.messages import bold
+from lot_traceability.messages import Refusal, bold
 from lot_traceability.queries import returns as return_queries
 
 
@@ -20,7 +20,7 @@ class LotQuantity(NamedTuple):
 	warehouse: str
 
 
-class DisposalError(frappe.ValidationError):
+class DisposalError(Refusal, frappe.ValidationError):
 	pass
 
 

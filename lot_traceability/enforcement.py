@@ -21,6 +21,7 @@ from frappe.utils import format_date, format_datetime, getdate, nowdate
 
 from lot_traceability import restrictions
 from lot_traceability.config import get_lot_status, get_settings
+from lot_traceability.messages import Refusal as RefusalBase
 from lot_traceability.messages import bold, document_label, esc, movement_label
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import quarantine as quarantine_queries
@@ -34,7 +35,7 @@ from lot_traceability.traceability.statuses import Movement
 MAX_LISTED = 20
 
 
-class LotNotAllowedError(frappe.ValidationError):
+class LotNotAllowedError(RefusalBase, frappe.ValidationError):
 	pass
 
 

@@ -3,7 +3,7 @@
 import frappe
 from frappe.utils import getdate
 
-from lot_traceability.messages import bold, esc
+from lot_traceability.messages import Refused, bold, esc
 from lot_traceability.qr import qr_png_data_uri
 from lot_traceability.queries import labels as label_queries
 from lot_traceability.traceability import gs1
@@ -32,6 +32,7 @@ def lot_gs1_string(batch: str, raw: bool = False) -> str:
 		frappe.throw(
 			frappe._("Lot {0} cannot be written as a GS1 label: {1}").format(bold(batch), esc(error)),
 			title=frappe._("No GS1 Label"),
+			exc=Refused,
 		)
 
 

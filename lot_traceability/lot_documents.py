@@ -7,7 +7,7 @@ from erpnext import get_default_company
 from frappe import _
 
 from lot_traceability.config import get_lot_rules, get_lot_status, get_settings
-from lot_traceability.messages import bold
+from lot_traceability.messages import Refusal, bold
 from lot_traceability.queries import documents as document_queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.status_changes import change_lot_status
@@ -16,7 +16,7 @@ from lot_traceability.traceability import documents as core
 MAX_LISTED = 20
 
 
-class LotDocumentsError(frappe.ValidationError):
+class LotDocumentsError(Refusal, frappe.ValidationError):
 	pass
 
 

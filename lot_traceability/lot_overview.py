@@ -13,7 +13,7 @@ from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import warehouses as warehouse_queries
 from lot_traceability.traceability.documents import blocks_release
-from lot_traceability.traceability.lifecycle import allowed_targets
+from lot_traceability.traceability.lifecycle import allowed_targets, check_transition
 from lot_traceability.traceability.movements import guidance, status_effect
 from lot_traceability.traceability.shelf_life import is_expired
 from lot_traceability.traceability.statuses import LotStatus, Movement
@@ -71,6 +71,12 @@ def lot_overview(batch: str, roles, can_change: bool, walled=None) -> dict:
 		"history": signed_history(lot_queries.get_lot_history(batch)),
 		"pending": pending_changes(batch),
 		"targets": [target_hint(lot, by_name[name], settings, today, missing) for name in targets],
+		"not_offered": {
+			status.name: why_not_offered(batch, current, status, set(roles), can_change)
+			for status in statuses
+			if status.name not in targets
+		},
+		"quarantine_move": quarantine_move(batch, stock),
 	}
 
 
@@ -219,3 +225,47 @@ def target_hint(lot, target: LotStatus, settings, today, missing=()) -> dict:
 		"may_not": [movement_phrase(m) for m in probe.may_not],
 		"warning": warning,
 	}
+
+
+def why_not_offered(batch: str, current: LotStatus, target: LotStatus, roles, can_change: bool) -> str:
+	"""Why a status is not among those the user may choose for the lot, the real reason first: the
+	lot is in it already, its status is final, no change leads there, or the user's roles."""
+	problems = {
+		problem.code: problem
+		for problem in check_transition(current, target, roles, get_transitions(), reason="-")
+	}
+	if "same_status" in problems:
+		return _("Lot {0} is already {1}.").format(batch, _(current.name))
+	if "from_terminal" in problems:
+		return _("Lot {0} is {1}, a final status: its status changes no more.").format(batch, _(current.name))
+	allowed = problems.get("transition_not_allowed")
+	if allowed and not allowed.params.get("roles"):
+		return _("No change from {0} to {1} is set up (Settings → Who May Change a Lot's Status).").format(
+			_(current.name), _(target.name)
+		)
+	if allowed or not can_change:
+		return _("Your roles may not move this lot to {0}.").format(_(target.name))
+	return ""
+
+
+def quarantine_move(batch: str, stock) -> dict:
+	"""Whether Lot Lookup's Move to Quarantine Warehouse has anything to move, and if not, why: no
+	stock, all of it in quarantine already, no quarantine warehouse, or no right to make the draft."""
+	outside = [row for row in stock if not warehouse_queries.is_quarantine_warehouse(row.warehouse)]
+	if not stock:
+		why = _("Lot {0} has no stock: nothing to move into quarantine.").format(batch)
+	elif not outside:
+		why = _("All of lot {0}'s stock is in a quarantine warehouse already ({1}).").format(
+			batch, ", ".join(sorted({row.warehouse for row in stock}))
+		)
+	elif not warehouse_queries.get_quarantine_warehouses(
+		warehouse_queries.get_companies([row.warehouse for row in outside])
+	):
+		why = _(
+			"Its company has no quarantine warehouse: tick Is Quarantine Warehouse on one of its warehouses."
+		)
+	elif not frappe.has_permission("Stock Entry", "create"):
+		why = _("Your roles may not make a Stock Entry to move it.")
+	else:
+		why = ""
+	return {"allowed": not why, "hint": why}

@@ -131,4 +131,25 @@ def throw_problems(problems: list[Problem], doc=None, title=None):
 		messages[0] if len(messages) == 1 else messages,
 		title=title or _("Invalid {0}").format(_(doc.doctype) if doc else _("Lot Data")),
 		as_list=len(messages) > 1,
+		exc=Refused,
 	)
+
+
+class Refusal(Exception):
+	"""A refusal whose message says what was refused and why: the user's answer, not a fault of the
+	code. Frappe sends the server's traceback with every error while System Settings allow it, which
+	the desk prints in the browser's console; a refusal goes without it (as Frappe's own permission
+	refusals do). Errors that are no refusal keep their traceback, in the console and the Error Log."""
+
+	def __init__(self, *args):
+		super().__init__(*args)
+		if getattr(frappe.local, "request", None) is not None:
+			frappe.local.flags.disable_traceback = True
+
+
+class Refused(Refusal, frappe.ValidationError):
+	"""A refusal that needs no class of its own (`frappe.throw(message, Refused)`)."""
+
+
+class RefusedPermission(Refusal, frappe.PermissionError):
+	"""A permission refusal that names what the user may not read or do."""

@@ -9,7 +9,9 @@ from frappe.utils import formatdate, getdate, nowdate
 
 from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.enforcement import enforcement_enabled
+from lot_traceability.messages import esc
 from lot_traceability.queries import lots as lot_queries
+from lot_traceability.queries import restrictions as restriction_queries
 from lot_traceability.queries import warehouses as warehouse_queries
 from lot_traceability.traceability.movements import USES, Lot, may_offer
 
@@ -46,6 +48,7 @@ def offered(rows, filters, first_page: bool = True) -> list:
 			kept.append(row)
 		else:
 			left_out.append(lot)
+	kept = with_scopes(kept, lots)
 	if left_out and first_page:
 		kept.append((NOT_LISTED, not_listed_note(left_out, on_date)))
 	return kept
@@ -72,3 +75,26 @@ def quarantine_note(count: int, warehouse: str) -> str:
 	return _(
 		"{0} lot(s) not listed: {1} is a quarantine warehouse, and what it holds is not picked until released (a write-off, a return to the supplier or a release names its lot)."
 	).format(count, warehouse)
+
+
+def with_scopes(rows, lots) -> list:
+	"""Each restricted lot's row with its status and release scope as its last column (the picker
+	shows it in the lot's description), so the person picking sees what the lot may be used for."""
+	restricted = {
+		name
+		for name, record in lots.items()
+		if record.lot_status and get_lot_status(record.lot_status).is_restricted
+	}
+	if not restricted:
+		return rows
+	scopes = restriction_queries.get_active_restrictions(restricted)
+	out = []
+	for row in rows:
+		if row[0] in restricted:
+			scope = scopes.get(row[0])
+			summary = (
+				scope.summary if scope and scope.summary else _("for internal use only (no release scope)")
+			)
+			row = (*row, esc(f"{_(lots[row[0]].lot_status)}: {summary}"))
+		out.append(row)
+	return out

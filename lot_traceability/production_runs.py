@@ -11,7 +11,7 @@ from frappe.utils import format_datetime, get_datetime
 
 from lot_traceability import access
 from lot_traceability.lineage import consumed_by_work_order
-from lot_traceability.messages import bold, esc
+from lot_traceability.messages import Refusal, bold, esc
 from lot_traceability.queries import runs as queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability import runs as core
@@ -19,7 +19,7 @@ from lot_traceability.traceability import runs as core
 CHUNK = 500
 
 
-class RunWindowError(frappe.ValidationError):
+class RunWindowError(Refusal, frappe.ValidationError):
 	pass
 
 

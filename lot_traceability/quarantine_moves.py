@@ -8,7 +8,7 @@ from frappe import _
 from frappe.utils import flt
 
 from lot_traceability import access
-from lot_traceability.messages import bold
+from lot_traceability.messages import Refused, bold
 from lot_traceability.queries import labels as label_queries
 from lot_traceability.queries import warehouses as warehouse_queries
 
@@ -28,7 +28,8 @@ def make_quarantine_transfers(batch: str) -> list[str]:
 		by_company.setdefault(company, []).append((row.warehouse, flt(row.qty)))
 	if not by_company:
 		frappe.throw(
-			_("Lot {0} has no stock outside a quarantine warehouse: nothing to move.").format(bold(batch))
+			_("Lot {0} has no stock outside a quarantine warehouse: nothing to move.").format(bold(batch)),
+			exc=Refused,
 		)
 	made = []
 	for company, rows in sorted(by_company.items()):
@@ -37,7 +38,8 @@ def make_quarantine_transfers(batch: str) -> list[str]:
 			frappe.throw(
 				_(
 					"{0} has no quarantine warehouse to move lot {1} into: tick Is Quarantine Warehouse on one of its warehouses."
-				).format(bold(company), bold(batch))
+				).format(bold(company), bold(batch)),
+				exc=Refused,
 			)
 		entry = frappe.get_doc(
 			{

@@ -10,7 +10,7 @@ from frappe import _
 from frappe.utils import flt, getdate
 
 from lot_traceability import access
-from lot_traceability.messages import bold, quantity
+from lot_traceability.messages import Refused, bold, quantity
 from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import ledger as ledger_queries
 from lot_traceability.queries import lot_ledger as lot_ledger_queries
@@ -42,7 +42,7 @@ def source_lots(batches=None, supplier_lot_no: str | None = None) -> list[str]:
 			)
 		lots += of_supplier_lot
 	if not lots:
-		frappe.throw(_("Choose the source lots of the recall, or a supplier lot no."))
+		frappe.throw(_("Choose the source lots of the recall, or a supplier lot no."), exc=Refused)
 	return list(dict.fromkeys(lots))
 
 

@@ -5,13 +5,13 @@ from frappe import _
 from frappe.utils import getdate
 
 from lot_traceability.config import get_lot_rule, get_lot_rules
-from lot_traceability.messages import bold
+from lot_traceability.messages import Refusal, bold
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability.shelf_life import expiry_date
 
 
-class SupplierLotMissingError(frappe.ValidationError):
+class SupplierLotMissingError(Refusal, frappe.ValidationError):
 	pass
 
 

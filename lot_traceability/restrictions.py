@@ -16,7 +16,7 @@ from frappe import _
 from frappe.utils import flt, format_date, getdate, now_datetime
 
 from lot_traceability.config import get_lot_status, get_settings
-from lot_traceability.messages import bold, quantity
+from lot_traceability.messages import Refused, bold, quantity
 from lot_traceability.queries import restrictions as restriction_queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability import restrictions as core
@@ -435,8 +435,11 @@ def validate_scope_rows(change) -> None:
 			frappe.throw(
 				_("Release Scope row {0}: {1} {2} is listed twice.").format(
 					row.idx, _(row.applies_to), bold(row.value)
-				)
+				),
+				exc=Refused,
 			)
 		seen.add(key)
 	if flt(change.get("cap_qty")) < 0:
-		frappe.throw(_("Quantity Cap per Lot cannot be negative (got {0}).").format(change.cap_qty))
+		frappe.throw(
+			_("Quantity Cap per Lot cannot be negative (got {0}).").format(change.cap_qty), exc=Refused
+		)

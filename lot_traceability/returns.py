@@ -9,7 +9,7 @@ from frappe.utils import flt
 
 from lot_traceability.config import get_lot_rules, get_lot_status, get_settings
 from lot_traceability.disposals import LotQuantity, draft_supplier_returns, write_off_lots
-from lot_traceability.messages import bold, esc
+from lot_traceability.messages import Refusal, Refused, bold, esc
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import returns as return_queries
 from lot_traceability.queries import vouchers as voucher_queries
@@ -109,6 +109,7 @@ def return_warehouse(doc, lot) -> str:
 			esc(doc.company),
 		),
 		title=_("No Quarantine Warehouse"),
+		exc=Refused,
 	)
 
 
@@ -197,7 +198,7 @@ def apply_dispositions(doc, governed, details) -> None:
 		)
 
 
-class ReturnNotAllowedError(frappe.ValidationError):
+class ReturnNotAllowedError(Refusal, frappe.ValidationError):
 	pass
 
 

@@ -9,7 +9,7 @@ from frappe.utils import getdate, nowdate
 
 from lot_traceability import access
 from lot_traceability.enforcement import check_lots, throw_refusals
-from lot_traceability.messages import bold, esc
+from lot_traceability.messages import Refusal, bold, esc
 from lot_traceability.pickers import offered
 from lot_traceability.queries import labels as label_queries
 from lot_traceability.queries import lots as lot_queries
@@ -19,7 +19,7 @@ from lot_traceability.traceability.movements import INWARD, OUTWARD, classify
 INWARD_DOCTYPES = {"Purchase Receipt", "Purchase Invoice", "Subcontracting Receipt"}
 
 
-class LabelError(frappe.ValidationError):
+class LabelError(Refusal, frappe.ValidationError):
 	pass
 
 

@@ -13,7 +13,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, get_datetime, get_fullname, get_system_timezone, getdate, now_datetime
 
-from lot_traceability.messages import bold
+from lot_traceability.messages import Refusal, bold
 from lot_traceability.traceability import signatures as core
 
 MAX_FAILURES = 5
@@ -33,7 +33,7 @@ SIGNATURE_FIELDS = (
 )
 
 
-class SignatureError(frappe.ValidationError):
+class SignatureError(Refusal, frappe.ValidationError):
 	"""A signature refused: no password, a wrong one, or signing locked. Nothing but the failure
 	count (and, on locking, the System Managers' notifications) is recorded."""
 
@@ -42,7 +42,7 @@ class SignatureLockedError(SignatureError):
 	pass
 
 
-class SignatureRequiredError(frappe.ValidationError):
+class SignatureRequiredError(Refusal, frappe.ValidationError):
 	pass
 
 

@@ -9,7 +9,7 @@ from frappe.utils import format_datetime
 
 from lot_traceability import access
 from lot_traceability.config import get_lot_status, get_settings, get_transitions
-from lot_traceability.messages import bold, esc
+from lot_traceability.messages import Refusal, Refused, bold, esc
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import sign_off as sign_off_queries
 from lot_traceability.queries import users as user_queries
@@ -102,7 +102,7 @@ def approve_change(name: str, password: str | None, action: str = APPROVE_ACTION
 	from lot_traceability import signatures
 
 	if action not in (APPROVE_ACTION, REJECT_ACTION):
-		frappe.throw(_("{0}: unknown action {1}.").format(bold(name), bold(action)))
+		frappe.throw(_("{0}: unknown action {1}.").format(bold(name), bold(action)), exc=Refused)
 	doc = frappe.get_doc("Lot Status Change", name)
 	doc.check_permission("submit" if action == APPROVE_ACTION else "write")
 	access.check_lots_access([row.batch for row in doc.lots])
@@ -123,7 +123,8 @@ def approve_change(name: str, password: str | None, action: str = APPROVE_ACTION
 		frappe.throw(
 			_("{0}: a change is rejected through the workflow {1}, which is not active.").format(
 				bold(doc.name), bold(SIGN_OFF_WORKFLOW)
-			)
+			),
+			exc=Refused,
 		)
 	doc.reload()
 	return doc
@@ -205,7 +206,7 @@ def check_no_pending_change(change) -> None:
 	)
 
 
-class PendingChangeError(frappe.ValidationError):
+class PendingChangeError(Refusal, frappe.ValidationError):
 	pass
 
 

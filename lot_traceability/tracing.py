@@ -9,7 +9,7 @@ from frappe import _
 from frappe.utils import getdate
 
 from lot_traceability import access
-from lot_traceability.messages import bold, esc
+from lot_traceability.messages import Refused, bold, esc
 from lot_traceability.queries import genealogy as genealogy_queries
 from lot_traceability.queries import ledger as ledger_queries
 from lot_traceability.queries import lot_ledger as lot_ledger_queries
@@ -44,7 +44,7 @@ def roots_of(batch: str | None = None, supplier_lot_no: str | None = None) -> li
 				frappe.DoesNotExistError,
 			)
 		return lots
-	frappe.throw(_("Choose a lot or a supplier lot no to trace."))
+	frappe.throw(_("Choose a lot or a supplier lot no to trace."), exc=Refused)
 
 
 def checked_depth(value, default: int = DEFAULT_DEPTH) -> int:
@@ -57,16 +57,19 @@ def checked_depth(value, default: int = DEFAULT_DEPTH) -> int:
 	except ValueError:
 		depth = None
 	if depth is None:
-		frappe.throw(_("Depth {0} is not a whole number of levels.").format(bold(str(value))))
+		frappe.throw(_("Depth {0} is not a whole number of levels.").format(bold(str(value))), exc=Refused)
 	if depth > MAX_DEPTH:
 		frappe.throw(
 			_(
 				"Depth {0} is over the limit of {1} levels: trace at most {1} levels, then trace again from "
 				"the deepest lots it reached."
-			).format(depth, MAX_DEPTH)
+			).format(depth, MAX_DEPTH),
+			exc=Refused,
 		)
 	if depth < 1:
-		frappe.throw(_("Depth {0} is under 1 level: a trace walks at least one level.").format(depth))
+		frappe.throw(
+			_("Depth {0} is under 1 level: a trace walks at least one level.").format(depth), exc=Refused
+		)
 	return depth
 
 
@@ -103,7 +106,9 @@ def trace_lot(
 ) -> dict:
 	"""The trace of a lot (or of every lot of a supplier lot no) as plain data."""
 	if direction not in DIRECTIONS:
-		frappe.throw(_("Direction must be Backward, Forward or Both, not {0}.").format(esc(direction)))
+		frappe.throw(
+			_("Direction must be Backward, Forward or Both, not {0}.").format(esc(direction)), exc=Refused
+		)
 	asked = roots_of(batch, supplier_lot_no)
 	walled = access.wall()
 	roots = readable_roots(asked, walled) if not batch or frappe.db.exists("Batch", batch) else asked

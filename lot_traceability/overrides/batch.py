@@ -5,12 +5,12 @@ from frappe.utils import getdate, nowdate
 
 from lot_traceability.config import get_lot_rule, get_settings
 from lot_traceability.lot_documents import validate_lot_documents
-from lot_traceability.messages import bold
+from lot_traceability.messages import Refusal, bold
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability.shelf_life import expiry_date
 
 
-class LotStatusEditError(frappe.PermissionError):
+class LotStatusEditError(Refusal, frappe.PermissionError):
 	pass
 
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import frappe
 
-from lot_traceability.messages import bold
+from lot_traceability.messages import Refusal, bold
 
 
 def lock_bins(item_warehouses) -> None:
@@ -52,7 +52,7 @@ def bin_name(item_code: str, warehouse: str) -> str:
 		) from None
 
 
-class TryAgainError(frappe.ValidationError):
+class TryAgainError(Refusal, frappe.ValidationError):
 	"""Nothing was posted, and the same request made again will go through (answered as HTTP 508,
 	which the desk shows as "Please try again")."""
 

@@ -990,3 +990,208 @@ class TestDeskInABrowser(FrappeTestCase):
 		self.assertNotIn(f"{book:g}", seen["lot-count", 390]["text"])  # nor the book anywhere
 		self.assertEqual((stored.rows[0].state, stored.rows[0].counted_by), ("Recount", USER))
 		self.assertAlmostEqual(stored.rows[0].counted_qty, book * 0.9)
+
+
+# The people who walk the demo: only the roles their work gives them.
+WALKERS = {
+	"quality manager": ("lt-walk-quality@example.com", ("Quality Manager", "Stock User")),
+	"warehouse clerk": ("lt-walk-clerk@example.com", ("Stock User",)),
+	"planner": ("lt-walk-planner@example.com", ("Manufacturing User", "Sales User", "Stock User")),
+}
+
+
+def walker(role: str) -> tuple[str, str]:
+	"""A desk user with exactly the walker's roles, and a fresh password (committed: the web server
+	reads them)."""
+	email, roles = WALKERS[role]
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": role.title(), "send_welcome_email": 0}
+		).insert()
+	user = frappe.get_doc("User", email)
+	user.set("roles", [])
+	user.add_roles(*roles)
+	password = frappe.generate_hash(length=16)
+	update_password(email, password)
+	frappe.db.commit()
+	return email, password
+
+
+class TestEachRoleWalksTheDemo(TestDeskInABrowser):
+	"""The demo walked as a quality manager, a warehouse clerk and a planner would, at desktop and
+	phone size: each page of their work opens with no error dialog, no console error, nothing wider
+	than the screen, and shows what they came for."""
+
+	# the tests of the desk as a whole run once, in TestDeskInABrowser
+	for name in [name for name in vars(TestDeskInABrowser) if name.startswith("test_")]:
+		locals()[name] = None
+	del name
+
+	def walk(self, role: str, pages: dict, **kwargs) -> dict:
+		email, password = walker(role)
+		return self.see(pages, user=email, password=password, **kwargs)
+
+	def test_lot_lookup_says_why_a_button_is_grey_and_the_camera_says_there_is_none(self):
+		oil = frappe.get_all(
+			"Batch", filters={"item": "DEMO-OLIVE-OIL", "lot_status": "Quarantined"}, pluck="name", limit=1
+		)[0]
+		empty = frappe.db.sql(
+			"""select name from `tabBatch` b where b.item like 'DEMO-%%' and b.lot_status = 'Approved'
+			and not exists (select 1 from `tabLot Balance` l where l.batch = b.name and l.qty > 0)
+			order by name limit 1"""
+		)[0][0]
+		probe = """
+			const look = async (text) => {
+				const field = document.querySelector('input[data-fieldname="label"]');
+				field.value = text;
+				field.dispatchEvent(new Event("change", { bubbles: true }));
+				const ready = () => document.querySelector(".lot-lookup-title a") &&
+					document.querySelector(".lot-lookup-title a").textContent === text &&
+					document.querySelector(".lot-lookup-quarantine[title]");
+				for (let i = 0; i < 60 && !ready(); i++) await new Promise((r) => setTimeout(r, 250));
+				return {
+					notes: document.querySelector(".lot-lookup-changes").innerText,
+					quarantine: document.querySelector(".lot-lookup-quarantine").disabled,
+					move: document.querySelector(".lot-lookup-move").disabled,
+				};
+			};
+			const held = await look("__OIL__");
+			const empty = await look("__EMPTY__");
+			const button = document.querySelector(".lot-lookup-camera");
+			const camera = {
+				text: button.innerText.trim(),
+				icon: button.querySelector("use") ? button.querySelector("use").getAttribute("href") : "",
+				icon_drawn: !!document.querySelector(button.querySelector("use").getAttribute("href")),
+			};
+			button.click();
+			for (let i = 0; i < 40 && !document.querySelector(".modal.show .msgprint"); i++) await new Promise((r) => setTimeout(r, 250));
+			camera.said = (document.querySelector(".modal.show") || { innerText: "(nothing)" }).innerText;
+			return JSON.stringify({ held, empty, camera });
+		""".replace("__OIL__", oil).replace("__EMPTY__", empty)
+		seen = self.walk("quality manager", {"lot-lookup": f"/app/lot-lookup|{probe}"})
+		for width in (1440, 390):
+			answer = json.loads(seen["lot-lookup", width]["probe"])
+			# greyed for the real reason: the lot is quarantined already, not the user's roles
+			self.assertTrue(answer["held"]["quarantine"], width)
+			self.assertIn(f"Lot {oil} is already Quarantined.", answer["held"]["notes"])
+			self.assertNotIn("Your roles may not", answer["held"]["notes"])
+			self.assertFalse(answer["held"]["move"])  # it has stock outside quarantine
+			# a lot without stock: nothing to move, and it says so
+			self.assertTrue(answer["empty"]["move"], width)
+			self.assertIn(
+				f"Lot {empty} has no stock: nothing to move into quarantine.", answer["empty"]["notes"]
+			)
+			self.assertFalse(answer["empty"]["quarantine"])
+			# the camera button: Frappe's scan icon and its words, at both sizes; no camera, said so
+			self.assertEqual(answer["camera"]["text"], "Scan with Camera", width)
+			self.assertEqual(answer["camera"]["icon"], "#icon-scan")
+			self.assertTrue(answer["camera"]["icon_drawn"])
+			self.assertIn("No Camera", answer["camera"]["said"], width)
+			self.assertIn("hand-held scanner", answer["camera"]["said"])
+
+	def test_the_war_room_keeps_one_colour_per_figure_and_tells_the_bakeries_apart_on_a_phone(self):
+		probe = """
+			for (let i = 0; i < 60 && !(cur_frm.lt_war_room_charts && cur_frm.lt_war_room_charts.containment); i++)
+				await new Promise((r) => setTimeout(r, 250));
+			await new Promise((r) => setTimeout(r, 500));
+			const charts = {};
+			for (const [name, chart] of Object.entries(cur_frm.lt_war_room_charts)) {
+				const names = chart.type === "donut" ? chart.data.labels : chart.data.datasets.map((d) => d.name);
+				charts[name] = {
+					colours: Object.fromEntries(names.map((n, i) => [n, chart.colors[i]])),
+					axis: [...chart.parent.querySelectorAll(".x.axis text, .x-axis-label, text.x-axis-label")]
+						.map((t) => t.textContent.trim()).filter(Boolean),
+				};
+			}
+			return JSON.stringify(charts);
+		"""
+		seen = self.walk("quality manager", {"war-room": f"/app/lot-recall/{self.recall}|{probe}"})
+		for width in (1440, 390):
+			charts = json.loads(seen["war-room", width]["probe"])
+			self.assertIn("customers", charts, width)
+			self.assertIn("containment", charts, width)
+			colour_of = {}
+			for name, chart in charts.items():
+				for figure, colour in chart["colours"].items():
+					self.assertEqual(colour_of.setdefault(figure, colour), colour, (width, name, figure))
+			self.assertIn("Recovered", charts["customers"]["colours"])
+			self.assertIn("Recovered", charts["containment"]["colours"])
+			# both bakeries, told apart on the axis as drawn (a phone cut them to "Demo Ba…" before)
+			axis = charts["customers"]["axis"]
+			self.assertEqual(len(axis), 2, (width, axis))
+			self.assertEqual(len(set(axis)), 2, (width, axis))
+			self.assertTrue(any("North" in label for label in axis), (width, axis))
+			self.assertTrue(any("South" in label for label in axis), (width, axis))
+			self.assertIn("Outstanding by customer (Demo Bakery …)", seen["war-room", width]["text"])
+
+	def test_each_role_opens_the_pages_of_its_work_at_desktop_and_phone_size(self):
+		milk, _cakes = demo_milk_and_cakes()
+		oil = frappe.get_all(
+			"Batch", filters={"item": "DEMO-OLIVE-OIL", "lot_status": "Quarantined"}, pluck="name", limit=1
+		)[0]
+		flour = frappe.db.get_value("Batch", {"supplier_lot_no": "MILL-24-131"})
+		# the workspace is read once its number cards show their figures
+		cards = """
+			const shown = () => [...document.querySelectorAll(".number-widget-box")].filter((card) => {
+				const number = card.querySelector(".number");
+				return number && number.textContent.trim();
+			}).length;
+			for (let i = 0; i < 120 && (!shown() || shown() < document.querySelectorAll(".number-widget-box").length); i++)
+				await new Promise((r) => setTimeout(r, 250));
+			return shown();
+		"""
+		common = {
+			"workspace": f"/app/lot-traceability|{cards}",
+			"batch": f"/app/batch/{oil}",
+			"lot-lookup": "/app/lot-lookup",
+			"genealogy": f"/app/lot-genealogy?lot={milk}",
+			"lot-trace": "/app/query-report/Lot Trace?supplier_lot_no=DC-5531",
+			"status-changes": "/app/lot-status-change",
+		}
+		walks = {
+			"quality manager": {
+				**common,
+				"recall-impact": "/app/query-report/Recall Impact?supplier_lot_no=DC-5531",
+				"expiry-risk": "/app/query-report/Expiry Risk",
+				"kpis": "/app/query-report/Lot Traceability KPIs",
+				"war-room": f"/app/lot-recall/{self.recall}",
+				"recalls": "/app/lot-recall",
+			},
+			"warehouse clerk": common,
+			"planner": {
+				**common,
+				"batch": f"/app/batch/{flour}",
+				"expiry-risk": "/app/query-report/Expiry Risk",
+				"forecast": "/app/lot-expiry-forecast",
+			},
+		}
+		# what each must find on its pages (the list of status changes and ERPNext's forms aside)
+		expected = {
+			"workspace": ("Lots on Hold", "Restricted Lots", "Lot Lookup"),
+			"batch": ("What the Lot May Do", "Lot Status History"),
+			"genealogy": ("lots in its trace",),
+			"lot-lookup": ("Lot Lookup", "Scan with Camera"),
+			"lot-trace": ("DC-5531", "Used in"),
+			"recall-impact": ("Affected Lots", "Stock Value"),
+			"expiry-risk": ("Foresight last computed",),
+			"kpis": ("Time to scope a recall",),
+			"war-room": ("War Room", "With Customers", "Recovered"),
+			"recalls": ("Browser drill",),
+			"status-changes": ("Lot Status Change",),
+			"forecast": ("Lot Expiry Forecast",),
+		}
+		cards_seen = {"quality manager": 7, "warehouse clerk": 6, "planner": 6}  # not Open Recalls
+		for role, pages in walks.items():
+			# Frappe's list titles are cut on a phone as Frappe cuts them
+			seen = self.walk(role, pages, not_ours={"status-changes", "recalls", "forecast"})
+			for width in (1440, 390):
+				self.assertEqual(seen["workspace", width]["probe"], cards_seen[role], f"{role} at {width}")
+			for (name, width), page in seen.items():
+				where = f"{role}: {name} at {width}"
+				self.assertNotIn("Not permitted", page["text"], where)
+				self.assertNotIn("You don't have access", page["text"], where)
+				self.assertNotIn("Page lot-", page["text"], where)  # "Page … not found"
+				for shown in expected[name]:
+					self.assertIn(shown.lower(), page["text"].lower(), f"{where}: {shown}")
+		flour_page = seen["batch", 390]["text"]  # the planner reads the flour's scope on a phone
+		self.assertIn("to make DEMO-CAKE-MIX; not for sale", flour_page)

@@ -216,3 +216,59 @@ class TestDemo(FrappeTestCase):
 		self.assertGreater(frappe.db.count("Lot Genealogy"), 0)
 		self.assertEqual(lineage.check(), [])
 		frappe.db.commit()
+
+
+class TestDemoTaxes(FrappeTestCase):
+	"""The demo's sales tax templates hold one row each, however often the demo was loaded: a $40
+	invoice pays the template's one rate, not that rate once per load."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		if demo.is_loaded():  # loaded afresh: each load after a removal used to add a row
+			demo.remove()
+		demo.load()
+		frappe.db.commit()
+
+	def test_each_sales_tax_template_has_one_row_and_a_40_dollar_invoice_pays_its_rate(self):
+		from erpnext.controllers.accounts_controller import get_taxes_and_charges
+
+		checked = 0
+		for company in demo.COMPANIES:
+			if not frappe.db.exists("Company", company):
+				continue
+			for name in frappe.get_all(
+				"Sales Taxes and Charges Template", filters={"company": company}, pluck="name"
+			):
+				rows = frappe.get_all(
+					"Sales Taxes and Charges",
+					filters={"parenttype": "Sales Taxes and Charges Template", "parent": name},
+					fields=["account_head", "rate"],
+				)
+				self.assertEqual(len(rows), 1, (name, rows))
+				invoice = frappe.get_doc(
+					{
+						"doctype": "Sales Invoice",
+						"company": company,
+						"customer": "Demo Bakery North",
+						"currency": frappe.get_cached_value("Company", company, "default_currency"),
+						"conversion_rate": 1,
+						"plc_conversion_rate": 1,
+						"taxes_and_charges": name,
+						"items": [
+							{
+								"item_code": "DEMO-FLOUR",
+								"qty": 1,
+								"rate": 40,
+								"conversion_factor": 1,
+								"uom": "Kg",
+								"stock_uom": "Kg",
+							}
+						],
+					}
+				)
+				invoice.set("taxes", get_taxes_and_charges("Sales Taxes and Charges Template", name))
+				invoice.calculate_taxes_and_totals()
+				self.assertAlmostEqual(invoice.total_taxes_and_charges, 40 * rows[0].rate / 100, msg=name)
+				checked += 1
+		self.assertGreater(checked, 0)

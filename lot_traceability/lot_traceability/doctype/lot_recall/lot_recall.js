@@ -114,6 +114,44 @@ frappe.ui.form.on("Lot Recall", {
 
 let lot_traceability_war_room_listening = false;
 
+// The war room's figures, each in one colour in all its charts (Frappe Charts' palette names).
+const WAR_ROOM_COLOURS = {
+	[__("On Hand")]: "blue",
+	[__("With Customers")]: "orange",
+	[__("Recovered")]: "green",
+	[__("Written Off")]: "grey",
+	[__("Open")]: "orange",
+	[__("Closed")]: "green",
+};
+
+// Labels without the words all of them start with, nor the words all of them end with (two labels or
+// more; never down to nothing): ["Demo Bakery North", "Demo Bakery South"] → ["… North", "… South"],
+// ["Stores - DFI", "Finished Goods - DFI"] → ["Stores", "Finished Goods"], and what they shared, for
+// the chart's title (" (Demo Bakery …)", " (… - DFI)").
+function lot_traceability_distinct_labels(labels) {
+	if (labels.length < 2) return { labels, common: "" };
+	const words = labels.map((label) => String(label).split(" "));
+	const shortest = Math.min(...words.map((w) => w.length));
+	let head = 0;
+	while (head < shortest - 1 && words.every((w) => w[head] === words[0][head])) head++;
+	let tail = 0;
+	while (
+		tail < shortest - head - 1 &&
+		words.every((w) => w[w.length - 1 - tail] === words[0][words[0].length - 1 - tail])
+	)
+		tail++;
+	if (!head && !tail) return { labels, common: "" };
+	const short = words.map(
+		(w) => (head ? "… " : "") + w.slice(head, w.length - tail).join(" ")
+	);
+	if (new Set(short).size < labels.length) return { labels, common: "" };
+	const first = words[0];
+	const shared = [head ? first.slice(0, head).join(" ") + " …" : "", tail ? "… " + first.slice(first.length - tail).join(" ") : ""]
+		.filter(Boolean)
+		.join(" ");
+	return { labels: short, common: ` (${shared})` };
+}
+
 // The war room: where the affected stock is now, what is still with customers, containment over
 // time and the tasks — the figures of Recall Impact for the recall's source lots, computed now.
 function render_war_room(frm) {
@@ -147,38 +185,65 @@ function render_war_room(frm) {
 				<div class="col-md-4"><div class="lt-war-room-chart" data-chart="tasks"></div></div>
 			</div>
 			${statements_table(w.statements || [])}`);
-		const chart = (name, options) => {
+		frm.lt_war_room_charts = {};
+		const chart = (name, options, full_names) => {
 			const element = body.find(`[data-chart="${name}"]`)[0];
 			if (!options.data.labels.length) {
 				$(element).html(`<div class="text-muted small">${options.title}: ${__("nothing")}</div>`);
 				return;
 			}
-			// the axes write labels as text, the tooltip as HTML: warehouse and customer names escaped there
-			const tooltipOptions = { formatTooltipX: (label) => frappe.utils.escape_html(String(label)) };
-			new frappe.Chart(element, { height: 220, tooltipOptions, ...options });
+			// the axes write labels as text, the tooltip as HTML: warehouse and customer names escaped
+			// there, in full where the axis shows them shortened
+			const tooltipOptions = {
+				formatTooltipX: (label) => frappe.utils.escape_html(String((full_names && full_names[label]) || label)),
+			};
+			// one colour for each figure in every chart of the war room
+			const names = options.data.datasets.map((d) => d.name);
+			const colors = (options.type === "donut" ? options.data.labels : names).map(
+				(label) => WAR_ROOM_COLOURS[label] || "grey"
+			);
+			frm.lt_war_room_charts[name] = new frappe.Chart(element, { height: 220, tooltipOptions, colors, ...options });
+		};
+		// names that share their start (Demo Bakery North, Demo Bakery South) or end (… - DFI) are
+		// shown by what tells them apart, so a phone's narrow axis does not cut them to the same text
+		const shortened = (labels) => {
+			const short = lot_traceability_distinct_labels(labels);
+			return { labels: short.labels, full: Object.fromEntries(short.labels.map((l, i) => [l, labels[i]])), common: short.common };
 		};
 		const sites = w.sites.slice(0, 12);
-		chart("sites", {
-			title: __("On hand by warehouse"),
-			type: "bar",
-			data: {
-				labels: sites.map((site) => site.warehouse + (site.in_transit ? " (" + __("in transit") + ")" : "")),
-				datasets: [{ name: __("On Hand"), values: sites.map((site) => site.qty) }],
+		const site_names = shortened(
+			sites.map((site) => site.warehouse + (site.in_transit ? " (" + __("in transit") + ")" : ""))
+		);
+		chart(
+			"sites",
+			{
+				title: __("On hand by warehouse") + site_names.common,
+				type: "bar",
+				data: {
+					labels: site_names.labels,
+					datasets: [{ name: __("On Hand"), values: sites.map((site) => site.qty) }],
+				},
 			},
-		});
+			site_names.full
+		);
 		const customers = w.customers.slice(0, 12);
-		chart("customers", {
-			title: __("Outstanding by customer"),
-			type: "bar",
-			barOptions: { stacked: 1 },
-			data: {
-				labels: customers.map((row) => row.customer),
-				datasets: [
-					{ name: __("With Customer"), values: customers.map((row) => row.outstanding) },
-					{ name: __("Recovered"), values: customers.map((row) => row.recovered) },
-				],
+		const customer_names = shortened(customers.map((row) => row.customer));
+		chart(
+			"customers",
+			{
+				title: __("Outstanding by customer") + customer_names.common,
+				type: "bar",
+				barOptions: { stacked: 1 },
+				data: {
+					labels: customer_names.labels,
+					datasets: [
+						{ name: __("With Customers"), values: customers.map((row) => row.outstanding) },
+						{ name: __("Recovered"), values: customers.map((row) => row.recovered) },
+					],
+				},
 			},
-		});
+			customer_names.full
+		);
 		chart("containment", {
 			title: __("Containment since the recall date"),
 			type: w.containment.length > 1 ? "line" : "bar", // a line needs two days

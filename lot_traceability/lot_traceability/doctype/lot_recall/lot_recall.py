@@ -11,7 +11,7 @@ from frappe.utils import flt, now_datetime
 from lot_traceability import access, recall_audit, reservations
 from lot_traceability.bulk_rows import BulkChildTables
 from lot_traceability.config import get_lot_status, get_settings
-from lot_traceability.messages import bold, esc, problem_message
+from lot_traceability.messages import Refused, bold, esc, problem_message
 from lot_traceability.queries import locks as lock_queries
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import recall as recall_queries
@@ -102,7 +102,8 @@ class LotRecall(BulkChildTables, Document):
 			frappe.throw(
 				_(
 					"Recall {0} cannot be cancelled: its lots were moved and its actions are on record. Close it when it is contained."
-				).format(bold(self.name))
+				).format(bold(self.name)),
+				exc=Refused,
 			)
 
 	def on_cancel(self):
@@ -114,10 +115,12 @@ class LotRecall(BulkChildTables, Document):
 		seen = set()
 		for row in self.source_lots:
 			if row.batch in seen:
-				frappe.throw(_("Row {0}: lot {1} is listed twice.").format(row.idx, bold(row.batch)))
+				frappe.throw(
+					_("Row {0}: lot {1} is listed twice.").format(row.idx, bold(row.batch)), exc=Refused
+				)
 			seen.add(row.batch)
 		if not self.source_lots and not self.supplier_lot_no:
-			frappe.throw(_("Name the source lots of the recall, or a supplier lot no."))
+			frappe.throw(_("Name the source lots of the recall, or a supplier lot no."), exc=Refused)
 
 	def set_target_status(self):
 		self.target_status = self.target_status or get_settings().recall_status or "Recalled"
@@ -125,7 +128,8 @@ class LotRecall(BulkChildTables, Document):
 			frappe.throw(
 				_(
 					"Lot Status {0} allows shipping: a recall must move lots to a status that holds them."
-				).format(bold(self.target_status))
+				).format(bold(self.target_status)),
+				exc=Refused,
 			)
 
 	def capture_scope(self):
@@ -297,7 +301,8 @@ class LotRecall(BulkChildTables, Document):
 		frappe.throw(
 			_("The scope of recall {0} kept growing while it was submitted: submit it again.").format(
 				bold(self.name)
-			)
+			),
+			exc=Refused,
 		)
 
 	@staticmethod
@@ -543,6 +548,7 @@ class LotRecall(BulkChildTables, Document):
 				[problem_message(problem) for problem in problems],
 				title=_("Recall {0} stays {1}").format(esc(self.name), _(status)),
 				as_list=True,
+				exc=Refused,
 			)
 		return problems
 

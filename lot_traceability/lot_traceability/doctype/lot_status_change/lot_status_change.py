@@ -9,7 +9,7 @@ from frappe.utils import flt, get_datetime, getdate, now_datetime
 from lot_traceability import deviations, hold_tasks, lot_documents, restrictions, signatures, status_changes
 from lot_traceability.bulk_rows import BulkChildTables
 from lot_traceability.config import get_lot_status, get_settings, get_transitions
-from lot_traceability.messages import bold, problem_message
+from lot_traceability.messages import Refusal, Refused, bold, problem_message
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.status_changes import (
 	AWAITING_STATE,
@@ -28,7 +28,7 @@ SUMMARY_LOTS = 2  # lots the list names of a change
 AUTOMATIC_SOURCES = ("Expiry Check", "Recall", "Deviation", "System")
 
 
-class LotStatusChangeError(frappe.ValidationError):
+class LotStatusChangeError(Refusal, frappe.ValidationError):
 	pass
 
 
@@ -353,7 +353,9 @@ class LotStatusChange(BulkChildTables, Document):
 		for row in self.lots:
 			lot = lots.get(row.batch)
 			if not lot:
-				frappe.throw(_("Row {0}: lot {1} does not exist.").format(row.idx, bold(row.batch)))
+				frappe.throw(
+					_("Row {0}: lot {1} does not exist.").format(row.idx, bold(row.batch)), exc=Refused
+				)
 			row.from_status = lot.lot_status
 			row.item = lot.item
 

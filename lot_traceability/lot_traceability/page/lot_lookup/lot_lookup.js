@@ -37,7 +37,7 @@ frappe.pages["lot-lookup"].on_page_load = function (wrapper) {
 			</div>
 			<div class="lot-lookup-actions">
 				<button class="btn btn-default btn-sm lot-lookup-quarantine" disabled>${__("Quarantine")}</button>
-				<button class="btn btn-default btn-sm lot-lookup-move">${__("Move to Quarantine Warehouse")}</button>
+				<button class="btn btn-default btn-sm lot-lookup-move" disabled>${__("Move to Quarantine Warehouse")}</button>
 				<a class="btn btn-default btn-sm" href="/app/print/Batch/${lot_url}?format=${encodeURIComponent("Lot Label")}">${__("Print Label")}</a>
 				<a class="btn btn-default btn-sm" href="/app/query-report/Lot Trace?batch=${lot_url}">${__("Trace")}</a>
 				<a class="btn btn-default btn-sm" href="/app/lot-genealogy?lot=${lot_url}">${__("Genealogy Graph")}</a>
@@ -57,15 +57,23 @@ frappe.pages["lot-lookup"].on_page_load = function (wrapper) {
 			const targets = (message && message.targets) || [];
 			const quarantine = targets.find((target) => target.status === "Quarantined");
 			const button = result.find(".lot-lookup-quarantine");
+			const notes = result.find(".lot-lookup-changes");
+			// a greyed button says why, on the button and beneath it (a phone shows no tooltips)
+			const why_not = (element, css, text) => {
+				element.attr("title", text);
+				notes.append(`<p class="small text-muted ${css}">${esc(text)}</p>`);
+			};
 			if (quarantine) {
 				button.prop("disabled", false).attr("title", quarantine.hint);
 				button.on("click", () => change_status(lot, quarantine));
 			} else {
-				button.attr("title", __("Your roles may not move this lot to Quarantined."));
-				result
-					.find(".lot-lookup-changes")
-					.html(`<p class="small text-muted lot-lookup-no-quarantine">${__("Your roles may not move this lot to Quarantined.")}</p>`);
+				const reason = ((message && message.not_offered) || {}).Quarantined;
+				why_not(button, "lot-lookup-no-quarantine", reason || __("Your roles may not move this lot to Quarantined."));
 			}
+			const move = (message && message.quarantine_move) || { allowed: false, hint: "" };
+			const move_button = result.find(".lot-lookup-move");
+			if (move.allowed) move_button.prop("disabled", false);
+			else why_not(move_button, "lot-lookup-no-move", move.hint);
 			const others = targets.filter((target) => target.status !== "Quarantined");
 			if (others.length) {
 				result.find(".lot-lookup-changes").append(
@@ -150,9 +158,35 @@ frappe.pages["lot-lookup"].on_page_load = function (wrapper) {
 	});
 	// what people type here is long (a GS1 label): the field takes half the row, its hint whole
 	field.$wrapper.removeClass("col-md-2").addClass("col-md-6 col-sm-12");
-	page.set_primary_action(__("Scan with Camera"), () => {
-		new frappe.ui.Scanner({ dialog: true, multiple: false, on_scan: (data) => look_up(data.decodedText) });
-	}, "camera");
+	// Frappe's camera scanner, once the browser has a camera it may use; else the reason, in words
+	const scan_with_camera = async () => {
+		const media = navigator.mediaDevices;
+		let found = false;
+		if (media && media.enumerateDevices) {
+			const devices = await media.enumerateDevices().catch(() => []);
+			found = devices.some((device) => device.kind === "videoinput");
+		}
+		if (!found) {
+			frappe.msgprint({
+				title: __("No Camera"),
+				indicator: "orange",
+				message: window.isSecureContext
+					? __("This device has no camera the browser may use. Type the lot id, or scan the label with a hand-held scanner into the field above.")
+					: __("The browser allows the camera only on a secure (https) address. Type the lot id, or scan the label with a hand-held scanner into the field above."),
+			});
+			return;
+		}
+		new frappe.ui.Scanner({
+			dialog: true,
+			multiple: false,
+			on_scan: (data) => look_up((data && data.result && data.result.text) || (data && data.decodedText) || ""),
+		});
+	};
+	const camera = page.set_primary_action(__("Scan with Camera"), () => {
+		scan_with_camera();
+	});
+	// an icon Frappe ships and the words, on a phone too
+	camera.addClass("lot-lookup-camera").html(`${frappe.utils.icon("scan", "sm")} <span>${__("Scan with Camera")}</span>`);
 	page.main.append(result);
 	setTimeout(() => field.$input && field.$input.focus(), 300);
 };
