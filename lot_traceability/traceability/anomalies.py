@@ -397,6 +397,20 @@ class Movement:
 	kind: str = ""  # what sort of movement (e.g. a delivery out, a production receipt in)
 
 
+def log_outliers(groups, min_history: int, mads: float):
+	"""Of each group of (subject, log value) pairs, the subjects whose value is |z| ≥ `mads` robust
+	deviations from the rest of its group (exact leave-one-out, the log-quantity floor on the spread),
+	judged only where the rest counts at least `min_history`: (subject, value, base, z)."""
+	for members in groups:
+		bases = leave_one_out([value for _subject, value in members], 0.0, LOG_QUANTITY_FLOOR)
+		for (subject, value), base in zip(members, bases, strict=True):
+			if base is None or base.n < min_history:
+				continue
+			z = robust_z(value, base)
+			if abs(z) >= mads:
+				yield subject, value, base, z
+
+
 def quantity_anomalies(moves: Iterable[Movement], thresholds: Thresholds = Thresholds()) -> list[Anomaly]:
 	"""Movements whose log quantity is |z| ≥ `quantity_mads` from the item's other movements of the
 	same kind (exact leave-one-out; zero quantities are skipped). Kinds are judged apart: a production
@@ -406,38 +420,33 @@ def quantity_anomalies(moves: Iterable[Movement], thresholds: Thresholds = Thres
 		if _finite(move.qty) and move.qty != 0:
 			by_item[(move.item, move.kind)].append((move, math.log(abs(move.qty))))
 	found = []
-	for item_moves in by_item.values():
-		bases = leave_one_out([value for _move, value in item_moves], 0.0, LOG_QUANTITY_FLOOR)
-		for (move, log_qty), base in zip(item_moves, bases, strict=True):
-			if base is None or base.n < thresholds.min_history:
-				continue
-			z = robust_z(log_qty, base)
-			if abs(z) < thresholds.quantity_mads:
-				continue
-			found.append(
-				Anomaly(
-					kind=AnomalyKind.UNUSUAL_QUANTITY,
-					lots=(move.lot,) if move.lot else (),
-					reference_doctype=move.reference_doctype,
-					reference_name=move.reference_name,
-					item=move.item,
-					warehouse=move.warehouse,
-					value=abs(move.qty),
-					expected=math.exp(base.median),
-					spread=base.spread,
-					compared_with=base.n,
-					strength=abs(z) / thresholds.quantity_mads,
-					on=move.on,
-					params={
-						"z": z,
-						"direction": "low" if z < 0 else "high",
-						"scale": "log",
-						"log_qty": log_qty,
-						"log_median": base.median,
-						"movement": move.kind,
-					},
-				)
+	for move, log_qty, base, z in log_outliers(
+		by_item.values(), thresholds.min_history, thresholds.quantity_mads
+	):
+		found.append(
+			Anomaly(
+				kind=AnomalyKind.UNUSUAL_QUANTITY,
+				lots=(move.lot,) if move.lot else (),
+				reference_doctype=move.reference_doctype,
+				reference_name=move.reference_name,
+				item=move.item,
+				warehouse=move.warehouse,
+				value=abs(move.qty),
+				expected=math.exp(base.median),
+				spread=base.spread,
+				compared_with=base.n,
+				strength=abs(z) / thresholds.quantity_mads,
+				on=move.on,
+				params={
+					"z": z,
+					"direction": "low" if z < 0 else "high",
+					"scale": "log",
+					"log_qty": log_qty,
+					"log_median": base.median,
+					"movement": move.kind,
+				},
 			)
+		)
 	return rank(found)
 
 

@@ -21,13 +21,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from lot_traceability.traceability.anomalies import (
-	LOG_QUANTITY_FLOOR,
 	Anomaly,
 	AnomalyKind,
 	Thresholds,
-	leave_one_out,
+	log_outliers,
 	rank,
-	robust_z,
 )
 from lot_traceability.traceability.problems import Problem
 
@@ -238,37 +236,32 @@ def duration_anomalies(
 		if run.workstation and run.minutes > 0 and run.qty > 0 and math.isfinite(run.minutes / run.qty):
 			by_station[run.workstation].append((run, math.log(run.minutes / run.qty)))
 	found = []
-	for station_runs in by_station.values():
-		bases = leave_one_out([value for _run, value in station_runs], 0.0, LOG_QUANTITY_FLOOR)
-		for (run, value), base in zip(station_runs, bases, strict=True):
-			if base is None or base.n < thresholds.min_history:
-				continue
-			z = robust_z(value, base)
-			if abs(z) < thresholds.duration_mads:
-				continue
-			found.append(
-				Anomaly(
-					kind=AnomalyKind.RUN_DURATION,
-					lots=run.lots,
-					reference_doctype="Job Card",
-					reference_name=run.job_card,
-					item=run.item,
-					warehouse="",
-					value=run.minutes / run.qty,
-					expected=math.exp(base.median),
-					spread=base.spread,
-					compared_with=base.n,
-					strength=abs(z) / thresholds.duration_mads,
-					on=run.on,
-					params={
-						"z": z,
-						"direction": "low" if z < 0 else "high",
-						"scale": "log",
-						"workstation": run.workstation,
-						"stock_entry": run.stock_entry,
-						"minutes": run.minutes,
-						"qty": run.qty,
-					},
-				)
+	for run, _value, base, z in log_outliers(
+		by_station.values(), thresholds.min_history, thresholds.duration_mads
+	):
+		found.append(
+			Anomaly(
+				kind=AnomalyKind.RUN_DURATION,
+				lots=run.lots,
+				reference_doctype="Job Card",
+				reference_name=run.job_card,
+				item=run.item,
+				warehouse="",
+				value=run.minutes / run.qty,
+				expected=math.exp(base.median),
+				spread=base.spread,
+				compared_with=base.n,
+				strength=abs(z) / thresholds.duration_mads,
+				on=run.on,
+				params={
+					"z": z,
+					"direction": "low" if z < 0 else "high",
+					"scale": "log",
+					"workstation": run.workstation,
+					"stock_entry": run.stock_entry,
+					"minutes": run.minutes,
+					"qty": run.qty,
+				},
 			)
+		)
 	return rank(found)
