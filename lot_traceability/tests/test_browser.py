@@ -926,6 +926,10 @@ class TestDeskInABrowser(FrappeTestCase):
 				)
 			finally:
 				frappe.set_user("Administrator")
+			# the browser's receipt goes again: the demo's receiving figures are the stories' own
+			receipt = frappe.get_doc("Purchase Receipt", receipt.name)
+			receipt.flags.ignore_links = True  # the documents hold's status changes name it
+			receipt.cancel()
 			frappe.db.commit()
 
 	def test_the_counting_page_on_a_phone_counts_blind_and_asks_for_a_recount(self):
