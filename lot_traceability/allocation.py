@@ -130,6 +130,23 @@ def eligibility(request: core.Request) -> dict:
 	}
 
 
+def request_for(
+	item_code: str, qty: float, posting_date=None, customer=None, company=None, movement=Movement.SHIPMENT
+) -> core.Request:
+	"""What a line asks of the core: its quantity and date, the item's policy and the shelf life the
+	item's rule and the customer require (shipments and allocations only)."""
+	rule = get_lot_rule(item_code, company)
+	return core.Request(
+		qty=flt(qty),
+		on_date=getdate(posting_date or nowdate()),
+		movement=movement,
+		policy=policy_for(item_code, company, rule),
+		requirement=requirement_for(item_code, customer, company, rule)
+		if movement in (Movement.SHIPMENT, Movement.ALLOCATION)
+		else core.Requirement(),
+	)
+
+
 def allocate_lots(
 	item_code: str,
 	warehouses,
@@ -150,16 +167,7 @@ def allocate_lots(
 	if isinstance(warehouses, str):
 		warehouses = [warehouses]
 	warehouses = [w for w in warehouses if w]
-	rule = get_lot_rule(item_code, company)
-	request = core.Request(
-		qty=flt(qty),
-		on_date=getdate(posting_date or nowdate()),
-		movement=movement,
-		policy=policy_for(item_code, company, rule),
-		requirement=requirement_for(item_code, customer, company, rule)
-		if movement in (Movement.SHIPMENT, Movement.ALLOCATION)
-		else core.Requirement(),
-	)
+	request = request_for(item_code, qty, posting_date, customer, company, movement)
 	eligible = eligibility(request)
 	# stock in a quarantine warehouse is never taken (an explanation lists it as passed over)
 	usable = [w for w in warehouses if not warehouse_queries.is_quarantine_warehouse(w)]

@@ -1,6 +1,7 @@
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from lot_traceability.queries import balances as balance_queries
 from lot_traceability.setup.custom_fields import MODULE, get_custom_fields
 from lot_traceability.traceability.lifecycle import DEFAULT_TRANSITIONS
 from lot_traceability.traceability.statuses import DEFAULT_STATUSES
@@ -178,6 +179,7 @@ def sync():
 	print_labels_by_default()
 	set_status_chart_colours()
 	set_epcis_defaults()
+	balance_queries.add_batch_index()
 
 
 def set_epcis_defaults():
@@ -407,6 +409,7 @@ def before_uninstall():
 	delete_custom_fields()
 	revoke_lot_read_permissions()
 	frappe.db.delete("Property Setter", LABEL_DEFAULT)
+	balance_queries.drop_batch_index()
 	frappe.clear_cache(doctype="Batch")
 	delete_records_about_app_doctypes()
 

@@ -177,18 +177,79 @@ def get_lot_candidates(
 			)
 	where = "".join(f" and {condition}" for condition in conditions)
 	page = f"limit {int(limit)} offset {int(offset)}" if limit else ""
-	return frappe.db.sql(
-		f"""select balance.batch, balance.warehouse, balance.qty, lot.lot_status, lot.expiry_date,
-			lot.manufacturing_date, coalesce(lot.received_date, date(lot.creation)) as received_date
-		from `tabLot Balance` balance
-		join `tabBatch` lot on lot.name = balance.batch
-		where balance.item = %(item)s and balance.warehouse in %(warehouses)s and balance.qty > 0
-			and lot.disabled = 0{where}
-		order by {POLICY_ORDER[policy]}, balance.warehouse, balance.batch
-		{page}{" for update" if for_update else ""}""",
+
+	def read(bound=""):
+		return frappe.db.sql(
+			f"""select balance.batch, balance.warehouse, balance.qty, lot.lot_status, lot.expiry_date,
+				lot.manufacturing_date, coalesce(lot.received_date, date(lot.creation)) as received_date
+			from `tabLot Balance` balance
+			join `tabBatch` lot on lot.name = balance.batch
+			where balance.item = %(item)s and lot.item = %(item)s and balance.warehouse in %(warehouses)s
+				and balance.qty > 0 and lot.disabled = 0{where}{bound}
+			order by {POLICY_ORDER[policy]}, balance.warehouse, balance.batch
+			{page}{" for update" if for_update else ""}""",
+			values,
+			as_dict=True,
+		)
+
+	last_expiry = _fefo_page_bound(where, values, limit, offset) if policy == "FEFO" and limit else None
+	if last_expiry is None:
+		return read()
+	# Every eligible row dated on or before `last_expiry` ranks before every other (FEFO's order
+	# starts with the expiry date, undated last), and there are at least offset + limit of them: the
+	# page lies among them, so only they are sorted. When the page comes back short (a lot moved
+	# since the bound was read), the whole order is read as before.
+	rows = read(" and lot.expiry_date <= %(last_expiry)s")
+	return rows if len(rows) == int(limit) else read()
+
+
+# ERPNext's Batch has no index on its item: the app adds this one (install.add_batch_index), which
+# walks an item's lots in expiry order.
+BATCH_ITEM_EXPIRY_INDEX = "lot_item_expiry"
+
+
+_indexed_sites = set()
+
+
+def has_batch_index() -> bool:
+	"""Whether the site has the index (remembered once found: it goes only with the app)."""
+	if frappe.local.site not in _indexed_sites:
+		if not frappe.db.has_index("tabBatch", BATCH_ITEM_EXPIRY_INDEX):
+			return False
+		_indexed_sites.add(frappe.local.site)
+	return True
+
+
+def add_batch_index() -> None:
+	frappe.db.add_index("Batch", ["item", "expiry_date"], BATCH_ITEM_EXPIRY_INDEX)
+
+
+def drop_batch_index() -> None:
+	_indexed_sites.discard(frappe.local.site)
+	if frappe.db.has_index("tabBatch", BATCH_ITEM_EXPIRY_INDEX):
+		frappe.db.sql_ddl(f"alter table `tabBatch` drop index `{BATCH_ITEM_EXPIRY_INDEX}`")
+
+
+def _fefo_page_bound(where: str, values: dict, limit, offset):
+	"""The expiry date of the (offset + limit)th eligible dated row in expiry order, else None
+	(fewer dated rows than that): read along the item's lots in expiry order, stopping there,
+	instead of sorting every lot of the item."""
+	if not has_batch_index():
+		return None
+	found = frappe.db.sql(
+		f"""select lot.expiry_date
+		from `tabBatch` lot force index ({BATCH_ITEM_EXPIRY_INDEX})
+		straight_join `tabLot Balance` balance on balance.batch = lot.name
+		where lot.item = %(item)s and lot.expiry_date is not null and balance.item = %(item)s
+			and balance.warehouse in %(warehouses)s and balance.qty > 0 and lot.disabled = 0{where}
+		order by lot.expiry_date
+		limit 1 offset {int(offset) + int(limit) - 1}""",
 		values,
-		as_dict=True,
 	)
+	if not found:
+		return None
+	values["last_expiry"] = found[0][0]
+	return found[0][0]
 
 
 def get_newest_lot_shipped(customer: str, item_code: str):

@@ -172,3 +172,94 @@ class TestAllocationInERPNextPicking(FrappeTestCase):
 		self.assertEqual(result["shortfall"], 0)
 		with self.assertRaisesRegex(frappe.ValidationError, "Quantity must be greater than zero, not 0"):
 			check_allocation(item, warehouse, 0)
+
+
+class TestPagedReads(FrappeTestCase):
+	"""An allocation reads eligible lots a page at a time, sorting only the lots dated up to the page's
+	last expiry (found along the Batch index): its picks equal the core's over every lot at once."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_customer(CUSTOMER_90)
+		frappe.db.set_value(
+			"Customer", CUSTOMER_90, {"min_remaining_shelf_life": 90, "min_remaining_shelf_life_unit": "Days"}
+		)
+		cls.item = governed_item()
+		cls.stores = [make_warehouse("Paging Store A"), make_warehouse("Paging Store B")]
+		# 24 lots over two warehouses, expiry dates in ties of three (one undated, one expired,
+		# one quarantined, some too short for the customer)
+		cls.lots = []
+		for n in range(24):
+			expires_in = None if n == 23 else (-5 if n == 0 else 30 * (n // 3))
+			lot = lot_of(
+				cls.item, 4 + n % 3, expires_in or 1, warehouse=cls.stores[n % 2], made_days_ago=100 + n
+			)
+			if expires_in is None:
+				frappe.db.set_value("Batch", lot, "expiry_date", None)
+			if n == 7:
+				frappe.db.set_value("Batch", lot, "lot_status", "Quarantined")
+			cls.lots.append(lot)
+
+	def picks(self, qty, customer=None):
+		from lot_traceability import allocation
+
+		return [
+			(c.lot, c.warehouse, q)
+			for c, q in allocation.allocate_lots(self.item, self.stores, qty, nowdate(), customer).picks
+		]
+
+	def reference(self, qty, customer=None):
+		from lot_traceability import allocation
+		from lot_traceability.traceability import allocation as core
+
+		every_lot = allocation.candidates(self.item, self.stores)
+		request = allocation.request_for(self.item, qty, nowdate(), customer)
+		return [(c.lot, c.warehouse, q) for c, q in core.allocate(every_lot, request).picks]
+
+	def test_small_pages_take_the_same_lots_as_one_read_of_every_lot(self):
+		from unittest.mock import patch
+
+		from lot_traceability import allocation
+		from lot_traceability.queries import balances
+
+		self.assertTrue(balances.has_batch_index())
+		bounds = []
+		real_bound = balances._fefo_page_bound
+
+		def spy(*args):
+			bounds.append(real_bound(*args))
+			return bounds[-1]
+
+		with patch.object(allocation, "FIRST_PAGE", 2), patch.object(balances, "_fefo_page_bound", spy):
+			for qty in (1, 5, 9, 13, 40, 75, 200):
+				for customer in (None, CUSTOMER_90):
+					with self.subTest(qty=qty, customer=customer):
+						picked = self.picks(qty, customer)
+						self.assertTrue(picked)
+						self.assertEqual(picked, self.reference(qty, customer))
+		# the pages were bounded by an expiry date, and the last ones (past every dated lot) were not
+		self.assertTrue(any(bounds))
+		self.assertIn(None, bounds)
+		# neither the expired nor the quarantined lot is ever taken, the undated one only last
+		everything = self.picks(1000)
+		taken = [lot for lot, _warehouse, _qty in everything]
+		self.assertNotIn(self.lots[0], taken)
+		self.assertNotIn(self.lots[7], taken)
+		self.assertEqual(taken[-1], self.lots[23])
+
+	def test_a_page_found_short_after_its_bound_is_read_whole_again(self):
+		"""Lots that moved between the bound's read and the page's leave it short: the page is read
+		again without the bound, so no lot past the bound is missed."""
+		from unittest.mock import patch
+
+		from lot_traceability import allocation
+		from lot_traceability.queries import balances
+
+		def too_early(where, values, limit, offset):
+			values["last_expiry"] = add_days(nowdate(), 1)  # as if later lots had gone meanwhile
+			return values["last_expiry"]
+
+		with patch.object(allocation, "FIRST_PAGE", 2), patch.object(balances, "_fefo_page_bound", too_early):
+			for qty in (5, 40):
+				self.assertEqual(self.picks(qty, CUSTOMER_90), self.reference(qty, CUSTOMER_90))

@@ -14,6 +14,7 @@ from lot_traceability.install import (
 	LOT_READERS,
 	RECORDS_ABOUT_DOCTYPES,
 )
+from lot_traceability.queries.balances import BATCH_ITEM_EXPIRY_INDEX
 from lot_traceability.setup.custom_fields import CUSTOM_FIELDS, MODULE
 
 DOCTYPE_FOLDER = Path(__file__).resolve().parents[1] / "lot_traceability" / "doctype"
@@ -58,6 +59,8 @@ def leftovers() -> list[str]:
 	)
 	if added_rules:
 		found.append(f"{added_rules} Batch read rule(s) added by the app")
+	if frappe.db.has_index("tabBatch", BATCH_ITEM_EXPIRY_INDEX):
+		found.append(f"index {BATCH_ITEM_EXPIRY_INDEX} on Batch")
 	if frappe.db.exists("Property Setter", LABEL_DEFAULT):
 		found.append("the Lot Label as Batch's default print format")
 	for doctype in MODULE_RECORDS:
