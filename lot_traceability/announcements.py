@@ -95,7 +95,7 @@ def parse_document(document) -> dict:
 
 def check_epcis(document: dict) -> None:
 	"""Hold the document to GS1's EPCIS 2.0 schemas; refuse it with the schemas' reasons."""
-	from lot_traceability.epcis_schema import validate
+	from lot_traceability.exports.epcis_schema import validate
 
 	folder = schema_folder()
 	if folder is None:

@@ -141,7 +141,7 @@ def get_lot_trace(
 	"""A lot's genealogy, backward (what it was made from, down to receipts and suppliers) and forward
 	(what was made from it, up to deliveries and customers), with quantities; `max_depth` levels,
 	1 to `traceability.genealogy.MAX_DEPTH`."""
-	from lot_traceability.tracing import checked_depth, trace_lot
+	from lot_traceability.genealogy.trace import checked_depth, trace_lot
 
 	frappe.has_permission("Batch", "read", throw=True)
 	return trace_lot(
@@ -169,8 +169,8 @@ def get_recall_impact(
 ) -> dict:
 	"""Recall impact of source lots (or of a supplier lot no) as JSON: affected lots, stock, open
 	demand, customers and upstream receipts, with the summary and the seconds it took."""
-	from lot_traceability.recall_scope import check_sources, compute_scope, scope_as_dict, within_walls
-	from lot_traceability.tracing import checked_depth
+	from lot_traceability.genealogy.trace import checked_depth
+	from lot_traceability.recall.scope import check_sources, compute_scope, scope_as_dict, within_walls
 
 	frappe.has_permission("Batch", "read", throw=True)
 	check_sources(batches, supplier_lot_no)
@@ -191,8 +191,8 @@ def get_workstation_window_scope(
 ) -> dict:
 	"""The lots made and consumed on workstations during [from, to) (their runs), and the recall
 	scope forward from them: where they went, what stock is left, who received them."""
-	from lot_traceability.recall_scope import compute_scope, scope_as_dict, within_walls, workstation_sources
-	from lot_traceability.tracing import checked_depth
+	from lot_traceability.genealogy.trace import checked_depth
+	from lot_traceability.recall.scope import compute_scope, scope_as_dict, within_walls, workstation_sources
 
 	frappe.has_permission("Batch", "read", throw=True)
 	max_depth = checked_depth(max_depth)
@@ -407,7 +407,7 @@ def get_recall_rows(
 	form: `rows` and the `total` matching `search` (a lot, item, warehouse or customer, in part);
 	`after` the key to pass for the next page (read by key rather than from `start`)."""
 	from lot_traceability.queries.recall import SCOPE_ROW_FIELDS
-	from lot_traceability.recall_scope import readable_recall_rows
+	from lot_traceability.recall.scope import readable_recall_rows
 
 	doc = frappe.get_doc("Lot Recall", recall)
 	doc.check_permission("read")
@@ -454,7 +454,7 @@ def epcis_events(
 	standard parameters (comma-separated values: any of them), a page at a time: `document` (an
 	EPCISQueryDocument) and `nextPageToken` (none on the last page). Only the events of companies
 	whose stock the caller may read."""
-	from lot_traceability import epcis_export
+	from lot_traceability.exports import epcis as epcis_export
 
 	if lot:
 		access.check_lot_access(lot)
@@ -483,7 +483,7 @@ def download_epcis(
 	"""An EPCIS 2.0 document (JSON-LD) to download: of a lot's trace, of a Lot Recall's scope, or of
 	a company's events between two dates (a range over `export_jobs.MAX_DAYS` days: made in the
 	background, the answer the job's id)."""
-	from lot_traceability import export_jobs
+	from lot_traceability.exports import jobs as export_jobs
 
 	return _download_or_job(
 		export_jobs.answer(
@@ -506,7 +506,7 @@ def download_fsma204(
 	"""The FSMA 204 electronic sortable spreadsheet (.xlsx or .csv) to download: of a lot's trace, a
 	Lot Recall's scope, a product, or a company's dates (a range over `export_jobs.MAX_DAYS` days:
 	made in the background, the answer the job's id)."""
-	from lot_traceability import export_jobs
+	from lot_traceability.exports import jobs as export_jobs
 
 	return _download_or_job(
 		export_jobs.answer(
@@ -527,7 +527,7 @@ def download_fsma204(
 def download_recall_audit_pack(lot_recall: str) -> None:
 	"""A Lot Recall's audit pack (ZIP): summary PDF, customer notice list (CSV), EPCIS document and
 	FSMA 204 spreadsheet of its scope."""
-	from lot_traceability import recall_audit
+	from lot_traceability.recall import audit as recall_audit
 
 	filename, content = recall_audit.pack(lot_recall)
 	_download(filename, content)
@@ -538,7 +538,7 @@ def download_recall_audit_pack(lot_recall: str) -> None:
 def get_lot_graph(lot: str, expand: str | list | None = None, limit: int = 25) -> dict:
 	"""A lot's genealogy as a graph (Lot Genealogy page): lots, suppliers and customers as nodes,
 	traced quantities on the edges; columns and parties beyond `limit` grouped unless in `expand`."""
-	from lot_traceability.genealogy_graph import graph_of
+	from lot_traceability.genealogy.graph import graph_of
 
 	if isinstance(expand, str):
 		expand = json.loads(expand) if expand.startswith("[") else [expand]
@@ -550,7 +550,7 @@ def get_lot_graph(lot: str, expand: str | list | None = None, limit: int = 25) -
 def get_recall_war_room(recall: str) -> dict:
 	"""The war room of a Lot Recall: exposure by site, in transit, shipped, recovered and outstanding
 	by customer, sales value, tasks, containment over time (the figures of Recall Impact, now)."""
-	from lot_traceability.recall_war_room import figures
+	from lot_traceability.recall.war_room import figures
 
 	return figures(recall)
 

@@ -51,7 +51,7 @@ def cover_pdf(delivery_note: str) -> bytes:
 	import cssutils
 	from frappe.utils.pdf import get_pdf
 
-	from lot_traceability.recall_audit import inline_stylesheets
+	from lot_traceability.recall.audit import inline_stylesheets
 
 	html = frappe.get_print("Delivery Note", delivery_note, print_format=PRINT_FORMAT)
 	level = cssutils.log.getEffectiveLevel()

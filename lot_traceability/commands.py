@@ -99,7 +99,7 @@ def genealogy(context, rebuild=False, check_only=False):
 	"""Rebuild or check the lot genealogy from the ledger."""
 	import frappe
 
-	from lot_traceability import lineage
+	from lot_traceability.genealogy import records as lineage
 
 	frappe.init(site=get_site(context))
 	frappe.connect()

@@ -95,7 +95,7 @@ def is_held(status: str | None) -> bool:
 def lot_findings(lots: list[str], company: str) -> Counter:
 	"""How many anomalies and exceptions each lot has (Lot Exceptions' findings, the stored anomalies
 	among them)."""
-	from lot_traceability.exceptions import find_exceptions, get_thresholds
+	from lot_traceability.findings import find_exceptions, get_thresholds
 
 	if not lots:
 		return Counter()

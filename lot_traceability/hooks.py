@@ -109,7 +109,7 @@ doc_events = {
 		"on_cancel": "lot_traceability.overrides.sales_invoice.on_cancel",
 	},
 	"Sales Order": {"validate": "lot_traceability.overrides.sales_order.validate"},
-	"ToDo": {"on_update": "lot_traceability.recall_war_room.notify_for_task"},
+	"ToDo": {"on_update": "lot_traceability.recall.war_room.notify_for_task"},
 	"Serial and Batch Bundle": {
 		"on_submit": "lot_traceability.overrides.serial_and_batch_bundle.on_submit",
 		"on_cancel": "lot_traceability.overrides.serial_and_batch_bundle.on_cancel",
@@ -164,8 +164,8 @@ jinja = {
 	"methods": [
 		"lot_traceability.labels.lot_gs1_string",
 		"lot_traceability.labels.lot_qr_data_uri",
-		"lot_traceability.epcis_export.status_change_epcis",
-		"lot_traceability.recall_audit.audit_figures",
+		"lot_traceability.exports.epcis.status_change_epcis",
+		"lot_traceability.recall.audit.audit_figures",
 		"lot_traceability.batch_record.lot_batch_record",
 		"lot_traceability.certificate_packs.lot_certificate_contents",
 	],

@@ -137,7 +137,7 @@ def create_default_document_types():
 def rebuild_genealogy():
 	"""The genealogy starts from the production vouchers a site already has (installed, or installed
 	again), when it holds no record yet."""
-	from lot_traceability.lineage import rebuild
+	from lot_traceability.genealogy.records import rebuild
 
 	if not frappe.db.count("Lot Genealogy"):
 		rebuild()

@@ -10,7 +10,7 @@ from frappe import _
 from frappe.utils import format_datetime, get_datetime
 
 from lot_traceability import access
-from lot_traceability.lineage import consumed_by_work_order
+from lot_traceability.genealogy.records import consumed_by_work_order
 from lot_traceability.messages import Refusal, bold, esc
 from lot_traceability.queries import runs as queries
 from lot_traceability.queries import vouchers as voucher_queries

@@ -117,8 +117,8 @@ def update_recalls(doc) -> None:
 	"""A submitted or cancelled return of recalled lots changes their recalls' containment."""
 	if not doc.get("is_return"):
 		return
-	from lot_traceability.recall_containment import update_recalls_of_lots
-	from lot_traceability.recall_war_room import notify as notify_war_rooms
+	from lot_traceability.recall.containment import update_recalls_of_lots
+	from lot_traceability.recall.war_room import notify as notify_war_rooms
 
 	lots = {lot for lots in returned_lots(doc).values() for lot in lots}
 	lots |= {

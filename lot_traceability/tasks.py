@@ -103,7 +103,7 @@ def notify_near_expiry(on_date=None) -> list[dict]:
 
 def update_open_recalls():
 	"""Refresh the containment figures and status of every open recall from the ledger."""
-	from lot_traceability.recall_containment import update_open_recalls as update
+	from lot_traceability.recall.containment import update_open_recalls as update
 
 	update()
 

@@ -17,8 +17,8 @@ import time
 
 import frappe
 
-from lot_traceability.epcis_export import export_for
-from lot_traceability.tracing import trace_lot
+from lot_traceability.exports.epcis import export_for
+from lot_traceability.genealogy.trace import trace_lot
 
 WIDEST = ("S100-0-0002236",)
 

@@ -20,8 +20,8 @@ from unittest.mock import patch
 import frappe
 from frappe.utils import add_days, getdate, nowdate
 
-from lot_traceability import epcis_export
-from lot_traceability.export_scopes import readable_companies
+from lot_traceability.exports import epcis as epcis_export
+from lot_traceability.exports.scopes import readable_companies
 from lot_traceability.queries import epcis as epcis_queries
 
 PREFIX = "LT-SYNTH-"

@@ -29,8 +29,8 @@ import time
 
 import frappe
 
-from lot_traceability.fsma204_export import download, rows_in_scope
-from lot_traceability.tracing import trace_lot
+from lot_traceability.exports.fsma204 import download, rows_in_scope
+from lot_traceability.genealogy.trace import trace_lot
 
 WIDEST = ("S100-0-0002236",)
 
@@ -82,7 +82,7 @@ def frappe_xlsx_of(rows, covers: str | None = None) -> bytes:
 	from openpyxl import Workbook
 	from openpyxl.utils import get_column_letter
 
-	from lot_traceability.fsma204_export import SHEET
+	from lot_traceability.exports.fsma204 import SHEET
 	from lot_traceability.traceability import fsma204
 	from lot_traceability.traceability.spreadsheet import safe_cell, safe_row
 
@@ -131,7 +131,7 @@ def sheet_values(content: bytes) -> list[tuple]:
 
 
 def writers(lot: str = WIDEST[0], item: str = "DEMO-MILK-POWDER", rows: int = 26000, runs: int = 5) -> dict:
-	from lot_traceability.fsma204_export import xlsx_of
+	from lot_traceability.exports.fsma204 import xlsx_of
 
 	try:
 		if frappe.db.exists("Batch", lot):

@@ -18,8 +18,8 @@ import time
 
 import frappe
 
-from lot_traceability.genealogy_graph import graph_of
-from lot_traceability.tracing import trace_lot
+from lot_traceability.genealogy.graph import graph_of
+from lot_traceability.genealogy.trace import trace_lot
 
 WIDEST = ("S100-0-0002236",)
 

@@ -360,7 +360,8 @@ def error_of(response) -> str:
 # -------------------------------------------------------------------------------------- checking
 def verify(data, mode: str, stats: dict) -> dict:
 	"""The invariants, read from the database once the servers have stopped."""
-	from lot_traceability import balances, lineage, lot_ledger
+	from lot_traceability import balances, lot_ledger
+	from lot_traceability.genealogy import records as lineage
 	from lot_traceability.queries import balances as balance_queries
 
 	frappe.db.rollback()

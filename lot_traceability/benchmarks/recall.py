@@ -20,7 +20,7 @@ import time
 
 import frappe
 
-from lot_traceability.recall_scope import compute_scope
+from lot_traceability.recall.scope import compute_scope
 
 
 def run(

@@ -30,7 +30,7 @@ from frappe.utils import nowdate
 
 from lot_traceability.lot_traceability.doctype.lot_recall.lot_recall import LotRecall
 from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_change import LotStatusChange
-from lot_traceability.recall_scope import compute_scope
+from lot_traceability.recall.scope import compute_scope
 
 
 def run(

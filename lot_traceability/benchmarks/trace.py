@@ -21,8 +21,8 @@ import time
 
 import frappe
 
+from lot_traceability.genealogy.trace import trace_lot
 from lot_traceability.queries import ledger as ledger_queries
-from lot_traceability.tracing import trace_lot
 
 PRODUCTION = ("Manufacture", "Repack", "Disassemble")
 

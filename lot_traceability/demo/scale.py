@@ -95,7 +95,7 @@ def generate(
 		if writer:
 			writer.finish()
 			frappe.db.commit()
-			from lot_traceability import lineage
+			from lot_traceability.genealogy import records as lineage
 
 			entries = frappe.get_all(
 				"Stock Entry",
@@ -112,7 +112,7 @@ def generate(
 		lot_ledger.set_lots_from_ledger(batches.values())
 		out("lot balances and lot ledger of the generated lots set from the ledger")
 		if writer:  # what the receipt and production hooks record, for the documents written in bulk
-			from lot_traceability.fsma204_export import record_tlc_sources_from_ledger
+			from lot_traceability.exports.fsma204 import record_tlc_sources_from_ledger
 
 			record_tlc_sources_from_ledger(batches.values())
 	finally:

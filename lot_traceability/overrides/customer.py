@@ -1,6 +1,6 @@
 """Customer: its GLN, as the EPCIS events name it."""
 
-from lot_traceability.epcis_export import validate_gln
+from lot_traceability.exports.epcis import validate_gln
 
 
 def validate(doc, method=None):

@@ -1,6 +1,6 @@
 from lot_traceability.announcements import reconcile_receipt
 from lot_traceability.enforcement import check_voucher_rows
-from lot_traceability.fsma204_export import record_tlc_sources
+from lot_traceability.exports.fsma204 import record_tlc_sources
 from lot_traceability.locks import lock_if_submitting, lock_voucher
 from lot_traceability.lot_documents import hold_lots_missing_documents
 from lot_traceability.overrides.stock_rows import receiving_rows

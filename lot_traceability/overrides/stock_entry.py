@@ -1,8 +1,8 @@
 import frappe
 
 from lot_traceability.enforcement import check_voucher_rows
-from lot_traceability.fsma204_export import record_tlc_sources
-from lot_traceability.lineage import (
+from lot_traceability.exports.fsma204 import record_tlc_sources
+from lot_traceability.genealogy.records import (
 	CONSUMPTION_PURPOSE,
 	PRODUCTION_PURPOSES,
 	record_voucher,
@@ -12,7 +12,7 @@ from lot_traceability.locks import lock_if_submitting, lock_voucher
 from lot_traceability.lot_documents import hold_lots_missing_documents
 from lot_traceability.overrides.stock_rows import stock_entry_rows
 from lot_traceability.production_runs import record_entry as record_production_runs
-from lot_traceability.recall_war_room import notify_for_voucher as notify_war_rooms_of
+from lot_traceability.recall.war_room import notify_for_voucher as notify_war_rooms_of
 from lot_traceability.receiving import record_supplier_lots, validate_supplier_lots
 from lot_traceability.returns import allow_cancelling_a_write_off
 

@@ -227,7 +227,7 @@ def statement_refusal(lot: str, problem) -> str:
 def record_on_recall(recall: str, notice, user: str, when) -> None:
 	"""The recall's customer row carries the customer's statement summed over its lots, the recall's
 	actions say who answered, and its war room is redrawn."""
-	from lot_traceability.recall_war_room import notify
+	from lot_traceability.recall.war_room import notify
 
 	totals = {"held": 0.0, "destroyed": 0.0, "returning": 0.0}
 	for row in portal_queries.get_statements(recall, [notice.customer]):

@@ -10,8 +10,9 @@ from unittest.mock import patch
 import frappe
 from frappe.utils import add_days, nowdate
 
-from lot_traceability import api, demo, export_jobs
+from lot_traceability import api, demo
 from lot_traceability.benchmarks.epcis_query import add_synthetic_deliveries
+from lot_traceability.exports import jobs as export_jobs
 from lot_traceability.tests.utils import AsAdministrator, demo_milk_and_cakes, make_user
 from lot_traceability.traceability.genealogy import MAX_DEPTH
 
@@ -162,8 +163,8 @@ class TestDepthLimit(AsAdministrator):
 				report({**filters, "max_depth": "<x>"})
 
 	def test_the_walk_itself_refuses_a_depth_over_the_limit(self):
-		from lot_traceability.genealogy_graph import graph_of
-		from lot_traceability.recall_scope import compute_scope
+		from lot_traceability.genealogy.graph import graph_of
+		from lot_traceability.recall.scope import compute_scope
 
 		with self.assertRaisesRegex(frappe.ValidationError, "Depth 60 is over the limit of 50 levels"):
 			graph_of(self.milk, max_depth=60)
@@ -196,7 +197,7 @@ class TestBackgroundDownloads(AsAdministrator):
 		"""Run the job as the worker would, from what the request enqueued."""
 		enqueue.assert_called_once()
 		args, kwargs = enqueue.call_args
-		self.assertEqual(args, ("lot_traceability.export_jobs.run",))
+		self.assertEqual(args, ("lot_traceability.exports.jobs.run",))
 		self.assertEqual(kwargs["queue"], "long")
 		job = {key: kwargs[key] for key in ("kind", "scope", "user")}
 		return export_jobs.run(**job)

@@ -769,7 +769,7 @@ class TestDeskInABrowser(FrappeTestCase):
 		from lot_traceability.demo import builders
 		from lot_traceability.demo import portal as demo_portal
 		from lot_traceability.portal import customer
-		from lot_traceability.recall_war_room import figures
+		from lot_traceability.recall.war_room import figures
 		from lot_traceability.status_changes import approve_change
 
 		estate, cellars, hotel, market = (row[0] for row in demo_portal.PORTAL_USERS)

@@ -15,10 +15,12 @@ from frappe.tests.test_api import make_request
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_test_client, nowdate
 
-from lot_traceability import access, api, demo, recall_audit, recall_war_room
+from lot_traceability import access, api, demo
 from lot_traceability.demo import builders
 from lot_traceability.lot_traceability.report.lot_trace import lot_trace
 from lot_traceability.lot_traceability.report.recall_impact import recall_impact
+from lot_traceability.recall import audit as recall_audit
+from lot_traceability.recall import war_room as recall_war_room
 from lot_traceability.tests.test_internal_transfers import (
 	CENTRAL,
 	FOODS,
@@ -340,7 +342,8 @@ class TestCompanyWalls(FrappeTestCase):
 		self.assertIn("1 action", access.hidden_note(recall.hidden))
 
 	def test_the_exports_of_another_companys_lot_or_recall_are_refused(self):
-		from lot_traceability import epcis_export, fsma204_export
+		from lot_traceability.exports import epcis as epcis_export
+		from lot_traceability.exports import fsma204 as fsma204_export
 
 		self.assertRefused(lambda: epcis_export.export_for(lot=self.retail_lot))
 		self.assertRefused(lambda: fsma204_export.rows_in_scope(lot=self.retail_lot))

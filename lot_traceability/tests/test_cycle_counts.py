@@ -9,7 +9,7 @@ from frappe.utils import add_days, get_first_day, get_last_day, getdate, nowdate
 
 from lot_traceability import api, cycle_counts, demo
 from lot_traceability.cycle_counts import CountError
-from lot_traceability.exceptions import find_exceptions, get_thresholds
+from lot_traceability.findings import find_exceptions, get_thresholds
 from lot_traceability.tests.utils import (
 	get_received_batches,
 	make_lot_item,

@@ -5,8 +5,9 @@ import frappe
 from erpnext.stock.doctype.batch.batch import get_batch_qty
 from frappe.tests.utils import FrappeTestCase
 
-from lot_traceability import demo, install, lineage, lot_ledger
+from lot_traceability import demo, install, lot_ledger
 from lot_traceability.enforcement import LotNotAllowedError
+from lot_traceability.genealogy import records as lineage
 from lot_traceability.queries.lots import get_lot_balances
 from lot_traceability.tests.utils import attempt
 

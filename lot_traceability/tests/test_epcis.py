@@ -13,9 +13,10 @@ from pathlib import Path
 import frappe
 from frappe.utils import add_days, nowdate
 
-from lot_traceability import api, demo, epcis_export
+from lot_traceability import api, demo
 from lot_traceability.demo.scale import generate
-from lot_traceability.epcis_schema import validate
+from lot_traceability.exports import epcis as epcis_export
+from lot_traceability.exports.epcis_schema import validate
 from lot_traceability.tests.utils import AsAdministrator, make_user
 from lot_traceability.traceability import epcis
 

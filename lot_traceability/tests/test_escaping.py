@@ -9,11 +9,13 @@ import io
 
 import frappe
 
-from lot_traceability import api, demo, fsma204_export, recall_audit
+from lot_traceability import api, demo
+from lot_traceability.exports import fsma204 as fsma204_export
 from lot_traceability.lot_traceability.report.lot_exceptions import lot_exceptions
 from lot_traceability.lot_traceability.report.lot_trace import lot_trace
 from lot_traceability.lot_traceability.report.lot_traceability_kpis import lot_traceability_kpis
 from lot_traceability.lot_traceability.report.recall_impact import recall_impact
+from lot_traceability.recall import audit as recall_audit
 from lot_traceability.tests.utils import AsAdministrator, demo_milk_and_cakes, make_lot
 from lot_traceability.traceability import fsma204
 

@@ -26,7 +26,7 @@ from lot_traceability.tests.utils import (
 	stock_entry,
 	stock_reconciliation,
 )
-from lot_traceability.traceability.exceptions import Kind
+from lot_traceability.traceability.findings import Kind
 
 OTHER_SUPPLIER = "_Lot Exceptions Other Supplier"
 QUARANTINE = "_Lot Exceptions Quarantine"

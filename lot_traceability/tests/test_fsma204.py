@@ -10,7 +10,8 @@ from datetime import date, datetime
 
 import frappe
 
-from lot_traceability import api, demo, fsma204_export
+from lot_traceability import api, demo
+from lot_traceability.exports import fsma204 as fsma204_export
 from lot_traceability.tests.utils import AsAdministrator, demo_milk_and_cakes, make_user
 from lot_traceability.traceability import fsma204
 

@@ -12,10 +12,11 @@ from frappe.utils import nowdate
 
 from lot_traceability import demo, kpis
 from lot_traceability.demo import builders, distributor
-from lot_traceability.exceptions import find_exceptions, get_thresholds
+from lot_traceability.findings import find_exceptions, get_thresholds
+from lot_traceability.genealogy.trace import trace_lot
 from lot_traceability.lot_traceability.report.lot_trace import lot_trace
 from lot_traceability.lot_traceability.report.recall_impact import recall_impact
-from lot_traceability.recall_scope import compute_scope
+from lot_traceability.recall.scope import compute_scope
 from lot_traceability.tests.utils import (
 	attempt,
 	company_defaults,
@@ -27,8 +28,7 @@ from lot_traceability.tests.utils import (
 	receive,
 	stock_entry,
 )
-from lot_traceability.traceability.exceptions import Kind
-from lot_traceability.tracing import trace_lot
+from lot_traceability.traceability.findings import Kind
 
 FOODS, RETAIL = distributor.COMPANY, distributor.RETAIL_COMPANY
 CENTRAL, NORTH = "Central DC - DSF", "North DC - DSR"

@@ -3,7 +3,8 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from lot_traceability import lineage
+from lot_traceability.genealogy import records as lineage
+from lot_traceability.genealogy.trace import walk
 from lot_traceability.tests.utils import (
 	company_defaults,
 	get_received_batches,
@@ -14,7 +15,6 @@ from lot_traceability.tests.utils import (
 	subcontracting_receipt,
 )
 from lot_traceability.traceability.genealogy import FORWARD, spread_forward
-from lot_traceability.tracing import walk
 
 
 def produce(purpose, consumed, made):

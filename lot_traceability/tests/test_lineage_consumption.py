@@ -6,7 +6,8 @@ from erpnext.manufacturing.doctype.work_order.test_work_order import make_wo_ord
 from erpnext.manufacturing.doctype.work_order.work_order import make_stock_entry
 from frappe.tests.utils import FrappeTestCase, change_settings
 
-from lot_traceability import lineage
+from lot_traceability.genealogy import records as lineage
+from lot_traceability.genealogy.trace import trace_lot
 from lot_traceability.tests.utils import (
 	company_defaults,
 	get_received_batches,
@@ -14,7 +15,6 @@ from lot_traceability.tests.utils import (
 	make_warehouse,
 	receive,
 )
-from lot_traceability.tracing import trace_lot
 
 CONSUMPTION = "Material Consumption for Manufacture"
 WIP_WAREHOUSE = "_Lot WIP"

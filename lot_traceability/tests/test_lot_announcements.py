@@ -22,7 +22,7 @@ from lot_traceability.api import (
 	make_purchase_receipt_from_announcement,
 	upload_lot_announcements,
 )
-from lot_traceability.exceptions import find_exceptions, get_thresholds
+from lot_traceability.findings import find_exceptions, get_thresholds
 from lot_traceability.tests.utils import (
 	api_token,
 	get_company,
@@ -33,7 +33,7 @@ from lot_traceability.tests.utils import (
 	make_supplier,
 	make_user,
 )
-from lot_traceability.traceability.exceptions import Kind
+from lot_traceability.traceability.findings import Kind
 from lot_traceability.traceability.gs1 import gtin_check_digit
 
 SCHEMAS = os.environ.get("LOT_TRACEABILITY_EPCIS_SCHEMAS")

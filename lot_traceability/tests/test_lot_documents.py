@@ -5,7 +5,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from lot_traceability.api import lots_waiting_for_documents_card
-from lot_traceability.exceptions import find_exceptions, get_thresholds
+from lot_traceability.findings import find_exceptions, get_thresholds
 from lot_traceability.lot_documents import LotDocumentsError
 from lot_traceability.status_changes import change_lot_status
 from lot_traceability.tests.concurrency import Connection, raised
@@ -17,7 +17,7 @@ from lot_traceability.tests.utils import (
 	quality_inspection,
 	receive,
 )
-from lot_traceability.traceability.exceptions import Kind
+from lot_traceability.traceability.findings import Kind
 
 COA = "Certificate of Analysis"
 ORIGIN = "Certificate of Origin"

@@ -197,7 +197,7 @@ class TestPartnerPortal(FrappeTestCase):
 			as_user(MARKET, customer.certificate, self.oil_lot)
 
 	def test_the_customers_answer_is_its_statement_shown_in_the_recalls_war_room(self):
-		from lot_traceability.recall_war_room import figures
+		from lot_traceability.recall.war_room import figures
 
 		answered = as_user(
 			HOTEL,
@@ -229,7 +229,7 @@ class TestPartnerPortal(FrappeTestCase):
 		self.assertEqual(stated["customer"], "Demo Hotel Group")
 		self.assertIn('=HYPERLINK("http://x")', stated["remarks"])  # kept as text (Frappe strips the script)
 		self.assertNotIn("onerror", stated["remarks"])
-		from lot_traceability.recall_audit import audit_figures
+		from lot_traceability.recall.audit import audit_figures
 
 		(audited,) = [s for s in audit_figures(self.recall)["statements"] if s["lot"] == self.oil_lot]
 		self.assertEqual((audited["held"], audited["stated_by"]), (3, HOTEL))

@@ -478,7 +478,7 @@ class TestRecallContacts(FrappeTestCase):
 	def test_contacts_come_from_the_customer_else_its_latest_delivery_note(self):
 		from frappe.utils import add_days
 
-		from lot_traceability.recall_scope import compute_scope
+		from lot_traceability.recall.scope import compute_scope
 
 		item = make_lot_item()
 		(batch,) = get_received_batches(

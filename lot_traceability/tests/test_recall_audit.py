@@ -10,7 +10,8 @@ import zipfile
 
 import frappe
 
-from lot_traceability import api, demo, recall_audit
+from lot_traceability import api, demo
+from lot_traceability.recall import audit as recall_audit
 from lot_traceability.tests.test_recall import new_recall
 from lot_traceability.tests.utils import AsAdministrator, make_user
 

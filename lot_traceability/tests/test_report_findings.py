@@ -7,12 +7,13 @@ from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import nowdate
 
-from lot_traceability import api, demo, foresight, kpis, recall_audit
+from lot_traceability import api, demo, foresight, kpis
 from lot_traceability.lot_traceability.report.expiry_risk import expiry_risk
 from lot_traceability.lot_traceability.report.fsma_204_records import fsma_204_records
 from lot_traceability.lot_traceability.report.lot_exceptions import lot_exceptions
 from lot_traceability.lot_traceability.report.lot_trace import lot_trace
 from lot_traceability.lot_traceability.report.supplier_lot_risk import supplier_lot_risk
+from lot_traceability.recall import audit as recall_audit
 from lot_traceability.tests.test_recall import new_recall
 from lot_traceability.tests.utils import delivery_note, make_user
 
@@ -333,7 +334,7 @@ class TestFsmaDateWindow(FrappeTestCase):
 		demo.load()
 
 	def test_a_lot_without_dates_covers_its_whole_history_and_says_so(self):
-		from lot_traceability import fsma204_export
+		from lot_traceability.exports import fsma204 as fsma204_export
 
 		lot = frappe.db.get_value("Batch", {"supplier_lot_no": CONTAMINATED}, "name")
 		result = fsma_204_records.execute({"lot": lot})
@@ -387,7 +388,7 @@ class TestRecallContacts(FrappeTestCase):
 		self.assertEqual(row.phone, "+1 555 0101")
 
 	def test_a_contact_without_phone_numbers_falls_back_to_its_fields_then_the_address(self):
-		from lot_traceability.recall_scope import with_phones
+		from lot_traceability.recall.scope import with_phones
 
 		contact = frappe.db.get_value("Customer", "Demo Bakery North", "customer_primary_contact")
 		frappe.db.delete("Contact Phone", {"parent": contact})

@@ -747,8 +747,8 @@ class TestLapseAndAllocation(FrappeTestCase):
 
 class TestOutsideScopeException(FrappeTestCase):
 	def test_a_shipment_its_scope_never_judged_is_a_lot_exception(self):
-		from lot_traceability.exceptions import describe, find_exceptions, get_thresholds
-		from lot_traceability.traceability.exceptions import Kind
+		from lot_traceability.findings import describe, find_exceptions, get_thresholds
+		from lot_traceability.traceability.findings import Kind
 
 		make_customer()
 		make_customer(OTHER_CUSTOMER)

@@ -105,8 +105,8 @@ class TestFastPath(FrappeTestCase):
 		self.assertEqual(differences(f"C{seed}", f"F{seed}", limit=20), [])
 
 		# and the genealogy of the fast-path entries is what the ledger says, as for the controllers'
-		from lot_traceability import lineage
 		from lot_traceability.demo.compare import vouchers
+		from lot_traceability.genealogy import records as lineage
 
 		entries = {
 			prefix: [name for doctype, name in vouchers(prefix) if doctype == "Stock Entry"]

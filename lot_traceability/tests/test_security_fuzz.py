@@ -17,10 +17,12 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import now_datetime, nowdate
 
-from lot_traceability import api, demo, fsma204_export, recall_audit
+from lot_traceability import api, demo
+from lot_traceability.exports import fsma204 as fsma204_export
 from lot_traceability.lot_traceability.report.lot_exceptions import lot_exceptions
 from lot_traceability.lot_traceability.report.lot_trace import lot_trace
 from lot_traceability.lot_traceability.report.recall_impact import recall_impact
+from lot_traceability.recall import audit as recall_audit
 from lot_traceability.tests import test_browser
 from lot_traceability.tests.utils import (
 	delivery_note,

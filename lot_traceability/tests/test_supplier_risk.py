@@ -78,7 +78,7 @@ class TestSupplierRisk(FrappeTestCase):
 	def test_reports_that_list_suppliers_show_their_standing(self):
 		from lot_traceability.lot_traceability.report.lot_exceptions import lot_exceptions
 		from lot_traceability.lot_traceability.report.recall_impact import recall_impact
-		from lot_traceability.traceability.exceptions import Finding, Kind, score_lot
+		from lot_traceability.traceability.findings import Finding, Kind, score_lot
 
 		supplier, lot = self.receive_from({"on_hold": 1, "hold_type": "All"})
 		_columns, upstream, *_ = recall_impact.execute({"batch": lot, "section": "Upstream"})

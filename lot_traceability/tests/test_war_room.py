@@ -9,7 +9,7 @@ from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
 from frappe.tests.utils import FrappeTestCase
 
 from lot_traceability import api, demo
-from lot_traceability.recall_war_room import EVENT
+from lot_traceability.recall.war_room import EVENT
 from lot_traceability.tests.test_recall import new_recall
 
 CONTAMINATED = "DC-5531"

@@ -297,7 +297,7 @@ def test_a_receipt_equal_to_its_announcement_has_no_finding(lines):
 
 
 def test_stored_findings_that_name_a_lot_are_lot_exceptions():
-	from lot_traceability.traceability.exceptions import Kind, announcement_findings, score_lot
+	from lot_traceability.traceability.findings import Kind, announcement_findings, score_lot
 
 	rows = [
 		{

@@ -15,7 +15,7 @@ from lot_traceability.traceability.allocation import (
 	allocate,
 	check_candidate,
 )
-from lot_traceability.traceability.exceptions import Production, bom_yield_findings, mass_balance_findings
+from lot_traceability.traceability.findings import Production, bom_yield_findings, mass_balance_findings
 from lot_traceability.traceability.kpis import LotFacts, Shipment, fefo_adherence
 from lot_traceability.traceability.recall import LotMove, tally
 from lot_traceability.traceability.statuses import DEFAULT_STATUSES

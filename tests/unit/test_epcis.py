@@ -330,7 +330,7 @@ SCHEMAS = os.environ.get("LOT_TRACEABILITY_EPCIS_SCHEMAS")
 	not SCHEMAS, reason="LOT_TRACEABILITY_EPCIS_SCHEMAS (GS1's EPCIS 2.0 JSON schemas) not given"
 )
 def test_a_document_of_every_kind_of_event_validates_against_gs1s_schemas():
-	from lot_traceability.epcis_schema import validate
+	from lot_traceability.exports.epcis_schema import validate
 
 	moves = [
 		move("L1", 6, "Purchase Receipt", "PR-1", party_type="Supplier", party="Dairy Co"),

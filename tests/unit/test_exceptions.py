@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lot_traceability.traceability.exceptions import (
+from lot_traceability.traceability.findings import (
 	CONSUMPTION,
 	DEFAULT_WEIGHTS,
 	Adjustment,
@@ -418,7 +418,7 @@ def test_near_expiry_needs_stock_demand_and_an_expiry_within_the_window():
 def test_a_status_change_dated_after_the_fact_judges_entries_by_when_it_was_recorded():
 	from datetime import datetime
 
-	from lot_traceability.traceability.exceptions import StatusChange, status_at
+	from lot_traceability.traceability.findings import StatusChange, status_at
 
 	# released on the 5th (effective), but the release was only recorded on the 20th
 	history = [
@@ -467,7 +467,7 @@ def test_a_use_recorded_against_another_scope_does_not_count_and_an_end_is_exclu
 
 
 def test_lots_waiting_for_documents_are_one_finding_each_pointing_at_the_lot():
-	from lot_traceability.traceability.exceptions import document_findings
+	from lot_traceability.traceability.findings import document_findings
 
 	findings = document_findings(
 		{
@@ -484,7 +484,7 @@ def test_lots_waiting_for_documents_are_one_finding_each_pointing_at_the_lot():
 
 
 def test_an_anomaly_weighs_its_kind_at_the_threshold_and_up_to_half_more_beyond():
-	from lot_traceability.traceability.exceptions import anomaly_finding
+	from lot_traceability.traceability.findings import anomaly_finding
 
 	at = anomaly_finding("L1", "yield_anomaly", 1.0, "Stock Entry", "SE-1", {})
 	assert severity(at) == DEFAULT_WEIGHTS[Kind.YIELD_ANOMALY] == 50
@@ -496,7 +496,7 @@ def test_an_anomaly_weighs_its_kind_at_the_threshold_and_up_to_half_more_beyond(
 
 
 def test_only_anomaly_kinds_are_stored_anomalies():
-	from lot_traceability.traceability.exceptions import anomaly_finding
+	from lot_traceability.traceability.findings import anomaly_finding
 
 	with pytest.raises(ValueError, match="not an anomaly kind: mass_balance"):
 		anomaly_finding("L1", "mass_balance", 2.0, None, None, {})
@@ -873,7 +873,7 @@ def test_a_single_unit_on_hand_near_expiry_with_demand_is_found():
 def test_an_anomaly_finding_keeps_its_lot_document_figures_and_the_weights_given():
 	"""A stored anomaly becomes a finding of its lot on its document, with its figures, weighed by
 	the configured weight of its kind."""
-	from lot_traceability.traceability.exceptions import anomaly_finding
+	from lot_traceability.traceability.findings import anomaly_finding
 
 	found = anomaly_finding(
 		"L1",

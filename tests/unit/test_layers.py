@@ -109,7 +109,7 @@ def test_no_module_imports_from_a_floor_above_its_own():
 		("lot_traceability/enforcement.py", "from lot_traceability.lot_traceability.doctype import lot_rule"),
 		("lot_traceability/scanning.py", "from lot_traceability import api"),
 		("lot_traceability/overrides/batch.py", "from lot_traceability.api import get_batch_no"),
-		("lot_traceability/config.py", "import lot_traceability.tracing"),
+		("lot_traceability/config.py", "import lot_traceability.genealogy.trace"),
 	],
 )
 def test_an_upward_import_is_caught(tmp_path, source, module):

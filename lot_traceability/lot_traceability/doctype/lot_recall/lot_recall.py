@@ -8,7 +8,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, now_datetime
 
-from lot_traceability import access, recall_audit, reservations
+from lot_traceability import access, reservations
 from lot_traceability.bulk_rows import BulkChildTables
 from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.messages import Refused, bold, esc, problem_message
@@ -16,7 +16,8 @@ from lot_traceability.queries import locks as lock_queries
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import recall as recall_queries
 from lot_traceability.queries import users as user_queries
-from lot_traceability.recall_scope import compute_scope, customer_companies, customer_products
+from lot_traceability.recall import audit as recall_audit
+from lot_traceability.recall.scope import compute_scope, customer_companies, customer_products
 from lot_traceability.status_changes import change_lot_status
 from lot_traceability.traceability import recall as core
 
@@ -385,7 +386,7 @@ class LotRecall(BulkChildTables, Document):
 	def release_demand(self):
 		"""Cancel the reservations and open pick lists that hold affected lots; draft pick lists are
 		left blocked (the lots' status refuses their submission)."""
-		from lot_traceability.recall_scope import open_demand
+		from lot_traceability.recall.scope import open_demand
 
 		with lock_queries.locking_reads():
 			demand = open_demand([row.batch for row in self.affected_lots], [], {})

@@ -5,7 +5,7 @@ Its buttons download the spreadsheet as .xlsx or .csv."""
 
 from frappe import _
 
-from lot_traceability.fsma204_export import covered_range, rows_in_scope
+from lot_traceability.exports.fsma204 import covered_range, rows_in_scope
 from lot_traceability.messages import esc
 from lot_traceability.traceability.fsma204 import COLUMNS
 

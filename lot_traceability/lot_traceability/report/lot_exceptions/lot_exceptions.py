@@ -8,7 +8,7 @@ from frappe import _
 from frappe.utils import flt
 
 from lot_traceability import access
-from lot_traceability.exceptions import (
+from lot_traceability.findings import (
 	KIND_LABELS,
 	describe,
 	find_exceptions,
@@ -17,9 +17,9 @@ from lot_traceability.exceptions import (
 )
 from lot_traceability.foresight import computed_note
 from lot_traceability.messages import esc
-from lot_traceability.queries import exceptions as q
+from lot_traceability.queries import findings as q
 from lot_traceability.supplier_risk import standing_words
-from lot_traceability.traceability.exceptions import DEFAULT_WEIGHTS, Kind, LotScore, rank_lots
+from lot_traceability.traceability.findings import DEFAULT_WEIGHTS, Kind, LotScore, rank_lots
 
 REASON_SEPARATOR = "; "
 

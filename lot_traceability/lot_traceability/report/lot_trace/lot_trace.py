@@ -3,10 +3,10 @@
 
 from frappe import _
 
+from lot_traceability.genealogy.trace import checked_depth, trace_lot
 from lot_traceability.messages import quantity
 from lot_traceability.traceability.genealogy import FORWARD
 from lot_traceability.traceability.recall import still_with_customers
-from lot_traceability.tracing import checked_depth, trace_lot
 
 
 def heading(way: str) -> str:

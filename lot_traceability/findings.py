@@ -1,5 +1,5 @@
 """Lot exceptions: what the ledger, the status history and the genealogy say about each lot, judged by
-the rules in `traceability.exceptions`, and each finding in words (the Lot Exceptions report shows them)."""
+the rules in `traceability.findings`, and each finding in words (the Lot Exceptions report shows them)."""
 
 from collections import defaultdict
 from collections.abc import Callable
@@ -9,7 +9,7 @@ from frappe import _
 from frappe.utils import add_days, cint, flt, formatdate, getdate, today
 
 from lot_traceability.config import get_settings
-from lot_traceability.queries import exceptions as q
+from lot_traceability.queries import findings as q
 from lot_traceability.queries.foresight import get_lot_anomalies
 from lot_traceability.queries.lots import get_lot_statuses
 from lot_traceability.queries.recall import (
@@ -17,7 +17,7 @@ from lot_traceability.queries.recall import (
 	get_open_sales_order_lines,
 	get_reservations,
 )
-from lot_traceability.traceability.exceptions import (
+from lot_traceability.traceability.findings import (
 	ANOMALY_KINDS,
 	CONSUMPTION,
 	Adjustment,

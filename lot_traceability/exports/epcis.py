@@ -11,7 +11,7 @@ from frappe import _
 from frappe.utils import get_datetime, get_system_timezone, get_url, now_datetime
 
 from lot_traceability.config import get_lot_status, get_settings
-from lot_traceability.export_scopes import date_range, readable_companies, recall_lots, restrict, trace_lots
+from lot_traceability.exports.scopes import date_range, readable_companies, recall_lots, restrict, trace_lots
 from lot_traceability.lot_ledger import moves_of
 from lot_traceability.messages import bold, esc
 from lot_traceability.queries import epcis as epcis_queries

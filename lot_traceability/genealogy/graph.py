@@ -7,13 +7,7 @@ import frappe
 from frappe import _
 
 from lot_traceability import access
-from lot_traceability.messages import bold
-from lot_traceability.queries import lot_ledger as lot_ledger_queries
-from lot_traceability.queries import lots as lot_queries
-from lot_traceability.queries import recall as recall_queries
-from lot_traceability.traceability import graph
-from lot_traceability.traceability.genealogy import BACKWARD, FORWARD
-from lot_traceability.tracing import (
+from lot_traceability.genealogy.trace import (
 	DEFAULT_DEPTH,
 	WALLED_FIELDS,
 	end_documents,
@@ -21,6 +15,12 @@ from lot_traceability.tracing import (
 	walks,
 	within_reach,
 )
+from lot_traceability.messages import bold
+from lot_traceability.queries import lot_ledger as lot_ledger_queries
+from lot_traceability.queries import lots as lot_queries
+from lot_traceability.queries import recall as recall_queries
+from lot_traceability.traceability import graph
+from lot_traceability.traceability.genealogy import BACKWARD, FORWARD
 
 
 def graph_of(lot: str, expand=(), limit: int = graph.DEFAULT_LIMIT, max_depth: int = DEFAULT_DEPTH) -> dict:

@@ -10,7 +10,7 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, getdate
 
-from lot_traceability.export_scopes import readable_companies, restrict
+from lot_traceability.exports.scopes import readable_companies, restrict
 from lot_traceability.messages import esc
 
 MAX_DAYS = 366  # days a company-wide download spans at most in a request (both ends included)
@@ -37,11 +37,11 @@ def is_long(scope: dict) -> bool:
 def build(kind: str, scope: dict) -> tuple[str, bytes | str]:
 	"""(file name, content) of the download of this kind and scope."""
 	if kind == "EPCIS":
-		from lot_traceability import epcis_export
+		from lot_traceability.exports import epcis as epcis_export
 
 		document, filename = epcis_export.export_for(**scope)
 		return filename, json.dumps(document, indent=1, ensure_ascii=False)
-	from lot_traceability import fsma204_export
+	from lot_traceability.exports import fsma204 as fsma204_export
 
 	return fsma204_export.download(**scope)
 
@@ -49,7 +49,7 @@ def build(kind: str, scope: dict) -> tuple[str, bytes | str]:
 def enqueue(kind: str, scope: dict) -> dict:
 	job_id = f"lot_traceability_export_{frappe.generate_hash(length=12)}"
 	frappe.enqueue(
-		"lot_traceability.export_jobs.run",
+		"lot_traceability.exports.jobs.run",
 		queue="long",
 		timeout=7200,
 		job_id=job_id,

@@ -34,8 +34,8 @@ def restrict(readable: set[str] | None, company: str | None) -> set[str] | None:
 
 def trace_lots(lot: str) -> set[str]:
 	"""The lot, every lot made from it and every lot it was made from (the user must read the lot)."""
+	from lot_traceability.genealogy.trace import walks
 	from lot_traceability.traceability.genealogy import BACKWARD, FORWARD
-	from lot_traceability.tracing import walks
 
 	if not frappe.db.exists("Batch", lot):
 		frappe.throw(_("Lot {0} does not exist.").format(bold(lot)), frappe.DoesNotExistError)

@@ -15,7 +15,7 @@ from frappe import _
 from frappe.utils import formatdate
 from openpyxl import Workbook
 
-from lot_traceability.export_scopes import date_range, readable_companies, recall_lots, restrict, trace_lots
+from lot_traceability.exports.scopes import date_range, readable_companies, recall_lots, restrict, trace_lots
 from lot_traceability.lot_ledger import moves_of
 from lot_traceability.messages import bold
 from lot_traceability.queries import fsma204 as queries
@@ -182,7 +182,7 @@ def coverage_of(lots) -> dict[str, str]:
 	"""Lot → why the rule covers it, for the covered lots among these. Their ancestors are read level
 	by level (each link once), and only as far as a lot could still inherit: not above a lot already
 	covered, a listed lot, or a kill-step item's lot (covered only if listed itself)."""
-	from lot_traceability.tracing import DEFAULT_DEPTH
+	from lot_traceability.genealogy.trace import DEFAULT_DEPTH
 
 	lots = set(lots)
 	lot_items = queries.get_lot_items(lots)

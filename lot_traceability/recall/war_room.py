@@ -19,7 +19,7 @@ EVENT = "lot_recall_war_room"
 
 
 def figures(name: str) -> dict:
-	from lot_traceability.recall_scope import compute_scope, within_walls
+	from lot_traceability.recall.scope import compute_scope, within_walls
 
 	recall = frappe.get_doc("Lot Recall", name)
 	walled = access.check_recall_access(recall)

@@ -15,7 +15,7 @@ from frappe import _
 from frappe.utils import flt, getdate, strip_html
 
 from lot_traceability import access
-from lot_traceability.export_scopes import lots_of_recall, readable_companies
+from lot_traceability.exports.scopes import lots_of_recall, readable_companies
 from lot_traceability.messages import bold
 from lot_traceability.queries import recall as recall_queries
 from lot_traceability.queries import recall_audit as queries
@@ -209,7 +209,7 @@ def audit_figures(name: str) -> dict:
 
 def customer_statements(recall: str, customers) -> list[dict]:
 	"""The customers' own statements on the notice (customer portal), per lot."""
-	from lot_traceability.recall_war_room import customer_statements as statements
+	from lot_traceability.recall.war_room import customer_statements as statements
 
 	return statements(recall, customers)
 
@@ -310,7 +310,8 @@ def inline_stylesheets(html: str) -> str:
 
 def pack(name: str) -> tuple[str, bytes]:
 	"""(file name, ZIP) of the recall's audit pack."""
-	from lot_traceability import epcis_export, fsma204_export
+	from lot_traceability.exports import epcis as epcis_export
+	from lot_traceability.exports import fsma204 as fsma204_export
 
 	recall = _recall(name)  # loaded once: its lots serve both exports
 	lots = lots_of_recall(recall)

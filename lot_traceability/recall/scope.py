@@ -10,6 +10,7 @@ from frappe import _
 from frappe.utils import flt, getdate
 
 from lot_traceability import access
+from lot_traceability.genealogy.trace import DEFAULT_DEPTH, as_date, end_documents, makes_lot, walks
 from lot_traceability.messages import Refused, bold, quantity
 from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import ledger as ledger_queries
@@ -19,7 +20,6 @@ from lot_traceability.queries import recall as recall_queries
 from lot_traceability.traceability import recall as core
 from lot_traceability.traceability.genealogy import BACKWARD, FORWARD, spread_forward
 from lot_traceability.traceability.movements import INTERNAL_TRANSFER
-from lot_traceability.tracing import DEFAULT_DEPTH, as_date, end_documents, makes_lot, walks
 
 
 def source_lots(batches=None, supplier_lot_no: str | None = None) -> list[str]:

@@ -1,0 +1,2 @@
+"""Lot genealogy: the records production vouchers make (records), traces both ways (trace) and the
+graph the Lot Genealogy page draws (graph)."""
