@@ -10,7 +10,7 @@ from frappe.utils import add_days, cint, flt, formatdate, getdate, today
 
 from lot_traceability.config import get_settings
 from lot_traceability.queries import findings as q
-from lot_traceability.queries.foresight import get_lot_anomalies
+from lot_traceability.queries.anomalies import get_lot_anomalies
 from lot_traceability.queries.lots import get_lot_statuses
 from lot_traceability.queries.recall import (
 	get_open_pick_lists,

@@ -169,7 +169,7 @@ def check_lot_ledger_now():
 
 def compute_foresight():
 	"""The daily expiry forecast, supplier scores and anomalies, stored for the reports."""
-	from lot_traceability.foresight import compute_all
+	from lot_traceability.foresight.job import compute_all
 
 	return compute_all()
 

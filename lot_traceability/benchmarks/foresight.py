@@ -15,15 +15,15 @@ import time
 import frappe
 from frappe.utils import getdate, nowdate
 
-from lot_traceability import foresight
+from lot_traceability.foresight import anomalies, expiry, supplier_scores
 from lot_traceability.lot_traceability.report.expiry_risk import expiry_risk
 from lot_traceability.lot_traceability.report.lot_exceptions import lot_exceptions
 from lot_traceability.lot_traceability.report.supplier_lot_risk import supplier_lot_risk
 
 STEPS = (
-	("expiry_forecast", foresight.compute_expiry_forecasts),
-	("supplier_scores", foresight.compute_supplier_scores),
-	("anomalies", foresight.compute_anomalies),
+	("expiry_forecast", expiry.compute_expiry_forecasts),
+	("supplier_scores", supplier_scores.compute_supplier_scores),
+	("anomalies", anomalies.compute_anomalies),
 )
 
 
@@ -62,15 +62,15 @@ def run(runs: int = 3, report_runs: int = 3, today: str | None = None) -> dict:
 	reports = {
 		"expiry_risk_forecast": (
 			lambda: expiry_risk.execute({"forecast_at_risk": 1}),
-			lambda: foresight.compute_expiry_forecasts(today),
+			lambda: expiry.compute_expiry_forecasts(today),
 		),
 		"supplier_lot_risk": (
 			lambda: supplier_lot_risk.execute({}),
-			lambda: foresight.compute_supplier_scores(today),
+			lambda: supplier_scores.compute_supplier_scores(today),
 		),
 		"lot_exceptions_quantities": (
 			lambda: lot_exceptions.execute({"kind": "Unusual Movement Quantity"}),
-			lambda: foresight.compute_anomalies(today),
+			lambda: anomalies.compute_anomalies(today),
 		),
 	}
 	for name, (read, recompute) in reports.items():

@@ -65,7 +65,7 @@ def load() -> dict | None:
 def compute_foresight() -> dict:
 	"""The forecasts, supplier scores and anomalies of the demo's history, so the foresight reports
 	have something to show before the daily job first runs."""
-	from lot_traceability.foresight import compute_all
+	from lot_traceability.foresight.job import compute_all
 
 	return compute_all()
 

@@ -1,11 +1,11 @@
 from lot_traceability.announcements import reconcile_receipt
 from lot_traceability.enforcement import check_voucher_rows
 from lot_traceability.exports.fsma204 import record_tlc_sources
+from lot_traceability.foresight.supplier_risk import hold_received_lots
 from lot_traceability.locks import lock_if_submitting, lock_voucher
 from lot_traceability.lot_documents import hold_lots_missing_documents
 from lot_traceability.overrides.stock_rows import receiving_rows
 from lot_traceability.receiving import record_supplier_lots, validate_supplier_lots
-from lot_traceability.supplier_risk import hold_received_lots
 
 
 def before_validate(doc, method=None):

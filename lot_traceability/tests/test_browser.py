@@ -503,9 +503,9 @@ class TestDeskInABrowser(FrappeTestCase):
 		self.assertEqual(frappe.db.get_value("Batch", lot, "lot_status"), status)  # nothing changed
 
 	def test_planners_see_the_forecast_move_a_lot_in_one_click_and_read_a_suppliers_risk(self):
-		from lot_traceability import foresight
+		from lot_traceability.foresight import job
 
-		foresight.compute_all()
+		job.compute_all()
 		frappe.db.commit()
 		(move,) = frappe.get_all(
 			"Lot Expiry Forecast",

@@ -253,7 +253,7 @@ class TestCycleCounts(FrappeTestCase):
 		findings = find_exceptions({lots["S"]}, COMPANY, get_thresholds())
 		self.assertIn(("count_not_in_ledger", name), {(f.kind.value, f.reference_name) for f in findings})
 		# the confirmed variances feed the anomaly detector
-		from lot_traceability.foresight import count_variance_anomalies
+		from lot_traceability.foresight.anomalies import count_variance_anomalies
 
 		found = count_variance_anomalies(add_days(nowdate(), -1), {})
 		self.assertEqual(

@@ -9,7 +9,8 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, flt, getdate, nowdate
 
-from lot_traceability import api, demo, foresight
+from lot_traceability import api, demo
+from lot_traceability.foresight import anomalies, expiry, supplier_scores
 from lot_traceability.lot_traceability.report.expiry_risk import expiry_risk
 from lot_traceability.lot_traceability.report.lot_exceptions import lot_exceptions
 from lot_traceability.lot_traceability.report.supplier_lot_risk import supplier_lot_risk
@@ -65,7 +66,7 @@ class TestExpiryForecast(FrappeTestCase):
 		cls.expiry = add_days(today, 41)
 		frappe.db.set_value("Batch", cls.idle_lot, "expiry_date", cls.expiry)
 		frappe.db.set_single_value(SETTINGS, "rebalance_lead_days", 2)
-		foresight.compute_expiry_forecasts(today)
+		expiry.compute_expiry_forecasts(today)
 
 	def forecast(self, lot, warehouse):
 		(row,) = stored("Lot Expiry Forecast", batch=lot, warehouse=warehouse)
@@ -85,7 +86,7 @@ class TestExpiryForecast(FrappeTestCase):
 		self.assertAlmostEqual(flt(row.value_saved), 57 * unit_value, places=2)
 
 	def test_the_busy_sites_rate_is_learned_from_its_deliveries(self):
-		rates = foresight.demand_rates(
+		rates = expiry.demand_rates(
 			getdate(nowdate()), 26, {(self.item, self.busy): add_days(nowdate(), -84)}
 		)
 		rate = rates[(self.item, self.busy)]
@@ -157,7 +158,7 @@ class TestSupplierScores(FrappeTestCase):
 		cls.rejection = change_lot_status(
 			cls.lots[cls.bad][:3], "Rejected", reason="Failed incoming inspection", by_system=True
 		)
-		foresight.compute_supplier_scores(getdate(nowdate()))
+		supplier_scores.compute_supplier_scores(getdate(nowdate()))
 
 	@classmethod
 	def make_lot(cls, supplier):
@@ -280,7 +281,7 @@ class TestAnomaliesOnTheDemo(FrappeTestCase):
 			)
 			entry.submit()
 			cls.issues.append(entry.name)
-		foresight.compute_anomalies(today)
+		anomalies.compute_anomalies(today)
 
 	@classmethod
 	def repack(cls, day, made):

@@ -364,7 +364,7 @@ class TestRunAnomalies(FrappeTestCase):
 	def test_a_run_far_slower_than_its_workstation_usually_is_appears_in_lot_exceptions(self):
 		from frappe.utils import getdate, today
 
-		from lot_traceability import foresight
+		from lot_traceability.foresight import anomalies
 		from lot_traceability.lot_traceability.report.lot_exceptions import lot_exceptions
 
 		line = ProductionLine()
@@ -375,7 +375,7 @@ class TestRunAnomalies(FrappeTestCase):
 		_order, _entry, slow = line.produce(
 			line.raw_lot(), [(at(20, 8), at(20, 18), 1)], [(at(20, 19), at(20, 20), 0)]
 		)
-		foresight.compute_anomalies(getdate(today()))
+		anomalies.compute_anomalies(getdate(today()))
 		card = frappe.db.get_value("Job Card", {"work_order": _order.name, "workstation": line.mixer})
 		_columns, data, *_rest = lot_exceptions.execute(
 			{"company": line.company, "kind": "Unusual Run Duration"}

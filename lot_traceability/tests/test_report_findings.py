@@ -7,7 +7,8 @@ from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import nowdate
 
-from lot_traceability import api, demo, foresight, kpis
+from lot_traceability import api, demo, kpis
+from lot_traceability.foresight import job
 from lot_traceability.lot_traceability.report.expiry_risk import expiry_risk
 from lot_traceability.lot_traceability.report.fsma_204_records import fsma_204_records
 from lot_traceability.lot_traceability.report.lot_exceptions import lot_exceptions
@@ -34,7 +35,7 @@ class TestForesightIsDated(FrappeTestCase):
 				self.assertIn("Compute Foresight", message())
 
 	def test_each_foresight_report_says_when_foresight_was_last_computed(self):
-		foresight.compute_all()
+		job.compute_all()
 		stamp = frappe.db.get_single_value(SETTINGS, "foresight_computed_on")
 		for report, message in FORESIGHT_REPORTS.items():
 			with self.subTest(report=report):

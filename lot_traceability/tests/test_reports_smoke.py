@@ -7,7 +7,8 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_months, nowdate
 
-from lot_traceability import api, demo, foresight
+from lot_traceability import api, demo
+from lot_traceability.foresight import job
 from lot_traceability.tests.test_recall import new_recall
 from lot_traceability.tests.utils import demo_milk_and_cakes
 
@@ -35,7 +36,7 @@ class TestEveryReportAndPageOnTheDemo(FrappeTestCase):
 		super().setUpClass()
 		demo.load()
 		# the foresight reports read what the daily job computed: computed now, as the demo does on load
-		foresight.compute_all()
+		job.compute_all()
 		frappe.db.commit()
 		from lot_traceability.lot_traceability.report.lot_exceptions import lot_exceptions
 

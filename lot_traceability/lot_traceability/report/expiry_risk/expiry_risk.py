@@ -7,7 +7,7 @@ from frappe.utils import cint, flt, getdate, nowdate
 
 from lot_traceability import access
 from lot_traceability.config import get_settings
-from lot_traceability.foresight import computed_note
+from lot_traceability.foresight.job import computed_note
 from lot_traceability.kpis import expiry_risk
 from lot_traceability.queries.foresight import get_expiry_forecasts, get_forecast_at_risk
 

@@ -15,10 +15,10 @@ from lot_traceability.findings import (
 	get_thresholds,
 	productions_not_balanced,
 )
-from lot_traceability.foresight import computed_note
+from lot_traceability.foresight.job import computed_note
+from lot_traceability.foresight.supplier_risk import standing_words
 from lot_traceability.messages import esc
 from lot_traceability.queries import findings as q
-from lot_traceability.supplier_risk import standing_words
 from lot_traceability.traceability.findings import DEFAULT_WEIGHTS, Kind, LotScore, rank_lots
 
 REASON_SEPARATOR = "; "

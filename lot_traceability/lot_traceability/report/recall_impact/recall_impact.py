@@ -6,12 +6,12 @@ from collections import defaultdict
 import frappe
 from frappe import _
 
+from lot_traceability.foresight.supplier_risk import standing_words
 from lot_traceability.genealogy.trace import checked_depth
 from lot_traceability.messages import esc, quantity
 from lot_traceability.production_runs import describe_window
 from lot_traceability.queries import warehouses as warehouse_queries
 from lot_traceability.recall.scope import compute_scope, scope_sources, within_walls, workstation_sources
-from lot_traceability.supplier_risk import standing_words
 from lot_traceability.traceability import recall as core
 
 SECTIONS = ("Stock", "Customers", "Shipments", "Open Demand", "Affected Lots", "Upstream")

@@ -11,8 +11,9 @@ from frappe import _
 from frappe.utils import flt
 
 from lot_traceability.config import get_settings
-from lot_traceability.foresight import OUTCOME_LABELS, computed_note
-from lot_traceability.queries.foresight import get_supplier_scores
+from lot_traceability.foresight.job import computed_note
+from lot_traceability.foresight.supplier_scores import OUTCOME_LABELS
+from lot_traceability.queries.supplier_scores import get_supplier_scores
 
 MAX_LISTED = 5
 

@@ -6,8 +6,8 @@ from frappe import _
 from frappe.utils import flt, format_date, getdate, nowdate
 
 from lot_traceability.config import get_settings
-from lot_traceability.queries import foresight as foresight_queries
 from lot_traceability.queries import lots as lot_queries
+from lot_traceability.queries import supplier_scores as score_queries
 from lot_traceability.queries import suppliers as supplier_queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.status_changes import change_lot_status
@@ -95,7 +95,7 @@ def hold_received_lots(doc) -> str | None:
 	change = None
 	groups = lot_queries.get_item_groups_of_lots([lot.name for lot in created])
 	for item_group in sorted(set(groups.values())):
-		learned = foresight_queries.get_supplier_score(supplier, item_group)
+		learned = score_queries.get_supplier_score(supplier, item_group)
 		hold = core.score_hold(learned.score if learned else None, threshold, settings.supplier_risk_status)
 		if hold:
 			reason = _(
