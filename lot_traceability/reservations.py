@@ -11,7 +11,7 @@
   again in the same transaction: what the lot may no longer serve moves to other eligible lots of the
   same warehouse, or, where none is left, is dropped — a reservation with nothing left is cancelled —
   and the order's owner gets a ToDo naming the order, the lot and the reason. A recall cancels the
-  reservations of its lots itself (`Lot Recall.release_demand`).
+  reservations of its lots itself (`recall.demand.release_demand`).
 
 Both decisions read the lots as last committed under their locks (`locks.py`): lots in name order,
 then their kept balances; a delivery against the reservation locks the same lots first, so the two
@@ -331,7 +331,7 @@ def check_edit(doc) -> None:
 
 
 def tell_recall_cancelled(name: str, recall: str, lots) -> None:
-	"""A recall cancelled this reservation (`Lot Recall.release_demand`): the order's owner gets the
+	"""A recall cancelled this reservation (`recall.demand.release_demand`): the order's owner gets the
 	same ToDo as when a hold leaves no lot, naming the order, the recalled lots and the recall."""
 	doc = frappe.get_doc("Stock Reservation Entry", name)
 	if doc.docstatus != 2 or doc.voucher_type != "Sales Order":

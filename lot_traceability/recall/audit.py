@@ -19,29 +19,27 @@ from lot_traceability.exports.scopes import lots_of_recall, readable_companies
 from lot_traceability.messages import bold
 from lot_traceability.queries import recall as recall_queries
 from lot_traceability.queries import recall_audit as queries
+from lot_traceability.recall.rows import CUSTOMER_FIGURE_FIELDS, field_label
 from lot_traceability.traceability import recall_audit
 from lot_traceability.traceability.spreadsheet import safe_cell
 
 PRINT_FORMAT = "Lot Recall Audit Summary"
 COMPANY_DOCUMENTS = ("Pick List", "Stock Reservation Entry", "Stock Entry", "Delivery Note")
+# The customer notice list's columns: who, how to reach them, what they received, the recall's
+# per-customer figures (`recall.rows.CUSTOMER_FIGURES`) and the deliveries; labelled as Lot Recall
+# Customer's fields.
 NOTICE_COLUMNS = (
-	("customer", "Customer"),
-	("customer_name", "Customer Name"),
-	("company", "Our Company"),
-	("contact", "Contact"),
-	("email", "Email"),
-	("phone", "Phone"),
-	("address_display", "Address"),
-	("products", "Products"),
-	("lots", "Lots"),
-	("shipped_qty", "Shipped Qty"),
-	("returned_qty", "Returned Qty"),
-	("affected_qty", "Affected Qty"),
-	("recovered_qty", "Recovered Qty"),
-	("sales_value", "Sales Value"),
-	("first_delivery", "First Delivery"),
-	("last_delivery", "Last Delivery"),
-	("documents", "Delivery Documents"),
+	"customer",
+	"customer_name",
+	"company",
+	"contact",
+	"email",
+	"phone",
+	"address_display",
+	"products",
+	"lots",
+	*CUSTOMER_FIGURE_FIELDS,
+	"documents",
 )
 
 
@@ -252,10 +250,10 @@ def plain_address(value) -> str:
 def notice_csv(recall) -> str:
 	out = io.StringIO()
 	writer = csv.writer(out)
-	writer.writerow([_(label) for _field, label in NOTICE_COLUMNS])
+	writer.writerow([_(field_label(field)) for field in NOTICE_COLUMNS])
 	for row in recall.customers:
 		values = []
-		for field, _label in NOTICE_COLUMNS:
+		for field in NOTICE_COLUMNS:
 			value = row.get(field)
 			value = safe_cell(plain_address(value) if field == "address_display" else value)
 			values.append(

@@ -19,19 +19,13 @@ EVENT = "lot_recall_war_room"
 
 
 def figures(name: str) -> dict:
+	from lot_traceability.recall.rows import scope_roots
 	from lot_traceability.recall.scope import compute_scope, within_walls
 
 	recall = frappe.get_doc("Lot Recall", name)
 	walled = access.check_recall_access(recall)
-	roots = [row.batch for row in recall.source_lots]
-	if not roots and recall.supplier_lot_no:
-		roots = None
-	scope = within_walls(
-		compute_scope(
-			roots, recall.supplier_lot_no if roots is None else None, recall.recall_date, with_demand=False
-		),
-		walled,
-	)
+	roots, supplier_lot_no = scope_roots(recall)
+	scope = within_walls(compute_scope(roots, supplier_lot_no, recall.recall_date, with_demand=False), walled)
 	summary = scope.summary
 	sites: dict[tuple, dict] = {}
 	for row in scope.stock:
@@ -47,15 +41,14 @@ def figures(name: str) -> dict:
 		)
 		site["qty"] += flt(row.qty)
 		site["value"] += flt(row.value)
+	contained_by_customer = recall_core.containment_by_customer(scope.shipments)
 	customers = [
 		{
 			"customer": row.customer,
 			"shipped": row.shipped_qty,
 			"returned": row.returned_qty,
 			"recovered": row.recovered_qty,
-			"outstanding": recall_core.still_with_customers(
-				row.shipped_qty, row.returned_qty - row.recovered_qty, row.recovered_qty
-			),
+			"outstanding": contained_by_customer[row.customer].outstanding_qty,
 			"sales_value": row.sales_value,
 		}
 		for row in sorted(scope.customers, key=lambda row: -row.net_qty)

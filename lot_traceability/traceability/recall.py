@@ -387,6 +387,16 @@ def containment(shipped: Iterable[ShipmentRow], disposed_qty: float, on_hand_qty
 	)
 
 
+def containment_by_customer(shipped: Iterable[ShipmentRow]) -> dict[str, Containment]:
+	"""Each customer's containment: what it was shipped (net of earlier returns), what came back
+	since the recall date and what is still with it (`Containment.outstanding_qty`)."""
+	by_customer: dict[str, list[ShipmentRow]] = {}
+	for row in shipped:
+		if row.customer:
+			by_customer.setdefault(row.customer, []).append(row)
+	return {customer: containment(rows, 0.0, 0.0) for customer, rows in by_customer.items()}
+
+
 def next_status(
 	current: str, figures: Containment, requested: str | None = None
 ) -> tuple[str, list[Problem]]:

@@ -8,20 +8,21 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, now_datetime
 
-from lot_traceability import access, reservations
+from lot_traceability import access
 from lot_traceability.bulk_rows import BulkChildTables
 from lot_traceability.config import get_lot_status, get_settings
 from lot_traceability.messages import Refused, bold, esc, problem_message
 from lot_traceability.queries import locks as lock_queries
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import recall as recall_queries
-from lot_traceability.queries import users as user_queries
 from lot_traceability.recall import audit as recall_audit
+from lot_traceability.recall import rows as recall_rows
+from lot_traceability.recall.demand import release_demand
 from lot_traceability.recall.scope import compute_scope, customer_companies, customer_products
+from lot_traceability.recall.tasks import assign_recall_tasks
 from lot_traceability.status_changes import change_lot_status
 from lot_traceability.traceability import recall as core
 
-MAX_LISTED_DOCUMENTS = 30
 # Above this many affected lots and customers, submitting runs as a background job (as ERPNext does
 # for a Stock Reconciliation of over 100 rows). The scope's rows are written in bulk (`bulk_rows`):
 # a recall of 4,000 lots and 2,000 customers submits within the request.
@@ -93,8 +94,8 @@ class LotRecall(BulkChildTables, Document):
 			self.db_set("status", "Drill")
 			return
 		self.recall_lots()
-		self.release_demand()
-		self.assign_tasks()
+		release_demand(self)
+		assign_recall_tasks(self)
 		self.db_set("status", core.OPEN)
 		self.update_containment(scope=self.flags.scope)
 
@@ -142,67 +143,10 @@ class LotRecall(BulkChildTables, Document):
 		self.flags.scope = scope
 		self.time_to_scope = round(scope.seconds, 3)
 		self.scope_computed_on = started
-		summary = scope.summary
-		self.update(
-			{
-				"affected_lots_count": summary.lots,
-				"on_hand_qty": summary.on_hand_qty,
-				"in_transit_qty": summary.in_transit_qty,
-				"stock_value": summary.stock_value,
-				"shipped_qty": summary.shipped_qty,
-				"shipped_value": summary.shipped_value,
-				"customers_count": summary.customers,
-				"sites_count": summary.sites,
-			}
-		)
-		on_hand = {}
-		for row in scope.stock:
-			on_hand[row.lot] = on_hand.get(row.lot, 0.0) + row.qty
-		self.set(
-			"affected_lots",
-			[
-				{
-					"batch": lot.lot,
-					"item": lot.item,
-					"level": lot.level,
-					"made_qty": lot.made_qty,
-					"traced_qty": lot.traced_qty,
-					"share": 100 * lot.share,
-					"on_hand_qty": on_hand.get(lot.lot, 0.0),
-					"status_before": lot.lot_status,
-				}
-				for lot in scope.lots
-			],
-		)
-		items = {lot.lot: lot.item for lot in scope.lots}
-		self.set(
-			"locations",
-			[
-				{
-					"company": row.company,
-					"warehouse": row.warehouse,
-					"batch": row.lot,
-					"item": items.get(row.lot),
-					"qty": row.qty,
-					"affected_qty": row.affected_qty,
-					"stock_value": row.value,
-					"in_transit": int(row.in_transit),
-				}
-				for row in scope.stock
-			],
-		)
-		products, companies = customer_products(scope), customer_companies(scope)
-		self.set(
-			"customers",
-			[
-				{
-					**self.customer_row(c, scope.contacts[c.customer]),
-					"products": products.get(c.customer),
-					"company": companies.get(c.customer),
-				}
-				for c in scope.customers
-			],
-		)
+		self.update(recall_rows.header_figures(scope.summary))
+		tables = recall_rows.scope_rows(scope, customer_products(scope), customer_companies(scope))
+		for table in SCOPE_TABLES:
+			self.set(table, tables[table])
 		self.set_source_lots(scope.roots)
 		self.scope_fingerprint = self.fingerprint({lot.lot: lot.lot_status for lot in scope.lots})
 		self.flags.scope_to_write = set(SCOPE_TABLES)
@@ -306,31 +250,6 @@ class LotRecall(BulkChildTables, Document):
 			exc=Refused,
 		)
 
-	@staticmethod
-	def customer_row(customer, contact) -> dict:
-		documents = sorted(name for _doctype, name in customer.documents)
-		listed = ", ".join(documents[:MAX_LISTED_DOCUMENTS])
-		if len(documents) > MAX_LISTED_DOCUMENTS:
-			listed += " " + _("… and {0} more").format(len(documents) - MAX_LISTED_DOCUMENTS)
-		return {
-			"customer": customer.customer,
-			"customer_name": contact.customer_name,
-			"contact": contact.contact,
-			"email": contact.email,
-			"phone": contact.phone,
-			"address": contact.address,
-			"address_display": contact.address_display,
-			"shipped_qty": customer.shipped_qty,
-			"returned_qty": customer.returned_qty,
-			"recovered_qty": customer.recovered_qty,
-			"affected_qty": customer.affected_qty,
-			"sales_value": customer.sales_value,
-			"first_delivery": customer.first_date,
-			"last_delivery": customer.last_date,
-			"lots": ", ".join(sorted(customer.lots)),
-			"documents": listed,
-		}
-
 	def recall_lots(self):
 		"""Move every affected lot to the recall status in one governed Lot Status Change."""
 		target = self.target_status
@@ -383,124 +302,12 @@ class LotRecall(BulkChildTables, Document):
 		for row, status in skipped:
 			recall_queries.set_recall_lots_status_after(self.name, [row.batch], status)
 
-	def release_demand(self):
-		"""Cancel the reservations and open pick lists that hold affected lots; draft pick lists are
-		left blocked (the lots' status refuses their submission)."""
-		from lot_traceability.recall.scope import open_demand
-
-		with lock_queries.locking_reads():
-			demand = open_demand([row.batch for row in self.affected_lots], [], {})
-		for name in sorted({r.name for r in demand["reservations"]}):
-			self.cancel_document("Stock Reservation Entry", name, _("Reservation cancelled"))
-			reservations.tell_recall_cancelled(
-				name, self.name, [r.batch_no for r in demand["reservations"] if r.name == name]
-			)
-		for name in sorted({r.name for r in demand["pick_lists"] if r.docstatus == 1}):
-			self.cancel_document("Pick List", name, _("Pick list cancelled"))
-		for name in sorted({r.name for r in demand["pick_lists"] if r.docstatus == 0}):
-			self.add_action("Pick List", name, _("Blocked"), _("draft: the recalled lots cannot be picked"))
-
-	def cancel_document(self, doctype, name, done):
-		savepoint = "lot_recall_release"
-		frappe.db.savepoint(savepoint)
-		try:
-			doc = frappe.get_doc(doctype, name)
-			doc.flags.ignore_permissions = True
-			doc.cancel()
-			self.add_action(doctype, name, done, _("by recall {0}").format(self.name))
-		except Exception as error:
-			frappe.db.rollback(save_point=savepoint)
-			frappe.clear_last_message()
-			self.add_action(doctype, name, _("Blocked"), _("could not be cancelled: {0}").format(error))
-
 	def add_action(self, document_type, document, action, detail=""):
 		row = self.append(
 			"actions",
 			{"document_type": document_type, "document": document, "action": action, "detail": detail},
 		)
 		row.db_insert()
-
-	def assign_tasks(self):
-		"""ToDos for the people who hold the stock, own quality and talk to customers, company by
-		company: a lot that crossed our companies has stock (or customers) in each, and each company's
-		people get the part that is theirs. A user restricted to some companies (Company user
-		permissions) gets only theirs; one task per user, naming each of their companies."""
-		from frappe.desk.form.assign_to import add as assign
-
-		settings = get_settings()
-		stock: dict[str | None, list] = {}
-		for row in self.locations:
-			figures = stock.setdefault(row.company, [0.0, set()])
-			figures[0] += flt(row.qty)
-			if row.warehouse:
-				figures[1].add(row.warehouse)
-		customers: dict[str | None, int] = {}
-		for row in self.customers:
-			customers[row.company] = customers.get(row.company, 0) + 1
-		companies = sorted(c for c in set(stock) | set(customers) if c)
-		tasks = []  # (role, company, description)
-		for company in sorted(stock, key=lambda c: c or ""):
-			qty, warehouses = stock[company]
-			tasks.append(
-				(
-					settings.recall_warehouse_role,
-					company,
-					_(
-						"Recall {0}: hold and segregate {1} on hand in {2} warehouses of {3} (see Stock Locations)."
-					).format(self.name, flt(qty), len(warehouses), company or _("no company")),
-				)
-			)
-		if len(companies) > 1:
-			for company in companies:
-				tasks.append(
-					(
-						settings.recall_quality_role,
-						company,
-						_("Recall {0}: investigate and follow containment in {1}.").format(
-							self.name, company
-						),
-					)
-				)
-		else:
-			tasks.append(
-				(
-					settings.recall_quality_role,
-					None,
-					_("Recall {0}: investigate, follow containment and close the recall.").format(self.name),
-				)
-			)
-		for company in sorted(customers, key=lambda c: c or ""):
-			tasks.append(
-				(
-					settings.recall_customer_service_role,
-					company,
-					_("Recall {0}: notify {1} customers of {2} (Customer Notice List).").format(
-						self.name, customers[company], company or _("no company")
-					),
-				)
-			)
-		by_user: dict[str, list[str]] = {}
-		roles = {role for role, _company, _text in tasks if role}
-		users = {role: user_queries.get_users_with_roles([role]) for role in roles}
-		access = user_queries.get_company_access({user for found in users.values() for user in found})
-		for role, company, description in tasks:
-			for user in users.get(role, ()):
-				allowed = access.get(user)
-				if company and allowed is not None and company not in allowed:
-					continue
-				texts = by_user.setdefault(user, [])
-				if description not in texts:
-					texts.append(description)
-		for user, texts in sorted(by_user.items()):
-			assign(
-				{
-					"assign_to": [user],
-					"doctype": self.doctype,
-					"name": self.name,
-					"description": "\n".join(texts),
-				},
-				ignore_permissions=True,
-			)
 
 	def returns_by_disposition_text(self, scope=None) -> str | None:
 		"""The affected lots' customer returns since the recall date, summed per disposition (none
@@ -523,13 +330,9 @@ class LotRecall(BulkChildTables, Document):
 		if self.docstatus != 1 or self.is_mock:
 			return []
 		at_submit = scope
-		scope = scope or compute_scope(
-			[row.batch for row in self.affected_lots if row.level == 0]
-			or [row.batch for row in self.source_lots],
-			None,
-			self.recall_date,
-			with_demand=False,
-		)
+		if scope is None:
+			lots, supplier_lot_no = recall_rows.scope_roots(self)
+			scope = compute_scope(lots, supplier_lot_no, self.recall_date, with_demand=False)
 		figures = core.containment(scope.shipments, scope.disposed_qty, scope.summary.on_hand_qty)
 		status, problems = core.next_status(self.status, figures, requested)
 		self.db_set(

@@ -11,6 +11,7 @@ from lot_traceability.genealogy.trace import checked_depth
 from lot_traceability.messages import esc, quantity
 from lot_traceability.production_runs import describe_window
 from lot_traceability.queries import warehouses as warehouse_queries
+from lot_traceability.recall.rows import customer_figures, figure_columns
 from lot_traceability.recall.scope import compute_scope, scope_sources, within_walls, workstation_sources
 from lot_traceability.traceability import recall as core
 
@@ -202,14 +203,9 @@ def customers_section(scope):
 		col("customer", _("Customer"), "Link", 170, "Customer"),
 		col("item", _("Item"), "Link", 150, "Item"),
 		uom_col(),
-		col("shipped_qty", _("Shipped"), "Float", 90),
-		col("returned_qty", _("Returned"), "Float", 90),
+		*figure_columns(),  # the recall's per-customer figures, as the Lot Recall keeps them
 		col("net_qty", _("Net Shipped"), "Float", 100),
-		col("affected_qty", _("Affected Part"), "Float", 110),
-		col("sales_value", _("Sales Value"), "Currency", 110),
 		col("deliveries", _("Deliveries"), "Int", 90),
-		col("first_delivery", _("First Delivery"), "Date", 110),
-		col("last_delivery", _("Last Delivery"), "Date", 110),
 		col("contact", _("Contact"), "Link", 160, "Contact"),
 		col("email", _("Email"), "Data", 200),
 		col("phone", _("Phone"), "Data", 130),
@@ -234,13 +230,8 @@ def customers_section(scope):
 					"address_display": (contact.get("address_display") or "").replace("<br>", ", "),
 					"item": item or None,
 					"uom": lot_item(scope, rows[0].lot)["uom"],
-					"shipped_qty": customer.shipped_qty,
-					"returned_qty": customer.returned_qty,
+					**customer_figures(customer),
 					"net_qty": customer.net_qty,
-					"affected_qty": customer.affected_qty,
-					"sales_value": customer.sales_value,
-					"first_delivery": customer.first_date,
-					"last_delivery": customer.last_date,
 					"deliveries": len(customer.documents),
 					"lots": ", ".join(sorted(customer.lots)),
 				}
