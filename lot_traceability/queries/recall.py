@@ -324,21 +324,10 @@ SCOPE_ROW_FIELDS = {
 		("company", "warehouse", "batch", "item", "qty", "affected_qty", "stock_value", "in_transit"),
 		("company", "warehouse", "batch", "item"),
 	),
+	# the customers' listed fields are the service's (`recall.scope.CUSTOMER_LIST_FIELDS`)
 	"customers": (
 		"Lot Recall Customer",
-		(
-			"customer",
-			"customer_name",
-			"company",
-			"email",
-			"phone",
-			"shipped_qty",
-			"returned_qty",
-			"affected_qty",
-			"sales_value",
-			"last_delivery",
-			"lots",
-		),
+		("customer", "customer_name", "company", "email", "phone", "lots"),
 		("customer", "customer_name", "lots"),
 	),
 }
@@ -352,11 +341,14 @@ def get_recall_rows(
 	search: str | None,
 	within: dict | None = None,
 	after: int | None = None,
+	fields: tuple | None = None,
 ):
 	"""A page of a recall's scope table in its order, how many rows match, and the key (idx) of the
 	page's last row. `within`: further filters, the rows the user may read; `after`: the page starts
-	after the row of this idx (read by key, `start` unused)."""
-	doctype, fields, searched = SCOPE_ROW_FIELDS[table]
+	after the row of this idx (read by key, `start` unused); `fields`: the fields listed (else the
+	table's own, `SCOPE_ROW_FIELDS`)."""
+	doctype, listed, searched = SCOPE_ROW_FIELDS[table]
+	fields = fields or listed
 	filters = {"parent": recall, "parenttype": "Lot Recall", "parentfield": table, **(within or {})}
 	or_filters = {field: ("like", f"%{search}%") for field in searched} if search else None
 	rows = frappe.get_all(

@@ -17,6 +17,7 @@ from lot_traceability.queries import ledger as ledger_queries
 from lot_traceability.queries import lot_ledger as lot_ledger_queries
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import recall as recall_queries
+from lot_traceability.recall.rows import CUSTOMER_FIGURE_FIELDS
 from lot_traceability.traceability import recall as core
 from lot_traceability.traceability.genealogy import BACKWARD, FORWARD, spread_forward
 from lot_traceability.traceability.movements import INTERNAL_TRANSFER
@@ -411,6 +412,19 @@ def customer_companies(scope) -> dict[str, str]:
 	return {customer: companies.get((t, n)) for customer, (_key, t, n) in latest.items()}
 
 
+# The form's paged list of a recall's customers: who, how to reach them, the recall's figures of each
+# (`recall.rows.CUSTOMER_FIGURES`) and the lots they received.
+CUSTOMER_LIST_FIELDS = (
+	"customer",
+	"customer_name",
+	"company",
+	"email",
+	"phone",
+	*CUSTOMER_FIGURE_FIELDS,
+	"lots",
+)
+
+
 def readable_recall_rows(
 	recall, table: str, start: int, page_length: int, search: str | None, after: int | None = None
 ) -> dict:
@@ -427,7 +441,14 @@ def readable_recall_rows(
 		if table == "locations" and walled.warehouses is not None:
 			within["warehouse"] = ("in", sorted(walled.warehouses))
 	rows, total, last = recall_queries.get_recall_rows(
-		recall.name, table, start, page_length, search, within, after
+		recall.name,
+		table,
+		start,
+		page_length,
+		search,
+		within,
+		after,
+		fields=CUSTOMER_LIST_FIELDS if table == "customers" else None,
 	)
 	hidden = {}
 	if within:
