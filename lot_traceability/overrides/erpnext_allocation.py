@@ -36,7 +36,8 @@ from erpnext.stock.serial_batch_bundle import SerialBatchCreation
 from frappe.utils import flt, getdate, nowdate
 
 from lot_traceability import reservations
-from lot_traceability.allocation import HELD, LOTS, PLAIN, allocate_lots, explain_shortage, pickable
+from lot_traceability.allocation import HELD, LOTS, PLAIN, allocate_lots
+from lot_traceability.allocation_checks import explain_shortage, pickable
 from lot_traceability.config import get_lot_rule
 from lot_traceability.enforcement import enforcement_enabled
 from lot_traceability.locks import holds_voucher_locks
@@ -124,7 +125,7 @@ def update_stock(ctx, out, doc=None):
 	and shelf life at the posting date, the customer's requirements), or for an item no rule governs,
 	the first ERPNext takes among the lots that may be shipped. Either way the row remembers that
 	the lot was picked automatically (`lot_picked_automatically`): it is picked again at submit if
-	it can no longer cover the row (`allocation.repick_automatic_lots`)."""
+	it can no longer cover the row (`allocation_checks.repick_automatic_lots`)."""
 	selling = ctx.get("doctype") in ("Delivery Note", "POS Invoice") or (
 		ctx.get("doctype") == "Sales Invoice" and ctx.get("update_stock")
 	)

@@ -1,4 +1,4 @@
-from lot_traceability.allocation import check_requirements, record_overrides, repick_automatic_lots
+from lot_traceability.allocation_checks import check_requirements, record_overrides, repick_automatic_lots
 from lot_traceability.enforcement import check_voucher_rows
 from lot_traceability.locks import lock_if_submitting, lock_voucher
 from lot_traceability.overrides.stock_rows import selling_rows

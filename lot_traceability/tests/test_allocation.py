@@ -6,7 +6,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, nowdate
 
-from lot_traceability.allocation import LotRequirementError
+from lot_traceability.allocation_checks import LotRequirementError
 from lot_traceability.api import check_allocation
 from lot_traceability.overrides import erpnext_allocation
 from lot_traceability.tests.utils import (

@@ -6,7 +6,7 @@ from erpnext.stock.doctype.purchase_receipt.purchase_receipt import make_purchas
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, nowdate
 
-from lot_traceability.allocation import LotShortageError
+from lot_traceability.allocation_checks import LotShortageError
 from lot_traceability.enforcement import LotNotAllowedError
 from lot_traceability.overrides import erpnext_allocation
 from lot_traceability.pickers import NOT_LISTED

@@ -11,7 +11,7 @@ from frappe.utils import add_days, flt, get_test_client, nowdate
 from frappe.utils.password import update_password
 
 from lot_traceability import api, tasks
-from lot_traceability.allocation import LotShortageError
+from lot_traceability.allocation_checks import LotShortageError
 from lot_traceability.enforcement import LotNotAllowedError
 from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_change import (
 	LotStatusChangeError,
