@@ -142,13 +142,13 @@ def upload_lot_announcements(
 @frappe.whitelist()
 def make_purchase_receipt_from_announcement(source_name: str, target_doc: str | dict | None = None):
 	"""*Create → Purchase Receipt* of a Lot Announcement (ERPNext's mapped-document call)."""
-	from lot_traceability import announcements
+	from lot_traceability import announcement_receipts
 
 	announcement = frappe.get_doc("Lot Announcement", source_name)
 	announcement.check_permission("read")
 	access.check_company_access(announcement.company)
 	frappe.has_permission("Purchase Receipt", "create", throw=True)
-	return announcements.make_purchase_receipt(source_name, target_doc)
+	return announcement_receipts.make_purchase_receipt(source_name, target_doc)
 
 
 @frappe.whitelist()

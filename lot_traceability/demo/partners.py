@@ -7,7 +7,7 @@ from io import BytesIO
 import frappe
 from frappe.utils import add_days, nowdate
 
-from lot_traceability import announcements
+from lot_traceability import announcement_receipts, announcements
 from lot_traceability.demo import builders as b
 from lot_traceability.demo.distributor import COMPANY
 
@@ -43,7 +43,7 @@ def load() -> dict:
 	shipped, received = add_days(nowdate(), -3), add_days(nowdate(), -1)
 	order = purchase_order(item, supplier, central, add_days(nowdate(), -10))
 	(name,) = announcements.capture_sheet(kde_sheet(order, shipped), COMPANY, supplier)
-	receipt = announcements.make_purchase_receipt(name)
+	receipt = announcement_receipts.make_purchase_receipt(name)
 	receipt.items = [row for row in receipt.items if row.supplier_lot_no != LOTS[-1][0]]
 	receipt.posting_date = received
 	receipt.set_posting_time = 1

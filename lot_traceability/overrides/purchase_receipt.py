@@ -1,4 +1,4 @@
-from lot_traceability.announcements import reconcile_receipt
+from lot_traceability.announcement_receipts import reconcile_receipt
 from lot_traceability.enforcement import check_voucher_rows
 from lot_traceability.exports.fsma204 import record_tlc_sources
 from lot_traceability.foresight.supplier_risk import hold_received_lots

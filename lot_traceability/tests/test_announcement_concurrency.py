@@ -5,7 +5,7 @@ order, none of the lots is reported as not received."""
 import frappe
 from frappe.utils import today
 
-from lot_traceability.announcements import make_purchase_receipt
+from lot_traceability.announcement_receipts import make_purchase_receipt
 from lot_traceability.tests.concurrency import Connection, raised
 from lot_traceability.tests.test_concurrency import ConcurrencyTestCase
 from lot_traceability.tests.utils import get_company, make_lot_item, make_supplier

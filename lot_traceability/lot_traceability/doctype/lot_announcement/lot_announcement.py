@@ -3,9 +3,9 @@
 
 from frappe.model.document import Document
 
-from lot_traceability import announcements
+from lot_traceability import announcement_receipts
 
 
 class LotAnnouncement(Document):
 	def validate(self):
-		announcements.validate_announcement(self)
+		announcement_receipts.validate_announcement(self)
