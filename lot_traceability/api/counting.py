@@ -24,7 +24,7 @@ def make_lot_count(plan: str, count_date: str | None = None) -> str | None:
 @frappe.whitelist()
 def get_lot_counts() -> list[dict]:
 	"""The counts still to count that the user may read (the Lot Counting page's list)."""
-	from lot_traceability.cycle_counts import open_counts
+	from lot_traceability.count_sheets import open_counts
 
 	frappe.has_permission("Lot Count", "read", throw=True)
 	return open_counts()
@@ -33,7 +33,7 @@ def get_lot_counts() -> list[dict]:
 @frappe.whitelist()
 def get_lot_count_sheet(name: str) -> dict:
 	"""A count's rows as its counter sees them (book quantities hidden in a blind count)."""
-	from lot_traceability.cycle_counts import count_sheet
+	from lot_traceability.count_sheets import count_sheet
 
 	return count_sheet(name)
 
@@ -41,7 +41,7 @@ def get_lot_count_sheet(name: str) -> dict:
 @frappe.whitelist()
 def identify_counted_lot(name: str, text: str) -> dict:
 	"""The lot a label scanned (or id typed) during count `name` names."""
-	from lot_traceability.cycle_counts import identify, readable_count
+	from lot_traceability.count_sheets import identify, readable_count
 
 	readable_count(name, "write")
 	found = identify(text)
@@ -52,7 +52,7 @@ def identify_counted_lot(name: str, text: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 def record_lot_count(name: str, batch: str, warehouse: str, qty: float) -> dict:
 	"""Record the count, or the recount by another person, of a lot at a location."""
-	from lot_traceability.cycle_counts import record_count
+	from lot_traceability.count_sheets import record_count
 
 	return record_count(name, batch, warehouse, qty)
 
@@ -60,6 +60,6 @@ def record_lot_count(name: str, batch: str, warehouse: str, qty: float) -> dict:
 @frappe.whitelist(methods=["POST"])
 def complete_lot_count(name: str) -> dict:
 	"""Close a count (a Stock Manager) and draft the reconciliation of its confirmed variances."""
-	from lot_traceability.cycle_counts import complete
+	from lot_traceability.count_sheets import complete
 
 	return complete(name)

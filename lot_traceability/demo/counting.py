@@ -5,7 +5,7 @@ Stock Manager would submit."""
 import frappe
 from frappe.utils import nowdate
 
-from lot_traceability import cycle_counts
+from lot_traceability import count_sheets, cycle_counts
 from lot_traceability.demo.manufacturer import ABBR, COMPANY, QUALITY_LEAD
 
 PLAN = "Demo Stores Daily Count"
@@ -32,13 +32,13 @@ def load() -> dict:
 	books = {row.batch: cycle_counts.q.get_book(row.batch, row.warehouse)[0] for row in count.rows}
 	for row in count.rows:
 		counted = books[row.batch] * (1 - SHORT if row.batch == first.batch else 1)
-		cycle_counts.record_count(name, row.batch, row.warehouse, counted)
+		count_sheets.record_count(name, row.batch, row.warehouse, counted)
 	try:
 		frappe.set_user(QUALITY_LEAD)
-		cycle_counts.record_count(name, first.batch, first.warehouse, books[first.batch] * (1 - SHORT))
+		count_sheets.record_count(name, first.batch, first.warehouse, books[first.batch] * (1 - SHORT))
 	finally:
 		frappe.set_user(user)
-	cycle_counts.complete(name)  # the stock manager drafts the reconciliation
+	count_sheets.complete(name)  # the stock manager drafts the reconciliation
 	return {"plan": PLAN, "count": name, "variance": first.batch}
 
 

@@ -7,7 +7,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, get_first_day, get_last_day, getdate, nowdate
 
-from lot_traceability import api, cycle_counts, demo
+from lot_traceability import api, count_sheets, cycle_counts, demo
 from lot_traceability.cycle_counts import CountError
 from lot_traceability.findings import find_exceptions, get_thresholds
 from lot_traceability.tests.utils import (
@@ -347,7 +347,7 @@ class TestRecountConcurrency(FrappeTestCase):
 			}
 		).insert()
 		frappe.set_user(FIRST)
-		cycle_counts.record_count(self.count.name, self.lot, "Stores - DFI", 0)  # far off: a recount
+		count_sheets.record_count(self.count.name, self.lot, "Stores - DFI", 0)  # far off: a recount
 		frappe.set_user("Administrator")
 		frappe.db.commit()
 		self.second = Connection(frappe.local.site, SECOND, "a second counter")
@@ -366,8 +366,8 @@ class TestRecountConcurrency(FrappeTestCase):
 		from lot_traceability.tests.concurrency import raised
 
 		name, lot = self.count.name, self.lot
-		ahead.call(lambda: cycle_counts.record_count(name, lot, "Stores - DFI", ahead_qty))
-		behind.start(lambda: cycle_counts.record_count(name, lot, "Stores - DFI", behind_qty))
+		ahead.call(lambda: count_sheets.record_count(name, lot, "Stores - DFI", ahead_qty))
+		behind.start(lambda: count_sheets.record_count(name, lot, "Stores - DFI", behind_qty))
 		behind.wait_for_lock()  # the second recount waits for the first one's transaction
 		ahead.commit()
 		error = raised(behind.result())
