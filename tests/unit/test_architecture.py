@@ -94,3 +94,52 @@ def test_a_name_the_map_gives_that_does_not_exist_is_found():
 		1,
 	)
 	assert named(text) - existing() == {"lot_traceability/traceability/recall_drills.py"}
+
+
+MAX_LINES = 500
+# "lot_" names what every module is about (lot_documents, lot_ledger, lot_overview), not a family
+NOT_A_FAMILY = {"lot"}
+
+
+def long_modules(app: Path = APP) -> list[str]:
+	"""The app's modules over MAX_LINES lines (its tests apart)."""
+	return sorted(
+		f"{path.relative_to(app.parent)}: {count} lines"
+		for path in app.rglob("*.py")
+		if "tests" not in path.relative_to(app).parts and "node_modules" not in path.parts
+		for count in [len(path.read_text().splitlines())]
+		if count > MAX_LINES
+	)
+
+
+def root_families(app: Path = APP) -> dict[str, list[str]]:
+	"""Modules at the package root sharing the first word of their name, three or more of them:
+	a family that belongs in a folder of its own."""
+	families: dict[str, list[str]] = {}
+	for path in app.glob("*.py"):
+		families.setdefault(path.stem.split("_")[0], []).append(path.stem)
+	return {
+		word: sorted(names)
+		for word, names in families.items()
+		if len(names) >= 3 and word not in NOT_A_FAMILY
+	}
+
+
+def test_no_app_module_is_over_500_lines():
+	assert long_modules() == []
+
+
+def test_no_family_of_three_modules_at_the_package_root():
+	assert root_families() == {}
+
+
+def test_a_long_module_and_a_family_at_the_root_are_found(tmp_path):
+	app = tmp_path / "lot_traceability"
+	(app / "tests").mkdir(parents=True)
+	(app / "short.py").write_text("x = 1\n")
+	(app / "long.py").write_text("x = 1\n" * (MAX_LINES + 1))
+	(app / "tests" / "test_long.py").write_text("x = 1\n" * (MAX_LINES + 1))  # tests apart
+	for name in ("drill_plan", "drill_run", "drill_report", "lot_a", "lot_b", "lot_c"):
+		(app / f"{name}.py").write_text("")
+	assert long_modules(app) == [f"lot_traceability/long.py: {MAX_LINES + 1} lines"]
+	assert root_families(app) == {"drill": ["drill_plan", "drill_report", "drill_run"]}
