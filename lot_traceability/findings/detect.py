@@ -10,12 +10,8 @@ from frappe.utils import add_days, cint, flt, getdate, today
 from lot_traceability.config import get_settings
 from lot_traceability.queries import findings as q
 from lot_traceability.queries.anomalies import get_lot_anomalies
+from lot_traceability.queries.demand import get_open_pick_lists, get_open_sales_order_lines, get_reservations
 from lot_traceability.queries.lots import get_lot_statuses
-from lot_traceability.queries.recall import (
-	get_open_pick_lists,
-	get_open_sales_order_lines,
-	get_reservations,
-)
 from lot_traceability.traceability.findings import (
 	ANOMALY_KINDS,
 	CONSUMPTION,

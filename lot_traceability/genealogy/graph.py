@@ -16,9 +16,9 @@ from lot_traceability.genealogy.trace import (
 	within_reach,
 )
 from lot_traceability.messages import bold
+from lot_traceability.queries import items as item_queries
 from lot_traceability.queries import lot_ledger as lot_ledger_queries
 from lot_traceability.queries import lots as lot_queries
-from lot_traceability.queries import recall as recall_queries
 from lot_traceability.traceability import graph
 from lot_traceability.traceability.genealogy import BACKWARD, FORWARD
 
@@ -43,7 +43,7 @@ def graph_of(lot: str, expand=(), limit: int = graph.DEFAULT_LIMIT, max_depth: i
 	movements, hidden_moves = within_reach(lot_ledger_queries.get_lot_movements(shown, WALLED_FIELDS), walled)
 	hidden_documents = {(move[1], move[2]) for move in hidden_moves if move[6]}  # with a party
 	_made, balances = summarise(movements)
-	units = recall_queries.get_item_names_and_units({row.item for row in details.values() if row.item})
+	units = item_queries.get_item_names_and_units({row.item for row in details.values() if row.item})
 	lots = {
 		name: graph.LotInfo(
 			name=name,

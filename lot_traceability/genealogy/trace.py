@@ -11,10 +11,10 @@ from frappe.utils import getdate
 from lot_traceability import access
 from lot_traceability.messages import Refused, bold, esc
 from lot_traceability.queries import genealogy as genealogy_queries
+from lot_traceability.queries import items as item_queries
 from lot_traceability.queries import ledger as ledger_queries
 from lot_traceability.queries import lot_ledger as lot_ledger_queries
 from lot_traceability.queries import lots as lot_queries
-from lot_traceability.queries import recall as recall_queries
 from lot_traceability.traceability.genealogy import (
 	BACKWARD,
 	FORWARD,
@@ -124,7 +124,7 @@ def trace_lot(
 	if hidden_moves:
 		_made, balances = summarise(movements)
 	voucher_dates = {voucher_no: as_date(posted) for _lot, _type, voucher_no, posted, *_rest in movements}
-	units = recall_queries.get_item_names_and_units({d.item for d in details.values() if d.item})
+	units = item_queries.get_item_names_and_units({d.item for d in details.values() if d.item})
 	result = {"roots": roots, "directions": {}}
 	hidden_lots, hidden_documents = set(asked) - set(roots), 0  # a supplier lot no's lots of others
 	for way, trace in traces.items():

@@ -3,6 +3,7 @@ moved, a voucher's context (purpose, return, posting date), its parties."""
 
 import frappe
 
+from lot_traceability.queries.quoting import value_list
 from lot_traceability.traceability.movements import INWARD, RECEIVING_VOUCHERS, SELLING_VOUCHERS
 
 
@@ -215,4 +216,20 @@ def get_internal_transfers(vouchers) -> set[tuple[str, str]]:
 			pluck="name",
 		):
 			found.add((doctype, name))
+	return found
+
+
+def get_voucher_companies(vouchers) -> dict[tuple[str, str], str]:
+	"""The company of each (doctype, name)."""
+	found = {}
+	by_type: dict[str, list[str]] = {}
+	for doctype, name in vouchers:
+		by_type.setdefault(doctype, []).append(name)
+	for doctype, names in by_type.items():
+		# raw SQL: a recall names thousands of delivery notes, a list Frappe's filters write slowly
+		for name, company in frappe.db.sql(
+			f"select name, company from `tab{doctype}` where name in %(names)s",
+			{"names": value_list(set(names))},
+		):
+			found[(doctype, name)] = company
 	return found

@@ -47,3 +47,29 @@ def get_companies(warehouses) -> list[str]:
 	return frappe.get_all(
 		"Warehouse", filters={"name": ("in", sorted(set(warehouses)))}, pluck="company", distinct=True
 	)
+
+
+def get_warehouses(names) -> dict[str, dict]:
+	"""Company and transit flag of each warehouse (a Transit type, or a company's in-transit one)."""
+	if not names:
+		return {}
+	warehouse = frappe.qb.DocType("Warehouse")
+	rows = (
+		frappe.qb.from_(warehouse)
+		.select(warehouse.name, warehouse.company, warehouse.warehouse_type)
+		.where(warehouse.name.isin(list(set(names))))
+		.run(as_dict=True)
+	)
+	in_transit = set(
+		frappe.get_all(
+			"Company",
+			filters={"default_in_transit_warehouse": ("is", "set")},
+			pluck="default_in_transit_warehouse",
+		)
+	)
+	return {
+		row.name: frappe._dict(
+			company=row.company, in_transit=row.warehouse_type == "Transit" or row.name in in_transit
+		)
+		for row in rows
+	}

@@ -17,8 +17,8 @@ from frappe.utils import flt, getdate, strip_html
 from lot_traceability import access
 from lot_traceability.exports.scopes import lots_of_recall, readable_companies
 from lot_traceability.messages import bold
-from lot_traceability.queries import recall as recall_queries
 from lot_traceability.queries import recall_audit as queries
+from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.recall.rows import CUSTOMER_FIGURE_FIELDS, field_label
 from lot_traceability.traceability import recall_audit
 from lot_traceability.traceability.spreadsheet import safe_cell
@@ -105,7 +105,7 @@ def within_walls(recall, walled):
 
 def readable_actions(actions, shown: set[str], walled) -> list:
 	"""The recall's actions on lots the user may read and on documents of their companies."""
-	companies = recall_queries.get_voucher_companies(
+	companies = voucher_queries.get_voucher_companies(
 		{
 			(row.document_type, row.document)
 			for row in actions

@@ -13,10 +13,15 @@ from lot_traceability import access
 from lot_traceability.genealogy.trace import DEFAULT_DEPTH, as_date, end_documents, makes_lot, walks
 from lot_traceability.messages import Refused, bold, quantity
 from lot_traceability.queries import balances as balance_queries
+from lot_traceability.queries import contacts as contact_queries
+from lot_traceability.queries import demand as demand_queries
+from lot_traceability.queries import items as item_queries
 from lot_traceability.queries import ledger as ledger_queries
 from lot_traceability.queries import lot_ledger as lot_ledger_queries
 from lot_traceability.queries import lots as lot_queries
 from lot_traceability.queries import recall as recall_queries
+from lot_traceability.queries import vouchers as voucher_queries
+from lot_traceability.queries import warehouses as warehouse_queries
 from lot_traceability.recall.rows import CUSTOMER_FIGURE_FIELDS
 from lot_traceability.traceability import recall as core
 from lot_traceability.traceability.genealogy import BACKWARD, FORWARD, spread_forward
@@ -107,7 +112,7 @@ def within_walls(scope, walled=None) -> frappe._dict:
 	stock = [
 		row for row in scope.stock if row.lot in shown and walled.reads_warehouse(row.warehouse, row.company)
 	]
-	companies = recall_queries.get_voucher_companies(
+	companies = voucher_queries.get_voucher_companies(
 		{(row.voucher_type, row.voucher_no) for row in [*scope.shipments, *scope.get("upstream", ())]}
 	)
 	shipments = [
@@ -184,7 +189,7 @@ def compute_scope(
 			content[lot] = content.get(lot, 0.0) + qty
 	shares = core.shares({lot: content.get(lot, 0.0) for lot in lots}, made, roots)
 
-	warehouses = recall_queries.get_warehouses({warehouse for warehouse, _lot in figures.balances})
+	warehouses = warehouse_queries.get_warehouses({warehouse for warehouse, _lot in figures.balances})
 	stock = core.stock_rows(
 		figures,
 		shares,
@@ -194,7 +199,7 @@ def compute_scope(
 	set_stock_values(stock)
 	shipped = core.shipment_rows(figures, shares)
 	details = lot_queries.get_lot_details(lots)
-	units = recall_queries.get_item_names_and_units({d.get("item") for d in details.values()} - {None})
+	units = item_queries.get_item_names_and_units({d.get("item") for d in details.values()} - {None})
 	scope = frappe._dict(
 		roots=roots,
 		recall_date=recall_date,
@@ -272,8 +277,8 @@ def set_stock_values(stock) -> None:
 def customer_contacts(customers) -> dict[str, dict]:
 	"""Each customer's name, contact, e-mail, phone and address: the customer's primary ones, else those
 	of its latest Delivery Note (read only for customers that lack them)."""
-	found = recall_queries.get_customer_contacts([c.customer for c in customers])
-	deliveries = recall_queries.get_delivery_contacts(
+	found = contact_queries.get_customer_contacts([c.customer for c in customers])
+	deliveries = contact_queries.get_delivery_contacts(
 		{
 			c.last_delivery_note
 			for c in customers
@@ -300,8 +305,8 @@ def with_phones(contacts) -> None:
 	"""A phone number for each contact without one: its contact's phone numbers (the primary first,
 	then the contact's phone and mobile fields), else its address's phone."""
 	contacts = [row for row in contacts if not row.phone]
-	phones = recall_queries.get_contact_phones({row.contact for row in contacts})
-	at_address = recall_queries.get_address_phones(
+	phones = contact_queries.get_contact_phones({row.contact for row in contacts})
+	at_address = contact_queries.get_address_phones(
 		{row.address for row in contacts if not phones.get(row.contact)}
 	)
 	for row in contacts:
@@ -325,9 +330,9 @@ def open_demand(lots, stock, details) -> dict:
 	draw on them (same item, from a warehouse that holds affected stock)."""
 	pairs = {(details.get(row.lot, {}).get("item"), row.warehouse) for row in stock if not row.in_transit}
 	return {
-		"reservations": recall_queries.get_reservations(lots),
-		"pick_lists": recall_queries.get_open_pick_lists(lots),
-		"sales_orders": recall_queries.get_open_sales_order_lines(pairs),
+		"reservations": demand_queries.get_reservations(lots),
+		"pick_lists": demand_queries.get_open_pick_lists(lots),
+		"sales_orders": demand_queries.get_open_sales_order_lines(pairs),
 	}
 
 
@@ -336,7 +341,7 @@ def upstream(backward) -> list:
 	backward trace)."""
 	rows = end_documents(lot_ledger_queries.get_lot_movements(backward.lots), set(backward.lots), BACKWARD)
 	details = lot_queries.get_lot_details({row.batch_no for row in rows})
-	units = recall_queries.get_item_names_and_units({d.item for d in details.values() if d.item})
+	units = item_queries.get_item_names_and_units({d.item for d in details.values() if d.item})
 	for row in rows:
 		row.item = details.get(row.batch_no, {}).get("item")
 		row.uom = units.get(row.item, (None, None))[1]
@@ -376,7 +381,7 @@ def customer_products(scope) -> dict[str, str]:
 	"""For each customer of the scope: every item it received from the affected lots, with those lots
 	and the quantity delivered in the item's unit ("Cake Mix Classic (DEMO-CAKE-MIX) — lots …: 80 Kg")."""
 	items = {lot.lot: lot.item for lot in scope.lots}
-	names = recall_queries.get_item_names_and_units({item for item in items.values() if item})
+	names = item_queries.get_item_names_and_units({item for item in items.values() if item})
 	received: dict[str, dict[str, list]] = {}
 	for row in scope.shipments:
 		if not row.customer or not row.shipped_qty:
@@ -408,7 +413,7 @@ def customer_companies(scope) -> dict[str, str]:
 			key = (row.posting_date or getdate("1900-01-01"), row.voucher_no)
 			if row.customer not in latest or key > latest[row.customer][0]:
 				latest[row.customer] = (key, row.voucher_type, row.voucher_no)
-	companies = recall_queries.get_voucher_companies({(t, n) for _key, t, n in latest.values()})
+	companies = voucher_queries.get_voucher_companies({(t, n) for _key, t, n in latest.values()})
 	return {customer: companies.get((t, n)) for customer, (_key, t, n) in latest.items()}
 
 

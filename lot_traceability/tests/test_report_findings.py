@@ -405,7 +405,7 @@ class TestRecallContacts(FrappeTestCase):
 		self.assertEqual(rows[0].phone, "+1 555 0200")
 
 	def test_the_primary_phone_comes_first(self):
-		from lot_traceability.queries.recall import get_contact_phones
+		from lot_traceability.queries.contacts import get_contact_phones
 
 		contact = frappe.get_doc(
 			"Contact", frappe.db.get_value("Customer", "Demo Bakery North", "customer_primary_contact")
