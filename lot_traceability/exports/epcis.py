@@ -42,12 +42,12 @@ def master_data() -> epcis.MasterData:
 	)
 
 
-def lots_of(names) -> dict[str, epcis.Lot]:
+def lots_of(names) -> dict[str, epcis.EventLot]:
 	masters = epcis_queries.get_lot_masters(names)
 	barcodes = epcis_queries.get_item_barcodes({row.item for row in masters.values()})
 	gtins = {item: gs1.first_gtin(codes) for item, codes in barcodes.items()}  # as `labels.item_gtin`
 	return {
-		name: epcis.Lot(name, row.item or name, gtins.get(row.item), row.stock_uom)
+		name: epcis.EventLot(name, row.item or name, gtins.get(row.item), row.stock_uom)
 		for name, row in masters.items()
 	}
 

@@ -279,7 +279,7 @@ def places_of(moves) -> fsma204.Places:
 	)
 
 
-def lot_records(coverage, records) -> dict[str, fsma204.Lot]:
+def lot_records(coverage, records) -> dict[str, fsma204.TracedLot]:
 	"""The covered lots as the spreadsheet names them, each with its traceability lot code source:
 	the one captured when the lot came into being, else the supplier's primary address or the
 	warehouse of the first receipt or production that brought it in."""
@@ -313,7 +313,7 @@ def lot_records(coverage, records) -> dict[str, fsma204.Lot]:
 		product = row.item_name or row.item
 		if row.brand:
 			product = f"{product}, {row.brand}"
-		found[name] = fsma204.Lot(
+		found[name] = fsma204.TracedLot(
 			name=name,
 			item=row.item,
 			product=f"{product} ({row.item})" if row.item_name and row.item_name != row.item else product,

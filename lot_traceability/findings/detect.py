@@ -16,10 +16,10 @@ from lot_traceability.traceability.findings import (
 	ANOMALY_KINDS,
 	CONSUMPTION,
 	Adjustment,
+	DatedMove,
 	Finding,
 	ItemUnit,
 	Kind,
-	LotMove,
 	NearExpiryLot,
 	ProductionEntry,
 	RestrictionPeriod,
@@ -52,9 +52,9 @@ def get_thresholds() -> Thresholds:
 	)
 
 
-def lot_moves(rows) -> list[LotMove]:
+def lot_moves(rows) -> list[DatedMove]:
 	return [
-		LotMove(
+		DatedMove(
 			lot=row.batch_no,
 			voucher_type=row.voucher_type,
 			voucher_no=row.voucher_no,

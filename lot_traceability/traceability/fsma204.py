@@ -141,7 +141,7 @@ class Place:
 
 
 @dataclass(frozen=True)
-class Lot:
+class TracedLot:
 	"""A lot with what names it in the spreadsheet."""
 
 	name: str
@@ -222,7 +222,7 @@ def _ends(moves: list[Movement]) -> dict[tuple, str | None]:
 
 def spreadsheet_rows(
 	moves: Iterable[Movement],
-	lots: Mapping[str, Lot],
+	lots: Mapping[str, TracedLot],
 	places: Places,
 	coverage: Mapping[str, str],
 ) -> list[dict]:
@@ -265,7 +265,7 @@ def _as_datetime(value) -> datetime:
 
 def _row(move, qty, cte, lots, places, coverage, ends) -> dict:
 	event, role = cte
-	lot = lots.get(move.lot) or Lot(move.lot, move.lot, move.lot)
+	lot = lots.get(move.lot) or TracedLot(move.lot, move.lot, move.lot)
 	missing: list[str] = []
 	here = _place_of_warehouse(places, move.warehouse)
 	party = places.parties.get((move.voucher_type, move.voucher_no))

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from lot_traceability.traceability import epcis
 from lot_traceability.traceability.epcis import (
 	EpcisError,
+	EventLot,
 	Identifiers,
-	Lot,
 	MasterData,
 	Move,
 	StatusChange,
@@ -33,9 +33,9 @@ TZ = "Asia/Kolkata"
 WHEN = datetime(2026, 3, 2, 9, 30)
 GLN = "0614141000005"  # GS1's example GLN (check digit 5)
 LOTS = {
-	"L1": Lot("L1", "MILK-POWDER", "09506000134352", "Kg"),
-	"L2": Lot("L2", "MILK-POWDER", "09506000134352", "Kg"),
-	"C1": Lot("C1", "CAKE MIX/CLASSIC", None, "Nos"),
+	"L1": EventLot("L1", "MILK-POWDER", "09506000134352", "Kg"),
+	"L2": EventLot("L2", "MILK-POWDER", "09506000134352", "Kg"),
+	"C1": EventLot("C1", "CAKE MIX/CLASSIC", None, "Nos"),
 }
 MASTER = MasterData(
 	warehouse_gln={"Stores - DFI": GLN},

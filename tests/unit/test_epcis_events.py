@@ -4,8 +4,8 @@ change export as, who the source and destination parties are, and the export's o
 from datetime import datetime
 
 from lot_traceability.traceability.epcis import (
+	EventLot,
 	Identifiers,
-	Lot,
 	MasterData,
 	Move,
 	StatusChange,
@@ -21,8 +21,8 @@ STORES_GLN = "0614141000005"
 COMPANY_GLN = "0614141000012"
 SUPPLIER_GLN = "0614141000029"
 LOTS = {
-	"L1": Lot("L1", "MILK-POWDER", "09506000134352", "Kg"),
-	"C1": Lot("C1", "CAKE MIX/CLASSIC", None, "Nos"),
+	"L1": EventLot("L1", "MILK-POWDER", "09506000134352", "Kg"),
+	"C1": EventLot("C1", "CAKE MIX/CLASSIC", None, "Nos"),
 }
 MASTER = MasterData(
 	warehouse_gln={"Stores - DFI": STORES_GLN},
@@ -222,7 +222,7 @@ def test_the_exports_lot_totals_count_only_known_lots_and_only_quantities():
 def test_a_lot_whose_item_has_no_stock_unit_carries_no_unit_code_whatever_the_sites_table_holds():
 	"""Units are looked up by their exact name: placeholder units a site coded do not stand in."""
 	master = MasterData(uom_codes={"XXXX": "KGM", "N/A": "LTR", "-": "MTR", "Kg": "KGM"})
-	lots = {"L5": Lot("L5", "SPICE MIX", None, None), "L6": Lot("L6", "SPICE MIX", None, "")}
+	lots = {"L5": EventLot("L5", "SPICE MIX", None, None), "L6": EventLot("L6", "SPICE MIX", None, "")}
 	events = movement_events(
 		[move("L5", 2, "Purchase Receipt", "PR-1"), move("L6", 3, "Purchase Receipt", "PR-1")],
 		lots,

@@ -8,10 +8,10 @@ from lot_traceability.traceability.findings import (
 	CONSUMPTION,
 	DEFAULT_WEIGHTS,
 	Adjustment,
+	DatedMove,
 	Finding,
 	ItemUnit,
 	Kind,
-	LotMove,
 	NearExpiryLot,
 	Production,
 	ProductionEntry,
@@ -47,7 +47,7 @@ def at(days, hours=0):
 
 def move(voucher_type="Delivery Note", voucher_no="DN-1", direction="Outward", posted=0, entered=None, **kw):
 	posted_at = at(posted)
-	return LotMove(
+	return DatedMove(
 		kw.pop("lot", "LOT-1"),
 		voucher_type,
 		voucher_no,
@@ -562,9 +562,9 @@ def test_the_release_date_is_named_only_for_a_shipment_dated_before_it():
 def test_a_move_entered_at_the_moment_a_hold_was_recorded_is_not_back_dated_past_it():
 	history = {"LOT-1": [StatusChange(at(5), "Approved", "Quarantined", "LSC-H", recorded_at=at(5, 3))]}
 	at_the_moment = move("Stock Entry", "SE-1", posted=2, purpose="Material Receipt", direction="Inward")
-	at_the_moment = LotMove(**{**at_the_moment.__dict__, "entered_at": at(5, 3)})
+	at_the_moment = DatedMove(**{**at_the_moment.__dict__, "entered_at": at(5, 3)})
 	assert status_findings([at_the_moment], history, STATUSES) == []
-	later = LotMove(**{**at_the_moment.__dict__, "entered_at": at(5, 4)})
+	later = DatedMove(**{**at_the_moment.__dict__, "entered_at": at(5, 4)})
 	assert kinds(status_findings([later], history, STATUSES)) == [("LOT-1", "back_dated", "SE-1")]
 
 

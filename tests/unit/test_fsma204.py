@@ -15,10 +15,10 @@ from lot_traceability.traceability.fsma204 import (
 	RECEIVING,
 	SHIPPING,
 	TRANSFORMATION,
-	Lot,
 	Movement,
 	Place,
 	Places,
+	TracedLot,
 	covered_lots,
 	cte_of,
 	quantities,
@@ -51,8 +51,8 @@ def move(lot, qty, voucher_type, voucher_no, warehouse="Stores", purpose=None, p
 
 
 LOTS = {
-	"MILK-1": Lot("MILK-1", "MILK", "Milk Powder", "Kg", "Dairy Co", "DC-5531", FARM),
-	"CAKE-1": Lot("CAKE-1", "CAKE", "Cake Mix", "Nos", None, None, PLANT),
+	"MILK-1": TracedLot("MILK-1", "MILK", "Milk Powder", "Kg", "Dairy Co", "DC-5531", FARM),
+	"CAKE-1": TracedLot("CAKE-1", "CAKE", "Cake Mix", "Nos", None, None, PLANT),
 }
 PLACES = Places(
 	warehouses={"Stores": PLANT, "Finished": PLANT, "Depot": DEPOT},
@@ -215,7 +215,7 @@ def test_only_covered_lots_have_rows():
 
 
 def test_missing_kdes_are_named_not_left_blank():
-	lots = {"MILK-1": Lot("MILK-1", "MILK", "Milk Powder", None, "Dairy Co", None, None)}
+	lots = {"MILK-1": TracedLot("MILK-1", "MILK", "Milk Powder", None, "Dairy Co", None, None)}
 	places = Places(warehouses={}, parties={})
 	(row,) = spreadsheet_rows(
 		[move("MILK-1", 5, "Purchase Receipt", "PR-7", party="X")], lots, places, COVERED
@@ -232,7 +232,7 @@ def test_missing_kdes_are_named_not_left_blank():
 
 def test_a_source_reference_stands_for_an_incomplete_source_address():
 	lots = {
-		"MILK-1": Lot("MILK-1", "MILK", "Milk", "Kg", "Dairy Co", "DC", Place("Dairy Co"), "0614141000005")
+		"MILK-1": TracedLot("MILK-1", "MILK", "Milk", "Kg", "Dairy Co", "DC", Place("Dairy Co"), "0614141000005")
 	}
 	(row,) = spreadsheet_rows(
 		[move("MILK-1", 5, "Purchase Receipt", "PR-1", party="X")], lots, PLACES, COVERED
@@ -431,7 +431,7 @@ def test_every_gap_of_a_place_is_named_after_the_kde_it_belongs_to():
 
 def test_an_incomplete_lot_code_source_without_a_reference_names_its_gaps():
 	"""The source's address must then be whole."""
-	lots = {"MILK-1": Lot("MILK-1", "MILK", "Milk", "Kg", "Dairy Co", "DC", Place("Dairy Co", phone="1"))}
+	lots = {"MILK-1": TracedLot("MILK-1", "MILK", "Milk", "Kg", "Dairy Co", "DC", Place("Dairy Co", phone="1"))}
 	(row,) = spreadsheet_rows(
 		[move("MILK-1", 5, "Purchase Receipt", "PR-1", party="X")], lots, PLACES, COVERED
 	)

@@ -14,8 +14,8 @@ from lot_traceability.traceability.epcis.model import (
 	OBSERVE,
 	SCHEMA_VERSION,
 	TRANSFORMATION_EVENT,
+	EventLot,
 	Identifiers,
-	Lot,
 	MasterData,
 	Move,
 	StatusChange,
@@ -38,7 +38,9 @@ def event_time(moment: datetime | date, time_zone: str) -> tuple[str, str]:
 # ---------------------------------------------------------------- events
 
 
-def quantity_element(identifiers: Identifiers, lot: Lot, qty: float, uom_codes: Mapping[str, str]) -> dict:
+def quantity_element(
+	identifiers: Identifiers, lot: EventLot, qty: float, uom_codes: Mapping[str, str]
+) -> dict:
 	"""A lot's quantity: positive, with the unit's UN/CEFACT code (none for a count of units)."""
 	element = {"epcClass": identifiers.lot_class(lot.item, lot.name, lot.gtin), "quantity": abs(float(qty))}
 	code = uom_codes.get(lot.uom or "")
@@ -49,7 +51,7 @@ def quantity_element(identifiers: Identifiers, lot: Lot, qty: float, uom_codes: 
 
 def movement_events(
 	moves: Iterable[Move],
-	lots: Mapping[str, Lot],
+	lots: Mapping[str, EventLot],
 	identifiers: Identifiers,
 	master: MasterData,
 	time_zone: str,
@@ -96,7 +98,7 @@ def _quantities(rows, lots, identifiers, master) -> list[dict]:
 	for move, _kind in rows:
 		totals[move.lot] = totals.get(move.lot, 0.0) + abs(move.qty)
 	return [
-		quantity_element(identifiers, lots.get(lot) or Lot(lot, lot), qty, master.uom_codes)
+		quantity_element(identifiers, lots.get(lot) or EventLot(lot, lot), qty, master.uom_codes)
 		for lot, qty in sorted(totals.items())
 	]
 
@@ -168,7 +170,7 @@ def _transformation(key, rows, when, lots, identifiers, master, time_zone) -> di
 
 def status_events(
 	changes: Iterable[StatusChange],
-	lots: Mapping[str, Lot],
+	lots: Mapping[str, EventLot],
 	identifiers: Identifiers,
 	master: MasterData,
 	time_zone: str,
@@ -190,7 +192,7 @@ def status_events(
 		event["quantityList"] = [
 			{"epcClass": identifiers.lot_class(lot.item, lot.name, lot.gtin)}
 			for lot in sorted(
-				(lots.get(row.lot) or Lot(row.lot, row.lot) for row in rows), key=lambda lot: lot.name
+				(lots.get(row.lot) or EventLot(row.lot, row.lot) for row in rows), key=lambda lot: lot.name
 			)
 		]
 		event["bizTransactionList"] = [{"bizTransaction": identifiers.document("Lot Status Change", name)}]
@@ -215,7 +217,7 @@ def document(events: list[dict], created: datetime, time_zone: str, sender: str 
 
 
 def lot_quantities(
-	events: Iterable[dict], identifiers: Identifiers, lots: Mapping[str, Lot]
+	events: Iterable[dict], identifiers: Identifiers, lots: Mapping[str, EventLot]
 ) -> dict[str, float]:
 	"""Lot → the quantity its events move in all (inputs, outputs and object events alike): the
 	export's own account, to hold against the ledger's."""

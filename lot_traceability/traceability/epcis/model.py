@@ -174,7 +174,7 @@ class Identifiers:
 
 
 @dataclass(frozen=True)
-class Lot:
+class EventLot:
 	"""A lot as the events name it: its item, the item's GTIN and stock unit."""
 
 	name: str

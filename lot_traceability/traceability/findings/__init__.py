@@ -59,7 +59,7 @@ from lot_traceability.traceability.findings.records import (
 	supplier_lot_findings,
 )
 from lot_traceability.traceability.findings.status import (
-	LotMove,
+	DatedMove,
 	RestrictionPeriod,
 	StatusChange,
 	scope_findings,
@@ -76,10 +76,10 @@ __all__ = [
 	"MAX_SCORE",
 	"OTHERS_SHARE",
 	"Adjustment",
+	"DatedMove",
 	"Finding",
 	"ItemUnit",
 	"Kind",
-	"LotMove",
 	"LotScore",
 	"NearExpiryLot",
 	"Production",

@@ -27,7 +27,7 @@ class StatusChange:
 
 
 @dataclass(frozen=True)
-class LotMove:
+class DatedMove:
 	"""One submitted movement of a lot: when it is dated and when it was entered."""
 
 	lot: str
@@ -58,14 +58,14 @@ def status_at(history: Sequence[StatusChange], moment: datetime, recorded: bool 
 	return current
 
 
-def _allows(status: LotStatus, movement: Movement, move: LotMove, quarantine_allowed: bool) -> bool:
+def _allows(status: LotStatus, movement: Movement, move: DatedMove, quarantine_allowed: bool) -> bool:
 	if movement is Movement.TRANSFER and move.into_quarantine and quarantine_allowed:
 		return not status.is_terminal
 	return status.allows(movement)
 
 
 def status_findings(
-	moves: Iterable[LotMove],
+	moves: Iterable[DatedMove],
 	histories: Mapping[str, Sequence[StatusChange]],
 	statuses: Mapping[str, LotStatus],
 	release_dates: Mapping[str, date | None] | None = None,
@@ -181,7 +181,7 @@ class RestrictionPeriod:
 
 
 def scope_findings(
-	moves: Iterable[LotMove],
+	moves: Iterable[DatedMove],
 	periods: Iterable[RestrictionPeriod],
 	checked: set[tuple[str, str, str]],
 ) -> list[Finding]:
