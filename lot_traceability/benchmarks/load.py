@@ -42,6 +42,7 @@ import frappe
 import requests
 from frappe.utils import add_days, now_datetime, today
 
+from lot_traceability.benchmarks.load_checks import verify
 from lot_traceability.tests.loopback import free_port, port_open
 
 MIX = {  # operation: weight, per client iteration
@@ -57,9 +58,6 @@ MIX = {  # operation: weight, per client iteration
 
 
 DOCUMENTS = ("delivery", "transfer", "receipt", "pick_list", "repack")
-
-
-AUTOMATIC = ("delivery", "transfer", "pick_list", "repack")  # the lots are picked by ERPNext or the app
 
 
 APP_ONLY = ("hold", "trace", "recall_impact")
@@ -85,8 +83,6 @@ def run(
 	seed: int = 1,
 	modes: str = "erpnext,app",
 ) -> dict:
-	from lot_traceability.benchmarks.load_checks import verify  # it reads this module's mix
-
 	frappe.flags.in_test = True  # the test builders reused here expect it
 	random.seed(seed)
 	sites = Path(frappe.get_site_path("..")).resolve()

@@ -85,7 +85,9 @@ def upward_imports(files, app: Path = APP) -> list[str]:
 			target = floor_of(module)
 			if target is None or own is None:
 				continue
-			calls_the_api = module.startswith("lot_traceability.api") and own < 6  # the API's modules excepted
+			calls_the_api = (
+				module.startswith("lot_traceability.api") and own < 6
+			)  # the API's modules excepted
 			if target > own or calls_the_api:
 				found.append(
 					f"{path.relative_to(app.parent)}:{line} ({FLOORS[own]}) imports {module} ({FLOORS[target]})"
@@ -125,3 +127,64 @@ def test_an_upward_import_is_caught(tmp_path, source, module):
 	changed.write_text(changed.read_text() + f"\n{module}\n")
 	found = upward_imports(app_files(copy), copy)
 	assert any(line.startswith(source) for line in found), found
+
+
+def import_cycles(files, app: Path = APP) -> list[list[str]]:
+	"""Groups of the app's modules that import each other round in a circle (imports inside
+	functions included): each a strongly connected component of the import graph."""
+	names = {module_name(path, app) for path in files}
+	graph = {}
+	for path in files:
+		by_line: dict[int, set[str]] = {}
+		for line, module in imports(path, app):
+			if module in names:
+				by_line.setdefault(line, set()).add(module)
+		found = set()
+		for modules in by_line.values():
+			# `from package import module` imports the module, not the package's other modules
+			found |= {m for m in modules if not any(other.startswith(f"{m}.") for other in modules)}
+		graph[module_name(path, app)] = found - {module_name(path, app)}
+	index, low, stack, on_stack, cycles = {}, {}, [], set(), []
+
+	def visit(module):  # Tarjan's algorithm
+		index[module] = low[module] = len(index)
+		stack.append(module)
+		on_stack.add(module)
+		for other in graph[module]:
+			if other not in index:
+				visit(other)
+				low[module] = min(low[module], low[other])
+			elif other in on_stack:
+				low[module] = min(low[module], index[other])
+		if low[module] == index[module]:
+			group = []
+			while True:
+				other = stack.pop()
+				on_stack.discard(other)
+				group.append(other)
+				if other == module:
+					break
+			if len(group) > 1:
+				cycles.append(sorted(group))
+
+	for module in sorted(graph):
+		if module not in index:
+			visit(module)
+	return sorted(cycles)
+
+
+def test_no_modules_import_each_other_in_a_circle():
+	assert import_cycles(app_files()) == []
+
+
+def test_a_circle_of_imports_is_found(tmp_path):
+	app = tmp_path / "lot_traceability"
+	(app / "drills").mkdir(parents=True)
+	(app / "__init__.py").write_text("")
+	(app / "drills" / "__init__.py").write_text("")
+	(app / "drills" / "plan.py").write_text("from lot_traceability.drills import run\n")
+	(app / "drills" / "run.py").write_text("def go():\n\tfrom lot_traceability.drills.plan import x\n")
+	(app / "alone.py").write_text("from lot_traceability.drills import plan\n")
+	assert import_cycles(app_files(app), app) == [
+		["lot_traceability.drills.plan", "lot_traceability.drills.run"]
+	]
