@@ -4,16 +4,17 @@ assigned), recorded on the lot when a receipt or a production entry brings it in
 
 The spreadsheet covers a lot and its trace, a Lot Recall's scope, a product, or a company's (or
 every readable company's) dates; only lots the Food Traceability List covers (`traceability.fsma204`),
-and only companies whose stock the user may read. Written as .xlsx by openpyxl's streaming
-(write-only) workbook (one header row, dates and quantities typed) or as .csv."""
+and only companies whose stock the user may read. Written as .xlsx by XlsxWriter's streaming
+(constant-memory) workbook (one header row, dates and quantities typed) or as .csv."""
 
 import csv
+import datetime
+import decimal
 import io
 
 import frappe
 from frappe import _
 from frappe.utils import formatdate
-from openpyxl import Workbook
 
 from lot_traceability.exports.scopes import date_range, readable_companies, recall_lots, restrict, trace_lots
 from lot_traceability.lot_ledger import moves_of
@@ -374,38 +375,61 @@ def covered_range(lot=None, lot_recall=None, item=None, from_date=None, to_date=
 
 
 def xlsx_of(rows, covers: str | None = None) -> bytes:
-	"""The spreadsheet as .xlsx, streamed by openpyxl's write-only workbook (each row written as it
-	is appended, none kept): one bold header row, frozen and filtered so that it sorts in any
-	spreadsheet program; typed cells (dates as dates, quantities as numbers); text that would run
-	as a formula written as text (`xlsx_cell`). What it covers (`covered_range`), when given, is the
-	one line of a second sheet, "Range"."""
-	from openpyxl.cell import WriteOnlyCell
-	from openpyxl.styles import Font
-	from openpyxl.utils import get_column_letter
+	"""The spreadsheet as .xlsx, streamed by XlsxWriter's constant-memory mode (each row written out
+	as it is added, none kept): one bold header row, frozen and filtered so that it sorts in any
+	spreadsheet program; typed cells (dates as dates, quantities as numbers); every text written as
+	text, never read as a formula or a link, and made safe to open (`xlsx_cell`). What it covers
+	(`covered_range`), when given, is the one line of a second sheet, "Range"."""
+	import xlsxwriter
 
-	book = Workbook(write_only=True)
-	sheet = book.create_sheet(SHEET)
-	last_column = get_column_letter(len(fsma204.COLUMNS))
-	sheet.freeze_panes = "A2"
-	sheet.auto_filter.ref = f"A1:{last_column}{len(rows) + 1}"
-	for number, (_key, _header, kind) in enumerate(fsma204.COLUMNS, 1):
-		sheet.column_dimensions[get_column_letter(number)].width = 28 if kind == "text" else 14
-	bold_font = Font(bold=True)
-	header = []
-	for title in fsma204.HEADERS:
-		cell = WriteOnlyCell(sheet, value=xlsx_cell(title))
-		cell.font = bold_font
-		header.append(cell)
-	sheet.append(header)
-	keys = [key for key, _header, _kind in fsma204.COLUMNS]
-	append = sheet.append
-	for row in rows:
-		append([xlsx_cell(row[key]) for key in keys])
-	if covers:
-		book.create_sheet(RANGE_SHEET).append([xlsx_cell(covers)])
 	out = io.BytesIO()
-	book.save(out)
+	book = xlsxwriter.Workbook(
+		out,
+		{
+			"constant_memory": True,
+			"strings_to_formulas": False,
+			"strings_to_urls": False,
+			"strings_to_numbers": False,
+		},
+	)
+	formats = {
+		"date": book.add_format({"num_format": "yyyy-mm-dd"}),
+		"datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
+	}
+	sheet = book.add_worksheet(SHEET)
+	for number, (_key, _header, kind) in enumerate(fsma204.COLUMNS):
+		sheet.set_column(number, number, 28 if kind == "text" else 14)
+	sheet.freeze_panes(1, 0)
+	sheet.autofilter(0, 0, len(rows), len(fsma204.COLUMNS) - 1)
+	bold_font = book.add_format({"bold": True})
+	for column, title in enumerate(fsma204.HEADERS):
+		sheet.write_string(0, column, xlsx_cell(title) or "", bold_font)
+	keys = [key for key, _header, _kind in fsma204.COLUMNS]
+	for number, row in enumerate(rows, 1):
+		for column, key in enumerate(keys):
+			write_cell(sheet, number, column, xlsx_cell(row[key]), formats)
+	if covers:
+		book.add_worksheet(RANGE_SHEET).write_string(0, 0, xlsx_cell(covers) or "")
+	book.close()
 	return out.getvalue()
+
+
+def write_cell(sheet, row: int, column: int, value, formats: dict) -> None:
+	"""One typed cell; nothing for an empty one."""
+	if value is None:
+		return
+	if isinstance(value, str):
+		sheet.write_string(row, column, value)
+	elif isinstance(value, datetime.datetime):
+		sheet.write_datetime(row, column, value, formats["datetime"])
+	elif isinstance(value, datetime.date):
+		sheet.write_datetime(row, column, datetime.datetime.combine(value, datetime.time()), formats["date"])
+	elif isinstance(value, bool):
+		sheet.write_boolean(row, column, value)
+	elif isinstance(value, int | float | decimal.Decimal):
+		sheet.write_number(row, column, float(value))
+	else:
+		sheet.write_string(row, column, str(value))
 
 
 def csv_of(rows) -> str:
