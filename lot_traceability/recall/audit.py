@@ -25,21 +25,21 @@ from lot_traceability.traceability.spreadsheet import safe_cell
 
 PRINT_FORMAT = "Lot Recall Audit Summary"
 COMPANY_DOCUMENTS = ("Pick List", "Stock Reservation Entry", "Stock Entry", "Delivery Note")
-# The customer notice list's columns: who, how to reach them, what they received, the recall's
-# per-customer figures (`recall.rows.CUSTOMER_FIGURES`) and the deliveries; labelled as Lot Recall
-# Customer's fields.
+# The customer notice list's columns: who, how to reach them and what they received, then the
+# recall's per-customer figures (`recall.rows.CUSTOMER_FIGURES`, labelled as Lot Recall Customer's
+# fields) and the deliveries.
 NOTICE_COLUMNS = (
-	"customer",
-	"customer_name",
-	"company",
-	"contact",
-	"email",
-	"phone",
-	"address_display",
-	"products",
-	"lots",
-	*CUSTOMER_FIGURE_FIELDS,
-	"documents",
+	("customer", "Customer"),
+	("customer_name", "Customer Name"),
+	("company", "Our Company"),
+	("contact", "Contact"),
+	("email", "Email"),
+	("phone", "Phone"),
+	("address_display", "Address"),
+	("products", "Products"),
+	("lots", "Lots"),
+	*((field, None) for field in CUSTOMER_FIGURE_FIELDS),
+	("documents", "Delivery Documents"),
 )
 
 
@@ -250,10 +250,10 @@ def plain_address(value) -> str:
 def notice_csv(recall) -> str:
 	out = io.StringIO()
 	writer = csv.writer(out)
-	writer.writerow([_(field_label(field)) for field in NOTICE_COLUMNS])
+	writer.writerow([_(label or field_label(field)) for field, label in NOTICE_COLUMNS])
 	for row in recall.customers:
 		values = []
-		for field in NOTICE_COLUMNS:
+		for field, _label in NOTICE_COLUMNS:
 			value = row.get(field)
 			value = safe_cell(plain_address(value) if field == "address_display" else value)
 			values.append(
