@@ -195,6 +195,7 @@ def get_lot_candidates(
 	last_expiry = _fefo_page_bound(where, values, limit, offset) if policy == "FEFO" and limit else None
 	if last_expiry is None:
 		return read()
+	values["last_expiry"] = last_expiry
 	# Every eligible row dated on or before `last_expiry` ranks before every other (FEFO's order
 	# starts with the expiry date, undated last), and there are at least offset + limit of them: the
 	# page lies among them, so only they are sorted. When the page comes back short (a lot moved
@@ -246,10 +247,7 @@ def _fefo_page_bound(where: str, values: dict, limit, offset):
 		limit 1 offset {int(offset) + int(limit) - 1}""",
 		values,
 	)
-	if not found:
-		return None
-	values["last_expiry"] = found[0][0]
-	return found[0][0]
+	return found[0][0] if found else None
 
 
 def get_newest_lot_shipped(customer: str, item_code: str):

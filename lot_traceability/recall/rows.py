@@ -36,8 +36,6 @@ CUSTOMER_FIGURES = (
 	Figure("last_delivery", lambda customer: customer.last_date),
 )
 CUSTOMER_FIGURE_FIELDS = tuple(figure.fieldname for figure in CUSTOMER_FIGURES)
-# Who the customer is and how to reach them (from the scope's contacts), before the figures.
-CUSTOMER_CONTACT_FIELDS = ("customer", "customer_name", "company", "contact", "email", "phone")
 
 
 def customer_figures(customer) -> dict:
@@ -45,21 +43,18 @@ def customer_figures(customer) -> dict:
 	return {figure.fieldname: figure.of(customer) for figure in CUSTOMER_FIGURES}
 
 
-def figure_columns(widths: dict | None = None) -> list[dict]:
+def figure_columns() -> list[dict]:
 	"""The per-customer figures as report columns, labelled and typed as Lot Recall Customer's fields."""
 	meta = frappe.get_meta(CUSTOMER_DOCTYPE)
-	columns = []
-	for fieldname in CUSTOMER_FIGURE_FIELDS:
-		field = meta.get_field(fieldname)
-		columns.append(
-			{
-				"fieldname": fieldname,
-				"label": _(field.label),
-				"fieldtype": field.fieldtype,
-				"width": (widths or {}).get(field.fieldtype, 110),
-			}
-		)
-	return columns
+	return [
+		{
+			"fieldname": fieldname,
+			"label": _(meta.get_field(fieldname).label),
+			"fieldtype": meta.get_field(fieldname).fieldtype,
+			"width": 110,
+		}
+		for fieldname in CUSTOMER_FIGURE_FIELDS
+	]
 
 
 def field_label(fieldname: str) -> str:

@@ -257,8 +257,7 @@ class TestPagedReads(FrappeTestCase):
 		from lot_traceability.queries import balances
 
 		def too_early(where, values, limit, offset):
-			values["last_expiry"] = add_days(nowdate(), 1)  # as if later lots had gone meanwhile
-			return values["last_expiry"]
+			return add_days(nowdate(), 1)  # as if later lots had gone meanwhile
 
 		with patch.object(allocation, "FIRST_PAGE", 2), patch.object(balances, "_fefo_page_bound", too_early):
 			for qty in (5, 40):
