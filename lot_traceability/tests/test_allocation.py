@@ -262,3 +262,73 @@ class TestPagedReads(FrappeTestCase):
 		with patch.object(allocation, "FIRST_PAGE", 2), patch.object(balances, "_fefo_page_bound", too_early):
 			for qty in (5, 40):
 				self.assertEqual(self.picks(qty, CUSTOMER_90), self.reference(qty, CUSTOMER_90))
+
+
+class TestPagedReadsAgainstAStatusChange(FrappeTestCase):
+	"""The bound of a locking FEFO read is read first (a plain read); another user quarantines the
+	earliest lots and commits, before that read or between it and the page's locking read. Either
+	way the held lots are never taken and the line takes the earliest lots still eligible."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.item = governed_item()
+		cls.store = make_warehouse("Paging Race Store")
+		cls.lots = [lot_of(cls.item, 5, 10 * (n + 1), warehouse=cls.store) for n in range(6)]
+		frappe.db.commit()  # the second user reads them
+
+	def setUp(self):
+		from lot_traceability.tests.concurrency import Connection
+
+		self.other = Connection(frappe.local.site, name="a quality manager")
+
+	def tearDown(self):
+		frappe.db.rollback()
+		lots = self.lots[:2]
+		self.other.call(
+			lambda: frappe.db.set_value("Batch", {"name": ("in", lots)}, "lot_status", "Approved")
+		)
+		self.other.commit()
+		self.other.close()
+
+	def quarantine_the_earliest_two(self):
+		lots = self.lots[:2]
+		self.other.call(
+			lambda: frappe.db.set_value("Batch", {"name": ("in", lots)}, "lot_status", "Quarantined")
+		)
+		self.other.commit()
+
+	def taken(self):
+		from unittest.mock import patch
+
+		from lot_traceability import allocation
+
+		with patch.object(allocation, "FIRST_PAGE", 2):
+			picks = allocation.allocate_lots(
+				self.item, [self.store], 10, nowdate(), reading=allocation.HELD
+			).picks
+		return [candidate.lot for candidate, _qty in picks]
+
+	def test_quarantined_before_the_bound_is_read(self):
+		self.quarantine_the_earliest_two()
+		self.assertEqual(self.taken(), self.lots[2:4])
+
+	def test_quarantined_between_the_bound_and_the_locking_read(self):
+		from unittest.mock import patch
+
+		from lot_traceability.queries import balances
+
+		real_bound, bounds = balances._fefo_page_bound, []
+
+		def bound_then_the_other_user_commits(*args):
+			bounds.append(real_bound(*args))
+			if len(bounds) == 1:
+				self.quarantine_the_earliest_two()
+			return bounds[-1]
+
+		with patch.object(balances, "_fefo_page_bound", bound_then_the_other_user_commits):
+			taken = self.taken()
+		# the first bound was read before the hold (the lots' own expiry): its page came back short
+		# under the locking read and was read again whole
+		self.assertEqual(str(bounds[0]), str(frappe.db.get_value("Batch", self.lots[1], "expiry_date")))
+		self.assertEqual(taken, self.lots[2:4])
