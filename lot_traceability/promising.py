@@ -359,45 +359,6 @@ def unusable_by_place(items, on_date=None) -> dict[tuple[str, str], float]:
 	return {place: qty for place, qty in unusable.items() if qty > allocation_core.EPSILON}
 
 
-def set_order_rows_promisable(doc) -> None:
-	"""Each row of a Sales Order or Quotation of a batch-tracked item: what of it may be promised to
-	the customer on the row's delivery date from the row's warehouse (and those below it), the order's
-	own reservations not counted against it (`promisable_qty`; Settings → Promisable Qty on Sales
-	Order and Quotation Rows; off, the rows' figures are emptied, not left stale). One read per
-	delivery date, whatever the number of rows and warehouses; each row's figure is its places' share
-	of it, as the Lot Availability report splits its figure by warehouse."""
-	if not get_settings().promisable_on_order_rows:
-		for row in doc.get("items") or []:
-			row.promisable_qty = None
-		return
-	customer = doc.get("customer") if doc.doctype == "Sales Order" else None
-	if doc.doctype == "Quotation" and doc.get("quotation_to") == "Customer":
-		customer = doc.get("party_name")
-	order = doc.name if doc.doctype == "Sales Order" and not doc.is_new() else None
-	groups = defaultdict(list)  # date → (row, the row's warehouse and those below it)
-	places_of = {}
-	for row in doc.get("items") or []:
-		row.promisable_qty = None
-		warehouse = row.get("warehouse") or doc.get("set_warehouse")
-		if row.item_code and warehouse and frappe.get_cached_value("Item", row.item_code, "has_batch_no"):
-			if warehouse not in places_of:
-				places_of[warehouse] = queries.get_warehouse_and_below(warehouse)
-			on_date = row.get("delivery_date") or doc.get("delivery_date") or doc.get("transaction_date")
-			groups[str(getdate(on_date or nowdate()))].append((row, places_of[warehouse]))
-	for on_date, rows in sorted(groups.items()):
-		found, _hidden = promisable_stock(
-			{row.item_code for row, _places in rows},
-			sorted({place for _row, places in rows for place in places}),
-			on_date,
-			customer,
-			doc.get("company"),
-			order,
-		)
-		for row, places in rows:
-			promise = found[row.item_code].promise
-			row.promisable_qty = sum(promise.promisable_in(place) for place in places)
-
-
 def lot_promise_for_user(batch: str, on_date=None, customer: str | None = None) -> dict:
 	"""One lot's part of its item's promisable stock (the Batch form's dashboard): per warehouse, the
 	class its stock falls in, what of it may be promised and why, beside the item's totals. A lot,

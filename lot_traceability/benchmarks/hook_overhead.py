@@ -1,19 +1,23 @@
 """What the app adds to the submit time of large stock documents.
 
 Measures insert + submit of a 50-row Delivery Note (the lots picked automatically), of a
-Manufacture Stock Entry consuming 50 lots, of a 50-row Purchase Receipt making 50 governed lots, and
-of one whose lots' rule requires a certificate of analysis (all 50 held for want of it, in one
-recorded change with its tasks), alternately with the app and without it (the same site,
-the same data, the same process), and prints the median and 90th percentile of each. Every item is
-governed by a Lot Rule (FEFO, a minimum remaining shelf life at shipment) and the customer has a
-minimum remaining shelf life of its own, so the app's allocation and checks run in full.
+Manufacture Stock Entry consuming 50 lots, of a 50-row Purchase Receipt making 50 governed lots, of
+one whose lots' rule requires a certificate of analysis (all 50 held for want of it, in one
+recorded change with its tasks), of a 50-row Material Transfer (lots picked automatically) and of a
+50-row Stock Reconciliation of lots, alternately with the app and without it (the same site, the
+same data, the same process), and prints the min, median, 90th percentile and max of each. Every
+item is governed by a Lot Rule (FEFO, a minimum remaining shelf life at shipment) and has
+`lots_per_item` lots in stock with expiry dates a week apart, so picking has a choice to make; the
+customer has a minimum remaining shelf life of its own, so the app's allocation and checks run in
+full. With the app, the time spent keeping the lot balances and the lot ledger (the bundle hooks'
+`balances.apply_bundle` and `lot_ledger.record_bundle`) is also timed on its own, per submit.
 
 *With the app* means all of it: its doc_events and everything it installs at request start (the
 batch picker query, the allocation in ERPNext's picking, the request error answer), as a request
 would have them. *Without* means none of it: its doc_events left out of Frappe's hooks and ERPNext's
 own functions put back, as if the app were not installed. Everything it creates is rolled back.
 
-	bench --site <site> execute lot_traceability.benchmarks.hook_overhead.run --kwargs "{'runs': 10}"
+	bench --site <site> execute lot_traceability.benchmarks.hook_overhead.run --kwargs "{'runs': 10, 'lots_per_item': 20}"
 
 Recorded figures: docs/benchmarks.md.
 """
@@ -23,6 +27,7 @@ import statistics
 import time
 
 import frappe
+from frappe.utils import add_days, nowdate
 
 from lot_traceability.tests.utils import (
 	company_defaults,
@@ -30,37 +35,48 @@ from lot_traceability.tests.utils import (
 	make_customer,
 	make_lot_item,
 	make_lot_rule,
+	make_warehouse,
 	receive,
 )
 
+UPKEEP = ("apply_bundle", "record_bundle")  # the bundle hooks' kept balances and lot ledger
 
-def run(runs: int = 10, rows: int = 50) -> dict:
+
+def run(runs: int = 10, rows: int = 50, lots_per_item: int = 20) -> dict:
 	frappe.flags.in_test = True  # ERPNext's test builders expect it
-	items = stock_items(rows)
+	items = stock_items(rows, lots_per_item=lots_per_item)
 	customer = customer_with_requirements()
 	received = items_needing_documents(rows)
 	plain = stock_items(rows, receive_stock=False)
-	results = {
-		"Delivery Note": {"with": [], "without": []},
-		"Manufacture": {"with": [], "without": []},
-		"Purchase Receipt": {"with": [], "without": []},
-		"Receipt, held": {"with": [], "without": []},
+	elsewhere = make_warehouse("_Lot Overhead Transfer Target")
+	kinds = {
+		"Delivery Note": lambda: delivery_of(items, customer),
+		"Manufacture": lambda: manufacture_of(items),
+		"Purchase Receipt": lambda: receipt_of(plain),
+		"Receipt, held": lambda: receipt_of(received),
+		"Material Transfer": lambda: transfer_of(items, elsewhere),
+		"Stock Reconciliation": lambda: reconciliation_of(items),
 	}
+	results = {kind: {"with": [], "without": [], "upkeep": []} for kind in kinds}
 	for i in range(runs):
 		modes = ("with", "without") if i % 2 == 0 else ("without", "with")
 		for mode in modes:
-			results["Delivery Note"][mode].append(timed(lambda: delivery_of(items, customer), mode))
-			results["Manufacture"][mode].append(timed(lambda: manufacture_of(items), mode))
-			results["Purchase Receipt"][mode].append(timed(lambda: receipt_of(plain), mode))
-			results["Receipt, held"][mode].append(timed(lambda: receipt_of(received), mode))
+			for kind, build in kinds.items():
+				seconds, upkeep = timed(build, mode)
+				results[kind][mode].append(seconds)
+				if mode == "with":
+					results[kind]["upkeep"].append(upkeep)
 	frappe.db.rollback()
 	report = summarise(results, runs, rows)
+	report["figures"]["lots_per_item"] = lots_per_item
 	print(report["text"])
 	return report["figures"]
 
 
-def stock_items(rows: int, receive_stock: bool = True) -> list[str]:
-	"""Items under a FEFO Lot Rule with a minimum remaining shelf life, 1,000 of each in stock."""
+def stock_items(rows: int, receive_stock: bool = True, lots_per_item: int = 1) -> list[str]:
+	"""Items under a FEFO Lot Rule with a minimum remaining shelf life; with stock, `lots_per_item`
+	lots of each (1,000 units of the item in all), the n-th lots of every item expiring 60 + 7n days
+	from today."""
 	items = [make_lot_item() for _ in range(rows)]
 	for item in items:
 		make_lot_rule(
@@ -74,13 +90,20 @@ def stock_items(rows: int, receive_stock: bool = True) -> list[str]:
 		)
 	if not receive_stock:
 		return items
-	receipt = receive(items[0], qty=1000, do_not_save=True)
-	template = receipt.items[0].as_dict()
-	for item in items[1:]:
-		row = {k: v for k, v in template.items() if k not in ("name", "idx", "item_code", "item_name")}
-		receipt.append("items", {**row, "item_code": item, "item_name": item, "description": item})
-	receipt.insert()
-	receipt.submit()
+	for n in range(max(1, int(lots_per_item))):
+		receipt = receive(items[0], qty=1000 / max(1, int(lots_per_item)), do_not_save=True)
+		template = receipt.items[0].as_dict()
+		for item in items[1:]:
+			row = {k: v for k, v in template.items() if k not in ("name", "idx", "item_code", "item_name")}
+			receipt.append("items", {**row, "item_code": item, "item_name": item, "description": item})
+		receipt.insert()
+		receipt.submit()
+		lots = frappe.get_all(
+			"Serial and Batch Entry",
+			filters={"parent": ("in", [row.serial_and_batch_bundle for row in receipt.items])},
+			pluck="batch_no",
+		)
+		frappe.db.set_value("Batch", {"name": ("in", lots)}, "expiry_date", add_days(nowdate(), 60 + 7 * n))
 	return items
 
 
@@ -142,16 +165,87 @@ def manufacture_of(items):
 	)
 
 
-def timed(build, mode) -> float:
+def transfer_of(items, target):
+	"""A 50-row Material Transfer of 2 of each item to another warehouse, lots picked automatically."""
+	d = company_defaults()
+	common = {"conversion_factor": 1, "uom": "Nos", "stock_uom": "Nos", "cost_center": d.cost_center}
+	return frappe.get_doc(
+		{
+			"doctype": "Stock Entry",
+			"purpose": "Material Transfer",
+			"stock_entry_type": "Material Transfer",
+			"company": d.company,
+			"items": [
+				{**common, "item_code": item, "qty": 2, "s_warehouse": d.warehouse, "t_warehouse": target}
+				for item in items
+			],
+		}
+	)
+
+
+def reconciliation_of(items):
+	"""A 50-row Stock Reconciliation: each item's first lot counted one unit over its book."""
+	from erpnext.stock.doctype.batch.batch import get_batch_qty
+
+	d = company_defaults()
+	rows = []
+	for item in items:
+		lot = frappe.get_all(
+			"Batch", filters={"item": item}, order_by="expiry_date asc, name asc", pluck="name", limit=1
+		)[0]
+		book = get_batch_qty(batch_no=lot, warehouse=d.warehouse, item_code=item)
+		rows.append(
+			{
+				"item_code": item,
+				"warehouse": d.warehouse,
+				"batch_no": lot,
+				"use_serial_batch_fields": 1,
+				"qty": book + 1,
+				"valuation_rate": 10,
+			}
+		)
+	return frappe.get_doc(
+		{
+			"doctype": "Stock Reconciliation",
+			"purpose": "Stock Reconciliation",
+			"company": d.company,
+			"expense_account": frappe.get_cached_value("Company", d.company, "stock_adjustment_account"),
+			"cost_center": d.cost_center,
+			"items": rows,
+		}
+	)
+
+
+def timed(build, mode) -> tuple[float, float]:
+	"""Seconds of the insert + submit, and of them the kept balances' and lot ledger's upkeep."""
+	from lot_traceability.overrides import serial_and_batch_bundle as bundle_hooks
+
 	frappe.db.savepoint("hook_overhead")
 	set_app_hooks(mode == "with")
+	spent = [0.0]
+	originals = {name: getattr(bundle_hooks, name) for name in UPKEEP}
+
+	def clocked(function):
+		def inner(*args, **kwargs):
+			start = time.perf_counter()
+			try:
+				return function(*args, **kwargs)
+			finally:
+				spent[0] += time.perf_counter() - start
+
+		return inner
+
+	for name, function in originals.items():
+		setattr(bundle_hooks, name, clocked(function))
 	try:
 		doc = build()
 		start = time.perf_counter()
 		doc.insert()
 		doc.submit()
-		return time.perf_counter() - start
+		return time.perf_counter() - start, spent[0]
 	finally:
+		for name, function in originals.items():
+			setattr(bundle_hooks, name, function)
 		frappe.db.rollback(save_point="hook_overhead")
 		set_app_hooks(True)
 
@@ -178,20 +272,32 @@ def set_app_hooks(enabled: bool) -> None:
 
 
 def summarise(results, runs, rows) -> dict:
-	figures, lines = {}, [f"{runs} runs, {rows} rows each (seconds: median / p90)"]
+	figures = {}
+	lines = [f"{runs} runs, {rows} rows each (seconds: min / median / p90 / max; upkeep: median ms)"]
 	for doc, modes in results.items():
-		stats = {
-			mode: (statistics.median(times), sorted(times)[min(len(times), math.ceil(len(times) * 0.9)) - 1])
-			for mode, times in modes.items()
-		}
-		overhead = (stats["with"][0] - stats["without"][0]) / stats["without"][0] * 100
+		stats = {mode: spread(modes[mode]) for mode in ("with", "without")}
+		overhead = (stats["with"]["median"] - stats["without"]["median"]) / stats["without"]["median"] * 100
+		upkeep = round(statistics.median(modes["upkeep"]) * 1000, 1) if modes["upkeep"] else None
 		figures[doc] = {
 			"with": stats["with"],
 			"without": stats["without"],
 			"overhead_percent": round(overhead, 1),
+			"upkeep_ms": upkeep,
 		}
+		w, o = stats["with"], stats["without"]
 		lines.append(
-			f"{doc:16} with app hooks {stats['with'][0]:.3f} / {stats['with'][1]:.3f}   "
-			f"without {stats['without'][0]:.3f} / {stats['without'][1]:.3f}   overhead {overhead:+.1f} %"
+			f"{doc:20} with {w['min']:.3f} / {w['median']:.3f} / {w['p90']:.3f} / {w['max']:.3f}   "
+			f"without {o['min']:.3f} / {o['median']:.3f} / {o['p90']:.3f} / {o['max']:.3f}   "
+			f"overhead {overhead:+.1f} %   upkeep {upkeep} ms"
 		)
 	return {"figures": figures, "text": "\n".join(lines)}
+
+
+def spread(times: list[float]) -> dict:
+	ordered = sorted(times)
+	return {
+		"min": ordered[0],
+		"median": statistics.median(ordered),
+		"p90": ordered[min(len(ordered), math.ceil(len(ordered) * 0.9)) - 1],
+		"max": ordered[-1],
+	}

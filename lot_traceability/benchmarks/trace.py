@@ -10,7 +10,8 @@ the same question answered without the genealogy records on plain ERPNext, in th
   lot's deliveries and receipts.
 All three must find the same lots. Prints p50 / p95 / max of each and the speed-ups.
 
-	bench --site <site> execute lot_traceability.benchmarks.trace.run --kwargs "{'seed': 100, 'samples': 200}"
+	bench --site <site> execute lot_traceability.benchmarks.trace.run --kwargs "{'seed': 100, 'samples': 200, 'runs': 5}"
+	bench --site <site> execute lot_traceability.benchmarks.trace.run --kwargs "{'seed': 100, 'widest': 50, 'runs': 5, 'naive': 0}"
 
 Recorded figures: docs/benchmarks.md.
 """
@@ -27,44 +28,100 @@ from lot_traceability.queries import ledger as ledger_queries
 PRODUCTION = ("Manufacture", "Repack", "Disassemble")
 
 
-def run(seed: int = 100, samples: int = 200, rng_seed: int = 7, raw_only: bool = False) -> dict:
-	"""`raw_only` samples received lots only (the recall question: everything made from a raw lot)."""
-	pattern = f"S{seed}-0-%" if raw_only else f"S{seed}-%"
+def run(
+	seed: int = 100,
+	samples: int = 200,
+	rng_seed: int = 7,
+	raw_only: bool = False,
+	widest: int = 0,
+	runs: int = 1,
+	naive: bool = True,
+) -> dict:
+	"""`raw_only` samples received lots only (the recall question: everything made from a raw lot);
+	`widest` takes instead the received lots whose forward closure holds the most lots (found
+	through the genealogy once, before timing). `runs`: each sample is traced that many times, the
+	app and the baselines alternating lot by lot; the figures are each run's p50 / p95 / max, given as
+	min / median / max over the runs. `naive`: time the voucher-by-voucher walk too."""
+	pattern = f"S{seed}-0-%" if raw_only or widest else f"S{seed}-%"
 	lots = frappe.get_all("Batch", filters={"batch_id": ("like", pattern)}, pluck="name")
 	if not lots:
 		frappe.throw(f"No generated lots with prefix S{seed}-: run lot-traceability generate first.")
-	picked = random.Random(rng_seed).sample(lots, min(samples, len(lots)))
-	app, baseline, batched, sizes = [], [], [], []
-	for lot in picked:
-		start = time.perf_counter()
-		result = trace_lot(batch=lot, direction="Both")
-		app.append(time.perf_counter() - start)
-		sizes.append(sum(d["lots"] for d in result["directions"].values()))
-		start = time.perf_counter()
-		by_level = level_walk(lot)
-		batched.append(time.perf_counter() - start)
-		start = time.perf_counter()
-		walked = ledger_walk(lot)
-		baseline.append(time.perf_counter() - start)
-		found = {n["lot"] for d in result["directions"].values() for n in d["nodes"]}
-		for name, other in (("ledger walk", walked), ("level walk", by_level)):
-			if other != found:
-				frappe.throw(f"{name} and genealogy disagree for {lot}: {sorted(other ^ found)[:5]}")
+	if widest:
+		picked = widest_lots(lots, widest)
+	else:
+		picked = random.Random(rng_seed).sample(lots, min(samples, len(lots)))
+	timed = {"app": [], "level_walk": [], "ledger_walk": []}
+	sizes = []
+	for n in range(max(1, int(runs))):
+		this = {name: [] for name in timed}
+		for lot in picked:
+			start = time.perf_counter()
+			result = trace_lot(batch=lot, direction="Both")
+			this["app"].append(time.perf_counter() - start)
+			start = time.perf_counter()
+			by_level = level_walk(lot)
+			this["level_walk"].append(time.perf_counter() - start)
+			found = {node["lot"] for d in result["directions"].values() for node in d["nodes"]}
+			compared = [("level walk", by_level)]
+			if naive:
+				start = time.perf_counter()
+				compared.append(("ledger walk", ledger_walk(lot)))
+				this["ledger_walk"].append(time.perf_counter() - start)
+			for name, other in compared:
+				if other != found:
+					frappe.throw(f"{name} and genealogy disagree for {lot}: {sorted(other ^ found)[:5]}")
+			if n == 0:
+				sizes.append(sum(d["lots"] for d in result["directions"].values()))
+		for name, seconds in this.items():
+			if seconds:
+				timed[name].append(percentiles(seconds))
 	figures = {
-		"sample": "raw lots" if raw_only else "all lots",
+		"sample": f"the {len(picked)} widest raw lots"
+		if widest
+		else ("raw lots" if raw_only else "all lots"),
 		"lots_in_history": len(lots),
 		"samples": len(picked),
+		"runs": max(1, int(runs)),
 		"mean_lots_per_trace": round(statistics.mean(sizes), 1),
 		"max_lots_per_trace": max(sizes),
-		"app_ms": percentiles(app),
-		"level_walk_ms": percentiles(batched),
-		"ledger_walk_ms": percentiles(baseline),
 	}
+	for name, per_run in timed.items():
+		if per_run:
+			figures[f"{name}_ms"] = spread(per_run)
 	for name in ("level_walk", "ledger_walk"):
-		for q in ("p50", "p95"):
-			figures[f"speedup_vs_{name}_{q}"] = round(figures[f"{name}_ms"][q] / figures["app_ms"][q], 1)
+		if f"{name}_ms" in figures:
+			for q in ("p50", "p95"):
+				figures[f"speedup_vs_{name}_{q}"] = round(
+					figures[f"{name}_ms"][q]["median"] / figures["app_ms"][q]["median"], 1
+				)
 	print(figures)
 	return figures
+
+
+def spread(per_run: list[dict]) -> dict:
+	"""Each figure (p50, p95, max) of the runs as min / median / max over them."""
+	return {
+		key: {
+			"min": min(run[key] for run in per_run),
+			"median": round(statistics.median(run[key] for run in per_run), 1),
+			"max": max(run[key] for run in per_run),
+		}
+		for key in per_run[0]
+	}
+
+
+def widest_lots(lots: list[str], count: int) -> list[str]:
+	"""The `count` lots whose forward closure holds the most lots (ties: by name)."""
+	from lot_traceability.genealogy.trace import FORWARD, walks
+
+	started = time.perf_counter()
+	size = {lot: len(walks([lot], (FORWARD,))[FORWARD].lots) for lot in lots}
+	chosen = sorted(lots, key=lambda lot: (-size[lot], lot))[: int(count)]
+	print(
+		f"widest {count} of {len(lots)} lots: forward closures of {size[chosen[-1]]} to "
+		f"{size[chosen[0]]} lots (found in {time.perf_counter() - started:.1f} s)"
+	)
+	return chosen
 
 
 def percentiles(seconds: list[float]) -> dict:

@@ -33,7 +33,10 @@ PARTIES = {
 	"Price List": ("Demo Inter-Company Transfers",),
 }
 USERS = (manufacturer.QUALITY_LEAD,)
-SETTINGS = {("Stock Settings", "allow_to_make_quality_inspection_after_purchase_or_delivery"): 1}
+SETTINGS = {
+	("Stock Settings", "allow_to_make_quality_inspection_after_purchase_or_delivery"): 1,
+	("Stock Settings", "enable_stock_reservation"): 1,  # the promising story's reservation
+}
 
 
 def is_loaded() -> bool:

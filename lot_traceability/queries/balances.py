@@ -130,6 +130,38 @@ POLICY_ORDER = {
 }
 
 
+def eligibility_conditions(eligible: dict | None) -> list[str]:
+	"""The SQL conditions on Batch (`lot`) of an allocation's eligibility rules
+	(`allocation.eligibility`): statuses (`statuses`, `default_allowed` for lots without one), expired
+	on `on_date` (`check_expiry`), fewer than `min_days` days left, less than `min_percent` % of their
+	shelf life left, made before `not_older_than`. Their values are the dict's own keys."""
+	if not eligible:
+		return []
+	conditions = [
+		"(lot.lot_status in %(statuses)s"
+		+ (" or ifnull(lot.lot_status, '') = '')" if eligible.get("default_allowed") else ")")
+	]
+	if eligible.get("check_expiry"):
+		conditions.append("(lot.expiry_date is null or lot.expiry_date >= %(on_date)s)")
+	if eligible.get("min_days"):
+		conditions.append(
+			"(lot.expiry_date is null or datediff(lot.expiry_date, %(on_date)s) >= %(min_days)s)"
+		)
+	if eligible.get("min_percent"):
+		conditions.append(
+			"(lot.expiry_date is null or (lot.manufacturing_date is not null"
+			" and lot.expiry_date > lot.manufacturing_date"
+			" and datediff(lot.expiry_date, %(on_date)s) * 100"
+			" >= %(min_percent)s * datediff(lot.expiry_date, lot.manufacturing_date)))"
+		)
+	if eligible.get("not_older_than"):
+		conditions.append(
+			"(coalesce(lot.manufacturing_date, lot.received_date, date(lot.creation)) is null"
+			" or coalesce(lot.manufacturing_date, lot.received_date, date(lot.creation)) >= %(not_older_than)s)"
+		)
+	return conditions
+
+
 def get_lot_candidates(
 	item_code: str,
 	warehouses,
@@ -150,31 +182,9 @@ def get_lot_candidates(
 	a caller that holds them already, see `locks.py`)."""
 	if not warehouses:
 		return []
-	conditions, values = [], {"item": item_code, "warehouses": list(warehouses)}
-	if eligible:
-		values.update(eligible)
-		conditions.append(
-			"(lot.lot_status in %(statuses)s"
-			+ (" or ifnull(lot.lot_status, '') = '')" if eligible.get("default_allowed") else ")")
-		)
-		if eligible.get("check_expiry"):
-			conditions.append("(lot.expiry_date is null or lot.expiry_date >= %(on_date)s)")
-		if eligible.get("min_days"):
-			conditions.append(
-				"(lot.expiry_date is null or datediff(lot.expiry_date, %(on_date)s) >= %(min_days)s)"
-			)
-		if eligible.get("min_percent"):
-			conditions.append(
-				"(lot.expiry_date is null or (lot.manufacturing_date is not null"
-				" and lot.expiry_date > lot.manufacturing_date"
-				" and datediff(lot.expiry_date, %(on_date)s) * 100"
-				" >= %(min_percent)s * datediff(lot.expiry_date, lot.manufacturing_date)))"
-			)
-		if eligible.get("not_older_than"):
-			conditions.append(
-				"(coalesce(lot.manufacturing_date, lot.received_date, date(lot.creation)) is null"
-				" or coalesce(lot.manufacturing_date, lot.received_date, date(lot.creation)) >= %(not_older_than)s)"
-			)
+	values = {"item": item_code, "warehouses": list(warehouses)}
+	conditions = eligibility_conditions(eligible)
+	values.update(eligible or {})
 	where = "".join(f" and {condition}" for condition in conditions)
 	page = f"limit {int(limit)} offset {int(offset)}" if limit else ""
 

@@ -7,22 +7,47 @@ sub-query) are read in one statement, which frappe.qb writes only less clearly."
 
 import frappe
 
+from lot_traceability.queries.balances import eligibility_conditions
+
 # Reservations still open (ERPNext's own test, `get_sre_reserved_batch_nos_details`).
 OPEN_RESERVATION = """sre.docstatus = 1 and sre.status not in ('Delivered', 'Cancelled')
 	and sre.reserved_qty - sre.delivered_qty > 0 and sre.item_code in %(items)s
 	and not (sre.voucher_type = 'Sales Order' and sre.voucher_no = %(order)s)"""
 
+# What open reservations by lot hold of each lot in each warehouse, joined to the kept balances.
+RESERVED_BY_LOT = f"""left join (
+			select entry.batch_no, sre.warehouse, sum(entry.qty - entry.delivered_qty) as qty
+			from `tabStock Reservation Entry` sre
+			join `tabSerial and Batch Entry` entry
+				on entry.parent = sre.name and entry.parenttype = 'Stock Reservation Entry'
+			where {OPEN_RESERVATION} and sre.reservation_based_on = 'Serial and Batch'
+			group by entry.batch_no, sre.warehouse
+		) reserved on reserved.batch_no = balance.batch and reserved.warehouse = balance.warehouse"""
 
-def get_promising_stock(items, warehouses=None, company: str | None = None, exclude_order: str | None = None):
+
+def get_promising_stock(
+	items,
+	warehouses=None,
+	company: str | None = None,
+	exclude_order: str | None = None,
+	statuses=None,
+	without_status: bool = False,
+):
 	"""Each lot of the items with stock (> 0) in a warehouse (of the company, among the warehouses):
 	batch, warehouse, item, qty, lot_status, expiry_date, manufacturing_date, received_date, disabled,
 	company, is_quarantine_warehouse, reserved_qty (reserved by lot for orders other than
-	`exclude_order`)."""
+	`exclude_order`). `statuses`: only lots of these statuses (and, `without_status`, lots with
+	none)."""
 	items = sorted(set(items))
 	if not items:
 		return []
 	values = {"items": items, "order": exclude_order or ""}
 	where = ""
+	if statuses is not None:
+		values["statuses"] = sorted(set(statuses)) or [""]
+		where += " and (lot.lot_status in %(statuses)s" + (
+			" or ifnull(lot.lot_status, '') = '')" if without_status else ")"
+		)
 	if warehouses is not None:
 		values["warehouses"] = sorted(set(warehouses)) or [""]
 		where += " and balance.warehouse in %(warehouses)s"
@@ -37,19 +62,46 @@ def get_promising_stock(items, warehouses=None, company: str | None = None, excl
 		from `tabLot Balance` balance
 		join `tabBatch` lot on lot.name = balance.batch
 		join `tabWarehouse` warehouse on warehouse.name = balance.warehouse
-		left join (
-			select entry.batch_no, sre.warehouse, sum(entry.qty - entry.delivered_qty) as qty
-			from `tabStock Reservation Entry` sre
-			join `tabSerial and Batch Entry` entry
-				on entry.parent = sre.name and entry.parenttype = 'Stock Reservation Entry'
-			where {OPEN_RESERVATION} and sre.reservation_based_on = 'Serial and Batch'
-			group by entry.batch_no, sre.warehouse
-		) reserved on reserved.batch_no = balance.batch and reserved.warehouse = balance.warehouse
+		{RESERVED_BY_LOT}
 		where balance.item in %(items)s and balance.qty > 0{where}
 		order by balance.item, balance.warehouse, balance.batch""",
 		values,
 		as_dict=True,
 	)
+
+
+def get_plain_promisable(
+	item: str, warehouses, company: str | None, exclude_order: str | None, eligible: dict
+) -> dict[str, float]:
+	"""Warehouse → what the item's plainly usable lots there hold beyond their reservations for other
+	orders: lots of an unrestricted status that may ship (`eligible`: the allocation's eligibility
+	rules, `queries.balances.eligibility_conditions`), not disabled, outside quarantine warehouses, in
+	stock. Summed in the database: the lots themselves are not read."""
+	if not warehouses:
+		return {}
+	values = {
+		**eligible,
+		"items": [item],
+		"item": item,
+		"warehouses": sorted(set(warehouses)),
+		"order": exclude_order or "",
+		"company": company,
+	}
+	where = "".join(f" and {condition}" for condition in eligibility_conditions(eligible))
+	rows = frappe.db.sql(
+		f"""select balance.warehouse, sum(greatest(0, balance.qty - coalesce(reserved.qty, 0)))
+		from `tabLot Balance` balance
+		join `tabBatch` lot on lot.name = balance.batch
+		join `tabWarehouse` warehouse on warehouse.name = balance.warehouse
+		{RESERVED_BY_LOT}
+		where balance.item = %(item)s and lot.item = %(item)s and balance.warehouse in %(warehouses)s
+			and balance.qty > 0 and lot.disabled = 0
+			and ifnull(warehouse.is_quarantine_warehouse, 0) = 0
+			{"and warehouse.company = %(company)s" if company else ""}{where}
+		group by balance.warehouse""",
+		values,
+	)
+	return {warehouse: float(qty or 0) for warehouse, qty in rows}
 
 
 def get_unassigned_reservations(items, exclude_order: str | None = None) -> dict[tuple[str, str], float]:

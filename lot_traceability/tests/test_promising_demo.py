@@ -137,6 +137,42 @@ class TestPromisingOnTheDemo(FrappeTestCase):
 		with self.assertRaises(frappe.DoesNotExistError):
 			api.lot_promisable("no such lot")
 
+	def test_the_hold_moved_the_other_bakerys_reservation_to_the_approved_lot(self):
+		"""South's reservation named the fresh lot; its hold moved the reservation to the one lot left
+		that may serve South (MILL-24-117), said on the reservation and the order, and North's figure
+		leaves it out."""
+		entry = frappe.get_doc("Stock Reservation Entry", self.made["reservation"])
+		approved = frappe.db.get_value(
+			"Batch", {"item": story.FLOUR, "supplier_lot_no": "MILL-24-117"}, "name"
+		)
+		self.assertEqual(
+			[(row.batch_no, row.qty) for row in entry.sb_entries], [(approved, story.RESERVED_QTY)]
+		)
+		self.assertEqual((entry.reserved_qty, entry.status), (story.RESERVED_QTY, "Reserved"))
+		said = frappe.get_all(
+			"Comment",
+			filters={"reference_name": ("in", [entry.name, self.made["reserving_order"]])},
+			pluck="content",
+		)
+		moved = [text for text in said if "moved to lot" in text]
+		self.assertEqual(len(moved), 2, said)  # on the reservation and on the order
+		for text in moved:
+			self.assertIn(self.made["held_lot"], text)
+			self.assertIn(approved, text)
+			self.assertIn("Quarantined", text)
+		self.assertEqual(reserved_for_other_orders(approved, self.order.name), story.RESERVED_QTY)
+		self.assertEqual(reserved_for_other_orders(self.made["held_lot"], self.order.name), 0)
+		answer = api.promisable(
+			story.FLOUR,
+			warehouses=[STORES],
+			date=str(self.order.items[0].delivery_date),
+			customer=story.CUSTOMER,
+			company=COMPANY,
+			sales_order=self.order.name,
+		)
+		reserved = {lot["lot"]: lot["qty"] for lot in answer["lots"] if lot["class"] == "reserved"}
+		self.assertEqual(reserved, {approved: story.RESERVED_QTY})
+
 	def test_a_quotation_row_gets_the_figure_for_its_date_and_customer(self):
 		quotation = frappe.get_doc(
 			{
