@@ -135,11 +135,18 @@ def eligibility(request: core.Request) -> dict:
 
 
 def request_for(
-	item_code: str, qty: float, posting_date=None, customer=None, company=None, movement=Movement.SHIPMENT
+	item_code: str,
+	qty: float,
+	posting_date=None,
+	customer=None,
+	company=None,
+	movement=Movement.SHIPMENT,
+	rule=NO_RULE,
 ) -> core.Request:
 	"""What a line asks of the core: its quantity and date, the item's policy and the shelf life the
-	item's rule and the customer require (shipments and allocations only)."""
-	rule = get_lot_rule(item_code, company)
+	item's rule and the customer require (shipments and allocations only). `rule`: the item's Lot
+	Rule in the company when the caller has it already."""
+	rule = get_lot_rule(item_code, company) if rule is NO_RULE else rule
 	return core.Request(
 		qty=flt(qty),
 		on_date=getdate(posting_date or nowdate()),
@@ -162,16 +169,18 @@ def allocate_lots(
 	explain: bool = False,
 	reading=PLAIN,
 	held_back: dict | None = None,
+	rule=NO_RULE,
 ) -> core.Allocation:
 	"""The lots a line of `qty` takes from these warehouses. Eligible lots are read in the policy's
 	order, a page at a time, until the line is covered and its last tie group is complete. With
 	`explain`, the lots ranking before the last one taken (up to EXPLAINED) that were passed over are
 	listed with their reasons. `reading`: PLAIN, HELD or LOTS (above). `held_back`: (lot, warehouse)
-	→ quantity the line may not take (reserved for other orders, `reservations.held_back`)."""
+	→ quantity the line may not take (reserved for other orders, `reservations.held_back`). `rule`:
+	the item's Lot Rule in the company when the caller has it already."""
 	if isinstance(warehouses, str):
 		warehouses = [warehouses]
 	warehouses = [w for w in warehouses if w]
-	request = request_for(item_code, qty, posting_date, customer, company, movement)
+	request = request_for(item_code, qty, posting_date, customer, company, movement, rule)
 	eligible = eligibility(request)
 	# stock in a quarantine warehouse is never taken (an explanation lists it as passed over)
 	usable = [w for w in warehouses if not warehouse_queries.is_quarantine_warehouse(w)]

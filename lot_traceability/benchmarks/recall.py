@@ -67,8 +67,12 @@ def run(
 				"customers": scope.summary.customers,
 				"shipped_qty": round(scope.summary.shipped_qty, 1),
 				"sites": scope.summary.sites,
+				"min_s": round(min(seconds), 3),
 				"median_s": round(statistics.median(seconds), 3),
+				"max_s": round(max(seconds), 3),
+				"plain_queries_min_s": round(min(plain_seconds), 3),
 				"plain_queries_median_s": round(statistics.median(plain_seconds), 3),
+				"plain_queries_max_s": round(max(plain_seconds), 3),
 			}
 		)
 		if report:

@@ -137,7 +137,8 @@ def update_stock(ctx, out, doc=None):
 		and not out.get("has_serial_no")
 		and not ctx.get("batch_no")
 	)
-	if not picks or not governed(ctx.item_code, ctx.get("company")):
+	rule = get_lot_rule(ctx.item_code, ctx.get("company")) if picks and enforcement_enabled() else None
+	if rule is None:
 		posting_date = ctx.get("posting_date") or ctx.get("transaction_date") or nowdate()
 		with picking(Movement.SHIPMENT, posting_date):
 			result = erpnext_update_stock(ctx, out, doc)
@@ -170,6 +171,7 @@ def update_stock(ctx, out, doc=None):
 		customer=ctx.get("customer") or (doc and doc.get("customer")),
 		company=ctx.get("company"),
 		held_back=reservations.held_back(ctx.item_code, [warehouse], orders=orders),
+		rule=rule,
 	)
 	for candidate, qty in allocation.picks:
 		left = qty - used.get(candidate.lot, 0.0)
@@ -214,7 +216,8 @@ def set_auto_serial_batch_entries_for_outward(self):
 	reading = HELD if holds_voucher_locks() else PLAIN
 	company = self.get("company") or context.get("company")
 	wanted = abs(flt(self.actual_qty))
-	if not governed(self.item_code, company):
+	rule = get_lot_rule(self.item_code, company) if enforcement_enabled() else None
+	if rule is None:
 		with picking(context.movement, posting_date, reading, context.get("customer"), company):
 			result = erpnext_outward_entries(self)
 	else:
@@ -230,6 +233,7 @@ def set_auto_serial_batch_entries_for_outward(self):
 			held_back=reservations.held_back(
 				self.item_code, [self.warehouse], self.get("voucher_type"), self.get("voucher_no")
 			),
+			rule=rule,
 		)
 		self.batches = OrderedDict((candidate.lot, qty) for candidate, qty in allocation.picks)
 		result = None
