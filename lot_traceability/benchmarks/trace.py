@@ -36,12 +36,16 @@ def run(
 	widest: int = 0,
 	runs: int = 1,
 	naive: bool = True,
+	floor: bool = False,
 ) -> dict:
 	"""`raw_only` samples received lots only (the recall question: everything made from a raw lot);
 	`widest` takes instead the received lots whose forward closure holds the most lots (found
 	through the genealogy once, before timing). `runs`: each sample is traced that many times, the
 	app and the baselines alternating lot by lot; the figures are each run's p50 / p95 / max, given as
-	min / median / max over the runs. `naive`: time the voucher-by-voucher walk too."""
+	min / median / max over the runs. `naive`: time the voucher-by-voucher walk too. `floor`: time
+	also the two reads a trace cannot do without, on their own (`bare_reads`: the closure's recursive
+	read and every movement of the lots it reached, as the trace reads them), the physical cost of
+	the answer on the same machine."""
 	pattern = f"S{seed}-0-%" if raw_only or widest else f"S{seed}-%"
 	lots = frappe.get_all("Batch", filters={"batch_id": ("like", pattern)}, pluck="name")
 	if not lots:
@@ -50,7 +54,7 @@ def run(
 		picked = widest_lots(lots, widest)
 	else:
 		picked = random.Random(rng_seed).sample(lots, min(samples, len(lots)))
-	timed = {"app": [], "level_walk": [], "ledger_walk": []}
+	timed = {"app": [], "bare_reads": [], "level_walk": [], "ledger_walk": []}
 	sizes = []
 	for n in range(max(1, int(runs))):
 		this = {name: [] for name in timed}
@@ -58,6 +62,10 @@ def run(
 			start = time.perf_counter()
 			result = trace_lot(batch=lot, direction="Both")
 			this["app"].append(time.perf_counter() - start)
+			if floor:
+				start = time.perf_counter()
+				bare_reads(lot)
+				this["bare_reads"].append(time.perf_counter() - start)
 			start = time.perf_counter()
 			by_level = level_walk(lot)
 			this["level_walk"].append(time.perf_counter() - start)
@@ -96,6 +104,23 @@ def run(
 				)
 	print(figures)
 	return figures
+
+
+def bare_reads(lot: str) -> int:
+	"""The reads behind a trace and nothing else: the closure both ways (one recursive read) and the
+	kept movements of every lot it reached (one packed read, the trace's fields). Returns the
+	movements read."""
+	from lot_traceability.genealogy.trace import DEFAULT_DEPTH, DIRECTIONS, WALLED_FIELDS
+	from lot_traceability.queries import genealogy as genealogy_queries
+	from lot_traceability.queries import lot_ledger as lot_ledger_queries
+
+	lots = {lot}
+	for _direction, parent, child, *_rest in genealogy_queries.get_reachable_edges(
+		[lot], DIRECTIONS["Both"], DEFAULT_DEPTH
+	):
+		lots.add(parent)
+		lots.add(child)
+	return len(lot_ledger_queries.get_lot_movements(lots, WALLED_FIELDS))
 
 
 def spread(per_run: list[dict]) -> dict:
