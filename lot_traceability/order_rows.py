@@ -10,7 +10,7 @@ from frappe.utils import flt, getdate, nowdate
 from lot_traceability import restrictions
 from lot_traceability.allocation import eligibility, requirement_for
 from lot_traceability.config import get_lot_rules, get_lot_status, get_settings
-from lot_traceability.promising import DISABLED, candidate_of
+from lot_traceability.promising import candidate_of, set_statuses
 from lot_traceability.queries import promising as queries
 from lot_traceability.traceability import allocation as allocation_core
 from lot_traceability.traceability import promising as core
@@ -86,10 +86,11 @@ def promisable_by_warehouse(
 		"default_allowed": eligible["default_allowed"] and not default_restricted,
 	}
 	usable = queries.get_plain_promisable(item_code, warehouses, company, exclude_order, plain)
+	places = set(warehouses)
 	unassigned = {
 		warehouse: qty
 		for (item, warehouse), qty in queries.get_unassigned_reservations([item_code], exclude_order).items()
-		if item == item_code and warehouse in set(warehouses)
+		if item == item_code and warehouse in places
 	}
 	figures = {warehouse: max(0.0, qty - unassigned.get(warehouse, 0.0)) for warehouse, qty in usable.items()}
 	if not restricted and not default_restricted:
@@ -99,8 +100,8 @@ def promisable_by_warehouse(
 	)
 	if not rows:
 		return figures
-	for row in rows:
-		row.status = DISABLED if row.disabled else get_lot_status(row.lot_status or default_status)
+	set_statuses(rows)
+	held_there = {row.warehouse for row in rows}
 	scopes = restrictions.scopes_of(sorted({row.batch for row in rows}))
 	result = core.promise(
 		[candidate_of(row, scopes.get(row.batch)) for row in rows],
@@ -111,7 +112,7 @@ def promisable_by_warehouse(
 		{
 			warehouse: max(0.0, qty - usable.get(warehouse, 0.0))
 			for warehouse, qty in unassigned.items()
-			if warehouse in {row.warehouse for row in rows}
+			if warehouse in held_there
 		},
 	)
 	for warehouse in result.warehouses():

@@ -69,13 +69,7 @@ def promisable_stock(
 		hidden |= {key for key in actual if not walled.reads_warehouse(key[1])}
 		rows = [row for row in rows if (row.item, row.warehouse) not in hidden]
 		actual = {key: qty for key, qty in actual.items() if key not in hidden}
-	default_status = get_settings().default_receipt_status
-	statuses = {}  # read once per status, not once per lot
-	for row in rows:
-		name = row.lot_status or default_status
-		if name not in statuses:
-			statuses[name] = get_lot_status(name)
-		row.status = DISABLED if row.disabled else statuses[name]
+	set_statuses(rows)
 	restricted = [row.batch for row in rows if row.status.is_restricted]
 	scopes = restrictions.scopes_of(sorted(set(restricted)))
 	by_group = defaultdict(list)  # (item, company) → candidates: the rule is the company's
@@ -113,6 +107,18 @@ def promisable_stock(
 		target.promise.unbacked_reserved += result.unbacked_reserved
 		target.candidates.update({(c.lot, c.warehouse): c for c in candidates})
 	return found, len(hidden)
+
+
+def set_statuses(rows) -> None:
+	"""Each row's `status`: its lot's Lot Status (the default receipt status where it has none), or
+	DISABLED for a disabled lot; each status read once, not once per lot."""
+	default_status = get_settings().default_receipt_status
+	statuses = {}
+	for row in rows:
+		name = row.lot_status or default_status
+		if name not in statuses:
+			statuses[name] = get_lot_status(name)
+		row.status = DISABLED if row.disabled else statuses[name]
 
 
 def candidate_of(row, scope) -> allocation_core.Candidate:

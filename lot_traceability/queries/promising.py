@@ -44,10 +44,9 @@ def get_promising_stock(
 	values = {"items": items, "order": exclude_order or ""}
 	where = ""
 	if statuses is not None:
-		values["statuses"] = sorted(set(statuses)) or [""]
-		where += " and (lot.lot_status in %(statuses)s" + (
-			" or ifnull(lot.lot_status, '') = '')" if without_status else ")"
-		)
+		chosen = {"statuses": sorted(set(statuses)) or [""], "default_allowed": without_status}
+		values.update(chosen)
+		where += "".join(f" and {condition}" for condition in eligibility_conditions(chosen))
 	if warehouses is not None:
 		values["warehouses"] = sorted(set(warehouses)) or [""]
 		where += " and balance.warehouse in %(warehouses)s"
