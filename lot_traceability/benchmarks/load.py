@@ -2,10 +2,12 @@
 dozen REST clients for a fixed time, then the invariants checked from the database.
 
 	bench --site <site> execute lot_traceability.benchmarks.load.run \\
-		--kwargs "{'seconds': 60, 'clients': 24, 'workers': 4, 'rounds': 2}"
+		--kwargs "{'seconds': 40, 'clients': '4,8,16,24', 'rounds': 5}"
 
 Run by hand (not in CI); it needs the bench's Redis running, listens on 127.0.0.1 only and stops
-every server it started. Each round runs two modes on fresh data of their own, in alternating order:
+every server it started: gunicorn with 2 x cores + 1 workers and two RQ workers unless told otherwise.
+`clients` is one number or a curve ("4,8,16,24"): each point is run `rounds` times. Each round runs
+two modes on fresh data of their own, in alternating order:
 
 - **erpnext**: the app switched off in every server process (`benchmarks/app_off.py`: none of its
   doc_events, request-start overrides, whitelisted overrides or jobs run; only its schema is there);
@@ -14,11 +16,15 @@ every server it started. Each round runs two modes on fresh data of their own, i
 The mix, per client (weights in MIX): Delivery Notes of one unit with automatic picks on three hot
 items (two under a FEFO Lot Rule, one under none) with 40 lots each; Material Transfers between two
 warehouses; Purchase Receipts (a new lot each); Pick Lists; Repacks (a lot into portions: genealogy);
-and, with the app, holds and releases of lots of the hot items (the lots being shipped), traces and
-Recall Impact reads. Documents are created and submitted in one request, as an integration would.
+holds and releases of lots of the hot items (the lots being shipped), traces and recall reads.
+Documents are created and submitted in one request, as an integration would. The mix is the same in
+both modes: where the app would answer, ERPNext alone answers with its nearest own (`NEAREST`): a
+hold is the lot's Batch disabled and enabled again, a trace the Stock Ledger report of the lot, a
+recall read the Batch-Wise Balance History of the lot.
 
 Reported: documents per minute (the ERPNext documents only, the same in both modes), p50 / p95
-latency per kind, every response that was not a success (with Frappe's exception type), and the
+latency per kind, per point: each mode's documents per minute (min / median / max over the rounds)
+and the ratio of the two modes round by round, every response that was not a success (with Frappe's exception type), and the
 invariants: no lot below zero in the ledger or the kept balances, kept balances and lot ledger equal
 to ERPNext's ledger, genealogy equal to its rebuild, and no movement of a lot posted after a hold of
 that lot committed (both lock the lot's row, so the hold's *Changed On* and the movement's bundle
@@ -60,7 +66,11 @@ MIX = {  # operation: weight, per client iteration
 DOCUMENTS = ("delivery", "transfer", "receipt", "pick_list", "repack")
 
 
-APP_ONLY = ("hold", "trace", "recall_impact")
+NEAREST = {  # what ERPNext alone answers where the app would
+	"hold": "Batch disabled, then enabled again (frappe.client.set_value)",
+	"trace": "Stock Ledger report of the lot",
+	"recall_impact": "Batch-Wise Balance History report of the lot",
+}
 
 
 LOTS_PER_ITEM = 40
@@ -77,30 +87,50 @@ QUALITY = "load.quality@example.com"
 
 def run(
 	seconds: int = 60,
-	clients: int = 24,
-	workers: int = 4,
+	clients: int | str = 24,
+	workers: int | None = None,
 	rounds: int = 1,
 	seed: int = 1,
 	modes: str = "erpnext,app",
+	rq_workers: int = 2,
 ) -> dict:
 	frappe.flags.in_test = True  # the test builders reused here expect it
 	random.seed(seed)
+	workers = workers or 2 * (os.cpu_count() or 1) + 1
 	sites = Path(frappe.get_site_path("..")).resolve()
 	check_redis(sites)
-	results = []
-	for round_no in range(rounds):
-		order = [mode.strip() for mode in modes.split(",") if mode.strip()]
-		for mode in order if round_no % 2 == 0 else reversed(order):
-			data = prepare(mode)
-			with servers(sites, mode, workers) as url:
-				stats = drive(url, data, seconds, clients, mode)
-			stats["checks"] = verify(data, mode, stats)
-			stats.update(mode=mode, round=round_no + 1, seconds=seconds, clients=clients, workers=workers)
-			results.append(stats)
-			print(describe(stats), flush=True)
-	summary = summarise(results)
-	print(summary["text"], flush=True)
-	return {"runs": results, "summary": summary["figures"]}
+	check_queues_empty()
+	order = [mode.strip() for mode in modes.split(",") if mode.strip()]
+	results, figures = [], {}
+	for point in curve(clients):
+		runs = []
+		for round_no in range(rounds):
+			for mode in order if round_no % 2 == 0 else reversed(order):
+				data = prepare(mode)
+				with servers(sites, mode, workers, rq_workers) as url:
+					stats = drive(url, data, seconds, point, mode)
+					stats["drain"] = drain()
+				stats["checks"] = verify(data, mode, stats)
+				stats.update(mode=mode, round=round_no + 1, seconds=seconds, clients=point, workers=workers)
+				runs.append(stats)
+				print(describe(stats), flush=True)
+		summary = summarise(runs)
+		print(summary["text"], flush=True)
+		figures[point] = summary["figures"]
+		results.extend(runs)
+	if len(figures) > 1:
+		print(curve_table(figures), flush=True)
+	for stats in results:
+		stats.pop("records")  # every response was counted above; the answer stays small
+	return {"runs": results, "summary": figures}
+
+
+def curve(clients: int | str) -> list[int]:
+	"""`24` or `"4,8,16,24"`: the numbers of clients to run, each a point of the curve."""
+	points = [int(part) for part in str(clients).split(",") if part.strip()]
+	if not points or any(point < 1 for point in points):
+		raise ValueError(f"clients must be positive numbers, not {clients!r}")
+	return points
 
 
 # ------------------------------------------------------------------------------------------- data
@@ -155,6 +185,9 @@ def prepare(mode: str) -> frappe._dict:
 		hot_items=items,
 		portion=portion,
 		lots=lots,
+		from_date=str(add_days(today(), -1)),  # the reads' dates, set here: the clients' threads have no site
+		to_date=str(add_days(today(), 1)),
+		item_of={lot: item for item, item_lots in lots.items() for lot in item_lots},
 		clerk=api_token(CLERK),
 		quality=api_token(QUALITY),
 		started=now_datetime(),
@@ -172,9 +205,38 @@ def check_redis(sites: Path) -> None:
 			frappe.throw(f"{key} does not answer on 127.0.0.1:{port}: start the bench's Redis first")
 
 
+def waiting_jobs() -> int:
+	"""Jobs queued or running in the bench's queues (every site's)."""
+	from frappe.utils.background_jobs import get_queues
+
+	return sum(queue.count + queue.started_job_registry.count for queue in get_queues())
+
+
+def check_queues_empty() -> None:
+	"""The run's RQ workers serve the bench's queues: jobs already waiting there (left by tests or
+	other sites) would be run inside the timed window and take its CPU."""
+	waiting = waiting_jobs()
+	if waiting:
+		frappe.throw(
+			f"{waiting} jobs wait in the bench's queues: a load run would run them inside its timed "
+			"window. Let a worker finish them, or remove them (`bench purge-jobs --queue default`, "
+			"then `--queue long` and `--queue short`) before measuring."
+		)
+
+
+def drain(timeout: int = 180) -> dict:
+	"""After the clients stop, the run's workers finish the jobs its requests queued (so none is left
+	to the next run, of the other mode); how long that took is reported apart from the timed window."""
+	began = time.monotonic()
+	while (left := waiting_jobs()) and time.monotonic() - began < timeout:
+		time.sleep(0.5)
+	return {"seconds": round(time.monotonic() - began, 1), "jobs_left": left}
+
+
 @contextmanager
-def servers(sites: Path, mode: str, workers: int):
-	"""Gunicorn (`workers` processes) and one RQ worker, on loopback, in their own process groups."""
+def servers(sites: Path, mode: str, workers: int, rq_workers: int = 1):
+	"""Gunicorn (`workers` processes) and `rq_workers` RQ workers, on loopback, in their own process
+	groups."""
 	port = free_port()
 	env = {
 		**os.environ,
@@ -205,15 +267,18 @@ def servers(sites: Path, mode: str, workers: int):
 			stderr=subprocess.DEVNULL,
 			start_new_session=True,
 		),
-		subprocess.Popen(
-			[python, "-m", "lot_traceability.benchmarks.app_off", "worker"]
-			if mode == "erpnext"
-			else [python, "-m", "frappe.utils.bench_helper", "frappe", "worker"],
-			cwd=sites,
-			env=env,
-			stdout=subprocess.DEVNULL,
-			stderr=subprocess.DEVNULL,
-			start_new_session=True,
+		*(
+			subprocess.Popen(
+				[python, "-m", "lot_traceability.benchmarks.app_off", "worker"]
+				if mode == "erpnext"
+				else [python, "-m", "frappe.utils.bench_helper", "frappe", "worker"],
+				cwd=sites,
+				env=env,
+				stdout=subprocess.DEVNULL,
+				stderr=subprocess.DEVNULL,
+				start_new_session=True,
+			)
+			for _ in range(rq_workers)
 		),
 	]
 	try:
@@ -302,7 +367,7 @@ def documents(data, rng: random.Random) -> dict:
 
 def drive(url: str, data, seconds: int, clients: int, mode: str) -> dict:
 	"""`clients` threads posting the mix until `seconds` have passed; every response recorded."""
-	operations = [op for op in MIX if mode == "app" or op not in APP_ONLY]
+	operations = list(MIX)
 	weights = [MIX[op] for op in operations]
 	records, lock = [], threading.Lock()
 	deadline = time.monotonic() + seconds
@@ -320,22 +385,29 @@ def drive(url: str, data, seconds: int, clients: int, mode: str) -> dict:
 				with lock:
 					release = held.pop(0) if held and rng.random() < 0.6 else None
 				lot = release or rng.choice(data.lots[rng.choice(data.hot_items)])
-				response = quality.call(
-					"lot_traceability.api.change_lot_status",
-					"POST",
-					batches=[lot],
-					to_status="Approved" if release else "Quarantined",
-					reason="Load test: temperature check" if not release else "Load test: released",
-				)
+				if mode == "app":
+					response = quality.call(
+						"lot_traceability.api.change_lot_status",
+						"POST",
+						batches=[lot],
+						to_status="Approved" if release else "Quarantined",
+						reason="Load test: temperature check" if not release else "Load test: released",
+					)
+				else:
+					response = clerk.call(
+						"frappe.client.set_value",
+						"POST",
+						doctype="Batch",
+						name=lot,
+						fieldname="disabled",
+						value=0 if release else 1,
+					)
 				if response.ok and not release:
 					with lock:
 						held.append(lot)
-			elif op == "trace":
-				lot = rng.choice(data.lots[rng.choice(data.hot_items)])
-				response = clerk.call("lot_traceability.api.get_lot_trace", batch=lot)
 			else:
 				lot = rng.choice(data.lots[rng.choice(data.hot_items)])
-				response = clerk.call("lot_traceability.api.get_recall_impact", batches=json.dumps([lot]))
+				response = read(clerk, data, op, mode, lot)
 			elapsed = time.perf_counter() - started
 			record = {"op": op, "seconds": elapsed, "status": response.status_code}
 			if not response.ok:
@@ -351,6 +423,23 @@ def drive(url: str, data, seconds: int, clients: int, mode: str) -> dict:
 		thread.join(timeout=seconds + 600)
 	wall = time.monotonic() - began
 	return {"records": records, "wall": wall}
+
+
+def read(clerk: Client, data, op: str, mode: str, lot: str):
+	"""A trace or a recall read of `lot`: the app's, or the nearest ERPNext report (`NEAREST`)."""
+	if mode == "app":
+		if op == "trace":
+			return clerk.call("lot_traceability.api.get_lot_trace", batch=lot)
+		return clerk.call("lot_traceability.api.get_recall_impact", batches=json.dumps([lot]))
+	filters = {
+		"company": data.company,
+		"from_date": data.from_date,
+		"to_date": data.to_date,
+		"item_code": data.item_of[lot],
+		"batch_no": lot,
+	}
+	report = "Stock Ledger" if op == "trace" else "Batch-Wise Balance History"
+	return clerk.call("frappe.desk.query_report.run", report_name=report, filters=json.dumps(filters))
 
 
 def error_of(response) -> str:
@@ -394,33 +483,88 @@ def describe(stats: dict) -> str:
 	for error, count in errors.most_common(12):
 		lines.append(f"  not a success ×{count}: {error}")
 	lines.append(f"  checks: {json.dumps(stats['checks'], default=str)}")
+	lines.append(f"  queued jobs finished after the window: {json.dumps(stats.get('drain'))}")
 	return "\n".join(lines)
 
 
 def summarise(results) -> dict:
+	"""One point of the curve: each mode's documents per minute run by run (min / median / max), its
+	document latencies pooled (p50 / p95), and the ratio of the modes round by round."""
 	figures = {}
 	for mode in ("erpnext", "app"):
 		runs = [r for r in results if r["mode"] == mode]
 		if not runs:
 			continue
+		per_run = [posted_per_minute(run) for run in runs]
 		docs = [r for run in runs for r in run["records"] if r["op"] in DOCUMENTS]
-		posted = sum(1 for r in docs if r["status"] < 400)
-		minutes = sum(run["wall"] for run in runs) / 60
 		times = [r["seconds"] for r in docs]
 		figures[mode] = {
-			"documents_per_minute": round(posted / minutes, 1),
+			"documents_per_minute": spread(per_run),
 			"p50": round(statistics.median(times), 3) if times else None,
 			"p95": round(percentile(times, 0.95), 3) if times else None,
 			"not_successful": sum(1 for r in docs if r["status"] >= 400),
+			"invariant_breaks": sum(breaks(run["checks"]) for run in runs),
+			"needless_refusals": sum(run["checks"].get("automatic_picks_refused", 0) for run in runs),
 		}
-	lines = ["summary (ERPNext documents):"]
+	lines = [f"summary (ERPNext documents), {results[0]['clients']} clients:"]
 	for mode, row in figures.items():
+		low, median, high = row["documents_per_minute"]
 		lines.append(
-			f"  {mode:8} {row['documents_per_minute']:8.1f} documents/min   p50 {row['p50']} s   "
-			f"p95 {row['p95']} s   not successful {row['not_successful']}"
+			f"  {mode:8} {low:.1f} / {median:.1f} / {high:.1f} documents/min (min / median / max)   "
+			f"p50 {row['p50']} s   p95 {row['p95']} s   not successful {row['not_successful']}   "
+			f"invariant breaks {row['invariant_breaks']}"
 		)
-	if "app" in figures and "erpnext" in figures and figures["erpnext"]["documents_per_minute"]:
-		ratio = figures["app"]["documents_per_minute"] / figures["erpnext"]["documents_per_minute"]
-		figures["throughput_ratio"] = round(ratio, 3)
-		lines.append(f"  app / ERPNext throughput: {ratio:.3f}")
+	ratios = [
+		posted_per_minute(app) / posted_per_minute(erpnext)
+		for app, erpnext in pairs(results)
+		if posted_per_minute(erpnext)
+	]
+	if ratios:
+		figures["throughput_ratio"] = spread(ratios, 3)
+		low, median, high = figures["throughput_ratio"]
+		lines.append(f"  app / ERPNext throughput, round by round: {low} / {median} / {high}")
 	return {"figures": figures, "text": "\n".join(lines)}
+
+
+def posted_per_minute(run: dict) -> float:
+	posted = sum(1 for r in run["records"] if r["op"] in DOCUMENTS and r["status"] < 400)
+	return posted / (run["wall"] / 60)
+
+
+def pairs(results):
+	"""The two modes' runs of each round."""
+	by_round = defaultdict(dict)
+	for run in results:
+		by_round[run["round"]][run["mode"]] = run
+	return [(modes["app"], modes["erpnext"]) for modes in by_round.values() if len(modes) == 2]
+
+
+def breaks(checks: dict) -> int:
+	"""Invariant breaks in a run's checks (lots below zero, kept data unlike its rebuild, movements
+	while held); server errors and refusals are counted apart."""
+	keys = ("negative_in_ledger", "negative_kept", "kept_balances_differ", "lot_ledger_differs")
+	found = sum(int(checks.get(key) or 0) for key in (*keys, "genealogy_differs"))
+	return found + len(checks.get("moved_while_held") or [])
+
+
+def spread(values, digits: int = 1) -> tuple:
+	return tuple(round(value, digits) for value in (min(values), statistics.median(values), max(values)))
+
+
+def curve_table(figures: dict) -> str:
+	"""The curve as a Markdown table, a row per point."""
+	lines = [
+		"| clients | ERPNext alone, documents/min | with the app | ratio (round by round) "
+		"| p50 / p95, ERPNext | p50 / p95, app | invariant breaks (ERPNext, app) |",
+		"| --- | --- | --- | --- | --- | --- | --- |",
+	]
+	for point, row in figures.items():
+		erpnext, app = row.get("erpnext", {}), row.get("app", {})
+		lines.append(
+			f"| {point} | {' / '.join(map(str, erpnext.get('documents_per_minute', ())))} "
+			f"| {' / '.join(map(str, app.get('documents_per_minute', ())))} "
+			f"| {' / '.join(map(str, row.get('throughput_ratio', ())))} "
+			f"| {erpnext.get('p50')} / {erpnext.get('p95')} s | {app.get('p50')} / {app.get('p95')} s "
+			f"| {erpnext.get('invariant_breaks')}, {app.get('invariant_breaks')} |"
+		)
+	return "\n".join(lines)
