@@ -123,7 +123,8 @@ def trace_lot(
 	movements, hidden_moves = within_reach(movements, walled)
 	if hidden_moves:
 		_made, balances = summarise(movements)
-	voucher_dates = {voucher_no: as_date(posted) for _lot, _type, voucher_no, posted, *_rest in movements}
+	# documents' dates as read (ISO text): made dates only for the nodes shown, not every movement
+	posted_on = {voucher_no: posted for _lot, _type, voucher_no, posted, *_rest in movements}
 	units = item_queries.get_item_names_and_units({d.item for d in details.values() if d.item})
 	result = {"roots": roots, "directions": {}}
 	hidden_lots, hidden_documents = set(asked) - set(roots), 0  # a supplier lot no's lots of others
@@ -135,22 +136,7 @@ def trace_lot(
 				content[lot] = content.get(lot, 0.0) + qty
 		result["directions"][way] = {
 			"nodes": [
-				{
-					"lot": node.lot,
-					"parent": node.parent,
-					"depth": node.depth,
-					"link_qty": node.link_qty,
-					"voucher": node.voucher,
-					"qty": content.get(node.lot, 0.0),
-					"posting_date": voucher_dates.get(node.voucher) if node.voucher else None,
-					"item": details.get(node.lot, {}).get("item"),
-					"item_name": details.get(node.lot, {}).get("item_name"),
-					"uom": units.get(details.get(node.lot, {}).get("item"), (None, None))[1],
-					"supplier_lot_no": details.get(node.lot, {}).get("supplier_lot_no"),
-					"lot_status": details.get(node.lot, {}).get("lot_status"),
-					"expiry_date": details.get(node.lot, {}).get("expiry_date"),
-					"on_hand": balances.get(node.lot, 0.0),
-				}
+				node_row(node, content, details.get(node.lot) or {}, units, posted_on, balances)
 				for node in within_walls(tree(trace), shown)
 			],
 			"documents": end_documents(movements, set(trace.lots) & shown, way),
@@ -164,6 +150,27 @@ def trace_lot(
 	result["hidden"] = access.hidden_counts(lots=len(hidden_lots), documents=hidden_documents)
 	result["hidden_note"] = access.hidden_note(result["hidden"])
 	return result
+
+
+def node_row(node, content: dict, detail: dict, units: dict, posted_on: dict, balances: dict) -> dict:
+	"""A node of the trace as the answer gives it: the lot, where it sits in the tree, the document
+	that linked it (and its date), its traced quantity, item, status, expiry and stock on hand."""
+	return {
+		"lot": node.lot,
+		"parent": node.parent,
+		"depth": node.depth,
+		"link_qty": node.link_qty,
+		"voucher": node.voucher,
+		"qty": content.get(node.lot, 0.0),
+		"posting_date": as_date(posted_on.get(node.voucher)) if node.voucher else None,
+		"item": detail.get("item"),
+		"item_name": detail.get("item_name"),
+		"uom": units.get(detail.get("item"), (None, None))[1],
+		"supplier_lot_no": detail.get("supplier_lot_no"),
+		"lot_status": detail.get("lot_status"),
+		"expiry_date": detail.get("expiry_date"),
+		"on_hand": balances.get(node.lot, 0.0),
+	}
 
 
 # the kept movements a trace reads, with where they were made: the company walls need them
@@ -241,7 +248,9 @@ def end_documents(movements, lots: set[str], way: str) -> list[frappe._dict]:
 	received where the document only received); a backward one leaves them out."""
 	doctypes = set(ledger_queries.SELLING_DOCTYPES if way == FORWARD else ledger_queries.RECEIVING_DOCTYPES)
 	transfer_doctypes = set(ledger_queries.SELLING_DOCTYPES) | set(ledger_queries.RECEIVING_DOCTYPES)
-	netted: dict[tuple, frappe._dict] = {}
+	# (lot, document, doctype) -> [date, net quantity, party, transfer, sent]: plain lists while
+	# netting (thousands of movements on a wide trace), a row of the answer per entry after
+	netted: dict[tuple, list] = {}
 	for lot, voucher_type, voucher_no, posting_date, qty, purpose, party, *_rest in movements:
 		if lot not in lots:
 			continue
@@ -252,24 +261,22 @@ def end_documents(movements, lots: set[str], way: str) -> list[frappe._dict]:
 			continue
 		row = netted.get((lot, voucher_no, voucher_type))
 		if row is None:
-			row = netted[(lot, voucher_no, voucher_type)] = frappe._dict(
-				batch_no=lot,
-				voucher_type=voucher_type,
-				voucher_no=voucher_no,
-				posting_date=as_date(posting_date),
-				qty=0.0,
-				party=party,
-				transfer=transfer,
-				sent=0.0,
-			)
-		row.qty += qty
+			row = netted[(lot, voucher_no, voucher_type)] = [posting_date, 0.0, party, transfer, 0.0]
+		row[1] += qty
 		if qty < 0:
-			row.sent += qty
-	for row in netted.values():
-		if row.transfer and row.sent:  # both legs in our warehouses: what it sent
-			row.qty = row.sent
-		del row["sent"]
-	return list(netted.values())
+			row[4] += qty
+	return [
+		frappe._dict(
+			batch_no=lot,
+			voucher_type=voucher_type,
+			voucher_no=voucher_no,
+			posting_date=as_date(posting_date),
+			qty=sent if transfer and sent else qty,  # both legs in our warehouses: what it sent
+			party=party,
+			transfer=transfer,
+		)
+		for (lot, voucher_no, voucher_type), (posting_date, qty, party, transfer, sent) in netted.items()
+	]
 
 
 def as_date(value) -> date | None:
