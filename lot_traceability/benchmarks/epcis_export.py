@@ -48,12 +48,12 @@ def run(lots=WIDEST, runs: int = 3) -> dict:
 			"bytes": len(json.dumps(document)),
 			"app_s": round(statistics.median(app), 3),
 			"baseline_trace_s": round(statistics.median(baseline), 3),
-			"app_min_median_max_s": [
-				round(value, 3) for value in (min(app), statistics.median(app), max(app))
-			],
-			"baseline_min_median_max_s": [
-				round(value, 3) for value in (min(baseline), statistics.median(baseline), max(baseline))
-			],
+			"app_min_median_max_s": min_median_max(app),
+			"baseline_min_median_max_s": min_median_max(baseline),
 		}
 	print(figures)
 	return figures
+
+
+def min_median_max(seconds: list[float]) -> list[float]:
+	return [round(value, 3) for value in (min(seconds), statistics.median(seconds), max(seconds))]

@@ -1,13 +1,13 @@
-"""Many users at once: the real site served by gunicorn (several workers) and an RQ worker, a few
+"""Many users at once: the real site served by gunicorn (several workers) and RQ workers, a few
 dozen REST clients for a fixed time, then the invariants checked from the database.
 
 	bench --site <site> execute lot_traceability.benchmarks.load.run \\
 		--kwargs "{'seconds': 40, 'clients': '4,8,16,24', 'rounds': 5}"
 
 Run by hand (not in CI); it needs the bench's Redis running, listens on 127.0.0.1 only and stops
-every server it started: gunicorn with 2 x cores + 1 workers and two RQ workers unless told otherwise.
-`clients` is one number or a curve ("4,8,16,24"): each point is run `rounds` times. Each round runs
-two modes on fresh data of their own, in alternating order:
+every server it started: gunicorn with 2 x cores + 1 workers and two RQ workers unless told
+otherwise. `clients` is one number or a curve ("4,8,16,24"): each point is run `rounds` times. Each
+round runs two modes on fresh data of their own, in alternating order:
 
 - **erpnext**: the app switched off in every server process (`benchmarks/app_off.py`: none of its
   doc_events, request-start overrides, whitelisted overrides or jobs run; only its schema is there);
@@ -18,17 +18,18 @@ items (two under a FEFO Lot Rule, one under none) with 40 lots each; Material Tr
 warehouses; Purchase Receipts (a new lot each); Pick Lists; Repacks (a lot into portions: genealogy);
 holds and releases of lots of the hot items (the lots being shipped), traces and recall reads.
 Documents are created and submitted in one request, as an integration would. The mix is the same in
-both modes: where the app would answer, ERPNext alone answers with its nearest own (`NEAREST`): a
-hold is the lot's Batch disabled and enabled again, a trace the Stock Ledger report of the lot, a
-recall read the Batch-Wise Balance History of the lot.
+both modes: where the app would answer, ERPNext alone answers with its nearest own (`drive`,
+`read`): a hold is the lot's Batch disabled and enabled again, a trace the Stock Ledger report of
+the lot, a recall read the Batch-Wise Balance History of the lot.
 
-Reported: documents per minute (the ERPNext documents only, the same in both modes), p50 / p95
-latency per kind, per point: each mode's documents per minute (min / median / max over the rounds)
-and the ratio of the two modes round by round, every response that was not a success (with Frappe's exception type), and the
-invariants: no lot below zero in the ledger or the kept balances, kept balances and lot ledger equal
-to ERPNext's ledger, genealogy equal to its rebuild, and no movement of a lot posted after a hold of
-that lot committed (both lock the lot's row, so the hold's *Changed On* and the movement's bundle
-submit time are in commit order). Figures: docs/benchmarks.md.
+Reported (`benchmarks/load_report.py`): documents per minute (the ERPNext documents only, the same
+in both modes), p50 / p95 latency per kind, per point each mode's documents per minute (min /
+median / max over the rounds) and the ratio of the two modes round by round, every response that
+was not a success (with Frappe's exception type), and the invariants: no lot below zero in the
+ledger or the kept balances, kept balances and lot ledger equal to ERPNext's ledger, genealogy
+equal to its rebuild, and no movement of a lot posted after a hold of that lot committed (both
+lock the lot's row, so the hold's *Changed On* and the movement's bundle submit time are in commit
+order). Figures: docs/benchmarks.md.
 """
 
 import json
@@ -59,13 +60,6 @@ MIX = {  # operation: weight, per client iteration
 	"hold": 8,
 	"trace": 7,
 	"recall_impact": 7,
-}
-
-
-NEAREST = {  # what ERPNext alone answers where the app would
-	"hold": "Batch disabled, then enabled again (frappe.client.set_value)",
-	"trace": "Stock Ledger report of the lot",
-	"recall_impact": "Batch-Wise Balance History report of the lot",
 }
 
 
@@ -422,7 +416,8 @@ def drive(url: str, data, seconds: int, clients: int, mode: str) -> dict:
 
 
 def read(clerk: Client, data, op: str, mode: str, lot: str):
-	"""A trace or a recall read of `lot`: the app's, or the nearest ERPNext report (`NEAREST`)."""
+	"""A trace or a recall read of `lot`: the app's, or ERPNext's nearest report (a trace: the Stock
+	Ledger of the lot; a recall read: its Batch-Wise Balance History)."""
 	if mode == "app":
 		if op == "trace":
 			return clerk.call("lot_traceability.api.get_lot_trace", batch=lot)

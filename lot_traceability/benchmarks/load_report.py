@@ -93,9 +93,14 @@ def pairs(results):
 def breaks(checks: dict) -> int:
 	"""Invariant breaks in a run's checks (lots below zero, kept data unlike its rebuild, movements
 	while held); server errors and refusals are counted apart."""
-	keys = ("negative_in_ledger", "negative_kept", "kept_balances_differ", "lot_ledger_differs")
-	found = sum(int(checks.get(key) or 0) for key in (*keys, "genealogy_differs"))
-	return found + len(checks.get("moved_while_held") or [])
+	counted = (
+		"negative_in_ledger",
+		"negative_kept",
+		"kept_balances_differ",
+		"lot_ledger_differs",
+		"genealogy_differs",
+	)
+	return sum(int(checks.get(key) or 0) for key in counted) + len(checks.get("moved_while_held") or [])
 
 
 def spread(values, digits: int = 1) -> tuple:
