@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import frappe
@@ -563,7 +564,7 @@ class TestDeskInABrowser(FrappeTestCase):
 				risk = seen["supplier-risk", width]["probe"]
 				for row in scored:
 					self.assertIn(row.item_group, risk)
-					self.assertIn(f"{row.score:.1f}", risk)
+					self.assertIn(to_fixed(row.score, 1), risk)
 					self.assertIn(f"{row.failed_lots} of {row.lots} lots with outcomes", risk)
 			headers = json.loads(seen["expiry-forecast", 1440]["probe"])["headers"]
 			for label in ("Learned Demand / Week", "Forecast Unsold", "Sells in Time at", "Value Saved"):
@@ -1001,6 +1002,12 @@ WALKERS = {
 	"warehouse clerk": ("lt-walk-clerk@example.com", ("Stock User",)),
 	"planner": ("lt-walk-planner@example.com", ("Manufacturing User", "Sales User", "Stock User")),
 }
+
+
+def to_fixed(value: float, digits: int) -> str:
+	"""JavaScript's Number.toFixed: the exact binary value, a tie rounded up (Python's format rounds
+	half to even)."""
+	return str(Decimal(value).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
 def walker(role: str) -> tuple[str, str]:

@@ -192,8 +192,8 @@ class TestSupplierScores(FrappeTestCase):
 		)
 		self.assertAlmostEqual(flt(bad.prior_rate), 100 * pooled, places=4)
 		prior = flt(bad.prior_rate) / 100
-		self.assertAlmostEqual(flt(bad.score), round(100 * (3 + 5 * prior) / (10 + 5), 1), places=4)
-		self.assertAlmostEqual(flt(good.score), round(100 * (5 * prior) / (10 + 5), 1), places=4)
+		self.assertAlmostEqual(flt(bad.score), round(100 * (3 + 5 * prior) / (10 + 5), 3), places=4)
+		self.assertAlmostEqual(flt(good.score), round(100 * (5 * prior) / (10 + 5), 3), places=4)
 		evidence = frappe.parse_json(bad.evidence)
 		self.assertEqual(sorted(e["lot"] for e in evidence), sorted(self.lots[self.bad][:3]))
 		self.assertEqual(
@@ -203,7 +203,7 @@ class TestSupplierScores(FrappeTestCase):
 	def test_a_supplier_with_one_lot_is_shrunk_towards_the_average(self):
 		new, good = self.score(self.new), self.score(self.good)
 		prior = flt(new.prior_rate)
-		self.assertAlmostEqual(flt(new.score), round(prior * 5 / 6, 1), places=4)
+		self.assertAlmostEqual(flt(new.score), round(prior * 5 / 6, 3), places=4)
 		self.assertGreater(flt(new.score), flt(good.score))  # one clean lot proves less than ten
 		self.assertLess(flt(new.score), prior)
 

@@ -133,7 +133,7 @@ class Evidence:
 class SupplierScore:
 	supplier: str
 	item_group: str
-	score: float  # 0-100, one decimal: 100 * shrunk failure rate
+	score: float  # 0-100, three decimals: 100 * shrunk failure rate
 	lots: int
 	failed_lots: int  # lots with at least one counted outcome (weight > 0)
 	weighted_lots: float
@@ -213,6 +213,11 @@ def _prior_rate(tallies: Mapping[tuple[str, str], _Tally]) -> float:
 	return total_failures / total_lots if total_lots > 0 else 0.0
 
 
+# three decimals: on a site whose lots rarely fail the average is a fraction of a percent, and one
+# decimal would tie a supplier with one clean lot with one with ten
+SCORE_DECIMALS = 3
+
+
 def _shrunk(tally: _Tally, prior: float, strength: float) -> float:
 	denominator = tally.weighted_lots + strength
 	if denominator <= 0:
@@ -232,7 +237,7 @@ def score_suppliers(
 			SupplierScore(
 				supplier=supplier,
 				item_group=group,
-				score=round(100 * _shrunk(tally, prior, params.prior_strength), 1),
+				score=round(100 * _shrunk(tally, prior, params.prior_strength), SCORE_DECIMALS),
 				lots=tally.lots,
 				failed_lots=tally.failed_lots,
 				weighted_lots=tally.weighted_lots,

@@ -92,9 +92,9 @@ def test_one_clean_lot_scores_between_zero_and_the_prior_closer_to_the_prior_tha
 	prior = 3 / 21
 	one, ten = scores[("One", "Raw")], scores[("Ten", "Raw")]
 	assert one.prior_rate == pytest.approx(prior)
-	assert one.score == 11.9  # 100 × 5 × prior / 6
-	assert ten.score == 4.8  # 100 × 5 × prior / 15
-	assert scores[("A", "Raw")].score == 24.8  # 100 × (3 + 5 × prior) / 15
+	assert one.score == 11.905  # 100 × 5 × prior / 6
+	assert ten.score == 4.762  # 100 × 5 × prior / 15
+	assert scores[("A", "Raw")].score == 24.762  # 100 × (3 + 5 × prior) / 15
 	assert 0 < one.score < 100 * prior
 	assert abs(100 * prior - one.score) < abs(100 * prior - ten.score)
 	assert one.raw_rate == ten.raw_rate == 0.0
@@ -138,8 +138,8 @@ def test_older_failures_weigh_less_than_recent_ones():
 	assert [e.weight for e in old.evidence] == [0.375]
 	assert [e.weight for e in new.evidence] == [0.75]
 	# prior: 1.125 / 9 = 0.125
-	assert old.score == round(100 * (0.375 + 5 * 0.125) / 9.5, 1) == 10.5
-	assert new.score == round(100 * (0.75 + 5 * 0.125) / 9.5, 1) == 14.5
+	assert old.score == round(100 * (0.375 + 5 * 0.125) / 9.5, 3) == 10.526
+	assert new.score == round(100 * (0.75 + 5 * 0.125) / 9.5, 3) == 14.474
 
 
 # dates
@@ -177,8 +177,19 @@ def test_the_prior_is_the_pooled_rate_of_all_item_groups():
 		)
 	)
 	assert {s.prior_rate for s in scores.values()} == {0.1}
-	assert scores[("B", "Meat")].score == round(100 * 5 * 0.1 / 9, 1) == 5.6
-	assert scores[("C", "Box")].score == round(100 * 5 * 0.1 / 17, 1) == 2.9
+	assert scores[("B", "Meat")].score == round(100 * 5 * 0.1 / 9, 3) == 5.556
+	assert scores[("C", "Box")].score == round(100 * 5 * 0.1 / 17, 3) == 2.941
+
+
+def test_where_lots_rarely_fail_one_clean_lot_still_ranks_above_ten():
+	"""A pooled rate of 0.16 %: at one decimal both would read 0.1 and rank by name."""
+	history = lots("Failing", 1, failed={0}) + lots("Many", 612) + lots("Ten", 10) + lots("One", 1)
+	scores = score_suppliers(history, TODAY)
+	by_name = {s.supplier: s for s in scores}
+	assert round(by_name["One"].prior_rate, 4) == 0.0016
+	assert by_name["One"].score == round(100 * 5 * (1 / 624) / 6, 3) == 0.134
+	assert by_name["Ten"].score == round(100 * 5 * (1 / 624) / 15, 3) == 0.053
+	assert [s.supplier for s in scores][-3:] == ["One", "Ten", "Many"]
 
 
 def test_one_clean_lot_in_a_failing_group_scores_better_than_a_deviation_in_a_quiet_group():
@@ -261,12 +272,12 @@ def test_scores_sort_by_score_then_supplier_then_item_group():
 	)
 	scores = score_suppliers(history, TODAY)
 	assert [(s.supplier, s.item_group, s.score) for s in scores] == [
-		("C", "Raw", 33.3),  # both groups: 1 failure in 5 lots; (1 + 5 × 0.2) / 6
-		("D", "Z", 33.3),
-		("A", "Raw", 14.3),  # 5 × 0.2 / 7
-		("A", "Z", 14.3),
-		("B", "Raw", 14.3),
-		("E", "Z", 14.3),
+		("C", "Raw", 33.333),  # both groups: 1 failure in 5 lots; (1 + 5 × 0.2) / 6
+		("D", "Z", 33.333),
+		("A", "Raw", 14.286),  # 5 × 0.2 / 7
+		("A", "Z", 14.286),
+		("B", "Raw", 14.286),
+		("E", "Z", 14.286),
 	]
 
 
