@@ -1,5 +1,7 @@
 """What a receipt records about the lots it brings in: supplier, supplier lot, dates."""
 
+from collections import defaultdict
+
 import frappe
 from frappe import _
 from frappe.utils import getdate
@@ -63,17 +65,19 @@ def record_supplier_lots(doc) -> list[str]:
 	supplier = doc.get("supplier")
 	received = voucher_queries.get_inward_lots_of_voucher(doc.doctype, doc.name)
 	lots = lot_queries.get_lots([entry.batch_no for entry in received])
-	warnings = []
+	created = {lot.name for lot in lot_queries.get_lots_created_by(list(lots), doc.name)}
+	warnings, lots_of_values = [], defaultdict(list)
 	for entry in received:
 		row, lot = rows.get(entry.voucher_detail_no), lots.get(entry.batch_no)
 		if not row or not lot:
 			continue
-		created_here = frappe.db.get_value("Batch", lot.name, "reference_name") == doc.name
-		values = _lot_values(doc, row, lot, supplier, created_here)
+		values = _lot_values(doc, row, lot, supplier, lot.name in created)
 		if values:
-			frappe.db.set_value("Batch", lot.name, values)
+			lots_of_values[tuple(sorted(values.items()))].append(lot.name)
 		if row.get("supplier_lot_no"):
 			warnings += _flag_supplier_lot_reuse(lot, row, supplier)
+	for values, names in lots_of_values.items():  # one write for the lots that take the same values
+		frappe.db.set_value("Batch", {"name": ("in", sorted(set(names)))}, dict(values))
 	for warning in warnings:
 		frappe.msgprint(warning, title=_("Supplier Lot Reused"), indicator="orange")
 	return warnings

@@ -1,12 +1,11 @@
 import frappe
-from erpnext import get_default_company
 from frappe import _
 from frappe.utils import getdate, nowdate
 
-from lot_traceability.config import get_lot_rule, get_settings
+from lot_traceability.config import get_settings
 from lot_traceability.lot_documents import validate_lot_documents
 from lot_traceability.messages import Refusal, bold
-from lot_traceability.queries import vouchers as voucher_queries
+from lot_traceability.new_lots import new_lot_context
 from lot_traceability.traceability.shelf_life import expiry_date
 
 
@@ -16,8 +15,7 @@ class LotStatusEditError(Refusal, frappe.PermissionError):
 
 def before_insert(doc, method=None):
 	"""A new lot takes its status and, where none was given, its expiry from its Lot Rule."""
-	voucher = voucher_queries.get_voucher_values(doc.reference_doctype, doc.reference_name)
-	rule = get_lot_rule(doc.item, voucher.get("company") or get_default_company())
+	voucher, rule = new_lot_context(doc.reference_doctype, doc.reference_name, doc.item)
 	if not doc.flags.lot_status_set_by_system:
 		doc.lot_status = (rule and rule.receipt_status) or get_settings().default_receipt_status
 	set_manufacturing_date(doc, voucher.get("posting_date"))

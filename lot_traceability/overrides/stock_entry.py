@@ -10,6 +10,7 @@ from lot_traceability.genealogy.records import (
 )
 from lot_traceability.locks import lock_if_submitting, lock_voucher
 from lot_traceability.lot_documents import hold_lots_missing_documents
+from lot_traceability.new_lots import close_voucher, open_voucher
 from lot_traceability.overrides.stock_rows import stock_entry_rows
 from lot_traceability.production_runs import record_entry as record_production_runs
 from lot_traceability.recall.war_room import notify_for_voucher as notify_war_rooms_of
@@ -32,9 +33,11 @@ def before_submit(doc, method=None):
 	lock_voucher(doc, stock_entry_rows(doc))
 	if doc.purpose in RECEIVING_PURPOSES:
 		validate_supplier_lots(doc)
+	open_voucher(doc)  # the lots ERPNext creates in its on_submit read the entry once
 
 
 def on_submit(doc, method=None):
+	close_voucher()
 	if doc.purpose in RECEIVING_PURPOSES:
 		record_supplier_lots(doc)
 	record_genealogy(doc)

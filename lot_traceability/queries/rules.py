@@ -23,21 +23,17 @@ RULE_FIELDS = (
 
 
 def get_item_group_lineage(item_group: str | None) -> list[str]:
-	"""The group and its ancestors, nearest first (Item Group is a nested set)."""
+	"""The group and its ancestors, nearest first (Item Group is a nested set), in one read."""
 	if not item_group:
 		return []
 	# read, not cached: adding a group elsewhere renumbers the tree by SQL, behind the document cache
-	bounds = frappe.db.get_value("Item Group", item_group, ["lft", "rgt"], as_dict=True)
-	if not bounds:
-		return [item_group]
-	group = frappe.qb.DocType("Item Group")
-	return (
-		frappe.qb.from_(group)
-		.select(group.name)
-		.where((group.lft <= bounds.lft) & (group.rgt >= bounds.rgt))
-		.orderby(group.lft, order=frappe.qb.desc)
-		.run(pluck=True)
+	lineage = frappe.db.sql_list(
+		"""select ancestor.name from `tabItem Group` node
+		join `tabItem Group` ancestor on ancestor.lft <= node.lft and ancestor.rgt >= node.rgt
+		where node.name = %s order by ancestor.lft desc""",
+		item_group,
 	)
+	return lineage or [item_group]
 
 
 def get_item_group(item_code: str) -> str | None:

@@ -13,9 +13,12 @@ def get_voucher_company(doctype: str | None, name: str | None) -> str | None:
 
 def get_voucher_values(doctype: str | None, name: str | None, fields=("company", "posting_date")) -> dict:
 	"""Company and posting date (or the fields asked) of a voucher, where it has them."""
-	if not doctype or not name or not frappe.db.exists("DocType", doctype):
+	if not doctype or not name:
 		return {}
-	meta = frappe.get_meta(doctype)
+	try:
+		meta = frappe.get_meta(doctype)  # cached, where asking whether the doctype exists is a read
+	except frappe.DoesNotExistError:
+		return {}
 	fields = [field for field in fields if meta.has_field(field)]
 	return (fields and frappe.db.get_value(doctype, name, fields, as_dict=True)) or {}
 

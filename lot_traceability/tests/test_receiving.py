@@ -1,15 +1,20 @@
 """What a receipt records on the lots it brings in, and the rules it enforces."""
 
+from unittest.mock import patch
+
 import frappe
 from dateutil.relativedelta import relativedelta
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, nowdate
 
+from lot_traceability import new_lots
 from lot_traceability.receiving import SupplierLotMissingError
+from lot_traceability.tests.test_sign_off_signals import other_company
 from lot_traceability.tests.utils import (
 	attempt,
 	get_received_batches,
 	ledger_counts,
+	make_item_group,
 	make_lot_item,
 	make_lot_rule,
 	make_supplier,
@@ -92,6 +97,70 @@ class TestReceiving(FrappeTestCase):
 			receipt.submit()
 		(lot,) = get_received_batches(receipt.name)
 		self.assertFalse(frappe.db.exists("Comment", {"reference_name": lot, "content": ("like", "%OWN-1%")}))
+
+
+class TestNewLotsOfAReceipt(FrappeTestCase):
+	"""A receipt's new lots take its company, posting date and their items' rules, read once for the
+	receipt (not once per lot): each lot still gets its own item's rule."""
+
+	def test_each_new_lot_takes_its_own_rule_and_the_receipts_posting_date(self):
+		group = make_item_group(f"_Lot Receipt Group {frappe.generate_hash(length=5)}")
+		by_item, by_group, ungoverned = make_lot_item(), make_lot_item(item_group=group), make_lot_item()
+		make_lot_rule(
+			item=by_item, receipt_status="Pending Inspection", shelf_life=6, shelf_life_unit="Months"
+		)
+		make_lot_rule(applies_to="Item Group", item_group=group, receipt_status="Approved", shelf_life=30)
+		make_lot_rule(item=ungoverned, rule_company=other_company(), receipt_status="Rejected")  # not here
+		posted = add_days(nowdate(), -3)
+		receipt = receive(by_item, qty=5, do_not_save=True, posting_date=posted, set_posting_time=1)
+		for item in (by_group, ungoverned):
+			template = receipt.items[0].as_dict()
+			row = {k: v for k, v in template.items() if k not in ("name", "idx", "item_code", "item_name")}
+			receipt.append("items", {**row, "item_code": item, "item_name": item})
+		receipt.insert()
+		with (
+			patch.object(new_lots, "get_lot_rules", wraps=new_lots.get_lot_rules) as together,
+			patch.object(new_lots, "get_lot_rule", wraps=new_lots.get_lot_rule) as one_by_one,
+		):
+			receipt.submit()
+		lots = {
+			lot.item: lot
+			for lot in frappe.get_all(
+				"Batch",
+				filters={"reference_name": receipt.name},
+				fields=["item", "lot_status", "expiry_date", "manufacturing_date"],
+			)
+		}
+		default = frappe.db.get_single_value("Lot Traceability Settings", "default_receipt_status")
+		self.assertEqual(
+			{item: (lot.lot_status, lot.expiry_date) for item, lot in lots.items()},
+			{
+				by_item: ("Pending Inspection", getdate(posted) + relativedelta(months=6)),
+				by_group: ("Approved", add_days(getdate(posted), 30)),
+				ungoverned: (default, None),
+			},
+		)
+		self.assertEqual({lot.manufacturing_date for lot in lots.values()}, {getdate(posted)})
+		# the rules of the receipt's three lots: read together, not once per lot
+		self.assertEqual((together.call_count, one_by_one.call_count), (1, 0))
+		self.assertIsNone(getattr(frappe.local, "lot_new_lot_voucher", None))
+
+	def test_a_lot_made_for_a_receipt_after_its_submit_reads_the_rule_afresh(self):
+		item = make_lot_item()
+		rule = make_lot_rule(item=item, receipt_status="Pending Inspection")
+		receipt = receive(item, qty=5)
+		frappe.db.set_value("Lot Rule", rule.name, "receipt_status", "Quarantined")
+		later = frappe.get_doc(
+			{
+				"doctype": "Batch",
+				"batch_id": f"_LT-R-{frappe.generate_hash(length=8)}",
+				"item": item,
+				"reference_doctype": "Purchase Receipt",
+				"reference_name": receipt.name,
+			}
+		).insert()
+		self.assertEqual(later.lot_status, "Quarantined")
+		self.assertEqual(getdate(later.manufacturing_date), getdate(receipt.posting_date))
 
 
 class TestQualityRelease(FrappeTestCase):
