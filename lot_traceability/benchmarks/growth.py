@@ -7,6 +7,13 @@ recalls make — best of `runs`, with the plan MariaDB chose for it.
 
 	bench --site <site> execute lot_traceability.benchmarks.growth.run --kwargs "{'lots': 200, 'runs': 5}"
 
+`point` measures one point of the growth curve on a generated history: the tables and the fixed
+read above, random traces (`trace`), the recall scopes of random raw lots (`recall`), allocation at
+2,000 lots (`allocation`) and a 50-row Delivery Note's submit (`hook_overhead`), each with its own
+baseline, and prints one line per figure:
+
+	bench --site <site> execute lot_traceability.benchmarks.growth.point --kwargs "{'seed': 100}"
+
 Recorded figures: docs/benchmarks.md.
 """
 
@@ -89,3 +96,28 @@ def run(lots: int = 200, runs: int = 5, seed: int = 100) -> dict:
 
 def _count_lots() -> int:
 	return frappe.db.sql("select count(distinct batch_no) from `tabLot Ledger Entry`")[0][0]
+
+
+def point(seed: int = 100, samples: int = 200, runs: int = 3) -> dict:
+	"""One point of the growth curve (what each figure is: the module docstring)."""
+	from lot_traceability.benchmarks import allocation, hook_overhead, recall, trace
+
+	tables = run(lots=200, runs=5)
+	traced = trace.run(seed=seed, samples=samples, runs=runs, naive=False)
+	scoped = recall.run(seed=seed, lots=5, min_deliveries=0, runs=runs)
+	allocated = allocation.run(sizes=(2000,), runs=20, checks=50)[2000]
+	submitted = hook_overhead.run(runs=runs, lots_per_item=5, kinds="Delivery Note")["Delivery Note"]
+	summary = {
+		"lot_movements": tables["tables"]["Lot Ledger Entry"]["rows"],
+		"fixed_read_best_ms": tables["fixed_read"]["best_ms"],
+		"trace_p95_ms": traced["app_ms"]["p95"],
+		"trace_level_walk_p95_ms": traced["level_walk_ms"]["p95"],
+		"recall_scope_s": [
+			(row["deliveries"], row["median_s"], row["plain_queries_median_s"]) for row in scoped["lots"]
+		],
+		"allocation_ms": allocated["app_ms"],
+		"allocation_erpnext_ms": allocated["erpnext_ms"],
+		"delivery_note_s": {"with": submitted["with"], "without": submitted["without"]},
+	}
+	print(summary)
+	return summary
