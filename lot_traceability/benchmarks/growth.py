@@ -110,14 +110,17 @@ def point(seed: int = 100, samples: int = 200, runs: int = 3) -> dict:
 	summary = {
 		"lot_movements": tables["tables"]["Lot Ledger Entry"]["rows"],
 		"fixed_read_best_ms": tables["fixed_read"]["best_ms"],
+		"trace_lots_mean_max": (traced["mean_lots_per_trace"], traced["max_lots_per_trace"]),
+		"trace_p50_ms": traced["app_ms"]["p50"],
 		"trace_p95_ms": traced["app_ms"]["p95"],
 		"trace_level_walk_p95_ms": traced["level_walk_ms"]["p95"],
-		"recall_scope_s": [
+		# (deliveries in the scope, the app's median s, the plain queries' median s), per raw lot
+		"recall_scopes": [
 			(row["deliveries"], row["median_s"], row["plain_queries_median_s"]) for row in scoped["lots"]
 		],
 		"allocation_ms": allocated["app_ms"],
 		"allocation_erpnext_ms": allocated["erpnext_ms"],
-		"delivery_note_s": {"with": submitted["with"], "without": submitted["without"]},
+		"delivery_note_s": {mode: round(submitted[mode]["median"], 3) for mode in ("with", "without")},
 	}
 	print(summary)
 	return summary
