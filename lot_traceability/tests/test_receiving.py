@@ -9,7 +9,6 @@ from frappe.utils import add_days, getdate, nowdate
 
 from lot_traceability import new_lots
 from lot_traceability.receiving import SupplierLotMissingError
-from lot_traceability.tests.test_sign_off_signals import other_company
 from lot_traceability.tests.utils import (
 	attempt,
 	get_received_batches,
@@ -18,6 +17,7 @@ from lot_traceability.tests.utils import (
 	make_lot_item,
 	make_lot_rule,
 	make_supplier,
+	other_company,
 	quality_inspection,
 	receive,
 )

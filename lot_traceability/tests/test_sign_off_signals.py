@@ -23,7 +23,7 @@ from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_chan
 )
 from lot_traceability.status_changes import PendingChangeError, approve_change, change_lot_status
 from lot_traceability.tests.concurrency import Connection, raised
-from lot_traceability.tests.utils import get_company, make_customer, make_lot, make_user
+from lot_traceability.tests.utils import make_customer, make_lot, make_user, other_company
 
 REQUESTER = "lot.signals.requester@example.com"
 APPROVER = "lot.signals.approver@example.com"
@@ -55,10 +55,6 @@ def notified(name: str) -> list[str]:
 			pluck="for_user",
 		)
 	)
-
-
-def other_company() -> str:
-	return next(name for name in frappe.get_all("Company", pluck="name") if name != get_company())
 
 
 class SignalsCase(FrappeTestCase):

@@ -19,6 +19,11 @@ def get_company() -> str:
 	return erpnext.get_default_company() or frappe.get_all("Company", pluck="name", limit=1)[0]
 
 
+def other_company() -> str:
+	"""A company of the site other than the tests' own."""
+	return next(name for name in frappe.get_all("Company", pluck="name") if name != get_company())
+
+
 def get_warehouse(company: str | None = None) -> str:
 	company = company or get_company()
 	return frappe.get_all(
