@@ -18,7 +18,7 @@ def open_voucher(doc) -> None:
 	frappe.db.after_rollback.add(close_voucher)
 
 
-def close_voucher(doc=None) -> None:
+def close_voucher() -> None:
 	frappe.local.lot_new_lot_voucher = None
 
 
