@@ -30,3 +30,17 @@ def get_changes_with_open_tasks(lots, exclude: str | None = None) -> dict[str, l
 		):
 			found[name].append(batch)
 	return found
+
+
+def get_task_document(doctype: str, name: str) -> tuple[int | None, list[str]]:
+	"""A document a task is queued for: its docstatus (None where it is gone) and, for a Lot Status
+	Change, the lots it names."""
+	docstatus = frappe.db.get_value(doctype, name, "docstatus")
+	if docstatus is None or doctype != "Lot Status Change":
+		return docstatus, []
+	return docstatus, frappe.get_all(
+		"Lot Status Change Lot",
+		filters={"parent": name, "parenttype": "Lot Status Change"},
+		pluck="batch",
+		order_by="idx",
+	)

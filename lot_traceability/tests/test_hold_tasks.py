@@ -5,7 +5,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, nowdate
 
-from lot_traceability import tasks
+from lot_traceability import hold_tasks, tasks
 from lot_traceability.status_changes import change_lot_status
 from lot_traceability.tests.utils import make_customer, make_lot, make_user
 
@@ -100,3 +100,32 @@ class TestHoldTasks(FrappeTestCase):
 			settings.reload()
 			settings.set("hold_task_roles", [{"role": "Quality Manager"}])
 			settings.save()
+
+	def held_as_a_request(self, lots) -> str:
+		"""An automatic hold as a request makes it (not a test): its tasks are queued after the
+		commit. The queued calls are taken off again (a test never commits); the hold's change."""
+		after_commit = frappe.db.after_commit._functions
+		before = len(after_commit)
+		frappe.flags.in_test = False
+		try:
+			change = self.hold(lots)
+		finally:
+			frappe.flags.in_test = True
+		queued = [after_commit.pop() for _ in range(len(after_commit) - before)]
+		self.assertTrue(queued, "nothing was queued after the commit")
+		return change
+
+	def test_a_request_that_holds_does_not_wait_for_the_tasks(self):
+		change = self.held_as_a_request([make_lot(), make_lot()])
+		self.assertFalse(open_tasks(change))  # made by the worker, after the commit
+		users = hold_tasks.assign("Lot Status Change", change, "Decide what becomes of them")
+		self.assertIn(QUALITY_USER, users)
+		self.assertEqual({task.allocated_to for task in open_tasks(change)}, set(users))
+
+	def test_a_queued_task_is_not_made_where_the_hold_is_resolved_or_the_document_gone(self):
+		lot = make_lot()
+		change = self.held_as_a_request([lot])
+		change_lot_status([lot.batch], "Approved", reason="Retest passed", by_system=True)
+		self.assertEqual(hold_tasks.assign("Lot Status Change", change, "Decide"), [])
+		self.assertFalse(open_tasks(change))
+		self.assertEqual(hold_tasks.assign("Lot Status Change", "LSC-NOT-THERE", "Decide"), [])
