@@ -405,9 +405,16 @@ def xlsx_of(rows, covers: str | None = None) -> bytes:
 	for column, title in enumerate(fsma204.HEADERS):
 		sheet.write_string(0, column, xlsx_cell(title) or "", bold_font)
 	keys = [key for key, _header, _kind in fsma204.COLUMNS]
+	safe_texts: dict[str, str | None] = {}  # each distinct text made safe once: names, places repeat
 	for number, row in enumerate(rows, 1):
 		for column, key in enumerate(keys):
-			write_cell(sheet, number, column, xlsx_cell(row[key]), formats)
+			value = row[key]
+			if isinstance(value, str):
+				safe = safe_texts.get(value, safe_texts)
+				if safe is safe_texts:
+					safe = safe_texts[value] = xlsx_cell(value)
+				value = safe
+			write_cell(sheet, number, column, value, formats)
 	if covers:
 		book.add_worksheet(RANGE_SHEET).write_string(0, 0, xlsx_cell(covers) or "")
 	book.close()
