@@ -173,19 +173,22 @@ def node_row(node, content: dict, detail: dict, units: dict, posted_on: dict, ba
 	}
 
 
-# the kept movements a trace reads, with where they were made: the company walls need them
-WALLED_FIELDS = (*lot_ledger_queries.TRACE_FIELDS, "warehouse", "company")
+# the kept movements a trace reads, with where they were made: the company walls need it. The
+# warehouse, not the company too: the warehouse names its company (a stock document's warehouses
+# are its company's), and the lot ledger's covering index holds the warehouse, not the company —
+# reading the company looked up every movement's row.
+WALLED_FIELDS = (*lot_ledger_queries.TRACE_FIELDS, "warehouse")
 
 
 def within_reach(movements, walled) -> tuple[list, list]:
 	"""(the movements in warehouses and companies the user may read, the others), `WALLED_FIELDS`
-	order."""
+	order: each warehouse's company read once."""
 	if walled.open:
 		return movements, []
-	walled.know_warehouses({move[-2] for move in movements})
+	walled.know_warehouses({move[-1] for move in movements})
 	shown, hidden = [], []
 	for move in movements:
-		(shown if walled.reads_warehouse(move[-2], move[-1]) else hidden).append(move)
+		(shown if walled.reads_warehouse(move[-1]) else hidden).append(move)
 	return shown, hidden
 
 
