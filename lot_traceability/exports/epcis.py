@@ -67,6 +67,9 @@ def events_of(sources, lots=None, companies=None, warehouses=None) -> list[dict]
 	status_rows = epcis_queries.get_status_changes_of(changes, lots)
 	masters = lots_of({row.batch_no for row in rows} | {row.batch for row in status_rows})
 	ids, master, zone = identifiers(), master_data(), get_system_timezone()
+	posted = {(doctype, name): time for time, doctype, name in sources}  # a document's one time
+	for row in rows:
+		row.posted = posted[(row.voucher_type, row.voucher_no)]
 	moves = moves_of(rows)
 	statuses = [
 		epcis.StatusChange(

@@ -127,23 +127,39 @@ def kind_condition(kinds, values: dict) -> str:
 
 def get_movements_of(vouchers, lots=None, companies=None, warehouses=None) -> list[dict]:
 	"""The lot ledger rows of these (doctype, name) documents (of these lots, companies, warehouses),
-	with their posting time and, for a Stock Entry, its work order."""
+	through `lot_document_rows`; a Stock Entry's rows with its work order (`work_order`), read once
+	per entry rather than joined to every row. Their time is their document's (`get_event_sources`)."""
 	vouchers = sorted(set(vouchers))
 	if not vouchers:
 		return []
 	conditions, values = movement_filters(lots, companies, warehouses)
 	values["vouchers"] = vouchers
-	return frappe.db.sql(
+	rows = frappe.db.sql(
 		f"""select l.batch_no, l.item_code, l.warehouse, l.qty, l.voucher_type, l.voucher_no, l.purpose,
-			l.party_type, l.party, l.company, {MOVEMENT_TIME} as posted, se.work_order
+			l.party_type, l.party, l.company
 		from `tabLot Ledger Entry` l
-		left join `tabSerial and Batch Bundle` b on b.name = l.serial_and_batch_bundle
-		left join `tabStock Entry` se on l.voucher_type = 'Stock Entry' and se.name = l.voucher_no
 		where (l.voucher_type, l.voucher_no) in %(vouchers)s
 			{"".join(" and " + condition for condition in conditions)}
 		order by l.voucher_type, l.voucher_no, l.batch_no, l.warehouse""",
 		values,
 		as_dict=True,
+	)
+	work_orders = get_work_orders([name for doctype, name in vouchers if doctype == "Stock Entry"])
+	for row in rows:
+		row.work_order = work_orders.get(row.voucher_no) if row.voucher_type == "Stock Entry" else None
+	return rows
+
+
+def get_work_orders(stock_entries) -> dict[str, str]:
+	"""The work order of each of these Stock Entries that has one."""
+	if not stock_entries:
+		return {}
+	return dict(
+		frappe.db.sql(
+			"""select name, work_order from `tabStock Entry`
+			where name in %(names)s and ifnull(work_order, '') != ''""",
+			{"names": stock_entries},
+		)
 	)
 
 
