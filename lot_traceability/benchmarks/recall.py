@@ -9,7 +9,9 @@ Raw lots (prefix `S<seed>-0-`) are tried in a seeded random order until `lots` o
 core answered from ERPNext's own tables with the best plain queries (`plain_scope`: the lots made
 from it, a level per statement; then every delivery with its customer, the stock by warehouse with
 value, and the upstream receipts, one statement each). Both must find the same lots, deliveries and
-customers. With `'report': 1`, each section of the Recall
+customers. With `together` > 1, each scope is of that many raw lots recalled at once (each reaching
+`min_deliveries` / `together` on its own, together at least `min_deliveries`): a recall wider than
+any one lot of the history reaches. With `'report': 1`, each section of the Recall
 Impact report is also run `runs` times per lot through Frappe's report runner (what the browser
 calls, rows and all). Recorded figures: docs/benchmarks.md.
 """
@@ -30,38 +32,44 @@ def run(
 	runs: int = 5,
 	candidates: int = 200,
 	report: int = 0,
+	together: int = 1,
 ) -> dict:
 	raw = frappe.get_all("Batch", filters={"batch_id": ("like", f"S{seed}-0-%")}, pluck="name")
 	if not raw:
 		frappe.throw(f"No generated raw lots with prefix S{seed}-0-: run lot-traceability generate first.")
-	picked, tried = [], 0
+	picked, wide, tried = [], [], 0
 	for lot in random.Random(seed).sample(raw, min(candidates, len(raw))):
 		tried += 1
-		scope = compute_scope([lot])
-		if deliveries(scope) >= min_deliveries:
-			picked.append(lot)
+		if deliveries(compute_scope([lot])) * together < min_deliveries:
+			continue
+		wide.append(lot)
+		if len(wide) < together:
+			continue
+		group, wide = wide, []
+		if together == 1 or deliveries(compute_scope(group)) >= min_deliveries:
+			picked.append(group)
 			if len(picked) == lots:
 				break
 	if not picked:
-		frappe.throw(f"None of {tried} raw lots reaches {min_deliveries} deliveries.")
+		frappe.throw(f"No {together} of {tried} raw lots reach {min_deliveries} deliveries together.")
 	timings, plain_timings, rows = [], [], []
-	for lot in picked:
+	for group in picked:
 		seconds, plain_seconds = [], []
 		for _ in range(runs):
 			start = time.perf_counter()
-			scope = compute_scope([lot])
+			scope = compute_scope(group)
 			seconds.append(time.perf_counter() - start)
 			start = time.perf_counter()
-			plain = plain_scope(lot)
+			plain = plain_scope(group)
 			plain_seconds.append(time.perf_counter() - start)
 		timings += seconds
 		plain_timings += plain_seconds
 		ours = (scope.summary.lots, deliveries(scope), scope.summary.customers)
 		if ours != (plain["lots"], plain["deliveries"], plain["customers"]):
-			frappe.throw(f"the plain scope of {lot} differs: {plain} against {ours}")
+			frappe.throw(f"the plain scope of {group} differs: {plain} against {ours}")
 		rows.append(
 			{
-				"lot": lot,
+				"lot": ", ".join(group),
 				"affected_lots": scope.summary.lots,
 				"deliveries": deliveries(scope),
 				"customers": scope.summary.customers,
@@ -75,8 +83,8 @@ def run(
 				"plain_queries_max_s": round(max(plain_seconds), 3),
 			}
 		)
-		if report:
-			rows[-1]["report_median_s"] = report_seconds(lot, runs)
+		if report and together == 1:
+			rows[-1]["report_median_s"] = report_seconds(group[0], runs)
 	ordered = sorted(timings)
 	figures = {
 		"raw_lots_tried": tried,
@@ -113,13 +121,14 @@ def report_seconds(lot: str, runs: int) -> dict[str, float]:
 	return medians
 
 
-def plain_scope(lot: str) -> dict:
+def plain_scope(sources: list[str]) -> dict:
 	"""The core of a recall's scope from ERPNext's own tables, as a competent developer would query
-	it without the app: the lots made from `lot` (a level per statement), every delivery of them with
-	its customer, their stock by warehouse with value, and the receipts upstream of `lot`."""
+	it without the app: the lots made from the source lots (a level per statement), every delivery of
+	them with its customer, their stock by warehouse with value, and the receipts upstream of the
+	source lots."""
 	from lot_traceability.benchmarks.trace import level_lots
 
-	affected, frontier = {lot}, {lot}
+	affected, frontier = set(sources), set(sources)
 	while frontier:
 		frontier = set(level_lots(frontier, forward=True)) - affected
 		affected |= frontier
@@ -146,7 +155,7 @@ def plain_scope(lot: str) -> dict:
 		group by e.batch_no, e.warehouse having sum(e.qty) > 0""",
 		{"lots": lots},
 	)
-	upstream, frontier = {lot}, {lot}
+	upstream, frontier = set(sources), set(sources)
 	while frontier:
 		frontier = set(level_lots(frontier, forward=False)) - upstream
 		upstream |= frontier

@@ -7,6 +7,7 @@ not write."""
 import frappe
 
 from lot_traceability.queries.lot_ledger import movement_filters
+from lot_traceability.queries.vouchers import get_work_orders
 from lot_traceability.traceability.epcis import KNOWN_VOUCHERS, STOCK_ENTRY_PURPOSES
 
 # a movement's time: its bundle's posting date and time (the kept ledger has the date)
@@ -148,19 +149,6 @@ def get_movements_of(vouchers, lots=None, companies=None, warehouses=None) -> li
 	for row in rows:
 		row.work_order = work_orders.get(row.voucher_no) if row.voucher_type == "Stock Entry" else None
 	return rows
-
-
-def get_work_orders(stock_entries) -> dict[str, str]:
-	"""The work order of each of these Stock Entries that has one."""
-	if not stock_entries:
-		return {}
-	return dict(
-		frappe.db.sql(
-			"""select name, work_order from `tabStock Entry`
-			where name in %(names)s and ifnull(work_order, '') != ''""",
-			{"names": stock_entries},
-		)
-	)
 
 
 def get_status_changes_of(names, lots=None) -> list[dict]:

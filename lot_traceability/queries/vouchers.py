@@ -236,3 +236,16 @@ def get_voucher_companies(vouchers) -> dict[tuple[str, str], str]:
 		):
 			found[(doctype, name)] = company
 	return found
+
+
+def get_work_orders(stock_entries) -> dict[str, str]:
+	"""The work order of each of these Stock Entries that has one."""
+	if not stock_entries:
+		return {}
+	return dict(
+		frappe.db.sql(
+			"""select name, work_order from `tabStock Entry`
+			where name in %(names)s and ifnull(work_order, '') != ''""",
+			{"names": value_list(stock_entries)},
+		)
+	)

@@ -38,6 +38,12 @@ def ledger_quantities(lots) -> dict[str, float]:
 	}
 
 
+def datetime_of(day, moment):
+	from datetime import datetime
+
+	return datetime.combine(day.date(), moment)
+
+
 def events_of(document) -> list[dict]:
 	body = document["epcisBody"]
 	return body["eventList"] if "eventList" in body else body["queryResults"]["resultsBody"]["eventList"]
@@ -128,6 +134,39 @@ class TestEpcisExport(AsAdministrator):
 		# the same export again: the same events, the same IDs
 		again = events_of(epcis_export.export_for(lot=self.milk)[0])
 		self.assertEqual(again, events)
+
+	def test_each_event_has_its_documents_time_and_a_production_its_work_order(self):
+		from urllib.parse import unquote
+
+		from frappe.utils import get_datetime, get_time
+
+		events = events_of(epcis_export.export_for(lot=self.milk)[0])
+		ids = epcis_export.identifiers()
+		work_orders = 0
+		for event in events:
+			doctype, name = (
+				unquote(part) for part in event["bizTransactionList"][0]["bizTransaction"].split("/")[-2:]
+			)
+			if doctype == "Lot Status Change":
+				continue
+			posted = frappe.db.get_value(doctype, name, ["posting_date", "posting_time"], as_dict=True)
+			moment = datetime_of(get_datetime(posted.posting_date), get_time(posted.posting_time))
+			self.assertEqual(event["eventTime"][:19], moment.isoformat(timespec="seconds"), event["eventID"])
+			if event["type"] != "TransformationEvent":
+				continue
+			work_order = (
+				frappe.db.get_value(doctype, name, "work_order") if doctype == "Stock Entry" else None
+			)
+			if work_order:
+				work_orders += 1
+				self.assertEqual(event["transformationID"], ids.document("Work Order", work_order))
+				self.assertIn(
+					{"type": "prodorder", "bizTransaction": ids.document("Work Order", work_order)},
+					event["bizTransactionList"],
+				)
+			else:
+				self.assertNotIn("prodorder", [row.get("type") for row in event["bizTransactionList"]])
+		self.assertGreaterEqual(work_orders, 1)  # the demo's cake mix is made on work orders
 
 	def test_a_recall_exports_its_scope_with_the_recalled_status_change(self):
 		from lot_traceability.tests.test_recall import new_recall

@@ -103,6 +103,18 @@ class TestFsma204(AsAdministrator):
 				self.assertEqual(row["tlc"], row["lot"])
 				self.assertIn("Dayton", row["tlc_source"])
 
+	def test_a_transformation_is_named_by_its_work_order_else_by_its_entry(self):
+		rows, _name = fsma204_export.rows_in_scope(lot=self.milk)
+		made = [row for row in rows if row["cte"] == "Transformation"]
+		self.assertTrue(made)
+		named_by_work_order = 0
+		for row in made:
+			self.assertEqual(row["reference_document_type"], "Stock Entry")
+			work_order = frappe.db.get_value("Stock Entry", row["reference_document_number"], "work_order")
+			self.assertEqual(row["event_id"], work_order or row["reference_document_number"])
+			named_by_work_order += bool(work_order)
+		self.assertGreaterEqual(named_by_work_order, 1)  # the demo's cake mix is made on work orders
+
 	def test_the_xlsx_has_one_header_row_and_typed_dates_and_numbers(self):
 		from openpyxl import load_workbook
 
