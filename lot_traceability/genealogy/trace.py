@@ -10,6 +10,7 @@ from frappe.utils import getdate
 
 from lot_traceability import access
 from lot_traceability.messages import Refused, bold, esc
+from lot_traceability.queries import balances as balance_queries
 from lot_traceability.queries import genealogy as genealogy_queries
 from lot_traceability.queries import items as item_queries
 from lot_traceability.queries import ledger as ledger_queries
@@ -117,12 +118,14 @@ def trace_lot(
 	details = lot_queries.get_lot_details(all_lots)
 	if batch and batch not in details:
 		frappe.throw(_("Lot {0} does not exist.").format(bold(batch)), frappe.DoesNotExistError)
-	movements = lot_ledger_queries.get_lot_movements(all_lots, WALLED_FIELDS)
-	made, balances = summarise(movements)  # what each lot made, every company's: the traced shares
+	# the end documents' movements and the making ones, not every movement of every lot reached
+	movements = lot_ledger_queries.get_lot_movements(
+		all_lots, WALLED_FIELDS, lot_ledger_queries.ENDS_AND_MAKINGS
+	)
+	made, _balances = summarise(movements)  # what each lot made, every company's: the traced shares
 	shown = walled.readable_lots(all_lots)
 	movements, hidden_moves = within_reach(movements, walled)
-	if hidden_moves:
-		_made, balances = summarise(movements)
+	balances = on_hand(all_lots, walled)
 	# documents' dates as read (ISO text): made dates only for the nodes shown, not every movement
 	posted_on = {voucher_no: posted for _lot, _type, voucher_no, posted, *_rest in movements}
 	units = item_queries.get_item_names_and_units({d.item for d in details.values() if d.item})
@@ -190,6 +193,17 @@ def within_reach(movements, walled) -> tuple[list, list]:
 	for move in movements:
 		(shown if walled.reads_warehouse(move[-1]) else hidden).append(move)
 	return shown, hidden
+
+
+def on_hand(lots, walled) -> dict[str, float]:
+	"""Each lot's stock on hand in the warehouses the user may read, from the kept balances."""
+	rows = balance_queries.get_kept_lot_balances(lots)
+	walled.know_warehouses({row.warehouse for row in rows})
+	balances: dict[str, float] = {}
+	for row in rows:
+		if row.qty and walled.reads_warehouse(row.warehouse):
+			balances[row.batch] = balances.get(row.batch, 0.0) + float(row.qty)
+	return balances
 
 
 def readable_roots(roots: list[str], walled) -> list[str]:

@@ -16,6 +16,7 @@ import frappe
 from frappe.utils import now_datetime
 
 from lot_traceability.queries import packed
+from lot_traceability.queries.ledger import MAKING_PURPOSES, RECEIVING_DOCTYPES, SELLING_DOCTYPES
 from lot_traceability.queries.locks import lock_clause
 from lot_traceability.queries.quoting import value_list
 from lot_traceability.queries.vouchers import INTERNAL_PARTY_FLAGS
@@ -220,12 +221,27 @@ RECALL_FIELDS = (*TRACE_FIELDS, "warehouse", "sales_amount")
 NUMERIC_FIELDS = frozenset({"qty", "sales_amount"})
 
 
-def get_lot_movements(lots, fields=TRACE_FIELDS) -> list[list]:
+def listed(names) -> str:
+	"""Trusted constant names as an SQL list."""
+	return "(" + ", ".join(f"'{name}'" for name in names) + ")"
+
+
+# The movements a trace answers from (a condition on the lot ledger's covering index): the
+# receiving and selling documents' (its end documents, the transfers between our own companies among
+# them) and the inward rows of the entries that make a lot (its made quantity, the dates of its
+# nodes) — not the rows that consume a lot, move it between warehouses or count it.
+ENDS_AND_MAKINGS = (
+	f"(voucher_type in {listed((*RECEIVING_DOCTYPES, *SELLING_DOCTYPES))}"
+	f" or (voucher_type = 'Stock Entry' and purpose in {listed(MAKING_PURPOSES)} and qty > 0))"
+)
+
+
+def get_lot_movements(lots, fields=TRACE_FIELDS, only: str | None = None) -> list[list]:
 	"""The kept movements of these lots (`iter_lot_movements`) as a list."""
-	return list(iter_lot_movements(lots, fields))
+	return list(iter_lot_movements(lots, fields, only))
 
 
-def iter_lot_movements(lots, fields=TRACE_FIELDS) -> Iterator[list]:
+def iter_lot_movements(lots, fields=TRACE_FIELDS, only: str | None = None) -> Iterator[list]:
 	"""The kept movements of these lots from the lot ledger's covering index, one at a time, each
 	as a list of `fields` in that order (the first is the lot; dates as ISO strings).
 
@@ -233,15 +249,17 @@ def iter_lot_movements(lots, fields=TRACE_FIELDS) -> Iterator[list]:
 	more per row (about 15 µs on a small server) than the index read itself, and a recall reads tens
 	of thousands of rows; one at a time, so a caller that sums them keeps none. Where a value holds
 	a separator, or the string was cut at the length limit (raised to the packet limit first), the
-	rows are read again as one JSON array per lot."""
+	rows are read again as one JSON array per lot. `only`: a trusted condition on the index's
+	columns that keeps some of the movements (`ENDS_AND_MAKINGS`)."""
 	if not lots:
 		return
 	if fields[0] != "batch_no" or not set(fields) <= set(COLUMNS):
 		raise ValueError(f"lot movement fields must start with batch_no and be columns: {fields}")
 	values = {"lots": value_list(set(lots))}
+	where = "where batch_no in %(lots)s" + (f" and {only}" if only else "")
 	rows = packed.read(
 		[f"`{field}`" for field in fields],
-		"from `tabLot Ledger Entry` where batch_no in %(lots)s",
+		f"from `tabLot Ledger Entry` {where}",
 		values,
 		[field in NUMERIC_FIELDS for field in fields],
 	)
@@ -251,7 +269,7 @@ def iter_lot_movements(lots, fields=TRACE_FIELDS) -> Iterator[list]:
 	columns = ", ".join(f"`{field}`" for field in fields[1:])
 	for lot, moves in frappe.db.sql(
 		f"""select batch_no, json_arrayagg(json_array({columns})) from `tabLot Ledger Entry`
-		where batch_no in %(lots)s group by batch_no"""
+		{where} group by batch_no"""
 		+ lock_clause(),
 		values,
 	):

@@ -205,6 +205,33 @@ class TestLotTrace(FrappeTestCase):
 		self.assertEqual([c["fieldname"] for c in columns][:2], ["relation", "lot"])
 		self.assertTrue(summary)
 
+	def test_a_trace_reading_only_end_and_making_movements_answers_as_one_reading_them_all(self):
+		from unittest.mock import patch
+
+		from lot_traceability.genealogy.trace import trace_lot
+		from lot_traceability.queries import lot_ledger as lot_ledger_queries
+
+		raw = make_lot(qty=100)
+		_, (made,) = produce("Manufacture", [(raw, 40)], [(make_lot_item(), 40)])
+		others = frappe.db.sql_list(
+			"""select distinct g.parent_lot from `tabLot Genealogy` g join `tabBatch` b on b.name = g.parent_lot
+			order by g.creation desc limit 40"""
+		)
+		for root in (raw.batch, made.batch, *others):
+			answer = trace_lot(batch=root)
+			with patch.object(lot_ledger_queries, "ENDS_AND_MAKINGS", None):  # every movement read
+				self.assertEqual(answer, trace_lot(batch=root), root)
+			nodes = [node for way in answer["directions"].values() for node in way["nodes"]]
+			ledger = dict(
+				frappe.db.sql(
+					"""select batch_no, sum(qty) from `tabLot Ledger Entry` where batch_no in %(lots)s
+					group by batch_no""",
+					{"lots": [node["lot"] for node in nodes]},
+				)
+			)
+			for node in nodes:  # on hand from the kept balances: the sum of every movement
+				self.assertAlmostEqual(node["on_hand"], float(ledger.get(node["lot"]) or 0), 6, node["lot"])
+
 	def test_trace_by_supplier_lot_and_bad_input(self):
 		from lot_traceability.api import get_lot_trace
 
