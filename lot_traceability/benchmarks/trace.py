@@ -43,9 +43,9 @@ def run(
 	through the genealogy once, before timing). `runs`: each sample is traced that many times, the
 	app and the baselines alternating lot by lot; the figures are each run's p50 / p95 / max, given as
 	min / median / max over the runs. `naive`: time the voucher-by-voucher walk too. `floor`: time
-	also the two reads a trace cannot do without, on their own (`bare_reads`: the closure's recursive
-	read and every movement of the lots it reached, as the trace reads them), the physical cost of
-	the answer on the same machine."""
+	also the reads a trace cannot do without, on their own (`bare_reads`: the closure's recursive
+	read, the end-document and making movements of the lots it reached and their kept balances, as
+	the trace reads them), the physical cost of the answer on the same machine."""
 	pattern = f"S{seed}-0-%" if raw_only or widest else f"S{seed}-%"
 	lots = frappe.get_all("Batch", filters={"batch_id": ("like", pattern)}, pluck="name")
 	if not lots:
@@ -107,10 +107,11 @@ def run(
 
 
 def bare_reads(lot: str) -> int:
-	"""The reads behind a trace and nothing else: the closure both ways (one recursive read) and the
-	kept movements of every lot it reached (one packed read, the trace's fields). Returns the
-	movements read."""
+	"""The reads behind a trace and nothing else: the closure both ways (one recursive read), the
+	kept end-document and making movements of every lot it reached (one packed read, the trace's
+	fields) and their kept balances. Returns the movements read."""
 	from lot_traceability.genealogy.trace import DEFAULT_DEPTH, DIRECTIONS, WALLED_FIELDS
+	from lot_traceability.queries import balances as balance_queries
 	from lot_traceability.queries import genealogy as genealogy_queries
 	from lot_traceability.queries import lot_ledger as lot_ledger_queries
 
@@ -120,7 +121,8 @@ def bare_reads(lot: str) -> int:
 	):
 		lots.add(parent)
 		lots.add(child)
-	return len(lot_ledger_queries.get_lot_movements(lots, WALLED_FIELDS))
+	balance_queries.get_kept_lot_balances(lots)
+	return len(lot_ledger_queries.get_lot_movements(lots, WALLED_FIELDS, lot_ledger_queries.ENDS_AND_MAKINGS))
 
 
 def spread(per_run: list[dict]) -> dict:
