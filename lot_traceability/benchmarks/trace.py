@@ -121,7 +121,7 @@ def bare_reads(lot: str) -> int:
 	):
 		lots.add(parent)
 		lots.add(child)
-	balance_queries.get_kept_lot_balances(lots)
+	balance_queries.get_lots_on_hand(lots)
 	return len(lot_ledger_queries.get_lot_movements(lots, WALLED_FIELDS, lot_ledger_queries.ENDS_AND_MAKINGS))
 
 

@@ -11,7 +11,7 @@ from lot_traceability.genealogy.trace import (
 	DEFAULT_DEPTH,
 	WALLED_FIELDS,
 	end_documents,
-	summarise,
+	on_hand,
 	walks,
 	within_reach,
 )
@@ -40,9 +40,13 @@ def graph_of(lot: str, expand=(), limit: int = graph.DEFAULT_LIMIT, max_depth: i
 		for way in (BACKWARD, FORWARD)
 	}
 	details = lot_queries.get_lot_details(shown)
-	movements, hidden_moves = within_reach(lot_ledger_queries.get_lot_movements(shown, WALLED_FIELDS), walled)
+	# the end documents' and making movements (every one with a party among them), not every movement
+	movements, hidden_moves = within_reach(
+		lot_ledger_queries.get_lot_movements(shown, WALLED_FIELDS, lot_ledger_queries.ENDS_AND_MAKINGS),
+		walled,
+	)
 	hidden_documents = {(move[1], move[2]) for move in hidden_moves if move[6]}  # with a party
-	_made, balances = summarise(movements)
+	balances = on_hand(shown, walled)
 	units = item_queries.get_item_names_and_units({row.item for row in details.values() if row.item})
 	lots = {
 		name: graph.LotInfo(

@@ -122,7 +122,7 @@ def trace_lot(
 	movements = lot_ledger_queries.get_lot_movements(
 		all_lots, WALLED_FIELDS, lot_ledger_queries.ENDS_AND_MAKINGS
 	)
-	made, _balances = summarise(movements)  # what each lot made, every company's: the traced shares
+	made = made_quantities(movements)  # what each lot made, every company's: the traced shares
 	shown = walled.readable_lots(all_lots)
 	movements, hidden_moves = within_reach(movements, walled)
 	balances = on_hand(all_lots, walled)
@@ -197,12 +197,12 @@ def within_reach(movements, walled) -> tuple[list, list]:
 
 def on_hand(lots, walled) -> dict[str, float]:
 	"""Each lot's stock on hand in the warehouses the user may read, from the kept balances."""
-	rows = balance_queries.get_kept_lot_balances(lots)
-	walled.know_warehouses({row.warehouse for row in rows})
+	rows = balance_queries.get_lots_on_hand(lots)
+	walled.know_warehouses({warehouse for _lot, warehouse, _qty in rows})
 	balances: dict[str, float] = {}
-	for row in rows:
-		if row.qty and walled.reads_warehouse(row.warehouse):
-			balances[row.batch] = balances.get(row.batch, 0.0) + float(row.qty)
+	for lot, warehouse, qty in rows:
+		if walled.reads_warehouse(warehouse):
+			balances[lot] = balances.get(lot, 0.0) + float(qty)
 	return balances
 
 
@@ -234,16 +234,14 @@ def within_walls(nodes, shown: set[str]):
 		yield node
 
 
-def summarise(movements) -> tuple[dict[str, float], dict[str, float]]:
-	"""Made quantity (received or produced, not transfers or returns) and balance of each lot, from
-	the kept lot ledger's movements (`TRACE_FIELDS` order)."""
+def made_quantities(movements) -> dict[str, float]:
+	"""Made quantity of each lot (received or produced, not transfers or returns), from the kept lot
+	ledger's movements (`TRACE_FIELDS` order)."""
 	made: dict[str, float] = {}
-	balances: dict[str, float] = {}
 	for lot, voucher_type, _voucher_no, _date, qty, purpose, *_rest in movements:
-		balances[lot] = balances.get(lot, 0.0) + qty
 		if makes_lot(voucher_type, purpose, qty):
 			made[lot] = made.get(lot, 0.0) + qty
-	return made, balances
+	return made
 
 
 def makes_lot(voucher_type: str, purpose: str | None, qty: float) -> bool:

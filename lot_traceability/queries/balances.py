@@ -6,7 +6,9 @@ affected-row count is the answer, and the set-based rebuild are not expressible 
 import frappe
 from frappe.utils import now_datetime
 
+from lot_traceability.queries.locks import lock_clause
 from lot_traceability.queries.lot_ledger import SLE_BATCH_INDEX
+from lot_traceability.queries.quoting import value_list
 
 # (lot, warehouse, item, quantity, value) of every lot and warehouse, from the ledger: submitted
 # bundle entries (Pick Lists reserve, they do not move) and legacy SLE.batch_no rows.
@@ -50,6 +52,17 @@ def get_ledger_lot_balances(batches=None) -> list[dict]:
 def get_kept_lot_balances(batches=None) -> list[dict]:
 	filters = {"batch": ("in", list(set(batches)) or [""])} if batches is not None else {}
 	return frappe.get_all("Lot Balance", filters=filters, fields=["batch", "warehouse", "item", "qty"])
+
+
+def get_lots_on_hand(lots) -> list[tuple[str, str, float]]:
+	"""(lot, warehouse, quantity) of these lots' kept balances, none at zero; inside
+	`locking_reads`, as last committed (and held)."""
+	if not lots:
+		return []
+	return frappe.db.sql(
+		f"select batch, warehouse, qty from `tabLot Balance` where batch in %(lots)s and qty != 0{lock_clause()}",
+		{"lots": value_list(set(lots))},
+	)
 
 
 def insert_lot_balances_from_ledger(batches=None) -> int:

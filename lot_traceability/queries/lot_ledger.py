@@ -234,6 +234,10 @@ ENDS_AND_MAKINGS = (
 	f"(voucher_type in {listed((*RECEIVING_DOCTYPES, *SELLING_DOCTYPES))}"
 	f" or (voucher_type = 'Stock Entry' and purpose in {listed(MAKING_PURPOSES)} and qty > 0))"
 )
+# ... and a recall's: those and the write-offs (a disposal on or after the recall date is counted)
+ENDS_MAKINGS_AND_WRITE_OFFS = (
+	f"({ENDS_AND_MAKINGS} or (voucher_type = 'Stock Entry' and purpose = 'Material Issue'))"
+)
 
 
 def get_lot_movements(lots, fields=TRACE_FIELDS, only: str | None = None) -> list[list]:

@@ -178,9 +178,16 @@ def compute_scope(
 	traces = walks(roots, (FORWARD, BACKWARD) if with_demand else (FORWARD,), max_depth)
 	forward = traces[FORWARD]
 	lots = forward.lots
+	# the shipments', makings', transfers' and write-offs' movements, not every movement of every lot
+	# reached; the stock on hand from the kept balances
 	figures = core.tally(
-		read_moves(lot_ledger_queries.iter_lot_movements(lots, lot_ledger_queries.RECALL_FIELDS)),
+		read_moves(
+			lot_ledger_queries.iter_lot_movements(
+				lots, lot_ledger_queries.RECALL_FIELDS, lot_ledger_queries.ENDS_MAKINGS_AND_WRITE_OFFS
+			)
+		),
 		recall_date,
+		on_hand(lots),
 	)
 	made = figures.made
 	content: dict[str, float] = {}
@@ -261,6 +268,12 @@ def read_moves(ledger) -> Iterator[core.LotMove]:
 			party if internal else None,
 			internal,
 		)
+
+
+def on_hand(lots) -> dict[tuple[str, str], float]:
+	"""(warehouse, lot) → the quantity on hand there, from the kept balances (none at zero; inside
+	`locking_reads`, as last committed)."""
+	return {(warehouse, lot): float(qty) for lot, warehouse, qty in balance_queries.get_lots_on_hand(lots)}
 
 
 def set_stock_values(stock) -> None:

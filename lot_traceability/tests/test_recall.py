@@ -213,6 +213,33 @@ class TestRecallSeedScenario(FrappeTestCase):
 		update_recall(recall.name, "Contained")
 		self.assertEqual(frappe.db.get_value("Lot Recall", recall.name, "status"), "Contained")
 
+	def test_a_scope_reading_fewer_movements_and_the_kept_stock_answers_as_one_reading_them_all(self):
+		from lot_traceability.queries import lot_ledger as lot_ledger_queries
+		from lot_traceability.recall.scope import compute_scope
+
+		others = frappe.db.sql_list(
+			"""select distinct g.parent_lot from `tabLot Genealogy` g join `tabBatch` b on b.name = g.parent_lot
+			order by g.creation desc limit 25"""
+		)
+		for sources in ([self.milk], *([lot] for lot in others)):
+			scope = compute_scope(sources, recall_date=nowdate())
+			with patch.object(lot_ledger_queries, "ENDS_MAKINGS_AND_WRITE_OFFS", None):  # every movement
+				every = compute_scope(sources, recall_date=nowdate())
+			for key in ("lots", "stock", "shipments", "customers", "summary", "disposed_qty", "upstream"):
+				self.assertEqual(scope[key], every[key], (sources, key))
+			ledger = {
+				(warehouse, lot): qty
+				for warehouse, lot, qty in frappe.db.sql(
+					"""select warehouse, batch_no, sum(qty) from `tabLot Ledger Entry` where batch_no in %(lots)s
+					group by warehouse, batch_no having sum(qty) > 0""",
+					{"lots": [row.lot for row in scope.lots]},
+				)
+			}
+			stock = {(row.warehouse, row.lot): row.qty for row in scope.stock if row.warehouse}
+			self.assertEqual(set(stock), set(ledger), sources)
+			for place, qty in stock.items():  # on hand from the kept balances: the ledger's sum
+				self.assertAlmostEqual(qty, float(ledger[place]), 6, (sources, place))
+
 	def test_the_customer_notice_is_a_letter_to_each_customer_with_products_units_and_sender(self):
 		drill = new_recall(supplier_lot_no=CONTAMINATED, is_mock=1)
 		# started from a supplier lot no: the lot it stands for is shown among the sources

@@ -137,17 +137,26 @@ class Tally:
 	internal: dict[tuple, float] = field(default_factory=dict)
 
 
-def tally(moves: Iterable[LotMove], recall_date: date | None = None) -> Tally:
+def tally(
+	moves: Iterable[LotMove],
+	recall_date: date | None = None,
+	on_hand: Mapping[tuple[str, str], float] | None = None,
+) -> Tally:
 	"""Every figure of a scope that does not depend on the shares, in one pass over the movements
 	(a scope can hold tens of thousands; they can be streamed and are not kept).
 
 	A return is credited to the customer it came from (its own document's customer); a return
-	posted on or after the recall date is recovered."""
+	posted on or after the recall date is recovered. `on_hand`: each (warehouse, lot)'s quantity
+	where it is kept apart (the moves then need not hold every movement, only the shipments, the
+	makings, the transfers between our companies and the write-offs); else summed from the moves."""
 	result = Tally()
 	made, balances, shipped = result.made, result.balances, result.shipments
+	summed = on_hand is None
+	if not summed:
+		balances.update({place: [qty, 0.0] for place, qty in on_hand.items()})
 	for move in moves:
 		lot, qty = move.lot, move.qty
-		if move.warehouse:
+		if summed and move.warehouse:
 			balance = balances.get((move.warehouse, lot))
 			if balance is None:
 				balances[(move.warehouse, lot)] = [qty, move.value]

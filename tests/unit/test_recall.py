@@ -112,6 +112,24 @@ def test_tally_sums_made_quantity_and_write_offs_from_the_recall_date():
 	assert tally(moves).disposed == 0  # no recall date: nothing counts as disposed
 
 
+def test_tally_with_the_stock_kept_apart_takes_it_and_sums_the_rest_from_fewer_moves():
+	everything = [
+		move("MIX", 120, makes_lot=True),
+		move("MIX", -40),  # a transfer out of Stores ...
+		move("MIX", 40, "Transit"),  # ... into Transit: neither is read when the stock is kept apart
+		move("MIX", -5, posting_date=D4, is_write_off=True),
+		sale("MIX", -10, "Bakery", "DN-1", posting_date=D4),
+	]
+	whole = tally(everything, RECALL)
+	kept = {place: qty for place, (qty, _value) in whole.balances.items() if qty}
+	fewer = [m for m in everything if m.makes_lot or m.is_write_off or m.is_selling]
+	apart = tally(fewer, RECALL, on_hand=kept)
+	assert apart.balances == {("Stores", "MIX"): [65, 0.0], ("Transit", "MIX"): [40, 0.0]}
+	assert (apart.made, apart.disposed) == (whole.made, whole.disposed) == ({"MIX": 120}, 5)
+	assert apart.shipments == whole.shipments
+	assert tally(fewer, RECALL).balances[("Stores", "MIX")][0] == 105  # summed: the transfers missed
+
+
 @given(
 	st.lists(
 		st.tuples(
