@@ -62,6 +62,14 @@ def run(
 		key: {step: round(statistics.median(values), 3) for step, values in steps.items()}
 		for key, steps in timings.items()
 	}
+	figures["total_min_median_max_s"] = {
+		key: [
+			round(min(steps["total"]), 3),
+			round(statistics.median(steps["total"]), 3),
+			round(max(steps["total"]), 3),
+		]
+		for key, steps in timings.items()
+	}
 	print(figures)
 	return figures
 

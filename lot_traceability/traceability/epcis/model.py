@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import quote
 
 from lot_traceability.traceability.gs1 import Gs1Error, normalize_gtin
@@ -121,7 +122,14 @@ def is_valid_gln(code: object) -> bool:
 
 
 def _segment(text: object) -> str:
-	return quote(str(text), safe="")
+	return _quoted(str(text))
+
+
+@lru_cache(maxsize=65536)
+def _quoted(text: str) -> str:
+	"""A URI path segment; each name quoted once (a document names the same places, parties and
+	lots in thousands of events)."""
+	return quote(text, safe="")
 
 
 @dataclass(frozen=True)
