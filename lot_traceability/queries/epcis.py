@@ -7,7 +7,7 @@ not write."""
 import frappe
 
 from lot_traceability.queries.lot_ledger import movement_filters
-from lot_traceability.queries.vouchers import get_work_orders
+from lot_traceability.queries.vouchers import with_work_orders
 from lot_traceability.traceability.epcis import KNOWN_VOUCHERS, STOCK_ENTRY_PURPOSES
 
 # a movement's time: its bundle's posting date and time (the kept ledger has the date)
@@ -135,20 +135,18 @@ def get_movements_of(vouchers, lots=None, companies=None, warehouses=None) -> li
 		return []
 	conditions, values = movement_filters(lots, companies, warehouses)
 	values["vouchers"] = vouchers
-	rows = frappe.db.sql(
-		f"""select l.batch_no, l.item_code, l.warehouse, l.qty, l.voucher_type, l.voucher_no, l.purpose,
-			l.party_type, l.party, l.company
-		from `tabLot Ledger Entry` l
-		where (l.voucher_type, l.voucher_no) in %(vouchers)s
-			{"".join(" and " + condition for condition in conditions)}
-		order by l.voucher_type, l.voucher_no, l.batch_no, l.warehouse""",
-		values,
-		as_dict=True,
+	return with_work_orders(
+		frappe.db.sql(
+			f"""select l.batch_no, l.item_code, l.warehouse, l.qty, l.voucher_type, l.voucher_no, l.purpose,
+				l.party_type, l.party, l.company
+			from `tabLot Ledger Entry` l
+			where (l.voucher_type, l.voucher_no) in %(vouchers)s
+				{"".join(" and " + condition for condition in conditions)}
+			order by l.voucher_type, l.voucher_no, l.batch_no, l.warehouse""",
+			values,
+			as_dict=True,
+		)
 	)
-	work_orders = get_work_orders([name for doctype, name in vouchers if doctype == "Stock Entry"])
-	for row in rows:
-		row.work_order = work_orders.get(row.voucher_no) if row.voucher_type == "Stock Entry" else None
-	return rows
 
 
 def get_status_changes_of(names, lots=None) -> list[dict]:

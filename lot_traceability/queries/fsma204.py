@@ -8,7 +8,7 @@ reads); frappe.get_all elsewhere."""
 import frappe
 
 from lot_traceability.queries.lot_ledger import movement_filters
-from lot_traceability.queries.vouchers import get_work_orders
+from lot_traceability.queries.vouchers import with_work_orders
 
 # the documents whose lot movements can be Critical Tracking Events
 CTE_VOUCHERS = (
@@ -53,19 +53,16 @@ def get_movements(lots=None, companies=None, since=None, until=None) -> list[dic
 	conditions, values = movement_filters(lots, companies, since=since, until=until)
 	conditions.append("l.voucher_type in %(vouchers)s")
 	values["vouchers"] = CTE_VOUCHERS
-	rows = frappe.db.sql(
-		f"""select l.batch_no, l.item_code, l.warehouse, l.qty, l.voucher_type, l.voucher_no, l.purpose,
-			l.party_type, l.party, l.company, l.posting_date as posted
-		from `tabLot Ledger Entry` l
-		where {" and ".join(conditions)}""",
-		values,
-		as_dict=True,
+	return with_work_orders(
+		frappe.db.sql(
+			f"""select l.batch_no, l.item_code, l.warehouse, l.qty, l.voucher_type, l.voucher_no, l.purpose,
+				l.party_type, l.party, l.company, l.posting_date as posted
+			from `tabLot Ledger Entry` l
+			where {" and ".join(conditions)}""",
+			values,
+			as_dict=True,
+		)
 	)
-	# a Stock Entry's work order read once per entry, not joined to each of its rows
-	work_orders = get_work_orders({row.voucher_no for row in rows if row.voucher_type == "Stock Entry"})
-	for row in rows:
-		row.work_order = work_orders.get(row.voucher_no) if row.voucher_type == "Stock Entry" else None
-	return rows
 
 
 def get_moved_lots(companies=None, since=None, until=None, items=None) -> list[str]:
