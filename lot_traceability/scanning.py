@@ -176,19 +176,30 @@ def lookup(text: str) -> dict:
 
 def candidates_for(text: str) -> list[str]:
 	"""Lot names the text stands for, best first: a GS1 label's lot; the lot with this id; the lots
-	of this supplier lot no; lots whose id or supplier lot no contains the text (at most
-	MAX_MATCHES)."""
+	of this supplier lot no; the lot a raw GS1 string names when it exists; lots whose id or supplier
+	lot no contains the text (at most MAX_MATCHES)."""
 	if looks_like_gs1(text):
 		_item, batch = label_lot(read_label(text))
 		return [batch] if batch else []
 	exact = label_queries.get_lot_by_id(text)
 	if exact:
 		return [exact.name]
-	label = parsed_label(text)
-	if label and label.lot:
-		_item, batch = label_lot(label)
-		return [batch] if batch else []
-	return label_queries.find_lots(text, MAX_MATCHES)
+	# typed text that also reads as a raw GS1 string (e.g. "10" + a lot id): the lot it names when
+	# that lot exists, else the text is part of an id or supplier lot no like any other
+	named = label_lot_or_none(parsed_label(text))
+	return [named] if named else label_queries.find_lots(text, MAX_MATCHES)
+
+
+def label_lot_or_none(label: gs1.Gs1Data | None) -> str | None:
+	"""The lot a raw GS1 string names, or None when it names none that exists (without a message
+	left for the user)."""
+	if not label or not label.lot:
+		return None
+	try:
+		return label_lot(label)[1]
+	except LabelError:
+		frappe.clear_last_message()
+		return None
 
 
 def parsed_label(text: str) -> gs1.Gs1Data | None:

@@ -147,6 +147,22 @@ class TestLotLookup(FrappeTestCase):
 		self.assertEqual(sorted(m["batch"] for m in found["matches"]), sorted([lot, other]))
 		self.assertEqual(lookup_lot(lot)["balances"][0]["qty"], 4)
 
+	def test_part_of_an_id_that_reads_as_a_raw_gs1_lot_falls_back_to_the_partial_search(self):
+		# "10" + text is also a raw GS1 string naming lot <text>: no such lot, so it is part of a
+		# supplier lot no like any other, and no message is left behind for the user
+		item = make_lot_item()
+		part = "10" + frappe.generate_hash(length=6).upper()
+		receipt = receive(item, qty=2, do_not_save=True)
+		receipt.items[0].supplier_lot_no = "SUP-" + part + "-B"
+		receipt.insert()
+		receipt.submit()
+		(lot,) = get_received_batches(receipt.name)
+		frappe.local.message_log = []
+		found = lookup_lot(part)
+		self.assertEqual(found.get("batch"), lot, found)
+		self.assertEqual(frappe.local.message_log, [])
+		self.assertEqual(lookup_lot(part.lower()).get("batch"), lot)
+
 	def test_nothing_found_is_an_answer_in_words_not_an_error(self):
 		found = lookup_lot("NO-SUCH-LOT-4711")
 		self.assertEqual(found["matches"], [])
