@@ -112,7 +112,9 @@ def trace_lot(
 		)
 	asked = roots_of(batch, supplier_lot_no)
 	walled = access.wall()
-	roots = readable_roots(asked, walled) if not batch or frappe.db.exists("Batch", batch) else asked
+	# a lot that does not exist is said so (below, from its details), not refused as unreadable
+	missing = batch and walled.companies is not None and not frappe.db.exists("Batch", batch)
+	roots = asked if missing else readable_roots(asked, walled)
 	traces = walks(roots, DIRECTIONS[direction], max_depth)
 	all_lots = {lot for trace in traces.values() for lot in trace.lots}
 	details = lot_queries.get_lot_details(all_lots)

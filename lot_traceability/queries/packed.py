@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 import frappe
 
 from lot_traceability.queries.locks import lock_clause
+from lot_traceability.queries.quoting import connection
 from lot_traceability.traceability import packing
 
 
@@ -17,7 +18,7 @@ def read(columns: Sequence[str], source: str, values: dict, numeric: Sequence[bo
 
 	`columns` are trusted SQL expressions, `source` the trusted `from … where …` with named
 	parameters in `values`."""
-	frappe.db.sql("set session group_concat_max_len = @@max_allowed_packet")
+	raise_length_limit()
 	packed_columns = ", ".join(f"ifnull({column}, '')" for column in columns)
 	((count, packed),) = frappe.db.sql(
 		f"select count(*), group_concat(concat_ws(char(31), {packed_columns}) separator X'1E') {source}"
@@ -27,6 +28,15 @@ def read(columns: Sequence[str], source: str, values: dict, numeric: Sequence[bo
 	if not packing.aligned(packed, count, len(columns)):
 		return None
 	return packing.iter_rows(packed, numeric)
+
+
+def raise_length_limit() -> None:
+	"""The session's `group_concat` limit raised to the packet limit, once per connection (a
+	session setting: a new connection, a replica's too, is raised on its first packed read)."""
+	conn = connection()
+	if not getattr(conn, "lot_traceability_packs", False):
+		frappe.db.sql("set session group_concat_max_len = @@max_allowed_packet")
+		conn.lot_traceability_packs = True
 
 
 def read_all(

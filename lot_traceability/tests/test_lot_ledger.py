@@ -144,6 +144,28 @@ class TestLotMovementReads(FrappeTestCase):
 		)
 		self.assertEqual(len(packed), 2)
 
+	def test_each_connection_has_its_packing_limit_raised_on_its_first_packed_read(self):
+		# the limit is a session setting, raised once per connection: a new one (another worker's,
+		# a replica's) is raised on its own first packed read, else long packed reads come back cut
+		raised = "select @@session.group_concat_max_len = @@max_allowed_packet"
+		lot = make_lot(qty=2)
+		self.assertEqual(lot_queries.get_lot_details([lot.batch])[lot.batch].item, lot.item)
+		self.assertEqual(frappe.db.sql(raised)[0][0], 1)
+		main = frappe.local.db
+		other = frappe.database.get_db(
+			user=frappe.conf.db_name, password=frappe.conf.db_password, cur_db_name=frappe.conf.db_name
+		)
+		try:
+			other.connect()
+			self.assertEqual(other.sql(raised)[0][0], 0)  # a new session starts at the server's default
+			frappe.local.db = other
+			self.assertEqual(lot_queries.get_lot_details([lot.batch]), {})  # not committed: not seen
+			self.assertEqual(other.sql(raised)[0][0], 1)
+		finally:
+			frappe.local.db = main
+			other.close()
+		self.assertEqual(lot_queries.get_lot_details([lot.batch])[lot.batch].item, lot.item)
+
 	def test_a_value_holding_a_separator_is_read_another_way(self):
 
 		from lot_traceability.queries import lot_ledger as reads
