@@ -64,12 +64,18 @@ def events_of(sources, lots=None, companies=None, warehouses=None) -> list[dict]
 	vouchers = [(doctype, name) for _time, doctype, name in sources if doctype != "Lot Status Change"]
 	changes = [name for _time, doctype, name in sources if doctype == "Lot Status Change"]
 	rows = epcis_queries.get_movements_of(vouchers, lots, companies, warehouses)
-	status_rows = epcis_queries.get_status_changes_of(changes, lots)
-	masters = lots_of({row.batch_no for row in rows} | {row.batch for row in status_rows})
-	ids, master, zone = identifiers(), master_data(), get_system_timezone()
 	posted = {(doctype, name): time for time, doctype, name in sources}  # a document's one time
 	for row in rows:
 		row.posted = posted[(row.voucher_type, row.voucher_no)]
+	return events_from(rows, changes, lots)
+
+
+def events_from(rows, changes, lots=None) -> list[dict]:
+	"""The events of these lot ledger rows (each with its document's time as `posted`) and of these
+	submitted Lot Status Changes (of these lots), in time order."""
+	status_rows = epcis_queries.get_status_changes_of(changes, lots)
+	masters = lots_of({row.batch_no for row in rows} | {row.batch for row in status_rows})
+	ids, master, zone = identifiers(), master_data(), get_system_timezone()
 	moves = moves_of(rows)
 	statuses = [
 		epcis.StatusChange(
@@ -93,8 +99,11 @@ def export(lots=None, company=None, since=None, until=None) -> dict:
 	"""An EPCIS document of the lot events of these lots (or all), in a company (or every company
 	the user may read), within these times."""
 	companies = restrict(readable_companies(), company)
-	sources = epcis_queries.get_event_sources(lots=lots, companies=companies, since=since, until=until)
-	events = events_of(sources, lots, companies)
+	rows = epcis_queries.get_timed_movements(lots, companies, since, until)  # the documents' rows and times
+	changes = epcis_queries.get_event_sources(
+		lots=lots, companies=companies, since=since, until=until, with_movements=False
+	)
+	events = events_from(rows, [name for _time, _doctype, name in changes], lots)
 	return epcis.document(events, now_datetime(), get_system_timezone(), sender=company or None)
 
 

@@ -5,6 +5,7 @@ Raw SQL for the event sources: a union of two grouped reads ordered by time, whi
 not write."""
 
 import frappe
+from frappe.utils import get_datetime
 
 from lot_traceability.queries.lot_ledger import movement_filters
 from lot_traceability.queries.vouchers import with_work_orders
@@ -25,13 +26,15 @@ def get_event_sources(
 	limit: int | None = None,
 	row_kinds=None,
 	status_sources=None,
+	with_movements: bool = True,
 ) -> list[tuple]:
 	"""(time, doctype, name) of the documents whose lot movements, or status changes, make events:
 	the movements' documents (of these lots, companies, warehouses; with a row of these
-	`traceability.epcis.row_kinds`, None: any) and the submitted Lot Status Changes of lots (of these
-	lots; of lots these companies moved; of a Quality Inspection or not as `status_sources` says,
-	None: any), from `since` (included) to `until` (excluded), in time order; a page of them: the
-	first `limit` after the key `after` (time, doctype, name), read from just after it (keyset)."""
+	`traceability.epcis.row_kinds`, None: any; none with `with_movements` false) and the submitted
+	Lot Status Changes of lots (of these lots; of lots these companies moved; of a Quality
+	Inspection or not as `status_sources` says, None: any), from `since` (included) to `until`
+	(excluded), in time order; a page of them: the first `limit` after the key `after` (time,
+	doctype, name), read from just after it (keyset)."""
 	conditions, values = movement_filters(lots, companies, warehouses)
 	having = []
 	if row_kinds is not None:
@@ -59,7 +62,7 @@ def get_event_sources(
 		if having or after
 		else ""
 	}"""
-	parts = [movements]
+	parts = [movements] if with_movements else []
 	if with_status_changes and warehouses is None and status_sources != set():
 		status_conditions = ["c.docstatus = 1"]
 		if status_sources is not None and len(status_sources) == 1:
@@ -87,6 +90,8 @@ def get_event_sources(
 				else ""
 			}"""
 		)
+	if not parts:
+		return []
 	query = " union all ".join(f"({part})" for part in parts) + " order by time, doctype, name"
 	if limit is not None:
 		query += " limit %(limit)s"
@@ -126,27 +131,80 @@ def kind_condition(kinds, values: dict) -> str:
 	return "(" + (" or ".join(alternatives) or "false") + ")"
 
 
+MOVEMENT_COLUMNS = (
+	"batch_no",
+	"item_code",
+	"warehouse",
+	"qty",
+	"voucher_type",
+	"voucher_no",
+	"purpose",
+	"party_type",
+	"party",
+	"company",
+)
+
+
 def get_movements_of(vouchers, lots=None, companies=None, warehouses=None) -> list[dict]:
 	"""The lot ledger rows of these (doctype, name) documents (of these lots, companies, warehouses),
-	through `lot_document_rows`; a Stock Entry's rows with its work order (`work_order`), read once
-	per entry rather than joined to every row. Their time is their document's (`get_event_sources`)."""
+	through `lot_document_rows`, in document order; a Stock Entry's rows with its work order
+	(`work_order`), read once per entry rather than joined to every row. Their time is their
+	document's (`get_event_sources`)."""
 	vouchers = sorted(set(vouchers))
 	if not vouchers:
 		return []
 	conditions, values = movement_filters(lots, companies, warehouses)
 	values["vouchers"] = vouchers
-	return with_work_orders(
-		frappe.db.sql(
-			f"""select l.batch_no, l.item_code, l.warehouse, l.qty, l.voucher_type, l.voucher_no, l.purpose,
-				l.party_type, l.party, l.company
-			from `tabLot Ledger Entry` l
-			where (l.voucher_type, l.voucher_no) in %(vouchers)s
-				{"".join(" and " + condition for condition in conditions)}
-			order by l.voucher_type, l.voucher_no, l.batch_no, l.warehouse""",
-			values,
-			as_dict=True,
-		)
+	rows = frappe.db.sql(
+		f"""select {", ".join("l." + column for column in MOVEMENT_COLUMNS)}
+		from `tabLot Ledger Entry` l
+		where (l.voucher_type, l.voucher_no) in %(vouchers)s
+			{"".join(" and " + condition for condition in conditions)}""",
+		values,
 	)
+	return with_work_orders(in_document_order(rows))
+
+
+def get_timed_movements(lots=None, companies=None, since=None, until=None) -> list[dict]:
+	"""The lot ledger rows of these lots and companies (None: any) whose document's time is from
+	`since` (included) to `until` (excluded), in document order, each with that time as `posted` and
+	its work order as `get_movements_of` gives it. A document's time is its earliest row's, as
+	`get_event_sources` reads it; here the rows and their documents' times come from one read, for a
+	whole export that needs every document and no page of them."""
+	since, until = get_datetime(since) if since else None, get_datetime(until) if until else None
+	conditions, values = movement_filters(
+		lots, companies, since=since and since.date(), until=until and until.date()
+	)
+	rows = frappe.db.sql(
+		f"""select {", ".join("l." + column for column in MOVEMENT_COLUMNS)}, {MOVEMENT_TIME} as time
+		from `tabLot Ledger Entry` l
+		left join `tabSerial and Batch Bundle` b on b.name = l.serial_and_batch_bundle
+		{"where " + " and ".join(conditions) if conditions else ""}""",
+		values,
+	)
+	times: dict[tuple, object] = {}  # document → its time
+	for row in rows:
+		document, time = (row[4], row[5]), row[-1]
+		if document not in times or time < times[document]:
+			times[document] = time
+	rows = [
+		row
+		for row in rows
+		if (since is None or times[(row[4], row[5])] >= since)
+		and (until is None or times[(row[4], row[5])] < until)
+	]
+	found = in_document_order(rows)
+	for row in found:
+		row.posted = times[(row.voucher_type, row.voucher_no)]
+	return with_work_orders(found)
+
+
+def in_document_order(rows) -> list[frappe._dict]:
+	"""Rows read as `MOVEMENT_COLUMNS` (and anything after them), as dicts ordered by document, lot
+	and place. Sorted here rather than by the server: for tens of thousands of these wide rows the
+	server's sort costs more than the read (0.23 s of 0.5 s for the widest lot's 25,650 rows)."""
+	ordered = sorted(rows, key=lambda row: (row[4], row[5], row[0] or "", row[2] or ""))
+	return [frappe._dict(zip(MOVEMENT_COLUMNS, row, strict=False)) for row in ordered]
 
 
 def get_status_changes_of(names, lots=None) -> list[dict]:

@@ -17,6 +17,7 @@ from lot_traceability import api, demo
 from lot_traceability.demo.scale import generate
 from lot_traceability.exports import epcis as epcis_export
 from lot_traceability.exports.epcis_schema import validate
+from lot_traceability.queries import epcis as epcis_queries
 from lot_traceability.tests.utils import AsAdministrator, make_user
 from lot_traceability.traceability import epcis
 
@@ -276,6 +277,33 @@ class TestEpcisExport(AsAdministrator):
 			api.epcis_events(nextPageToken="abc")
 		with self.assertRaisesRegex(frappe.ValidationError, "GE_eventTime: yesterday is not a date and time"):
 			api.epcis_events(GE_eventTime="yesterday")
+
+	def test_an_export_of_a_time_window_holds_the_documents_the_query_reads_for_it(self):
+		# the export reads the documents' rows and their times at once; the query reads the documents
+		# first: both keep a document whose time is from the window's first moment on and before its
+		# last, to the microsecond (an event's time is written to the second)
+		every_event()
+		companies = epcis_export.readable_companies()
+		sources = [
+			source
+			for source in epcis_queries.get_event_sources(companies=companies)
+			if source[1] != "Lot Status Change"
+		]
+		middle = len(sources) // 2
+		since = sources[middle][0]
+		until = next(time for time, _doctype, _name in sources[middle + 40 :] if time > since)
+		ids = epcis_export.identifiers()
+		exported = {
+			event["bizTransactionList"][0]["bizTransaction"]
+			for event in events_of(epcis_export.export(since=since, until=until))
+		}
+		read = epcis_queries.get_event_sources(companies=companies, since=since, until=until)
+		self.assertEqual(exported, {ids.document(doctype, name) for _time, doctype, name in read})
+		self.assertIn(ids.document(*sources[middle][1:]), exported)  # at the first moment: in
+		at_the_end = [ids.document(doctype, name) for time, doctype, name in sources if time == until]
+		self.assertTrue(at_the_end)
+		for document in at_the_end:  # at the last moment: out
+			self.assertNotIn(document, exported)
 
 	def assert_valid_query(self, document):
 		if SCHEMAS:
