@@ -13,7 +13,9 @@ customers. With `together` > 1, each scope is of that many raw lots recalled at 
 `min_deliveries` / `together` on its own, together at least `min_deliveries`): a recall wider than
 any one lot of the history reaches. With `'report': 1`, each section of the Recall
 Impact report is also run `runs` times per lot through Frappe's report runner (what the browser
-calls, rows and all). Recorded figures: docs/benchmarks.md.
+calls, rows and all). With `'floor': 1`, the scope's reads are also made by the server alone, their
+rows counted there and none sent (`floor_ms`: the physical cost of what a scope reads, on the same
+machine in the same run). Recorded figures: docs/benchmarks.md.
 """
 
 import random
@@ -33,6 +35,7 @@ def run(
 	candidates: int = 200,
 	report: int = 0,
 	together: int = 1,
+	floor: int = 0,
 ) -> dict:
 	raw = frappe.get_all("Batch", filters={"batch_id": ("like", f"S{seed}-0-%")}, pluck="name")
 	if not raw:
@@ -85,6 +88,8 @@ def run(
 		)
 		if report and together == 1:
 			rows[-1]["report_median_s"] = report_seconds(group[0], runs)
+		if floor:
+			rows[-1]["floor_ms"] = floor_ms(group, scope, runs)
 	ordered = sorted(timings)
 	figures = {
 		"raw_lots_tried": tried,
@@ -95,6 +100,65 @@ def run(
 		"plain_queries_p50_s": round(statistics.median(plain_timings), 3),
 	}
 	print(figures)
+	return figures
+
+
+def floor_ms(group: list[str], scope, runs: int) -> dict[str, float]:
+	"""The physical cost of the scope's reads: each read the scope makes, of the same rows through the
+	same indexes, made by the server alone and counted there (no row sent to Python), median
+	milliseconds of `runs`; the genealogy walk as the scope makes it (one recursive statement, its
+	edges sent), the stock values as the scope reads them (summed on the server, a row per place);
+	their sum beside the whole scope's median in the same runs."""
+	from lot_traceability.genealogy.trace import BACKWARD, DEFAULT_DEPTH, FORWARD
+	from lot_traceability.queries import balances
+	from lot_traceability.queries import genealogy as genealogy_queries
+	from lot_traceability.queries.lot_ledger import ENDS_MAKINGS_AND_WRITE_OFFS
+	from lot_traceability.queries.quoting import value_list
+
+	lots = value_list(row.lot for row in scope.lots)
+	customers = value_list(row.customer for row in scope.customers) if scope.customers else None
+	stock_lots = {row.lot for row in scope.stock}
+	reads = {
+		"genealogy walk": lambda: genealogy_queries.get_reachable_edges(
+			group, (FORWARD, BACKWARD), DEFAULT_DEPTH
+		),
+		"movements": lambda: frappe.db.sql(
+			f"""select count(*), sum(qty), max(voucher_type), max(voucher_no), max(posting_date),
+				max(purpose), max(party), max(warehouse), sum(sales_amount)
+			from `tabLot Ledger Entry` where batch_no in %(lots)s and {ENDS_MAKINGS_AND_WRITE_OFFS}""",
+			{"lots": lots},
+		),
+		"on hand": lambda: frappe.db.sql(
+			"""select count(*), sum(qty), max(warehouse) from `tabLot Balance`
+			where batch in %(lots)s and qty != 0""",
+			{"lots": lots},
+		),
+		"lot details": lambda: frappe.db.sql(
+			"""select count(*), max(item), max(item_name), max(lot_status), max(expiry_date),
+				max(supplier_lot_no)
+			from `tabBatch` where name in %(lots)s""",
+			{"lots": lots},
+		),
+		"stock values": lambda: balances.get_ledger_lot_balances(stock_lots),
+		"customers": lambda: (
+			customers
+			and frappe.db.sql(
+				"""select count(*), max(customer_name), max(customer_primary_contact), max(email_id),
+				max(mobile_no), max(customer_primary_address), max(primary_address)
+			from `tabCustomer` where name in %(customers)s""",
+				{"customers": customers},
+			)
+		),
+	}
+	figures = {}
+	for name, read in reads.items():
+		seconds = []
+		for _ in range(runs):
+			start = time.perf_counter()
+			read()
+			seconds.append(time.perf_counter() - start)
+		figures[name] = round(statistics.median(seconds) * 1000, 1)
+	figures["sum of the reads"] = round(sum(figures.values()), 1)
 	return figures
 
 
