@@ -182,7 +182,7 @@ def check_no_pending_change(change) -> None:
 	change writes its own rows) and the pending changes read under lock, as last committed: of two
 	requests for one lot at once, the second waits for the first and is refused."""
 	lots = [row.batch for row in change.lots]
-	lot_queries.get_lots(lots, for_update=True)
+	lot_queries.lock_lots(lots)
 	pending = sign_off_queries.get_pending_changes(lots, PENDING_STATES, exclude=change.name, for_update=True)
 	if not pending:
 		return

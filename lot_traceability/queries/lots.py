@@ -43,6 +43,17 @@ def get_lots(batch_nos, for_update: bool = False) -> dict[str, dict]:
 	return {row.name: row for row in rows}
 
 
+def lock_lots(batch_nos) -> None:
+	"""Lock these lots' rows in name order until the transaction ends: the locks of
+	`get_lots(for_update=True)`, without reading the lots (a recall locks thousands)."""
+	batch_nos = sorted({name for name in batch_nos or () if name})
+	if batch_nos:
+		frappe.db.sql(
+			"select name from `tabBatch` where name in %(names)s order by name for update",
+			{"names": value_list(batch_nos)},
+		)
+
+
 def set_lot_status(batch_nos, status: str, release_date=None) -> None:
 	"""One write for any number of lots (raw SQL, as `get_lots`)."""
 	batch_nos = sorted(set(batch_nos))
