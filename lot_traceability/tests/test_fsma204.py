@@ -103,6 +103,36 @@ class TestFsma204(AsAdministrator):
 				self.assertEqual(row["tlc"], row["lot"])
 				self.assertIn("Dayton", row["tlc_source"])
 
+	def test_the_documents_addresses_are_those_the_documents_hold(self):
+		from lot_traceability.exports.scopes import trace_lots
+		from lot_traceability.queries import fsma204 as queries
+
+		vouchers = {  # the documents of the demo's milk powder trace: its receipt, productions, deliveries
+			(row.voucher_type, row.voucher_no)
+			for row in frappe.get_all(
+				"Lot Ledger Entry",
+				filters={"batch_no": ("in", list(trace_lots(self.milk)))},
+				fields=["voucher_type", "voucher_no"],
+			)
+		}
+		parties, ship_from = queries.get_document_addresses(vouchers)
+		expected_parties, expected_ship_from = {}, {}
+		for doctype, name in vouchers:
+			fields = queries.PARTY_ADDRESS_FIELDS.get(doctype, ())
+			if not fields:
+				continue
+			values = frappe.db.get_value(doctype, name, list(fields), as_dict=True)
+			address = next((values[field] for field in fields if values[field]), None)
+			if address:
+				expected_parties[(doctype, name)] = address
+			if doctype in queries.SHIP_FROM_FIELDS:
+				place = frappe.db.get_value(doctype, name, queries.SHIP_FROM_FIELDS[doctype])
+				if place:
+					expected_ship_from[(doctype, name)] = place
+		self.assertTrue(expected_parties)  # the demo's receipts and deliveries name addresses
+		self.assertEqual(parties, expected_parties)
+		self.assertEqual(ship_from, expected_ship_from)
+
 	def test_a_transformation_is_named_by_its_work_order_else_by_its_entry(self):
 		rows, _name = fsma204_export.rows_in_scope(lot=self.milk)
 		made = [row for row in rows if row["cte"] == "Transformation"]
