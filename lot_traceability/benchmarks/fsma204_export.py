@@ -72,18 +72,14 @@ def run(lots=WIDEST, runs: int = 3) -> dict:
 				"app_xlsx_s": round(statistics.median(app), 3),
 				"app_rows_s": round(statistics.median(rows_only), 3),
 				"baseline_trace_s": round(statistics.median(baseline), 3),
-				"app_xlsx_min_median_max_s": min_median_max(app),
-				"app_rows_min_median_max_s": min_median_max(rows_only),
-				"baseline_min_median_max_s": min_median_max(baseline),
+				"app_xlsx_spread_s": spread(app),
+				"app_rows_spread_s": spread(rows_only),
+				"baseline_trace_spread_s": spread(baseline),
 			}
 	finally:
 		frappe.db.rollback()
 	print(figures)
 	return figures
-
-
-def min_median_max(seconds: list[float]) -> list[float]:
-	return [round(value, 3) for value in (min(seconds), statistics.median(seconds), max(seconds))]
 
 
 def frappe_xlsx_of(rows, covers: str | None = None) -> bytes:

@@ -45,7 +45,7 @@ def get_lots(batch_nos, for_update: bool = False) -> dict[str, dict]:
 
 def lock_lots(batch_nos) -> None:
 	"""Lock these lots' rows in name order until the transaction ends: the locks of
-	`get_lots(for_update=True)`, without reading the lots (a recall locks thousands)."""
+	`get_lots(for_update=True)`, without reading the lots (a change can hold thousands)."""
 	batch_nos = sorted({name for name in batch_nos or () if name})
 	if batch_nos:
 		frappe.db.sql(
