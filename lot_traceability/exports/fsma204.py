@@ -17,12 +17,11 @@ from frappe import _
 from frappe.utils import formatdate
 
 from lot_traceability.exports.scopes import date_range, readable_companies, recall_lots, restrict, trace_lots
-from lot_traceability.lot_ledger import moves_of
 from lot_traceability.messages import bold
 from lot_traceability.queries import fsma204 as queries
 from lot_traceability.queries import vouchers as voucher_queries
 from lot_traceability.traceability import fsma204
-from lot_traceability.traceability.movements import INTERNAL_TRANSFER
+from lot_traceability.traceability.movements import INTERNAL_TRANSFER, LedgerMove
 from lot_traceability.traceability.spreadsheet import safe_row, xlsx_cell
 
 FORMATS = ("xlsx", "csv")
@@ -233,9 +232,32 @@ def rows_for(lots=None, companies=None, since=None, until=None) -> list[dict]:
 	if not coverage:
 		return []
 	records = queries.get_lots(coverage)
-	ledger = queries.get_movements(set(coverage), companies, since, until)
-	moves = moves_of(ledger)
+	moves = ledger_moves(queries.get_movements(set(coverage), companies, since, until))
 	return fsma204.spreadsheet_rows(moves, lot_records(coverage, records), places_of(moves), coverage)
+
+
+def ledger_moves(rows) -> list[LedgerMove]:
+	"""The ledger's rows (`queries.get_movements`) as the core's moves, each Stock Entry's with its
+	work order (read once per entry)."""
+	work_orders = voucher_queries.get_work_orders(
+		{voucher_no for _lot, _qty, voucher_type, voucher_no, *_rest in rows if voucher_type == "Stock Entry"}
+	)
+	return [
+		LedgerMove(
+			lot,
+			qty or 0.0,
+			voucher_type,
+			voucher_no,
+			posted,
+			warehouse,
+			company,
+			purpose,
+			party_type,
+			party,
+			work_orders.get(voucher_no) if voucher_type == "Stock Entry" else None,
+		)
+		for lot, qty, voucher_type, voucher_no, posted, warehouse, company, purpose, party_type, party in rows
+	]
 
 
 def places_of(moves) -> fsma204.Places:

@@ -5,11 +5,13 @@ warehouses' and companies' addresses, the addresses on the documents, the partie
 Raw SQL where a read takes long lists of lots or documents (plain parameters, as the other ledger
 reads); frappe.get_all elsewhere."""
 
+import datetime
+
 import frappe
 
+from lot_traceability.queries import packed
 from lot_traceability.queries.lot_ledger import movement_filters
 from lot_traceability.queries.quoting import value_list
-from lot_traceability.queries.vouchers import with_work_orders
 
 # the documents whose lot movements can be Critical Tracking Events
 CTE_VOUCHERS = (
@@ -47,23 +49,49 @@ ADDRESS_FIELDS = [
 ]
 
 
-def get_movements(lots=None, companies=None, since=None, until=None) -> list[dict]:
+# a movement as `get_movements` gives it: the core's `LedgerMove` fields in their order (without the
+# work order, `vouchers.get_work_orders`)
+MOVEMENT_FIELDS = (
+	"batch_no",
+	"qty",
+	"voucher_type",
+	"voucher_no",
+	"posting_date",
+	"warehouse",
+	"company",
+	"purpose",
+	"party_type",
+	"party",
+)
+
+
+def get_movements(lots=None, companies=None, since=None, until=None) -> list[list]:
 	"""The lot ledger rows of documents that can be Critical Tracking Events, of these lots (or
-	all), companies (or all), posted from `since` to `until` (dates, both included), with their
-	posting date (the events' KDEs are dates) and, for a Stock Entry, its work order."""
+	all), companies (or all), posted from `since` to `until` (dates, both included): each a list of
+	`MOVEMENT_FIELDS` (the posting date as a datetime at midnight: the events' KDEs are dates, and
+	the core's moves are timed). The rows come packed into one string (`queries.packed`): a lot's
+	trace reaches tens of thousands, and the driver's cost per row is more than the read's."""
 	conditions, values = movement_filters(lots, companies, since=since, until=until)
 	conditions.append("l.voucher_type in %(vouchers)s")
 	values["vouchers"] = CTE_VOUCHERS
-	return with_work_orders(
-		frappe.db.sql(
-			f"""select l.batch_no, l.item_code, l.warehouse, l.qty, l.voucher_type, l.voucher_no, l.purpose,
-				l.party_type, l.party, l.company, l.posting_date as posted
-			from `tabLot Ledger Entry` l
-			where {" and ".join(conditions)}""",
-			values,
-			as_dict=True,
-		)
+	rows = packed.read_all(
+		[f"l.`{field}`" for field in MOVEMENT_FIELDS],
+		f"from `tabLot Ledger Entry` l where {' and '.join(conditions)}",
+		values,
+		[field == "qty" for field in MOVEMENT_FIELDS],
 	)
+	at = MOVEMENT_FIELDS.index("posting_date")
+	times: dict = {}  # the rows share a few hundred dates: each made a datetime once
+	for row in rows:
+		posted = row[at]
+		if posted is None:
+			continue
+		moment = times.get(posted)
+		if moment is None:
+			day = datetime.date.fromisoformat(posted) if isinstance(posted, str) else posted
+			moment = times[posted] = datetime.datetime.combine(day, datetime.time())
+		row[at] = moment
+	return rows
 
 
 def get_moved_lots(companies=None, since=None, until=None, items=None) -> list[str]:
@@ -91,7 +119,7 @@ def get_lots(lots) -> dict[str, dict]:
 			b.tlc_source_address, b.tlc_source_warehouse, b.tlc_source_reference
 		from `tabBatch` b left join `tabItem` i on i.name = b.item
 		where b.name in %(lots)s""",
-		{"lots": lots},
+		{"lots": value_list(lots)},
 		as_dict=True,
 	)
 	return {row.name: row for row in rows}
@@ -102,7 +130,9 @@ def get_lot_items(lots) -> dict[str, str]:
 	lots = sorted({lot for lot in lots if lot})
 	if not lots:
 		return {}
-	return dict(frappe.db.sql("select name, item from `tabBatch` where name in %(lots)s", {"lots": lots}))
+	return dict(
+		frappe.db.sql("select name, item from `tabBatch` where name in %(lots)s", {"lots": value_list(lots)})
+	)
 
 
 def get_item_flags(items) -> dict[str, tuple[bool, bool]]:
@@ -126,7 +156,7 @@ def get_parent_links(lots) -> list[tuple[str, str]]:
 		return []
 	return frappe.db.sql(
 		"select distinct parent_lot, child_lot from `tabLot Genealogy` where child_lot in %(lots)s",
-		{"lots": lots},
+		{"lots": value_list(lots)},
 	)
 
 
@@ -145,7 +175,7 @@ def get_first_receipts(lots) -> dict[str, dict]:
 				or (l.voucher_type = 'Stock Entry'
 					and l.purpose in ('Manufacture', 'Repack', 'Disassemble', 'Material Receipt')))
 		order by l.batch_no, l.posting_date, l.creation""",
-		{"lots": lots},
+		{"lots": value_list(lots)},
 		as_dict=True,
 	)
 	first: dict[str, dict] = {}
@@ -168,21 +198,25 @@ def get_document_addresses(vouchers) -> tuple[dict, dict]:
 		fields = [field for field in fields if frappe.db.has_column(doctype, field)]
 		if not fields:
 			continue
-		# raw SQL: a trace's documents run to tens of thousands, quoted once (`value_list`); the
-		# doctype is one of the constant keys above, the fields its columns
-		columns = ", ".join(f"`{field}`" for field in ["name", *fields])
-		for row in frappe.db.sql(
-			f"select {columns} from `tab{doctype}` where name in %(names)s",
+		# raw SQL: a trace's documents run to tens of thousands, quoted once (`value_list`) and their
+		# rows packed into one string (`queries.packed`); the doctype is one of the constant keys
+		# above, the fields its columns
+		party_fields = [
+			fields.index(field) for field in PARTY_ADDRESS_FIELDS.get(doctype, ()) if field in fields
+		]
+		ship_field = (
+			fields.index(SHIP_FROM_FIELDS[doctype]) if SHIP_FROM_FIELDS.get(doctype) in fields else None
+		)
+		for name, *values in packed.read_all(
+			[f"`{field}`" for field in ["name", *fields]],
+			f"from `tab{doctype}` where name in %(names)s",
 			{"names": value_list(names)},
-			as_dict=True,
 		):
-			address = next(
-				(row.get(field) for field in PARTY_ADDRESS_FIELDS.get(doctype, ()) if row.get(field)), None
-			)
+			address = next((values[at] for at in party_fields if values[at]), None)
 			if address:
-				parties[(doctype, row.name)] = address
-			if row.get(SHIP_FROM_FIELDS.get(doctype, "")):
-				ship_from[(doctype, row.name)] = row.get(SHIP_FROM_FIELDS[doctype])
+				parties[(doctype, name)] = address
+			if ship_field is not None and values[ship_field]:
+				ship_from[(doctype, name)] = values[ship_field]
 	return parties, ship_from
 
 
@@ -284,6 +318,6 @@ def get_lots_without_source(lots) -> list[str]:
 			"""select name from `tabBatch` where name in %(lots)s
 			and ifnull(tlc_source_address, '') = '' and ifnull(tlc_source_warehouse, '') = ''
 			and ifnull(tlc_source_reference, '') = ''""",
-			{"lots": lots},
+			{"lots": value_list(lots)},
 		)
 	]

@@ -241,18 +241,20 @@ def get_voucher_companies(vouchers) -> dict[tuple[str, str], str]:
 def with_work_orders(rows: list) -> list:
 	"""These lot ledger rows (dicts), each with its Stock Entry's work order as `work_order` (None for
 	other documents and entries without one): read once per entry, not joined to every row."""
-	entries = {row.voucher_no for row in rows if row.voucher_type == "Stock Entry"}
-	work_orders = (
-		dict(
-			frappe.db.sql(
-				"""select name, work_order from `tabStock Entry`
-				where name in %(names)s and ifnull(work_order, '') != ''""",
-				{"names": value_list(entries)},
-			)
-		)
-		if entries
-		else {}
-	)
+	work_orders = get_work_orders({row.voucher_no for row in rows if row.voucher_type == "Stock Entry"})
 	for row in rows:
 		row.work_order = work_orders.get(row.voucher_no) if row.voucher_type == "Stock Entry" else None
 	return rows
+
+
+def get_work_orders(entries) -> dict[str, str]:
+	"""Stock Entry → its work order, for the entries that have one."""
+	if not entries:
+		return {}
+	return dict(
+		frappe.db.sql(
+			"""select name, work_order from `tabStock Entry`
+			where name in %(names)s and ifnull(work_order, '') != ''""",
+			{"names": value_list(entries)},
+		)
+	)

@@ -133,6 +133,42 @@ class TestFsma204(AsAdministrator):
 		self.assertEqual(parties, expected_parties)
 		self.assertEqual(ship_from, expected_ship_from)
 
+	def test_the_movements_read_packed_are_the_ledgers_and_those_read_row_by_row(self):
+		from unittest.mock import patch
+
+		from lot_traceability.exports.scopes import trace_lots
+		from lot_traceability.queries import fsma204 as queries
+
+		lots = trace_lots(self.milk)
+		fields = list(queries.MOVEMENT_FIELDS)
+		ledger = frappe.get_all(
+			"Lot Ledger Entry",
+			filters={"batch_no": ("in", list(lots)), "voucher_type": ("in", queries.CTE_VOUCHERS)},
+			fields=fields,
+		)
+
+		def plain(rows):  # texts empty or null alike, the posting date a datetime at midnight
+			at = fields.index("posting_date")
+			return sorted(
+				tuple(
+					datetime.combine(frappe.utils.getdate(value), datetime.min.time())
+					if index == at
+					else float(value or 0)
+					if field == "qty"
+					else value or None
+					for index, (field, value) in enumerate(zip(fields, row, strict=True))
+				)
+				for row in rows
+			)
+
+		packed = queries.get_movements(lots)
+		with patch.object(queries.packed, "read", return_value=None):  # as if a value held a separator
+			row_by_row = queries.get_movements(lots)
+		self.assertGreater(len(packed), 4)  # the milk's receipt, its productions, the cakes' deliveries
+		self.assertEqual(plain(packed), plain([[row[field] for field in fields] for row in ledger]))
+		self.assertEqual(plain(row_by_row), plain(packed))
+		self.assertIsInstance(packed[0][fields.index("posting_date")], datetime)
+
 	def test_a_transformation_is_named_by_its_work_order_else_by_its_entry(self):
 		rows, _name = fsma204_export.rows_in_scope(lot=self.milk)
 		made = [row for row in rows if row["cte"] == "Transformation"]

@@ -243,8 +243,11 @@ def spreadsheet_rows(
 		else:
 			totals[key] = [move, float(abs(move.qty))]
 	ends = _ends(moves)
+	# each place described once: they repeat by the thousand
+	said: dict[Place, tuple[str, tuple[str, ...]]] = {}
 	rows = [
-		_row(move, qty, cte, lots, places, coverage, ends) for (*_k, cte, _w), (move, qty) in totals.items()
+		_row(move, qty, cte, lots, places, coverage, ends, said)
+		for (*_k, cte, _w), (move, qty) in totals.items()
 	]
 	rows.sort(
 		key=lambda row: (
@@ -263,7 +266,7 @@ def _as_datetime(value) -> datetime:
 	return value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time())
 
 
-def _row(move, qty, cte, lots, places, coverage, ends) -> dict:
+def _row(move, qty, cte, lots, places, coverage, ends, said) -> dict:
 	event, role = cte
 	lot = lots.get(move.lot) or TracedLot(move.lot, move.lot, move.lot)
 	missing: list[str] = []
@@ -276,19 +279,19 @@ def _row(move, qty, cte, lots, places, coverage, ends) -> dict:
 	if event == SHIPPING:
 		here = places.ship_from.get((move.voucher_type, move.voucher_no)) or here
 		recipient = other_end if move.voucher_type == "Stock Entry" else party
-		_need(recipient, "immediate subsequent recipient", missing)
+		_need(recipient, "immediate subsequent recipient", missing, said)
 	elif event == RECEIVING:
 		if move.voucher_type == "Stock Entry":
 			previous = other_end
 		else:
 			previous = party
-		_need(previous, "immediate previous source", missing)
-	_need(here, "location description", missing)
+		_need(previous, "immediate previous source", missing, said)
+	_need(here, "location description", missing, said)
 	tlc_source = lot.tlc_source
 	if not (tlc_source or lot.tlc_source_reference):
 		missing.append("traceability lot code source")
 	elif tlc_source and not lot.tlc_source_reference:
-		_need(tlc_source, "traceability lot code source", missing)
+		_need(tlc_source, "traceability lot code source", missing, said)
 	if lot.supplier and not (lot.supplier_lot_no or "").strip():
 		missing.append("traceability lot code (the supplier's lot code is not recorded)")
 	if not lot.uom:
@@ -300,10 +303,10 @@ def _row(move, qty, cte, lots, places, coverage, ends) -> dict:
 		"product": lot.product,
 		"quantity": qty,
 		"uom": lot.uom or "",
-		"location": here.description() if here else "",
-		"previous_source": previous.description() if previous else "",
-		"subsequent_recipient": recipient.description() if recipient else "",
-		"tlc_source": tlc_source.description() if tlc_source else "",
+		"location": _said(here, said)[0] if here else "",
+		"previous_source": _said(previous, said)[0] if previous else "",
+		"subsequent_recipient": _said(recipient, said)[0] if recipient else "",
+		"tlc_source": _said(tlc_source, said)[0] if tlc_source else "",
 		"tlc_source_reference": lot.tlc_source_reference or "",
 		"reference_document_type": move.voucher_type,
 		"reference_document_number": move.voucher_no,
@@ -317,11 +320,19 @@ def _row(move, qty, cte, lots, places, coverage, ends) -> dict:
 	}
 
 
-def _need(place: Place | None, what: str, missing: list[str]) -> None:
+def _said(place: Place, said: dict) -> tuple[str, tuple[str, ...]]:
+	"""(description, missing parts) of a place, each made once per spreadsheet (`said`)."""
+	found = said.get(place)
+	if found is None:
+		found = said[place] = (place.description(), tuple(place.missing()))
+	return found
+
+
+def _need(place: Place | None, what: str, missing: list[str], said: dict) -> None:
 	if place is None:
 		missing.append(what)
 		return
-	gaps = place.missing()
+	gaps = _said(place, said)[1]
 	if gaps:
 		missing.append(f"{what}: {', '.join(gaps)}")
 
