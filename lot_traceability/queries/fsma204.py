@@ -126,12 +126,15 @@ def get_lots(lots) -> dict[str, dict]:
 
 
 def get_lot_items(lots) -> dict[str, str]:
-	"""Lot → its item."""
+	"""Lot → its item (the rows packed into one string: a trace's lots and their parents run to
+	thousands)."""
 	lots = sorted({lot for lot in lots if lot})
 	if not lots:
 		return {}
 	return dict(
-		frappe.db.sql("select name, item from `tabBatch` where name in %(lots)s", {"lots": value_list(lots)})
+		packed.read_all(
+			["name", "item"], "from `tabBatch` where name in %(lots)s", {"lots": value_list(lots)}
+		)
 	)
 
 
@@ -150,12 +153,15 @@ def get_item_flags(items) -> dict[str, tuple[bool, bool]]:
 
 
 def get_parent_links(lots) -> list[tuple[str, str]]:
-	"""(input lot, output lot) of every genealogy link into these lots (through `lot_backward`)."""
+	"""(input lot, output lot) of every genealogy link into these lots (through `lot_backward`; the
+	rows packed into one string)."""
 	lots = sorted({lot for lot in lots if lot})
 	if not lots:
 		return []
-	return frappe.db.sql(
-		"select distinct parent_lot, child_lot from `tabLot Genealogy` where child_lot in %(lots)s",
+	return packed.read_all(
+		["parent_lot", "child_lot"],
+		"""from (select distinct parent_lot, child_lot from `tabLot Genealogy`
+			where child_lot in %(lots)s) links""",
 		{"lots": value_list(lots)},
 	)
 
