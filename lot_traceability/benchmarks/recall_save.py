@@ -94,7 +94,7 @@ def pick_sources(
 			return sources
 	frappe.throw(
 		f"{candidates} raw lots do not make a scope of {min_lots} to {max_lots} lots and {min_customers} "
-		"customers together."
+		"customers together: try more of them ('candidates'), or a wider scope ('max_lots')."
 	)
 
 
