@@ -1,4 +1,5 @@
-"""Reads for the tasks automatic holds give people (ToDos on the Lot Status Change that held lots)."""
+"""Reads for the tasks the app gives people: ToDos on the Lot Status Change that held lots, or that
+awaits their approval."""
 
 import frappe
 
@@ -43,4 +44,13 @@ def get_task_document(doctype: str, name: str) -> tuple[int | None, list[str]]:
 		filters={"parent": name, "parenttype": "Lot Status Change"},
 		pluck="batch",
 		order_by="idx",
+	)
+
+
+def get_open_task_users(doctype: str, name: str) -> list[str]:
+	"""The users with an open task (ToDo) on this document."""
+	return frappe.get_all(
+		"ToDo",
+		filters={"reference_type": doctype, "reference_name": name, "status": "Open"},
+		pluck="allocated_to",
 	)

@@ -12,6 +12,8 @@
   when the release is approved.
 """
 
+from unittest.mock import patch
+
 import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils.password import update_password
@@ -21,7 +23,12 @@ from lot_traceability.lot_overview import lot_overview
 from lot_traceability.lot_traceability.doctype.lot_status_change.lot_status_change import (
 	LotStatusChangeError,
 )
-from lot_traceability.status_changes import PendingChangeError, approve_change, change_lot_status
+from lot_traceability.status_changes import (
+	PendingChangeError,
+	approve_change,
+	change_lot_status,
+	tell_approvers,
+)
 from lot_traceability.tests.concurrency import Connection, raised
 from lot_traceability.tests.utils import make_customer, make_lot, make_user, other_company
 
@@ -145,6 +152,53 @@ class TestApproversAreTold(SignalsCase):
 		said = " ".join(str(message) for message in frappe.local.message_log)
 		for words in (change.name, "/app/lot-status-change/", "Quality Manager", "second person", REQUESTER):
 			self.assertIn(words, said)
+
+
+class TestApproversAreToldAfterTheCommit(SignalsCase):
+	"""The approvers' notifications and tasks are made on the short queue once the request commits:
+	the request does not wait on them, and the job tells nobody of a change no longer awaiting."""
+
+	def request_queued(self, batches):
+		"""A request, its announcement held back as the queue would get it: (change, the job's kwargs)."""
+		queued, enqueue = [], frappe.enqueue
+
+		def capture(method, **kwargs):
+			if method == "lot_traceability.status_changes.tell_approvers":
+				queued.append(kwargs)
+				return None
+			return enqueue(method, **kwargs)
+
+		with patch("frappe.enqueue", side_effect=capture):
+			change = self.request(batches)
+		(job,) = queued
+		return change, job
+
+	def test_the_request_queues_the_announcement_after_its_commit(self):
+		lot = make_lot(status="Quarantined")
+		change, job = self.request_queued([lot.batch])
+		self.assertEqual((job["queue"], job["enqueue_after_commit"]), ("short", True))
+		self.assertEqual(job["name"], change.name)
+		self.assertIn(APPROVER, job["users"])
+		for user in (REQUESTER, STOCK_ONLY, WALLED):
+			self.assertNotIn(user, job["users"])
+		self.assertEqual((open_todos(change.name), notified(change.name)), ([], []))
+		told = tell_approvers(change.name, job["users"])
+		self.assertIn(APPROVER, told)
+		self.assertEqual(open_todos(change.name), sorted(told))
+		self.assertEqual(notified(change.name), sorted(told))
+		# run again (a retried job): nobody gets a second task or notification
+		self.assertEqual(tell_approvers(change.name, job["users"]), [])
+		self.assertEqual(open_todos(change.name), sorted(told))
+		self.assertEqual(notified(change.name), sorted(told))
+
+	def test_nobody_is_told_of_a_change_approved_rejected_or_gone_before_the_job_runs(self):
+		approved, rejected = make_lot(status="Quarantined"), make_lot(status="Quarantined")
+		for lot, action in ((approved, "Approve"), (rejected, "Reject")):
+			change, job = self.request_queued([lot.batch])
+			self.sign(change.name, action)
+			self.assertEqual(tell_approvers(change.name, job["users"]), [])
+			self.assertEqual((open_todos(change.name), notified(change.name)), ([], []))
+		self.assertEqual(tell_approvers("LSC-NOT-THERE", [APPROVER]), [])
 
 
 class TestLotFormShowsPending(SignalsCase):

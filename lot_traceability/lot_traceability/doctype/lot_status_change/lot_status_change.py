@@ -14,6 +14,7 @@ from lot_traceability.queries import lots as lot_queries
 from lot_traceability.status_changes import (
 	AWAITING_STATE,
 	MAX_LISTED,
+	REJECTED_STATE,
 	named_lots,
 	needs_sign_off,
 	requester_refusal,
@@ -23,7 +24,6 @@ from lot_traceability.traceability.signatures import REJECTED, is_released
 
 # Set by the server only, never taken from the client: who asked, who approved, the signature.
 SERVER_OWNED = ("requested_by", "approved_by", *signatures.SIGNATURE_FIELDS)
-REJECTED_STATE = "Rejected"
 SUMMARY_LOTS = 2  # lots the list names of a change
 AUTOMATIC_SOURCES = ("Expiry Check", "Recall", "Deviation", "System")
 
