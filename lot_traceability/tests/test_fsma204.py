@@ -304,9 +304,9 @@ class TestFsma204(AsAdministrator):
 		)
 		self.assertEqual(fsma204.quantities(data), ledger_events({row["lot"] for row in data}))
 
-	# The .xlsx is streamed by XlsxWriter's constant-memory workbook: it opens, its header row is bold,
-	# frozen and filtered over every row, its dates and quantities are typed, text that would run as
-	# a formula is text, and it holds the cells Frappe's writer wrote before it.
+	# The .xlsx is made by XlsxWriter (in memory up to a bound, streamed past it): it opens, its header
+	# row is bold, frozen and filtered over every row, its dates and quantities are typed, text that
+	# would run as a formula is text, and it holds the cells Frappe's writer wrote before it.
 
 	def workbook(self, content: bytes):
 		from openpyxl import load_workbook
@@ -365,3 +365,21 @@ class TestFsma204(AsAdministrator):
 		self.assertEqual(len(written), len(rows) + 1)
 		self.assertEqual(written, sheet_values(frappe_xlsx_of(rows, "Covers it.")))
 		self.assertEqual(written, sheet_values(openpyxl_xlsx_of(rows, "Covers it.")))
+
+	def test_a_sheet_past_the_in_memory_bound_is_streamed_with_the_same_cells(self):
+		from unittest.mock import patch
+
+		from lot_traceability.benchmarks.fsma204_export import sheet_values
+
+		rows, _name = fsma204_export.rows_in_scope(item="DEMO-MILK-POWDER")
+		crafted = dict(rows[0], product="=1+2", location="  spaced  ", lot="LOT\x01-A")
+		rows = [*rows, crafted, crafted]
+		in_memory = fsma204_export.xlsx_of(rows, "Covers it.")
+		with patch.object(fsma204_export, "IN_MEMORY_ROWS", len(rows) - 1):
+			streamed = fsma204_export.xlsx_of(rows, "Covers it.")
+		# the in-memory file keeps each text once (shared strings); the streamed one writes them inline
+		self.assertIn(b"xl/sharedStrings.xml", in_memory)
+		self.assertNotIn(b"xl/sharedStrings.xml", streamed)
+		self.assertEqual(sheet_values(in_memory), sheet_values(streamed))
+		self.assertEqual(sheet_values(streamed)[-1], sheet_values(streamed)[-2])
+		self.assertEqual(len(sheet_values(streamed)), len(rows) + 1)
