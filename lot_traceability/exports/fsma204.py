@@ -122,12 +122,18 @@ def _place(address: dict | None, business: str | None = None, phone: str | None 
 
 
 class PlaceBook:
-	"""Reads and describes the places the rows name, each once."""
+	"""Reads and describes the places the rows name, each once; equal places are one object (`one`),
+	so that a spreadsheet describes each once however many rows name it."""
 
 	def __init__(self):
 		self.addresses: dict[str, dict] = {}
 		self.companies: dict[str, dict] = {}
 		self.warehouses: dict[str, dict] = {}
+		self.places: dict[fsma204.Place, fsma204.Place] = {}
+
+	def one(self, place: fsma204.Place) -> fsma204.Place:
+		"""The place, as the one object equal to it that this book gave before."""
+		return self.places.setdefault(place, place)
 
 	def load(self, warehouses=(), addresses=(), companies=()):
 		self.warehouses.update(queries.get_warehouses(set(warehouses) - set(self.warehouses)))
@@ -150,6 +156,10 @@ class PlaceBook:
 		)
 
 	def warehouse(self, name: str | None) -> fsma204.Place | None:
+		place = self._warehouse(name)
+		return self.one(place) if place else None
+
+	def _warehouse(self, name: str | None) -> fsma204.Place | None:
 		row = self.warehouses.get(name or "")
 		if not row:
 			return None
@@ -176,7 +186,7 @@ class PlaceBook:
 	def address(self, name: str | None, business: str | None = None, gln=None) -> fsma204.Place | None:
 		if not name:
 			return None
-		return _place(self.addresses.get(name), business, gln=gln)
+		return self.one(_place(self.addresses.get(name), business, gln=gln))
 
 
 # ---------------------------------------------------------------- the spreadsheet
@@ -295,7 +305,9 @@ def places_of(moves) -> fsma204.Places:
 		if address:
 			party_places[key] = book.address(address, business, (record or {}).get("gln"))
 		elif party:
-			party_places[key] = fsma204.Place(business=business, reference=(record or {}).get("gln"))
+			party_places[key] = book.one(
+				fsma204.Place(business=business, reference=(record or {}).get("gln"))
+			)
 	return fsma204.Places(
 		warehouses={name: book.warehouse(name) for name in book.warehouses},
 		parties=party_places,
@@ -330,7 +342,7 @@ def lot_records(coverage, records) -> dict[str, fsma204.TracedLot]:
 			source = book.warehouse(row.tlc_source_warehouse)
 		elif name in first and first[name].party_type == "Supplier":
 			source = book.address(supplier.get("primary_address"), supplier.get("title")) or (
-				fsma204.Place(business=supplier.get("title") or row.supplier)
+				book.one(fsma204.Place(business=supplier.get("title") or row.supplier))
 			)
 			reference = reference or supplier.get("gln")
 		elif name in first:

@@ -271,27 +271,29 @@ def _row(move, qty, cte, lots, places, coverage, ends, said) -> dict:
 	lot = lots.get(move.lot) or TracedLot(move.lot, move.lot, move.lot)
 	missing: list[str] = []
 	here = _place_of_warehouse(places, move.warehouse)
-	party = places.parties.get((move.voucher_type, move.voucher_no))
-	other_end = _place_of_warehouse(
-		places, ends.get((move.voucher_type, move.voucher_no, move.lot, move.qty <= 0))
-	)
 	previous = recipient = None
 	if event == SHIPPING:
 		here = places.ship_from.get((move.voucher_type, move.voucher_no)) or here
-		recipient = other_end if move.voucher_type == "Stock Entry" else party
-		_need(recipient, "immediate subsequent recipient", missing, said)
+		if move.voucher_type == "Stock Entry":
+			recipient = _other_end(move, places, ends)
+		else:
+			recipient = places.parties.get((move.voucher_type, move.voucher_no))
+		recipient = _said(recipient, said)
+		_need(recipient, "immediate subsequent recipient", missing)
 	elif event == RECEIVING:
 		if move.voucher_type == "Stock Entry":
-			previous = other_end
+			previous = _other_end(move, places, ends)
 		else:
-			previous = party
-		_need(previous, "immediate previous source", missing, said)
-	_need(here, "location description", missing, said)
-	tlc_source = lot.tlc_source
+			previous = places.parties.get((move.voucher_type, move.voucher_no))
+		previous = _said(previous, said)
+		_need(previous, "immediate previous source", missing)
+	here = _said(here, said)
+	_need(here, "location description", missing)
+	tlc_source = _said(lot.tlc_source, said)
 	if not (tlc_source or lot.tlc_source_reference):
 		missing.append("traceability lot code source")
 	elif tlc_source and not lot.tlc_source_reference:
-		_need(tlc_source, "traceability lot code source", missing, said)
+		_need(tlc_source, "traceability lot code source", missing)
 	if lot.supplier and not (lot.supplier_lot_no or "").strip():
 		missing.append("traceability lot code (the supplier's lot code is not recorded)")
 	if not lot.uom:
@@ -303,10 +305,10 @@ def _row(move, qty, cte, lots, places, coverage, ends, said) -> dict:
 		"product": lot.product,
 		"quantity": qty,
 		"uom": lot.uom or "",
-		"location": _said(here, said)[0] if here else "",
-		"previous_source": _said(previous, said)[0] if previous else "",
-		"subsequent_recipient": _said(recipient, said)[0] if recipient else "",
-		"tlc_source": _said(tlc_source, said)[0] if tlc_source else "",
+		"location": here[1] if here else "",
+		"previous_source": previous[1] if previous else "",
+		"subsequent_recipient": recipient[1] if recipient else "",
+		"tlc_source": tlc_source[1] if tlc_source else "",
 		"tlc_source_reference": lot.tlc_source_reference or "",
 		"reference_document_type": move.voucher_type,
 		"reference_document_number": move.voucher_no,
@@ -320,21 +322,33 @@ def _row(move, qty, cte, lots, places, coverage, ends, said) -> dict:
 	}
 
 
-def _said(place: Place, said: dict) -> tuple[str, tuple[str, ...]]:
-	"""(description, missing parts) of a place, each made once per spreadsheet (`said`)."""
-	found = said.get(place)
+def _other_end(move, places: Places, ends) -> Place | None:
+	"""The place a stock entry's lot came from (going in) or went to (going out)."""
+	return _place_of_warehouse(
+		places, ends.get((move.voucher_type, move.voucher_no, move.lot, move.qty <= 0))
+	)
+
+
+def _said(place: Place | None, said: dict) -> tuple[Place, str, str] | None:
+	"""(the place, its description, the parts it lacks in words) — None for no place —, each made
+	once per spreadsheet (`said`). Kept by the place's identity, not its value: a spreadsheet's places
+	come from its records, one object each, and repeat by the thousand (hashing a place's eight
+	fields at every row cost more than describing it once). The place is held in `said`, so its
+	identity is not reused while the spreadsheet is made."""
+	if place is None:
+		return None
+	found = said.get(id(place))
 	if found is None:
-		found = said[place] = (place.description(), tuple(place.missing()))
+		found = said[id(place)] = (place, place.description(), ", ".join(place.missing()))
 	return found
 
 
-def _need(place: Place | None, what: str, missing: list[str], said: dict) -> None:
-	if place is None:
+def _need(said: tuple[Place, str, str] | None, what: str, missing: list[str]) -> None:
+	"""Adds what a row lacks: the place itself (`what`), or the parts of its description."""
+	if said is None:
 		missing.append(what)
-		return
-	gaps = _said(place, said)[1]
-	if gaps:
-		missing.append(f"{what}: {', '.join(gaps)}")
+	elif said[2]:
+		missing.append(f"{what}: {said[2]}")
 
 
 def table(rows: Iterable[Mapping]) -> list[list]:

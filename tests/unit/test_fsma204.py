@@ -232,7 +232,9 @@ def test_missing_kdes_are_named_not_left_blank():
 
 def test_a_source_reference_stands_for_an_incomplete_source_address():
 	lots = {
-		"MILK-1": TracedLot("MILK-1", "MILK", "Milk", "Kg", "Dairy Co", "DC", Place("Dairy Co"), "0614141000005")
+		"MILK-1": TracedLot(
+			"MILK-1", "MILK", "Milk", "Kg", "Dairy Co", "DC", Place("Dairy Co"), "0614141000005"
+		)
 	}
 	(row,) = spreadsheet_rows(
 		[move("MILK-1", 5, "Purchase Receipt", "PR-1", party="X")], lots, PLACES, COVERED
@@ -431,7 +433,9 @@ def test_every_gap_of_a_place_is_named_after_the_kde_it_belongs_to():
 
 def test_an_incomplete_lot_code_source_without_a_reference_names_its_gaps():
 	"""The source's address must then be whole."""
-	lots = {"MILK-1": TracedLot("MILK-1", "MILK", "Milk", "Kg", "Dairy Co", "DC", Place("Dairy Co", phone="1"))}
+	lots = {
+		"MILK-1": TracedLot("MILK-1", "MILK", "Milk", "Kg", "Dairy Co", "DC", Place("Dairy Co", phone="1"))
+	}
 	(row,) = spreadsheet_rows(
 		[move("MILK-1", 5, "Purchase Receipt", "PR-1", party="X")], lots, PLACES, COVERED
 	)
@@ -594,3 +598,29 @@ def test_a_row_without_a_warehouse_is_never_merged_with_a_warehouses_row():
 			move("CAKE-1", -2, "Delivery Note", "DN-1", name),
 		]
 		assert sorted(row["quantity"] for row in spreadsheet_rows(moves, LOTS, PLACES, COVERED)) == [2.0, 3.0]
+
+
+def test_equal_places_held_as_different_objects_are_described_alike():
+	"""A spreadsheet describes each place object once; two objects of one place (two documents
+	naming the same customer address) give the same description and the same gaps."""
+	one, other = Place("Corner Bakery", "3 Bread St", "Akron"), Place("Corner Bakery", "3 Bread St", "Akron")
+	assert one == other and one is not other
+	places = Places(
+		warehouses={"Stores": PLANT},
+		parties={
+			("Delivery Note", "DN-1"): one,
+			("Delivery Note", "DN-2"): other,
+			("Delivery Note", "DN-3"): one,
+		},
+	)
+	rows = spreadsheet_rows(
+		[move("MILK-1", -1, "Delivery Note", f"DN-{n}", party="Corner Bakery") for n in (1, 2, 3)],
+		LOTS,
+		places,
+		{"MILK-1": "listed"},
+	)
+	assert [row["reference_document_number"] for row in rows] == ["DN-1", "DN-2", "DN-3"]
+	assert {row["subsequent_recipient"] for row in rows} == {"Corner Bakery, 3 Bread St, Akron"}
+	assert {row["missing"] for row in rows} == {
+		"immediate subsequent recipient: phone number, postal code, country"
+	}
