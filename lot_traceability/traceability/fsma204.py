@@ -272,21 +272,19 @@ def _row(move, qty, cte, lots, places, coverage, ends, said) -> dict:
 	missing: list[str] = []
 	here = _place_of_warehouse(places, move.warehouse)
 	previous = recipient = None
-	if event == SHIPPING:
-		here = places.ship_from.get((move.voucher_type, move.voucher_no)) or here
+	if event in (SHIPPING, RECEIVING):
+		# the other end: a stock entry's other warehouse, else the document's party
 		if move.voucher_type == "Stock Entry":
-			recipient = _other_end(move, places, ends)
+			other = _said(_other_end(move, places, ends), said)
 		else:
-			recipient = places.parties.get((move.voucher_type, move.voucher_no))
-		recipient = _said(recipient, said)
-		_need(recipient, "immediate subsequent recipient", missing)
-	elif event == RECEIVING:
-		if move.voucher_type == "Stock Entry":
-			previous = _other_end(move, places, ends)
+			other = _said(places.parties.get((move.voucher_type, move.voucher_no)), said)
+		if event == SHIPPING:
+			here = places.ship_from.get((move.voucher_type, move.voucher_no)) or here
+			recipient = other
+			_need(recipient, "immediate subsequent recipient", missing)
 		else:
-			previous = places.parties.get((move.voucher_type, move.voucher_no))
-		previous = _said(previous, said)
-		_need(previous, "immediate previous source", missing)
+			previous = other
+			_need(previous, "immediate previous source", missing)
 	here = _said(here, said)
 	_need(here, "location description", missing)
 	tlc_source = _said(lot.tlc_source, said)
