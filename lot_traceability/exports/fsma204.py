@@ -27,9 +27,8 @@ from lot_traceability.traceability.spreadsheet import safe_row, xlsx_cell
 FORMATS = ("xlsx", "csv")
 SHEET = "FSMA 204 Records"
 RANGE_SHEET = "Range"
-# Up to this many rows a spreadsheet is made in memory, each distinct text stored and escaped once
-# (XlsxWriter's shared strings: names, places and parties repeat by the thousand; about 100 bytes a
-# cell held until the file is written, 100 MB at this bound); longer ones are streamed row by row.
+# Up to this many rows a spreadsheet is made in memory, each distinct text written once (shared strings;
+# about 100 bytes a cell until the file is written, 100 MB at this bound); longer ones are streamed.
 IN_MEMORY_ROWS = 50_000
 PRODUCTION_PURPOSES = ("Manufacture", "Repack", "Disassemble", "Material Receipt")
 
@@ -413,13 +412,12 @@ def covered_range(lot=None, lot_recall=None, item=None, from_date=None, to_date=
 
 
 def xlsx_of(rows, covers: str | None = None) -> bytes:
-	"""The spreadsheet as .xlsx by XlsxWriter: up to `IN_MEMORY_ROWS` rows made in memory, each
-	distinct text written once in the workbook's shared strings; longer ones streamed by its
-	constant-memory mode (each row written out as it is added, none kept, texts inline). One bold
-	header row, frozen and filtered so that it sorts in any spreadsheet program; typed cells (dates
-	as dates, quantities as numbers); every text written as text, never read as a formula or a link,
-	and made safe to open (`xlsx_cell`). What it covers (`covered_range`), when given, is the one
-	line of a second sheet, "Range"."""
+	"""The spreadsheet as .xlsx by XlsxWriter: up to `IN_MEMORY_ROWS` rows in memory, each distinct
+	text written once (shared strings); longer ones streamed by its constant-memory mode (each row
+	written out as it is added). One bold header row, frozen and filtered so that it sorts in any
+	spreadsheet program; typed cells (dates as dates, quantities as numbers); every text written as
+	text, never read as a formula or a link, and made safe to open (`xlsx_cell`). What it covers
+	(`covered_range`), when given, is the one line of a second sheet, "Range"."""
 	import xlsxwriter
 
 	out = io.BytesIO()
