@@ -5,8 +5,8 @@ lot's item is put on the Food Traceability List (inside the run's transaction, r
 end), so that the lot and everything made from it is covered. `runs` times each, alternating: the
 app's spreadsheet of the lot's trace as .xlsx (`fsma204_export.download`: coverage through the
 genealogy, the Critical Tracking Events of every covered lot with their KDEs, the places described,
-the file written by `exports.fsma204.xlsx_of`) — and its rows alone (`rows_in_scope`) — against the baseline,
-the Lot Trace of the same lot (`tracing.trace_lot`, what a person would otherwise export by hand and
+the file written by `exports.fsma204.xlsx_of`) — and its rows alone (`rows_in_scope`) — against the
+baseline, the Lot Trace of the same lot (`tracing.trace_lot`, what a person would otherwise export by hand and
 complete with addresses). Prints the medians, the rows, lots and the file's size.
 
 	bench --site <site> execute lot_traceability.benchmarks.fsma204_export.run --kwargs "{'lots': ['S100-0-0002236']}"
@@ -14,7 +14,8 @@ complete with addresses). Prints the medians, the rows, lots and the file's size
 `writers` times the .xlsx writers side by side on the same rows, alternating, `runs` times each
 (min / median / max): the app's (XlsxWriter, `exports.fsma204.xlsx_of`: in memory with shared
 strings up to `IN_MEMORY_ROWS` rows), the same streamed by XlsxWriter's constant-memory mode (what it
-does past that bound, and did for every sheet before, `streamed_xlsx_of`), the three it replaced (openpyxl's write-only workbook, `openpyxl_xlsx_of`, and Frappe's `make_xlsx`,
+does past that bound, and did for every sheet before, `streamed_xlsx_of`), and the two writers before
+XlsxWriter (openpyxl's write-only workbook, `openpyxl_xlsx_of`, and Frappe's `make_xlsx`,
 `frappe_xlsx_of`, both kept here). The rows are a lot's trace of the generated history when the lot
 exists, else the site's FSMA 204 rows of `item` repeated up to `rows` (the demo's milk powder on a
 development site: the same 20 columns and types). The files are read back and compared cell by
